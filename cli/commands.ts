@@ -1,0 +1,7 @@
+// The registry of benchctl subcommands; each lives in its own *-command.ts file.
+import type { CliCommand } from './command.ts';
+import { startCommand } from './start-command.ts';
+
+export const commands: Record<string, CliCommand> = {
+  start: startCommand,
+};
