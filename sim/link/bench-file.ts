@@ -1,0 +1,108 @@
+// The bench file (/work/briefs/BENCH-FILE.md format) that points `benchctl run` at a served virtual bench:
+// the default set of roles as live entries, the alternate front ends of the same hardware commented out.
+import { Document, isMap } from 'yaml';
+import { CHIP_SURFACE_Z_UM, STAGE_TRAVEL_UM, SURFACE_TOLERANCE_UM } from '../world/layout.ts';
+
+/** The driver that speaks each simulated role's dialect. */
+export const SIM_DRIVERS: Readonly<Record<string, string>> = {
+  meter: 'keysight-n774x',
+  laser: 'keysight-n777x',
+  'laser-santec': 'santec-tsl',
+  voa: 'keysight-n776x',
+  bert: 'scpi-bert',
+  stage: 'scpi-stage',
+  'stage-esp': 'newport-esp301',
+  'stage-pi': 'pi-gcs',
+};
+
+/** Roles a bench uses by default; the others are alternate front ends of the same laser or stage. */
+export const DEFAULT_BENCH_ROLES = ['laser', 'meter', 'voa', 'bert', 'stage'] as const;
+
+/** Which default role an alternate stands in for. */
+const ALTERNATE_OF: Readonly<Record<string, string>> = { 'laser-santec': 'laser', 'stage-esp': 'stage', 'stage-pi': 'stage' };
+
+/**
+ * The Z soft lower limit: above the highest the hidden chip surface can be, plus clearance, so no move can
+ * touch the chip, yet below every possible optimum (the best gap is 15–25 µm above the true surface).
+ */
+export const SIM_Z_SOFT_MIN_UM = CHIP_SURFACE_Z_UM + SURFACE_TOLERANCE_UM + 3;
+
+export interface SimBenchFileInput {
+  seed: number;
+  mode: 'fast' | 'realtime';
+  /** role → TCP resource for every served role. */
+  tcp: Readonly<Record<string, string>>;
+  /** role → serial resource for roles also served on a pty (the ESP301). */
+  serial?: Readonly<Record<string, string>>;
+}
+
+type Entry = Record<string, unknown>;
+
+function axes(): Entry {
+  const [xMin, xMax] = STAGE_TRAVEL_UM.X;
+  const [yMin, yMax] = STAGE_TRAVEL_UM.Y;
+  const zMax = STAGE_TRAVEL_UM.Z[1];
+  return {
+    X: { axis: 1, min_um: xMin, max_um: xMax },
+    Y: { axis: 2, min_um: yMin, max_um: yMax },
+    Z: { axis: 3, min_um: SIM_Z_SOFT_MIN_UM, max_um: zMax },
+  };
+}
+
+function entry(role: string, input: SimBenchFileInput): Entry | undefined {
+  const driver = SIM_DRIVERS[role];
+  const tcp = input.tcp[role];
+  if (!driver || !tcp) return undefined;
+  const serial = input.serial?.[role];
+  const e: Entry = { resource: serial ?? tcp, driver, timeout_ms: 2000 };
+  if (role === 'stage-esp') {
+    // The ESP301 speaks CR in, CR LF out. On the pty it is a serial port; on TCP, as through a serial device server.
+    if (serial) e['baud_rate'] = 921600;
+    e['read_termination'] = '\r\n';
+    e['write_termination'] = '\r';
+  }
+  if (role.startsWith('stage')) e['axes'] = axes();
+  return e;
+}
+
+/** The YAML text of a bench file for the served virtual bench. */
+export function simBenchFileYaml(input: SimBenchFileInput): string {
+  const instruments: Record<string, Entry> = {};
+  for (const role of DEFAULT_BENCH_ROLES) {
+    const e = entry(role, input);
+    if (e) instruments[role] = e;
+  }
+  const doc = new Document({ name: `simulated bench (seed ${input.seed}${input.mode === 'realtime' ? ', real time' : ''})`, instruments });
+  flowAxes(doc, Object.keys(instruments), ['instruments']);
+  doc.commentBefore =
+    ` benchctl bench file, written by \`benchctl sim --seed ${input.seed}\`.\n` +
+    ' These resources answer only while that `benchctl sim` runs (same seed, same ports).';
+  const alternates = Object.keys(ALTERNATE_OF)
+    .map((role) => [role, entry(role, input)] as const)
+    .filter((x): x is readonly [string, Entry] => x[1] !== undefined);
+  if (alternates.length > 0) {
+    const lines = [
+      ' Alternate front ends of the same simulated hardware: a bench uses one laser and one stage',
+      ' controller at a time. To use one, uncomment it in place of the entry it replaces.',
+    ];
+    for (const [role, e] of alternates) {
+      const replaces = ALTERNATE_OF[role] ?? role;
+      const doc1 = new Document({ [replaces]: e });
+      flowAxes(doc1, [replaces], []);
+      lines.push(`   # simulator role '${role}', instead of the ${replaces} above:`);
+      for (const line of doc1.toString().trimEnd().split('\n')) lines.push(`   ${line}`);
+    }
+    doc.comment = lines.join('\n');
+  }
+  return doc.toString();
+}
+
+/** Axes read best one per line: `X: { axis: 1, min_um: 0, max_um: 25000 }`. */
+function flowAxes(doc: Document, roles: string[], path: string[]): void {
+  for (const role of roles) {
+    for (const axis of ['X', 'Y', 'Z']) {
+      const node = doc.getIn([...path, role, 'axes', axis], true);
+      if (isMap(node)) node.flow = true;
+    }
+  }
+}
