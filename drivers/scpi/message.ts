@@ -39,7 +39,7 @@ function atTerminator(msg: string, i: number): boolean {
 
 function excerpt(msg: string, from: number, to = msg.length): string {
   const s = msg.slice(from, to).replace(/\r?\n$/, '');
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+  return s.length > 120 ? `${s.slice(0, 117)}...` : s;
 }
 
 class Parser {

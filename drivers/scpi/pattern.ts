@@ -168,10 +168,14 @@ function matchFrom(nodes: readonly Mnemonic[], pi: number, sent: readonly string
 
 /** Matches a parsed command against a pattern: null when the header or its query form does not fit. */
 export function matchHeader(pattern: HeaderPattern, cmd: ProgramCommand): HeaderMatch | null {
-  if (pattern.common !== cmd.common) return null;
-  if (cmd.query ? pattern.mode === 'command' : pattern.mode === 'query') return null;
-  const sent = cmd.nodes.map((n) => n.toUpperCase());
+  return matchUpperNodes(pattern, cmd.nodes.map((n) => n.toUpperCase()), cmd.query, cmd.common);
+}
+
+/** matchHeader for nodes already upper-cased (CommandTable upper-cases once per lookup, not per pattern). */
+export function matchUpperNodes(pattern: HeaderPattern, nodes: readonly string[], query: boolean, common: boolean): HeaderMatch | null {
+  if (pattern.common !== common) return null;
+  if (query ? pattern.mode === 'command' : pattern.mode === 'query') return null;
   const suffixes = new Array<number>(pattern.suffixCount).fill(1);
-  if (!matchFrom(pattern.nodes, 0, sent, 0, suffixes)) return null;
-  return { suffixes, query: cmd.query };
+  if (!matchFrom(pattern.nodes, 0, nodes, 0, suffixes)) return null;
+  return { suffixes, query };
 }
