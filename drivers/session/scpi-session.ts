@@ -1,0 +1,267 @@
+// The VISA-shaped session: write/query/typed readers/blocks over any transport, one exchange at a time,
+// optional error-queue checking, and recovery after timeouts and link loss.
+import { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { decodeFloats } from '../scpi/block.ts';
+import type { ByteOrder, FloatType } from '../scpi/block.ts';
+import {
+  ResponseFormatError, parseResponseBoolean, parseResponseInteger, parseResponseNumber, parseResponseNumbers,
+  parseResponseString,
+} from '../scpi/response.ts';
+import {
+  BlockFormatError, InstrumentError, LinkLostError, ReplyFormatError, SessionClosedError, SessionOptionError, quoteReply,
+} from '../errors.ts';
+import type { BenchIoError, InstrumentErrorEntry } from '../errors.ts';
+import type { Transport } from '../transport/transport.ts';
+import { ExchangeQueue } from './exchange-queue.ts';
+import { REPLY_ENCODING } from './reply-framer.ts';
+import { resynchronise } from './resync.ts';
+import { SessionLink } from './session-link.ts';
+import type { ReplyFrame } from './session-link.ts';
+import { checkPerCall } from './session-options.ts';
+import type { PerCallOptions, ResolvedSessionOptions } from './session-options.ts';
+
+export interface FloatBlockOptions extends PerCallOptions {
+  type: FloatType;
+  /** Default 'little' (what Keysight instruments send). */
+  byteOrder?: ByteOrder;
+}
+
+/** An instrument's error queue is bounded; one that never drains is itself a fault worth reporting. */
+const MAX_QUEUED_ERRORS = 64;
+
+export class ScpiSession extends EventEmitter {
+  readonly resource: string;
+  readonly options: Readonly<ResolvedSessionOptions>;
+  private readonly transport: Transport;
+  private readonly link: SessionLink;
+  private readonly queue = new ExchangeQueue();
+  private state: 'open' | 'lost' | 'closed' = 'open';
+  private lostError: LinkLostError | null = null;
+  private lastCommand: string | undefined;
+
+  /** Wraps an already opened transport; `openResource()` is the usual way in. */
+  constructor(transport: Transport, options: ResolvedSessionOptions) {
+    super();
+    this.transport = transport;
+    this.resource = transport.resource;
+    this.options = options;
+    this.link = new SessionLink(transport, options.readTermination, (err) => this.onLinkLost(err));
+    if (!transport.isOpen) {
+      this.state = 'closed';
+      this.link.fail((command) => new SessionClosedError(this.resource, command));
+    }
+  }
+
+  get isOpen(): boolean {
+    return this.state === 'open';
+  }
+
+  /** Sends a command; with checkErrors, drains the error queue afterwards. */
+  write(command: string, opts?: PerCallOptions): Promise<void> {
+    return this.exchange(command, async () => {
+      this.lastCommand = command;
+      await this.link.send(command + this.options.writeTermination);
+      if (this.options.checkErrors) await this.drainErrors(command, this.timeout(opts));
+    });
+  }
+
+  /** Reads one reply (after a write() of a query), terminator stripped. */
+  read(opts?: PerCallOptions): Promise<string> {
+    return this.exchange('read()', async () => frameText(await this.link.read(undefined, this.timeout(opts))));
+  }
+
+  /** Writes a query and returns its reply with the terminator stripped (a block reply comes back whole). */
+  query(command: string, opts?: PerCallOptions): Promise<string> {
+    return this.exchange(command, () => this.queryFrame(command, opts).then(frameText));
+  }
+
+  queryNumber(command: string, opts?: PerCallOptions): Promise<number> {
+    return this.query(command, opts).then((r) => this.parseReply(command, r, parseResponseNumber));
+  }
+
+  queryInteger(command: string, opts?: PerCallOptions): Promise<number> {
+    return this.query(command, opts).then((r) => this.parseReply(command, r, parseResponseInteger));
+  }
+
+  queryBoolean(command: string, opts?: PerCallOptions): Promise<boolean> {
+    return this.query(command, opts).then((r) => this.parseReply(command, r, parseResponseBoolean));
+  }
+
+  queryNumbers(command: string, opts?: PerCallOptions): Promise<number[]> {
+    return this.query(command, opts).then((r) => this.parseReply(command, r, parseResponseNumbers));
+  }
+
+  queryString(command: string, opts?: PerCallOptions): Promise<string> {
+    return this.query(command, opts).then((r) => this.parseReply(command, r, parseResponseString));
+  }
+
+  /** Queries an IEEE 488.2 block and returns its payload; never partial data. */
+  queryBlock(command: string, opts?: PerCallOptions): Promise<Uint8Array> {
+    return this.exchange(command, async () => {
+      const frame = await this.queryFrame(command, opts);
+      if (frame.kind !== 'block') {
+        throw new BlockFormatError(this.resource, command, `expected a block starting with '#<digit>', got ${quoteReply(frame.text)}`);
+      }
+      return frame.payload;
+    });
+  }
+
+  async queryFloats(command: string, opts: FloatBlockOptions): Promise<number[]> {
+    const { type, byteOrder = 'little' } = opts;
+    if (type !== 'float32' && type !== 'float64') {
+      throw new SessionOptionError(this.resource, 'type', `must be 'float32' or 'float64', got ${String(type)}`);
+    }
+    if (byteOrder !== 'little' && byteOrder !== 'big') {
+      throw new SessionOptionError(this.resource, 'byteOrder', `must be 'little' or 'big', got ${String(byteOrder)}`);
+    }
+    const payload = await this.queryBlock(command, opts);
+    try {
+      return decodeFloats(payload, type, byteOrder);
+    } catch (err) {
+      throw new BlockFormatError(this.resource, command, (err as Error).message, { cause: err });
+    }
+  }
+
+  /** Waits for pending operations to complete (`*OPC?` → `1` in SCPI). */
+  opc(opts?: PerCallOptions): Promise<void> {
+    const sync = this.options.dialect.syncQuery;
+    if (!sync) {
+      return Promise.reject(new SessionOptionError(this.resource, 'dialect', `the ${this.options.dialect.name} dialect has no operation-complete query`));
+    }
+    return this.query(sync.command, opts).then((reply) => {
+      if (reply.trim() !== sync.reply) throw new ReplyFormatError(this.resource, sync.command, reply, `'${sync.reply}'`);
+    });
+  }
+
+  /** Drains the error queue; throws InstrumentError listing every error, attributed to the last command. */
+  checkErrors(opts?: PerCallOptions): Promise<void> {
+    const dialect = this.options.dialect;
+    if (dialect.errorQuery === null) {
+      return Promise.reject(new SessionOptionError(this.resource, 'dialect', `the ${dialect.name} dialect has no error query`));
+    }
+    return this.exchange(dialect.errorQuery, () => this.drainErrors(this.lastCommand ?? '(no command sent yet)', this.timeout(opts)));
+  }
+
+  /** Drops stale input, clears the instrument's status and resynchronises. */
+  clear(): Promise<void> {
+    return this.exchange('clear()', () => resynchronise(this.link, this.options, 'clear()'));
+  }
+
+  /** Reconnects after a loss (or a close); the next exchange resynchronises first. */
+  async reopen(): Promise<void> {
+    if (this.state === 'open') return;
+    await this.transport.open();
+    this.link.revive();
+    this.lostError = null;
+    this.state = 'open';
+  }
+
+  /** Closes the link; pending and queued calls reject with SessionClosedError. Idempotent. */
+  async close(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.link.fail((command) => new SessionClosedError(this.resource, command));
+    this.queue.rejectWaiting((label) => new SessionClosedError(this.resource, label));
+    await this.transport.close();
+  }
+
+  override on(event: 'lost', listener: (err: LinkLostError) => void): this;
+  override on(event: string | symbol, listener: (...args: never[]) => void): this {
+    return super.on(event, listener as (...args: unknown[]) => void);
+  }
+
+  override off(event: 'lost', listener: (err: LinkLostError) => void): this;
+  override off(event: string | symbol, listener: (...args: never[]) => void): this {
+    return super.off(event, listener as (...args: unknown[]) => void);
+  }
+
+  private exchange<T>(label: string, run: () => Promise<T>): Promise<T> {
+    const unusable = this.unusable(label);
+    if (unusable) return Promise.reject(unusable);
+    return this.queue.run(label, () => (this.link.stale ? this.resync(label).then(run) : run()));
+  }
+
+  private resync(before: string): Promise<void> {
+    return resynchronise(this.link, this.options, before);
+  }
+
+  /** Writes a query and reads its reply; runs inside an exchange. */
+  private async queryFrame(command: string, opts: PerCallOptions | undefined): Promise<ReplyFrame> {
+    const timeout_ms = this.timeout(opts);
+    const frame = await this.ask(command, timeout_ms);
+    this.lastCommand = command;
+    if (this.options.checkErrors) await this.drainErrors(command, timeout_ms);
+    return frame;
+  }
+
+  private async ask(command: string, timeout_ms: number): Promise<ReplyFrame> {
+    // Bytes that came before this query was even sent cannot be its reply: get past them first.
+    if (this.link.buffered > 0) await this.resync(command);
+    const wire = command + this.options.writeTermination;
+    if (this.options.queryDelay_ms > 0) {
+      await this.link.send(wire);
+      await sleep(this.options.queryDelay_ms);
+      return this.link.read(command, timeout_ms);
+    }
+    const reply = this.link.read(command, timeout_ms);
+    this.link.sendForRead(wire);
+    return reply;
+  }
+
+  private async drainErrors(command: string, timeout_ms: number): Promise<void> {
+    const { dialect } = this.options;
+    const query = dialect.errorQuery;
+    if (query === null) return;
+    const errors: InstrumentErrorEntry[] = [];
+    for (let i = 0; i < MAX_QUEUED_ERRORS; i++) {
+      const reply = frameText(await this.ask(query, timeout_ms));
+      let entry: InstrumentErrorEntry | null;
+      try {
+        entry = dialect.parseError(reply);
+      } catch (err) {
+        const expected = (err as { expected?: unknown }).expected;
+        throw new ReplyFormatError(this.resource, query, reply,
+          typeof expected === 'string' ? expected : `an error-queue reply in the ${dialect.name} dialect`, { cause: err });
+      }
+      if (entry === null) break;
+      errors.push(entry);
+    }
+    if (errors.length === MAX_QUEUED_ERRORS) {
+      errors.push({ code: 0, message: `the error queue did not drain after ${MAX_QUEUED_ERRORS} reads of '${query}'` });
+    }
+    if (errors.length > 0) throw new InstrumentError(this.resource, command, errors);
+  }
+
+  private parseReply<T>(command: string, reply: string, parse: (reply: string) => T): T {
+    try {
+      return parse(reply);
+    } catch (err) {
+      if (!(err instanceof ResponseFormatError)) throw err;
+      throw new ReplyFormatError(this.resource, command, reply, err.expected, { cause: err });
+    }
+  }
+
+  private timeout(opts: PerCallOptions | undefined): number {
+    return checkPerCall(this.resource, opts, this.options.timeout_ms);
+  }
+
+  private unusable(label: string): BenchIoError | null {
+    if (this.state === 'open') return null;
+    if (this.state === 'closed') return new SessionClosedError(this.resource, label);
+    const reason = this.lostError?.reason ?? 'the link went away';
+    return new LinkLostError(this.resource, `${reason}; reopen() the session to reconnect`, { command: label });
+  }
+
+  private onLinkLost(err: LinkLostError): void {
+    if (this.state !== 'open') return;
+    this.state = 'lost';
+    this.lostError = err;
+    this.queue.rejectWaiting((label) => new LinkLostError(this.resource, err.reason, { cause: err, command: label }));
+    this.emit('lost', err);
+  }
+}
+
+function frameText(frame: ReplyFrame): string {
+  return frame.kind === 'line' ? frame.text : frame.raw.toString(REPLY_ENCODING);
+}

@@ -1,0 +1,195 @@
+// The session's side of one transport: bytes in through the framer, at most one reader waiting for a reply
+// (with its timeout), and the bookkeeping a resynchronisation needs. No queueing and no protocol here.
+import {
+  BlockFormatError, LinkLostError, TimeoutError, TruncatedBlockError,
+} from '../errors.ts';
+import type { Transport } from '../transport/transport.ts';
+import { REPLY_ENCODING, ReplyFramer } from './reply-framer.ts';
+import type { Frame } from './reply-framer.ts';
+
+export type ReplyFrame = Exclude<Frame, { kind: 'invalid-block' }>;
+
+interface Reader {
+  command: string | undefined;
+  timeout_ms: number;
+  resolve: (frame: ReplyFrame) => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+interface QuietWait {
+  resolve: (dropped: number) => void;
+  dropped: number;
+  quietTimer: NodeJS.Timeout;
+  capTimer: NodeJS.Timeout;
+}
+
+export class SessionLink {
+  readonly resource: string;
+  /** Set when the reply stream may hold bytes that belong to no pending call (after a timeout or bad block). */
+  stale = false;
+  /** Replies that timed out and may still arrive; a resynchronisation has to get past all of them. */
+  unanswered = 0;
+  private readonly transport: Transport;
+  private readonly framer: ReplyFramer;
+  private reader: Reader | null = null;
+  private quiet: QuietWait | null = null;
+  /** Once the link is lost or the session closed, every read and write fails at once with this. */
+  private failure: ((command: string | undefined) => Error) | null = null;
+  private readonly onData = (chunk: Buffer): void => this.receive(chunk);
+  private readonly onReadTimeout = (): void => this.timeoutReader();
+
+  constructor(transport: Transport, readTermination: string, private readonly onLost: (err: LinkLostError) => void) {
+    this.transport = transport;
+    this.resource = transport.resource;
+    this.framer = new ReplyFramer(readTermination);
+    transport.on('data', this.onData);
+    transport.on('lost', (err) => this.lose(err));
+  }
+
+  get buffered(): number {
+    return this.framer.buffered;
+  }
+
+  /** Sends bytes; resolves once the transport has taken them. */
+  send(text: string): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure(undefined));
+    return this.transport.write(Buffer.from(text, REPLY_ENCODING));
+  }
+
+  /** Sends bytes without waiting; a failed write fails the pending read instead of going unnoticed. */
+  sendForRead(text: string): void {
+    this.transport.write(Buffer.from(text, REPLY_ENCODING)).then(undefined, (err: unknown) => {
+      this.failReader(err instanceof Error ? err : new Error(String(err)));
+    });
+  }
+
+  /** Waits for the next reply. Must not be called while another read is pending (the queue sees to that). */
+  read(command: string | undefined, timeout_ms: number): Promise<ReplyFrame> {
+    if (this.failure) return Promise.reject(this.failure(command));
+    if (this.reader) return Promise.reject(new Error(`internal: a read is already pending on ${this.resource}`));
+    return new Promise<ReplyFrame>((resolve, reject) => {
+      this.reader = { command, timeout_ms, resolve, reject, timer: setTimeout(this.onReadTimeout, timeout_ms) };
+      if (this.framer.buffered > 0) this.pump();
+    });
+  }
+
+  /** Drops whatever arrives until the line has been silent for `quiet_ms` (at most `max_ms` in all). */
+  waitQuiet(quiet_ms: number, max_ms: number): Promise<number> {
+    const dropped = this.framer.discard();
+    if (this.failure) return Promise.resolve(dropped);
+    return new Promise<number>((resolve) => {
+      const finish = (): void => {
+        const q = this.quiet;
+        if (!q) return;
+        this.quiet = null;
+        clearTimeout(q.quietTimer);
+        clearTimeout(q.capTimer);
+        q.resolve(q.dropped);
+      };
+      this.quiet = { resolve, dropped, quietTimer: setTimeout(finish, quiet_ms), capTimer: setTimeout(finish, Math.max(quiet_ms, max_ms)) };
+    });
+  }
+
+  /** Forgets buffered bytes and the stale state (after a successful resynchronisation). */
+  markSynchronised(): void {
+    this.framer.discard();
+    this.stale = false;
+    this.unanswered = 0;
+  }
+
+  discard(): number {
+    return this.framer.discard();
+  }
+
+  /** From now on (until revive()), fails the pending read and every later read or write with `makeError`. */
+  fail(makeError: (command: string | undefined) => Error): void {
+    this.failure = makeError;
+    this.abort(makeError);
+    this.framer.discard();
+  }
+
+  /** After the transport reopened: usable again, but resynchronise before trusting the reply stream. */
+  revive(): void {
+    this.failure = null;
+    this.framer.discard();
+    this.stale = true;
+  }
+
+  private abort(makeError: (command: string | undefined) => Error): void {
+    const r = this.reader;
+    if (r) {
+      this.reader = null;
+      clearTimeout(r.timer);
+      r.reject(makeError(r.command));
+    }
+    const q = this.quiet;
+    if (q) {
+      this.quiet = null;
+      clearTimeout(q.quietTimer);
+      clearTimeout(q.capTimer);
+      q.resolve(q.dropped);
+    }
+  }
+
+  private receive(chunk: Buffer): void {
+    const q = this.quiet;
+    if (q) {
+      q.dropped += chunk.length;
+      q.quietTimer.refresh();
+      return;
+    }
+    this.framer.push(chunk);
+    if (this.reader) this.pump();
+  }
+
+  private pump(): void {
+    const frame = this.framer.next();
+    if (!frame) return;
+    const r = this.reader as Reader;
+    this.reader = null;
+    clearTimeout(r.timer);
+    if (frame.kind === 'invalid-block') {
+      this.stale = true;
+      this.framer.discard();
+      r.reject(new BlockFormatError(this.resource, r.command, `${frame.reason} (reply begins ${JSON.stringify(frame.head)})`));
+      return;
+    }
+    r.resolve(frame);
+  }
+
+  private timeoutReader(): void {
+    const r = this.reader;
+    if (!r) return;
+    this.reader = null;
+    this.stale = true;
+    this.unanswered++;
+    const partial = this.framer.partialBlock();
+    const held = this.framer.buffered;
+    const detail = held > 0 && !partial ? `${held} bytes arrived without the read terminator` : undefined;
+    const timeout = new TimeoutError(this.resource, r.command, r.timeout_ms, detail);
+    r.reject(partial
+      ? new TruncatedBlockError(this.resource, r.command, partial.received_bytes, partial.expected_bytes, timeout)
+      : timeout);
+  }
+
+  private failReader(err: Error): void {
+    const r = this.reader;
+    if (!r) return;
+    this.reader = null;
+    clearTimeout(r.timer);
+    r.reject(err);
+  }
+
+  private lose(err: LinkLostError): void {
+    const partial = this.framer.partialBlock();
+    const lostFor = (command: string | undefined): LinkLostError =>
+      new LinkLostError(this.resource, err.reason, { cause: err, ...(command === undefined ? {} : { command }) });
+    // The read in flight learns what it lost; anything after it is simply told the link is gone.
+    this.abort((command) => (partial
+      ? new TruncatedBlockError(this.resource, command, partial.received_bytes, partial.expected_bytes, lostFor(command))
+      : lostFor(command)));
+    this.fail(lostFor);
+    this.onLost(err);
+  }
+}
