@@ -38,8 +38,8 @@ export abstract class ScpiInstrument implements SimInstrument {
   /** Messages run one at a time, as on a real instrument's parser. */
   private queue: Promise<unknown> = Promise.resolve();
 
-  /** The instrument's own commands; the common commands and SYST:ERR are answered by the base. */
-  protected abstract readonly commands: CommandTable<this>;
+  /** The instrument's own command set (see useCommands); the common commands and SYST:ERR are the base's. */
+  private own: ((cmd: ProgramCommand) => Reply | Promise<Reply>) | null = null;
 
   protected constructor(opts: ScpiInstrumentOptions) {
     this.role = opts.role;
@@ -48,6 +48,15 @@ export abstract class ScpiInstrument implements SimInstrument {
     this.framing = opts.framing ?? SCPI_FRAMING;
     this.commandLatency_s = opts.commandLatency_s ?? DEFAULT_COMMAND_LATENCY_S;
     this.errors = new ErrorQueue(opts.errorQueueCapacity ?? DEFAULT_ERROR_QUEUE_CAPACITY);
+  }
+
+  /**
+   * Installs the instrument's own commands; call it from the subclass constructor, usually as
+   * `this.useCommands(TABLE, this)` with a module-level `CommandTable<MyInstrument>` whose handlers
+   * receive `ctx`. Headers found in neither this table nor the common ones give -113.
+   */
+  protected useCommands<S>(table: CommandTable<S>, ctx: S): void {
+    this.own = (cmd) => ScpiInstrument.dispatchIn(table, ctx, cmd);
   }
 
   /**
@@ -103,9 +112,9 @@ export abstract class ScpiInstrument implements SimInstrument {
   }
 
   private async dispatch(cmd: ProgramCommand): Promise<Reply> {
-    if (cmd.common) return ScpiInstrument.dispatchIn(ScpiInstrument.COMMON, this, cmd);
+    if (cmd.common || !this.own) return ScpiInstrument.dispatchIn(ScpiInstrument.COMMON, this, cmd);
     try {
-      return await ScpiInstrument.dispatchIn(this.commands, this, cmd);
+      return await this.own(cmd);
     } catch (e) {
       if (!(e instanceof ScpiError) || e.code !== ScpiErrorCode.UndefinedHeader) throw e;
       try {

@@ -5,11 +5,7 @@ import type { BenchClock } from '../../../../sim/clock.ts';
 import { ScpiInstrument, param, suffix } from '../../../../sim/scpi/index.ts';
 
 /** A small instrument: a setting, a slow operation, a failing handler, a binary reply. */
-class Toy extends ScpiInstrument {
-  level = 0;
-  busyUntil_s = 0;
-  resets = 0;
-  protected readonly commands = new CommandTable<Toy>()
+const TOY_COMMANDS = new CommandTable<Toy>()
     .add(':SOURce#:LEVel', (s, a) => {
       suffix(a, 0, 1, 2);
       s.level = parseNumeric(param(a), { unit: 'V', min: 0, max: 10 });
@@ -28,8 +24,14 @@ class Toy extends ScpiInstrument {
     })
     .add(':DATA?', () => encodeDefiniteBlock(encodeFloats([1.5, -2, 3.25], 'float32')));
 
+class Toy extends ScpiInstrument {
+  level = 0;
+  busyUntil_s = 0;
+  resets = 0;
+
   constructor(clock: BenchClock = new FastClock(), capacity?: number) {
     super({ role: 'toy', identity: 'ACME,TOY-1,SN42,1.0', clock, ...(capacity ? { errorQueueCapacity: capacity } : {}) });
+    this.useCommands(TOY_COMMANDS, this);
   }
   protected override pendingUntil_s(): number {
     return Math.max(this.clock.now_s(), this.busyUntil_s);
