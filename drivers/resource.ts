@@ -158,7 +158,8 @@ function parseTcpip(resource: string, parts: string[], board: number): ResourceD
   const last = (parts[parts.length - 1] ?? '').toUpperCase();
   if (last === 'SOCKET') {
     if (parts.length !== 4) {
-      throw new ResourceStringError(resource, 'resource', `"${resource}" must be TCPIP[board]::<host>::<port>::SOCKET`);
+      throw new ResourceStringError(resource, 'resource',
+        `"${resource}" must be TCPIP[board]::<host>::<port>::SOCKET (an IPv6 host goes in brackets, e.g. [::1])`);
     }
     return { kind: 'tcpip-socket', board, host: parseHost(resource, parts[1] ?? ''), port: parsePort(resource, parts[2] ?? '') };
   }
