@@ -202,7 +202,12 @@ class Parser {
     if (scan.status === 'invalid') throw new ScpiError(ScpiErrorCode.InvalidBlockData, `${scan.reason} in block parameter of '${header}'`);
     if (scan.status === 'incomplete') {
       const digits = msg.charCodeAt(start + 1) - 0x30;
-      const announced = Number(msg.slice(start + 2, start + 2 + digits));
+      const lengthField = msg.slice(start + 2, start + 2 + digits);
+      if (lengthField.length < digits) {
+        throw new ScpiError(ScpiErrorCode.InvalidBlockData,
+          `block parameter of '${header}' is cut short in its ${digits}-digit length field '${lengthField}'`);
+      }
+      const announced = Number(lengthField);
       const present = Math.max(0, msg.length - start - 2 - digits);
       throw new ScpiError(ScpiErrorCode.InvalidBlockData,
         `block parameter of '${header}' announces ${announced} bytes but only ${present} follow`);

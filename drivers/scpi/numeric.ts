@@ -65,7 +65,7 @@ export function lexNumeric(token: string): NumericToken | undefined {
     suffix = rest;
   }
   const mantissa = `${m[1] === '-' ? '-' : ''}${intPart || '0'}.${fracPart || '0'}`;
-  const value = scaled(mantissa, exponent, token);
+  const value = scaledDecimal(mantissa, exponent, token);
   return { value, mantissa, exponent, suffix };
 }
 
@@ -83,7 +83,7 @@ function lexNonDecimal(token: string): NumericToken | undefined {
 }
 
 /** mantissa × 10^exponent, rounded once (so `1550NM` is exactly the double nearest 1.55e-6). */
-export function scaled(mantissa: string, exponent: number, token: string): number {
+export function scaledDecimal(mantissa: string, exponent: number, token: string): number {
   const v = Number(`${mantissa}e${exponent}`);
   if (!Number.isFinite(v)) throw new ScpiError(ScpiErrorCode.ExponentTooLarge, `'${token}' is too large to represent`);
   return v;

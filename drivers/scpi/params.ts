@@ -2,7 +2,7 @@
 // enumerated character data, strings and blocks. Every refusal is a ScpiError the instrument can queue.
 import { scanBlock } from './block.ts';
 import { ScpiError, ScpiErrorCode } from './errors.ts';
-import { lexNumeric, resolveSuffix, scaled } from './numeric.ts';
+import { lexNumeric, resolveSuffix, scaledDecimal } from './numeric.ts';
 import type { NumericToken } from './numeric.ts';
 
 export interface NumericOptions {
@@ -99,7 +99,7 @@ function applyUnit(lexed: NumericToken, token: string, unit: string | undefined)
   if (!resolved) {
     throw new ScpiError(ScpiErrorCode.InvalidSuffix, `'${token}': unit '${lexed.suffix}' is not ${unit}; expected ${describeUnit(unit)}`);
   }
-  return scaled(lexed.mantissa, lexed.exponent + resolved.exponent, token);
+  return scaledDecimal(lexed.mantissa, lexed.exponent + resolved.exponent, token);
 }
 
 /** A number that may carry any of `units` (e.g. ['DBM', 'W']); says which (undefined for a bare number). */
@@ -116,7 +116,7 @@ export function parseNumericWithUnit(token: string | undefined, units: readonly 
   if (lexed.suffix === undefined) return { value: lexed.value, unit: undefined };
   const resolved = resolveSuffix(lexed.suffix, units);
   if (!resolved) throw new ScpiError(ScpiErrorCode.InvalidSuffix, `'${t}': unit '${lexed.suffix}' is none of ${units.join(', ')}`);
-  return { value: scaled(lexed.mantissa, lexed.exponent + resolved.exponent, t), unit: resolved.unit };
+  return { value: scaledDecimal(lexed.mantissa, lexed.exponent + resolved.exponent, t), unit: resolved.unit };
 }
 
 /** ON|OFF|1|0; other numbers count as true when nonzero after rounding (as SCPI says). */
