@@ -149,13 +149,22 @@ export class StageMotion implements MotionSystem {
    */
   async pollMotion(axes: readonly AxisName[] = AXES): Promise<void> {
     if (this.clock.mode !== 'fast') return;
+    const until = this.busyUntil_s(axes);
+    if (until > this.clock.now_s()) await this.clock.advanceTo(until);
+  }
+
+  /**
+   * Bench time by which the moves of `axes` are over (now when idle). Always finite: for a stalled
+   * axis, where its move should have ended — waiting longer would never see it finish.
+   */
+  busyUntil_s(axes: readonly AxisName[] = AXES): number {
     const now = this.clock.now_s();
     let until = now;
     for (const axis of axes) {
       const last = this.axes[axis].trajectory.last();
       if (last && this.isMoving(axis, now)) until = Math.max(until, last.pollUntil_s);
     }
-    if (until > now) await this.clock.advanceTo(until);
+    return until;
   }
 
   truth(): StageTruth {
