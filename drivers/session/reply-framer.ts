@@ -51,6 +51,12 @@ export class ReplyFramer {
     return this.end - this.start;
   }
 
+  /** True when bytes are waiting that are more than the terminator owed after a block. */
+  hasUnread(): boolean {
+    if (this.skipTerminator && this.end > this.start) this.dropTerminator();
+    return this.end > this.start;
+  }
+
   push(chunk: Buffer): void {
     const n = chunk.length;
     if (n === 0) return;
@@ -134,6 +140,7 @@ export class ReplyFramer {
     const payload = raw.subarray(scan.payloadStart, scan.payloadEnd);
     this.consume(this.start + scan.end);
     this.skipTerminator = !scan.indefinite;
+    if (this.skipTerminator && this.end > this.start) this.dropTerminator();
     return { kind: 'block', payload, raw, indefinite: scan.indefinite };
   }
 

@@ -8,7 +8,7 @@ import type { SessionLink } from './session-link.ts';
 export interface ResyncSettings {
   dialect: SessionDialect;
   writeTermination: string;
-  timeout_ms: number;
+  resyncTimeout_ms: number;
   resyncQuiet_ms: number;
 }
 
@@ -20,19 +20,19 @@ export async function resynchronise(link: SessionLink, s: ResyncSettings, before
   const sync = dialect.syncQuery;
   if (sync === null) {
     if (clear) await link.send(clear);
-    await link.waitQuiet(s.resyncQuiet_ms, s.timeout_ms);
+    await link.waitQuiet(s.resyncQuiet_ms, s.resyncTimeout_ms);
     link.markSynchronised();
     return;
   }
   const pending = link.unanswered;
   const label = `${sync.command} (resynchronising before '${before}')`;
-  const deadline = performance.now() + s.timeout_ms;
+  const deadline = performance.now() + s.resyncTimeout_ms;
   link.sendForRead(clear + sync.command + term);
   for (let seen = 0; ; ) {
     const remaining_ms = Math.max(1, deadline - performance.now());
     let text: string;
     try {
-      const frame = await link.read(label, remaining_ms);
+      const frame = await link.read(label, remaining_ms, s.resyncTimeout_ms);
       text = frame.kind === 'line' ? frame.text : '';
     } catch (err) {
       // A garbled late block is just more stale data to get past.

@@ -197,7 +197,7 @@ export class ScpiSession extends EventEmitter {
 
   private async ask(command: string, timeout_ms: number): Promise<ReplyFrame> {
     // Bytes that came before this query was even sent cannot be its reply: get past them first.
-    if (this.link.buffered > 0) await this.resync(command);
+    if (this.link.hasUnread()) await this.resync(command);
     const wire = command + this.options.writeTermination;
     if (this.options.queryDelay_ms > 0) {
       await this.link.send(wire);

@@ -51,6 +51,11 @@ export class SessionLink {
     return this.framer.buffered;
   }
 
+  /** Bytes are waiting that no read has asked for (beyond a block's trailing terminator). */
+  hasUnread(): boolean {
+    return this.framer.hasUnread();
+  }
+
   /** Sends bytes; resolves once the transport has taken them. */
   send(text: string): Promise<void> {
     if (this.failure) return Promise.reject(this.failure(undefined));
@@ -65,11 +70,11 @@ export class SessionLink {
   }
 
   /** Waits for the next reply. Must not be called while another read is pending (the queue sees to that). */
-  read(command: string | undefined, timeout_ms: number): Promise<ReplyFrame> {
+  read(command: string | undefined, timeout_ms: number, reported_ms = timeout_ms): Promise<ReplyFrame> {
     if (this.failure) return Promise.reject(this.failure(command));
     if (this.reader) return Promise.reject(new Error(`internal: a read is already pending on ${this.resource}`));
     return new Promise<ReplyFrame>((resolve, reject) => {
-      this.reader = { command, timeout_ms, resolve, reject, timer: setTimeout(this.onReadTimeout, timeout_ms) };
+      this.reader = { command, timeout_ms: reported_ms, resolve, reject, timer: setTimeout(this.onReadTimeout, timeout_ms) };
       if (this.framer.buffered > 0) this.pump();
     });
   }

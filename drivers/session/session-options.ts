@@ -32,6 +32,12 @@ export interface SessionOptions {
    * dialects without a sync query, and the wait for a possible second sync reply otherwise. Default 100.
    */
   resyncQuiet_ms?: number;
+  /**
+   * How long a resynchronisation may wait for the sync reply. An instrument that timed out is usually still
+   * busy with the slow operation and answers the sync query only when done, so this is longer than a read;
+   * default 5 × timeout_ms.
+   */
+  resyncTimeout_ms?: number;
 }
 
 export interface PerCallOptions {
@@ -47,6 +53,7 @@ export interface ResolvedSessionOptions {
   checkErrors: boolean;
   dialect: SessionDialect;
   resyncQuiet_ms: number;
+  resyncTimeout_ms: number;
 }
 
 const PARITIES: readonly Parity[] = ['none', 'even', 'odd', 'mark', 'space'];
@@ -77,8 +84,9 @@ export function resolveSessionOptions(resource: string, options: SessionOptions 
     bad('checkErrors', `the ${dialect.name} dialect has no error query to check errors with`);
   }
   checkSerial(options, bad);
+  const timeout_ms = duration('timeout_ms', 2000, false);
   return {
-    timeout_ms: duration('timeout_ms', 2000, false),
+    timeout_ms,
     connectTimeout_ms: duration('connectTimeout_ms', 3000, false),
     readTermination,
     writeTermination,
@@ -86,6 +94,7 @@ export function resolveSessionOptions(resource: string, options: SessionOptions 
     checkErrors: options.checkErrors ?? false,
     dialect,
     resyncQuiet_ms: duration('resyncQuiet_ms', 100, true),
+    resyncTimeout_ms: duration('resyncTimeout_ms', 5 * timeout_ms, false),
   };
 }
 

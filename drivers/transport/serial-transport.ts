@@ -86,6 +86,24 @@ export class SerialTransport extends BaseTransport {
       this.reportLost(reason, err);
       this.markClosed();
     });
+    this.watchHangup(port, current);
+  }
+
+  /**
+   * On a tty whose far end hangs up (a pty master closing, some USB adapters), read() returns 0 bytes and
+   * serialport 13 retries at once, forever, instead of reporting it. The binding's poller does see the
+   * hangup, so listen there, report the loss and close the port, which also ends that read loop.
+   */
+  private watchHangup(port: SerialPort, current: () => boolean): void {
+    const poller = (port.port as { poller?: HangupPoller } | undefined)?.poller;
+    if (!poller || typeof poller.once !== 'function') return;
+    poller.once('disconnect', (err?: Error & { canceled?: boolean }) => {
+      if (err?.canceled || !current()) return;
+      this.port = null;
+      this.reportLost(`serial port ${this.path} hung up (the far end of the line went away)`, err);
+      this.markClosed();
+      if (port.isOpen) port.close();
+    });
   }
 
   write(data: Uint8Array): Promise<void> {
@@ -107,6 +125,10 @@ export class SerialTransport extends BaseTransport {
     if (!port || !port.isOpen) return Promise.resolve();
     return new Promise<void>((resolve) => port.close(() => resolve()));
   }
+}
+
+interface HangupPoller {
+  once(event: 'disconnect', listener: (err?: Error & { canceled?: boolean }) => void): unknown;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

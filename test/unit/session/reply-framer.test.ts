@@ -95,6 +95,7 @@ describe('ReplyFramer: blocks', () => {
     f.push(b('#13xyz'));
     expect(texts(drain(f))).toEqual(['<block xyz>']);
     f.push(b('\n'));
+    expect(f.hasUnread()).toBe(false);
     expect(f.next()).toBeNull();
     f.push(b('1\n'));
     expect(texts(drain(f))).toEqual(['1']);

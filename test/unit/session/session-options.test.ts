@@ -11,7 +11,7 @@ describe('resolveSessionOptions', () => {
   it('fills in the VISA-like defaults', () => {
     expect(resolveSessionOptions(R)).toEqual({
       timeout_ms: 2000, connectTimeout_ms: 3000, readTermination: '\n', writeTermination: '\n',
-      queryDelay_ms: 0, checkErrors: false, dialect: SCPI_DIALECT, resyncQuiet_ms: 100,
+      queryDelay_ms: 0, checkErrors: false, dialect: SCPI_DIALECT, resyncQuiet_ms: 100, resyncTimeout_ms: 10000,
     });
   });
 

@@ -1,0 +1,262 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { encodeDefiniteBlock, encodeFloats } from '../../../drivers/scpi/block.ts';
+import {
+  BlockFormatError, InstrumentError, LinkLostError, ReplyFormatError, SessionClosedError, TimeoutError, TruncatedBlockError,
+} from '../../../drivers/errors.ts';
+import { ESP301_DIALECT } from '../../../drivers/session/dialect.ts';
+import { ScpiSession } from '../../../drivers/session/scpi-session.ts';
+import { resolveSessionOptions } from '../../../drivers/session/session-options.ts';
+import type { SessionOptions } from '../../../drivers/session/session-options.ts';
+import { FakeTransport } from '../../helpers/fake-transport.ts';
+
+const sessions: ScpiSession[] = [];
+afterEach(async () => {
+  await Promise.all(sessions.splice(0).map((s) => s.close()));
+});
+
+async function make(options: SessionOptions = {}, transport = new FakeTransport()): Promise<{ s: ScpiSession; t: FakeTransport }> {
+  await transport.open();
+  const s = new ScpiSession(transport, resolveSessionOptions(transport.resource, { timeout_ms: 200, resyncQuiet_ms: 20, ...options }));
+  sessions.push(s);
+  return { s, t: transport };
+}
+
+const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+describe('ScpiSession: exchanges', () => {
+  it('writes the command with its terminator and returns the reply without it', async () => {
+    const { s, t } = await make();
+    t.responder = (m) => (m === '*IDN?' ? 'Keysight,N7744C,MY123,1.0\n' : undefined);
+    await expect(s.query('*IDN?')).resolves.toBe('Keysight,N7744C,MY123,1.0');
+    expect(t.writes).toEqual(['*IDN?']);
+  });
+
+  it('queues concurrent callers FIFO and never has two exchanges on the wire', async () => {
+    const { s, t } = await make();
+    const calls = ['A?', 'B?', 'C?', 'D?'].map((c) => s.query(c));
+    await tick();
+    expect(t.writes).toEqual(['A?']);
+    for (const [i, c] of ['A?', 'B?', 'C?', 'D?'].entries()) {
+      expect(t.writes).toHaveLength(i + 1);
+      expect(t.writes[i]).toBe(c);
+      t.feed(`${c.toLowerCase()}\n`);
+      await tick();
+    }
+    await expect(Promise.all(calls)).resolves.toEqual(['a?', 'b?', 'c?', 'd?']);
+  });
+
+  it('reads replies that came together in one chunk one per read()', async () => {
+    const { s, t } = await make();
+    await s.write('A?');
+    await s.write('B?');
+    t.feed('first\nsecond\n');
+    await expect(s.read()).resolves.toBe('first');
+    await expect(s.read()).resolves.toBe('second');
+  });
+
+  it('waits queryDelay_ms between the write and the read', async () => {
+    const { s, t } = await make({ queryDelay_ms: 30 });
+    t.responder = () => '42\n';
+    const t0 = performance.now();
+    await expect(s.queryInteger('COUNT?')).resolves.toBe(42);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(25);
+  });
+
+  it('decodes typed replies and wraps a garbled one with the command and the reply', async () => {
+    const { s, t } = await make();
+    const replies: Record<string, string> = { 'POW?': '-3.5E+00', 'STAT?': 'ON', 'LIST?': '1,2.5,-3', 'NAME?': '"a ""q"""', 'BAD?': 'ERR!', 'HALF?': '1.5' };
+    t.responder = (m) => `${replies[m] ?? ''}\n`;
+    await expect(s.queryNumber('POW?')).resolves.toBe(-3.5);
+    await expect(s.queryBoolean('STAT?')).resolves.toBe(true);
+    await expect(s.queryNumbers('LIST?')).resolves.toEqual([1, 2.5, -3]);
+    await expect(s.queryString('NAME?')).resolves.toBe('a "q"');
+    const err = await s.queryNumber('BAD?').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ReplyFormatError);
+    expect((err as ReplyFormatError).message).toMatch(/reply to 'BAD\?' from TCPIP0::fake::5025::SOCKET was "ERR!"; expected a number/);
+    await expect(s.queryInteger('HALF?')).rejects.toThrow(/'HALF\?'.*"1.5".*integer/);
+  });
+
+  it('reads blocks and decodes floats in either byte order', async () => {
+    const { s, t } = await make();
+    const values = [1.5, -2.25, 1e-9];
+    t.responder = (m) => {
+      if (m === 'LE?') return Buffer.concat([Buffer.from(encodeDefiniteBlock(encodeFloats(values, 'float64', 'little'))), Buffer.from('\n')]);
+      if (m === 'BE?') return Buffer.concat([Buffer.from(encodeDefiniteBlock(encodeFloats(values, 'float32', 'big'))), Buffer.from('\n')]);
+      if (m === 'ODD?') return Buffer.from('#15abcde\n');
+      return 'not a block\n';
+    };
+    await expect(s.queryFloats('LE?', { type: 'float64' })).resolves.toEqual(values);
+    const be = await s.queryFloats('BE?', { type: 'float32', byteOrder: 'big' });
+    expect(be.map((v) => Math.fround(v))).toEqual(values.map((v) => Math.fround(v)));
+    await expect(s.queryFloats('ODD?', { type: 'float32' })).rejects.toThrow(/'ODD\?'.*5 bytes is not a whole number of float32/);
+    await expect(s.queryBlock('TEXT?')).rejects.toThrow(BlockFormatError);
+    await expect(s.queryBlock('TEXT?')).rejects.toThrow(/'TEXT\?'.*expected a block starting with '#<digit>', got "not a block"/);
+    await expect(s.query('ODD?')).resolves.toBe('#15abcde');
+    // The terminator after each block was owed, not stale: no resynchronisation was needed.
+    expect(t.writes).not.toContain('*OPC?');
+  });
+});
+
+describe('ScpiSession: timeout recovery', () => {
+  it("names the command and timeout, then resynchronises so the late reply is not the next query's", async () => {
+    const { s, t } = await make();
+    t.responder = (m) => ({ '*OPC?': '1\n', 'NEXT?': 'next\n' } as Record<string, string>)[m];
+    const err = await s.query('SLOW?', { timeout_ms: 30 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect((err as Error).message).toBe("timeout after 30 ms waiting for the reply to 'SLOW?' from TCPIP0::fake::5025::SOCKET");
+    t.feed('late\n');
+    await expect(s.query('NEXT?')).resolves.toBe('next');
+    expect(t.writes).toEqual(['SLOW?', '*CLS', '*OPC?', 'NEXT?']);
+  });
+
+  it('gets past a late reply that looks exactly like the sync reply', async () => {
+    const { s, t } = await make();
+    let opcCalls = 0;
+    t.responder = (m) => {
+      if (m === '*OPC?') return ++opcCalls === 1 ? undefined : '1\n';
+      return m === 'X?' ? 'x\n' : undefined;
+    };
+    await expect(s.query('*OPC?', { timeout_ms: 30 })).rejects.toThrow(TimeoutError);
+    t.feed('1\n'); // the late answer to the first *OPC?
+    await expect(s.query('X?')).resolves.toBe('x');
+    // The sync reply that followed the late one was drained too: nothing is left over for later.
+    t.feed('y\n');
+    await expect(s.read()).resolves.toBe('y');
+  });
+
+  it('says so when the resynchronisation itself times out, and tries again next time', async () => {
+    const { s, t } = await make();
+    await expect(s.query('SLOW?', { timeout_ms: 20 })).rejects.toThrow(TimeoutError);
+    await expect(s.query('NEXT?')).rejects.toThrow(/reply to '\*OPC\? \(resynchronising before 'NEXT\?'\)'/);
+    t.responder = (m) => (m === '*OPC?' ? '1\n' : m === 'NEXT?' ? 'n\n' : undefined);
+    await expect(s.query('NEXT?')).resolves.toBe('n');
+  });
+
+  it('recovers a dialect without a sync query by waiting for the line to go quiet', async () => {
+    const { s, t } = await make({ dialect: ESP301_DIALECT, readTermination: '\r\n', writeTermination: '\r' }, new FakeTransport('ASRL/dev/ttyUSB0::INSTR', '\r'));
+    t.responder = (m) => (m === '1TP?' ? '5.00000\r\n' : undefined);
+    await expect(s.query('1MD?', { timeout_ms: 20 })).rejects.toThrow(TimeoutError);
+    setTimeout(() => t.feed('1\r\n'), 5);
+    await expect(s.query('1TP?')).resolves.toBe('5.00000');
+    expect(t.writes).toEqual(['1MD?', '1TP?']);
+  });
+
+  it('treats bytes that arrived before a query was sent as stale', async () => {
+    const { s, t } = await make();
+    t.responder = (m) => ({ '*OPC?': '1\n', 'Q?': 'mine\n' } as Record<string, string>)[m];
+    t.feed('unsolicited\npart');
+    await expect(s.query('Q?')).resolves.toBe('mine');
+  });
+
+  it('reports bytes that came without the terminator', async () => {
+    const { s, t } = await make();
+    t.responder = () => '5.0\r';
+    await expect(s.query('V?', { timeout_ms: 20 })).rejects.toThrow(/'V\?'.*\(4 bytes arrived without the read terminator\)/);
+  });
+
+  it('never hands out part of a block that stopped short', async () => {
+    const { s, t } = await make();
+    t.responder = () => '#210abcd';
+    const err = await s.queryBlock('DATA?', { timeout_ms: 20 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TruncatedBlockError);
+    expect((err as Error).message).toMatch(/'DATA\?'.*truncated block: 8 of 14 bytes received, then no more data within 20 ms/);
+    expect((err as TruncatedBlockError).cause).toBeInstanceOf(TimeoutError);
+  });
+});
+
+describe('ScpiSession: error queue', () => {
+  function withQueue(t: FakeTransport, errors: string[]): void {
+    t.responder = (m) => {
+      if (m === 'SYST:ERR?') return `${errors.shift() ?? '0,"No error"'}\n`;
+      if (m === 'VAL?') return '7\n';
+      return undefined;
+    };
+  }
+
+  it('drains SYST:ERR? after a command and throws every error with the command that caused it', async () => {
+    const { s, t } = await make({ checkErrors: true });
+    withQueue(t, ['-222,"Data out of range;1700NM"', '-113,"Undefined header"']);
+    const err = await s.write(':SOUR0:WAV 1700NM').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InstrumentError);
+    const ie = err as InstrumentError;
+    expect(ie).toMatchObject({ code: -222, instrumentMessage: 'Data out of range;1700NM', command: ':SOUR0:WAV 1700NM', resource: t.resource });
+    expect(ie.errors).toHaveLength(2);
+    expect(ie.message).toMatch(/reported 2 errors after ':SOUR0:WAV 1700NM': -222 "Data out of range;1700NM"; -113 "Undefined header"/);
+    expect(t.writes).toEqual([':SOUR0:WAV 1700NM', 'SYST:ERR?', 'SYST:ERR?', 'SYST:ERR?']);
+  });
+
+  it('returns the reply of a query when the queue is empty', async () => {
+    const { s, t } = await make({ checkErrors: true });
+    withQueue(t, []);
+    await expect(s.queryInteger('VAL?')).resolves.toBe(7);
+  });
+
+  it('checkErrors() attributes queued errors to the last command sent', async () => {
+    const { s, t } = await make();
+    withQueue(t, []);
+    await s.write('*RST');
+    withQueue(t, ['-221,"Settings conflict"']);
+    await expect(s.checkErrors()).rejects.toMatchObject({ code: -221, command: '*RST' });
+  });
+
+  it('says which reply it could not read as an error-queue entry', async () => {
+    const { s, t } = await make({ checkErrors: true });
+    t.responder = (m) => (m === 'SYST:ERR?' ? 'garbage\n' : undefined);
+    await expect(s.write('X')).rejects.toThrow(/reply to 'SYST:ERR\?' .* was "garbage"; expected an error queue entry/);
+  });
+
+  it('opc() waits for *OPC? → 1', async () => {
+    const { s, t } = await make();
+    t.responder = (m) => (m === '*OPC?' ? '1\n' : undefined);
+    await expect(s.opc()).resolves.toBeUndefined();
+    t.responder = () => '0\n';
+    await expect(s.opc()).rejects.toThrow(ReplyFormatError);
+  });
+});
+
+describe('ScpiSession: link loss and close', () => {
+  it('rejects the pending and every queued call at once, then fails fast until reopened', async () => {
+    const { s, t } = await make();
+    const lost: LinkLostError[] = [];
+    s.on('lost', (e) => lost.push(e));
+    const pending = s.query('A?');
+    const queued = s.query('B?');
+    await tick();
+    t.lose('the peer closed the connection');
+    const [e1, e2] = await Promise.all([pending.catch((e: unknown) => e), queued.catch((e: unknown) => e)]);
+    expect(e1).toBeInstanceOf(LinkLostError);
+    expect((e1 as Error).message).toBe("link to TCPIP0::fake::5025::SOCKET lost: the peer closed the connection ('A?' was not completed)");
+    expect((e2 as Error).message).toMatch(/'B\?' was not completed/);
+    expect(lost).toHaveLength(1);
+    expect(s.isOpen).toBe(false);
+    await expect(s.query('C?')).rejects.toThrow(/lost: the peer closed the connection; reopen\(\) the session/);
+
+    await s.reopen();
+    t.responder = (m) => (m === '*OPC?' ? '1\n' : 'again\n');
+    await expect(s.query('C?')).resolves.toBe('again');
+    expect(t.writes.slice(-3)).toEqual(['*CLS', '*OPC?', 'C?']);
+  });
+
+  it('a block cut off by the loss is reported as truncated, naming the loss', async () => {
+    const { s, t } = await make();
+    const p = s.queryBlock('DATA?');
+    await tick();
+    t.feed('#3100abc');
+    t.lose('ECONNRESET: read ECONNRESET');
+    const err = await p.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TruncatedBlockError);
+    expect((err as Error).message).toMatch(/truncated block: 8 of 105 bytes received, then ECONNRESET/);
+  });
+
+  it('close() rejects pending and queued calls, and later ones, with SessionClosedError; twice is fine', async () => {
+    const { s } = await make();
+    const a = s.query('A?');
+    const b = s.query('B?');
+    await tick();
+    await s.close();
+    await s.close();
+    await expect(a).rejects.toThrow(SessionClosedError);
+    await expect(b).rejects.toThrow(/session to TCPIP0::fake::5025::SOCKET is closed; 'B\?' was not completed/);
+    await expect(s.write('C')).rejects.toThrow(SessionClosedError);
+  });
+});
