@@ -74,6 +74,9 @@ function validate(points: readonly ScanPoint[], opts: Gaussian2DOptions): void {
   if (opts.background_mW !== undefined && !(Number.isFinite(opts.background_mW) && opts.background_mW >= 0)) {
     throw new FitError(FIT, 'invalid-input', `background_mW must be a finite number >= 0, got ${String(opts.background_mW)}`);
   }
+  if (opts.maxIterations !== undefined && !(Number.isInteger(opts.maxIterations) && opts.maxIterations >= 1)) {
+    throw new FitError(FIT, 'invalid-input', `maxIterations must be an integer >= 1, got ${String(opts.maxIterations)}`);
+  }
   if (points.length < GAUSSIAN2D_MIN_POINTS) {
     throw new FitError(FIT, 'too-few-points', `got ${points.length} points, need at least ${GAUSSIAN2D_MIN_POINTS} for 5 parameters`);
   }

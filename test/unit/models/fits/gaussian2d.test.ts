@@ -168,6 +168,7 @@ describe('fitGaussian2D fails loudly', () => {
     expect(reason(() => fitGaussian2D(good, { noise_mW: [1e-4, 1e-4] }))).toMatch(/^invalid-input: .*noise_mW must hold one value or one per point/);
     expect(reason(() => fitGaussian2D(good, { noise_mW: 0 }))).toMatch(/noise_mW\[0\] must be a finite number > 0/);
     expect(reason(() => fitGaussian2D(good, { background_mW: -1 }))).toMatch(/background_mW/);
+    expect(reason(() => fitGaussian2D(good, { maxIterations: 0 }))).toMatch(/maxIterations must be an integer >= 1/);
     expect(reason(() => fitGaussian2D('scan' as unknown as ScanPoint[]))).toMatch(/^invalid-input/);
   });
 
