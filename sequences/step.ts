@@ -1,0 +1,127 @@
+// The step contract: every step kind (set, measure, wait, log, script here; align by F2; sweep and ber by F3)
+// is one StepDefinition in the registry (sequences/steps/index.ts). The engine parses the step's YAML body
+// with `schema`, asks `validate` and `estimate_s` before anything moves, then calls `run` with a context that
+// records points durably, honours pause/abort and lets the step resume after a crash.
+import type { ZodType } from 'zod';
+import type { Bench } from './bench-port.ts';
+import type { RoleKind } from '../drivers/driver.ts';
+
+export type { Bench } from './bench-port.ts';
+
+/** One table a step writes: a CSV in the run folder. Column names carry their unit: 'wavelength_nm'. */
+export interface TableSpec {
+  name: string;
+  columns: string[];
+  /** One line for the CSV's metadata and the UI. */
+  description?: string;
+}
+
+/** A declared range of an instrument setting, in the unit carried by its key (wavelength_nm, power_dBm, ...). */
+export interface Range {
+  min: number;
+  max: number;
+}
+
+/** What the sequencer knows about one bench role before touching it (bench file + driver model limits). */
+export interface RoleInfo {
+  kind: RoleKind;
+  driver: string;
+  resource?: string;
+  /** Declared ranges by setting name with unit: wavelength_nm, power_dBm, sweepSpeed_nm_s, attenuation_dB, lineRate_Gbps. */
+  ranges: Record<string, Range>;
+  /** Stages: soft limits per logical axis (µm). */
+  axes?: Record<string, { min_um: number; max_um: number }>;
+  /** Meters: channel numbers. */
+  channels?: number[];
+}
+
+/** The bench's declared capabilities: what `validate` and `estimate_s` may look at. */
+export interface BenchInfo {
+  name: string;
+  roles: Record<string, RoleInfo>;
+  /** True for an in-process VirtualBench (fast or realtime); steps must not branch on it for behaviour. */
+  simulated: boolean;
+}
+
+/** A problem found before the run; `field` is the path inside the step body ('start', 'sites.0.X'). */
+export interface ValidationIssue {
+  field: string;
+  message: string;
+}
+
+/** A fitted model for records and plots: parameters with units and standard uncertainties, plus goodness of fit. */
+export interface FitRecord {
+  parameters: Record<string, { value: number; sigma?: number; unit: string }>;
+  rSquared?: number;
+  reducedChiSquare?: number;
+  points?: number;
+  /** Anything else worth keeping (extrapolated: true, method: 'loglog', ...). */
+  extra?: Record<string, number | string | boolean>;
+}
+
+export interface Measurement {
+  value: number;
+  unit: string;
+}
+
+export type Row = Record<string, number | string | boolean>;
+
+export interface ResumeInfo {
+  /** Points already recorded by this step instance (all tables together). */
+  completedPoints: number;
+  /** The same, per table. */
+  pointsByTable: Record<string, number>;
+  /** The last state the step saved with saveState(). */
+  state?: unknown;
+}
+
+export interface StepContext {
+  bench: Bench;
+  /** Unique per step instance in the plan, e.g. 'sites[B]/align'. */
+  stepId: string;
+  /** Loop variables in scope: site name, site offset_um {X, Y}, channel, value. */
+  loop: Record<string, unknown>;
+  /** Bench time (the sim's clock when simulated, wall time otherwise). */
+  now_s(): number;
+  /** Aborted → stop promptly; the engine then makes the bench safe. */
+  signal: AbortSignal;
+  /** Call between points: waits while paused, throws (AbortError) when aborted. */
+  checkpoint(): Promise<void>;
+  /** Records a row; durable (written to the CSV) before it resolves. */
+  point(table: string, row: Row): Promise<void>;
+  /** Fitted parameters (+ sigmas, R²) for records and plots. */
+  fit(model: string, result: FitRecord): void;
+  log(message: string): void;
+  warn(message: string): void;
+  /** Continue after a crash or instrument loss: skip points already recorded. Null on a fresh start. */
+  resume: ResumeInfo | null;
+  /** Small JSON the step needs to resume (journalled). */
+  saveState(state: unknown): Promise<void>;
+}
+
+export interface StepOutcome {
+  /** Named results; limits refer to them. */
+  measurements: Record<string, Measurement>;
+  fits?: Record<string, FitRecord>;
+  notes?: string[];
+}
+
+export interface StepDefinition<P> {
+  /** 'align', 'sweep', 'ber', 'set', ... : the key a sequence file writes. */
+  kind: string;
+  /** One line for `benchctl validate` and error messages. */
+  description?: string;
+  /** zod schema of the step's YAML body; quantities parsed by the helpers in sequences/schema/q.ts. */
+  schema: ZodType<P>;
+  /** Tables this step writes (column names carry units). */
+  tables(params: P): TableSpec[];
+  /** Checks against the bench's declared capabilities before anything moves (laser range, soft limits). */
+  validate?(params: P, bench: BenchInfo): ValidationIssue[];
+  /** Bench seconds this step should take, for the plan's ETA. */
+  estimate_s(params: P, bench: BenchInfo): number;
+  run(ctx: StepContext, params: P): Promise<StepOutcome>;
+}
+
+/** A registry entry: a definition whose parameter type is known only to itself. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyStepDefinition = StepDefinition<any>;
