@@ -9,13 +9,14 @@ import type { BenchClock } from '../clock.ts';
 import { SeededRandom } from '../random.ts';
 import type { AxisConfig } from './axis-config.ts';
 import { resolveAxisConfig } from './axis-config.ts';
-import type { Move, MoveKind } from './axis-trajectory.ts';
+import type { AxisState, MoveReceipt, StopMode } from './axis-control.ts';
+import { commandMove, stallAxis, stopAxis, unstallAxis } from './axis-control.ts';
 import { AxisTrajectory } from './axis-trajectory.ts';
 import { MotionParameterError, TravelLimitError } from './motion-errors.ts';
 import { AXES } from './motion-system.ts';
 import type { AxisName, MotionSystem } from './motion-system.ts';
-import type { Profile } from './profile.ts';
-import { planFromMotion, planTrapezoid, sampleProfile, truncateProfile } from './profile.ts';
+
+export type { MoveReceipt, StopMode } from './axis-control.ts';
 
 export interface StageMotionOptions {
   seed: number;
@@ -28,32 +29,10 @@ export interface StageMotionOptions {
   referenced?: boolean;
 }
 
-/** How a stop brakes: at the axis acceleration (halt) or on the spot (abort). */
-export type StopMode = 'decelerate' | 'abrupt';
-
-/** When a commanded move starts and when the controller will report it done. */
-export interface MoveReceipt {
-  readonly start_s: number;
-  readonly done_s: number;
-}
-
 /** Hidden mechanics, for tests and benchmarks only: not visible through any controller. */
 export interface StageTruth {
   readonly backlash_um: Readonly<Record<AxisName, number>>;
   readonly repeatabilitySigma_um: Readonly<Record<AxisName, number>>;
-}
-
-interface AxisState {
-  readonly config: AxisConfig;
-  readonly trajectory: AxisTrajectory;
-  velocity_um_s: number;
-  acceleration_um_s2: number;
-  stallFault: boolean;
-  /** Bench time from which the axis counts as referenced (Infinity: not referenced). */
-  referencedAt_s: number;
-  readonly repeat: SeededRandom;
-  readonly servo: SeededRandom;
-  readonly stallPoint: SeededRandom;
 }
 
 export class StageMotion implements MotionSystem {
@@ -198,7 +177,7 @@ export class StageMotion implements MotionSystem {
   /** Absolute move; throws TravelLimitError (and nothing moves) outside the hardware travel. */
   moveTo(axis: AxisName, target_um: number): MoveReceipt {
     this.checkTravel(axis, target_um);
-    return this.command(axis, target_um, 'move');
+    return commandMove(this.axes[axis], this.clock.now_s(), target_um, 'move');
   }
 
   /** Relative move from the current target. */
@@ -208,12 +187,12 @@ export class StageMotion implements MotionSystem {
 
   /** Runs to the home switch at the homing velocity, searches it, and marks the axis referenced. */
   home(axis: AxisName): MoveReceipt {
-    return this.command(axis, this.axes[axis].config.home_um, 'home');
+    return commandMove(this.axes[axis], this.clock.now_s(), this.axes[axis].config.home_um, 'home');
   }
 
   /** Stops `axis` (or every axis) now; the target becomes where it comes to rest. */
   stop(axis?: AxisName, mode: StopMode = 'decelerate'): void {
-    for (const name of axis ? [axis] : AXES) this.stopAxis(name, mode);
+    for (const name of axis ? [axis] : AXES) stopAxis(this.axes[name], this.clock.now_s(), mode);
   }
 
   /**
@@ -221,39 +200,12 @@ export class StageMotion implements MotionSystem {
    * controller keeps reporting it moving (never on target) until it is stopped or un-stalled.
    */
   stall(axis: AxisName): void {
-    const a = this.axes[axis];
-    a.stallFault = true;
-    const now = this.clock.now_s();
-    const queued = a.trajectory.dropAfter(now);
-    const m = a.trajectory.moveAt(now);
-    if (!m || m.stalled) return;
-    if (queued.length > 0 || now < m.profile.end_s) {
-      m.profile = truncateProfile(m.profile, now, Infinity);
-      m.target_um = queued[queued.length - 1]?.target_um ?? m.target_um;
-      m.pollUntil_s = Math.max(m.pollUntil_s, ...queued.map((q) => q.pollUntil_s));
-      m.stalled = true;
-      m.doneAt_s = Infinity;
-    }
+    stallAxis(this.axes[axis], this.clock.now_s());
   }
 
   /** Clears the jam: a stuck move carries on to its target from where it stuck. */
   unstall(axis: AxisName): void {
-    const a = this.axes[axis];
-    a.stallFault = false;
-    const now = this.clock.now_s();
-    const m = a.trajectory.last();
-    if (!m || !m.stalled) return;
-    if (now < m.profile.end_s && m.planned.to_um === m.target_um) {
-      // The jam had not struck yet: the move runs as planned.
-      m.profile = m.planned;
-      m.stalled = false;
-      m.doneAt_s = m.pollUntil_s;
-      return;
-    }
-    m.stalled = false;
-    m.doneAt_s = Math.max(now, m.profile.end_s);
-    a.trajectory.dropAfter(now);
-    this.command(axis, m.target_um, m.kind);
+    unstallAxis(this.axes[axis], this.clock.now_s());
   }
 
   private checkTravel(axis: AxisName, target_um: number): void {
@@ -263,88 +215,5 @@ export class StageMotion implements MotionSystem {
     if (!Number.isFinite(target_um) || target_um < min_um - tol || target_um > max_um + tol) {
       throw new TravelLimitError(axis, target_um, min_um, max_um);
     }
-  }
-
-  private command(axis: AxisName, requested_um: number, kind: MoveKind): MoveReceipt {
-    const a = this.axes[axis];
-    const { min_um, max_um } = a.config;
-    const target_um = Math.min(max_um, Math.max(min_um, requested_um));
-    const now = this.clock.now_s();
-    if (kind === 'home') a.referencedAt_s = Infinity; // a homing run invalidates the reference until done
-    a.trajectory.dropAfter(now);
-    const current = a.trajectory.moveAt(now);
-    if (current?.stalled) {
-      // Jammed: the controller takes the new target, the axis does not budge.
-      current.target_um = target_um;
-      return { start_s: now, done_s: Infinity };
-    }
-    const speed_um_s = kind === 'home' ? Math.min(a.config.homeVelocity_um_s, a.velocity_um_s) : a.velocity_um_s;
-    const accel = a.acceleration_um_s2;
-    const v0 = current ? sampleProfile(current.profile, now).velocity_um_s : 0;
-    let start_s = now;
-    let profile: Profile | null = null;
-    if (current && now < current.profile.end_s) {
-      // A new target while the axis runs supersedes the move in progress.
-      if (v0 !== 0) profile = planFromMotion(now, sampleProfile(current.profile, now).position_um, v0, target_um, speed_um_s, accel);
-      if (profile || v0 === 0) {
-        current.profile = truncateProfile(current.profile, now, Infinity);
-      } else {
-        // Moving the wrong way (or too fast to stop in time): brake, then start back.
-        current.profile = truncateProfile(current.profile, now, accel);
-        start_s = current.profile.end_s;
-      }
-      current.target_um = target_um;
-      current.doneAt_s = current.pollUntil_s = current.profile.end_s;
-    }
-    const rest = a.trajectory.restStateAt(start_s);
-    profile ??= planTrapezoid(start_s, rest.motor_um, target_um, speed_um_s, accel);
-    const distance = Math.abs(profile.to_um - profile.from_um);
-    if (distance === 0 && kind === 'move') {
-      return { start_s: now, done_s: Math.max(now, current?.doneAt_s ?? now) };
-    }
-    const extra_s = a.config.settle_s + (kind === 'home' ? a.config.homeSearch_s : 0);
-    const doneAt_s = profile.end_s + extra_s;
-    const move: Move = {
-      kind,
-      profile,
-      planned: profile,
-      target_um,
-      doneAt_s,
-      pollUntil_s: doneAt_s,
-      stalled: false,
-      loadStart_um: rest.load_um,
-      direction: Math.sign(profile.to_um - profile.from_um) as -1 | 0 | 1,
-      plannedDistance_um: distance,
-      errorStart_um: rest.error_um,
-      errorEnd_um: distance > 0 ? a.repeat.normal(0, a.config.repeatabilitySigma_um) : rest.error_um,
-      servoOffset_um: Math.max(-1, Math.min(1, Math.round(a.servo.normal(0, 0.6)))) * a.config.encoderResolution_um,
-    };
-    if (a.stallFault && distance > 0) {
-      const cut_s = profile.start_s + a.stallPoint.uniform(0.2, 0.8) * (profile.end_s - profile.start_s);
-      move.profile = truncateProfile(profile, cut_s, Infinity);
-      move.stalled = true;
-      move.doneAt_s = Infinity;
-    }
-    a.trajectory.append(move);
-    if (kind === 'home') a.referencedAt_s = move.doneAt_s;
-    return { start_s, done_s: move.doneAt_s };
-  }
-
-  private stopAxis(axis: AxisName, mode: StopMode): void {
-    const a = this.axes[axis];
-    const now = this.clock.now_s();
-    a.trajectory.dropAfter(now);
-    const m = a.trajectory.moveAt(now);
-    if (!m) return;
-    const inMotion = now < m.profile.end_s;
-    if (!inMotion && !m.stalled && now >= m.doneAt_s) return; // idle: nothing to stop
-    if (inMotion) m.profile = truncateProfile(m.profile, now, mode === 'abrupt' ? Infinity : a.acceleration_um_s2);
-    const wasStalled = m.stalled;
-    m.stalled = false;
-    m.target_um = m.profile.to_um;
-    if (wasStalled) m.doneAt_s = Math.max(now, m.profile.end_s);
-    else if (inMotion) m.doneAt_s = m.profile.end_s + (mode === 'abrupt' ? 0 : a.config.settle_s);
-    m.pollUntil_s = m.doneAt_s;
-    if (m.kind === 'home' && (inMotion || wasStalled)) a.referencedAt_s = Infinity; // homing aborted
   }
 }
