@@ -115,6 +115,11 @@ export interface StepDefinition<P> {
   schema: ZodType<P>;
   /** Tables this step writes (column names carry units). */
   tables(params: P): TableSpec[];
+  /**
+   * Measurements `run` will report, name → unit (e.g. { power_dBm: 'dBm' }). Optional, but without it a limit
+   * on a misspelt measurement is caught only when the run ends; with it, at validation.
+   */
+  measurements?(params: P): Record<string, string>;
   /** Checks against the bench's declared capabilities before anything moves (laser range, soft limits). */
   validate?(params: P, bench: BenchInfo): ValidationIssue[];
   /** Bench seconds this step should take, for the plan's ETA. */
