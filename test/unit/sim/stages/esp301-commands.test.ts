@@ -56,6 +56,13 @@ describe('ESP301 dialect: commands and replies', () => {
     expect(lines[6]).toBe('');
   });
 
+  it('tolerates the LF a CR LF-sending client leaves in front of the next line', async () => {
+    const { esp } = setup();
+    await send(esp, '1PA2');
+    expect(Number(await send(esp, '\n1TP?'))).toBeGreaterThanOrEqual(0);
+    expect(await send(esp, 'TE?')).toBe('0\r\n');
+  });
+
   it('nVA sets the velocity in mm/s (and moves take that long); nVA? / nVU? report it', async () => {
     const { esp, clock } = setup();
     await send(esp, '1VA0.5');
