@@ -1,0 +1,41 @@
+// The Bert role: a pattern generator and an error detector in one instrument.
+import type { InstrumentDriver } from '../driver.ts';
+
+export const BERT_PATTERNS = ['PRBS7', 'PRBS15', 'PRBS23', 'PRBS31'] as const;
+export type BertPattern = (typeof BERT_PATTERNS)[number];
+
+/** Count for a fixed time, or until a number of bits has been compared. */
+export type BertGate = { mode: 'time'; period_s: number } | { mode: 'bits'; bits: number };
+
+export interface BertResults {
+  /** Bits compared in the current (or last) gate. */
+  bits: number;
+  errors: number;
+  /** errors / bits as the instrument reports it (NaN before any bit was counted, if it says so). */
+  ber: number;
+  /** Pattern sync: false means the counts since the loss are not a valid measurement. */
+  sync: boolean;
+}
+
+export interface Bert extends InstrumentDriver {
+  readonly kind: 'bert';
+  setPattern(pattern: BertPattern): Promise<void>;
+  pattern(): Promise<BertPattern>;
+  setLineRate_Gbps(rate_Gbps: number): Promise<void>;
+  lineRate_Gbps(): Promise<number>;
+  /** The generator's output. */
+  setOutput(on: boolean): Promise<void>;
+  output(): Promise<boolean>;
+  setGate(gate: BertGate): Promise<void>;
+  gate(): Promise<BertGate>;
+  startGate(): Promise<void>;
+  stopGate(): Promise<void>;
+  gateRunning(): Promise<boolean>;
+  /** Polls until the gate closes; WaitTimeoutError after `timeout_s` (the gate is then stopped). */
+  waitGate(timeout_s: number): Promise<void>;
+  /** Bits, errors, BER and sync, read together in one round trip. */
+  results(): Promise<BertResults>;
+  synced(): Promise<boolean>;
+  /** Inserts one bit error into the generated pattern. */
+  insertError(): Promise<void>;
+}
