@@ -1,0 +1,217 @@
+// Keysight N774x multiport power meters (and 816x mainframe sensor modules): settings from the declared
+// table, readings converted from whatever unit the meter is in, and the logging function.
+import type { DriverContext, DriverDescriptor } from '../driver.ts';
+import { queryChained } from '../properties/chain.ts';
+import { PLAIN_NUMBER } from '../properties/codecs.ts';
+import { InstrumentStateError, InvalidSettingError } from '../properties/errors.ts';
+import { isKeysightFamily, parseIdentity } from '../properties/identity.ts';
+import { bindProperties, parseReply } from '../properties/property.ts';
+import type { BoundProperties } from '../properties/property.ts';
+import { runSafeSteps, writeTolerant } from '../properties/safe-state.ts';
+import { writeChecked } from '../properties/send.ts';
+import { inRange, integerIn, oneOf } from '../properties/validators.ts';
+import { WaitTimeoutError, pollUntil } from '../properties/wait.ts';
+import type { LoggingOptions, LoggingState, LoggingTrigger, PowerMeter, PowerUnit } from '../roles/power-meter.ts';
+import { readingToDbm, readingToW } from '../roles/units.ts';
+import type { ScpiSession } from '../session/scpi-session.ts';
+import { ReplyFormatError } from '../errors.ts';
+import { N774X_MODEL, channelMap, parseN774xOptions } from './keysight-n774x-model.ts';
+import type { ChannelAddress } from './keysight-n774x-model.ts';
+import { AVERAGING_TIME_RANGE_S, POWER_UNIT, meterTable, meterWavelengthRange_nm } from './keysight-n774x-table.ts';
+
+export const KEYSIGHT_N774X = 'keysight-n774x';
+
+/** The N774x logs up to 1 M samples (816x modules fewer; they refuse more with an instrument error). */
+export const MAX_LOG_SAMPLES = 1_000_000;
+
+const TRIGGER_INPUT: Readonly<Record<LoggingTrigger, string>> = { ignore: 'IGN', single: 'SME' };
+
+export class KeysightN774xMeter implements PowerMeter {
+  readonly kind = 'meter' as const;
+  readonly driverName = KEYSIGHT_N774X;
+  readonly session: ScpiSession;
+  readonly model: string;
+  readonly channels: readonly number[];
+  readonly props: BoundProperties<ReturnType<typeof meterTable>>;
+  private readonly addresses: ReadonlyMap<number, ChannelAddress>;
+
+  constructor(session: ScpiSession, model: string, addresses: ReadonlyMap<number, ChannelAddress>) {
+    this.session = session;
+    this.model = model;
+    this.addresses = addresses;
+    this.channels = [...addresses.keys()];
+    this.props = bindProperties(session, meterTable(meterWavelengthRange_nm(model)));
+  }
+
+  /** Identifies the meter and maps its channels (bench option `channels`, else the model's ports). */
+  static async create(ctx: DriverContext): Promise<KeysightN774xMeter> {
+    const options = parseN774xOptions(KEYSIGHT_N774X, ctx.options);
+    const { model } = parseIdentity(await ctx.session.query('*IDN?'));
+    return new KeysightN774xMeter(ctx.session, model, channelMap(KEYSIGHT_N774X, model, options));
+  }
+
+  async identify(): Promise<string> {
+    return (await this.session.query('*IDN?')).trim();
+  }
+
+  setWavelength_nm(channel: number, wavelength_nm: number): Promise<void> {
+    return this.props.wavelength_nm.set(wavelength_nm, this.address(channel));
+  }
+
+  wavelength_nm(channel: number): Promise<number> {
+    return this.props.wavelength_nm.get(this.address(channel));
+  }
+
+  setAveragingTime_s(channel: number, averagingTime_s: number): Promise<void> {
+    return this.props.averagingTime_s.set(averagingTime_s, this.address(channel));
+  }
+
+  averagingTime_s(channel: number): Promise<number> {
+    return this.props.averagingTime_s.get(this.address(channel));
+  }
+
+  setAutoRange(channel: number, on: boolean): Promise<void> {
+    return this.props.autoRange.set(on, this.address(channel));
+  }
+
+  autoRange(channel: number): Promise<boolean> {
+    return this.props.autoRange.get(this.address(channel));
+  }
+
+  setRange_dBm(channel: number, range_dBm: number): Promise<void> {
+    return this.props.range_dBm.set(range_dBm, this.address(channel));
+  }
+
+  range_dBm(channel: number): Promise<number> {
+    return this.props.range_dBm.get(this.address(channel));
+  }
+
+  setUnit(channel: number, unit: PowerUnit): Promise<void> {
+    return this.props.unit.set(unit, this.address(channel));
+  }
+
+  unit(channel: number): Promise<PowerUnit> {
+    return this.props.unit.get(this.address(channel));
+  }
+
+  async readPower_dBm(channel: number): Promise<number> {
+    return readingToDbm((await this.readingsW('READ', [channel]))[0] as number);
+  }
+
+  async readPower_W(channel: number): Promise<number> {
+    return (await this.readingsW('READ', [channel]))[0] as number;
+  }
+
+  async fetchPower_dBm(channel: number): Promise<number> {
+    return readingToDbm((await this.readingsW('FETC', [channel]))[0] as number);
+  }
+
+  async fetchPower_W(channel: number): Promise<number> {
+    return (await this.readingsW('FETC', [channel]))[0] as number;
+  }
+
+  async readAll_dBm(): Promise<number[]> {
+    return (await this.readingsW('READ', this.channels)).map(readingToDbm);
+  }
+
+  async startLogging(options: LoggingOptions): Promise<void> {
+    const { channel, samples, averagingTime_s, trigger } = options;
+    const a = this.address(channel);
+    this.check('startLogging.samples', samples, integerIn(1, MAX_LOG_SAMPLES)(samples));
+    this.check('startLogging.averagingTime_s', averagingTime_s, inRange(AVERAGING_TIME_RANGE_S, 's')(averagingTime_s));
+    this.check('startLogging.trigger', trigger, oneOf<LoggingTrigger>(['ignore', 'single'])(trigger));
+    await writeChecked(this.session, `:TRIG${a.slot}:INP ${TRIGGER_INPUT[trigger]}`);
+    await writeChecked(this.session, `:SENS${a.slot}:CHAN${a.chan}:FUNC:PAR:LOGG ${samples},${PLAIN_NUMBER.format(averagingTime_s)}S`);
+    await writeChecked(this.session, `:SENS${a.slot}:CHAN${a.chan}:FUNC:STAT LOGG,STAR`);
+  }
+
+  async loggingState(channel: number): Promise<LoggingState> {
+    const a = this.address(channel);
+    const command = `:SENS${a.slot}:CHAN${a.chan}:FUNC:STAT?`;
+    const reply = await this.session.query(command);
+    // `<function>,<progress>`: NONE,COMPLETE (idle), LOGGING_STABILITY,PROGRESS, LOGGING_STABILITY,COMPLETE.
+    const m = /^\s*"?([A-Z_]+)\s*,\s*([A-Z_]+)"?\s*$/i.exec(reply);
+    if (!m) throw new ReplyFormatError(this.session.resource, command, reply, "'<function>,<COMPLETE|PROGRESS>', e.g. LOGGING_STABILITY,PROGRESS");
+    const fn = (m[1] as string).toUpperCase();
+    const progress = (m[2] as string).toUpperCase();
+    if (fn === 'NONE') return 'idle';
+    if (progress === 'COMPLETE') return 'complete';
+    if (progress === 'PROGRESS') return 'running';
+    throw new ReplyFormatError(this.session.resource, command, reply, 'progress COMPLETE or PROGRESS');
+  }
+
+  async waitLogging(channel: number, timeout_s: number): Promise<void> {
+    const a = this.address(channel);
+    try {
+      await pollUntil({
+        resource: this.session.resource,
+        what: `the log on channel ${channel}`,
+        timeout_s,
+        done: async () => {
+          const state = await this.loggingState(channel);
+          if (state === 'idle') {
+            throw new InstrumentStateError(this.session.resource, `wait for the log on channel ${channel}`, 'no logging function is running (call startLogging first)');
+          }
+          return state === 'complete';
+        },
+      });
+    } catch (err) {
+      if (err instanceof WaitTimeoutError) await writeTolerant(this.session, `:SENS${a.slot}:CHAN${a.chan}:FUNC:STAT LOGG,STOP`).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  stopLogging(channel: number): Promise<void> {
+    const a = this.address(channel);
+    return writeTolerant(this.session, `:SENS${a.slot}:CHAN${a.chan}:FUNC:STAT LOGG,STOP`);
+  }
+
+  fetchLog_W(channel: number): Promise<number[]> {
+    const a = this.address(channel);
+    return this.session.queryFloats(`:SENS${a.slot}:CHAN${a.chan}:FUNC:RES?`, { type: 'float32', byteOrder: 'little' });
+  }
+
+  /** Stops the logging function on every channel (a meter has nothing hazardous to switch off). */
+  safe(): Promise<void> {
+    return runSafeSteps(this.session.resource, this.channels.map((ch) => [`stop logging on channel ${ch}`, () => this.stopLogging(ch)] as const));
+  }
+
+  close(): Promise<void> {
+    return this.session.close();
+  }
+
+  /** New (READ) or last (FETC) readings in W, whatever unit each channel reports in; one round trip. */
+  private async readingsW(verb: 'READ' | 'FETC', channels: readonly number[]): Promise<number[]> {
+    const addrs = channels.map((ch) => this.address(ch));
+    const queries = addrs.flatMap((a) => [`:SENS${a.slot}:CHAN${a.chan}:POW:UNIT?`, `:${verb}${a.slot}:CHAN${a.chan}:POW?`]);
+    const replies = await queryChained(this.session, queries);
+    const command = queries.join(';');
+    return addrs.map((_, i) => {
+      const unit = parseReply(this.session.resource, command, replies[2 * i] as string, POWER_UNIT);
+      const value = parseReply(this.session.resource, command, replies[2 * i + 1] as string, PLAIN_NUMBER);
+      return unit === 'W' ? value : readingToW(value);
+    });
+  }
+
+  private address(channel: number): ChannelAddress {
+    const a = this.addresses.get(channel);
+    if (!a) throw new InvalidSettingError(this.session.resource, 'channel', channel, `one of ${this.channels.join(', ')}`);
+    return a;
+  }
+
+  private check(setting: string, value: unknown, problem: string | null): void {
+    if (problem !== null) throw new InvalidSettingError(this.session.resource, setting, value, problem);
+  }
+}
+
+export const keysightN774xDescriptor: DriverDescriptor<KeysightN774xMeter> = {
+  name: KEYSIGHT_N774X,
+  kind: 'meter',
+  description: 'Keysight N774x multiport optical power meter (and 816x sensor modules via options.channels)',
+  sessionDefaults: { readTermination: '\n', writeTermination: '\n', timeout_ms: 5000 },
+  matchesIdentity(identity) {
+    const { manufacturer, model } = parseIdentity(identity);
+    return isKeysightFamily(manufacturer) && N774X_MODEL.test(model);
+  },
+  create: (ctx) => KeysightN774xMeter.create(ctx),
+};

@@ -1,0 +1,38 @@
+// Keysight tunable lasers (N777xC, 8160x): the bench options and where the limits come from. A model's
+// wavelength span depends on its option (the N7778C alone comes in four bands), so the limits are asked
+// of the laser itself (`WAV? MIN|MAX`, `POW? MIN|MAX`); the bench file may narrow them.
+import { z } from 'zod';
+import { parseDriverOptions } from '../properties/options.ts';
+import type { Range } from '../properties/validators.ts';
+
+/** Lasers the driver recognises by `*IDN?` (the N777xC family and the 8160x modules' own identities). */
+export const N777X_MODEL = /^(N777[6-9]C|N7711A|N7714A|8160[0-9][AB])$/i;
+
+/** Sweep speed range by model, nm/s (not queryable on every firmware). */
+export function sweepSpeedRange_nm_s(model: string): Range {
+  if (/^N777/i.test(model)) return { min: 0.5, max: 200 };
+  if (/^81600B$/i.test(model)) return { min: 0.5, max: 80 };
+  return { min: 0.5, max: 200 };
+}
+
+const range = z.tuple([z.number(), z.number()]).refine(([lo, hi]) => lo < hi, 'must be [min, max] with min < max');
+
+const optionsSchema = z.object({
+  /** The laser's source number: 0 on N777xC and the 8164B's built-in slot, the module's slot otherwise. */
+  slot: z.number().int().min(0).max(18).default(0),
+  /** Narrower limits than the laser's own (e.g. a fragile DUT); default: what the laser reports. */
+  wavelengthRange_nm: range.optional(),
+  powerRange_dBm: range.optional(),
+}).strict();
+
+export type N777xOptions = z.output<typeof optionsSchema>;
+
+export function parseN777xOptions(driver: string, options: Record<string, unknown>): N777xOptions {
+  return parseDriverOptions(driver, optionsSchema, options);
+}
+
+/** The narrower of the laser's range and the bench file's; the bench file may not widen it. */
+export function narrow(instrument: Range, bench: readonly [number, number] | undefined): Range {
+  if (!bench) return instrument;
+  return { min: Math.max(instrument.min, bench[0]), max: Math.min(instrument.max, bench[1]) };
+}

@@ -1,0 +1,206 @@
+// Keysight N777xC / 8160x tunable lasers: wavelength, power, output, the continuous sweep with lambda
+// logging and the trigger output that clocks a power meter's log.
+import { mToNm } from '../../models/units.ts';
+import type { DriverContext, DriverDescriptor } from '../driver.ts';
+import { InstrumentError, ReplyFormatError } from '../errors.ts';
+import { queryChained } from '../properties/chain.ts';
+import { PLAIN_NUMBER, POWER_UNIT_01 } from '../properties/codecs.ts';
+import { DriverOptionError, InvalidSettingError } from '../properties/errors.ts';
+import { isKeysightFamily, parseIdentity } from '../properties/identity.ts';
+import { bindProperties, parseReply } from '../properties/property.ts';
+import type { BoundProperties } from '../properties/property.ts';
+import { runSafeSteps, writeTolerant } from '../properties/safe-state.ts';
+import { writeChecked } from '../properties/send.ts';
+import { WaitTimeoutError, pollUntil } from '../properties/wait.ts';
+import type { LaserLimits, SweepCheck, SweepConfig, TunableLaser } from '../roles/tunable-laser.ts';
+import { readingToDbm } from '../roles/units.ts';
+import type { ScpiSession } from '../session/scpi-session.ts';
+import { N777X_MODEL, narrow, parseN777xOptions, sweepSpeedRange_nm_s } from './keysight-n777x-model.ts';
+import type { N777xOptions } from './keysight-n777x-model.ts';
+import { laserTable } from './keysight-n777x-table.ts';
+
+export const KEYSIGHT_N777X = 'keysight-n777x';
+
+export class KeysightN777xLaser implements TunableLaser {
+  readonly kind = 'laser' as const;
+  readonly driverName = KEYSIGHT_N777X;
+  readonly session: ScpiSession;
+  readonly model: string;
+  readonly limits: LaserLimits;
+  readonly props: BoundProperties<ReturnType<typeof laserTable>>;
+  /** The address every table entry takes. */
+  readonly at: { slot: number };
+
+  constructor(session: ScpiSession, model: string, slot: number, limits: LaserLimits) {
+    this.session = session;
+    this.model = model;
+    this.at = { slot };
+    this.limits = limits;
+    this.props = bindProperties(session, laserTable(() => this.limits));
+  }
+
+  /** Identifies the laser and asks it for its wavelength and power limits (narrowed by the bench file). */
+  static async create(ctx: DriverContext): Promise<KeysightN777xLaser> {
+    const options = parseN777xOptions(KEYSIGHT_N777X, ctx.options);
+    const { model } = parseIdentity(await ctx.session.query('*IDN?'));
+    const limits = await readLimits(ctx.session, model, options);
+    return new KeysightN777xLaser(ctx.session, model, options.slot, limits);
+  }
+
+  async identify(): Promise<string> {
+    return (await this.session.query('*IDN?')).trim();
+  }
+
+  setWavelength_nm(wavelength_nm: number): Promise<void> {
+    return this.props.wavelength_nm.set(wavelength_nm, this.at);
+  }
+
+  wavelength_nm(): Promise<number> {
+    return this.props.wavelength_nm.get(this.at);
+  }
+
+  setPower_dBm(power_dBm: number): Promise<void> {
+    return this.props.power_dBm.set(power_dBm, this.at);
+  }
+
+  /** The power setting, converted from whichever unit the laser displays (one round trip). */
+  async power_dBm(): Promise<number> {
+    const s = this.at.slot;
+    const queries = [`:SOUR${s}:POW:UNIT?`, `:SOUR${s}:POW?`];
+    const [unitReply = '', valueReply = ''] = await queryChained(this.session, queries);
+    const command = queries.join(';');
+    const unit = parseReply(this.session.resource, command, unitReply, POWER_UNIT_01);
+    const value = parseReply(this.session.resource, command, valueReply, PLAIN_NUMBER);
+    return unit === 'W' ? readingToDbm(value) : value;
+  }
+
+  setOutput(on: boolean): Promise<void> {
+    return this.props.output.set(on, this.at);
+  }
+
+  output(): Promise<boolean> {
+    return this.props.output.get(this.at);
+  }
+
+  /** `*OPC?` returns once the wavelength and power have settled. */
+  waitSettled(timeout_s = 10): Promise<void> {
+    return this.session.opc({ timeout_ms: timeout_s * 1000 });
+  }
+
+  /** Validates the whole configuration first (nothing is sent if any part is refused), then sends it. */
+  async configureSweep(config: SweepConfig): Promise<void> {
+    const { start_nm, stop_nm, step_nm, speed_nm_s, mode, logWavelengths, triggerOutput } = config;
+    if (!(start_nm < stop_nm)) {
+      throw new InvalidSettingError(this.session.resource, 'configureSweep.stop_nm', stop_nm, `a wavelength above start_nm (${start_nm} nm)`);
+    }
+    const p = this.props;
+    const commands = [
+      p.sweepMode.command(mode, this.at),
+      p.sweepRepeat.command('one-way', this.at),
+      p.sweepCycles.command(1, this.at),
+      p.sweepStart_nm.command(start_nm, this.at),
+      p.sweepStop_nm.command(stop_nm, this.at),
+      p.sweepStep_nm.command(step_nm, this.at),
+      p.sweepSpeed_nm_s.command(speed_nm_s, this.at),
+      p.lambdaLogging.command(logWavelengths, this.at),
+      p.triggerOutput.command(triggerOutput, this.at),
+    ];
+    for (const command of commands) await writeChecked(this.session, command);
+  }
+
+  /** `:WAV:SWE:CHEC?` → `0,OK` or `<code>,<reason>`. */
+  async checkSweep(): Promise<SweepCheck> {
+    const command = `:SOUR${this.at.slot}:WAV:SWE:CHEC?`;
+    const reply = await this.session.query(command);
+    return parseSweepCheck(this.session.resource, command, reply);
+  }
+
+  expectedTriggers(): Promise<number> {
+    return this.props.expectedTriggers.get(this.at);
+  }
+
+  startSweep(): Promise<void> {
+    return writeChecked(this.session, `:SOUR${this.at.slot}:WAV:SWE STAR`);
+  }
+
+  stopSweep(): Promise<void> {
+    return writeChecked(this.session, `:SOUR${this.at.slot}:WAV:SWE STOP`);
+  }
+
+  async sweepRunning(): Promise<boolean> {
+    return (await this.props.sweepState.get(this.at)) !== 0;
+  }
+
+  async waitSweep(timeout_s: number): Promise<void> {
+    try {
+      await pollUntil({ resource: this.session.resource, what: 'the wavelength sweep', timeout_s, done: async () => !(await this.sweepRunning()) });
+    } catch (err) {
+      if (err instanceof WaitTimeoutError) await writeTolerant(this.session, `:SOUR${this.at.slot}:WAV:SWE STOP`).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async fetchWavelengthLog_nm(): Promise<number[]> {
+    const log_m = await this.session.queryFloats(`:SOUR${this.at.slot}:READ:DATA? LLOG`, { type: 'float64', byteOrder: 'little' });
+    return log_m.map(mToNm);
+  }
+
+  /** Stops any sweep, switches the output off and reads the state back: a laser is an eye hazard. */
+  safe(): Promise<void> {
+    const s = this.at.slot;
+    return runSafeSteps(this.session.resource, [
+      ['stop the sweep', () => writeTolerant(this.session, `:SOUR${s}:WAV:SWE STOP`)],
+      ['switch the output off', () => writeTolerant(this.session, `:SOUR${s}:POW:STAT 0`)],
+      ['confirm the output is off', async () => {
+        if (await this.output()) throw new Error('the laser still reports its output on');
+      }],
+    ]);
+  }
+
+  close(): Promise<void> {
+    return this.session.close();
+  }
+}
+
+const CHECK_REPLY = /^\s*([+-]?\d+)\s*,\s*"?(.*?)"?\s*$/;
+
+export function parseSweepCheck(resource: string, command: string, reply: string): SweepCheck {
+  const m = CHECK_REPLY.exec(reply);
+  if (!m) throw new ReplyFormatError(resource, command, reply, "'<code>,<reason>', e.g. 0,OK");
+  const code = Number(m[1]);
+  return code === 0 ? { ok: true } : { ok: false, code, reason: m[2] ?? '' };
+}
+
+async function readLimits(session: ScpiSession, model: string, options: N777xOptions): Promise<LaserLimits> {
+  const s = options.slot;
+  const queries = [`:SOUR${s}:WAV? MIN`, `:SOUR${s}:WAV? MAX`, `:SOUR${s}:POW:UNIT?`, `:SOUR${s}:POW? MIN`, `:SOUR${s}:POW? MAX`];
+  const command = queries.join(';');
+  let replies: string[];
+  try {
+    replies = await queryChained(session, queries);
+  } catch (err) {
+    if (!(err instanceof InstrumentError || err instanceof ReplyFormatError)) throw err;
+    throw new DriverOptionError(KEYSIGHT_N777X, 'wavelengthRange_nm',
+      `is needed: ${session.resource} (${model}) did not report its limits (${err.message})`);
+  }
+  const num = (i: number): number => parseReply(session.resource, command, replies[i] as string, PLAIN_NUMBER);
+  const unit = parseReply(session.resource, command, replies[2] as string, POWER_UNIT_01);
+  const dBm = (v: number): number => (unit === 'W' ? readingToDbm(v) : v);
+  return {
+    wavelength_nm: narrow({ min: mToNm(num(0)), max: mToNm(num(1)) }, options.wavelengthRange_nm),
+    power_dBm: narrow({ min: dBm(num(3)), max: dBm(num(4)) }, options.powerRange_dBm),
+    speed_nm_s: sweepSpeedRange_nm_s(model),
+  };
+}
+
+export const keysightN777xDescriptor: DriverDescriptor<KeysightN777xLaser> = {
+  name: KEYSIGHT_N777X,
+  kind: 'laser',
+  description: 'Keysight N777xC / 8160x tunable laser source',
+  sessionDefaults: { readTermination: '\n', writeTermination: '\n', timeout_ms: 5000 },
+  matchesIdentity(identity) {
+    const { manufacturer, model } = parseIdentity(identity);
+    return isKeysightFamily(manufacturer) && N777X_MODEL.test(model);
+  },
+  create: (ctx) => KeysightN777xLaser.create(ctx),
+};
