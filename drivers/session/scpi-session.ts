@@ -186,23 +186,26 @@ export class ScpiSession extends EventEmitter {
     return resynchronise(this.link, this.options, before);
   }
 
-  /** Writes a query and reads its reply; runs inside an exchange. */
-  private async queryFrame(command: string, opts: PerCallOptions | undefined): Promise<ReplyFrame> {
+  /**
+   * Writes a query and reads its reply; runs inside an exchange. Kept free of async/await on the common path
+   * (no delay, no error check): each await is another trip through the microtask queue, on every query.
+   */
+  private queryFrame(command: string, opts: PerCallOptions | undefined): Promise<ReplyFrame> {
     const timeout_ms = this.timeout(opts);
-    const frame = await this.ask(command, timeout_ms);
     this.lastCommand = command;
-    if (this.options.checkErrors) await this.drainErrors(command, timeout_ms);
-    return frame;
+    const frame = this.link.hasUnread()
+      // Bytes that came before this query was even sent cannot be its reply: get past them first.
+      ? this.resync(command).then(() => this.ask(command, timeout_ms))
+      : this.ask(command, timeout_ms);
+    if (!this.options.checkErrors) return frame;
+    return frame.then((f) => this.drainErrors(command, timeout_ms).then(() => f));
   }
 
-  private async ask(command: string, timeout_ms: number): Promise<ReplyFrame> {
-    // Bytes that came before this query was even sent cannot be its reply: get past them first.
-    if (this.link.hasUnread()) await this.resync(command);
+  private ask(command: string, timeout_ms: number): Promise<ReplyFrame> {
     const wire = command + this.options.writeTermination;
-    if (this.options.queryDelay_ms > 0) {
-      await this.link.send(wire);
-      await sleep(this.options.queryDelay_ms);
-      return this.link.read(command, timeout_ms);
+    const delay_ms = this.options.queryDelay_ms;
+    if (delay_ms > 0) {
+      return this.link.send(wire).then(() => sleep(delay_ms)).then(() => this.link.read(command, timeout_ms));
     }
     const reply = this.link.read(command, timeout_ms);
     this.link.sendForRead(wire);

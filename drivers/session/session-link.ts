@@ -14,7 +14,6 @@ interface Reader {
   timeout_ms: number;
   resolve: (frame: ReplyFrame) => void;
   reject: (err: Error) => void;
-  timer: NodeJS.Timeout;
 }
 
 interface QuietWait {
@@ -33,6 +32,12 @@ export class SessionLink {
   private readonly transport: Transport;
   private readonly framer: ReplyFramer;
   private reader: Reader | null = null;
+  /**
+   * One timer serves every read: refresh() restarts it, which costs much less than a setTimeout and a
+   * clearTimeout per query. When a read finishes first, the timer is left to fire into an empty slot.
+   */
+  private readTimer: NodeJS.Timeout | null = null;
+  private readTimer_ms = 0;
   private quiet: QuietWait | null = null;
   /** Once the link is lost or the session closed, every read and write fails at once with this. */
   private failure: ((command: string | undefined) => Error) | null = null;
@@ -62,11 +67,21 @@ export class SessionLink {
     return this.transport.write(Buffer.from(text, REPLY_ENCODING));
   }
 
-  /** Sends bytes without waiting; a failed write fails the pending read instead of going unnoticed. */
+  /**
+   * Sends bytes without waiting for the transport to confirm them; a failed write loses the link, and the
+   * 'lost' event fails the pending read.
+   */
   sendForRead(text: string): void {
-    this.transport.write(Buffer.from(text, REPLY_ENCODING)).then(undefined, (err: unknown) => {
-      this.failReader(err instanceof Error ? err : new Error(String(err)));
-    });
+    const data = Buffer.from(text, REPLY_ENCODING);
+    if (this.transport.send) {
+      try {
+        this.transport.send(data);
+      } catch (err) {
+        this.failReader(asError(err));
+      }
+      return;
+    }
+    this.transport.write(data).then(undefined, (err: unknown) => this.failReader(asError(err)));
   }
 
   /** Waits for the next reply. Must not be called while another read is pending (the queue sees to that). */
@@ -74,7 +89,8 @@ export class SessionLink {
     if (this.failure) return Promise.reject(this.failure(command));
     if (this.reader) return Promise.reject(new Error(`internal: a read is already pending on ${this.resource}`));
     return new Promise<ReplyFrame>((resolve, reject) => {
-      this.reader = { command, timeout_ms: reported_ms, resolve, reject, timer: setTimeout(this.onReadTimeout, timeout_ms) };
+      this.reader = { command, timeout_ms: reported_ms, resolve, reject };
+      this.armTimer(timeout_ms);
       if (this.framer.buffered > 0) this.pump();
     });
   }
@@ -112,6 +128,8 @@ export class SessionLink {
     this.failure = makeError;
     this.abort(makeError);
     this.framer.discard();
+    if (this.readTimer) clearTimeout(this.readTimer);
+    this.readTimer = null;
   }
 
   /** After the transport reopened: usable again, but resynchronise before trusting the reply stream. */
@@ -125,7 +143,6 @@ export class SessionLink {
     const r = this.reader;
     if (r) {
       this.reader = null;
-      clearTimeout(r.timer);
       r.reject(makeError(r.command));
     }
     const q = this.quiet;
@@ -135,6 +152,16 @@ export class SessionLink {
       clearTimeout(q.capTimer);
       q.resolve(q.dropped);
     }
+  }
+
+  private armTimer(timeout_ms: number): void {
+    if (this.readTimer && this.readTimer_ms === timeout_ms) {
+      this.readTimer.refresh();
+      return;
+    }
+    if (this.readTimer) clearTimeout(this.readTimer);
+    this.readTimer = setTimeout(this.onReadTimeout, timeout_ms);
+    this.readTimer_ms = timeout_ms;
   }
 
   private receive(chunk: Buffer): void {
@@ -153,7 +180,6 @@ export class SessionLink {
     if (!frame) return;
     const r = this.reader as Reader;
     this.reader = null;
-    clearTimeout(r.timer);
     if (frame.kind === 'invalid-block') {
       this.stale = true;
       this.framer.discard();
@@ -182,7 +208,6 @@ export class SessionLink {
     const r = this.reader;
     if (!r) return;
     this.reader = null;
-    clearTimeout(r.timer);
     r.reject(err);
   }
 
@@ -197,4 +222,8 @@ export class SessionLink {
     this.fail(lostFor);
     this.onLost(err);
   }
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
 }

@@ -63,6 +63,12 @@ export class InProcessTransport extends BaseTransport {
     });
   }
 
+  send(data: Uint8Array): void {
+    const stream = this.stream;
+    if (!stream || !this.isOpen) throw this.notOpenError();
+    stream.write(data);
+  }
+
   close(): Promise<void> {
     const stream = this.stream;
     this.closing = true;

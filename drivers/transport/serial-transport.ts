@@ -117,6 +117,12 @@ export class SerialTransport extends BaseTransport {
     });
   }
 
+  send(data: Uint8Array): void {
+    const port = this.port;
+    if (!port || !this.isOpen) throw this.notOpenError();
+    port.write(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+  }
+
   close(): Promise<void> {
     const port = this.port;
     this.closing = true;

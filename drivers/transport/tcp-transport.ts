@@ -81,6 +81,12 @@ export class TcpTransport extends BaseTransport {
     });
   }
 
+  send(data: Uint8Array): void {
+    const socket = this.socket;
+    if (!socket || !this.isOpen) throw this.notOpenError();
+    socket.write(data);
+  }
+
   close(): Promise<void> {
     const socket = this.socket;
     this.closing = true;

@@ -16,7 +16,7 @@ afterEach(async () => {
 
 async function make(options: SessionOptions = {}, transport = new FakeTransport()): Promise<{ s: ScpiSession; t: FakeTransport }> {
   await transport.open();
-  const s = new ScpiSession(transport, resolveSessionOptions(transport.resource, { timeout_ms: 200, resyncQuiet_ms: 20, ...options }));
+  const s = new ScpiSession(transport, resolveSessionOptions(transport.resource, { timeout_ms: 200, resyncQuiet_ms: 20, resyncTimeout_ms: 300, ...options }));
   sessions.push(s);
   return { s, t: transport };
 }
@@ -94,6 +94,33 @@ describe('ScpiSession: exchanges', () => {
     await expect(s.query('ODD?')).resolves.toBe('#15abcde');
     // The terminator after each block was owed, not stale: no resynchronisation was needed.
     expect(t.writes).not.toContain('*OPC?');
+  });
+});
+
+describe('ScpiSession: read timeouts', () => {
+  it('times each read from its own start, even when reads follow each other near the deadline', async () => {
+    const { s, t } = await make({ timeout_ms: 60 });
+    t.responder = () => undefined;
+    const answerAfter = (ms: number): void => {
+      setTimeout(() => t.feed('ok\n'), ms);
+    };
+    for (let i = 0; i < 3; i++) {
+      const q = s.query(`Q${i}?`);
+      answerAfter(45);
+      await expect(q).resolves.toBe('ok');
+    }
+    const q = s.query('SHORT?', { timeout_ms: 20 });
+    answerAfter(45);
+    await expect(q).rejects.toThrow(/timeout after 20 ms/);
+  });
+
+  it('an idle session is not marked stale by the read timer of a finished query', async () => {
+    const { s, t } = await make({ timeout_ms: 20 });
+    t.responder = (m) => `${m.toLowerCase()}\n`;
+    await expect(s.query('A?')).resolves.toBe('a?');
+    await new Promise((r) => setTimeout(r, 50));
+    await expect(s.query('B?')).resolves.toBe('b?');
+    expect(t.writes).toEqual(['A?', 'B?']);
   });
 });
 

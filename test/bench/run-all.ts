@@ -1,0 +1,36 @@
+// `npm run bench`: runs every test/bench/*.bench.ts in turn. Each exports `run(): Promise<void>` that prints
+// its own figures. BENCH_FILTER=<text> runs only the files whose name contains it.
+import { readdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+interface BenchModule {
+  run?: () => Promise<void>;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const filter = process.env.BENCH_FILTER ?? '';
+const files = (await readdir(here)).filter((f) => f.endsWith('.bench.ts') && f.includes(filter)).sort();
+
+if (files.length === 0) {
+  process.stderr.write(`no benchmarks in ${here}${filter ? ` matching '${filter}'` : ''}\n`);
+  process.exit(1);
+}
+
+let failed = 0;
+for (const file of files) {
+  process.stdout.write(`\n=== ${file} ===\n`);
+  const mod = (await import(pathToFileURL(join(here, file)).href)) as BenchModule;
+  if (typeof mod.run !== 'function') {
+    process.stderr.write(`${file} does not export an async run() function\n`);
+    failed++;
+    continue;
+  }
+  try {
+    await mod.run();
+  } catch (err) {
+    failed++;
+    process.stderr.write(`${file} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  }
+}
+process.exit(failed > 0 ? 1 : 0);
