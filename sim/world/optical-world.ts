@@ -103,7 +103,12 @@ export class OpticalWorld {
   /** Power leaving the VOA, W. */
   voaOutput_W(t_s: number): number {
     const input = this.voaInput_W(t_s);
-    return input * this.voa.transmission(t_s, input);
+    return input * this.voa.transmission(t_s, input, this.laser.wavelengthAt_nm(t_s));
+  }
+
+  /** What the VOA's own output monitor reads at t, dBm (−Infinity in the dark). */
+  voaMonitor_dBm(t_s: number): number {
+    return this.voa.monitor_dBm(t_s, this.voaInput_W(t_s), this.laser.wavelengthAt_nm(t_s));
   }
 
   /** Light arriving at a meter port at t. */

@@ -26,10 +26,15 @@ interface VoaState {
   readonly open: boolean;
   /** Power-control target (dBm at the output), or null in attenuation mode. */
   readonly target_dBm: number | null;
+  /** Wavelength the attenuation is calibrated for (`:INP:WAV`), nm. */
+  readonly calibration_nm: number;
 }
 
+/** Relative attenuation error per nm between the light and the calibration wavelength. */
+const WAVELENGTH_SLOPE_PER_NM = 0.001;
+
 export class VoaPath {
-  private readonly state = new Timeline<VoaState>({ from_dB: 0, to_dB: 0, changed_s: -Infinity, settle_s: 0, open: false, target_dBm: null });
+  private readonly state = new Timeline<VoaState>({ from_dB: 0, to_dB: 0, changed_s: -Infinity, settle_s: 0, open: false, target_dBm: null, calibration_nm: 1550 });
 
   constructor(private readonly truth: VoaTruth) {}
 
@@ -63,6 +68,15 @@ export class VoaPath {
     return t_s + settle_s;
   }
 
+  /** Sets the wavelength the attenuation is calibrated for; light elsewhere is attenuated slightly wrongly. */
+  setCalibrationWavelength(wavelength_nm: number, t_s: number): void {
+    this.state.update(t_s, (s) => ({ ...s, calibration_nm: wavelength_nm }));
+  }
+
+  get calibrationWavelength_nm(): number {
+    return this.state.current.calibration_nm;
+  }
+
   setOutput(open: boolean, t_s: number): void {
     this.state.update(t_s, (s) => ({ ...s, open }));
   }
@@ -79,10 +93,12 @@ export class VoaPath {
 
   /**
    * Power transmission (linear) at t for an input power `input_W` (needed in power-control mode, where
-   * the loop holds its monitor reading on target within the 0…60 dB range).
+   * the loop holds its monitor reading on target within the 0…60 dB range) at `wavelength_nm`
+   * (default: the calibration wavelength).
    */
-  transmission(t_s: number, input_W: number): number {
+  transmission(t_s: number, input_W: number, wavelength_nm?: number): number {
     const s = this.state.at(t_s);
+    const cal = 1 + WAVELENGTH_SLOPE_PER_NM * ((wavelength_nm ?? s.calibration_nm) - s.calibration_nm);
     if (!s.open) return 0;
     const il = this.truth.insertionLoss_dB;
     if (s.target_dBm !== null) {
@@ -93,12 +109,12 @@ export class VoaPath {
       const loss_dB = Math.min(Math.max(wanted_dB, il), il + this.trueAttenuation_dB(VOA_MAX_ATTENUATION_DB));
       return dbToLinear(-loss_dB);
     }
-    return dbToLinear(-(il + this.trueAttenuation_dB(attenuationAt(s, t_s))));
+    return dbToLinear(-(il + cal * this.trueAttenuation_dB(attenuationAt(s, t_s))));
   }
 
   /** What the VOA's own output monitor reads, dBm (true output + monitor error). */
-  monitor_dBm(t_s: number, input_W: number): number {
-    const out_W = input_W * this.transmission(t_s, input_W);
+  monitor_dBm(t_s: number, input_W: number, wavelength_nm?: number): number {
+    const out_W = input_W * this.transmission(t_s, input_W, wavelength_nm);
     if (!(out_W > 0)) return -Infinity;
     return 10 * Math.log10(out_W) + 30 + this.truth.monitorError_dB;
   }

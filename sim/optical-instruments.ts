@@ -1,0 +1,63 @@
+// The optical half of the virtual bench: one seeded world and the SCPI instruments that look at it
+// (meter, Keysight laser, Santec laser, VOA, BERT), plus the physical faults they can suffer.
+import type { BenchClock } from './clock.ts';
+import { Bert } from './instruments/bert.ts';
+import { KeysightLaser } from './instruments/laser-keysight.ts';
+import { SantecLaser } from './instruments/laser-santec.ts';
+import { KeysightMeter } from './instruments/meter-keysight.ts';
+import { KeysightVoa } from './instruments/voa-keysight.ts';
+import type { MotionSystem } from './motion/motion-system.ts';
+import type { SimInstrument } from './sim-instrument.ts';
+import { OpticalWorld } from './world/optical-world.ts';
+
+export interface OpticalBenchOptions {
+  seed: number;
+  clock: BenchClock;
+  motion: MotionSystem;
+  drift_um_per_h?: number;
+}
+
+/** Physical faults of the optical bench (error injection per instrument is each instrument's `pushError`). */
+export interface OpticalFaults {
+  /** The laser's interlock opens: output off at once, each laser front end queues an error. */
+  tripInterlock(): void;
+  /** The interlock closes; the output stays off until switched on again. */
+  resetInterlock(): void;
+  /** The BERT's detector loses pattern sync until restored (SYNC? 0, counts at BER 0.5, -230 on fetch). */
+  loseBertSync(): void;
+  restoreBertSync(): void;
+}
+
+export interface OpticalBench {
+  world: OpticalWorld;
+  /** In serving order: meter, laser, laser-santec, voa, bert. */
+  instruments: SimInstrument[];
+  meter: KeysightMeter;
+  laser: KeysightLaser;
+  laserSantec: SantecLaser;
+  voa: KeysightVoa;
+  bert: Bert;
+  faults: OpticalFaults;
+}
+
+export function createOpticalBench(opts: OpticalBenchOptions): OpticalBench {
+  const { clock } = opts;
+  const world = new OpticalWorld({
+    seed: opts.seed,
+    clock,
+    motion: opts.motion,
+    ...(opts.drift_um_per_h !== undefined ? { drift_um_per_h: opts.drift_um_per_h } : {}),
+  });
+  const meter = new KeysightMeter(world, clock);
+  const laser = new KeysightLaser(world.laser, clock);
+  const laserSantec = new SantecLaser(world.laser, clock, world.stream('santec-monitor'));
+  const voa = new KeysightVoa(world, clock, world.stream('voa-monitor'));
+  const bert = new Bert(world, clock);
+  const faults: OpticalFaults = {
+    tripInterlock: () => world.laser.tripInterlock(clock.now_s()),
+    resetInterlock: () => world.laser.resetInterlock(clock.now_s()),
+    loseBertSync: () => bert.loseSync(),
+    restoreBertSync: () => bert.restoreSync(),
+  };
+  return { world, instruments: [meter, laser, laserSantec, voa, bert], meter, laser, laserSantec, voa, bert, faults };
+}
