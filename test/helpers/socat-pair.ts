@@ -22,11 +22,19 @@ export class SocatMissingError extends Error {
   }
 }
 
-export async function openSocatPair(timeout_ms = 5000): Promise<PtyPair> {
+export interface SocatPairOptions {
+  /** How long to wait for both links; default 5000. */
+  timeout_ms?: number;
+  /** The socat executable; default 'socat' from PATH. */
+  socat?: string;
+}
+
+export async function openSocatPair(options: SocatPairOptions = {}): Promise<PtyPair> {
+  const { timeout_ms = 5000, socat = 'socat' } = options;
   const dir = await mkdtemp(join(tmpdir(), 'benchctl-pty-'));
   const a = join(dir, 'A');
   const b = join(dir, 'B');
-  const child = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], {
+  const child = spawn(socat, ['-d', '-d', `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let closed = false;

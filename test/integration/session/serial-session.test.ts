@@ -17,6 +17,8 @@ class FakeEsp301 {
   position_mm = 0;
   readonly errors: string[] = [];
   readonly received: string[] = [];
+  /** Resolves when the late reply to VE? has been written to the line. */
+  lateSent: Promise<void> = new Promise(() => undefined);
   private pending = '';
 
   constructor(private readonly port: SerialPort) {
@@ -32,11 +34,13 @@ class FakeEsp301 {
   }
 
   private reply(text: string, delay_ms = 0): void {
-    const send = (): void => {
-      if (this.port.isOpen) this.port.write(`${text}\r\n`);
-    };
-    if (delay_ms > 0) setTimeout(send, delay_ms);
-    else send();
+    if (delay_ms === 0) {
+      this.port.write(`${text}\r\n`);
+      return;
+    }
+    this.lateSent = new Promise((resolve) => setTimeout(() => {
+      if (this.port.isOpen) this.port.write(`${text}\r\n`, () => resolve());
+    }, delay_ms));
   }
 
   private handle(cmd: string): void {
@@ -101,7 +105,8 @@ describe('session over a serial pty pair (ESP301 style)', () => {
     const s = await open({ timeout_ms: 100 });
     await expect(s.query('VE?')).rejects.toThrow(TimeoutError);
     // Let the late reply land; without recovery it would be read as the answer to 1TP? below.
-    await new Promise((r) => setTimeout(r, 250));
+    await esp.lateSent;
+    await new Promise((r) => setTimeout(r, 100));
     await s.write('1PA1.5');
     await expect(s.query('1TP?')).resolves.toBe('1.50000');
   });

@@ -232,6 +232,16 @@ describe('ScpiSession: error queue', () => {
     await expect(s.write('X')).rejects.toThrow(/reply to 'SYST:ERR\?' .* was "garbage"; expected an error queue entry/);
   });
 
+  it('clear() drops stale input, sends *CLS and resynchronises', async () => {
+    const { s, t } = await make();
+    t.responder = (m) => (m === '*OPC?' ? '1\n' : m === 'Q?' ? 'q\n' : undefined);
+    t.feed('junk\n#15ab');
+    await s.clear();
+    expect(t.writes).toEqual(['*CLS', '*OPC?']);
+    await expect(s.query('Q?')).resolves.toBe('q');
+    expect(t.writes).toEqual(['*CLS', '*OPC?', 'Q?']);
+  });
+
   it('opc() waits for *OPC? → 1', async () => {
     const { s, t } = await make();
     t.responder = (m) => (m === '*OPC?' ? '1\n' : undefined);
