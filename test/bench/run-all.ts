@@ -1,4 +1,4 @@
-// `npm run bench`: runs every test/bench/*.bench.ts in turn. Each exports `run(): Promise<void>` that prints
+// `npm run bench`: runs every *.bench.ts under test/bench (subfolders too) in turn. Each exports `run(): Promise<void>` that prints
 // its own figures. BENCH_FILTER=<text> runs only the files whose name contains it.
 import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -10,7 +10,9 @@ interface BenchModule {
 
 const here = dirname(fileURLToPath(import.meta.url));
 const filter = process.env.BENCH_FILTER ?? '';
-const files = (await readdir(here)).filter((f) => f.endsWith('.bench.ts') && f.includes(filter)).sort();
+const files = (await readdir(here, { recursive: true }))
+  .filter((f) => f.endsWith('.bench.ts') && f.includes(filter))
+  .sort();
 
 if (files.length === 0) {
   process.stderr.write(`no benchmarks in ${here}${filter ? ` matching '${filter}'` : ''}\n`);
