@@ -18,7 +18,7 @@ const RANGE_DYNAMIC_DB = 60;
 /** A manual range overflows this far above its nominal value, dB (the manuals' "range + 3 dB"). */
 const RANGE_HEADROOM_DB = 3;
 /** Responsivity error per nm between the light and the wavelength setting (InGaAs slope near 1550 nm). */
-const RESPONSIVITY_SLOPE_PER_NM = 0.003;
+const RESPONSIVITY_SLOPE_PER_NM = 0.001;
 
 export interface DetectorSettings {
   wavelength_nm: number;

@@ -107,7 +107,7 @@ export class MeterLogging {
         const batch = this.triggers.pulsesFrom(from, r.points - out.length + 256);
         if (batch.length === 0) break;
         for (const t of batch) {
-          if (t >= free && out.length < r.points) {
+          if (t >= free - 1e-9 && out.length < r.points) {
             out.push(t);
             free = t + atime;
           }
