@@ -1,0 +1,128 @@
+// PI General Command Set (GCS) controllers (C-884 class) over TCP: LF-terminated lines, `MNEMONIC[?] args`,
+// axis identifiers '1', '2', '3', units mm. Queries answer `<axis>=<value>` (asked one axis at a time, so
+// one line per reply); commands are silent and set a single error register that `ERR?` reads and clears.
+import type { DriverDescriptor } from '../driver.ts';
+import { InstrumentError } from '../errors.ts';
+import type { Codec } from '../properties/codecs.ts';
+import { bindProperties, control, measurement } from '../properties/property.ts';
+import { writeChecked } from '../properties/send.ts';
+import { positive } from '../properties/validators.ts';
+import { ResponseFormatError, parseResponseBoolean } from '../scpi/response.ts';
+import { PI_GCS_DIALECT } from '../session/dialect.ts';
+import type { ScpiSession } from '../session/scpi-session.ts';
+import { AxisStage } from '../roles/stage-driver.ts';
+import { parseStageOptions } from '../roles/stage-options.ts';
+import type { StageProtocol } from '../roles/stage-protocol.ts';
+import { UM_VIA_MM, umAsMmText } from '../roles/stage-units.ts';
+import type { Stage } from '../roles/stage.ts';
+
+export const PI_GCS_DRIVER_NAME = 'pi-gcs';
+
+/** GCS error 10, "Controller was stopped by command": what HLT and STP leave behind by design. */
+const STOPPED_BY_COMMAND = 10;
+
+/** A GCS per-axis reply `1=10.000000`: the value after `=` through `inner`. */
+export function gcsAxisValue<T>(inner: Codec<T>): Codec<T> {
+  const expected = `'<axis>=<value>' with ${inner.expected}`;
+  return {
+    expected,
+    format: inner.format,
+    parse: (reply) => {
+      const m = /^\s*[A-Za-z0-9_]+\s*=\s*(.*?)\s*$/.exec(reply);
+      if (!m) throw new ResponseFormatError(reply, expected);
+      return inner.parse(m[1] ?? '');
+    },
+  };
+}
+
+const ON_TARGET: Codec<boolean> = { expected: '1 (on target) or 0', format: (v) => (v ? '1' : '0'), parse: parseResponseBoolean };
+
+const PI_GCS_PROPERTIES = {
+  position_um: measurement({ get: 'POS? {axis}', codec: gcsAxisValue(UM_VIA_MM) }),
+  target_um: measurement({ get: 'MOV? {axis}', codec: gcsAxisValue(UM_VIA_MM) }),
+  onTarget: measurement({ get: 'ONT? {axis}', codec: gcsAxisValue(ON_TARGET) }),
+  velocity_um_s: control({ get: 'VEL? {axis}', set: 'VEL {axis} {value}', codec: gcsAxisValue(UM_VIA_MM), validate: positive('µm/s') }),
+  acceleration_um_s2: control({ get: 'ACC? {axis}', set: 'ACC {axis} {value}', codec: gcsAxisValue(UM_VIA_MM), validate: positive('µm/s²') }),
+};
+
+export class PiGcsProtocol implements StageProtocol {
+  readonly props;
+
+  constructor(readonly session: ScpiSession) {
+    this.props = bindProperties(session, PI_GCS_PROPERTIES);
+  }
+
+  async identify(): Promise<string> {
+    return (await this.session.query('*IDN?')).trim();
+  }
+
+  async clearErrors(): Promise<void> {
+    // GCS keeps one error register; reading it clears it.
+    await this.session.query('ERR?');
+  }
+
+  enable(axes: readonly number[]): Promise<void> {
+    return writeChecked(this.session, `SVO ${axes.map((n) => `${n} 1`).join(' ')}`);
+  }
+
+  moveAbsolute(moves: readonly { axis: number; target_um: number }[]): Promise<void> {
+    // One MOV for every axis: the controller checks all targets before any axis starts.
+    return writeChecked(this.session, `MOV ${moves.map((m) => `${m.axis} ${umAsMmText(m.target_um)}`).join(' ')}`);
+  }
+
+  moveRelative(moves: readonly { axis: number; delta_um: number }[]): Promise<void> {
+    return writeChecked(this.session, `MVR ${moves.map((m) => `${m.axis} ${umAsMmText(m.delta_um)}`).join(' ')}`);
+  }
+
+  target_um(axis: number): Promise<number> {
+    return this.props.target_um.get({ axis });
+  }
+
+  position_um(axis: number): Promise<number> {
+    return this.props.position_um.get({ axis });
+  }
+
+  async isMoving(axis: number): Promise<boolean> {
+    return !(await this.props.onTarget.get({ axis }));
+  }
+
+  home(axis: number): Promise<void> {
+    // FRF: a reference move to the reference switch; afterwards the axis accepts absolute moves.
+    return writeChecked(this.session, `FRF ${axis}`);
+  }
+
+  setVelocity_um_s(axis: number, velocity_um_s: number): Promise<void> {
+    return this.props.velocity_um_s.set(velocity_um_s, { axis });
+  }
+
+  velocity_um_s(axis: number): Promise<number> {
+    return this.props.velocity_um_s.get({ axis });
+  }
+
+  acceleration_um_s2(axis: number): Promise<number> {
+    return this.props.acceleration_um_s2.get({ axis });
+  }
+
+  async stop(axes: readonly number[]): Promise<void> {
+    // HLT brakes at the axis deceleration (STP would stop every axis abruptly). Both set error 10.
+    try {
+      await writeChecked(this.session, `HLT ${axes.join(' ')}`);
+    } catch (err) {
+      if (!(err instanceof InstrumentError && err.errors.every((e) => e.code === STOPPED_BY_COMMAND))) throw err;
+    }
+  }
+}
+
+export const piGcs: DriverDescriptor<Stage> = {
+  name: PI_GCS_DRIVER_NAME,
+  kind: 'stage',
+  description: 'PI GCS motion controller, C-884 class (TCP, LF-terminated GCS commands, mm)',
+  sessionDefaults: { dialect: PI_GCS_DIALECT },
+  matchesIdentity: (identity) => /Physik\s+Instrumente/i.test(identity),
+  async create(ctx) {
+    const options = parseStageOptions(PI_GCS_DRIVER_NAME, ctx.options);
+    const stage = new AxisStage(PI_GCS_DRIVER_NAME, ctx.role, new PiGcsProtocol(ctx.session), ctx.axes);
+    await stage.prepare(options);
+    return stage;
+  },
+};

@@ -1,0 +1,203 @@
+// The Stage role over any StageProtocol: logical axes from the bench file, every argument and every soft
+// limit checked before a byte is sent, waiting for motion with a timeout that stops what is still moving.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { StageAxisConfig } from '../driver.ts';
+import type { ScpiSession } from '../session/scpi-session.ts';
+import type { StageProtocol } from './stage-protocol.ts';
+import { MotionArgumentError, MotionTimeoutError, SoftLimitError, UnknownAxisError } from './stage.ts';
+import type { AxisValues_um, FlyMove, MotionWaitOptions, Stage, TrajectoryParameters } from './stage.ts';
+
+const DEFAULT_WAIT_TIMEOUT_S = 60;
+const DEFAULT_POLL_INTERVAL_S = 0.02;
+
+/** A stage's bench-file settings, checked: at least one axis, distinct axis numbers, min < max. */
+export class StageConfigError extends Error {
+  override name = 'StageConfigError';
+}
+
+export class AxisStage implements Stage {
+  readonly kind = 'stage' as const;
+  readonly driverName: string;
+  readonly role: string;
+  readonly axes: readonly string[];
+  private readonly protocol: StageProtocol;
+  private readonly config: Readonly<Record<string, StageAxisConfig>>;
+
+  constructor(driverName: string, role: string, protocol: StageProtocol, axes: Readonly<Record<string, StageAxisConfig>> | undefined) {
+    this.driverName = driverName;
+    this.role = role;
+    this.protocol = protocol;
+    this.config = checkAxes(role, axes);
+    this.axes = Object.keys(this.config);
+  }
+
+  get session(): ScpiSession {
+    return this.protocol.session;
+  }
+
+  async identify(): Promise<string> {
+    return this.protocol.identify();
+  }
+
+  /** Readies the controller: stale errors read and dropped, then (with `enable`) servos/motors on. Moves nothing. */
+  async prepare(opts: { enable: boolean }): Promise<void> {
+    await this.protocol.clearErrors();
+    if (opts.enable) await this.protocol.enable(this.axes.map((a) => this.axisConfig(a).axis));
+  }
+
+  async moveAbsolute_um(axisOrTargets: string | AxisValues_um, target_um?: number): Promise<void> {
+    const targets = this.pairs(axisOrTargets, target_um, 'target_um');
+    // Every axis is checked before anything is sent: one refused target refuses the whole call.
+    const moves = targets.map(([axis, t]) => ({ axis: this.checkTarget(axis, t, 'target_um'), target_um: t }));
+    await this.protocol.moveAbsolute(moves);
+  }
+
+  async moveRelative_um(axisOrDeltas: string | AxisValues_um, delta_um?: number): Promise<void> {
+    const deltas = this.pairs(axisOrDeltas, delta_um, 'delta_um');
+    // Unknown axes and unusable numbers are refused before anything is sent; the soft limits need the
+    // current targets, so only queries go out before a refusal, never a move.
+    const checked = deltas.map(([axis, d]) => {
+      const n = this.axisConfig(axis).axis;
+      if (typeof d !== 'number' || !Number.isFinite(d)) throw new MotionArgumentError(this.role, axis, 'delta_um', d, 'a finite displacement in µm');
+      return { name: axis, axis: n, delta_um: d };
+    });
+    for (const m of checked) this.checkTarget(m.name, (await this.protocol.target_um(m.axis)) + m.delta_um, 'target_um');
+    await this.protocol.moveRelative(checked.map(({ axis, delta_um }) => ({ axis, delta_um })));
+  }
+
+  async waitForMotion(opts: MotionWaitOptions = {}): Promise<void> {
+    const timeout_s = opts.timeout_s ?? DEFAULT_WAIT_TIMEOUT_S;
+    const poll_s = opts.pollInterval_s ?? DEFAULT_POLL_INTERVAL_S;
+    if (!(Number.isFinite(timeout_s) && timeout_s > 0)) throw new MotionArgumentError(this.role, '*', 'timeout_s', timeout_s, 'a number of seconds > 0');
+    if (!(Number.isFinite(poll_s) && poll_s > 0)) throw new MotionArgumentError(this.role, '*', 'pollInterval_s', poll_s, 'a number of seconds > 0');
+    let pending = [...(opts.axes ?? this.axes)];
+    for (const axis of pending) this.axisConfig(axis);
+    const deadline = performance.now() + timeout_s * 1000;
+    for (;;) {
+      const still: string[] = [];
+      for (const axis of pending) if (await this.isMoving(axis)) still.push(axis);
+      pending = still;
+      if (pending.length === 0) return;
+      const remaining_ms = deadline - performance.now();
+      if (remaining_ms <= 0) {
+        let stopFailure: unknown;
+        try {
+          await this.protocol.stop(pending.map((a) => this.axisConfig(a).axis));
+        } catch (err) {
+          stopFailure = err;
+        }
+        throw new MotionTimeoutError(this.role, pending, timeout_s, stopFailure);
+      }
+      await sleep(Math.min(poll_s * 1000, remaining_ms));
+    }
+  }
+
+  async isMoving(axis: string): Promise<boolean> {
+    return this.protocol.isMoving(this.axisConfig(axis).axis);
+  }
+
+  async position_um(axis: string): Promise<number> {
+    return this.protocol.position_um(this.axisConfig(axis).axis);
+  }
+
+  async positions_um(): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const axis of this.axes) out[axis] = await this.position_um(axis);
+    return out;
+  }
+
+  async home(axis: string): Promise<void> {
+    return this.protocol.home(this.axisConfig(axis).axis);
+  }
+
+  async setVelocity_um_s(axis: string, velocity_um_s: number): Promise<void> {
+    const n = this.axisConfig(axis).axis;
+    if (!(typeof velocity_um_s === 'number' && Number.isFinite(velocity_um_s) && velocity_um_s > 0)) {
+      throw new MotionArgumentError(this.role, axis, 'velocity_um_s', velocity_um_s, 'a finite velocity > 0 in µm/s');
+    }
+    return this.protocol.setVelocity_um_s(n, velocity_um_s);
+  }
+
+  async velocity_um_s(axis: string): Promise<number> {
+    return this.protocol.velocity_um_s(this.axisConfig(axis).axis);
+  }
+
+  async trajectory(axis: string): Promise<TrajectoryParameters> {
+    const n = this.axisConfig(axis).axis;
+    return { velocity_um_s: await this.protocol.velocity_um_s(n), acceleration_um_s2: await this.protocol.acceleration_um_s2(n) };
+  }
+
+  async flyMove(axis: string, target_um: number, velocity_um_s: number): Promise<FlyMove> {
+    const n = this.checkTarget(axis, target_um, 'target_um');
+    await this.setVelocity_um_s(axis, velocity_um_s);
+    const from_um = await this.protocol.position_um(n);
+    const { acceleration_um_s2 } = await this.trajectory(axis);
+    const sentAt_ms = performance.now();
+    await this.protocol.moveAbsolute([{ axis: n, target_um }]);
+    return { axis, from_um, to_um: target_um, velocity_um_s, acceleration_um_s2, sentAt_ms };
+  }
+
+  async stop(axis?: string): Promise<void> {
+    const names = axis === undefined ? this.axes : [axis];
+    return this.protocol.stop(names.map((a) => this.axisConfig(a).axis));
+  }
+
+  softLimits(axis: string): { min_um: number; max_um: number } {
+    const { min_um, max_um } = this.axisConfig(axis);
+    return { min_um, max_um };
+  }
+
+  axisConfig(axis: string): StageAxisConfig {
+    const c = Object.hasOwn(this.config, axis) ? this.config[axis] : undefined;
+    if (!c) throw new UnknownAxisError(this.role, String(axis), this.axes);
+    return c;
+  }
+
+  /** Stops every axis of the bench file. */
+  async safe(): Promise<void> {
+    return this.stop();
+  }
+
+  close(): Promise<void> {
+    return this.protocol.session.close();
+  }
+
+  private pairs(axisOrValues: string | AxisValues_um, value: number | undefined, argument: string): [string, number][] {
+    if (typeof axisOrValues === 'string') return [[axisOrValues, value as number]];
+    if (axisOrValues === null || typeof axisOrValues !== 'object') {
+      throw new MotionArgumentError(this.role, '?', 'axis', axisOrValues, `an axis name or a map of axis → ${argument}`);
+    }
+    const entries = Object.entries(axisOrValues);
+    if (entries.length === 0) throw new MotionArgumentError(this.role, '?', 'axes', '{}', `at least one axis (${this.axes.join(', ')})`);
+    return entries;
+  }
+
+  /** The controller axis number, once the axis is known, the value a finite number and inside the soft limits. */
+  private checkTarget(axis: string, target_um: number, argument: string): number {
+    const c = this.axisConfig(axis);
+    if (typeof target_um !== 'number' || !Number.isFinite(target_um)) {
+      throw new MotionArgumentError(this.role, axis, argument, target_um, 'a finite position in µm');
+    }
+    if (target_um < c.min_um || target_um > c.max_um) throw new SoftLimitError(this.role, axis, target_um, c);
+    return c.axis;
+  }
+}
+
+function checkAxes(role: string, axes: Readonly<Record<string, StageAxisConfig>> | undefined): Record<string, StageAxisConfig> {
+  if (!axes || Object.keys(axes).length === 0) {
+    throw new StageConfigError(`${role}: a stage needs its axes (bench file 'axes:', e.g. X: { axis: 1, min_um: 0, max_um: 25000 })`);
+  }
+  const seen = new Map<number, string>();
+  const out: Record<string, StageAxisConfig> = {};
+  for (const [name, c] of Object.entries(axes)) {
+    if (!Number.isInteger(c.axis) || c.axis < 1) throw new StageConfigError(`${role}: axis ${name}: controller axis number ${c.axis} must be an integer ≥ 1`);
+    if (!(Number.isFinite(c.min_um) && Number.isFinite(c.max_um) && c.min_um < c.max_um)) {
+      throw new StageConfigError(`${role}: axis ${name}: soft limits [${c.min_um}, ${c.max_um}] µm must be finite with min_um < max_um`);
+    }
+    const other = seen.get(c.axis);
+    if (other !== undefined) throw new StageConfigError(`${role}: axes ${other} and ${name} both use controller axis ${c.axis}`);
+    seen.set(c.axis, name);
+    out[name] = { axis: c.axis, min_um: c.min_um, max_um: c.max_um };
+  }
+  return out;
+}

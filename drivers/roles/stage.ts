@@ -1,0 +1,138 @@
+// The Stage role: a multi-axis motion controller behind logical axis names from the bench file (X, Y, Z),
+// positions always in µm whatever the controller speaks, soft limits checked before anything is sent.
+import type { InstrumentDriver, StageAxisConfig } from '../driver.ts';
+
+/** Targets or displacements per logical axis, e.g. `{ X: 1200, Y: 850 }`. */
+export type AxisValues_um = Readonly<Record<string, number>>;
+
+export interface MotionWaitOptions {
+  /** Give up (stop the axes still moving, throw MotionTimeoutError) after this long; default 60 s. */
+  timeout_s?: number;
+  /** Only these axes (default: every axis). */
+  axes?: readonly string[];
+  /** Time between motion-done polls; default 0.02 s. */
+  pollInterval_s?: number;
+}
+
+/** The speed profile a controller runs a move with (trapezoidal): what a fly scan needs to rebuild positions. */
+export interface TrajectoryParameters {
+  velocity_um_s: number;
+  acceleration_um_s2: number;
+}
+
+/** A move started without waiting (fly scans): where it starts and ends, its profile, and when it was sent. */
+export interface FlyMove extends TrajectoryParameters {
+  axis: string;
+  from_um: number;
+  to_um: number;
+  /** `performance.now()` just before the move command was written. */
+  sentAt_ms: number;
+}
+
+export interface Stage extends InstrumentDriver {
+  readonly kind: 'stage';
+  /** Logical axis names, in bench-file order. */
+  readonly axes: readonly string[];
+
+  /** Starts absolute moves (no waiting). Every target is checked against its soft limits before anything is sent. */
+  moveAbsolute_um(axis: string, target_um: number): Promise<void>;
+  moveAbsolute_um(targets: AxisValues_um): Promise<void>;
+  /** Starts relative moves from the current target; the resulting targets are limit-checked first. */
+  moveRelative_um(axis: string, delta_um: number): Promise<void>;
+  moveRelative_um(deltas: AxisValues_um): Promise<void>;
+  /**
+   * Polls the controller's motion-done query until every axis (or `opts.axes`) has stopped. On timeout,
+   * stops the axes still moving and throws MotionTimeoutError naming them and the timeout.
+   */
+  waitForMotion(opts?: MotionWaitOptions): Promise<void>;
+  /** One poll of the motion-done query. */
+  isMoving(axis: string): Promise<boolean>;
+  /** Encoder position of one axis (µm). */
+  position_um(axis: string): Promise<number>;
+  positions_um(): Promise<Record<string, number>>;
+  /** Starts a homing run (to the controller's home switch; not soft-limit checked). Wait with waitForMotion. */
+  home(axis: string): Promise<void>;
+  setVelocity_um_s(axis: string, velocity_um_s: number): Promise<void>;
+  velocity_um_s(axis: string): Promise<number>;
+  /** Velocity and acceleration the controller will use for the next move of `axis`. */
+  trajectory(axis: string): Promise<TrajectoryParameters>;
+  /**
+   * Fly scans: sets the axis velocity, starts an absolute move without waiting, and returns the trajectory
+   * the sequencer needs to reconstruct positions over time. Soft limits apply as for any move.
+   */
+  flyMove(axis: string, target_um: number, velocity_um_s: number): Promise<FlyMove>;
+  /** Stops one axis, or every axis. */
+  stop(axis?: string): Promise<void>;
+  /** The bench file's soft limits for `axis` (µm). */
+  softLimits(axis: string): { min_um: number; max_um: number };
+  /** The bench file's axis configuration (controller axis number and limits). */
+  axisConfig(axis: string): StageAxisConfig;
+}
+
+/** A move refused before it reached the wire: the target lies outside the bench file's soft limits. */
+export class SoftLimitError extends Error {
+  override name = 'SoftLimitError';
+  readonly role: string;
+  readonly axis: string;
+  readonly target_um: number;
+  readonly min_um: number;
+  readonly max_um: number;
+
+  constructor(role: string, axis: string, target_um: number, limits: { min_um: number; max_um: number }) {
+    super(`${role}: move of axis ${axis} to ${target_um} µm refused: outside its soft limits ` +
+      `[${limits.min_um}, ${limits.max_um}] µm (bench file); nothing was sent`);
+    this.role = role;
+    this.axis = axis;
+    this.target_um = target_um;
+    this.min_um = limits.min_um;
+    this.max_um = limits.max_um;
+  }
+}
+
+/** A stage call named an axis the bench file does not give this stage. */
+export class UnknownAxisError extends Error {
+  override name = 'UnknownAxisError';
+  readonly role: string;
+  readonly axis: string;
+
+  constructor(role: string, axis: string, known: readonly string[]) {
+    super(`${role}: unknown axis '${axis}'; this stage's axes (bench file) are ${known.join(', ')}`);
+    this.role = role;
+    this.axis = axis;
+  }
+}
+
+/** A motion argument that is not a usable number (NaN, Infinity, a velocity ≤ 0, ...). */
+export class MotionArgumentError extends Error {
+  override name = 'MotionArgumentError';
+  readonly role: string;
+  readonly axis: string;
+  readonly argument: string;
+
+  constructor(role: string, axis: string, argument: string, value: unknown, expected: string) {
+    super(`${role}: ${argument} for axis ${axis} is ${String(value)}; expected ${expected}; nothing was sent`);
+    this.role = role;
+    this.axis = axis;
+    this.argument = argument;
+  }
+}
+
+/** Axes did not report motion done in time; they were stopped. */
+export class MotionTimeoutError extends Error {
+  override name = 'MotionTimeoutError';
+  readonly role: string;
+  readonly axes: readonly string[];
+  readonly timeout_s: number;
+
+  constructor(role: string, axes: readonly string[], timeout_s: number, stopFailure?: unknown) {
+    const which = axes.length === 1 ? `axis ${axes[0]}` : `axes ${axes.join(', ')}`;
+    super(`${role}: ${which} still moving after the ${timeout_s} s timeout; ` +
+      (stopFailure === undefined
+        ? `${axes.length === 1 ? 'it was' : 'they were'} stopped`
+        : `stopping failed too: ${stopFailure instanceof Error ? stopFailure.message : String(stopFailure)}`),
+    stopFailure === undefined ? undefined : { cause: stopFailure });
+    this.role = role;
+    this.axes = axes;
+    this.timeout_s = timeout_s;
+  }
+}

@@ -1,0 +1,155 @@
+// The ESP301 driver's wire protocol, exchange by exchange: mm on the wire, µm at the interface, the error
+// buffer read after every command, and refusals that send nothing.
+import { describe, expect, it } from 'vitest';
+import { InstrumentError } from '../../../../drivers/errors.ts';
+import { ESP301_DRIVER_NAME, newportEsp301 } from '../../../../drivers/instruments/newport-esp301.ts';
+import { InvalidSettingError } from '../../../../drivers/properties/errors.ts';
+import { MotionArgumentError, SoftLimitError, UnknownAxisError } from '../../../../drivers/roles/stage.ts';
+import type { Stage } from '../../../../drivers/roles/stage.ts';
+import type { ScpiSession } from '../../../../drivers/session/scpi-session.ts';
+import { expectProtocol } from '../../../helpers/protocol-replay.ts';
+import type { Exchange } from '../../../helpers/protocol-replay.ts';
+
+const OK: Exchange = ['TB?', '0, 0, NO ERROR'];
+const AXES = {
+  X: { axis: 1, min_um: 0, max_um: 25_000 },
+  Y: { axis: 2, min_um: 0, max_um: 25_000 },
+  Z: { axis: 3, min_um: 5_008, max_um: 10_000 },
+};
+const OPEN: Exchange[] = [OK, ['1MO;2MO;3MO', null], OK];
+
+function create(session: ScpiSession, options: Record<string, unknown> = {}): Promise<Stage> {
+  return newportEsp301.create({ session, role: 'stage', options, axes: AXES });
+}
+
+/** Runs `body` on a freshly opened ESP301 stage that must exchange exactly OPEN + `exchanges`. */
+function withStage<T>(exchanges: Exchange[], body: (stage: Stage) => Promise<T>): Promise<T> {
+  return expectProtocol([...OPEN, ...exchanges], async (session) => body(await create(session)), newportEsp301.sessionDefaults);
+}
+
+describe('newport-esp301 driver', () => {
+  it('speaks CR-terminated ESP301 ASCII by default', () => {
+    expect(newportEsp301.sessionDefaults).toMatchObject({ writeTermination: '\r', readTermination: '\r\n', baudRate: 921600 });
+    expect(newportEsp301.name).toBe(ESP301_DRIVER_NAME);
+    expect(newportEsp301.kind).toBe('stage');
+  });
+
+  it('recognises the VE? reply of an ESP301 and nothing else', () => {
+    expect(newportEsp301.matchesIdentity('ESP301 Version 3.0.2 03/26/12')).toBe(true);
+    expect(newportEsp301.matchesIdentity('BENCHSIM,XYZ-25 Motion Controller,SIM00001,1.0.0')).toBe(false);
+    expect(newportEsp301.matchesIdentity('(c)2015 Physik Instrumente (PI) GmbH & Co. KG, C-884.4DC, 1, 2')).toBe(false);
+  });
+
+  it('drains stale errors, then switches the motors of the bench-file axes on when it opens', async () => {
+    await expectProtocol([
+      ['TB?', '7, 120, PARAMETER OUT OF RANGE'],
+      ['TB?', '6, 130, COMMAND DOES NOT EXIST'],
+      OK,
+      ['1MO;2MO;3MO', null],
+      OK,
+    ], (session) => create(session), newportEsp301.sessionDefaults);
+  });
+
+  it('leaves the motors alone with options.enable false', async () => {
+    await expectProtocol([OK], (session) => create(session, { enable: false }), newportEsp301.sessionDefaults);
+  });
+
+  it('refuses unknown driver options before sending anything', async () => {
+    await expect(expectProtocol([], (session) => create(session, { speed: 3 }), newportEsp301.sessionDefaults))
+      .rejects.toThrow(/speed/);
+  });
+
+  it('identifies with VE?', async () => {
+    const id = await withStage([['VE?', 'ESP301 Version 3.0.2 03/26/12']], (s) => s.identify());
+    expect(id).toBe('ESP301 Version 3.0.2 03/26/12');
+  });
+
+  it('writes absolute targets in mm, several axes on one line, then reads the error buffer', async () => {
+    await withStage([['1PA12.5;2PA0.0005;3PA9.999999', null], OK], (s) => s.moveAbsolute_um({ X: 12_500, Y: 0.5, Z: 9_999.999 }));
+  });
+
+  it('reads positions in mm and returns µm', async () => {
+    const p = await withStage([['1TP?', '12.500000'], ['2TP?', '0.000500'], ['3TP?', '9.999990']], (s) => s.positions_um());
+    expect(p.X).toBeCloseTo(12_500, 9);
+    expect(p.Y).toBeCloseTo(0.5, 9);
+    expect(p.Z).toBeCloseTo(9_999.99, 9);
+  });
+
+  it('checks a relative move against the soft limits from the desired position, then sends PR in mm', async () => {
+    await withStage([['3DP?', '9.500000'], ['3PR-0.25', null], OK], (s) => s.moveRelative_um('Z', -250));
+  });
+
+  it('refuses a relative move past a soft limit after reading the target, sending no move', async () => {
+    const err = await withStage([['3DP?', '5.100000']], (s) => s.moveRelative_um('Z', -200)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SoftLimitError);
+    expect((err as SoftLimitError).message).toMatch(/axis Z to 4900 µm .*\[5008, 10000\] µm/);
+  });
+
+  it('refuses absolute moves outside the soft limits, NaN targets and unknown axes with nothing on the wire', async () => {
+    const below = await withStage([], (s) => s.moveAbsolute_um('Z', 5_000)).catch((e: unknown) => e);
+    expect(below).toBeInstanceOf(SoftLimitError);
+    expect(below).toMatchObject({ axis: 'Z', target_um: 5_000, min_um: 5_008, max_um: 10_000 });
+    // One axis out of limits refuses the whole call, including the axes that were fine.
+    await expect(withStage([], (s) => s.moveAbsolute_um({ X: 100, Y: 25_001 }))).rejects.toBeInstanceOf(SoftLimitError);
+    await expect(withStage([], (s) => s.moveAbsolute_um('X', NaN))).rejects.toBeInstanceOf(MotionArgumentError);
+    await expect(withStage([], (s) => s.moveAbsolute_um('W', 10))).rejects.toBeInstanceOf(UnknownAxisError);
+    await expect(withStage([], (s) => s.moveRelative_um('X', Infinity))).rejects.toBeInstanceOf(MotionArgumentError);
+  });
+
+  it('polls MD? (1 = done) and waits until every axis is done', async () => {
+    await withStage([
+      ['1MD?', '0'], ['2MD?', '1'], ['3MD?', '1'],
+      ['1MD?', '1'],
+    ], (s) => s.waitForMotion({ timeout_s: 5, pollInterval_s: 0.001 }));
+  });
+
+  it('sets and reads velocity in mm/s, reads acceleration in mm/s²', async () => {
+    const t = await withStage([['1VA2.5', null], OK, ['1VA?', '2.500000'], ['1AC?', '20.000000']], async (s) => {
+      await s.setVelocity_um_s('X', 2500);
+      return s.trajectory('X');
+    });
+    expect(t).toEqual({ velocity_um_s: 2500, acceleration_um_s2: 20_000 });
+  });
+
+  it('refuses a velocity ≤ 0 before sending it', async () => {
+    await expect(withStage([], (s) => s.setVelocity_um_s('X', 0))).rejects.toBeInstanceOf(MotionArgumentError);
+  });
+
+  it('homes with OR and stops with ST per axis', async () => {
+    await withStage([['2OR', null], OK, ['1ST;2ST;3ST', null], OK, ['3ST', null], OK], async (s) => {
+      await s.home('Y');
+      await s.stop();
+      await s.stop('Z');
+    });
+  });
+
+  it('surfaces an error-buffer entry as an InstrumentError with the ESP301 code and text', async () => {
+    const err = await withStage([['1PA20', null], ['TB?', '108, 3921, MOTOR NOT ENABLED'], OK], (s) => s.moveAbsolute_um('X', 20_000))
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InstrumentError);
+    expect(err).toMatchObject({ code: 108, instrumentMessage: 'MOTOR NOT ENABLED', command: '1PA20' });
+  });
+
+  it('names the command when a position reply is not a number of mm', async () => {
+    await expect(withStage([['1TP?', 'ABC']], (s) => s.position_um('X'))).rejects.toThrow(/1TP\?.*millimetres/);
+  });
+
+  it('flyMove sets the velocity, reads the start and the acceleration, then starts the move without waiting', async () => {
+    const fm = await withStage([
+      ['1VA0.5', null], OK,
+      ['1TP?', '1.000000'],
+      ['1VA?', '0.500000'], ['1AC?', '20.000000'],
+      ['1PA3', null], OK,
+    ], (s) => s.flyMove('X', 3000, 500));
+    expect(fm).toMatchObject({ axis: 'X', from_um: 1000, to_um: 3000, velocity_um_s: 500, acceleration_um_s2: 20_000 });
+  });
+
+  it('rejects a velocity the property validator refuses even when called below the role', async () => {
+    // The table's own validator guards the wire too (a negative velocity never reaches VA).
+    await expectProtocol(OPEN, async (session) => {
+      await create(session);
+      const { Esp301Protocol } = await import('../../../../drivers/instruments/newport-esp301.ts');
+      await expect(new Esp301Protocol(session).setVelocity_um_s(1, -1)).rejects.toBeInstanceOf(InvalidSettingError);
+    }, newportEsp301.sessionDefaults);
+  });
+});

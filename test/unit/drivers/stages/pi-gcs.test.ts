@@ -1,0 +1,107 @@
+// The PI GCS driver's wire protocol: mm on the wire, one axis per query so each reply is one `axis=value`
+// line, ERR? after every command, and error 10 after a halt taken as what it is.
+import { describe, expect, it } from 'vitest';
+import { InstrumentError, ReplyFormatError } from '../../../../drivers/errors.ts';
+import { DriverOptionError } from '../../../../drivers/properties/errors.ts';
+import { gcsAxisValue, piGcs } from '../../../../drivers/instruments/pi-gcs.ts';
+import { UM_VIA_MM } from '../../../../drivers/roles/stage-units.ts';
+import { SoftLimitError } from '../../../../drivers/roles/stage.ts';
+import type { Stage } from '../../../../drivers/roles/stage.ts';
+import { expectProtocol } from '../../../helpers/protocol-replay.ts';
+import type { Exchange } from '../../../helpers/protocol-replay.ts';
+
+const OK: Exchange = ['ERR?', '0'];
+const AXES = { X: { axis: 1, min_um: 0, max_um: 25_000 }, Z: { axis: 3, min_um: 5_008, max_um: 10_000 } };
+const OPEN: Exchange[] = [['ERR?', '0'], ['SVO 1 1 3 1', null], OK];
+
+function withStage<T>(exchanges: Exchange[], body: (stage: Stage) => Promise<T>): Promise<T> {
+  return expectProtocol([...OPEN, ...exchanges],
+    async (session) => body(await piGcs.create({ session, role: 'stage', options: {}, axes: AXES })), piGcs.sessionDefaults);
+}
+
+describe('pi-gcs driver', () => {
+  it('recognises a PI controller by its *IDN? reply', () => {
+    expect(piGcs.matchesIdentity('(c)2015 Physik Instrumente (PI) GmbH & Co. KG, C-884.4DC, SIM0000001, 2.0.1.3')).toBe(true);
+    expect(piGcs.matchesIdentity('ESP301 Version 3.0.2 03/26/12')).toBe(false);
+    expect(piGcs.matchesIdentity('KEYSIGHT,N7744C,MY1,1.0')).toBe(false);
+  });
+
+  it('clears the error register and switches the servos of the bench-file axes on when it opens', async () => {
+    await withStage([], async () => undefined);
+  });
+
+  it('refuses a non-boolean enable option, naming it', async () => {
+    const err = await expectProtocol([], (session) => piGcs.create({ session, role: 'stage', options: { enable: 'yes' }, axes: AXES }), piGcs.sessionDefaults)
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DriverOptionError);
+    expect((err as Error).message).toMatch(/enable.*true or false/);
+  });
+
+  it('identifies with *IDN?', async () => {
+    expect(await withStage([['*IDN?', 'PI, C-884, 1, 2']], (s) => s.identify())).toBe('PI, C-884, 1, 2');
+  });
+
+  it('moves several axes with one MOV in mm', async () => {
+    await withStage([['MOV 1 12.5 3 9.5', null], OK], (s) => s.moveAbsolute_um({ X: 12_500, Z: 9_500 }));
+  });
+
+  it('reads POS? one axis at a time and converts mm to µm', async () => {
+    const p = await withStage([['POS? 1', '1=12.500000'], ['POS? 3', '3=9.999990']], (s) => s.positions_um());
+    expect(p.X).toBeCloseTo(12_500, 9);
+    expect(p.Z).toBeCloseTo(9_999.99, 9);
+  });
+
+  it('checks MVR against the limits from MOV?', async () => {
+    await withStage([['MOV? 3', '3=9.500000'], ['MVR 3 -0.25', null], OK], (s) => s.moveRelative_um('Z', -250));
+    await expect(withStage([['MOV? 3', '3=5.100000']], (s) => s.moveRelative_um('Z', -200))).rejects.toBeInstanceOf(SoftLimitError);
+  });
+
+  it('refuses a move below the Z soft limit without sending it', async () => {
+    await expect(withStage([], (s) => s.moveAbsolute_um('Z', 5_007.9))).rejects.toBeInstanceOf(SoftLimitError);
+  });
+
+  it('polls ONT? (1 = on target)', async () => {
+    await withStage([['ONT? 1', '1=0'], ['ONT? 3', '3=1'], ['ONT? 1', '1=1']], (s) => s.waitForMotion({ pollInterval_s: 0.001 }));
+  });
+
+  it('sets VEL in mm/s and reads VEL?/ACC?', async () => {
+    const t = await withStage([['VEL 1 2', null], OK, ['VEL? 1', '1=2.000000'], ['ACC? 1', '1=20.000000']], async (s) => {
+      await s.setVelocity_um_s('X', 2000);
+      return s.trajectory('X');
+    });
+    expect(t).toEqual({ velocity_um_s: 2000, acceleration_um_s2: 20_000 });
+  });
+
+  it('homes with FRF', async () => {
+    await withStage([['FRF 3', null], OK], (s) => s.home('Z'));
+  });
+
+  it('halts with HLT and accepts the error 10 that a halt leaves', async () => {
+    await withStage([['HLT 1 3', null], ['ERR?', '10'], OK], (s) => s.stop());
+  });
+
+  it('still reports other errors after a halt', async () => {
+    const err = await withStage([['HLT 1', null], ['ERR?', '15'], OK], (s) => s.stop('X')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InstrumentError);
+    expect(err).toMatchObject({ code: 15, instrumentMessage: 'Invalid axis identifier' });
+  });
+
+  it('surfaces a refused move (servo off) as an InstrumentError with the GCS code', async () => {
+    const err = await withStage([['MOV 1 1', null], ['ERR?', '5'], OK], (s) => s.moveAbsolute_um('X', 1000)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InstrumentError);
+    expect(err).toMatchObject({ code: 5, command: 'MOV 1 1' });
+  });
+
+  it('names the command when a reply is not axis=value', async () => {
+    const err = await withStage([['POS? 1', '12.5']], (s) => s.position_um('X')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ReplyFormatError);
+    expect((err as Error).message).toMatch(/POS\? 1/);
+  });
+
+  it('parses axis=value replies with the inner codec', () => {
+    const c = gcsAxisValue(UM_VIA_MM);
+    expect(c.parse('2=0.001000')).toBeCloseTo(1, 12);
+    expect(c.parse(' 1 = -3.5 ')).toBe(-3500);
+    expect(() => c.parse('garbage')).toThrow(/<axis>=<value>/);
+  });
+});

@@ -1,0 +1,156 @@
+// The Stage role over an in-memory controller: waiting with a timeout stops what still moves and names
+// it, arguments are checked before the protocol sees them, and the axis configuration is checked.
+import { describe, expect, it } from 'vitest';
+import { AxisStage, StageConfigError } from '../../../../drivers/roles/stage-driver.ts';
+import type { StageProtocol } from '../../../../drivers/roles/stage-protocol.ts';
+import { MotionArgumentError, MotionTimeoutError, SoftLimitError, UnknownAxisError } from '../../../../drivers/roles/stage.ts';
+import type { ScpiSession } from '../../../../drivers/session/scpi-session.ts';
+
+const AXES = { X: { axis: 1, min_um: 0, max_um: 100 }, Y: { axis: 2, min_um: -50, max_um: 50 } };
+
+/** A controller whose axes move only when told, and that can be made to stick or to fail stopping. */
+class MemoryController implements StageProtocol {
+  readonly session = { close: async () => undefined } as unknown as ScpiSession;
+  readonly calls: string[] = [];
+  readonly moving = new Set<number>();
+  readonly stuck = new Set<number>();
+  readonly target = new Map<number, number>([[1, 0], [2, 0]]);
+  failStop = false;
+
+  async identify() { return 'MEMORY'; }
+  async clearErrors() { this.calls.push('clearErrors'); }
+  async enable(axes: readonly number[]) { this.calls.push(`enable ${axes.join(',')}`); }
+  async moveAbsolute(moves: readonly { axis: number; target_um: number }[]) {
+    for (const m of moves) {
+      this.calls.push(`abs ${m.axis} ${m.target_um}`);
+      this.target.set(m.axis, m.target_um);
+      this.moving.add(m.axis);
+    }
+  }
+  async moveRelative(moves: readonly { axis: number; delta_um: number }[]) {
+    for (const m of moves) {
+      this.calls.push(`rel ${m.axis} ${m.delta_um}`);
+      this.target.set(m.axis, (this.target.get(m.axis) ?? 0) + m.delta_um);
+    }
+  }
+  async target_um(axis: number) { this.calls.push(`target? ${axis}`); return this.target.get(axis) ?? 0; }
+  async position_um(axis: number) { return this.target.get(axis) ?? 0; }
+  async isMoving(axis: number) {
+    this.calls.push(`moving? ${axis}`);
+    const was = this.moving.has(axis);
+    if (!this.stuck.has(axis)) this.moving.delete(axis); // a move finishes by the next poll unless stuck
+    return was;
+  }
+  async home(axis: number) { this.calls.push(`home ${axis}`); }
+  async setVelocity_um_s(axis: number, v: number) { this.calls.push(`vel ${axis} ${v}`); }
+  async velocity_um_s() { return 10; }
+  async acceleration_um_s2() { return 100; }
+  async stop(axes: readonly number[]) {
+    this.calls.push(`stop ${axes.join(',')}`);
+    if (this.failStop) throw new Error('link lost while stopping');
+    for (const a of axes) { this.moving.delete(a); this.stuck.delete(a); }
+  }
+}
+
+function stage(c = new MemoryController()) {
+  return { c, s: new AxisStage('memory', 'stage', c, AXES) };
+}
+
+describe('AxisStage', () => {
+  it('waits until every axis reports done, polling only the axes still moving', async () => {
+    const { c, s } = stage();
+    await s.moveAbsolute_um({ X: 10, Y: 5 });
+    c.calls.length = 0;
+    await s.waitForMotion({ pollInterval_s: 0.001 });
+    expect(c.calls).toEqual(['moving? 1', 'moving? 2', 'moving? 1', 'moving? 2']);
+  });
+
+  it('on timeout stops the axes still moving and names them and the timeout', async () => {
+    const { c, s } = stage();
+    c.stuck.add(1);
+    await s.moveAbsolute_um({ X: 10, Y: 5 });
+    const err = await s.waitForMotion({ timeout_s: 0.05, pollInterval_s: 0.005 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MotionTimeoutError);
+    expect(err).toMatchObject({ axes: ['X'], timeout_s: 0.05 });
+    expect((err as Error).message).toBe('stage: axis X still moving after the 0.05 s timeout; it was stopped');
+    expect(c.calls.filter((x) => x.startsWith('stop'))).toEqual(['stop 1']);
+  });
+
+  it('still throws the timeout, with the stop failure as its cause, when stopping fails too', async () => {
+    const { c, s } = stage();
+    c.stuck.add(2);
+    c.failStop = true;
+    await s.moveAbsolute_um('Y', 1);
+    const err = await s.waitForMotion({ timeout_s: 0.02, pollInterval_s: 0.005 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MotionTimeoutError);
+    expect((err as Error).message).toMatch(/axis Y still moving .* stopping failed too: link lost while stopping/);
+    expect((err as Error).cause).toBeInstanceOf(Error);
+  });
+
+  it('refuses bad wait arguments and unknown axes to wait for', async () => {
+    const { s } = stage();
+    await expect(s.waitForMotion({ timeout_s: 0 })).rejects.toBeInstanceOf(MotionArgumentError);
+    await expect(s.waitForMotion({ pollInterval_s: NaN })).rejects.toBeInstanceOf(MotionArgumentError);
+    await expect(s.waitForMotion({ axes: ['Q'] })).rejects.toBeInstanceOf(UnknownAxisError);
+  });
+
+  it('refuses before the protocol sees anything: limits, NaN, unknown axes, empty maps', async () => {
+    const { c, s } = stage();
+    await expect(s.moveAbsolute_um('X', 100.001)).rejects.toBeInstanceOf(SoftLimitError);
+    await expect(s.moveAbsolute_um('Y', -50.5)).rejects.toBeInstanceOf(SoftLimitError);
+    await expect(s.moveAbsolute_um({ X: 1, Z: 2 })).rejects.toBeInstanceOf(UnknownAxisError);
+    await expect(s.moveAbsolute_um({})).rejects.toBeInstanceOf(MotionArgumentError);
+    await expect(s.moveAbsolute_um('X', Number('ten'))).rejects.toThrow(/target_um for axis X is NaN; expected a finite position in µm/);
+    await expect(s.setVelocity_um_s('X', -1)).rejects.toBeInstanceOf(MotionArgumentError);
+    await expect(s.flyMove('X', 101, 5)).rejects.toBeInstanceOf(SoftLimitError);
+    await expect(s.home('toString')).rejects.toBeInstanceOf(UnknownAxisError);
+    expect(c.calls).toEqual([]);
+  });
+
+  it('accepts targets exactly on the limits', async () => {
+    const { c, s } = stage();
+    await s.moveAbsolute_um({ X: 0, Y: 50 });
+    await s.moveAbsolute_um({ X: 100, Y: -50 });
+    expect(c.calls).toEqual(['abs 1 0', 'abs 2 50', 'abs 1 100', 'abs 2 -50']);
+  });
+
+  it('checks relative moves against every resulting target before sending any', async () => {
+    const { c, s } = stage();
+    c.target.set(1, 95);
+    const err = await s.moveRelative_um({ Y: 10, X: 10 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SoftLimitError);
+    expect(err).toMatchObject({ axis: 'X', target_um: 105 });
+    expect(c.calls).toEqual(['target? 2', 'target? 1']);
+  });
+
+  it('reports its soft limits and axis configuration', () => {
+    const { s } = stage();
+    expect(s.axes).toEqual(['X', 'Y']);
+    expect(s.softLimits('Y')).toEqual({ min_um: -50, max_um: 50 });
+    expect(s.axisConfig('X').axis).toBe(1);
+    expect(() => s.softLimits('Z')).toThrow(UnknownAxisError);
+  });
+
+  it('prepare() clears errors and enables only when asked', async () => {
+    const { c, s } = stage();
+    await s.prepare({ enable: false });
+    await s.prepare({ enable: true });
+    expect(c.calls).toEqual(['clearErrors', 'clearErrors', 'enable 1,2']);
+  });
+
+  it('safe() stops every axis', async () => {
+    const { c, s } = stage();
+    await s.safe();
+    expect(c.calls).toEqual(['stop 1,2']);
+  });
+
+  it('refuses axis configurations that cannot be right', () => {
+    const c = new MemoryController();
+    expect(() => new AxisStage('m', 'stage', c, undefined)).toThrow(StageConfigError);
+    expect(() => new AxisStage('m', 'stage', c, {})).toThrow(/needs its axes/);
+    expect(() => new AxisStage('m', 'stage', c, { X: { axis: 1, min_um: 5, max_um: 5 } })).toThrow(/min_um < max_um/);
+    expect(() => new AxisStage('m', 'stage', c, { X: { axis: 0, min_um: 0, max_um: 5 } })).toThrow(/integer ≥ 1/);
+    expect(() => new AxisStage('m', 'stage', c, { X: { axis: 1, min_um: 0, max_um: 5 }, Y: { axis: 1, min_um: 0, max_um: 5 } }))
+      .toThrow(/X and Y both use controller axis 1/);
+  });
+});
