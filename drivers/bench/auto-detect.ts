@@ -1,0 +1,101 @@
+// `driver: auto`: find which driver speaks to the instrument at a resource, with queries only. `*IDN?`
+// first (SCPI instruments and PI GCS controllers answer it), then the ESP301's `VE?` with CR termination
+// for the Newport dialect, which has no *IDN?. No probe moves or changes anything.
+import type { DriverDescriptor } from '../driver.ts';
+import { openResource } from '../open-resource.ts';
+import type { SessionOptions } from '../session/session-options.ts';
+import type { InProcessEndpoint } from '../transport/transport.ts';
+import { DRIVERS } from './registry.ts';
+
+export interface Probe {
+  /** How reports name it. */
+  name: string;
+  /** The identify query. */
+  command: string;
+  session: SessionOptions;
+  /**
+   * Send a bare terminator first, so an earlier probe's bytes still in the controller's input buffer (the
+   * ESP301 waits for CR) end up as one refused line instead of spoiling this query.
+   */
+  flushFirst: boolean;
+}
+
+export const PROBES: readonly Probe[] = [
+  { name: '*IDN? (SCPI instruments, PI GCS)', command: '*IDN?', session: { readTermination: '\n', writeTermination: '\n' }, flushFirst: false },
+  { name: 'VE? with CR (Newport ESP301)', command: 'VE?', session: { readTermination: '\r\n', writeTermination: '\r' }, flushFirst: true },
+];
+
+/** How long each probe waits for its reply unless the bench file gives a timeout. */
+export const PROBE_TIMEOUT_MS = 1000;
+
+/** The query that identifies an instrument of this driver (what auto-detection would have asked). */
+export function identifyCommand(driver: string): string {
+  return driver === 'newport-esp301' ? 'VE?' : '*IDN?';
+}
+
+export interface Detection {
+  driver: DriverDescriptor;
+  identity: string;
+  /** The probe that got the answer. */
+  probe: string;
+}
+
+export interface ProbeAttempt {
+  probe: string;
+  outcome: string;
+}
+
+/** No driver could be matched; the message lists every probe tried and what came of it. */
+export class AutoDetectError extends Error {
+  override name = 'AutoDetectError';
+  readonly resource: string;
+  readonly attempts: readonly ProbeAttempt[];
+
+  constructor(resource: string, attempts: readonly ProbeAttempt[], conclusion: string) {
+    super(`auto-detection at ${resource}: ${conclusion}; tried ${attempts.map((a) => `${a.probe} → ${a.outcome}`).join('; ')}`);
+    this.resource = resource;
+    this.attempts = attempts;
+  }
+}
+
+export interface DetectOptions {
+  /** The bench file's session settings (serial line settings, timeouts; terminators override the probes'). */
+  session?: SessionOptions;
+  inProcess?: InProcessEndpoint;
+  drivers?: readonly DriverDescriptor[];
+}
+
+export async function detectDriver(resource: string, opts: DetectOptions = {}): Promise<Detection> {
+  const drivers = opts.drivers ?? DRIVERS;
+  const attempts: ProbeAttempt[] = [];
+  for (const probe of PROBES) {
+    const timeout_ms = opts.session?.timeout_ms ?? PROBE_TIMEOUT_MS;
+    let reply: string;
+    try {
+      reply = await ask(resource, probe, { ...probe.session, ...opts.session, timeout_ms, ...(opts.inProcess ? { inProcess: opts.inProcess } : {}) });
+    } catch (err) {
+      attempts.push({ probe: probe.name, outcome: (err as Error).message });
+      continue;
+    }
+    const identity = reply.trim();
+    const matches = drivers.filter((d) => d.matchesIdentity(identity));
+    if (matches.length === 1) return { driver: matches[0] as DriverDescriptor, identity, probe: probe.name };
+    attempts.push({ probe: probe.name, outcome: `replied ${JSON.stringify(identity)}` });
+    if (matches.length > 1) {
+      throw new AutoDetectError(resource, attempts, `the reply fits several drivers (${matches.map((d) => d.name).join(', ')}); name one in the bench file`);
+    }
+    // Something answered, so it speaks this probe's dialect: later probes would only confuse it.
+    throw new AutoDetectError(resource, attempts, `no driver recognises ${JSON.stringify(identity)}; known drivers: ${drivers.map((d) => d.name).join(', ')}`);
+  }
+  throw new AutoDetectError(resource, attempts, 'nothing answered');
+}
+
+async function ask(resource: string, probe: Probe, options: SessionOptions): Promise<string> {
+  const session = await openResource(resource, options);
+  try {
+    if (probe.flushFirst) await session.write('');
+    return await session.query(probe.command);
+  } finally {
+    await session.close();
+  }
+}
