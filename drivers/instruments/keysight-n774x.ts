@@ -35,9 +35,16 @@ export class KeysightN774xMeter implements PowerMeter {
   readonly props: BoundProperties<ReturnType<typeof meterTable>>;
   private readonly addresses: ReadonlyMap<number, ChannelAddress>;
 
+  /**
+   * N774x ports read together with `:READ1:POW:ALL:CSV?` (W, all ports measured at once); other layouts
+   * (816x modules) chain one read per channel into one message.
+   */
+  private readonly allPortsCsv: boolean;
+
   constructor(session: ScpiSession, model: string, addresses: ReadonlyMap<number, ChannelAddress>) {
     this.session = session;
     this.model = model;
+    this.allPortsCsv = N774X_MODEL.test(model) && [...addresses].every(([n, a]) => a.slot === n && a.chan === 1);
     this.addresses = addresses;
     this.channels = [...addresses.keys()];
     this.props = bindProperties(session, meterTable(meterWavelengthRange_nm(model)));
@@ -111,7 +118,13 @@ export class KeysightN774xMeter implements PowerMeter {
   }
 
   async readAll_dBm(): Promise<number[]> {
-    return (await this.readingsW('READ', this.channels)).map(readingToDbm);
+    if (!this.allPortsCsv) return (await this.readingsW('READ', this.channels)).map(readingToDbm);
+    const command = ':READ1:POW:ALL:CSV?';
+    const values = await this.session.queryNumbers(command);
+    if (values.length < this.channels.length) {
+      throw new ReplyFormatError(this.session.resource, command, values.join(','), `${this.channels.length} comma-separated powers (one per port)`);
+    }
+    return this.channels.map((ch) => readingToDbm(values[ch - 1] as number));
   }
 
   async startLogging(options: LoggingOptions): Promise<void> {

@@ -13,8 +13,10 @@ export interface BertResults {
   errors: number;
   /** errors / bits as the instrument reports it (NaN before any bit was counted, if it says so). */
   ber: number;
-  /** Pattern sync: false means the counts since the loss are not a valid measurement. */
+  /** Pattern sync now. */
   sync: boolean;
+  /** The instrument flagged a loss of sync during the gate: its counts are not a valid measurement. */
+  syncLost: boolean;
 }
 
 export interface Bert extends InstrumentDriver {

@@ -1,0 +1,205 @@
+// The SCPI BERT of INSTRUMENTS.md (MP1900A / J-BERT class): one pattern generator and one error detector.
+// setPattern() sets both, since a loopback test compares the pattern it sends. A sync loss is never
+// hidden: results() reports the detector's sync now and whether the instrument flagged a loss during the
+// gate (an error-queue entry -230 "Data corrupt or stale", which this driver consumes).
+import { z } from 'zod';
+import type { DriverContext, DriverDescriptor } from '../driver.ts';
+import { InstrumentError } from '../errors.ts';
+import { queryChained } from '../properties/chain.ts';
+import { BOOLEAN, INTEGER, PLAIN_NUMBER } from '../properties/codecs.ts';
+import { InvalidSettingError } from '../properties/errors.ts';
+import { parseIdentity } from '../properties/identity.ts';
+import { parseDriverOptions } from '../properties/options.ts';
+import { bindProperties, parseReply } from '../properties/property.ts';
+import type { BoundProperties } from '../properties/property.ts';
+import { runSafeSteps, writeTolerant } from '../properties/safe-state.ts';
+import { writeChecked } from '../properties/send.ts';
+import type { Range } from '../properties/validators.ts';
+import { WaitTimeoutError, pollUntil } from '../properties/wait.ts';
+import type { Bert, BertGate, BertPattern, BertResults } from '../roles/bert.ts';
+import type { ScpiSession } from '../session/scpi-session.ts';
+import { BIT_COUNT, GATE_MODE, bertTable } from './scpi-bert-table.ts';
+
+export const SCPI_BERT = 'scpi-bert';
+
+/** The error-queue code a detector uses to flag counts taken without pattern sync. */
+export const SYNC_LOSS_CODE = -230;
+
+/** BERTs the driver recognises by `*IDN?`, with their line-rate ranges in Gb/s. */
+const MODELS: ReadonlyArray<[RegExp, RegExp, Range]> = [
+  [/^anritsu/i, /^MP1900A$/i, { min: 1, max: 116 }],
+  [/^(keysight|agilent)/i, /^M8040A$/i, { min: 2, max: 64 }],
+  [/^(keysight|agilent)/i, /^M8020A$/i, { min: 0.256, max: 16 }],
+];
+
+const optionsSchema = z.object({
+  /** Generator/analyzer pair, 1 on a single-channel BERT. */
+  channel: z.number().int().min(1).max(8).default(1),
+  lineRateRange_Gbps: z.tuple([z.number().positive(), z.number().positive()]).refine(([lo, hi]) => lo < hi, 'must be [min, max] with min < max').optional(),
+}).strict();
+
+export class ScpiBert implements Bert {
+  readonly kind = 'bert' as const;
+  readonly driverName = SCPI_BERT;
+  readonly session: ScpiSession;
+  readonly model: string;
+  readonly lineRateRange_Gbps: Range;
+  readonly props: BoundProperties<ReturnType<typeof bertTable>>;
+  readonly at: { ch: number };
+
+  constructor(session: ScpiSession, model: string, channel: number, lineRateRange_Gbps: Range) {
+    this.session = session;
+    this.model = model;
+    this.at = { ch: channel };
+    this.lineRateRange_Gbps = lineRateRange_Gbps;
+    this.props = bindProperties(session, bertTable(() => this.lineRateRange_Gbps));
+  }
+
+  static async create(ctx: DriverContext): Promise<ScpiBert> {
+    const options = parseDriverOptions(SCPI_BERT, optionsSchema, ctx.options);
+    const { manufacturer, model } = parseIdentity(await ctx.session.query('*IDN?'));
+    const known = MODELS.find(([m, re]) => m.test(manufacturer) && re.test(model))?.[2];
+    const range = options.lineRateRange_Gbps ? { min: options.lineRateRange_Gbps[0], max: options.lineRateRange_Gbps[1] } : known;
+    if (!range) {
+      throw new InvalidSettingError(ctx.session.resource, 'options.lineRateRange_Gbps', undefined,
+        `[min, max] in the bench file: the driver does not know the line rates of '${manufacturer},${model}'`);
+    }
+    return new ScpiBert(ctx.session, model, options.channel, range);
+  }
+
+  async identify(): Promise<string> {
+    return (await this.session.query('*IDN?')).trim();
+  }
+
+  /** Generator and detector alike. */
+  async setPattern(pattern: BertPattern): Promise<void> {
+    const detector = this.props.detectorPattern.command(pattern, this.at);
+    await this.props.generatorPattern.set(pattern, this.at);
+    await writeChecked(this.session, detector);
+  }
+
+  pattern(): Promise<BertPattern> {
+    return this.props.generatorPattern.get(this.at);
+  }
+
+  setLineRate_Gbps(rate_Gbps: number): Promise<void> {
+    return this.props.lineRate_Gbps.set(rate_Gbps, this.at);
+  }
+
+  lineRate_Gbps(): Promise<number> {
+    return this.props.lineRate_Gbps.get(this.at);
+  }
+
+  setOutput(on: boolean): Promise<void> {
+    return this.props.output.set(on, this.at);
+  }
+
+  output(): Promise<boolean> {
+    return this.props.output.get(this.at);
+  }
+
+  async setGate(gate: BertGate): Promise<void> {
+    const p = this.props;
+    const mode = gate?.mode;
+    let length: string;
+    if (mode === 'time') length = p.gatePeriod_s.command(gate.period_s, this.at);
+    else if (mode === 'bits') length = p.gateBits.command(gate.bits, this.at);
+    else throw new InvalidSettingError(this.session.resource, 'gate.mode', mode, "'time' (with period_s) or 'bits' (with bits)");
+    await p.gateMode.set(mode, this.at);
+    await writeChecked(this.session, length);
+  }
+
+  async gate(): Promise<BertGate> {
+    const ch = this.at.ch;
+    const queries = [`:SENS${ch}:GATE:MODE?`, `:SENS${ch}:GATE:PER?`, `:SENS${ch}:GATE:BITS?`];
+    const [mode = '', period = '', bits = ''] = await queryChained(this.session, queries);
+    const command = queries.join(';');
+    return parseReply(this.session.resource, command, mode, GATE_MODE) === 'time'
+      ? { mode: 'time', period_s: parseReply(this.session.resource, command, period, PLAIN_NUMBER) }
+      : { mode: 'bits', bits: parseReply(this.session.resource, command, bits, BIT_COUNT) };
+  }
+
+  startGate(): Promise<void> {
+    return writeChecked(this.session, `:SENS${this.at.ch}:GATE:STAT 1`);
+  }
+
+  stopGate(): Promise<void> {
+    return writeChecked(this.session, `:SENS${this.at.ch}:GATE:STAT 0`);
+  }
+
+  gateRunning(): Promise<boolean> {
+    return this.props.gateRunning.get(this.at);
+  }
+
+  async waitGate(timeout_s: number): Promise<void> {
+    try {
+      await pollUntil({ resource: this.session.resource, what: 'the BER gate', timeout_s, done: async () => !(await this.gateRunning()) });
+    } catch (err) {
+      if (err instanceof WaitTimeoutError) await writeTolerant(this.session, `:SENS${this.at.ch}:GATE:STAT 0`).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Counts, BER and sync in one round trip, then the error queue (for a flagged sync loss). */
+  async results(): Promise<BertResults> {
+    const ch = this.at.ch;
+    const queries = [`:FETC:SENS${ch}:BITS?`, `:FETC:SENS${ch}:ERR?`, `:FETC:SENS${ch}:BER?`, `:SENS${ch}:SYNC?`];
+    let replies: string[] | undefined;
+    let syncLost = false;
+    try {
+      replies = await queryChained(this.session, queries);
+      if (!this.session.options.checkErrors) await this.session.checkErrors();
+    } catch (err) {
+      if (!(err instanceof InstrumentError) || !err.errors.every((e) => e.code === SYNC_LOSS_CODE)) throw err;
+      syncLost = true;
+      // With the session checking errors itself, the flag cost us the reply: ask again, the queue is drained.
+      replies ??= await queryChained(this.session, queries);
+    }
+    const command = queries.join(';');
+    const [bits = '', errors = '', ber = '', sync = ''] = replies;
+    const r = this.session.resource;
+    return {
+      bits: parseReply(r, command, bits, BIT_COUNT),
+      errors: parseReply(r, command, errors, INTEGER),
+      ber: parseReply(r, command, ber, PLAIN_NUMBER),
+      sync: parseReply(r, command, sync, BOOLEAN),
+      syncLost,
+    };
+  }
+
+  synced(): Promise<boolean> {
+    return this.props.synced.get(this.at);
+  }
+
+  insertError(): Promise<void> {
+    return writeChecked(this.session, `:SOUR${this.at.ch}:EINS:ONCE`);
+  }
+
+  /** Stops the gate and switches the generator output off (nothing then drives the DUT), then checks the gate. */
+  safe(): Promise<void> {
+    const ch = this.at.ch;
+    return runSafeSteps(this.session.resource, [
+      ['stop the gate', () => writeTolerant(this.session, `:SENS${ch}:GATE:STAT 0`)],
+      ['switch the generator output off', () => writeTolerant(this.session, `:OUTP${ch}:STAT 0`)],
+      ['confirm the gate is stopped', async () => {
+        if (await this.gateRunning()) throw new Error('the gate still reports running');
+      }],
+    ]);
+  }
+
+  close(): Promise<void> {
+    return this.session.close();
+  }
+}
+
+export const scpiBertDescriptor: DriverDescriptor<ScpiBert> = {
+  name: SCPI_BERT,
+  kind: 'bert',
+  description: 'SCPI bit error ratio tester (pattern generator + error detector, MP1900A / J-BERT class)',
+  sessionDefaults: { readTermination: '\n', writeTermination: '\n', timeout_ms: 5000 },
+  matchesIdentity(identity) {
+    const { manufacturer, model } = parseIdentity(identity);
+    return MODELS.some(([m, re]) => m.test(manufacturer) && re.test(model));
+  },
+  create: (ctx) => ScpiBert.create(ctx),
+};
