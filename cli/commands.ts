@@ -1,7 +1,9 @@
 // The registry of benchctl subcommands; each lives in its own *-command.ts file.
 import type { CliCommand } from './command.ts';
 import { startCommand } from './start-command.ts';
+import { simCommand } from './sim-command.ts';
 
 export const commands: Record<string, CliCommand> = {
   start: startCommand,
+  sim: simCommand,
 };

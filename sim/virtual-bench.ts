@@ -1,0 +1,126 @@
+// The whole virtual bench: one seeded optical world and one stage, every instrument of INSTRUMENTS.md in
+// its dialect, reachable in-process (`SIM::<role>`), on loopback TCP and (the ESP301) on a serial pty,
+// with every fault scriptable through `faults`.
+import type { Duplex } from 'node:stream';
+import { createClock, type BenchClock } from './clock.ts';
+import { BenchFaults } from './faults.ts';
+import { LinkHub, type ServedBench } from './link/link-hub.ts';
+import type { PtyEndpoint } from './link/pty-server.ts';
+import type { StageTruth } from './motion/stage-motion.ts';
+import { createOpticalBench, type OpticalBench } from './optical-instruments.ts';
+import type { SimInstrument } from './sim-instrument.ts';
+import { createStageBench, type StageBench } from './stage-instruments.ts';
+import type { TruthSnapshot } from './world/optical-world.ts';
+
+/**
+ * Every role, in serving order: with `--port-base N` role i listens on N + i, so by default
+ * meter 5025, laser 5026, laser-santec 5027, voa 5028, bert 5029, stage 5030, stage-esp 5031, stage-pi 5032.
+ */
+export const SIM_ROLES = ['meter', 'laser', 'laser-santec', 'voa', 'bert', 'stage', 'stage-esp', 'stage-pi'] as const;
+export type SimRole = (typeof SIM_ROLES)[number];
+
+/** What the ESP301's pty links are called: `<dir>/esp301-client` (users open it) and `<dir>/esp301-dev`. */
+const PTY_NAMES: Readonly<Record<string, string>> = { 'stage-esp': 'esp301' };
+
+export interface VirtualBenchOptions {
+  /** Seed of the hidden world (chip placement, couplers, receiver, stage mechanics, noise). Default 1. */
+  seed?: number;
+  /** 'fast' (default): a virtual clock that never waits; 'realtime': operations take their real time. */
+  mode?: 'fast' | 'realtime';
+  /** How fast the chip's optimum wanders, µm per hour (default: the world's). */
+  drift_um_per_h?: number;
+}
+
+/** Hidden truth of the whole bench at the current bench time (never visible through an instrument). */
+export interface BenchTruth {
+  seed: number;
+  benchTime_s: number;
+  /** Chip placement, couplers, receiver, drift, laser offsets, fiber contact, … */
+  optical: TruthSnapshot;
+  /** Stage backlash and repeatability. */
+  stage: StageTruth;
+}
+
+export class VirtualBench {
+  readonly seed: number;
+  readonly clock: BenchClock;
+  readonly faults: BenchFaults;
+  private readonly links: LinkHub;
+  private readonly optical: OpticalBench;
+  private readonly stage: StageBench;
+
+  constructor(opts: VirtualBenchOptions = {}) {
+    this.seed = opts.seed ?? 1;
+    if (!Number.isInteger(this.seed)) throw new RangeError(`VirtualBench: seed must be an integer, got ${opts.seed}`);
+    const mode = opts.mode ?? 'fast';
+    if (mode !== 'fast' && mode !== 'realtime') throw new RangeError(`VirtualBench: mode must be 'fast' or 'realtime', got '${String(mode)}'`);
+    const drift = opts.drift_um_per_h;
+    if (drift !== undefined && !(Number.isFinite(drift) && drift >= 0)) {
+      throw new RangeError(`VirtualBench: drift_um_per_h must be a finite number ≥ 0, got ${drift}`);
+    }
+    this.clock = createClock(mode);
+    this.stage = createStageBench({ seed: this.seed, clock: this.clock });
+    this.optical = createOpticalBench({
+      seed: this.seed,
+      clock: this.clock,
+      motion: this.stage.motion,
+      ...(drift !== undefined ? { drift_um_per_h: drift } : {}),
+    });
+    this.links = new LinkHub(inServingOrder([...this.optical.instruments, ...this.stage.instruments]), { seed: this.seed });
+    this.faults = new BenchFaults({ links: this.links, optical: this.optical.faults, stage: this.stage.motion });
+  }
+
+  /** Roles in serving (port) order. */
+  get roles(): string[] {
+    return this.links.roles;
+  }
+
+  /** Bench seconds spent so far (in fast mode, what the same work would take on a real bench). */
+  benchTime_s(): number {
+    return this.clock.now_s();
+  }
+
+  /** The simulated instrument itself (its `execute` bypasses the links and their faults). */
+  instrument(role: string): SimInstrument {
+    return this.links.host(role, 'instrument').instrument;
+  }
+
+  /** An in-process link: program messages in, replies out; what the drivers' `SIM::<role>` resources use. */
+  connect(role: string): Duplex {
+    return this.links.connect(role);
+  }
+
+  /** One loopback TCP server per role (`TCPIP0::127.0.0.1::<port>::SOCKET`), ports in SIM_ROLES order from portBase (0 = ephemeral). */
+  serveTcp(opts: { host?: '127.0.0.1'; portBase?: number } = {}): Promise<ServedBench> {
+    return this.links.serveTcp(opts);
+  }
+
+  /** Serves `role` (meant for the ESP301 stage) on a serial pty made by socat; open `ASRL<path>::INSTR`. */
+  servePty(role: string): Promise<PtyEndpoint> {
+    const name = PTY_NAMES[role];
+    return this.links.servePty(role, name ? { name } : {});
+  }
+
+  /** Hidden truth, for tests and benchmarks only: nothing here is visible through the instruments. */
+  truth(): BenchTruth {
+    return {
+      seed: this.seed,
+      benchTime_s: this.clock.now_s(),
+      optical: this.optical.world.truth(),
+      stage: this.stage.motion.truth(),
+    };
+  }
+
+  /** Closes every server, pty and socat child this bench opened, and cuts in-process links. Idempotent. */
+  close(): Promise<void> {
+    return this.links.close();
+  }
+}
+
+function inServingOrder(instruments: SimInstrument[]): SimInstrument[] {
+  const rank = (i: SimInstrument): number => {
+    const k = (SIM_ROLES as readonly string[]).indexOf(i.role);
+    return k < 0 ? SIM_ROLES.length : k;
+  };
+  return [...instruments].sort((a, b) => rank(a) - rank(b));
+}

@@ -1,0 +1,164 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { parseSimArgs } from '../../../cli/sim-command.ts';
+import { CliUsageError } from '../../../cli/usage-error.ts';
+import { SIM_ROLES } from '../../../sim/virtual-bench.ts';
+import { LineClient } from '../../unit/sim/link/line-client.ts';
+import { portOf, startSim, type SimProcess } from './sim-process.ts';
+
+/** Child processes of `pid` (from /proc), e.g. the socat that benchctl sim spawned. */
+function childrenOf(pid: number): Array<{ pid: number; comm: string }> {
+  const out: Array<{ pid: number; comm: string }> = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const comm = stat.slice(stat.indexOf('(') + 1, close);
+      const ppid = Number(stat.slice(close + 2).split(' ')[1]);
+      if (ppid === pid) out.push({ pid: Number(entry), comm });
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return out;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function dial(port: number): Promise<LineClient> {
+  const socket = net.connect({ host: '127.0.0.1', port });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  return new LineClient(socket);
+}
+
+describe('benchctl sim (child process)', () => {
+  const running: SimProcess[] = [];
+  const clients: LineClient[] = [];
+  const dirs: string[] = [];
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.stream.destroy();
+    for (const p of running.splice(0)) await p.kill();
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  async function start(args: string[]): Promise<SimProcess> {
+    const p = await startSim(args);
+    running.push(p);
+    return p;
+  }
+
+  it('serves every role, the ESP301 on a pty, writes the bench file, and stops on SIGINT without leaks', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'benchctl-sim-test-'));
+    dirs.push(dir);
+    const benchPath = join(dir, 'bench.yaml');
+    const sim = await start(['--port-base', '0', '--seed', '5', '--write-bench', benchPath]);
+    expect(Object.keys(sim.tcp)).toEqual([...SIM_ROLES]);
+    expect(sim.stdout().trimEnd().split('\n').at(-1)).toBe('ready');
+    expect(sim.stdout()).toContain(`bench ${benchPath}`);
+    const espResource = sim.pty['stage-esp'];
+    expect(espResource).toMatch(/^ASRL\/.+\/esp301-client::INSTR$/);
+    const ptyPath = (espResource ?? '').replace(/^ASRL/, '').replace(/::INSTR$/, '');
+    expect(existsSync(ptyPath)).toBe(true);
+    const socats = childrenOf(sim.child.pid ?? -1).filter((c) => c.comm === 'socat');
+    expect(socats).toHaveLength(1);
+
+    const meter = await dial(portOf(sim.tcp['meter']));
+    clients.push(meter);
+    expect(await meter.query('*IDN?\n', 3000)).toMatch(/N77/);
+
+    const bench = parse(readFileSync(benchPath, 'utf8')) as { instruments: Record<string, { resource: string; driver: string }> };
+    expect(bench.instruments['laser']).toMatchObject({ resource: sim.tcp['laser'], driver: 'keysight-n777x' });
+    expect(bench.instruments['stage']).toMatchObject({ resource: sim.tcp['stage'], driver: 'scpi-stage' });
+    expect(readFileSync(benchPath, 'utf8')).toContain(`resource: ${espResource}`);
+
+    sim.child.kill('SIGINT');
+    expect(await sim.exited).toBe(0);
+    expect(existsSync(ptyPath)).toBe(false);
+    expect(existsSync(dirname(ptyPath))).toBe(false);
+    for (const s of socats) expect(alive(s.pid), `socat ${s.pid} still running`).toBe(false);
+    for (const resource of Object.values(sim.tcp)) await expect(dial(portOf(resource))).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('stops on SIGTERM with exit code 0; --no-pty serves no pty and says so', async () => {
+    const sim = await start(['--port-base', '0', '--no-pty']);
+    expect(sim.pty).toEqual({});
+    expect(sim.stdout()).toContain('serial pty: off (--no-pty)');
+    expect(childrenOf(sim.child.pid ?? -1).filter((c) => c.comm === 'socat')).toEqual([]);
+    const esp = await dial(portOf(sim.tcp['stage-esp']));
+    clients.push(esp);
+    expect(await new LineClient(esp.stream, '\r\n').query('VE?\r', 3000)).toMatch(/ESP301/);
+    sim.child.kill('SIGTERM');
+    expect(await sim.exited).toBe(0);
+  });
+
+  it('exits 2 naming the role and port when a port is taken, leaving nothing behind', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    try {
+      const port = (blocker.address() as net.AddressInfo).port;
+      const err = await startSim(['--port-base', String(port)]).then(
+        (p) => {
+          running.push(p);
+          return new Error('started although its first port was taken');
+        },
+        (e: Error) => e,
+      );
+      expect(err.message).toMatch(/exited \(2\) before 'ready'/);
+      expect(err.message).toContain(`serving 'meter' on 127.0.0.1:${port}: the port is already in use`);
+    } finally {
+      await new Promise<void>((r) => blocker.close(() => r()));
+    }
+  });
+
+  it('exits 2 with the usage on a bad option', async () => {
+    const err = await startSim(['--port-base', 'abc']).then(
+      () => new Error('started'),
+      (e: Error) => e,
+    );
+    expect(err.message).toContain("--port-base expects an integer 0-65528, got 'abc'");
+    expect(err.message).toContain('Usage: benchctl sim');
+  });
+});
+
+describe('parseSimArgs', () => {
+  it('has defaults', () => {
+    expect(parseSimArgs([])).toEqual({ portBase: 5025, seed: 1, realtime: false, writeBench: undefined, pty: true, drift_um_per_h: undefined });
+  });
+
+  it('reads every option', () => {
+    expect(parseSimArgs(['--port-base', '0', '--seed', '9', '--realtime', '--write-bench', 'b.yaml', '--no-pty', '--drift', '2.5'])).toEqual({
+      portBase: 0,
+      seed: 9,
+      realtime: true,
+      writeBench: 'b.yaml',
+      pty: false,
+      drift_um_per_h: 2.5,
+    });
+    expect(parseSimArgs(['-h'])).toBe('help');
+  });
+
+  it('refuses bad values and unknown options with a CliUsageError naming the option', () => {
+    expect(() => parseSimArgs(['--port-base', '65530'])).toThrow("--port-base expects an integer 0-65528, got '65530'");
+    expect(() => parseSimArgs(['--seed', '1.5'])).toThrow("--seed expects an integer 0-4294967295, got '1.5'");
+    expect(() => parseSimArgs(['--drift=-1'])).toThrow("--drift expects a number of µm per hour ≥ 0, got '-1'");
+    expect(() => parseSimArgs(['--write-bench', ''])).toThrow('--write-bench expects a file path');
+    expect(() => parseSimArgs(['--bogus'])).toThrow(CliUsageError);
+    expect(() => parseSimArgs(['--bogus'])).toThrow(/--bogus/);
+    expect(() => parseSimArgs(['extra'])).toThrow(CliUsageError);
+  });
+});
