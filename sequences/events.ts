@@ -26,6 +26,8 @@ export interface RunStartedEvent extends EventBase {
   estimate_s: number;
   /** True when continuing an interrupted run (`benchctl resume`). */
   resumed: boolean;
+  /** Steps finished by the interrupted run, skipped now. */
+  completed: string[];
 }
 
 export interface StepStartedEvent extends EventBase {

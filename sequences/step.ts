@@ -97,6 +97,12 @@ export interface StepContext {
   resume: ResumeInfo | null;
   /** Small JSON the step needs to resume (journalled). */
   saveState(state: unknown): Promise<void>;
+  /**
+   * Lets `duration_s` of bench time pass: free on the simulator's fast clock, real time otherwise; pausing
+   * holds it, aborting ends it (throws). Optional so hand-made test contexts need not provide it; the
+   * engine always does.
+   */
+  wait_s?(duration_s: number): Promise<void>;
 }
 
 export interface StepOutcome {
