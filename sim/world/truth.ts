@@ -91,7 +91,7 @@ export function drawTruth(seed: number, rng: SeededRandom, drift_um_per_h: numbe
     sites,
     drift: { speed_um_per_h: drift_um_per_h, direction_rad: rng.angle_rad() },
     laser: { wavelengthOffset_pm: rng.sign() * rng.uniform(1, 6), powerOffset_dB: rng.uniform(-0.1, 0.1) },
-    modulatorLoss_dB: rng.uniform(4.5, 5.5),
+    modulatorLoss_dB: rng.uniform(3, 4),
     voa: {
       insertionLoss_dB: rng.uniform(0.8, 1.5),
       attenuationGainError: rng.uniform(-0.005, 0.005),
