@@ -1,0 +1,347 @@
+// The payloads of BenchApi: plain JSON shapes that cross IPC and the WebSocket. Powers below a meter's
+// noise floor are null in dBm (JSON has no -Infinity); times are ISO strings; units are in the names.
+import type { RoleKind } from '../drivers/driver.ts';
+import type { BertGate, BertPattern } from '../drivers/roles/bert.ts';
+import type { RunRecord } from '../sequences/records/run-record.ts';
+
+export type { RoleKind, BertGate, BertPattern };
+
+export interface NumberRange {
+  min: number;
+  max: number;
+}
+
+// ── the bench ──
+
+export type OpenBenchRequest =
+  /** The in-process simulator: seed of its hidden world, and its clock ('fast' unless realtime). */
+  | { kind: 'sim'; seed?: number; realtime?: boolean }
+  /** A bench file (YAML) on the machine running the service. */
+  | { kind: 'file'; path: string };
+
+export type BenchSource = { kind: 'sim'; seed: number; realtime: boolean } | { kind: 'file'; path: string };
+
+/** The last failure of an instrument call (manual control, console, monitor). */
+export interface InstrumentErrorInfo {
+  time: string;
+  /** What was being done: 'setLaser', 'readMeter', 'scpi *IDN?', 'monitor', ... */
+  operation: string;
+  /** The error class: 'TimeoutError', 'InstrumentError', 'SoftLimitError', 'LinkLostError', ... */
+  name: string;
+  message: string;
+  /** The instrument's error code, for instrument errors. */
+  code: number | null;
+}
+
+/** 'ok': the last call succeeded; 'error': it failed; 'lost': the link went away. */
+export type InstrumentState = 'ok' | 'error' | 'lost';
+
+export interface StageAxisInfo {
+  axis: string;
+  min_um: number;
+  max_um: number;
+}
+
+export interface InstrumentStatus {
+  role: string;
+  kind: RoleKind;
+  driver: string;
+  resource: string;
+  /** `*IDN?` (or the dialect's identify reply) read when the bench opened. */
+  identity: string;
+  /** True when the bench file said `driver: auto`. */
+  detected: boolean;
+  state: InstrumentState;
+  lastError: InstrumentErrorInfo | null;
+  /** Lasers: the limits every setter is checked against. */
+  limits?: { wavelength_nm: NumberRange; power_dBm: NumberRange; speed_nm_s: NumberRange };
+  /** Meters: channel numbers. */
+  channels?: number[];
+  /** Stages: logical axes with their soft limits. */
+  axes?: StageAxisInfo[];
+  /** VOAs: whether the model has a power-setpoint mode. */
+  hasPowerControl?: boolean;
+}
+
+export interface BenchStatus {
+  open: boolean;
+  name: string | null;
+  source: BenchSource | null;
+  instruments: InstrumentStatus[];
+  /** The run that owns the bench; manual control and the monitor wait while there is one. */
+  runId: string | null;
+  /** Bench seconds (the simulator's clock, or wall time since opening). */
+  benchTime_s: number;
+}
+
+// ── manual control ──
+
+export interface LaserState {
+  role: string;
+  wavelength_nm: number;
+  power_dBm: number;
+  /** The emission state: true = the laser is emitting. */
+  output: boolean;
+  limits: { wavelength_nm: NumberRange; power_dBm: NumberRange };
+}
+
+export interface LaserSettings {
+  role?: string;
+  wavelength_nm?: number;
+  power_dBm?: number;
+  output?: boolean;
+}
+
+export interface ChannelReading {
+  channel: number;
+  /** null below the noise floor (no measurable light). */
+  power_dBm: number | null;
+  power_mW: number;
+}
+
+export interface MeterReading {
+  role: string;
+  time: string;
+  benchTime_s: number;
+  channels: ChannelReading[];
+}
+
+export interface MeterSettings {
+  role?: string;
+  channel: number;
+  wavelength_nm?: number;
+  averagingTime_s?: number;
+  autoRange?: boolean;
+}
+
+export interface MeterChannelState {
+  role: string;
+  channel: number;
+  wavelength_nm: number;
+  averagingTime_s: number;
+  autoRange: boolean;
+}
+
+export interface MonitorSettings {
+  enabled?: boolean;
+  /** Time between readings; the monitor never asks again before the last reading came back. */
+  interval_s?: number;
+  role?: string;
+  /** Channels to read (default: every channel of the meter). */
+  channels?: number[];
+}
+
+export interface MonitorState {
+  enabled: boolean;
+  interval_s: number;
+  role: string | null;
+  channels: number[];
+  /** Polling now: enabled, a meter is open, and no run owns it. */
+  active: boolean;
+  /** Why it is not polling although enabled. */
+  idleReason: string | null;
+  lastError: string | null;
+}
+
+export interface StageAxisState extends StageAxisInfo {
+  position_um: number;
+  /** At (or past) a soft limit: moves further that way are refused. */
+  atMin: boolean;
+  atMax: boolean;
+}
+
+export interface StageState {
+  role: string;
+  axes: StageAxisState[];
+}
+
+export interface VoaState {
+  role: string;
+  attenuation_dB: number;
+  wavelength_nm: number;
+  /** Shutter: false blocks the light. */
+  output: boolean;
+  hasPowerControl: boolean;
+}
+
+export interface VoaSettings {
+  role?: string;
+  attenuation_dB?: number;
+  wavelength_nm?: number;
+  output?: boolean;
+}
+
+export interface BertCounts {
+  bits: number;
+  errors: number;
+  /** null before any bit was counted. */
+  ber: number | null;
+  sync: boolean;
+}
+
+export interface BertState {
+  role: string;
+  pattern: BertPattern;
+  lineRate_Gbps: number;
+  output: boolean;
+  gate: BertGate;
+  running: boolean;
+  results: BertCounts;
+}
+
+export interface BertSettings {
+  role?: string;
+  pattern?: BertPattern;
+  lineRate_Gbps?: number;
+  output?: boolean;
+  gate?: BertGate;
+}
+
+export interface ScpiReply {
+  role: string;
+  command: string;
+  /** A query (ends in '?') has a reply; a command has none. */
+  kind: 'query' | 'command';
+  reply: string | null;
+  /** The instrument error (or timeout, ...) instead of a reply. */
+  error: { name: string; message: string; code: number | null } | null;
+  duration_ms: number;
+}
+
+// ── sequences ──
+
+export interface SequenceEntry {
+  /** The library name (file name without .yaml), what `{ kind: 'library' }` takes. */
+  name: string;
+  path: string;
+  description: string | null;
+}
+
+/** Where a sequence comes from, with `--set`-style parameter overrides (name → text with unit). */
+export type SequenceSource = (
+  | { kind: 'library'; name: string }
+  | { kind: 'file'; path: string }
+  /** Uploaded text; `name` is the file name shown in messages. */
+  | { kind: 'text'; name: string; text: string }
+) & { set?: Record<string, string> };
+
+export interface SequenceIssueInfo {
+  file: string;
+  /** 1-based; 0 when the problem has no place in the file (an override). */
+  line: number;
+  col: number;
+  /** 'steps[2].sweep.start', '--set wavelength', ... */
+  field: string;
+  message: string;
+}
+
+export interface ParameterInfo {
+  name: string;
+  /** 'wavelength_nm', 'power_dBm', 'number', 'string', ... */
+  kind: string;
+  /** As the file (or an override) wrote it, e.g. '1550nm'. */
+  value: unknown;
+  description: string | null;
+  overridden: boolean;
+}
+
+export interface PlanStepInfo {
+  stepId: string;
+  kind: string;
+  estimate_s: number;
+  loop: Record<string, unknown>;
+  tables: { name: string; columns: string[] }[];
+}
+
+export interface LimitInfo {
+  label: string;
+  measurement: string;
+  unit: string;
+  min?: number;
+  max?: number;
+  stepIds: string[];
+}
+
+export interface SequenceInfo {
+  path: string;
+  name: string;
+  description: string | null;
+  metadata: Record<string, unknown>;
+  parameters: ParameterInfo[];
+  steps: PlanStepInfo[];
+  limits: LimitInfo[];
+  estimate_s: number;
+  /** True when it was also checked against the open bench's ranges and soft limits. */
+  benchChecked: boolean;
+}
+
+export type SequenceLoadResult =
+  | { ok: true; sequence: SequenceInfo }
+  | { ok: false; path: string; issues: SequenceIssueInfo[] };
+
+// ── runs ──
+
+export type RunPhase = 'idle' | 'running' | 'paused' | 'stopping' | 'passed' | 'failed' | 'aborted' | 'error';
+
+export interface RunState {
+  phase: RunPhase;
+  runId: string | null;
+  runFolder: string | null;
+  sequence: string | null;
+  dut: string | null;
+  /** The step running now (or the last one). */
+  stepId: string | null;
+  /** 0-based index of that step in the plan, and the plan's length. */
+  stepIndex: number;
+  stepCount: number;
+  estimate_s: number;
+  /** Bench seconds since the run started. */
+  elapsed_s: number;
+  /** Bench seconds the plan expects still to run. */
+  remaining_s: number;
+  /** Events so far (the next index runEvents returns). */
+  events: number;
+  passed: boolean | null;
+  message: string | null;
+}
+
+export interface RunSummary {
+  runId: string;
+  folder: string;
+  sequence: string;
+  dut: string;
+  status: RunRecord['status'] | 'unreadable';
+  passed: boolean | null;
+  started: string | null;
+  finished: string | null;
+  /** CSV files in the folder. */
+  files: string[];
+  /** Why run.json could not be read, for an 'unreadable' run. */
+  message?: string;
+}
+
+export type Cell = number | string | boolean | null;
+
+export interface RunTable {
+  /** The CSV file name in the run folder. */
+  file: string;
+  /** The `# key: value` metadata lines (step, table, units, ...). */
+  metadata: Record<string, string>;
+  columns: string[];
+  /** Column-major: data[c][r] is row r of columns[c] (what plots want); numbers parsed, empty cells null. */
+  data: Cell[][];
+  rows: number;
+}
+
+export interface RunDetails {
+  runId: string;
+  folder: string;
+  record: RunRecord;
+  tables: RunTable[];
+}
+
+export interface ExportedFile {
+  name: string;
+  mimeType: 'text/csv';
+  text: string;
+}
