@@ -1,0 +1,72 @@
+// The YAML body of an `align` step, validated before anything moves. Quantities carry units
+// (`search_radius: 35um`, `threshold: -60dBm`, `max_time: 10s`); every default is the fast path the
+// benchmark measured (fly scans, Gaussian cross-scan peaking).
+import { z } from 'zod';
+import { q } from '../../schema/q.ts';
+
+export const FIRST_LIGHT_METHODS = ['raster', 'spiral'] as const;
+export const FINE_METHODS = ['fit', 'gradient', 'simplex'] as const;
+
+const axisName = z.string({ error: 'expected a stage axis name (e.g. X)' }).min(1, { error: 'expected a stage axis name (e.g. X)' });
+
+/** `-60dBm` (absolute) or `{ above_floor: 10dB }` (relative to the darkest reading seen). */
+const threshold = z.union([
+  q.power_dBm(),
+  z.strictObject({ above_floor: q.ratio_dB({ positive: true }) }, { error: 'expected a power (e.g. -60dBm) or { above_floor: 10dB }' }),
+], { error: 'expected a power (e.g. -60dBm) or { above_floor: 10dB }' });
+
+const track = z.strictObject({
+  /** How often the power is checked (logged continuously in between). */
+  every: q.duration_s({ positive: true }),
+  /** Re-align when the power has fallen this far below the aligned power. */
+  drop: q.ratio_dB({ positive: true }),
+  /** How long the step keeps tracking after the first alignment (default: not at all here; see tracking.ts). */
+  for: q.duration_s({ min: 0 }).default(0),
+}, { error: 'expected { every: 60s, drop: 0.5dB, for: 8h }' });
+
+export const alignSchema = z.strictObject({
+  /** Meter role and channel that sees the coupled light. */
+  meter: z.string().default('meter'),
+  channel: q.count({ min: 1 }).default(1),
+  stage: z.string().default('stage'),
+  /** The two stage axes swept (first = x, second = y of the search plane). */
+  axes: z.tuple([axisName, axisName], { error: 'expected two stage axes, e.g. [X, Y]' })
+    .refine(([a, b]) => a !== b, { error: 'expected two different stage axes' })
+    .default(['X', 'Y']),
+  /** Centre of the search (default: where the stage stands when the step starts), µm per axis. */
+  center: z.record(z.string(), q.length_um()).optional(),
+  search_radius: q.length_um({ positive: true, max: 2000 }).default(35),
+  /** Spacing of first-light lines / points (default: 15 µm fly, 10 µm step-and-read). */
+  pitch: q.length_um({ positive: true, max: 200 }).optional(),
+  first_light: z.enum(FIRST_LIGHT_METHODS, { error: 'expected raster or spiral' }).default('raster'),
+  threshold: threshold.default({ above_floor: 10 }),
+  fine: z.enum(FINE_METHODS, { error: 'expected fit, gradient or simplex' }).default('fit'),
+  fly: q.onOff().default(true),
+  /** Stage velocity during fly lines (the acceleration ramps are the controller's). */
+  fly_velocity: q.velocity_um_s({ positive: true }).default(10_000),
+  /** Averaging time of each logged sample during a fly line. */
+  sample_time: q.duration_s({ min: 1e-6, max: 0.1 }).default(4e-4),
+  /** Averaging time of each step-and-read reading. */
+  averaging: q.duration_s({ min: 1e-6, max: 10 }).default(2e-3),
+  /** Averaging time of the final power reading. */
+  final_averaging: q.duration_s({ min: 1e-6, max: 10 }).default(0.02),
+  /** Final position accuracy aimed at (1σ of the fitted centre), µm. */
+  accuracy: q.length_um({ positive: true }).default(0.1),
+  max_time: q.duration_s({ positive: true }).default(60),
+  /** 2 for a loopback (both fibers of the array couple), 1 for a single coupler: turns the scan radius into the chip's mode radius. */
+  couplers: z.union([z.literal(1), z.literal(2)], { error: 'expected 1 or 2 couplers' }).default(2),
+  /** Fiber mode radius (SMF-28 at 1550 nm: 5.2 µm), for the chip mode radius. */
+  fiber_mode_radius: q.length_um({ positive: true }).default(5.2),
+  track: track.optional(),
+}).refine((p) => !p.center || Object.keys(p.center).every((k) => p.axes.includes(k)), {
+  error: 'center: expected positions for the step\'s axes only (e.g. { X: 12500um, Y: 12500um })',
+  path: ['center'],
+});
+
+export type AlignParams = z.output<typeof alignSchema>;
+export type TrackParams = NonNullable<AlignParams['track']>;
+
+/** The pitch used when none is given. */
+export function defaultPitch_um(p: Pick<AlignParams, 'fly' | 'pitch'>): number {
+  return p.pitch ?? (p.fly ? 15 : 10);
+}

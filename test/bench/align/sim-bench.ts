@@ -1,0 +1,62 @@
+// The simulated bench the alignment tests and benchmark drive: a VirtualBench in fast mode, opened
+// through the real drivers (in-process SIM:: resources) with the roles alignment needs, laser on at
+// 1550 nm, the fiber array lowered to the nominal working height over a site.
+import { parse, stringify } from 'yaml';
+import { openBench, parseBenchFile } from '../../../drivers/bench/index.ts';
+import type { Bench } from '../../../drivers/bench/index.ts';
+import type { DriverDescriptor } from '../../../drivers/driver.ts';
+import { keysightN774xDescriptor } from '../../../drivers/instruments/keysight-n774x.ts';
+import { keysightN777xDescriptor } from '../../../drivers/instruments/keysight-n777x.ts';
+import { scpiStage } from '../../../drivers/instruments/scpi-stage.ts';
+import { simBenchFileYaml } from '../../../sim/link/bench-file.ts';
+import { VirtualBench } from '../../../sim/index.ts';
+import { CHIP_SURFACE_Z_UM, NOMINAL_WORKING_GAP_UM, nominalSite } from '../../../sim/world/layout.ts';
+
+const DRIVERS: readonly DriverDescriptor[] = [scpiStage, keysightN774xDescriptor, keysightN777xDescriptor];
+const ROLES = ['laser', 'meter', 'stage'];
+
+
+export interface AlignSim {
+  sim: VirtualBench;
+  bench: Bench;
+  close(): Promise<void>;
+}
+
+export async function openAlignSim(opts: { seed: number; drift_um_per_h?: number; laserOn?: boolean }): Promise<AlignSim> {
+  const sim = new VirtualBench({ seed: opts.seed, mode: 'fast', ...(opts.drift_um_per_h !== undefined ? { drift_um_per_h: opts.drift_um_per_h } : {}) });
+  // The simulator's own bench file, cut down to the roles alignment drives (the drivers of the others
+  // need not be registered for these tests).
+  const file = parse(simBenchFileYaml({ seed: opts.seed, mode: 'fast', tcp: Object.fromEntries(ROLES.map((r) => [r, `SIM::${r}`])) })) as {
+    instruments: Record<string, unknown>;
+  };
+  for (const role of Object.keys(file.instruments)) if (!ROLES.includes(role)) delete file.instruments[role];
+  const config = parseBenchFile(stringify(file), {
+    file: `simulated bench (seed ${opts.seed})`,
+    drivers: DRIVERS.map(({ name, kind }) => ({ name, kind })),
+  });
+  const bench = await openBench(config, { inProcess: sim, drivers: DRIVERS });
+  await bench.laser.setWavelength_nm(1550);
+  await bench.laser.setPower_dBm(0);
+  await bench.laser.setOutput(opts.laserOn ?? true);
+  await bench.meter.setWavelength_nm(1, 1550);
+  // The VOA powers up with its shutter closed; open it straight on the simulated instrument (setup, not
+  // what is under test — the VOA's driver is not needed for alignment).
+  await sim.instrument('voa').execute(':INP1:ATT 0DB;:OUTP1:STAT 1');
+  return {
+    sim,
+    bench,
+    async close() {
+      await bench.close();
+      await sim.close();
+    },
+  };
+}
+
+/** Moves the fiber array over site k's nominal position (plus an offset) at the nominal working height. */
+export async function goToSite(bench: Bench, k: number, offset_um: { x_um: number; y_um: number } = { x_um: 0, y_um: 0 }): Promise<{ x_um: number; y_um: number }> {
+  const site = nominalSite(k);
+  const target = { x_um: site.x_um + offset_um.x_um, y_um: site.y_um + offset_um.y_um };
+  await bench.stage.moveAbsolute_um({ Z: CHIP_SURFACE_Z_UM + NOMINAL_WORKING_GAP_UM, X: target.x_um, Y: target.y_um });
+  await bench.stage.waitForMotion();
+  return target;
+}
