@@ -12,3 +12,5 @@ export type { Detection, DetectOptions, Probe, ProbeAttempt } from './auto-detec
 export { BenchOpenError, RoleMismatchError, openBench } from './open-bench.ts';
 export type { OpenBenchOptions, RoleOpenFailure } from './open-bench.ts';
 export { DRIVERS, UnknownDriverError, driverInfos, driverNames, findDriver, getDriver } from './registry.ts';
+export { openSimBench, simBenchConfig } from './sim-bench.ts';
+export type { SimBenchOptions } from './sim-bench.ts';

@@ -1,15 +1,21 @@
 // Every driver a bench file's `driver:` may name, by name.
 import type { DriverDescriptor } from '../driver.ts';
 import { keysightN774xDescriptor } from '../instruments/keysight-n774x.ts';
+import { keysightN776xDescriptor } from '../instruments/keysight-n776x.ts';
 import { keysightN777xDescriptor } from '../instruments/keysight-n777x.ts';
 import { newportEsp301 } from '../instruments/newport-esp301.ts';
 import { piGcs } from '../instruments/pi-gcs.ts';
+import { santecTslDescriptor } from '../instruments/santec-tsl.ts';
+import { scpiBertDescriptor } from '../instruments/scpi-bert.ts';
 import { scpiStage } from '../instruments/scpi-stage.ts';
 import type { DriverInfo } from './bench-schema.ts';
 
 export const DRIVERS: readonly DriverDescriptor[] = [
   keysightN774xDescriptor,
   keysightN777xDescriptor,
+  santecTslDescriptor,
+  keysightN776xDescriptor,
+  scpiBertDescriptor,
   scpiStage,
   newportEsp301,
   piGcs,
