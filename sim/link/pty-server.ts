@@ -56,7 +56,13 @@ export async function servePty(host: InstrumentHost, opts: { name?: string } = {
     device = new SerialPort({ path: devPath, baudRate: 921600, autoOpen: false });
     const dev = device;
     await new Promise<void>((resolve, reject) => dev.open((err) => (err ? reject(err) : resolve())));
-    serveStream(host, dev, 'pty', () => void replug());
+    serveStream(host, dev, 'pty', () => {
+      // A replug that fails (socat gone from PATH meanwhile) leaves the line dead, like an adapter that did
+      // not come back; it must not take the whole simulator down.
+      replug().catch((err: unknown) => {
+        process.emitWarning(`re-plugging the '${host.role}' pty failed; the line stays dead: ${(err as Error).message}`, 'SimulatorLink');
+      });
+    });
   };
   const stop = async (): Promise<void> => {
     const dev = device;
