@@ -115,7 +115,7 @@ const VOA_COMMANDS = new CommandTable<KeysightVoa>()
       const t_s = v.clock.now_s();
       if (!parseBoolean(t)) {
         // Leaving power control keeps the attenuation the loop had reached.
-        if (v.world.voa.powerTarget_dBm !== null) v.world.voa.setAttenuation(v.world.voa.attenuationSetting_dB, t_s);
+        v.world.voa.leavePowerControl(t_s, v.world.voaInput_W(t_s), v.world.laser.wavelengthAt_nm(t_s));
         return;
       }
       if (v.world.voa.powerTarget_dBm !== null) return;

@@ -68,6 +68,21 @@ export class VoaPath {
     return t_s + settle_s;
   }
 
+  /** Leaves power-control mode keeping the attenuation the loop had reached (input power needed to know it). */
+  leavePowerControl(t_s: number, input_W: number, wavelength_nm?: number): void {
+    const s = this.state.current;
+    if (s.target_dBm === null) return;
+    const tr = this.transmission(t_s, input_W, wavelength_nm);
+    const cal = 1 + WAVELENGTH_SLOPE_PER_NM * ((wavelength_nm ?? s.calibration_nm) - s.calibration_nm);
+    let set_dB = s.to_dB;
+    if (tr > 0) {
+      const loss_dB = (-10 * Math.log10(tr) - this.truth.insertionLoss_dB) / cal;
+      set_dB = (loss_dB - this.truth.attenuationOffsetError_dB) / (1 + this.truth.attenuationGainError);
+      set_dB = Math.min(VOA_MAX_ATTENUATION_DB, Math.max(0, set_dB));
+    }
+    this.state.set(t_s, { ...s, target_dBm: null, from_dB: set_dB, to_dB: set_dB, changed_s: t_s, settle_s: 0 });
+  }
+
   /** Sets the wavelength the attenuation is calibrated for; light elsewhere is attenuated slightly wrongly. */
   setCalibrationWavelength(wavelength_nm: number, t_s: number): void {
     this.state.update(t_s, (s) => ({ ...s, calibration_nm: wavelength_nm }));

@@ -67,6 +67,19 @@ describe('Keysight laser: settings', () => {
 });
 
 describe('Keysight laser: sweeps', () => {
+  it('reads back every sweep register in its unit', async () => {
+    const { laser } = makeBench();
+    await send(laser, ':SOUR0:WAV:SWE:MODE STEP;STAR 1530NM;STOP 1560NM;STEP 0.5NM;SPE 5NM/S;DWEL 20MS;CYCL 2;REP TWOW;LLOG 0');
+    await send(laser, ':TRIG0:OUTP SWF;:TRIG0:INP IGN');
+    expect(await ask(laser, ':SOUR0:WAV:SWE:MODE?;STAR?;STOP?;STEP?;SPE?;DWEL?;CYCL?;REP?;LLOG?')).toBe(
+      'STEP;+1.53000000E-06;+1.56000000E-06;+5.00000000E-10;+5.00000000E-09;+2.00000000E-02;2;TWOW;0',
+    );
+    expect(await ask(laser, ':TRIG0:OUTP?;:TRIG0:INP?')).toBe('SWF;IGN');
+    expect(await askNumber(laser, ':SOUR0:WAV:SWE:EXP?')).toBe(1); // one pulse at the sweep's end
+    await send(laser, ':TRIG0:OUTP STF');
+    expect(await askNumber(laser, ':SOUR0:WAV:SWE:EXP?')).toBe(61 * 2 * 2);
+  });
+
   it('checks the sweep parameters with the documented reason codes', async () => {
     const { laser } = makeBench();
     await send(laser, ':SOUR0:WAV:SWE:MODE CONT;STAR 1560NM;STOP 1540NM');

@@ -65,6 +65,16 @@ describe('Santec TSL-570 laser', () => {
     expect(b.clock.now_s() - t1).toBeGreaterThanOrEqual(0.8);
   });
 
+  it('reads back its sweep registers in nm, nm/s and s', async () => {
+    const { laserSantec: s } = makeBench();
+    await send(s, ':WAV:SWE:STAR 1530.5;:WAV:SWE:STOP 1570;:WAV:SWE:SPE 20;:WAV:SWE:STEP 0.1;:WAV:SWE:DWEL 0.5;:WAV:SWE:CYCL 3;:POW:UNIT 1');
+    expect(await ask(s, ':WAV:SWE:STAR?;:WAV:SWE:STOP?;:WAV:SWE:SPE?;:WAV:SWE:STEP?;:WAV:SWE:DWEL?;:WAV:SWE:CYCL?;:POW:UNIT?')).toBe(
+      '1530.5000;1570.0000;20.000;0.1000;0.500;3;1',
+    );
+    await send(s, ':WAV:SWE:SPE 250');
+    expect(await errorCodes(s)).toEqual([-222]);
+  });
+
   it('step sweeps (mode 0) dwell on each step', async () => {
     const b = makeBench();
     const s = b.laserSantec;

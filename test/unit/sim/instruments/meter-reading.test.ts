@@ -90,6 +90,16 @@ describe('Keysight meter: readings', () => {
     expect(await ask(b.m, ':FETC1:POW?')).toBe(r);
   });
 
+  it('INIT:IMM takes a measurement (spending the averaging time) that FETC then returns', async () => {
+    const b = litBench();
+    await send(b.m, ':INIT2:CONT 0;:SENS2:POW:ATIME 20MS');
+    const t0 = b.clock.now_s();
+    await send(b.m, ':INIT2:IMM');
+    expect(b.clock.now_s() - t0).toBeCloseTo(0.02 + 0.2e-3, 9);
+    const a = await ask(b.m, ':FETC2:POW?');
+    expect(await ask(b.m, ':FETC2:POW?')).toBe(a);
+  });
+
   it('READ:POW:ALL:CSV? reads all four ports at once in W, costing the longest averaging time', async () => {
     const b = litBench();
     await send(b.m, ':SENS1:POW:ATIME 10MS;:SENS2:POW:ATIME 50MS;:SENS3:POW:ATIME 1MS;:SENS4:POW:ATIME 1MS');

@@ -72,6 +72,26 @@ describe('Keysight VOA', () => {
     expect(await errorCodes(b.voa)).toEqual([-222]);
   });
 
+  it('enters power control at the present output with POW:CONT 1 and leaves it keeping the attenuation; W units', async () => {
+    const b = makeBench(65);
+    align(b);
+    await lightUp(b, { att_dB: 7 });
+    const out = b.world.voaOutput_W(b.clock.now_s());
+    await send(b.voa, ':OUTP1:POW:CONT 1');
+    expect(b.world.voaOutput_W(b.clock.now_s()) / out).toBeCloseTo(1, 2);
+    await send(b.voa, ':OUTP1:POW:UNIT 1');
+    const setpoint = await askNumber(b.voa, ':OUTP1:POW?');
+    expect(setpoint / (out * 10 ** (b.world.truth().voa.monitorError_dB / 10))).toBeCloseTo(1, 2);
+    await send(b.voa, ':OUTP1:POW 1E-5'); // 10 µW in the current unit
+    expect(await askNumber(b.voa, ':FETC1:POW?')).toBeCloseTo(1e-5, 7);
+    const held = b.world.voaOutput_W(b.clock.now_s());
+    await send(b.voa, ':OUTP1:POW:CONT 0');
+    expect(await ask(b.voa, ':OUTP1:POW:CONT?')).toBe('0');
+    expect(b.world.voaOutput_W(b.clock.now_s()) / held).toBeCloseTo(1, 9);
+    await send(b.voa, ':OUTP1:STAT 0;:OUTP1:POW:CONT 1');
+    expect(await errorCodes(b.voa)).toEqual([-221]);
+  });
+
   it('the shutter blocks the light; *RST closes it and clears the attenuation', async () => {
     const b = makeBench(64);
     align(b);
