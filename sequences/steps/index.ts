@@ -1,8 +1,18 @@
 // The registry of step kinds a sequence file may use. Each kind lives in its own folder or file and adds
 // one line here.
 import type { AnyStepDefinition } from '../step.ts';
+import { logStep } from './log.ts';
+import { measureStep } from './measure.ts';
+import { scriptStep } from './script.ts';
+import { setStep } from './set.ts';
+import { waitStep } from './wait.ts';
 
 export const registry: readonly AnyStepDefinition[] = [
+  setStep,
+  measureStep,
+  waitStep,
+  logStep,
+  scriptStep,
 ];
 
 /** The definition of a step kind, or undefined. */

@@ -1,0 +1,69 @@
+// Instrument loss: which role a LinkLostError belongs to, and getting it back — reopen the session and
+// re-identify, with exponential backoff, until a deadline. Like a suspender in Bluesky's RunEngine, the
+// engine pauses the run meanwhile and resumes the step from its last committed point.
+import type { Bench } from '../bench-port.ts';
+import { LinkLostError } from '../../drivers/errors.ts';
+import { errorMessage } from './errors.ts';
+
+/** The LinkLostError behind `err` (itself, or in its cause chain: a truncated block cut by a loss). */
+export function linkLossOf(err: unknown): LinkLostError | undefined {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
+    if (e instanceof LinkLostError) return e;
+  }
+  return undefined;
+}
+
+/** The bench role whose resource is `resource`. */
+export function roleOfResource(bench: Bench, resource: string): string | undefined {
+  return bench.instruments().find((i) => i.resource === resource || i.driver.session?.resource === resource)?.role;
+}
+
+export interface RecoveryPolicy {
+  /** Give up (abort the run safely) when the instrument is not back after this long. */
+  deadline_s: number;
+  /** First wait between attempts; doubles up to maxBackoff_s. */
+  backoff_s: number;
+  maxBackoff_s: number;
+}
+
+export interface ReconnectHooks {
+  /** Wall-clock milliseconds (injectable for tests). */
+  now_ms(): number;
+  sleep_ms(ms: number, signal: AbortSignal): Promise<void>;
+  signal: AbortSignal;
+  onAttemptFailed?(attempt: number, err: unknown): void;
+}
+
+export type ReconnectResult =
+  | { ok: true; identity: string; attempts: number; outage_s: number }
+  | { ok: false; attempts: number; outage_s: number; lastError: string };
+
+/** Reopens the role's session and asks its identity, retrying with backoff until the deadline. */
+export async function reconnect(bench: Bench, role: string, policy: RecoveryPolicy, hooks: ReconnectHooks): Promise<ReconnectResult> {
+  const driver = bench.get(role);
+  const start = hooks.now_ms();
+  let delay_s = policy.backoff_s;
+  let attempts = 0;
+  let lastError: string;
+  for (;;) {
+    if (hooks.signal.aborted) return { ok: false, attempts, outage_s: (hooks.now_ms() - start) / 1000, lastError: 'aborted' };
+    attempts++;
+    try {
+      await driver.session.reopen();
+      const identity = await driver.identify();
+      return { ok: true, identity, attempts, outage_s: (hooks.now_ms() - start) / 1000 };
+    } catch (err) {
+      lastError = errorMessage(err);
+      hooks.onAttemptFailed?.(attempts, err);
+    }
+    const elapsed_s = (hooks.now_ms() - start) / 1000;
+    if (elapsed_s >= policy.deadline_s) return { ok: false, attempts, outage_s: elapsed_s, lastError };
+    const wait_s = Math.min(delay_s, policy.deadline_s - elapsed_s);
+    try {
+      await hooks.sleep_ms(wait_s * 1000, hooks.signal);
+    } catch {
+      // Aborted while waiting: the loop's check reports it.
+    }
+    delay_s = Math.min(delay_s * 2, policy.maxBackoff_s);
+  }
+}

@@ -1,0 +1,70 @@
+// What the engine needs of the records: RunRecorder (a run folder) implements it; MemoryRecords keeps
+// counts and states in memory for runs without a folder (tests, rehearsals that record nothing).
+import type { LimitResult } from '../events.ts';
+import type { PlannedStep } from '../plan/plan-types.ts';
+import type { StepEnd } from '../records/recorder.ts';
+import type { FitRecord, ResumeInfo, Row } from '../step.ts';
+
+export interface RunRecords {
+  readonly folder: string | null;
+  completedSteps(): ReadonlyMap<string, StepEnd>;
+  beginStep(step: PlannedStep, t_s: number): Promise<void>;
+  resumeInfo(stepId: string): ResumeInfo | null;
+  point(stepId: string, table: string, row: Row): Promise<void>;
+  saveState(stepId: string, state: unknown): void;
+  note(stepId: string | null, kind: 'notes' | 'warnings', message: string): void;
+  fit(stepId: string, model: string, result: FitRecord): void;
+  incrementReconnects(stepId: string): void;
+  endStep(stepId: string, end: StepEnd, bench_s: number): Promise<void>;
+  finish(status: 'passed' | 'failed' | 'aborted' | 'error', limits: LimitResult[], bench_s: number, message?: string): Promise<void>;
+}
+
+export class MemoryRecords implements RunRecords {
+  readonly folder = null;
+  readonly rows = new Map<string, Row[]>();
+  readonly states = new Map<string, unknown>();
+  readonly ends = new Map<string, StepEnd>();
+  private readonly started = new Set<string>();
+  private readonly tables = new Map<string, string[]>();
+  finished: { status: string; limits: LimitResult[] } | null = null;
+
+  completedSteps(): ReadonlyMap<string, StepEnd> {
+    return new Map([...this.ends].filter(([, e]) => e.status === 'done'));
+  }
+
+  async beginStep(step: PlannedStep): Promise<void> {
+    this.started.add(step.stepId);
+    this.tables.set(step.stepId, step.tables.map((t) => t.name));
+  }
+
+  resumeInfo(stepId: string): ResumeInfo | null {
+    if (!this.started.has(stepId)) return null;
+    const pointsByTable = Object.fromEntries((this.tables.get(stepId) ?? []).map((t) => [t, this.rows.get(`${stepId}/${t}`)?.length ?? 0]));
+    const completedPoints = Object.values(pointsByTable).reduce((a, b) => a + b, 0);
+    return { completedPoints, pointsByTable, ...(this.states.has(stepId) ? { state: this.states.get(stepId) } : {}) };
+  }
+
+  async point(stepId: string, table: string, row: Row): Promise<void> {
+    if (!this.tables.get(stepId)?.includes(table)) throw new Error(`step '${stepId}' has no table '${table}'`);
+    const key = `${stepId}/${table}`;
+    const list = this.rows.get(key) ?? [];
+    list.push(row);
+    this.rows.set(key, list);
+  }
+
+  saveState(stepId: string, state: unknown): void {
+    this.states.set(stepId, state);
+  }
+
+  note(): void {}
+  fit(): void {}
+  incrementReconnects(): void {}
+
+  async endStep(stepId: string, end: StepEnd): Promise<void> {
+    this.ends.set(stepId, end);
+  }
+
+  async finish(status: string, limits: LimitResult[]): Promise<void> {
+    this.finished = { status, limits };
+  }
+}

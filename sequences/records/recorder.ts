@@ -1,0 +1,309 @@
+// The records of one run: its folder, a CsvTable per step table, the journal and run.json. The engine calls
+// it for everything that must survive a crash (points, step starts/ends, step states); a resumed run
+// reopens the same folder and continues the same files.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LimitResult } from '../events.ts';
+import type { Plan, PlannedStep } from '../plan/plan-types.ts';
+import type { FitRecord, Measurement, ResumeInfo, Row } from '../step.ts';
+import { writeFileAtomic } from './atomic-file.ts';
+import { recoverCsv } from './csv-recover.ts';
+import { CsvTable, RecordError } from './csv-table.ts';
+import { Journal, readJournal, type JournalEntry, type RunConfig } from './journal.ts';
+import { createRunFolder, tableFileNames, tableKey } from './run-folder.ts';
+import type { RunRecord, RunStatus, StepRecord } from './run-record.ts';
+import { unitsLine } from './units.ts';
+
+export interface BenchRecordInfo {
+  name: string;
+  simulated: boolean;
+  identities: Record<string, string>;
+}
+
+export interface StepEnd {
+  status: 'done' | 'error' | 'aborted';
+  duration_s: number;
+  measurements: Record<string, Measurement>;
+  fits: Record<string, FitRecord>;
+  notes: string[];
+  error?: string;
+}
+
+const now = () => new Date().toISOString();
+const MAX_NOTES = 500;
+
+export class RunRecorder {
+  readonly folder: string;
+  readonly runId: string;
+  private readonly plan: Plan;
+  private readonly journal: Journal;
+  private readonly record: RunRecord;
+  private readonly files: Map<string, string>;
+  private readonly open = new Map<string, CsvTable>();
+  private readonly states = new Map<string, unknown>();
+  private readonly started = new Set<string>();
+  private readonly completed = new Map<string, StepEnd>();
+  private readonly wallStart = performance.now();
+  private readonly wallBefore_s: number;
+
+  private constructor(folder: string, plan: Plan, journal: Journal, record: RunRecord, wallBefore_s = 0) {
+    this.folder = folder;
+    this.runId = record.runId;
+    this.plan = plan;
+    this.journal = journal;
+    this.record = record;
+    this.files = tableFileNames(plan.steps);
+    this.wallBefore_s = wallBefore_s;
+  }
+
+  /** A new run folder under `outDir`, with the sequence copied in and the plan journalled. */
+  static create(outDir: string, plan: Plan, config: Omit<RunConfig, 'runId'>, bench: BenchRecordInfo): RunRecorder {
+    const seq = plan.sequence;
+    const { folder, runId } = createRunFolder(outDir, seq.doc.name, seq.metadata.dut);
+    writeFileSync(join(folder, 'sequence.yaml'), seq.text);
+    const journal = Journal.open(join(folder, 'journal.jsonl'));
+    journal.append({
+      type: 'run', time: now(), config: { ...config, runId },
+      plan: plan.steps.map((s) => ({ stepId: s.stepId, kind: s.kind, estimate_s: s.estimate_s })),
+    });
+    const rec = new RunRecorder(folder, plan, journal, initialRecord(runId, plan, bench, config.software));
+    rec.writeRunJson();
+    return rec;
+  }
+
+  /**
+   * Reopens a run folder to continue it: completed steps come back from the journal, tables are recovered
+   * (a torn last row cut off) when their step runs again. `plan` must be rebuilt from the same sequence.
+   */
+  static reopen(folder: string, plan: Plan, bench: BenchRecordInfo): RunRecorder {
+    const entries = readJournal(join(folder, 'journal.jsonl'));
+    const first = entries[0] as Extract<JournalEntry, { type: 'run' }>;
+    const planned = first.plan.map((p) => p.stepId).join('\n');
+    if (planned !== plan.steps.map((s) => s.stepId).join('\n')) {
+      throw new RecordError(`${folder}: the rebuilt plan differs from the journalled one (was the sequence or a parameter changed?); cannot resume`);
+    }
+    let previous: RunRecord | undefined;
+    try {
+      previous = JSON.parse(readFileSafe(join(folder, 'run.json'))) as RunRecord;
+    } catch {
+      previous = undefined;
+    }
+    const record = initialRecord(first.config.runId, plan, bench, first.config.software);
+    record.started = previous?.started ?? first.time;
+    record.resumed = [...(previous?.resumed ?? []), now()];
+    const journal = Journal.open(join(folder, 'journal.jsonl'));
+    const rec = new RunRecorder(folder, plan, journal, record, previous?.timings.wall_s ?? 0);
+    rec.replay(entries);
+    journal.append({ type: 'resume', time: now() });
+    rec.writeRunJson();
+    return rec;
+  }
+
+  static config(folder: string): RunConfig {
+    const first = readJournal(join(folder, 'journal.jsonl'))[0] as Extract<JournalEntry, { type: 'run' }>;
+    return first.config;
+  }
+
+  private replay(entries: readonly JournalEntry[]): void {
+    for (const e of entries) {
+      if (e.type === 'step-start') this.started.add(e.stepId);
+      else if (e.type === 'state') this.states.set(e.stepId, e.state);
+      else if (e.type === 'step-end') {
+        const step = this.stepRecord(e.stepId);
+        if (!step) continue;
+        if (e.status === 'done') {
+          const { type: _t, time, stepId: _s, pointsByTable, ...end } = e;
+          this.completed.set(e.stepId, end);
+          Object.assign(step, { status: 'done', finished: time, duration_s: e.duration_s, measurements: e.measurements, fits: e.fits, notes: e.notes });
+          for (const t of step.tables) t.rows = pointsByTable[t.name] ?? t.rows;
+        } else {
+          Object.assign(step, { status: e.status, error: e.error });
+        }
+      }
+    }
+  }
+
+  /** Outcomes of steps that finished before (resume skips them). */
+  completedSteps(): ReadonlyMap<string, StepEnd> {
+    return this.completed;
+  }
+
+  get runRecord(): Readonly<RunRecord> {
+    return this.record;
+  }
+
+  fileOf(stepId: string, table: string): string {
+    const f = this.files.get(tableKey(stepId, table));
+    if (!f) throw new RecordError(`step '${stepId}' declares no table '${table}'`);
+    return join(this.folder, f);
+  }
+
+  /** Opens the step's tables (creating them, or recovering them when the step ran before) and journals the start. */
+  async beginStep(step: PlannedStep, t_s: number): Promise<void> {
+    for (const t of step.tables) {
+      const key = tableKey(step.stepId, t.name);
+      if (this.open.has(key)) continue;
+      const path = this.fileOf(step.stepId, t.name);
+      let table: CsvTable | undefined;
+      if (existsSync(path)) {
+        const rec = await recoverCsv(path);
+        if (rec.header && rec.header.join(',') === t.columns.join(',')) table = CsvTable.append(path, t.name, t.columns, rec.rows);
+        else if (rec.header) throw new RecordError(`${path}: its header (${rec.header.join(', ')}) is not the table's columns (${t.columns.join(', ')}); cannot continue it`);
+      }
+      table ??= CsvTable.create(path, t.name, t.columns, this.metadataLines(step, t.name, t.columns, t.description));
+      this.open.set(key, table);
+    }
+    this.started.add(step.stepId);
+    this.journal.append({ type: 'step-start', time: now(), stepId: step.stepId, t_s });
+    const rec = this.stepRecord(step.stepId);
+    if (rec) Object.assign(rec, { status: 'running', started: rec.started ?? now() });
+    this.writeRunJson();
+  }
+
+  /** What a step restarted after a crash or an instrument loss must skip; null if it never ran. */
+  resumeInfo(stepId: string): ResumeInfo | null {
+    if (!this.started.has(stepId)) return null;
+    const pointsByTable = this.pointsByTable(stepId);
+    const completedPoints = Object.values(pointsByTable).reduce((a, b) => a + b, 0);
+    return { completedPoints, pointsByTable, ...(this.states.has(stepId) ? { state: this.states.get(stepId) } : {}) };
+  }
+
+  pointsByTable(stepId: string): Record<string, number> {
+    const step = this.plan.steps.find((s) => s.stepId === stepId);
+    return Object.fromEntries((step?.tables ?? []).map((t) => [t.name, this.open.get(tableKey(stepId, t.name))?.rows ?? 0]));
+  }
+
+  point(stepId: string, table: string, row: Row): Promise<void> {
+    const t = this.open.get(tableKey(stepId, table));
+    if (!t) {
+      const step = this.plan.steps.find((s) => s.stepId === stepId);
+      return Promise.reject(new RecordError(`step '${stepId}' has no table '${table}'; it declares ${step?.tables.map((x) => x.name).join(', ') || 'no tables'}`));
+    }
+    try {
+      return t.append(row);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  saveState(stepId: string, state: unknown): void {
+    this.states.set(stepId, state);
+    this.journal.append({ type: 'state', time: now(), stepId, state, pointsByTable: this.pointsByTable(stepId) });
+  }
+
+  note(stepId: string | null, kind: 'notes' | 'warnings', message: string): void {
+    const rec = stepId === null ? undefined : this.stepRecord(stepId);
+    if (rec && rec[kind].length < MAX_NOTES) rec[kind].push(message);
+  }
+
+  fit(stepId: string, model: string, result: FitRecord): void {
+    const rec = this.stepRecord(stepId);
+    if (rec) rec.fits[model] = result;
+  }
+
+  incrementReconnects(stepId: string): void {
+    const rec = this.stepRecord(stepId);
+    if (rec) rec.reconnects++;
+  }
+
+  async endStep(stepId: string, end: StepEnd, bench_s: number): Promise<void> {
+    const step = this.plan.steps.find((s) => s.stepId === stepId);
+    for (const t of step?.tables ?? []) {
+      const key = tableKey(stepId, t.name);
+      await this.open.get(key)?.close();
+      this.open.delete(key);
+    }
+    const pointsByTable = Object.fromEntries((step?.tables ?? []).map((t) => [t.name, this.tableRows(stepId, t.name)]));
+    this.journal.append({ type: 'step-end', time: now(), stepId, ...end, pointsByTable, ...(end.error ? { error: end.error } : {}) });
+    if (end.status === 'done') this.completed.set(stepId, end);
+    const rec = this.stepRecord(stepId);
+    if (rec) {
+      Object.assign(rec, {
+        status: end.status, finished: now(), duration_s: end.duration_s, measurements: end.measurements,
+        fits: { ...rec.fits, ...end.fits }, notes: [...rec.notes, ...end.notes].slice(0, MAX_NOTES),
+        ...(end.error ? { error: end.error } : {}),
+      });
+      for (const t of rec.tables) t.rows = pointsByTable[t.name] ?? t.rows;
+    }
+    this.record.timings.bench_s = bench_s;
+    this.writeRunJson();
+  }
+
+  private tableRows(stepId: string, table: string): number {
+    return this.stepRecord(stepId)?.tables.find((t) => t.name === table)?.rows ?? 0;
+  }
+
+  /** The end of the run (passed, failed, aborted, error): journalled, run.json final, files closed. */
+  async finish(status: Exclude<RunStatus, 'running'>, limits: LimitResult[], bench_s: number, message?: string): Promise<void> {
+    for (const t of this.open.values()) await t.close();
+    this.open.clear();
+    this.record.status = status;
+    this.record.passed = status === 'passed' ? true : status === 'failed' ? false : null;
+    this.record.limits = limits;
+    this.record.finished = now();
+    this.record.timings.bench_s = bench_s;
+    if (message) this.record.message = message;
+    this.journal.append({ type: 'end', time: now(), status, limits, ...(message ? { message } : {}) });
+    this.writeRunJson();
+    this.journal.close();
+  }
+
+  setIdentities(identities: Record<string, string>): void {
+    this.record.bench.identities = identities;
+  }
+
+  private stepRecord(stepId: string): StepRecord | undefined {
+    return this.record.steps.find((s) => s.stepId === stepId);
+  }
+
+  private metadataLines(step: PlannedStep, table: string, columns: readonly string[], description?: string): [string, string][] {
+    const seq = this.plan.sequence;
+    const m = seq.metadata;
+    const lines: [string, string][] = [
+      ['run', this.runId], ['sequence', seq.doc.name], ['dut', m.dut],
+      ...(['lot', 'operator', 'notes'] as const).filter((k) => m[k] !== undefined).map((k): [string, string] => [k, String(m[k])]),
+      ['bench', this.record.bench.name],
+      ...Object.entries(this.record.bench.identities).map(([role, id]): [string, string] => [`instrument ${role}`, id]),
+      ['software', `${this.record.software.name} ${this.record.software.version}`],
+      ['step', step.stepId], ['kind', step.kind], ['table', table],
+      ...(description ? [['description', description] as [string, string]] : []),
+      ...Object.entries(step.loop).map(([k, v]): [string, string] => [`loop ${k}`, typeof v === 'object' ? JSON.stringify(v) : String(v)]),
+      ['units', unitsLine(columns)],
+      ['started', now()],
+    ];
+    return lines;
+  }
+
+  writeRunJson(): void {
+    this.record.timings.wall_s = this.wallBefore_s + (performance.now() - this.wallStart) / 1000;
+    writeFileAtomic(join(this.folder, 'run.json'), `${JSON.stringify(this.record, null, 2)}\n`);
+  }
+}
+
+function readFileSafe(path: string): string {
+  return existsSync(path) ? readFileSync(path, 'utf8') : '';
+}
+
+function initialRecord(runId: string, plan: Plan, bench: BenchRecordInfo, software: RunRecord['software']): RunRecord {
+  const seq = plan.sequence;
+  const files = tableFileNames(plan.steps);
+  return {
+    runId,
+    status: 'running',
+    passed: null,
+    sequence: { name: seq.doc.name, file: seq.file, ...(seq.doc.description ? { description: seq.doc.description } : {}) },
+    metadata: { ...seq.metadata },
+    parameters: Object.fromEntries([...seq.parameters].map(([k, d]) => [k, d.value])),
+    bench: { ...bench },
+    software,
+    started: now(),
+    resumed: [],
+    timings: { estimate_s: plan.estimate_s, bench_s: 0, wall_s: 0 },
+    steps: plan.steps.map((s): StepRecord => ({
+      stepId: s.stepId, kind: s.kind, loop: s.loop, params: s.body, status: 'pending', estimate_s: s.estimate_s,
+      measurements: {}, fits: {}, notes: [], warnings: [], reconnects: 0,
+      tables: s.tables.map((t) => ({ name: t.name, file: files.get(tableKey(s.stepId, t.name)) ?? '', columns: t.columns, rows: 0 })),
+    })),
+    limits: [],
+  };
+}

@@ -1,0 +1,101 @@
+// `set`: instrument settings by role, applied in the order written. Stage axes of one stage are moved
+// together (`stage.X: 12500um`, `stage.Y: 12500um` → one move, then wait for motion).
+import { z } from 'zod';
+import { checkRange, checkStageTarget } from '../capabilities.ts';
+import { parseQuantity, QuantityError } from '../schema/quantity.ts';
+import type { StepDefinition } from '../step.ts';
+import { kindOfRoleName, SETTINGS } from './set-settings.ts';
+
+export type SetAction =
+  | { type: 'setting'; key: string; role: string; setting: string; value: unknown }
+  | { type: 'move'; key: string; role: string; targets_um: Record<string, number> };
+
+export interface SetParams {
+  actions: SetAction[];
+}
+
+const KEY_RE = /^([a-z][a-z0-9_-]*)\.([A-Za-z_][A-Za-z0-9_]*)$/;
+
+const schema: z.ZodType<SetParams> = z.record(z.string(), z.unknown(), {
+  error: 'expected a mapping of role.setting: value (e.g. laser.wavelength: 1550nm, stage.X: 12500um)',
+}).transform((body, ctx) => {
+  const actions: SetAction[] = [];
+  const moves = new Map<string, Extract<SetAction, { type: 'move' }>>();
+  for (const [key, raw] of Object.entries(body)) {
+    const m = KEY_RE.exec(key);
+    const kind = m ? kindOfRoleName(m[1] as string) : undefined;
+    if (!m || !kind) {
+      ctx.addIssue({ code: 'custom', path: [key], message: 'expected role.setting with a role such as laser, meter, voa, bert or stage (e.g. laser.wavelength)' });
+      continue;
+    }
+    const [, role, setting] = m as unknown as [string, string, string];
+    if (kind === 'stage') {
+      try {
+        const v = parseQuantity(raw, 'length_um');
+        let move = moves.get(role);
+        if (!move) {
+          move = { type: 'move', key, role, targets_um: {} };
+          moves.set(role, move);
+          actions.push(move);
+        }
+        move.targets_um[setting] = v;
+      } catch (err) {
+        if (!(err instanceof QuantityError)) throw err;
+        ctx.addIssue({ code: 'custom', path: [key], message: `expected a stage position: ${err.message}` });
+      }
+      continue;
+    }
+    const spec = SETTINGS[kind][setting];
+    if (!spec) {
+      ctx.addIssue({ code: 'custom', path: [key], message: `unknown ${kind} setting '${setting}'; expected one of ${Object.keys(SETTINGS[kind]).join(', ')}` });
+      continue;
+    }
+    const r = spec.schema.safeParse(raw);
+    if (!r.success) {
+      for (const i of r.error.issues) ctx.addIssue({ code: 'custom', path: [key], message: i.message });
+      continue;
+    }
+    actions.push({ type: 'setting', key, role, setting, value: r.data });
+  }
+  if (Object.keys(body).length === 0) ctx.addIssue({ code: 'custom', message: 'expected at least one setting' });
+  return { actions };
+});
+
+function specOf(a: Extract<SetAction, { type: 'setting' }>) {
+  const kind = kindOfRoleName(a.role);
+  return kind && kind !== 'stage' ? SETTINGS[kind][a.setting] : undefined;
+}
+
+export const setStep: StepDefinition<SetParams> = {
+  kind: 'set',
+  description: 'instrument settings by role (laser.wavelength: 1550nm, voa.attenuation: 3dB, stage.X: 12500um)',
+  schema,
+  tables: () => [],
+  measurements: () => ({}),
+  validate(params, bench) {
+    return params.actions.flatMap((a) => {
+      if (a.type === 'move') return Object.entries(a.targets_um).flatMap(([axis, v]) => checkStageTarget(bench, a.role, axis, v, `${a.role}.${axis}`));
+      const spec = specOf(a);
+      const kind = kindOfRoleName(a.role);
+      if (!spec?.range) return checkRange(bench, a.role, '', 0, a.key, kind).filter((i) => i.message.includes('no role') || i.message.includes('is a'));
+      return checkRange(bench, a.role, spec.range, a.value as number, a.key, kind);
+    });
+  },
+  estimate_s(params) {
+    return params.actions.reduce((s, a) => s + (a.type === 'move' ? 2 : specOf(a)?.estimate_s ?? 0.1), 0);
+  },
+  async run(ctx, params) {
+    for (const a of params.actions) {
+      await ctx.checkpoint();
+      if (a.type === 'move') {
+        const stage = ctx.bench.get(a.role, 'stage');
+        await stage.moveAbsolute_um(a.targets_um);
+        await stage.waitForMotion({ axes: Object.keys(a.targets_um) });
+        ctx.log(`${a.role} at ${Object.entries(a.targets_um).map(([k, v]) => `${k}=${v} µm`).join(', ')}`);
+      } else {
+        await specOf(a)?.apply(ctx.bench, a.role, a.value);
+      }
+    }
+    return { measurements: {} };
+  },
+};
