@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,9 +8,14 @@ import { portOf, startSim, type SimProcess } from './sim-process.ts';
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('./pyvisa-interop.py', import.meta.url));
 
-function runPython(args: string[], timeout_ms = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Python children still running, killed in afterEach even when a test failed or timed out. */
+const pythons = new Set<ChildProcess>();
+
+function runPython(args: string[], timeout_ms = 15_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(PYTHON, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    pythons.add(child);
+    child.once('exit', () => pythons.delete(child));
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
@@ -74,6 +79,7 @@ interface InteropResult {
 describe('PyVISA (pyvisa-py) against benchctl sim', () => {
   let sim: SimProcess | undefined;
   afterEach(async () => {
+    for (const child of pythons) child.kill('SIGKILL');
     await sim?.kill();
     sim = undefined;
   });
