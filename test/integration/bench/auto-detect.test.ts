@@ -1,0 +1,83 @@
+// driver: auto against every simulated instrument: *IDN? for the SCPI boxes and the PI controller, VE? with
+// CR for the ESP301, in-process, over TCP and (the ESP301) over a serial pty; and the failures, explained.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AutoDetectError, detectDriver } from '../../../drivers/bench/auto-detect.ts';
+import { parseBenchFile } from '../../../drivers/bench/bench-file.ts';
+import type { BenchConfig } from '../../../drivers/bench/bench-file.ts';
+import { BenchOpenError, openBench } from '../../../drivers/bench/open-bench.ts';
+import { SIM_DRIVERS } from '../../../sim/link/bench-file.ts';
+import { SIM_ROLES, VirtualBench } from '../../../sim/virtual-bench.ts';
+
+const AXES = { X: { axis: 1, min_um: 0, max_um: 25_000 }, Y: { axis: 2, min_um: 0, max_um: 25_000 }, Z: { axis: 3, min_um: 5_008, max_um: 10_000 } };
+
+function allAuto(resource: (role: string) => string): BenchConfig {
+  return {
+    name: 'every simulated instrument, auto-detected',
+    instruments: SIM_ROLES.map((role) => ({
+      role, resource: resource(role), driver: 'auto', session: {}, options: {}, ...(role.startsWith('stage') ? { axes: AXES } : {}),
+    })),
+  };
+}
+
+describe('auto-detection of the simulated instruments', () => {
+  let sim: VirtualBench;
+  beforeEach(() => {
+    sim = new VirtualBench({ seed: 3, mode: 'fast' });
+  });
+  afterEach(async () => {
+    await sim.close();
+  });
+
+  it.each(['in-process', 'tcp'] as const)('finds the driver of all eight roles (%s)', async (link) => {
+    const served = link === 'tcp' ? await sim.serveTcp({ portBase: 0 }) : undefined;
+    const bench = await openBench(allAuto((role) => served ? served.resource(role) : `SIM::${role}`), { inProcess: sim });
+    try {
+      for (const role of SIM_ROLES) {
+        const i = bench.instrument(role);
+        expect({ role, driver: i.driverName, detected: i.detected }).toEqual({ role, driver: SIM_DRIVERS[role], detected: true });
+        expect(i.identity).toBe(sim.instrument(role).identity);
+      }
+      // Detected drivers are real drivers: the ESP301 found by VE? moves the stage.
+      const esp = bench.get('stage-esp', 'stage');
+      await esp.moveAbsolute_um('X', 250);
+      await esp.waitForMotion();
+      expect(await esp.position_um('X')).toBeCloseTo(250, 1);
+    } finally {
+      await bench.close();
+    }
+  });
+
+  it('finds the ESP301 on a serial pty, where it has no *IDN?', async () => {
+    const pty = await sim.servePty('stage-esp');
+    const found = await detectDriver(pty.resource, { session: { baudRate: 921600, timeout_ms: 300 } });
+    expect(found.driver.name).toBe('newport-esp301');
+    expect(found.identity).toBe('ESP301 Version 3.0.2 03/26/12');
+    expect(found.probe).toMatch(/VE\?/);
+  });
+
+  it('says what it tried when nothing answers', async () => {
+    sim.faults.stopAnswering('voa');
+    const err = await detectDriver('SIM::voa', { inProcess: sim, session: { timeout_ms: 150 } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AutoDetectError);
+    const message = (err as Error).message;
+    expect(message).toMatch(/^auto-detection at SIM::voa: nothing answered; tried \*IDN\? \(SCPI instruments, PI GCS\) → timeout after 150 ms/);
+    expect(message).toMatch(/VE\? with CR \(Newport ESP301\) → timeout after 150 ms/);
+    expect((err as AutoDetectError).attempts).toHaveLength(2);
+  });
+
+  it('says so when the identity fits no driver', async () => {
+    const err = await detectDriver('SIM::meter', { inProcess: sim, drivers: [] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AutoDetectError);
+    expect((err as Error).message).toMatch(/: no driver recognises "Keysight Technologies,N7744A,[^"]*"; known drivers: ; tried \*IDN\? .* → replied "Keysight/);
+    // Something answered *IDN?, so the ESP301 probe was not tried on it.
+    expect((err as AutoDetectError).attempts).toHaveLength(1);
+  });
+
+  it('refuses a detected driver that does not fit the role, naming the file line', async () => {
+    const config = parseBenchFile('instruments:\n  laser:\n    resource: SIM::meter\n    driver: auto\n', { file: 'bench.yaml' });
+    const err = await openBench(config, { inProcess: sim }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BenchOpenError);
+    expect((err as Error).message).toBe(
+      "cannot open bench 'bench.yaml': bench.yaml:2: laser (SIM::meter): auto-detection found keysight-n774x (a meter), but role 'laser' is a laser");
+  });
+});

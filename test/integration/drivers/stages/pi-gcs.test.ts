@@ -1,0 +1,4 @@
+// The PI GCS driver against the simulator, in-process and over TCP.
+import { stageSuite } from './stage-suite.ts';
+
+stageSuite({ driver: 'pi-gcs', simRole: 'stage-pi', links: ['in-process', 'tcp'] });

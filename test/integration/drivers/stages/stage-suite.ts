@@ -1,0 +1,147 @@
+// The behaviour every stage driver must show against the simulated stage, whatever its dialect and link:
+// run by one test file per driver, in-process and over TCP (and the ESP301 over a serial pty).
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openBench } from '../../../../drivers/bench/open-bench.ts';
+import type { Bench } from '../../../../drivers/bench/bench.ts';
+import type { BenchSessionSettings } from '../../../../drivers/bench/bench-file.ts';
+import { MotionTimeoutError, SoftLimitError, UnknownAxisError } from '../../../../drivers/roles/stage.ts';
+import type { Stage } from '../../../../drivers/roles/stage.ts';
+import { VirtualBench } from '../../../../sim/virtual-bench.ts';
+
+export const AXES = {
+  X: { axis: 1, min_um: 0, max_um: 25_000 },
+  Y: { axis: 2, min_um: 0, max_um: 25_000 },
+  Z: { axis: 3, min_um: 5_008, max_um: 10_000 },
+};
+
+/** Encoder count and servo settling: where a finished move reports it stands, against its target. */
+const AT_TARGET_UM = 0.02;
+
+export type Link = 'in-process' | 'tcp' | 'pty';
+
+export interface StageSuite {
+  driver: string;
+  /** The simulator role that speaks the driver's dialect. */
+  simRole: string;
+  links: readonly Link[];
+}
+
+async function resourceFor(sim: VirtualBench, role: string, link: Link): Promise<{ resource: string; session: BenchSessionSettings }> {
+  if (link === 'in-process') return { resource: `SIM::${role}`, session: {} };
+  if (link === 'tcp') return { resource: (await sim.serveTcp({ portBase: 0 })).resource(role), session: {} };
+  return { resource: (await sim.servePty(role)).resource, session: { baudRate: 921600 } };
+}
+
+export function stageSuite({ driver, simRole, links }: StageSuite): void {
+  describe.each(links)(`${driver} against the simulated stage (%s)`, (link) => {
+    let sim: VirtualBench;
+    let bench: Bench;
+    let stage: Stage;
+
+    beforeEach(async () => {
+      sim = new VirtualBench({ seed: 7, mode: 'fast' });
+      const { resource, session } = await resourceFor(sim, simRole, link);
+      bench = await openBench({
+        name: `${driver} over ${link}`,
+        instruments: [{ role: 'stage', resource, driver, session, options: {}, axes: AXES }],
+      }, { inProcess: sim });
+      stage = bench.stage;
+    });
+
+    afterEach(async () => {
+      await bench?.close();
+      await sim?.close();
+    });
+
+    it('identifies the controller', () => {
+      expect(bench.identities().stage).toBe(sim.instrument(simRole).identity);
+      expect(bench.instrument('stage').driverName).toBe(driver);
+    });
+
+    it('moves several axes at once to absolute targets in µm and reports them there', async () => {
+      await stage.moveAbsolute_um({ X: 12_345.67, Y: 8_000.5, Z: 9_000 });
+      await stage.waitForMotion({ timeout_s: 10 });
+      const p = await stage.positions_um();
+      expect(Math.abs(p.X! - 12_345.67)).toBeLessThanOrEqual(AT_TARGET_UM);
+      expect(Math.abs(p.Y! - 8_000.5)).toBeLessThanOrEqual(AT_TARGET_UM);
+      expect(Math.abs(p.Z! - 9_000)).toBeLessThanOrEqual(AT_TARGET_UM);
+      // The wait really waited for the moves: the longest (X) takes d/v + v/a of bench time.
+      expect(sim.benchTime_s()).toBeGreaterThan(12_345.67 / 2000 + 0.1);
+    });
+
+    it('moves relative to the current target', async () => {
+      await stage.moveAbsolute_um('Y', 1_000);
+      await stage.waitForMotion();
+      await stage.moveRelative_um('Y', -250.5);
+      await stage.waitForMotion();
+      expect(Math.abs((await stage.position_um('Y')) - 749.5)).toBeLessThanOrEqual(AT_TARGET_UM);
+    });
+
+    it('refuses a move below the Z soft limit: nothing moves and the controller has no error', async () => {
+      const before = await stage.position_um('Z');
+      const err = await stage.moveAbsolute_um('Z', 5_000).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(SoftLimitError);
+      expect((err as Error).message).toMatch(/axis Z to 5000 µm .*\[5008, 10000\] µm/);
+      await expect(stage.moveRelative_um({ X: 10, Z: -5_000 })).rejects.toBeInstanceOf(SoftLimitError);
+      await expect(stage.moveAbsolute_um('W', 1)).rejects.toBeInstanceOf(UnknownAxisError);
+      await stage.waitForMotion();
+      expect(await stage.position_um('Z')).toBe(before);
+      expect(await stage.position_um('X')).toBeCloseTo(0, 1);
+      await stage.session.checkErrors();
+    });
+
+    it('sets the velocity in µm/s and reports the trajectory parameters', async () => {
+      await stage.setVelocity_um_s('X', 5_000);
+      expect(await stage.velocity_um_s('X')).toBeCloseTo(5_000, 6);
+      expect(await stage.trajectory('X')).toEqual({ velocity_um_s: expect.closeTo(5_000, 6), acceleration_um_s2: expect.closeTo(20_000, 6) });
+      const t0 = sim.benchTime_s();
+      await stage.moveAbsolute_um('X', 10_000);
+      await stage.waitForMotion();
+      // 10 mm at 5 mm/s with 20 mm/s² ramps: d/v + v/a = 2.25 s (+ settle), not the 5 s of the default speed.
+      expect(sim.benchTime_s() - t0).toBeGreaterThan(2.2);
+      expect(sim.benchTime_s() - t0).toBeLessThan(2.6);
+    });
+
+    it('starts a fly move without waiting and describes its trajectory', async () => {
+      const fm = await stage.flyMove('X', 4_000, 1_000);
+      expect(fm).toMatchObject({ axis: 'X', to_um: 4_000, velocity_um_s: expect.closeTo(1_000, 6), acceleration_um_s2: expect.closeTo(20_000, 6) });
+      expect(fm.from_um).toBeCloseTo(0, 1);
+      // Not waited for: right after the command the axis is still at its start (positions never jump time).
+      expect(await stage.position_um('X')).toBeLessThan(4_000);
+      await stage.waitForMotion();
+      expect(Math.abs((await stage.position_um('X')) - 4_000)).toBeLessThanOrEqual(AT_TARGET_UM);
+    });
+
+    it('homes an axis (Z homes up, away from the chip)', async () => {
+      await stage.moveAbsolute_um('Z', 8_000);
+      await stage.waitForMotion();
+      await stage.home('Z');
+      await stage.waitForMotion({ timeout_s: 10 });
+      expect(await stage.position_um('Z')).toBeCloseTo(10_000, 1);
+    });
+
+    it('stops a moving axis where it is (safe)', async () => {
+      await stage.moveAbsolute_um('X', 20_000);
+      await sim.clock.advance(1); // one bench second into a 10 s move
+      await stage.safe();
+      await stage.waitForMotion();
+      const x = await stage.position_um('X');
+      expect(x).toBeGreaterThan(1_000);
+      expect(x).toBeLessThan(3_500);
+    });
+
+    it('a stalled axis: the wait times out, names the axis, and the axis is stopped', async () => {
+      sim.faults.stallStage('Y');
+      await stage.moveAbsolute_um({ X: 500, Y: 5_000 });
+      const err = await stage.waitForMotion({ timeout_s: 0.3, pollInterval_s: 0.02 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(MotionTimeoutError);
+      expect(err).toMatchObject({ axes: ['Y'], timeout_s: 0.3 });
+      expect((err as Error).message).toMatch(/axis Y still moving after the 0.3 s timeout; it was stopped/);
+      expect(await stage.isMoving('Y')).toBe(false);
+      const y = await stage.position_um('Y');
+      expect(y).toBeGreaterThan(0);
+      expect(y).toBeLessThan(5_000);
+      expect(Math.abs((await stage.position_um('X')) - 500)).toBeLessThanOrEqual(AT_TARGET_UM);
+    });
+  });
+}
