@@ -102,23 +102,23 @@ export class KeysightN774xMeter implements PowerMeter {
   }
 
   async readPower_dBm(channel: number): Promise<number> {
-    return readingToDbm((await this.readingsW('READ', [channel]))[0] as number);
+    return inDbm((await this.readings('READ', [channel]))[0] as Reading);
   }
 
   async readPower_W(channel: number): Promise<number> {
-    return (await this.readingsW('READ', [channel]))[0] as number;
+    return inW((await this.readings('READ', [channel]))[0] as Reading);
   }
 
   async fetchPower_dBm(channel: number): Promise<number> {
-    return readingToDbm((await this.readingsW('FETC', [channel]))[0] as number);
+    return inDbm((await this.readings('FETC', [channel]))[0] as Reading);
   }
 
   async fetchPower_W(channel: number): Promise<number> {
-    return (await this.readingsW('FETC', [channel]))[0] as number;
+    return inW((await this.readings('FETC', [channel]))[0] as Reading);
   }
 
   async readAll_dBm(): Promise<number[]> {
-    if (!this.allPortsCsv) return (await this.readingsW('READ', this.channels)).map(readingToDbm);
+    if (!this.allPortsCsv) return (await this.readings('READ', this.channels)).map(inDbm);
     const command = ':READ1:POW:ALL:CSV?';
     const values = await this.session.queryNumbers(command);
     if (values.length < this.channels.length) {
@@ -193,17 +193,16 @@ export class KeysightN774xMeter implements PowerMeter {
     return this.session.close();
   }
 
-  /** New (READ) or last (FETC) readings in W, whatever unit each channel reports in; one round trip. */
-  private async readingsW(verb: 'READ' | 'FETC', channels: readonly number[]): Promise<number[]> {
+  /** New (READ) or last (FETC) readings with the unit each channel reports in; one round trip. */
+  private async readings(verb: 'READ' | 'FETC', channels: readonly number[]): Promise<Reading[]> {
     const addrs = channels.map((ch) => this.address(ch));
     const queries = addrs.flatMap((a) => [`:SENS${a.slot}:CHAN${a.chan}:POW:UNIT?`, `:${verb}${a.slot}:CHAN${a.chan}:POW?`]);
     const replies = await queryChained(this.session, queries);
     const command = queries.join(';');
-    return addrs.map((_, i) => {
-      const unit = parseReply(this.session.resource, command, replies[2 * i] as string, POWER_UNIT);
-      const value = parseReply(this.session.resource, command, replies[2 * i + 1] as string, PLAIN_NUMBER);
-      return unit === 'W' ? value : readingToW(value);
-    });
+    return addrs.map((_, i) => ({
+      unit: parseReply(this.session.resource, command, replies[2 * i] as string, POWER_UNIT),
+      value: parseReply(this.session.resource, command, replies[2 * i + 1] as string, PLAIN_NUMBER),
+    }));
   }
 
   private address(channel: number): ChannelAddress {
@@ -215,6 +214,20 @@ export class KeysightN774xMeter implements PowerMeter {
   private check(setting: string, value: unknown, problem: string | null): void {
     if (problem !== null) throw new InvalidSettingError(this.session.resource, setting, value, problem);
   }
+}
+
+interface Reading {
+  unit: PowerUnit;
+  value: number;
+}
+
+/** Converted only when the unit differs, so a dBm reading comes back exactly as the meter sent it. */
+function inDbm(r: Reading): number {
+  return r.unit === 'dBm' ? r.value : readingToDbm(r.value);
+}
+
+function inW(r: Reading): number {
+  return r.unit === 'W' ? r.value : readingToW(r.value);
 }
 
 export const keysightN774xDescriptor: DriverDescriptor<KeysightN774xMeter> = {

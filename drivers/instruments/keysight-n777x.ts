@@ -1,10 +1,9 @@
 // Keysight N777xC / 8160x tunable lasers: wavelength, power, output, the continuous sweep with lambda
 // logging and the trigger output that clocks a power meter's log.
-import { mToNm } from '../../models/units.ts';
 import type { DriverContext, DriverDescriptor } from '../driver.ts';
-import { InstrumentError, ReplyFormatError } from '../errors.ts';
+import { InstrumentError, ReplyFormatError, TimeoutError } from '../errors.ts';
 import { queryChained } from '../properties/chain.ts';
-import { PLAIN_NUMBER, POWER_UNIT_01 } from '../properties/codecs.ts';
+import { PLAIN_NUMBER, POWER_UNIT_01, metresToNm } from '../properties/codecs.ts';
 import { DriverOptionError, InvalidSettingError } from '../properties/errors.ts';
 import { isKeysightFamily, parseIdentity } from '../properties/identity.ts';
 import { bindProperties, parseReply } from '../properties/property.ts';
@@ -142,7 +141,7 @@ export class KeysightN777xLaser implements TunableLaser {
 
   async fetchWavelengthLog_nm(): Promise<number[]> {
     const log_m = await this.session.queryFloats(`:SOUR${this.at.slot}:READ:DATA? LLOG`, { type: 'float64', byteOrder: 'little' });
-    return log_m.map(mToNm);
+    return log_m.map(metresToNm);
   }
 
   /** Stops any sweep, switches the output off and reads the state back: a laser is an eye hazard. */
@@ -175,21 +174,25 @@ async function readLimits(session: ScpiSession, model: string, options: N777xOpt
   const s = options.slot;
   const queries = [`:SOUR${s}:WAV? MIN`, `:SOUR${s}:WAV? MAX`, `:SOUR${s}:POW:UNIT?`, `:SOUR${s}:POW? MIN`, `:SOUR${s}:POW? MAX`];
   const command = queries.join(';');
+  const speed_nm_s = sweepSpeedRange_nm_s(model);
   let replies: string[];
   try {
     replies = await queryChained(session, queries);
   } catch (err) {
-    if (!(err instanceof InstrumentError || err instanceof ReplyFormatError)) throw err;
-    throw new DriverOptionError(KEYSIGHT_N777X, 'wavelengthRange_nm',
-      `is needed: ${session.resource} (${model}) did not report its limits (${err.message})`);
+    if (!(err instanceof InstrumentError || err instanceof ReplyFormatError || err instanceof TimeoutError)) throw err;
+    const { wavelengthRange_nm: w, powerRange_dBm: p } = options;
+    // A laser that cannot report its limits is driven within the bench file's, and never without them.
+    if (w && p) return { wavelength_nm: { min: w[0], max: w[1] }, power_dBm: { min: p[0], max: p[1] }, speed_nm_s };
+    throw new DriverOptionError(KEYSIGHT_N777X, w ? 'powerRange_dBm' : 'wavelengthRange_nm',
+      `is needed: ${session.resource} (${model}) did not report its limits (${err.message}); give both wavelengthRange_nm and powerRange_dBm`);
   }
   const num = (i: number): number => parseReply(session.resource, command, replies[i] as string, PLAIN_NUMBER);
   const unit = parseReply(session.resource, command, replies[2] as string, POWER_UNIT_01);
   const dBm = (v: number): number => (unit === 'W' ? readingToDbm(v) : v);
   return {
-    wavelength_nm: narrow({ min: mToNm(num(0)), max: mToNm(num(1)) }, options.wavelengthRange_nm),
+    wavelength_nm: narrow({ min: metresToNm(num(0)), max: metresToNm(num(1)) }, options.wavelengthRange_nm),
     power_dBm: narrow({ min: dBm(num(3)), max: dBm(num(4)) }, options.powerRange_dBm),
-    speed_nm_s: sweepSpeedRange_nm_s(model),
+    speed_nm_s,
   };
 }
 

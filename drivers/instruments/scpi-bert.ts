@@ -16,6 +16,7 @@ import { runSafeSteps, writeTolerant } from '../properties/safe-state.ts';
 import { writeChecked } from '../properties/send.ts';
 import type { Range } from '../properties/validators.ts';
 import { WaitTimeoutError, pollUntil } from '../properties/wait.ts';
+import { BERT_PATTERNS } from '../roles/bert.ts';
 import type { Bert, BertGate, BertPattern, BertResults } from '../roles/bert.ts';
 import type { ScpiSession } from '../session/scpi-session.ts';
 import { BIT_COUNT, GATE_MODE, bertTable } from './scpi-bert-table.ts';
@@ -73,6 +74,7 @@ export class ScpiBert implements Bert {
 
   /** Generator and detector alike. */
   async setPattern(pattern: BertPattern): Promise<void> {
+    if (!BERT_PATTERNS.includes(pattern)) throw new InvalidSettingError(this.session.resource, 'pattern', pattern, `one of ${BERT_PATTERNS.join(', ')}`);
     const detector = this.props.detectorPattern.command(pattern, this.at);
     await this.props.generatorPattern.set(pattern, this.at);
     await writeChecked(this.session, detector);

@@ -32,12 +32,20 @@ export function numberCodec(spec: NumberCodecSpec): Codec<number> {
   };
 }
 
+/**
+ * Metres → nm, rounded to 1 fm: 1.48e-6 m is 1480.0000000000002 nm in binary, which a range check would
+ * refuse; no instrument resolves below 0.1 pm.
+ */
+export function metresToNm(length_m: number): number {
+  return Math.round(mToNm(length_m) * 1e6) / 1e6;
+}
+
 /** Wavelength set with an NM suffix, queried back in metres (Keysight). */
-export const NM_VIA_METRES = numberCodec({ suffix: 'NM', fromReply: mToNm, expected: 'a wavelength in m (e.g. +1.55000000E-06)' });
+export const NM_VIA_METRES = numberCodec({ suffix: 'NM', fromReply: metresToNm, expected: 'a wavelength in m (e.g. +1.55000000E-06)' });
 /** Wavelength in nm both ways (Santec with `:WAV:UNIT 0`). */
 export const NM_PLAIN = numberCodec({ suffix: '', expected: 'a wavelength in nm (e.g. 1550.0000)' });
 /** Speed set in nm/s, queried back in m/s (Keysight). */
-export const NM_PER_S_VIA_M_PER_S = numberCodec({ suffix: 'NM/S', fromReply: (v) => mToNm(v), expected: 'a speed in m/s (e.g. +1.00000000E-08)' });
+export const NM_PER_S_VIA_M_PER_S = numberCodec({ suffix: 'NM/S', fromReply: metresToNm, expected: 'a speed in m/s (e.g. +1.00000000E-08)' });
 export const DBM = numberCodec({ suffix: 'DBM', expected: 'a power in dBm' });
 export const DB = numberCodec({ suffix: 'DB', expected: 'a ratio in dB' });
 export const SECONDS = numberCodec({ suffix: 'S', expected: 'a time in s' });
