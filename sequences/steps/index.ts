@@ -1,10 +1,12 @@
 // The registry of step kinds a sequence file may use. Each kind lives in its own folder or file and adds
 // one line here.
 import type { AnyStepDefinition } from '../step.ts';
+import { alignStep } from './align/align-step.ts';
 import { logStep } from './log.ts';
 import { measureStep } from './measure.ts';
 import { scriptStep } from './script.ts';
 import { setStep } from './set.ts';
+import { sweepStep } from './sweep/index.ts';
 import { waitStep } from './wait.ts';
 
 export const registry: readonly AnyStepDefinition[] = [
@@ -13,6 +15,8 @@ export const registry: readonly AnyStepDefinition[] = [
   waitStep,
   logStep,
   scriptStep,
+  alignStep,
+  sweepStep,
 ];
 
 /** The definition of a step kind, or undefined. */

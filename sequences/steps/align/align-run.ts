@@ -7,6 +7,7 @@ import type { Gaussian2DFit } from '../../../models/fits/gaussian2d.ts';
 import { crossScanPeak, fitCross } from './cross-scan.ts';
 import type { CrossResult } from './cross-scan.ts';
 import { ditherPeak } from './dither.ts';
+import { LostLightError } from './errors.ts';
 import { flyFirstLight, stepFirstLight } from './first-light.ts';
 import { gridFitPeak } from './grid-fit.ts';
 import type { Point_um } from './paths.ts';
@@ -92,6 +93,7 @@ async function finish(rig: AlignRig, p: AlignParams, refined: Refined): Promise<
   await rig.checkpoint();
   await rig.moveTo(refined.centre);
   const power_dBm = await rig.read_dBm(p.final_averaging);
+  rig.phase = 'done';
   const notes = [...refined.notes];
   let modeRadius_um = NaN;
   try {
@@ -130,5 +132,12 @@ export async function runAlignment(rig: AlignRig, p: AlignParams, centre: Point_
 export async function realign(rig: AlignRig, p: AlignParams, radiusHint_um?: number): Promise<AlignResult> {
   const at = await rig.position();
   const r = scanRadius(radiusHint_um);
-  return finish(rig, p, await repeak(rig, p, at, 'x', 1.6 * r, r));
+  try {
+    return await finish(rig, p, await repeak(rig, p, at, 'x', 1.6 * r, r));
+  } catch (err) {
+    // Drifted out of reach of a re-peak: search again around where it was.
+    if (!(err instanceof LostLightError)) throw err;
+    rig.ctx.log(`align: ${err.message}; searching again`);
+    return runAlignment(rig, p, at);
+  }
 }

@@ -41,6 +41,9 @@ export interface FlyLineResult {
   alongLine: LineSample[];
 }
 
+/** An axis this close to its target (encoder counts, servo dither) has arrived, µm. */
+const ARRIVED_UM = 0.05;
+
 /** A motion's timeout: its expected duration with room for polling and a slow controller. */
 const motionTimeout_s = (duration_s: number): number => 2 + 2 * duration_s;
 
@@ -52,7 +55,10 @@ export class AlignRig {
   floor_dBm = Infinity;
   /** The brightest reading seen and where. */
   best: { power_dBm: number; at: Point_um } | null = null;
-  phase = 'start';
+  /** Bench seconds spent per phase, in the order entered. */
+  readonly phaseTimes: Record<string, number> = {};
+  private currentPhase = 'start';
+  private phaseStart_s: number;
   readonly start_s: number;
   private at: Point_um | null = null;
   private averaging_s: number | null = null;
@@ -66,6 +72,19 @@ export class AlignRig {
     readonly settings: RigSettings,
   ) {
     this.start_s = ctx.now_s();
+    this.phaseStart_s = this.start_s;
+  }
+
+  get phase(): string {
+    return this.currentPhase;
+  }
+
+  /** Enters a phase (for time accounting and error messages). */
+  set phase(name: string) {
+    const now = this.ctx.now_s();
+    this.phaseTimes[this.currentPhase] = (this.phaseTimes[this.currentPhase] ?? 0) + (now - this.phaseStart_s);
+    this.currentPhase = name;
+    this.phaseStart_s = now;
   }
 
   get readings(): number {
@@ -155,7 +174,7 @@ export class AlignRig {
     const { acceleration_um_s2 } = await this.trajectory(axis);
     const tau = this.settings.sample_time_s;
     const planned = planProfile({ from_um: line.from_um, to_um: line.to_um, velocity_um_s: this.settings.fly_velocity_um_s, acceleration_um_s2 });
-    const samples = samplesToCover(planned, tau, this.logLead_s * 1.5 + 0.002);
+    const samples = samplesToCover(planned, tau, this.logLead_s * 1.2 + 0.001);
     const ch = this.settings.channel;
     await this.meter.startLogging({ channel: ch, samples, averagingTime_s: tau, trigger: 'ignore' });
     const logStart_s = this.ctx.now_s();
@@ -164,9 +183,16 @@ export class AlignRig {
     // The next line's log must open this much earlier than its move: measured, not assumed.
     this.logLead_s = Math.max(0.002, moveStart_s - logStart_s);
     this.at = line.along === 'x' ? { x_um: line.to_um, y_um: line.fixed_um } : { x_um: line.fixed_um, y_um: line.to_um };
-    await this.stage.waitForMotion({ axes: [axis], timeout_s: motionTimeout_s(planned.duration_s) });
+    // The log outlasts the move: once it is complete the axis has reached its target, which the encoder
+    // confirms without waiting out the controller's settling window (the next line starts meanwhile).
+    // Anywhere else, it is stuck or slow: wait for it, so a stall surfaces naming the axis.
     await this.meter.waitLogging(ch, 2 + samples * tau * 2);
+    if (Math.abs((await this.stage.position_um(axis)) - line.to_um) > ARRIVED_UM) {
+      await this.stage.waitForMotion({ axes: [axis], timeout_s: motionTimeout_s(planned.duration_s) });
+    }
     const watts = await this.meter.fetchLog_W(ch);
+    // A finished log still holds the function: single readings are refused until it is stopped.
+    await this.meter.stopLogging(ch);
     this.loggedSamples += watts.length;
     this.linesFlown += 1;
     const profile = planProfile({ from_um: fly.from_um, to_um: fly.to_um, velocity_um_s: fly.velocity_um_s, acceleration_um_s2: fly.acceleration_um_s2 });

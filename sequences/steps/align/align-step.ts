@@ -1,0 +1,157 @@
+// The `align` step: active fiber alignment of the stage's two lateral axes on a meter channel — first
+// light, fine peaking, 2-D Gaussian refinement, final power — then, optionally, tracking. The algorithm
+// lives in align-run.ts and the files it uses; this file is the step contract around it.
+import { checkStageTarget, requireRole } from '../../capabilities.ts';
+import type { BenchInfo, FitRecord, Measurement, StepContext, StepDefinition, ValidationIssue } from '../../step.ts';
+import { runAlignment } from './align-run.ts';
+import type { AlignResult } from './align-run.ts';
+import { coveringOffsets_um } from './paths.ts';
+import { ALIGN_TABLE, AlignRig } from './rig.ts';
+import { alignSchema, defaultPitch_um } from './schema.ts';
+import type { AlignParams } from './schema.ts';
+import { AlignTracker, TRACK_TABLE } from './tracking.ts';
+
+const MEASUREMENTS: Record<string, string> = {
+  power_dBm: 'dBm',
+  x_um: 'um',
+  y_um: 'um',
+  mode_radius_um: 'um',
+  profile_radius_um: 'um',
+  tolerance_1dB_um: 'um',
+  readings: '',
+  time_s: 's',
+};
+
+/** A nominal lateral stage (20 mm/s² ramps) for the plan's estimate; the real one is read at run time. */
+const NOMINAL_ACCELERATION_UM_S2 = 20_000;
+
+function lineTime_s(length_um: number): number {
+  return 2 * Math.sqrt(length_um / NOMINAL_ACCELERATION_UM_S2) + 0.02;
+}
+
+export function estimateAlign_s(p: AlignParams): number {
+  const pitch = defaultPitch_um(p);
+  const n = coveringOffsets_um(p.search_radius, pitch).length;
+  const step = p.averaging + lineTime_s(1) + 0.001;
+  let search: number;
+  if (p.fly) search = ((n + 1) / 2) * (lineTime_s(2 * p.search_radius) + lineTime_s(pitch));
+  else search = ((n * n + 1) / 2) * (p.averaging + lineTime_s(pitch));
+  const fine = p.fine === 'fit' && p.fly ? 4 * lineTime_s(30) : (p.fine === 'simplex' ? 45 : 15) * step + (p.fly ? 4 * lineTime_s(17) : 9 * step);
+  const tracking = p.track ? p.track.for : 0;
+  return search + fine + lineTime_s(10) + p.final_averaging + tracking;
+}
+
+function validateAlign(p: AlignParams, bench: BenchInfo): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const meter = requireRole(bench, p.meter, 'meter', 'meter');
+  if ('message' in meter) issues.push(meter);
+  else if (meter.channels && !meter.channels.includes(p.channel)) {
+    issues.push({ field: 'channel', message: `meter '${p.meter}' has no channel ${p.channel} (it has ${meter.channels.join(', ')})` });
+  }
+  const stage = requireRole(bench, p.stage, 'stage', 'stage');
+  if ('message' in stage) return [...issues, stage];
+  p.axes.forEach((axis, i) => {
+    if (stage.axes && !stage.axes[axis]) issues.push({ field: `axes.${i}`, message: `stage '${p.stage}' has no axis '${axis}' (its axes are ${Object.keys(stage.axes).join(', ')})` });
+  });
+  if (issues.length === 0 && p.center) {
+    // The search area must lie within the soft limits (known here only with an explicit centre).
+    for (const axis of p.axes) {
+      const c = p.center[axis];
+      if (c === undefined) continue;
+      issues.push(...checkStageTarget(bench, p.stage, axis, c - p.search_radius, `center.${axis}`));
+      issues.push(...checkStageTarget(bench, p.stage, axis, c + p.search_radius, `center.${axis}`));
+    }
+  }
+  return issues;
+}
+
+function fitRecord(r: AlignResult): FitRecord | undefined {
+  const f = r.fit;
+  if (!f) return undefined;
+  const peak_mW = f.peak_mW + f.background_mW;
+  return {
+    parameters: {
+      x0_um: { value: f.x0_um, sigma: f.sigma.x0_um, unit: 'um' },
+      y0_um: { value: f.y0_um, sigma: f.sigma.y0_um, unit: 'um' },
+      peak_dBm: { value: 10 * Math.log10(peak_mW), sigma: (10 / Math.LN10) * (f.sigma.peak_mW / peak_mW), unit: 'dBm' },
+      radius_um: { value: f.radius_um, sigma: f.sigma.radius_um, unit: 'um' },
+      background_mW: { value: f.background_mW, sigma: f.sigma.background_mW, unit: 'mW' },
+    },
+    rSquared: f.rSquared,
+    points: f.points,
+    extra: { model: 'P = B + A·exp(−2ρ²/R²)', peakInsideScan: f.peakInsideScan },
+  };
+}
+
+function measurementsOf(r: AlignResult): Record<string, Measurement> {
+  const m = (value: number, unit: string): Measurement => ({ value, unit });
+  return {
+    power_dBm: m(r.power_dBm, 'dBm'),
+    x_um: m(r.position.x_um, 'um'),
+    y_um: m(r.position.y_um, 'um'),
+    mode_radius_um: m(r.modeRadius_um, 'um'),
+    profile_radius_um: m(r.profileRadius_um, 'um'),
+    tolerance_1dB_um: m(r.tolerance1dB_um, 'um'),
+    readings: m(r.readings, ''),
+    time_s: m(r.time_s, 's'),
+  };
+}
+
+async function track(ctx: StepContext, rig: AlignRig, p: AlignParams, aligned: AlignResult): Promise<AlignResult> {
+  const t = p.track;
+  if (!t || !(t.for > 0)) return aligned;
+  const tracker = new AlignTracker(rig, ctx.bench.get(p.meter, 'meter'), p, aligned);
+  const until = ctx.now_s() + t.for;
+  let last = aligned;
+  while (ctx.now_s() < until) {
+    const c = await tracker.check(Math.min(t.every, until - ctx.now_s()), t.drop);
+    if (c.result) last = c.result;
+    const at = last.position;
+    await ctx.point(TRACK_TABLE, { t_s: c.t_s, power_dBm: c.power_dBm, drop_dB: c.drop_dB, realigned: c.realigned, x_um: at.x_um, y_um: at.y_um });
+    if (c.realigned) ctx.log(`align: tracking re-peaked after a ${c.drop_dB.toFixed(2)} dB drop: ${last.power_dBm.toFixed(2)} dBm`);
+  }
+  return { ...last, notes: [...last.notes, `tracking: ${tracker.realignments} re-alignments in ${t.for} s`] };
+}
+
+export const alignStep: StepDefinition<AlignParams> = {
+  kind: 'align',
+  description: 'active fiber alignment: first light, fine peaking, 2-D Gaussian refinement (and tracking)',
+  schema: alignSchema,
+  tables: (p) => [
+    { name: ALIGN_TABLE, columns: ['x_um', 'y_um', 'power_dBm', 'phase'], description: 'every reading of the alignment, where it was taken' },
+    ...(p.track && p.track.for > 0
+      ? [{ name: TRACK_TABLE, columns: ['t_s', 'power_dBm', 'drop_dB', 'realigned', 'x_um', 'y_um'], description: 'power while tracking, and re-alignments' }]
+      : []),
+  ],
+  measurements: () => ({ ...MEASUREMENTS }),
+  validate: validateAlign,
+  estimate_s: (p) => estimateAlign_s(p),
+  async run(ctx, p) {
+    const stage = ctx.bench.get(p.stage, 'stage');
+    const meter = ctx.bench.get(p.meter, 'meter');
+    // Alignment keeps no partial state worth resuming: after a crash it simply starts again.
+    if (ctx.resume) ctx.log('align: resuming — the alignment restarts from first light');
+    const rig = new AlignRig(ctx, stage, meter, {
+      axes: p.axes, channel: p.channel, fly_velocity_um_s: p.fly_velocity, sample_time_s: p.sample_time, max_time_s: p.max_time,
+    });
+    const here = await rig.position();
+    const [ax, ay] = p.axes;
+    const centre = { x_um: p.center?.[ax] ?? here.x_um, y_um: p.center?.[ay] ?? here.y_um };
+    const aligned = await runAlignment(rig, p, centre);
+    const result = await track(ctx, rig, p, aligned);
+    const fit = fitRecord(result);
+    if (fit) ctx.fit('gaussian2d', fit);
+    for (const n of result.notes) ctx.warn(`align: ${n}`);
+    ctx.log(`align: ${result.power_dBm.toFixed(2)} dBm at (${result.position.x_um.toFixed(2)}, ${result.position.y_um.toFixed(2)}) µm, ` +
+      `${result.readings} readings, ${result.time_s.toFixed(2)} s`);
+    return {
+      measurements: measurementsOf(result),
+      ...(fit ? { fits: { gaussian2d: fit } } : {}),
+      notes: [
+        `${rig.linesFlown} fly lines (${rig.loggedSamples} logged samples), ${rig.singleReadings} single readings`,
+        `bench time per phase: ${Object.entries({ ...rig.phaseTimes }).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v.toFixed(3)} s`).join(', ')}`,
+        ...result.notes,
+      ],
+    };
+  },
+};
