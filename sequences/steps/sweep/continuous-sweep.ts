@@ -1,0 +1,52 @@
+// The continuous sweep: the laser sweeps at constant speed and pulses its trigger output at every step;
+// each pulse makes the meter log one sample on the output and monitor channels and the laser log its
+// wavelength. The three blocks (float64 wavelengths, float32 powers) are matched sample by sample.
+// A continuous sweep cannot be continued halfway: after a crash or a lost instrument it is run again
+// from the start, and only the rows not yet recorded are written (the fit uses the new sweep whole).
+import type { StepContext } from '../../step.ts';
+import { SweepError, prepareRig, requireLaserOn, sweepRig } from './rig.ts';
+import { averaging_s, spectrumReference } from './schema.ts';
+import type { SweepParams } from './schema.ts';
+import { assembleSpectrum } from './spectrum.ts';
+import type { SpectrumRow } from './spectrum.ts';
+
+/** Headroom over the sweep's own duration before waiting on it counts as a hang, s. */
+const WAIT_MARGIN_S = 30;
+
+export async function runContinuousSweep(ctx: StepContext, p: SweepParams): Promise<SpectrumRow[]> {
+  const rig = sweepRig(ctx, p);
+  const recorded = ctx.resume?.pointsByTable['spectrum'] ?? 0;
+  if (recorded > 0) {
+    ctx.warn(`the continuous sweep was interrupted after ${recorded} rows were recorded; it is run again from ${p.start} nm, ` +
+      `rows ${recorded + 1}… come from the new sweep, and the fit uses the new sweep only`);
+  }
+  await prepareRig(rig, p, false);
+  const { laser, meter } = rig;
+  // One calibration wavelength for the whole log; with the monitor reference the responsivity slope cancels.
+  for (const ch of rig.channels) await meter.setWavelength_nm(ch, (p.start + p.stop) / 2);
+  await laser.configureSweep({
+    start_nm: p.start, stop_nm: p.stop, step_nm: p.step, speed_nm_s: p.speed,
+    mode: 'continuous', logWavelengths: true, triggerOutput: 'step',
+  });
+  const check = await laser.checkSweep();
+  if (!check.ok) throw new SweepError(`the laser refused the sweep ${p.start}…${p.stop} nm at ${p.speed} nm/s: ${check.reason}`);
+  const samples = await laser.expectedTriggers();
+  await ctx.checkpoint();
+  for (const ch of rig.channels) {
+    await meter.startLogging({ channel: ch, samples, averagingTime_s: averaging_s(p), trigger: 'single' });
+  }
+  const duration_s = (p.stop - p.start) / p.speed;
+  await laser.startSweep();
+  await laser.waitSweep(duration_s + WAIT_MARGIN_S);
+  for (const ch of rig.channels) await meter.waitLogging(ch, WAIT_MARGIN_S);
+  await requireLaserOn(rig, 'during the continuous sweep');
+  const wavelengths_nm = await laser.fetchWavelengthLog_nm();
+  const output_W = await meter.fetchLog_W(p.channel);
+  const monitor_W = rig.monitor ? await meter.fetchLog_W(p.monitor_channel) : undefined;
+  const rows = assembleSpectrum({
+    wavelengths_nm, output_W, outputChannel: p.channel,
+    ...(monitor_W ? { monitor_W, monitorChannel: p.monitor_channel } : {}),
+  }, { reference: spectrumReference(p), outputLoss_dB: p.output_loss });
+  for (let i = recorded; i < rows.length; i++) await ctx.point('spectrum', { ...(rows[i] as SpectrumRow) });
+  return rows;
+}

@@ -1,0 +1,35 @@
+// The `sweep` step: an insertion-loss spectrum (step or continuous swept-wavelength measurement) and the
+// grating fit of it (centre, peak loss, 1-dB bandwidth with their uncertainties).
+import type { StepContext, StepDefinition, StepOutcome } from '../../step.ts';
+import { runContinuousSweep } from './continuous-sweep.ts';
+import { analyseSpectrum } from './fit.ts';
+import { estimateSweep_s, sweepMeasurements, sweepSchema, sweepTables, validateSweep } from './schema.ts';
+import type { SweepParams } from './schema.ts';
+import { runStepSweep } from './step-sweep.ts';
+
+async function run(ctx: StepContext, p: SweepParams): Promise<StepOutcome> {
+  const rows = p.mode === 'step' ? await runStepSweep(ctx, p) : await runContinuousSweep(ctx, p);
+  const analysis = analyseSpectrum(rows, p.fit_window);
+  for (const w of analysis.warnings) ctx.warn(w);
+  const outcome: StepOutcome = { measurements: analysis.measurements };
+  if (analysis.record) {
+    ctx.fit('grating', analysis.record);
+    outcome.fits = { grating: analysis.record };
+  }
+  return outcome;
+}
+
+export const sweepStep: StepDefinition<SweepParams> = {
+  kind: 'sweep',
+  description: 'insertion-loss spectrum (step or continuous sweep) with a grating fit: centre, peak loss, 1-dB bandwidth',
+  schema: sweepSchema,
+  tables: sweepTables,
+  measurements: sweepMeasurements,
+  validate: validateSweep,
+  estimate_s: estimateSweep_s,
+  run,
+};
+
+export { SweepError } from './rig.ts';
+export { SpectrumAssemblyError, assembleSpectrum, spectrumRow } from './spectrum.ts';
+export type { SweepParams } from './schema.ts';

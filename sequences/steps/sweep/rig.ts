@@ -1,0 +1,48 @@
+// The instruments a sweep drives, made ready, and the check that the laser is still emitting.
+import type { PowerMeter } from '../../../drivers/roles/power-meter.ts';
+import type { TunableLaser } from '../../../drivers/roles/tunable-laser.ts';
+import type { StepContext } from '../../step.ts';
+import { averaging_s } from './schema.ts';
+import type { SweepParams } from './schema.ts';
+
+/** The sweep cannot go on (laser went dark, the laser refused the sweep, a log came back short). */
+export class SweepError extends Error {
+  override name = 'SweepError';
+}
+
+export interface SweepRig {
+  laser: TunableLaser;
+  meter: PowerMeter;
+  /** Channels read: the output channel, then the monitor channel with the monitor reference. */
+  channels: number[];
+  monitor: boolean;
+}
+
+export function sweepRig(ctx: StepContext, p: SweepParams): SweepRig {
+  const monitor = p.reference === 'monitor';
+  return {
+    laser: ctx.bench.get(p.laser, 'laser'),
+    meter: ctx.bench.get(p.meter, 'meter'),
+    channels: monitor ? [p.channel, p.monitor_channel] : [p.channel],
+    monitor,
+  };
+}
+
+/**
+ * Averaging time on every channel read (a step sweep reads them together, and a read of all ports lasts as
+ * long as the slowest), the laser's power if given, and its output on.
+ */
+export async function prepareRig(rig: SweepRig, p: SweepParams, allChannels: boolean): Promise<void> {
+  const atime = averaging_s(p);
+  for (const ch of allChannels ? rig.meter.channels : rig.channels) await rig.meter.setAveragingTime_s(ch, atime);
+  if (p.power !== undefined) await rig.laser.setPower_dBm(p.power);
+  await rig.laser.setOutput(true);
+}
+
+/** A spectrum taken with the laser off is the meter's noise floor: refuse to record it as a loss. */
+export async function requireLaserOn(rig: SweepRig, where: string): Promise<void> {
+  if (!(await rig.laser.output())) {
+    throw new SweepError(`the laser output (${rig.laser.session.resource}) went off ${where} — an interlock or another client; ` +
+      'the points recorded so far are kept; once the laser is back on, `benchctl resume` continues from the last of them');
+  }
+}

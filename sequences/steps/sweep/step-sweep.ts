@@ -1,0 +1,79 @@
+// The step sweep: set a wavelength, let the laser settle, read the output and monitor channels together,
+// record the point. Each point is durable as it is taken; after a crash or a lost instrument the sweep
+// continues from the first wavelength not yet recorded.
+import { stepWavelengths_nm } from '../../../drivers/roles/tunable-laser.ts';
+import type { StepContext } from '../../step.ts';
+import { prepareRig, requireLaserOn, sweepRig } from './rig.ts';
+import type { SweepRig } from './rig.ts';
+import { spectrumReference } from './schema.ts';
+import type { SweepParams } from './schema.ts';
+import { spectrumRow } from './spectrum.ts';
+import type { SpectrumRow, SpectrumSettings } from './spectrum.ts';
+
+/** What a step sweep keeps for its fit across a resume: the loss at each recorded wavelength. */
+export interface StepSweepState {
+  kind: 'step-sweep';
+  /** Loss per point in recording order, rounded to 0.1 mdB; 'dark' / 'over' for points without a finite loss. */
+  losses: (number | 'dark' | 'over')[];
+}
+
+function encodeLoss(loss_dB: number): number | 'dark' | 'over' {
+  if (Number.isNaN(loss_dB)) return 'over';
+  return Number.isFinite(loss_dB) ? Math.round(loss_dB * 1e4) / 1e4 : 'dark';
+}
+
+function decodeLoss(v: number | 'dark' | 'over'): number {
+  return v === 'over' ? NaN : v === 'dark' ? Infinity : v;
+}
+
+function isStepState(s: unknown): s is StepSweepState {
+  return typeof s === 'object' && s !== null && (s as StepSweepState).kind === 'step-sweep' && Array.isArray((s as StepSweepState).losses);
+}
+
+async function readPoint(rig: SweepRig, wavelength_nm: number, settings: SpectrumSettings): Promise<SpectrumRow> {
+  await rig.laser.setWavelength_nm(wavelength_nm);
+  await rig.laser.waitSettled();
+  // The detectors' responsivity depends on wavelength: calibrate them at each step.
+  for (const ch of rig.channels) await rig.meter.setWavelength_nm(ch, wavelength_nm);
+  let output_dBm: number;
+  let monitor_dBm: number | undefined;
+  if (rig.monitor) {
+    // Both channels in one simultaneous reading, so laser power noise cancels in the ratio.
+    const all = await rig.meter.readAll_dBm();
+    output_dBm = all[rig.meter.channels.indexOf(rig.channels[0] as number)] as number;
+    monitor_dBm = all[rig.meter.channels.indexOf(rig.channels[1] as number)] as number;
+  } else {
+    output_dBm = await rig.meter.readPower_dBm(rig.channels[0] as number);
+  }
+  return spectrumRow(wavelength_nm, output_dBm, monitor_dBm, settings);
+}
+
+/** Runs (or continues) the step sweep; returns every point of the sweep, those of earlier attempts included. */
+export async function runStepSweep(ctx: StepContext, p: SweepParams): Promise<SpectrumRow[]> {
+  const rig = sweepRig(ctx, p);
+  const settings: SpectrumSettings = { reference: spectrumReference(p), outputLoss_dB: p.output_loss };
+  const wavelengths = stepWavelengths_nm({ start_nm: p.start, stop_nm: p.stop, step_nm: p.step });
+  const recorded = ctx.resume?.pointsByTable['spectrum'] ?? 0;
+  const saved = isStepState(ctx.resume?.state) ? ctx.resume.state.losses : [];
+  const state: StepSweepState = { kind: 'step-sweep', losses: saved.slice(0, recorded) };
+  const rows: SpectrumRow[] = state.losses.map((v, i) => ({
+    wavelength_nm: wavelengths[i] as number, power_dBm: NaN, reference_dBm: NaN, loss_dB: decodeLoss(v),
+  }));
+  if (recorded > 0) {
+    ctx.log(`continuing the step sweep after ${recorded} recorded points, from ${wavelengths[recorded] ?? p.stop} nm`);
+    if (state.losses.length < recorded) ctx.warn(`only ${state.losses.length} of the ${recorded} recorded points are known to the fit; the rest are in the CSV only`);
+  }
+  if (recorded >= wavelengths.length) return rows;
+  await prepareRig(rig, p, rig.monitor);
+  for (let i = recorded; i < wavelengths.length; i++) {
+    await ctx.checkpoint();
+    const row = await readPoint(rig, wavelengths[i] as number, settings);
+    await requireLaserOn(rig, `at ${row.wavelength_nm} nm`);
+    // State first, then the row: the state always covers every recorded row.
+    state.losses.push(encodeLoss(row.loss_dB));
+    await ctx.saveState(state);
+    await ctx.point('spectrum', { ...row });
+    rows.push(row);
+  }
+  return rows;
+}
