@@ -7,7 +7,6 @@ import { measureStep } from './measure.ts';
 import { scriptStep } from './script.ts';
 import { setStep } from './set.ts';
 import { sweepStep } from './sweep/index.ts';
-import { sweepStep } from './sweep/index.ts';
 import { waitStep } from './wait.ts';
 
 export const registry: readonly AnyStepDefinition[] = [
