@@ -2,8 +2,12 @@
 import type { CliCommand } from './command.ts';
 import { startCommand } from './start-command.ts';
 import { simCommand } from './sim-command.ts';
+import { scpiCommand } from './scpi-command.ts';
+import { listCommand } from './list-command.ts';
 
 export const commands: Record<string, CliCommand> = {
   start: startCommand,
   sim: simCommand,
+  scpi: scpiCommand,
+  list: listCommand,
 };
