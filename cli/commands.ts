@@ -4,10 +4,16 @@ import { startCommand } from './start-command.ts';
 import { simCommand } from './sim-command.ts';
 import { scpiCommand } from './scpi-command.ts';
 import { listCommand } from './list-command.ts';
+import { runCommand } from './run-command.ts';
+import { resumeCommand } from './resume-command.ts';
+import { validateCommand } from './validate-command.ts';
 
 export const commands: Record<string, CliCommand> = {
   start: startCommand,
   sim: simCommand,
   scpi: scpiCommand,
   list: listCommand,
+  run: runCommand,
+  resume: resumeCommand,
+  validate: validateCommand,
 };

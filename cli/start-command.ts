@@ -7,7 +7,10 @@ export const startCommand: CliCommand = {
   async run() {
     process.stdout.write(
       'benchctl: the desktop app is not built yet. Headless commands available:\n' +
-        "  npx benchctl --help\n",
+        '  npx benchctl --help\n' +
+        '  npx benchctl validate sequences/library/gc-spectrum.yaml      # check a sequence, see its plan and ETA\n' +
+        '  npx benchctl run sequences/library/align.yaml --sim           # run it on the simulated bench\n' +
+        '  npx benchctl resume runs/<run-folder>                         # continue an interrupted run\n',
     );
     return 0;
   },

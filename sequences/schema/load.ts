@@ -34,6 +34,8 @@ export interface LoadOptions {
   set?: readonly string[];
   /** Where relative paths in the file point from; default the file's directory. */
   baseDir?: string;
+  /** The sequence's name when the file has no `sequence:` key; default the file's base name. */
+  fallbackName?: string;
 }
 
 export async function loadSequenceFile(file: string, opts: LoadOptions = {}): Promise<LoadedSequence> {
@@ -51,7 +53,7 @@ export function loadSequenceText(file: string, text: string, opts: LoadOptions =
   const { source, errors } = SourceFile.parse(file, text);
   if (errors.length) throw new SequenceError(errors);
   const issues: SequenceIssue[] = [];
-  const doc = readSequenceStructure(source, basename(file, extname(file)), issues);
+  const doc = readSequenceStructure(source, opts.fallbackName ?? basename(file, extname(file)), issues);
   if (!doc) throw new SequenceError(issues);
 
   const overrides: Record<string, string> = {};
