@@ -84,6 +84,11 @@ export class KeysightN776xAttenuator implements Attenuator {
     return this.props.attenuation_dB.get(this.at);
   }
 
+  /** `*OPC?` returns once the filter has reached its setting. */
+  waitSettled(timeout_s = 10): Promise<void> {
+    return this.session.opc({ timeout_ms: timeout_s * 1000 });
+  }
+
   async setOffset_dB(offset_dB: number): Promise<void> {
     await this.props.offset_dB.set(offset_dB, this.at);
     this.offset = offset_dB;

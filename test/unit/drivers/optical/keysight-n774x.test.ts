@@ -148,16 +148,21 @@ describe('keysight-n774x: readings', () => {
     });
   });
 
-  it('a garbage or short reply is a ReplyFormatError naming the command', async () => {
+  it('a garbage or short reply is a ReplyFormatError naming the command; a refused query its InstrumentError', async () => {
     await expectProtocol([IDN,
       [':SENS1:CHAN1:POW:UNIT?;:READ1:CHAN1:POW?', '+0;banana'],
-      [':SENS1:CHAN1:POW:UNIT?;:READ1:CHAN1:POW?', '-1.0E+01'],
+      [':SENS1:CHAN1:POW:UNIT?;:READ1:CHAN1:POW?', '-1.0E+01'], NO_ERROR,
       [':READ1:POW:ALL:CSV?', '+1.0E-03,+1.0E-03'],
+      [':SENS1:CHAN1:POW:UNIT?;:READ1:CHAN1:POW?', '+0'], ['SYST:ERR?', '-221,"Settings conflict;logging function running"'], NO_ERROR,
     ], async (s) => {
       const m = await meter(s);
       await expect(m.readPower_dBm(1)).rejects.toThrow(ReplyFormatError);
       await expect(m.readPower_dBm(1)).rejects.toThrow(/expected 2 replies separated by ';'/);
       await expect(m.readAll_dBm()).rejects.toThrow(/4 comma-separated powers/);
+      // A refused query leaves its reply out; the driver reports the refusal, not the count.
+      const err = await m.readPower_dBm(1).catch((e: unknown) => e) as InstrumentError;
+      expect(err).toBeInstanceOf(InstrumentError);
+      expect([err.code, err.command]).toEqual([-221, ':SENS1:CHAN1:POW:UNIT?;:READ1:CHAN1:POW?']);
     });
   });
 });

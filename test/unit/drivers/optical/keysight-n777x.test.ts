@@ -40,8 +40,8 @@ describe('keysight-n777x: limits', () => {
 
   it('a laser that cannot report its limits needs them from the bench file', async () => {
     await expectProtocol([
-      ['*IDN?', 'Agilent Technologies,81600B,X,1'], [LIMITS_QUERY, 'garbage'],
-      ['*IDN?', 'Agilent Technologies,81600B,X,1'], [LIMITS_QUERY, 'garbage'],
+      ['*IDN?', 'Agilent Technologies,81600B,X,1'], [LIMITS_QUERY, '+0'], ['SYST:ERR?', '-224,"Illegal parameter value"'], NO_ERROR,
+      ['*IDN?', 'Agilent Technologies,81600B,X,1'], [LIMITS_QUERY, 'garbage'], NO_ERROR,
     ], async (s) => {
       await expect(laser(s)).rejects.toThrow(DriverOptionError);
       const l = await laser(s, { wavelengthRange_nm: [1440, 1640], powerRange_dBm: [-7, 7] });
