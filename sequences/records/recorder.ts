@@ -208,12 +208,12 @@ export class RunRecorder {
 
   async endStep(stepId: string, end: StepEnd, bench_s: number): Promise<void> {
     const step = this.plan.steps.find((s) => s.stepId === stepId);
+    const pointsByTable = Object.fromEntries((step?.tables ?? []).map((t) => [t.name, this.open.get(tableKey(stepId, t.name))?.rows ?? this.tableRows(stepId, t.name)]));
     for (const t of step?.tables ?? []) {
       const key = tableKey(stepId, t.name);
       await this.open.get(key)?.close();
       this.open.delete(key);
     }
-    const pointsByTable = Object.fromEntries((step?.tables ?? []).map((t) => [t.name, this.tableRows(stepId, t.name)]));
     this.journal.append({ type: 'step-end', time: now(), stepId, ...end, pointsByTable, ...(end.error ? { error: end.error } : {}) });
     if (end.status === 'done') this.completed.set(stepId, end);
     const rec = this.stepRecord(stepId);

@@ -157,8 +157,8 @@ function unitHint(unit: string): string {
 
 /** The kind whose units include this one, for parameters whose kind is inferred from their default. */
 export function kindOfUnit(unit: string): QuantityKindName | undefined {
-  // Wavelengths and lengths share units: a parameter given in nm is a wavelength, otherwise a length.
-  const preference: QuantityKindName[] = ['wavelength_nm', 'length_um', 'duration_s', 'power_dBm', 'ratio_dB',
+  // Wavelengths and lengths share units: a parameter given in nm or pm is a wavelength, in µm or mm a length.
+  const preference: QuantityKindName[] = ['length_um', 'wavelength_nm', 'duration_s', 'power_dBm', 'ratio_dB',
     'rate_Gbps', 'frequency_Hz', 'speed_nm_s', 'velocity_um_s', 'angle_deg', 'fraction'];
   if (unit === 'nm' || unit === 'pm') return 'wavelength_nm';
   if (unit === 'nm/s' || unit === 'pm/s') return 'speed_nm_s';

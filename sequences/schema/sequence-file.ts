@@ -2,7 +2,7 @@
 // limits and recovery settings. Step bodies stay raw here; each step kind's own schema parses them when the
 // plan is built, once parameters and loop variables are substituted.
 import { z } from 'zod';
-import type { FieldPath, SequenceIssue } from './errors.ts';
+import { formatPath, type FieldPath, type SequenceIssue } from './errors.ts';
 import { inferKind, type ParameterDecl } from './parameters.ts';
 import { q } from './q.ts';
 import type { SourceFile } from './source.ts';
@@ -97,7 +97,7 @@ export function readSequenceStructure(source: SourceFile, fallbackName: string, 
   const metadata = root.metadata;
   const parameters = readParameters(source, root.parameters, issues);
   const steps = readSteps(source, root.steps, ['steps'], issues);
-  if (steps.length === 0 && Array.isArray(root.steps)) issues.push(source.issue(['steps'], 'expected at least one step'));
+  if (Array.isArray(root.steps) && root.steps.length === 0) issues.push(source.issue(['steps'], 'expected at least one step'));
   const limits = readLimits(source, root.limits, issues);
   const recovery = zodInto(source, recoverySchema, root.recovery ?? {}, ['recovery'], issues) ?? {};
   return {
@@ -188,6 +188,10 @@ function readSteps(source: SourceFile, raw: unknown, path: FieldPath, issues: Se
     const explicitId = typeof id === 'string' && ID_RE.test(id) ? id : undefined;
     if ('loop' in item) {
       const loop = readLoop(source, item, at, issues);
+      if (!Array.isArray(item.steps)) {
+        issues.push(source.issue(at, 'expected steps: [...] beside loop: (the steps to repeat)', `${formatPath(at)}.steps`));
+        return;
+      }
       if (loop) out.push({ type: 'loop', loop, steps: readSteps(source, item.steps, [...at, 'steps'], issues), path: at, ...(explicitId ? { id: explicitId } : {}) });
       return;
     }
@@ -209,7 +213,6 @@ const LOOP_KEYS = ['sites', 'channels', 'values'];
 function readLoop(source: SourceFile, item: Record<string, unknown>, at: FieldPath, issues: SequenceIssue[]): LoopOver | null {
   const extra = Object.keys(item).filter((k) => !['loop', 'steps', 'id'].includes(k));
   if (extra.length) issues.push(source.issue([...at, extra[0] as string], `unknown key in a loop item; expected loop, steps and id`));
-  if (!Array.isArray(item.steps)) issues.push(source.issue([...at], 'expected steps: [...] beside loop: (the steps to repeat)', 'steps'));
   const spec = item.loop;
   const lp = [...at, 'loop'];
   if (!isRecord(spec)) {

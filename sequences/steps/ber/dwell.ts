@@ -45,7 +45,7 @@ export interface DwellCounts {
   errors: number;
 }
 
-export type PointStatus = 'measured' | 'bounded' | 'limited' | 'sync-lost' | 'skipped';
+export type PointStatus = 'measured' | 'bounded' | 'limited' | 'sync-lost' | 'no-sync' | 'skipped';
 
 export type DwellDecision =
   | { done: false; nextGateBits: number }

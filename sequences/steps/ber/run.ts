@@ -1,0 +1,143 @@
+// The ber step's sweep: for each attenuation (highest first) set the VOA, read the received power, decide
+// from the trend whether the point can reach a claim within the maximum dwell, count it, record it. Each
+// point is durable as it ends; after a crash or a lost instrument the sweep continues with the first point
+// not yet recorded (the point in flight is counted again from zero).
+import type { Bert } from '../../../drivers/roles/bert.ts';
+import type { StepContext, StepOutcome } from '../../step.ts';
+import { berRow } from './ber-row.ts';
+import { countPoint } from './counting.ts';
+import { checkGoals, errorsForPrecision } from './dwell.ts';
+import type { DwellGoals } from './dwell.ts';
+import { berTrend, planPoint } from './prediction.ts';
+import { attenuations_dB } from './schema.ts';
+import type { BerParams } from './schema.ts';
+import { waterfallReport } from './waterfall-report.ts';
+import type { SweptPoint } from './waterfall-report.ts';
+
+/** The sweep cannot go on (the laser went dark under it). */
+export class BerSweepError extends Error {
+  override name = 'BerSweepError';
+}
+
+/** What the sweep keeps across a resume: every point recorded so far. */
+export interface BerState {
+  kind: 'ber';
+  points: SweptPoint[];
+}
+
+function isBerState(s: unknown): s is BerState {
+  return typeof s === 'object' && s !== null && (s as BerState).kind === 'ber' && Array.isArray((s as BerState).points);
+}
+
+/** Time for the detector to re-acquire sync after the power changed, before a point counts as without sync, s. */
+const RESYNC_WAIT_S = 0.1;
+
+interface Rig {
+  bert: Bert;
+  bitsPerSecond: number;
+}
+
+async function prepare(ctx: StepContext, p: BerParams): Promise<Rig> {
+  const { bench } = ctx;
+  const bert = bench.get(p.bert, 'bert');
+  const voa = bench.get(p.voa, 'voa');
+  const meter = bench.get(p.meter, 'meter');
+  if (p.pattern) await bert.setPattern(p.pattern);
+  if (p.rate !== undefined) await bert.setLineRate_Gbps(p.rate);
+  await bert.setOutput(true);
+  if (p.wavelength !== undefined) {
+    await bench.get(p.laser, 'laser').setWavelength_nm(p.wavelength);
+    await voa.setWavelength_nm(p.wavelength);
+    await meter.setWavelength_nm(p.channel, p.wavelength);
+  }
+  if (bench.has(p.laser)) await bench.get(p.laser, 'laser').setOutput(true);
+  await voa.setOutput(true);
+  await meter.setAveragingTime_s(p.channel, p.averaging);
+  return { bert, bitsPerSecond: (await bert.lineRate_Gbps()) * 1e9 };
+}
+
+function goalsOf(p: BerParams, bitsPerSecond: number): DwellGoals {
+  const goals: DwellGoals = {
+    confidence: p.confidence,
+    targetBer: p.target,
+    minErrors: errorsForPrecision(p.precision, p.confidence),
+    maxBits: p.max_dwell * bitsPerSecond,
+    minGateBits: Math.ceil(p.min_gate * bitsPerSecond),
+    growth: 4,
+  };
+  checkGoals(goals);
+  return goals;
+}
+
+/** With sync lost, find out whether the light went away (the laser off: stop) or the link is just bad (mark, go on). */
+async function requireLight(ctx: StepContext, p: BerParams, where: string): Promise<void> {
+  if (!ctx.bench.has(p.laser)) return;
+  const laser = ctx.bench.get(p.laser, 'laser');
+  if (!(await laser.output())) {
+    throw new BerSweepError(`the laser output (${laser.session.resource}) went off ${where} — an interlock or another client; ` +
+      'the points recorded so far are kept; once the laser is back on, `benchctl resume` continues from the next point');
+  }
+}
+
+async function hasSync(ctx: StepContext, bert: Bert): Promise<boolean> {
+  if (await bert.synced()) return true;
+  await ctx.wait_s?.(RESYNC_WAIT_S);
+  return bert.synced();
+}
+
+export async function runBerSweep(ctx: StepContext, p: BerParams): Promise<StepOutcome> {
+  const atts = attenuations_dB(p);
+  const recorded = ctx.resume?.pointsByTable['ber'] ?? 0;
+  const saved = isBerState(ctx.resume?.state) ? ctx.resume.state.points : [];
+  const state: BerState = { kind: 'ber', points: saved.slice(0, recorded) };
+  if (recorded > 0) ctx.log(`continuing the BER sweep after ${recorded} recorded points, from ${atts[recorded] ?? '(none left)'} dB`);
+  if (state.points.length < recorded) ctx.warn(`only ${state.points.length} of the ${recorded} recorded points are known to the fit; the rest are in the CSV only`);
+  const rig = recorded < atts.length ? await prepare(ctx, p) : null;
+  const voa = ctx.bench.get(p.voa, 'voa');
+  const meter = ctx.bench.get(p.meter, 'meter');
+  for (let i = recorded; rig && i < atts.length; i++) {
+    const goals = goalsOf(p, rig.bitsPerSecond);
+    const attenuation_dB = atts[i] as number;
+    await ctx.checkpoint();
+    await voa.setAttenuation_dB(attenuation_dB);
+    // The filter moves for tens of ms: a power reading or a gate during the move would see the wrong power.
+    await voa.waitSettled();
+    const power_dBm = (await meter.readPower_dBm(p.channel)) + p.power_offset;
+    const point: SweptPoint = { attenuation_dB, power_dBm, bits: 0, errors: 0, status: 'skipped', dwell_s: 0 };
+    const bounded = state.points.filter((x) => x.status === 'bounded').map((x) => x.power_dBm);
+    const plan = planPoint(goals, {
+      power_dBm, trend: berTrend(state.points, p.target, power_dBm), skipAboveBounded: p.skip_above_bounded,
+      bitsPerSecond: rig.bitsPerSecond, ...(bounded.length ? { boundedAt_dBm: Math.min(...bounded) } : {}),
+    });
+    if (plan.action === 'skip') {
+      ctx.warn(`${attenuation_dB} dB skipped: ${plan.reason}`);
+    } else if (!(await hasSync(ctx, rig.bert))) {
+      await requireLight(ctx, p, `at ${attenuation_dB} dB`);
+      point.status = 'no-sync';
+      ctx.warn(`${attenuation_dB} dB (${power_dBm.toFixed(2)} dBm): no pattern sync — the BER is too high to lock to, or the link is broken; point marked, not counted`);
+    } else {
+      const c = await countPoint(ctx, rig.bert, {
+        goals, test: plan.test, bitsPerSecond: rig.bitsPerSecond, counting: p.counting,
+        ...(plan.predictedBer !== undefined ? { predictedBer: plan.predictedBer } : {}),
+      });
+      Object.assign(point, { bits: c.counts.bits, errors: c.counts.errors, status: c.status, dwell_s: c.dwell_s });
+      if (c.status === 'sync-lost') {
+        await requireLight(ctx, p, `at ${attenuation_dB} dB`);
+        ctx.warn(`${attenuation_dB} dB (${power_dBm.toFixed(2)} dBm): ${c.why}; point marked sync-lost`);
+      } else if (c.status === 'limited') {
+        ctx.warn(`${attenuation_dB} dB (${power_dBm.toFixed(2)} dBm): ${c.why}; recorded with its interval`);
+      }
+    }
+    // State first, then the row: the state always covers every recorded row.
+    state.points.push(point);
+    await ctx.saveState(state);
+    await ctx.point('ber', berRow(point, p.confidence));
+  }
+  const report = waterfallReport(state.points, {
+    targetBer: p.target, method: p.method,
+    ...(p.receiver ? { receiver: { kind: p.receiver.kind, sensitivity_dBm: p.receiver.sensitivity, atBer: p.receiver.at } } : {}),
+  });
+  for (const w of report.warnings) ctx.warn(w);
+  for (const [model, fit] of Object.entries(report.fits)) ctx.fit(model, fit);
+  return { measurements: report.measurements, fits: report.fits };
+}

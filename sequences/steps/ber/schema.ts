@@ -1,0 +1,155 @@
+// The YAML body of a `ber` step, what it may ask of the bench, and how long it takes. Pure: no I/O.
+//   - ber:
+//       attenuation: { start: 6dB, stop: 10dB, step: 0.25dB }   # or a list: [6dB, 6.5dB, ...]
+//       target: 1e-12
+//       confidence: 95%
+//       max_dwell: 200s
+import { z } from 'zod';
+import { timeToClaim_s } from '../../../models/confidence.ts';
+import { BERT_PATTERNS } from '../../../drivers/roles/bert.ts';
+import { checkRange, requireRole } from '../../capabilities.ts';
+import { q } from '../../schema/q.ts';
+import type { BenchInfo, TableSpec, ValidationIssue } from '../../step.ts';
+import { errorsForPrecision } from './dwell.ts';
+
+/** A waterfall fit needs at least five points with errors (PHYSICS.md). */
+export const MIN_WATERFALL_POINTS = 5;
+/** Line rate assumed for estimates when the step does not set one: 25GbE/100GbE lanes. */
+const DEFAULT_RATE_GBPS = 25.78125;
+
+const range = z.strictObject({
+  start: q.ratio_dB({ min: 0 }),
+  stop: q.ratio_dB({ min: 0 }),
+  step: q.ratio_dB({ positive: true }),
+}, { error: 'expected { start: 6dB, stop: 10dB, step: 0.25dB } or a list of attenuations' });
+
+const attenuation = z.union([z.array(q.ratio_dB({ min: 0 })).min(1), range],
+  { error: 'expected { start: 6dB, stop: 10dB, step: 0.25dB } or a list of attenuations such as [6dB, 7dB]' });
+
+const receiver = z.strictObject({
+  /** The receiver's sensitivity (average power) at `at`, e.g. from its datasheet. */
+  sensitivity: q.power_dBm(),
+  at: q.ber().default(1e-12),
+  kind: z.enum(['thermal', 'shot'], { error: 'expected thermal or shot' }).default('thermal'),
+}, { error: 'expected { sensitivity: -12dBm, at: 1e-12, kind: thermal }' });
+
+export const berSchema = z.strictObject({
+  voa: z.string().default('voa'),
+  bert: z.string().default('bert'),
+  meter: z.string().default('meter'),
+  laser: z.string().default('laser'),
+  /** Meter channel that reads the received power (the sim's port 1, the splitter's other arm). */
+  channel: q.count().default(1),
+  /** BERT input power minus the meter channel's reading (the splitter's known imbalance). */
+  power_offset: q.ratio_dB().default(0),
+  /** Averaging time of the received-power reading. */
+  averaging: q.duration_s({ min: 1e-6, max: 10 }).default(0.1),
+  attenuation,
+  /** The BER the sensitivity refers to, and that the highest-power points are shown to be below. */
+  target: q.ber().default(1e-12),
+  confidence: q.fraction({ positive: true, max: 0.999999 }).default(0.95),
+  /** Relative half-width of a measured point's interval at `confidence`. */
+  precision: q.fraction({ positive: true, max: 0.99 }).default(0.5),
+  max_dwell: q.duration_s({ positive: true }).default(200),
+  /** Shortest gate (each costs a few exchanges). */
+  min_gate: q.duration_s({ min: 1e-3 }).default(0.01),
+  /** Counting: chained gates (default) or one gate read while it runs. */
+  counting: z.enum(['gates', 'live'], { error: 'expected gates or live' }).default('gates'),
+  /** Skip points above a power where BER ≤ target was already shown. */
+  skip_above_bounded: q.onOff().default(true),
+  rate: q.rate_Gbps({ positive: true }).optional(),
+  pattern: z.enum(BERT_PATTERNS, { error: `expected one of ${BERT_PATTERNS.join(', ')}` }).optional(),
+  wavelength: q.wavelength_nm({ positive: true }).optional(),
+  /** The reported waterfall fit: PHYSICS.md's log10(−log10 BER) ('loglog') or 20·log10 Q ('q'). Both are recorded. */
+  method: z.enum(['loglog', 'q'], { error: 'expected loglog or q' }).default('loglog'),
+  /** The receiver's specification, for the model's prediction of the sensitivity beside the measured one. */
+  receiver: receiver.optional(),
+});
+
+export type BerParams = z.output<typeof berSchema>;
+
+/** The attenuations in measuring order: highest first (highest BER, quickest points), so each later point is predicted from the trend. */
+export function attenuations_dB(p: Pick<BerParams, 'attenuation'>): number[] {
+  const a = p.attenuation;
+  let list: number[];
+  if (Array.isArray(a)) list = [...a];
+  else {
+    const lo = Math.min(a.start, a.stop), hi = Math.max(a.start, a.stop);
+    const n = Math.floor((hi - lo) / a.step + 1e-9) + 1;
+    list = Array.from({ length: n }, (_, k) => Number((lo + k * a.step).toFixed(9)));
+  }
+  return [...new Set(list)].sort((x, y) => y - x);
+}
+
+export const BER_COLUMNS = ['attenuation_dB', 'power_dBm', 'bits', 'errors', 'ber', 'ber_upper', 'ber_lower', 'confidence', 'dwell_s', 'status'];
+
+export function berTables(p: BerParams): TableSpec[] {
+  return [{
+    name: 'ber',
+    columns: BER_COLUMNS,
+    description: `loopback BER vs received power (meter channel ${p.channel}${p.power_offset ? ` + ${p.power_offset} dB` : ''}); ` +
+      `status measured: ±${p.precision * 100} % at the confidence, Garwood interval; bounded: BER ≤ ${p.target} shown, [0, one-sided bound]; ` +
+      'limited: max dwell, Garwood interval; sync-lost/no-sync: counts not valid; skipped: predicted unreachable',
+  }];
+}
+
+export function berMeasurements(p: BerParams): Record<string, string> {
+  return {
+    sensitivity_dBm: 'dBm', sensitivitySigma_dB: 'dB', rSquared: '', sensitivityExtrapolated: '',
+    sensitivityQ_dBm: 'dBm', slopeQ_dB_per_dB: 'dB/dB',
+    ...(p.receiver ? { predictedSensitivity_dBm: 'dBm', margin_dB: 'dB' } : {}),
+    boundedPower_dBm: 'dBm',
+    points: '', measuredPoints: '', skippedPoints: '', syncLostPoints: '', dwell_s: 's',
+  };
+}
+
+export function validateBer(p: BerParams, bench: BenchInfo): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const atts = attenuations_dB(p);
+  if (!Array.isArray(p.attenuation) && p.attenuation.start === p.attenuation.stop) {
+    issues.push({ field: 'attenuation.stop', message: 'expected stop to differ from start' });
+  }
+  if (atts.length < MIN_WATERFALL_POINTS) {
+    issues.push({ field: 'attenuation', message: `${atts.length} attenuation points; the waterfall fit needs at least ${MIN_WATERFALL_POINTS} points with errors` });
+  }
+  const att = requireRole(bench, p.voa, 'voa', 'voa');
+  if ('message' in att) issues.push(att);
+  else {
+    for (const a of [atts[0], atts.at(-1)]) if (a !== undefined) issues.push(...checkRange(bench, p.voa, 'attenuation_dB', a, 'attenuation', 'voa'));
+  }
+  const bert = requireRole(bench, p.bert, 'bert', 'bert');
+  if ('message' in bert) issues.push(bert);
+  else if (p.rate !== undefined) issues.push(...checkRange(bench, p.bert, 'lineRate_Gbps', p.rate, 'rate', 'bert'));
+  const meter = requireRole(bench, p.meter, 'meter', 'meter');
+  if ('message' in meter) issues.push(meter);
+  else if (meter.channels && !meter.channels.includes(p.channel)) {
+    issues.push({ field: 'channel', message: `meter '${p.meter}' has no channel ${p.channel} (it has ${meter.channels.join(', ')})` });
+  }
+  if (p.wavelength !== undefined) issues.push(...checkRange(bench, p.laser, 'wavelength_nm', p.wavelength, 'wavelength', 'laser'));
+  const claim_s = timeToClaim_s(p.target, p.confidence, p.rate ?? DEFAULT_RATE_GBPS);
+  if (p.max_dwell < claim_s) {
+    issues.push({ field: 'max_dwell', message: `${p.max_dwell} s cannot show BER ≤ ${p.target} at ${p.confidence * 100} % ` +
+      `(that takes ${claim_s.toPrecision(3)} s without errors at ${p.rate ?? DEFAULT_RATE_GBPS} Gb/s)` });
+  }
+  if (p.min_gate > p.max_dwell) issues.push({ field: 'min_gate', message: `${p.min_gate} s is longer than max_dwell (${p.max_dwell} s)` });
+  try {
+    errorsForPrecision(p.precision, p.confidence);
+  } catch (err) {
+    issues.push({ field: 'precision', message: (err as Error).message });
+  }
+  return issues;
+}
+
+/** Per point: VOA settling, the power reading and a few gates' exchanges, s. */
+const POINT_OVERHEAD_S = 0.15;
+
+/**
+ * A sweep from high to low BER spends about one zero-error claim of the target (2.996/target bits at 95 %),
+ * plus seconds on the points with errors, plus the overhead of each point; a point whose claim fails costs
+ * up to another claim, hence the margin.
+ */
+export function estimateBer_s(p: BerParams): number {
+  const rate = p.rate ?? DEFAULT_RATE_GBPS;
+  const claim_s = Math.min(timeToClaim_s(p.target, p.confidence, rate), p.max_dwell);
+  return 1.3 * claim_s + attenuations_dB(p).length * (POINT_OVERHEAD_S + p.averaging);
+}
