@@ -188,11 +188,14 @@ export class RunEngine {
     });
     const started_s = this.now_s();
     this.currentStart_s = started_s;
+    // A step that never ran before starts fresh (resume null); one interrupted before continues.
+    let continuing = this.records.resumeInfo(step.stepId) !== null;
     await this.records.beginStep(step, this.elapsed());
     const fits: Record<string, FitRecord> = {};
     let outcome: StepOutcome;
     for (;;) {
-      const ctx = this.context(step, fits);
+      const ctx = this.context(step, fits, continuing);
+      continuing = true;
       try {
         outcome = await this.raceAbort(step.definition.run(ctx, step.params));
         break;
@@ -229,9 +232,9 @@ export class RunEngine {
     return r.value;
   }
 
-  private context(step: PlannedStep, fits: Record<string, FitRecord>): StepContext {
+  private context(step: PlannedStep, fits: Record<string, FitRecord>, continuing: boolean): StepContext {
     const { stepId } = step;
-    const resume = this.records.resumeInfo(stepId);
+    const resume = continuing ? this.records.resumeInfo(stepId) : null;
     const counts: Record<string, number> = { ...(resume?.pointsByTable ?? {}) };
     return {
       bench: this.bench,
