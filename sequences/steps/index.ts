@@ -2,6 +2,7 @@
 // one line here.
 import type { AnyStepDefinition } from '../step.ts';
 import { alignStep } from './align/align-step.ts';
+import { berStep } from './ber/index.ts';
 import { logStep } from './log.ts';
 import { measureStep } from './measure.ts';
 import { scriptStep } from './script.ts';
@@ -17,6 +18,7 @@ export const registry: readonly AnyStepDefinition[] = [
   scriptStep,
   alignStep,
   sweepStep,
+  berStep,
 ];
 
 /** The definition of a step kind, or undefined. */
