@@ -4,6 +4,7 @@
 import type { DriverDescriptor, InstrumentDriver } from '../../../../drivers/driver.ts';
 import { openResource } from '../../../../drivers/open-resource.ts';
 import type { ScpiSession } from '../../../../drivers/session/scpi-session.ts';
+import type { SessionOptions } from '../../../../drivers/session/session-options.ts';
 import { VirtualBench } from '../../../../sim/virtual-bench.ts';
 import type { ServedBench } from '../../../../sim/link/link-hub.ts';
 
@@ -13,8 +14,8 @@ export const LINKS: readonly Link[] = ['in-process', 'tcp'];
 export interface SimFixture {
   bench: VirtualBench;
   link: Link;
-  /** Opens a session to `role` with the descriptor's defaults and creates the driver. */
-  open<T extends InstrumentDriver>(descriptor: DriverDescriptor<T>, role: string, options?: Record<string, unknown>): Promise<T>;
+  /** Opens a session to `role` with the descriptor's defaults (and `session` overrides) and creates the driver. */
+  open<T extends InstrumentDriver>(descriptor: DriverDescriptor<T>, role: string, options?: Record<string, unknown>, session?: SessionOptions): Promise<T>;
   session(role: string): Promise<ScpiSession>;
   /** Puts the fiber array on site 0's true optimum (XY first, from above, then down to the best height). */
   align(): Promise<void>;
@@ -25,7 +26,7 @@ export async function simFixture(link: Link, opts: { seed?: number; mode?: 'fast
   const bench = new VirtualBench({ seed: opts.seed ?? 3, mode: opts.mode ?? 'fast', drift_um_per_h: 0 });
   const served: ServedBench | null = link === 'tcp' ? await bench.serveTcp({ portBase: 0 }) : null;
   const sessions: ScpiSession[] = [];
-  const session = async (role: string, options: Parameters<typeof openResource>[1] = {}): Promise<ScpiSession> => {
+  const session = async (role: string, options: SessionOptions = {}): Promise<ScpiSession> => {
     const s = served
       ? await openResource(served.resource(role), options)
       : await openResource(`SIM::${role}`, { ...options, inProcess: bench });
@@ -35,8 +36,8 @@ export async function simFixture(link: Link, opts: { seed?: number; mode?: 'fast
   return {
     bench,
     link,
-    async open(descriptor, role, options = {}) {
-      const s = await session(role, descriptor.sessionDefaults);
+    async open(descriptor, role, options = {}, overrides = {}) {
+      const s = await session(role, { ...descriptor.sessionDefaults, ...overrides });
       return descriptor.create({ session: s, role, options });
     },
     session: (role) => session(role),
