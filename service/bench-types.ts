@@ -94,9 +94,10 @@ export interface LaserSettings {
 
 export interface ChannelReading {
   channel: number;
-  /** null below the noise floor (no measurable light). */
+  /** null below the noise floor (no measurable light, 0 mW) or when the meter gave no number. */
   power_dBm: number | null;
-  power_mW: number;
+  /** null only when the meter gave no number. */
+  power_mW: number | null;
 }
 
 export interface MeterReading {
@@ -203,8 +204,10 @@ export interface ScpiReply {
   /** A query (ends in '?') has a reply; a command has none. */
   kind: 'query' | 'command';
   reply: string | null;
-  /** The instrument error (or timeout, ...) instead of a reply. */
-  error: { name: string; message: string; code: number | null } | null;
+  /** What the instrument's error queue held after the line (oldest first); empty when all went well. */
+  errors: { code: number; message: string }[];
+  /** A failure of the exchange itself: timeout, link lost, a reply that was not text. */
+  failure: { name: string; message: string } | null;
   duration_ms: number;
 }
 

@@ -1,0 +1,221 @@
+// BenchService: the one implementation of BenchApi, which Electron's IPC, the WebSocket bridge and the
+// CLI all call. It composes the open bench (BenchHolder), manual control, the SCPI console, the meter
+// monitor, the sequence library, the run manager and the run history; events go out through `events`.
+// Instrument I/O happens here, in whatever process hosts the service (Electron's main process, or
+// `benchctl serve`), never on a UI thread.
+import { fileURLToPath } from 'node:url';
+import type { BenchApi, BenchEventListener, BenchEventName, BenchEventSource, RoleRequest } from './bench-api.ts';
+import type {
+  BenchStatus, BertSettings, BertState, ExportedFile, LaserSettings, LaserState, MeterChannelState, MeterReading,
+  MeterSettings, MonitorSettings, MonitorState, OpenBenchRequest, RunDetails, RunState, RunSummary, ScpiReply,
+  SequenceEntry, SequenceLoadResult, SequenceSource, StageState, VoaSettings, VoaState,
+} from './bench-types.ts';
+import type { RunEvent } from '../sequences/events.ts';
+import { BenchHolder } from './bench-holder.ts';
+import { BertControl } from './bert-control.ts';
+import { BenchEventHub } from './event-hub.ts';
+import { ManualControl } from './manual-control.ts';
+import { MeterMonitor, type MonitorOptions } from './meter-monitor.ts';
+import { RunHistory } from './run-history.ts';
+import { RunManager } from './run-manager.ts';
+import { scpiLine } from './scpi-console.ts';
+import { SequenceLibrary } from './sequence-library.ts';
+
+/** The repository's sequence library, when the service runs from source (bundles pass libraryDir). */
+export const DEFAULT_LIBRARY_DIR = fileURLToPath(new URL('../sequences/library/', import.meta.url));
+
+export interface BenchServiceOptions {
+  /** Where run folders go (and are listed from). Default `<cwd>/runs`. */
+  runsDir?: string;
+  libraryDir?: string;
+  /** Relative bench-file and sequence paths resolve against this. Default: the process's working directory. */
+  cwd?: string;
+  monitor?: MonitorOptions;
+  /** Per-instrument limit for bench.safe() (default 10 s). */
+  safeTimeout_s?: number;
+}
+
+export class BenchService implements BenchApi, BenchEventSource {
+  readonly events = new BenchEventHub();
+  private readonly holder: BenchHolder;
+  private readonly manual: ManualControl;
+  private readonly bertControl: BertControl;
+  private readonly monitor: MeterMonitor;
+  private readonly library: SequenceLibrary;
+  private readonly runs: RunManager;
+  private readonly history: RunHistory;
+  private closed = false;
+
+  constructor(opts: BenchServiceOptions = {}) {
+    const cwd = opts.cwd ?? process.cwd();
+    const runsDir = opts.runsDir ?? `${cwd}/runs`;
+    this.holder = new BenchHolder(this.events, { cwd, ...(opts.safeTimeout_s !== undefined ? { safeTimeout_s: opts.safeTimeout_s } : {}) });
+    this.manual = new ManualControl(this.holder, this.events);
+    this.bertControl = new BertControl(this.holder);
+    this.monitor = new MeterMonitor(this.holder, this.manual, this.events, opts.monitor);
+    this.library = new SequenceLibrary({ libraryDir: opts.libraryDir ?? DEFAULT_LIBRARY_DIR, cwd });
+    this.runs = new RunManager(this.holder, this.events, this.library, { runsDir });
+    this.history = new RunHistory(runsDir);
+  }
+
+  on<E extends BenchEventName>(event: E, listener: BenchEventListener<E>): () => void {
+    return this.events.on(event, listener);
+  }
+
+  /**
+   * Shutdown (window closed, app quitting, SIGINT/SIGTERM, a renderer crash): aborts a run (which makes
+   * the bench safe), then makes the bench safe and closes it. Idempotent; never throws.
+   */
+  async shutdown(): Promise<{ ok: boolean; message: string }> {
+    if (this.closed) return { ok: true, message: 'already shut down' };
+    this.closed = true;
+    this.monitor.stop();
+    try {
+      await this.runs.shutdown();
+      return await this.holder.close();
+    } catch (err) {
+      return { ok: false, message: `shutdown: ${(err as Error).message}` };
+    }
+  }
+
+  /** The bench safe now, without closing it or stopping anything else (a renderer crashed, say). */
+  async emergencySafe(): Promise<{ ok: boolean; message: string }> {
+    if (!this.holder.isOpen) return { ok: true, message: 'no bench open' };
+    return this.holder.safe();
+  }
+
+  // ── the bench ──
+  openBench(req: OpenBenchRequest): Promise<BenchStatus> {
+    return this.holder.open(req);
+  }
+
+  async closeBench(): Promise<BenchStatus> {
+    await this.holder.close();
+    return this.holder.status();
+  }
+
+  async benchStatus(): Promise<BenchStatus> {
+    return this.holder.status();
+  }
+
+  makeSafe(): Promise<{ ok: boolean; message: string }> {
+    return this.holder.safe();
+  }
+
+  // ── manual control ──
+  laserState(req?: RoleRequest): Promise<LaserState> {
+    return this.manual.laserState(req);
+  }
+
+  setLaser(req: LaserSettings): Promise<LaserState> {
+    return this.manual.setLaser(req);
+  }
+
+  readMeter(req?: RoleRequest & { channels?: number[] }): Promise<MeterReading> {
+    return this.manual.readMeter(req);
+  }
+
+  setMeter(req: MeterSettings): Promise<MeterChannelState> {
+    return this.manual.setMeter(req);
+  }
+
+  async monitorState(): Promise<MonitorState> {
+    return this.monitor.state();
+  }
+
+  async setMonitor(req: MonitorSettings): Promise<MonitorState> {
+    return this.monitor.set(req);
+  }
+
+  stageState(req?: RoleRequest): Promise<StageState> {
+    return this.manual.stageState(req);
+  }
+
+  jogStage(req: RoleRequest & { axis: string; delta_um: number }): Promise<StageState> {
+    return this.manual.jogStage(req);
+  }
+
+  moveStage(req: RoleRequest & { axis: string; target_um: number }): Promise<StageState> {
+    return this.manual.moveStage(req);
+  }
+
+  stopStage(req?: RoleRequest): Promise<StageState> {
+    return this.manual.stopStage(req);
+  }
+
+  voaState(req?: RoleRequest): Promise<VoaState> {
+    return this.manual.voaState(req);
+  }
+
+  setVoa(req: VoaSettings): Promise<VoaState> {
+    return this.manual.setVoa(req);
+  }
+
+  bertState(req?: RoleRequest): Promise<BertState> {
+    return this.bertControl.bertState(req);
+  }
+
+  setBert(req: BertSettings): Promise<BertState> {
+    return this.bertControl.setBert(req);
+  }
+
+  startBertGate(req?: RoleRequest): Promise<BertState> {
+    return this.bertControl.startBertGate(req);
+  }
+
+  stopBertGate(req?: RoleRequest): Promise<BertState> {
+    return this.bertControl.stopBertGate(req);
+  }
+
+  // ── SCPI console ──
+  scpi(req: { role: string; command: string; timeout_ms?: number }): Promise<ScpiReply> {
+    return scpiLine(this.holder, req);
+  }
+
+  // ── sequences ──
+  listSequences(): Promise<SequenceEntry[]> {
+    return this.library.list();
+  }
+
+  loadSequence(req: SequenceSource): Promise<SequenceLoadResult> {
+    const bench = this.holder.isOpen ? { bench: this.holder.require('loadSequence'), simulated: this.holder.simulator !== null } : null;
+    return this.library.load(req, bench);
+  }
+
+  startRun(req: SequenceSource): Promise<RunState> {
+    return this.runs.start(req);
+  }
+
+  async pauseRun(): Promise<RunState> {
+    return this.runs.pause();
+  }
+
+  async resumeRun(): Promise<RunState> {
+    return this.runs.resume();
+  }
+
+  async abortRun(): Promise<RunState> {
+    return this.runs.abort();
+  }
+
+  async runState(): Promise<RunState> {
+    return this.runs.state();
+  }
+
+  async runEvents(req: { since: number }): Promise<{ runId: string | null; events: RunEvent[]; next: number }> {
+    return this.runs.events(req.since);
+  }
+
+  // ── history ──
+  listRuns(): Promise<RunSummary[]> {
+    return this.history.list();
+  }
+
+  openRun(req: { runId: string }): Promise<RunDetails> {
+    return this.history.open(req.runId);
+  }
+
+  exportRunCsv(req: { runId: string; file: string }): Promise<ExportedFile> {
+    return this.history.exportCsv(req.runId, req.file);
+  }
+}

@@ -1,0 +1,123 @@
+// Sequences for the Sequence view: the library folder's files, and loading one (from the library, a path,
+// or uploaded text) with parameter overrides into a validated plan with its ETA — checked against the
+// open bench's ranges and soft limits when a bench is open. Problems come back as located issues.
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { Bench } from '../drivers/bench/index.ts';
+import { benchInfoFromBench } from '../sequences/bench-info.ts';
+import { buildPlan } from '../sequences/plan/build-plan.ts';
+import type { Plan } from '../sequences/plan/plan-types.ts';
+import { SequenceError } from '../sequences/schema/errors.ts';
+import { loadSequenceFile, loadSequenceText, type LoadedSequence } from '../sequences/schema/load.ts';
+import type { SequenceEntry, SequenceInfo, SequenceLoadResult, SequenceSource } from './bench-types.ts';
+
+export interface SequenceLibraryOptions {
+  /** Folder of library sequences (*.yaml). */
+  libraryDir: string;
+  /** Relative paths (and uploaded sequences' script modules) resolve against this. */
+  cwd: string;
+}
+
+/** A plan ready to run, or the issues that keep it from running. */
+export type PreparedSequence = { ok: true; plan: Plan; info: SequenceInfo } | { ok: false; result: Extract<SequenceLoadResult, { ok: false }> };
+
+export class SequenceLibrary {
+  readonly libraryDir: string;
+  private readonly cwd: string;
+
+  constructor(opts: SequenceLibraryOptions) {
+    this.libraryDir = resolve(opts.libraryDir);
+    this.cwd = resolve(opts.cwd);
+  }
+
+  async list(): Promise<SequenceEntry[]> {
+    let names: string[];
+    try {
+      names = (await readdir(this.libraryDir)).filter((n) => /\.ya?ml$/i.test(n)).sort();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    return Promise.all(names.map(async (n) => {
+      const path = join(this.libraryDir, n);
+      return { name: basename(n, extname(n)), path, description: await describe(path) };
+    }));
+  }
+
+  /** Loads, validates and plans; `bench` (when open) adds the range and soft-limit checks. */
+  async prepare(source: SequenceSource, bench: { bench: Bench; simulated: boolean } | null): Promise<PreparedSequence> {
+    const set = Object.entries(source.set ?? {}).map(([k, v]) => `${k}=${v}`);
+    let path = source.kind === 'file' ? source.path : source.name;
+    try {
+      path = this.pathOf(source);
+      let seq: LoadedSequence;
+      if (source.kind === 'text') seq = loadSequenceText(source.name, source.text, { set, baseDir: this.cwd });
+      else seq = await loadSequenceFile(path, { set });
+      const plan = buildPlan(seq, bench ? { bench: benchInfoFromBench(bench.bench, bench.simulated) } : {});
+      return { ok: true, plan, info: sequenceInfo(path, plan, bench !== null) };
+    } catch (err) {
+      if (!(err instanceof SequenceError)) throw err;
+      return { ok: false, result: { ok: false, path, issues: err.issues.map((i) => ({ ...i })) } };
+    }
+  }
+
+  async load(source: SequenceSource, bench: { bench: Bench; simulated: boolean } | null): Promise<SequenceLoadResult> {
+    const p = await this.prepare(source, bench);
+    return p.ok ? { ok: true, sequence: p.info } : p.result;
+  }
+
+  private pathOf(source: SequenceSource): string {
+    switch (source.kind) {
+      case 'library':
+        // A library name is a file name, never a path out of the library.
+        if (!/^[A-Za-z0-9._-]+$/.test(source.name) || source.name.startsWith('.')) {
+          throw new SequenceError([{ file: source.name, line: 0, col: 0, field: '(library name)', message: 'expected a library sequence name such as align (letters, digits, . _ -)' }]);
+        }
+        return join(this.libraryDir, /\.ya?ml$/i.test(source.name) ? source.name : `${source.name}.yaml`);
+      case 'file':
+        return resolve(this.cwd, source.path);
+      case 'text':
+        return source.name;
+    }
+  }
+}
+
+function sequenceInfo(path: string, plan: Plan, benchChecked: boolean): SequenceInfo {
+  const seq = plan.sequence;
+  return {
+    path,
+    name: seq.doc.name,
+    description: seq.doc.description ?? null,
+    metadata: toJson(seq.metadata) as Record<string, unknown>,
+    parameters: [...seq.parameters.values()].map((p) => ({
+      name: p.name, kind: p.kind, value: toJson(p.value), description: p.description ?? null, overridden: p.overridden,
+    })),
+    steps: plan.steps.map((s) => ({
+      stepId: s.stepId, kind: s.kind, estimate_s: s.estimate_s, loop: toJson(s.loop) as Record<string, unknown>,
+      tables: s.tables.map((t) => ({ name: t.name, columns: [...t.columns] })),
+    })),
+    limits: plan.limits.map((l) => ({
+      label: l.label, measurement: l.measurement, unit: l.unit, stepIds: [...l.stepIds],
+      ...(l.min !== undefined ? { min: l.min } : {}), ...(l.max !== undefined ? { max: l.max } : {}),
+    })),
+    estimate_s: plan.estimate_s,
+    benchChecked,
+  };
+}
+
+/** A deep copy that JSON (and structured clone) can carry: no functions, no Maps, no non-finite numbers. */
+function toJson(v: unknown): unknown {
+  return JSON.parse(JSON.stringify(v ?? null)) as unknown;
+}
+
+/** The sequence's `description:` (or null): a library list should not fail on one broken file. */
+async function describe(path: string): Promise<string | null> {
+  try {
+    const doc = parseYaml(await readFile(path, 'utf8')) as unknown;
+    const d = doc !== null && typeof doc === 'object' ? (doc as Record<string, unknown>)['description'] : undefined;
+    return typeof d === 'string' ? d.trim() : null;
+  } catch {
+    return null;
+  }
+}
