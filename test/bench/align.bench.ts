@@ -19,7 +19,8 @@ import type { AlignSim } from './align/sim-bench.ts';
 const SEEDS = Number(process.env['ALIGN_BENCH_SEEDS'] ?? 100);
 const OFFSET_UM = 30;
 const RADIUS_UM = 35;
-const SINGLE_AVERAGING_S = 0.002;
+// The baseline's single-reading averaging (ALIGN_BASELINE_AVERAGING_S to try slower, quieter readings).
+const SINGLE_AVERAGING_S = Number(process.env['ALIGN_BASELINE_AVERAGING_S'] ?? 0.002);
 const FINAL_AVERAGING_S = 0.02;
 
 interface Outcome {
