@@ -6,6 +6,8 @@ import type { KeysightN774xMeter } from '../../../../drivers/instruments/keysigh
 import { keysightN776xDescriptor } from '../../../../drivers/instruments/keysight-n776x.ts';
 import { keysightN777xDescriptor } from '../../../../drivers/instruments/keysight-n777x.ts';
 import { santecTslDescriptor } from '../../../../drivers/instruments/santec-tsl.ts';
+import { SessionClosedError } from '../../../../drivers/errors.ts';
+import { WaitTimeoutError } from '../../../../drivers/properties/wait.ts';
 import type { SweepConfig, TunableLaser } from '../../../../drivers/roles/tunable-laser.ts';
 import { LINKS, simFixture } from './sim-fixture.ts';
 import type { SimFixture } from './sim-fixture.ts';
@@ -87,6 +89,21 @@ describe.each(LINKS)('continuous sweep with meter logging (%s)', (link) => {
     await laser.safe();
   });
 
+  it('a sweep stopped early leaves the meter short of triggers: waitLogging times out and stops the log', async () => {
+    const laser = await f.open(keysightN777xDescriptor, 'laser');
+    const meter = await f.open(keysightN774xDescriptor, 'meter');
+    await laser.setOutput(true);
+    await laser.configureSweep(SWEEP);
+    await meter.startLogging({ channel: 1, samples: await laser.expectedTriggers(), averagingTime_s: 1e-4, trigger: 'single' });
+    await laser.startSweep();
+    await laser.stopSweep();
+    expect(await laser.sweepRunning()).toBe(false);
+    await expect(meter.waitLogging(1, 0.2)).rejects.toThrow(WaitTimeoutError);
+    expect(await meter.loggingState(1)).toBe('idle');
+    await laser.close();
+    await expect(laser.output()).rejects.toThrow(SessionClosedError);
+  });
+
   it('Santec laser: triggers on its step grid clock the same log; the peak is where the Keysight finds it', async () => {
     const santec = await f.open(santecTslDescriptor, 'laser-santec');
     const meter = await f.open(keysightN774xDescriptor, 'meter');
@@ -98,6 +115,10 @@ describe.each(LINKS)('continuous sweep with meter logging (%s)', (link) => {
     expect(wl[0]).toBe(1500);
     expect(wl.at(-1)).toBe(1600);
     expect(Math.abs((wl[argmax(p_W)] as number) - loopbackCentre_nm(f))).toBeLessThan(2);
+    // (No 'running' check here: in fast mode a poll of a running sweep jumps bench time to its end.)
+    await santec.startSweep();
+    await santec.stopSweep();
+    expect(await santec.sweepRunning()).toBe(false);
     await santec.safe();
     expect(await santec.output()).toBe(false);
   });
