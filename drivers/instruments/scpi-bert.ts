@@ -7,7 +7,7 @@ import type { DriverContext, DriverDescriptor } from '../driver.ts';
 import { InstrumentError } from '../errors.ts';
 import { queryChained } from '../properties/chain.ts';
 import { BOOLEAN, INTEGER, PLAIN_NUMBER } from '../properties/codecs.ts';
-import { InvalidSettingError } from '../properties/errors.ts';
+import { DriverOptionError, InvalidSettingError } from '../properties/errors.ts';
 import { parseIdentity } from '../properties/identity.ts';
 import { parseDriverOptions } from '../properties/options.ts';
 import { bindProperties, parseReply } from '../properties/property.ts';
@@ -62,8 +62,8 @@ export class ScpiBert implements Bert {
     const known = MODELS.find(([m, re]) => m.test(manufacturer) && re.test(model))?.[2];
     const range = options.lineRateRange_Gbps ? { min: options.lineRateRange_Gbps[0], max: options.lineRateRange_Gbps[1] } : known;
     if (!range) {
-      throw new InvalidSettingError(ctx.session.resource, 'options.lineRateRange_Gbps', undefined,
-        `[min, max] in the bench file: the driver does not know the line rates of '${manufacturer},${model}'`);
+      throw new DriverOptionError(SCPI_BERT, 'lineRateRange_Gbps',
+        `is needed ([min, max] in Gb/s): the driver does not know the line rates of '${manufacturer},${model}' at ${ctx.session.resource}`);
     }
     return new ScpiBert(ctx.session, model, options.channel, range);
   }

@@ -1,6 +1,7 @@
 // The TunableLaser role: wavelength, power, output, a step sweep driven from here and the laser's own
 // continuous sweep with its wavelength log. Limits are the model's, checked before anything is sent.
 import type { InstrumentDriver } from '../driver.ts';
+import { InvalidSettingError } from '../properties/errors.ts';
 import type { Range } from '../properties/validators.ts';
 
 export type SweepMode = 'continuous' | 'step';
@@ -82,7 +83,7 @@ export async function* stepSweep(laser: TunableLaser, plan: StepPlan): AsyncGene
   const first = points[0] ?? plan.start_nm;
   const last = points.at(-1) ?? plan.stop_nm;
   if (first < min || last > max) {
-    throw new RangeError(`step sweep ${first}…${last} nm on ${laser.session.resource} is outside the laser's ${min}…${max} nm`);
+    throw new InvalidSettingError(laser.session.resource, 'stepSweep', `${first}…${last} nm`, `wavelengths within the laser's ${min}…${max} nm`);
   }
   for (const wavelength_nm of points) {
     await laser.setWavelength_nm(wavelength_nm);

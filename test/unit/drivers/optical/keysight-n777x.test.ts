@@ -108,7 +108,7 @@ describe('keysight-n777x: wavelength, power, output', () => {
       const seen: number[] = [];
       for await (const nm of stepSweep(l, { start_nm: 1550, stop_nm: 1551, step_nm: 0.5 })) seen.push(nm);
       expect(seen).toEqual([1550, 1550.5, 1551]);
-      await expect(stepSweep(l, { start_nm: 1630, stop_nm: 1650, step_nm: 1 }).next()).rejects.toThrow(/outside the laser's 1480…1640 nm/);
+      await expect(stepSweep(l, { start_nm: 1630, stop_nm: 1650, step_nm: 1 }).next()).rejects.toThrow(/stepSweep = "1630…1650 nm" refused .*within the laser's 1480…1640 nm/);
     });
   });
 });

@@ -50,7 +50,7 @@ describe('scpi-bert: settings', () => {
 
   it('the line-rate range comes from the model, or the bench file for a BERT the driver does not know', async () => {
     await expectProtocol([['*IDN?', 'ACME,BERT-9,1,1'], ['*IDN?', 'ACME,BERT-9,1,1']], async (s) => {
-      await expect(bert(s)).rejects.toThrow(/lineRateRange_Gbps.*ACME,BERT-9/);
+      await expect(bert(s)).rejects.toThrow(/driver 'scpi-bert': option 'lineRateRange_Gbps' is needed.*ACME,BERT-9/);
       expect((await bert(s, { lineRateRange_Gbps: [10, 30] })).lineRateRange_Gbps).toEqual({ min: 10, max: 30 });
     });
     expect(scpiBertDescriptor.matchesIdentity('Anritsu,MP1900A,1,1')).toBe(true);
