@@ -38,8 +38,9 @@ export async function runContinuousSweep(ctx: StepContext, p: SweepParams): Prom
   const duration_s = (p.stop - p.start) / p.speed;
   await laser.startSweep();
   await laser.waitSweep(duration_s + WAIT_MARGIN_S);
-  for (const ch of rig.channels) await meter.waitLogging(ch, WAIT_MARGIN_S);
+  // Before waiting on the logs: a sweep cut short by the laser going dark leaves them waiting for triggers.
   await requireLaserOn(rig, 'during the continuous sweep');
+  for (const ch of rig.channels) await meter.waitLogging(ch, WAIT_MARGIN_S);
   const wavelengths_nm = await laser.fetchWavelengthLog_nm();
   const output_W = await meter.fetchLog_W(p.channel);
   const monitor_W = rig.monitor ? await meter.fetchLog_W(p.monitor_channel) : undefined;

@@ -128,8 +128,10 @@ export function validateSweep(p: SweepParams, bench: BenchInfo): ValidationIssue
   return issues;
 }
 
-/** Laser settling per step in the worst case (10–50 ms on the instruments modelled), s. */
-const STEP_SETTLE_S = 0.05;
+/** Laser settling after a wavelength step: about 10 ms plus 1 ms per nm, at most 50 ms (N777x class), s. */
+function stepSettle_s(step_nm: number): number {
+  return Math.min(0.05, 0.01 + 0.001 * step_nm);
+}
 /** Exchanges per step point (wavelength, settle poll, meter wavelengths, reading, output check), s. */
 const STEP_OVERHEAD_S = 0.005;
 /** Preparing a continuous sweep (slew to start, arming) and fetching its logs, s. */
@@ -137,5 +139,5 @@ const CONTINUOUS_OVERHEAD_S = 1;
 
 export function estimateSweep_s(p: SweepParams): number {
   if (p.mode === 'continuous') return (p.stop - p.start) / p.speed + CONTINUOUS_OVERHEAD_S;
-  return sweepPoints(p) * (STEP_SETTLE_S + averaging_s(p) + STEP_OVERHEAD_S);
+  return sweepPoints(p) * (stepSettle_s(p.step) + averaging_s(p) + STEP_OVERHEAD_S);
 }

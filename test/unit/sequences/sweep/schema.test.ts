@@ -81,6 +81,6 @@ describe('sweep validation against the bench', () => {
 
   it('estimates span/speed for a continuous sweep and points × (settle + averaging) for a step sweep', () => {
     expect(sweepStep.estimate_s(parse({ start: '1520nm', stop: '1580nm', step: '10pm', speed: '20nm/s' }), bench)).toBeCloseTo(4, 5);
-    expect(sweepStep.estimate_s(parse({ mode: 'step', start: '1520nm', stop: '1580nm', step: '1nm', averaging: '20ms' }), bench)).toBeCloseTo(61 * 0.075, 5);
+    expect(sweepStep.estimate_s(parse({ mode: 'step', start: '1520nm', stop: '1580nm', step: '1nm', averaging: '20ms' }), bench)).toBeCloseTo(61 * (0.011 + 0.02 + 0.005), 5);
   });
 });
