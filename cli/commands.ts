@@ -7,6 +7,7 @@ import { listCommand } from './list-command.ts';
 import { runCommand } from './run-command.ts';
 import { resumeCommand } from './resume-command.ts';
 import { validateCommand } from './validate-command.ts';
+import { serveCommand } from './serve-command.ts';
 
 export const commands: Record<string, CliCommand> = {
   start: startCommand,
@@ -16,4 +17,5 @@ export const commands: Record<string, CliCommand> = {
   run: runCommand,
   resume: resumeCommand,
   validate: validateCommand,
+  serve: serveCommand,
 };
