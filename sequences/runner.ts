@@ -62,6 +62,8 @@ export interface StartRunOptions {
   outDir: string;
   bench: BenchChoice;
   recovery?: Partial<RecoveryPolicy>;
+  /** Per instrument, how long making the bench safe may take (default 10 s). */
+  safeTimeout_s?: number;
 }
 
 /** Loads and validates the sequence, opens the bench, checks every step against it, creates the run folder. */
@@ -76,7 +78,7 @@ export async function prepareRun(opts: StartRunOptions): Promise<PreparedRun> {
       bench: opts.bench.sim ? opts.bench : { sim: false, file: opts.bench.file }, software: { ...SOFTWARE },
     };
     const recorder = RunRecorder.create(opts.outDir, plan, config, benchRecord(opened));
-    return assemble(plan, opened, benchInfo, recorder, opts.recovery);
+    return assemble(plan, opened, benchInfo, recorder, opts);
   } catch (err) {
     await opened.bench.close();
     throw err;
@@ -88,6 +90,7 @@ export interface ResumeRunOptions {
   /** Default: the bench the run was started on (the same simulator seed, or the same bench file). */
   bench?: BenchChoice;
   recovery?: Partial<RecoveryPolicy>;
+  safeTimeout_s?: number;
 }
 
 /** Rebuilds the plan from the run folder's copy of the sequence and its overrides, and reopens its records. */
@@ -102,7 +105,7 @@ export async function prepareResume(opts: ResumeRunOptions): Promise<PreparedRun
     const benchInfo = benchInfoFromBench(opened.bench, opened.sim !== undefined);
     const plan = buildPlan(seq, { bench: benchInfo });
     const recorder = RunRecorder.reopen(opts.folder, plan, benchRecord(opened));
-    return assemble(plan, opened, benchInfo, recorder, opts.recovery);
+    return assemble(plan, opened, benchInfo, recorder, opts);
   } catch (err) {
     await opened.bench.close();
     throw err;
@@ -113,10 +116,12 @@ function benchRecord(o: OpenedBench) {
   return { name: o.bench.name, simulated: o.sim !== undefined, identities: o.bench.identities() };
 }
 
-function assemble(plan: Plan, o: OpenedBench, benchInfo: BenchInfo, recorder: RunRecorder, recovery?: Partial<RecoveryPolicy>): PreparedRun {
+function assemble(plan: Plan, o: OpenedBench, benchInfo: BenchInfo, recorder: RunRecorder,
+  opts: { recovery?: Partial<RecoveryPolicy>; safeTimeout_s?: number }): PreparedRun {
   const engine = new RunEngine({
     plan, bench: o.bench, now_s: o.now_s, records: recorder, runId: recorder.runId, benchWait: o.benchWait,
-    recovery: { ...plan.sequence.doc.recovery, ...recovery },
+    recovery: { ...plan.sequence.doc.recovery, ...opts.recovery },
+    ...(opts.safeTimeout_s !== undefined ? { safeTimeout_s: opts.safeTimeout_s } : {}),
   });
   return { plan, bench: o.bench, benchInfo, engine, recorder, sim: o.sim, close: () => o.bench.close() };
 }

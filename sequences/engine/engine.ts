@@ -33,6 +33,8 @@ export interface EngineOptions {
    * a real sleep.
    */
   benchWait?: (duration_s: number, signal: AbortSignal) => Promise<void>;
+  /** Per instrument, how long bench.safe() may take before that instrument counts as failed (default 10 s). */
+  safeTimeout_s?: number;
 }
 
 export type RunStatus = 'passed' | 'failed' | 'aborted' | 'error';
@@ -60,6 +62,7 @@ export class RunEngine {
   private readonly sleep_ms: (ms: number, signal: AbortSignal) => Promise<void>;
   private readonly abortGrace_s: number;
   private readonly benchWait: (duration_s: number, signal: AbortSignal) => Promise<void>;
+  private readonly safeTimeout_s: number;
   private readonly runId: string;
   private readonly lostRoles = new Map<string, Error>();
   private readonly measured = new Map<string, Record<string, Measurement>>();
@@ -79,6 +82,7 @@ export class RunEngine {
     this.wallNow_ms = opts.wallNow_ms ?? (() => performance.now());
     this.sleep_ms = opts.sleep_ms ?? ((ms, signal) => sleep(ms, undefined, { signal }));
     this.abortGrace_s = opts.abortGrace_s ?? 5;
+    this.safeTimeout_s = opts.safeTimeout_s ?? 10;
     this.benchWait = opts.benchWait ?? ((d, signal) => sleep(d * 1000, undefined, { signal }));
     this.runId = opts.runId ?? (this.records.folder ? this.records.folder.split(/[\\/]/).pop() ?? 'run' : 'run');
   }
@@ -341,7 +345,7 @@ export class RunEngine {
 
   private async makeSafe(): Promise<{ ok: boolean; error?: string }> {
     try {
-      const report = await this.bench.safe();
+      const report = await this.bench.safe({ timeout_s: this.safeTimeout_s });
       return report.ok ? { ok: true } : { ok: false, error: report.message };
     } catch (e) {
       return { ok: false, error: errorMessage(e) };

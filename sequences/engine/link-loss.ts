@@ -38,6 +38,23 @@ export type ReconnectResult =
   | { ok: true; identity: string; attempts: number; outage_s: number }
   | { ok: false; attempts: number; outage_s: number; lastError: string };
 
+/** Shortest time an attempt is given, however close the deadline. */
+const MIN_ATTEMPT_S = 0.2;
+
+async function withinSeconds<T>(limit_s: number, hooks: ReconnectHooks, f: () => Promise<T>): Promise<T> {
+  const timer = new AbortController();
+  const attempt = f();
+  attempt.catch(() => undefined);
+  const expired = hooks.sleep_ms(limit_s * 1000, timer.signal).then(() => {
+    throw new Error(`no answer within ${Number(limit_s.toFixed(3))} s`);
+  }, () => new Promise<never>(() => {}));
+  try {
+    return await Promise.race([attempt, expired]);
+  } finally {
+    timer.abort();
+  }
+}
+
 /** Reopens the role's session and asks its identity, retrying with backoff until the deadline. */
 export async function reconnect(bench: Bench, role: string, policy: RecoveryPolicy, hooks: ReconnectHooks): Promise<ReconnectResult> {
   const driver = bench.get(role);
@@ -49,8 +66,12 @@ export async function reconnect(bench: Bench, role: string, policy: RecoveryPoli
     if (hooks.signal.aborted) return { ok: false, attempts, outage_s: (hooks.now_ms() - start) / 1000, lastError: 'aborted' };
     attempts++;
     try {
-      await driver.session.reopen();
-      const identity = await driver.identify();
+      // An attempt may not outlive the deadline (a hung box answers nothing for a whole read timeout).
+      const left_s = Math.max(policy.deadline_s - (hooks.now_ms() - start) / 1000, MIN_ATTEMPT_S);
+      const identity = await withinSeconds(left_s, hooks, async () => {
+        await driver.session.reopen();
+        return driver.identify();
+      });
       return { ok: true, identity, attempts, outage_s: (hooks.now_ms() - start) / 1000 };
     } catch (err) {
       lastError = errorMessage(err);
