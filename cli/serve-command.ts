@@ -101,7 +101,7 @@ function watchSignals(): { signal: Promise<NodeJS.Signals>; cancel(): void } {
 /** Runs browser mode until a signal; returns the exit code (2 when the bench could not be made safe). */
 export async function runServe(opts: ServeOptions, out: (text: string) => void, err: (text: string) => void): Promise<number> {
   const stop = watchSignals();
-  let mode: BrowserMode | null = null;
+  let mode: BrowserMode;
   try {
     mode = await startBrowserMode({ bench: opts.bench, port: opts.port, build: opts.build, service: { runsDir: opts.runsDir } });
     out(`benchctl serve: bench service on ${describeBench(opts.bench)}\n${mode.uiNote}\nruns: ${opts.runsDir}\n` +

@@ -29,17 +29,16 @@ export async function startBrowserMode(opts: BrowserModeOptions): Promise<Browse
   const ui = await ensureUi(opts.uiDir ?? DEFAULT_UI_DIR, opts.build ?? 'auto');
   const service = new BenchService(opts.service);
   let bench: BenchStatus | null = null;
-  let server: BridgeServer | null = null;
+  let srv: BridgeServer;
   try {
     if (opts.bench) bench = await service.openBench(opts.bench);
-    server = await BridgeServer.start({
+    srv = await BridgeServer.start({
       service, port: opts.port, staticDir: ui.dir, notBuiltHint: BUILD_HINT, ...(opts.token ? { token: opts.token } : {}),
     });
   } catch (err) {
     await service.shutdown();
     throw err;
   }
-  const srv = server;
   let stopped: Promise<{ ok: boolean; message: string }> | null = null;
   return {
     service, server: srv, bench, uiNote: ui.note,
