@@ -107,7 +107,8 @@ export async function runBerSweep(ctx: StepContext, p: BerParams): Promise<StepO
     const bounded = state.points.filter((x) => x.status === 'bounded').map((x) => x.power_dBm);
     const plan = planPoint(goals, {
       power_dBm, trend: berTrend(state.points, p.target, power_dBm), skipAboveBounded: p.skip_above_bounded,
-      bitsPerSecond: rig.bitsPerSecond, ...(bounded.length ? { boundedAt_dBm: Math.min(...bounded) } : {}),
+      bitsPerSecond: rig.bitsPerSecond, minReachProbability: p.min_reach, lastChance: i === atts.length - 1,
+      ...(bounded.length ? { boundedAt_dBm: Math.min(...bounded) } : {}),
     });
     if (plan.action === 'skip') {
       ctx.warn(`${attenuation_dB} dB skipped: ${plan.reason}`);

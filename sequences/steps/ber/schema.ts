@@ -55,6 +55,8 @@ export const berSchema = z.strictObject({
   min_gate: q.duration_s({ min: 1e-3 }).default(0.01),
   /** Counting: chained gates (default) or one gate read while it runs. */
   counting: z.enum(['gates', 'live'], { error: 'expected gates or live' }).default('gates'),
+  /** Measure a point only if the trend of the points before it gives a claim within max_dwell at least this likely. */
+  min_reach: q.fraction({ positive: true, max: 1 }).default(0.8),
   /** Skip points above a power where BER ≤ target was already shown. */
   skip_above_bounded: q.onOff().default(true),
   rate: q.rate_Gbps({ positive: true }).optional(),

@@ -19,16 +19,12 @@ export interface EngineRun {
 export function engineRun(s: OpticalSim, yaml: string): EngineRun {
   const plan = buildPlan(loadSequenceText('test.yaml', yaml));
   const records = new MemoryRecords();
-  let wall_ms = 0;
   const engine = new RunEngine({
     plan, bench: s.bench, records, runId: 'test',
     now_s: () => s.sim.benchTime_s(),
     benchWait: (d) => s.sim.clock.advance(d),
-    wallNow_ms: () => wall_ms,
-    sleep_ms: async (ms) => {
-      wall_ms += ms;
-    },
-    recovery: { deadline_s: 30, backoff_s: 0.5, maxBackoff_s: 4 },
+    // Reconnecting happens in wall time (the engine's real sleeps), with short waits so tests stay quick.
+    recovery: { deadline_s: 10, backoff_s: 0.05, maxBackoff_s: 0.2 },
     abortGrace_s: 0.1,
   });
   const events: RunEvent[] = [];

@@ -78,6 +78,31 @@ describe('planPoint', () => {
     if (plan.action === 'measure') expect(plan.test?.errorsAllowed).toBe(0);
   });
 
+  // Points counted to 10⁴ errors each: a trend that predicts the receiver almost exactly.
+  const exact: MeasuredPoint[] = [-15, -14.5, -14, -13.5, -13].map((power_dBm) => ({ power_dBm, bits: Math.round(1e4 / berAtPower(power_dBm, rx)), errors: 1e4, status: 'measured' }));
+
+  it('allows errors in the bound test only at the last point; before it, a point only a few times below target is skipped', () => {
+    // 1.5e-13: zero errors in 3e12 bits only 64 % likely; one allowed error in 4.7e12 bits 84 % likely
+    const p = powerForBer(1.5e-13, rx);
+    const t = berTrend(exact, 1e-12, p);
+    expect((t?.predict(p) ?? 0) / 1.5e-13).toBeCloseTo(1, 1);
+    const before = planPoint(goals, { ...base, trend: t, power_dBm: p });
+    expect(before).toMatchObject({ action: 'skip', reason: expect.stringMatching(/would succeed with probability 0\.6\d.*at least 80 % likely/) });
+    const last = planPoint(goals, { ...base, trend: t, power_dBm: p, lastChance: true });
+    expect(last.action).toBe('measure');
+    if (last.action === 'measure') expect(last.test?.errorsAllowed).toBe(1);
+    // with a lower bar the zero-error test is tried here too
+    expect(planPoint(goals, { ...base, trend: t, power_dBm: p, minReachProbability: 0.5 })).toMatchObject({ action: 'measure', test: { errorsAllowed: 0 } });
+  });
+
+  it('skips a point whose errors would take most of the maximum dwell', () => {
+    // 5e-12: 24 errors expected in 186 s of the 200 s allowed — reached only ~60 % of the time
+    const p = powerForBer(5e-12, rx);
+    expect(planPoint(goals, { ...base, trend: berTrend(exact, 1e-12, p), power_dBm: p }).action).toBe('skip');
+    const q = powerForBer(2e-11, rx); // 47 s: sure
+    expect(planPoint(goals, { ...base, trend: berTrend(exact, 1e-12, q), power_dBm: q }).action).toBe('measure');
+  });
+
   it('skips points above a power where BER ≤ target was already shown, unless told to measure them', () => {
     const plan = planPoint(goals, { ...base, power_dBm: -10.5, boundedAt_dBm: -11 });
     expect(plan).toMatchObject({ action: 'skip', reason: expect.stringMatching(/-10\.50 dBm is above -11\.00 dBm, where BER ≤ 1e-12 was already shown/) });
