@@ -112,6 +112,11 @@ export class TruncatedBlockError extends BlockFormatError {
 export interface InstrumentErrorEntry {
   code: number;
   message: string;
+  /**
+   * Set on an error the session read from the queue while resynchronising after a timeout (before clearing
+   * the queue): the first command whose reply timed out, usually the one the error explains.
+   */
+  afterTimeout?: string;
 }
 
 /** The instrument reported one or more errors in its error queue after a command. */
@@ -125,7 +130,8 @@ export class InstrumentError extends BenchIoError {
 
   constructor(resource: string, command: string, errors: readonly InstrumentErrorEntry[]) {
     const first = errors[0] ?? { code: 0, message: 'unknown error' };
-    const list = errors.map((e) => `${e.code} "${e.message}"`).join('; ');
+    const list = errors.map((e) => `${e.code} "${e.message}"` +
+      (e.afterTimeout === undefined ? '' : ` (found in the queue after '${e.afterTimeout}' timed out)`)).join('; ');
     super(resource, `${resource} reported ${errors.length === 1 ? 'an error' : `${errors.length} errors`} after '${command}': ${list}`);
     this.code = first.code;
     this.instrumentMessage = first.message;

@@ -17,6 +17,11 @@ export interface SessionDialect {
   clearCommand: string | null;
   /** A query with a known reply, sent to find where the reply stream is after a timeout. */
   syncQuery: { command: string; reply: string } | null;
+  /**
+   * Joins queries into one message whose replies come back in one line joined the same way (';' in SCPI).
+   * With it, a resynchronisation reads the error queue (chained with the sync query) before clearing it.
+   */
+  chainSeparator?: string;
 }
 
 export const SCPI_DIALECT: SessionDialect = {
@@ -28,6 +33,7 @@ export const SCPI_DIALECT: SessionDialect = {
   },
   clearCommand: '*CLS',
   syncQuery: { command: '*OPC?', reply: '1' },
+  chainSeparator: ';',
 };
 
 /** A reply that a dialect's error parser could not read; the session adds the resource and command. */

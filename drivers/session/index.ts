@@ -1,6 +1,6 @@
 // The session layer in one import.
 export { ScpiSession } from './scpi-session.ts';
-export type { FloatBlockOptions } from './scpi-session.ts';
+export type { FloatBlockOptions, ResyncRecovery } from './scpi-session.ts';
 export { ESP301_DIALECT, PI_GCS_DIALECT, SCPI_DIALECT, DialectReplyError } from './dialect.ts';
 export type { InstrumentErrorReport, SessionDialect } from './dialect.ts';
 export { resolveSessionOptions } from './session-options.ts';

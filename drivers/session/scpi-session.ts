@@ -16,10 +16,13 @@ import type { Transport } from '../transport/transport.ts';
 import { ExchangeQueue } from './exchange-queue.ts';
 import { REPLY_ENCODING } from './reply-framer.ts';
 import { resynchronise } from './resync.ts';
+import type { ResyncRecovery } from './resync.ts';
 import { SessionLink } from './session-link.ts';
 import type { ReplyFrame } from './session-link.ts';
 import { checkPerCall } from './session-options.ts';
 import type { PerCallOptions, ResolvedSessionOptions } from './session-options.ts';
+
+export type { ResyncRecovery } from './resync.ts';
 
 export interface FloatBlockOptions extends PerCallOptions {
   type: FloatType;
@@ -39,6 +42,7 @@ export class ScpiSession extends EventEmitter {
   private state: 'open' | 'lost' | 'closed' = 'open';
   private lostError: LinkLostError | null = null;
   private lastCommand: string | undefined;
+  private recovered: InstrumentErrorEntry[] = [];
 
   /** Wraps an already opened transport; `openResource()` is the usual way in. */
   constructor(transport: Transport, options: ResolvedSessionOptions) {
@@ -134,18 +138,48 @@ export class ScpiSession extends EventEmitter {
     });
   }
 
-  /** Drains the error queue; throws InstrumentError listing every error, attributed to the last command. */
+  /**
+   * Errors a resynchronisation read from the instrument's queue before clearing it (each names the command
+   * that timed out, `afterTimeout`), not yet reported by checkErrors(); oldest first.
+   */
+  get recoveredErrors(): readonly InstrumentErrorEntry[] {
+    return this.recovered;
+  }
+
+  /**
+   * Drains the error queue; throws InstrumentError listing every error, attributed to the last command.
+   * Errors recovered while resynchronising after a timeout (see recoveredErrors) come first: they were in
+   * the queue before it was cleared.
+   */
   checkErrors(opts?: PerCallOptions): Promise<void> {
     const dialect = this.options.dialect;
     if (dialect.errorQuery === null) {
       return Promise.reject(new SessionOptionError(this.resource, 'dialect', `the ${dialect.name} dialect has no error query`));
     }
-    return this.exchange(dialect.errorQuery, () => this.drainErrors(this.lastCommand ?? '(no command sent yet)', this.timeout(opts)));
+    return this.exchange(dialect.errorQuery, async () => {
+      const command = this.lastCommand ?? '(no command sent yet)';
+      const earlier = this.recovered;
+      this.recovered = [];
+      try {
+        await this.drainErrors(command, this.timeout(opts));
+      } catch (err) {
+        if (!(err instanceof InstrumentError)) {
+          this.recovered = [...earlier, ...this.recovered]; // not reported: keep them for the next try
+          throw err;
+        }
+        if (earlier.length > 0) throw new InstrumentError(this.resource, command, [...earlier, ...err.errors]);
+        throw err;
+      }
+      if (earlier.length > 0) throw new InstrumentError(this.resource, command, earlier);
+    });
   }
 
-  /** Drops stale input, clears the instrument's status and resynchronises. */
+  /** Drops stale input, clears the instrument's status and error queue (unread) and resynchronises. */
   clear(): Promise<void> {
-    return this.exchange('clear()', () => resynchronise(this.link, this.options, 'clear()'));
+    return this.exchange('clear()', async () => {
+      this.recovered = [];
+      await resynchronise(this.link, this.options, 'clear()', { readErrors: false });
+    });
   }
 
   /** Reconnects after a loss (or a close); the next exchange resynchronises first. */
@@ -167,11 +201,14 @@ export class ScpiSession extends EventEmitter {
   }
 
   override on(event: 'lost', listener: (err: LinkLostError) => void): this;
+  /** A resynchronisation read errors from the queue before clearing it (also kept in recoveredErrors). */
+  override on(event: 'recovered', listener: (recovery: ResyncRecovery) => void): this;
   override on(event: string | symbol, listener: (...args: never[]) => void): this {
     return super.on(event, listener as (...args: unknown[]) => void);
   }
 
   override off(event: 'lost', listener: (err: LinkLostError) => void): this;
+  override off(event: 'recovered', listener: (recovery: ResyncRecovery) => void): this;
   override off(event: string | symbol, listener: (...args: never[]) => void): this {
     return super.off(event, listener as (...args: unknown[]) => void);
   }
@@ -183,7 +220,13 @@ export class ScpiSession extends EventEmitter {
   }
 
   private resync(before: string): Promise<void> {
-    return resynchronise(this.link, this.options, before);
+    return resynchronise(this.link, this.options, before).then((recovery) => {
+      if (recovery.errors.length === 0) return;
+      this.recovered.push(...recovery.errors);
+      // Kept until checkErrors() reports them; bounded like an instrument's own queue.
+      if (this.recovered.length > MAX_QUEUED_ERRORS) this.recovered.splice(0, this.recovered.length - MAX_QUEUED_ERRORS);
+      this.emit('recovered', recovery);
+    });
   }
 
   /**

@@ -29,6 +29,8 @@ export class SessionLink {
   stale = false;
   /** Replies that timed out and may still arrive; a resynchronisation has to get past all of them. */
   unanswered = 0;
+  /** The first command whose reply timed out since the link was last in step. */
+  timedOutCommand: string | undefined = undefined;
   private readonly transport: Transport;
   private readonly framer: ReplyFramer;
   private reader: Reader | null = null;
@@ -117,6 +119,7 @@ export class SessionLink {
     this.framer.discard();
     this.stale = false;
     this.unanswered = 0;
+    this.timedOutCommand = undefined;
   }
 
   discard(): number {
@@ -137,6 +140,7 @@ export class SessionLink {
     this.failure = null;
     this.framer.discard();
     this.stale = true;
+    this.timedOutCommand = undefined;
   }
 
   private abort(makeError: (command: string | undefined) => Error): void {
@@ -195,6 +199,7 @@ export class SessionLink {
     this.reader = null;
     this.stale = true;
     this.unanswered++;
+    this.timedOutCommand ??= r.command;
     const partial = this.framer.partialBlock();
     const held = this.framer.buffered;
     const detail = held > 0 && !partial ? `${held} bytes arrived without the read terminator` : undefined;

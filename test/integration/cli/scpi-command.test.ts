@@ -41,6 +41,8 @@ describe('benchctl scpi', () => {
     const r = await runBenchctl(['scpi', served.resource('meter'), ':NOSUCH:THING?', '--timeout', '300']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/timeout after 300 ms waiting for the reply to ':NOSUCH:THING\?'/);
+    // The error that explains the silence is read before the session's resynchronisation clears the queue.
+    expect(r.stderr).toMatch(/\nbenchctl scpi: error -113: Undefined header;NOSUCH:THING\?\n$/);
   });
 
   it('speaks the ESP301 dialect with --driver (CR terminators, TB? error buffer)', async () => {

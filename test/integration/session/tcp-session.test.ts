@@ -126,7 +126,18 @@ describe('session over TCP: bad input', () => {
     await expect(s.query('SLOW?')).rejects.toThrow(TimeoutError);
     await expect(s.query('WAV?')).resolves.toBe('+1.55000000E-06');
     await expect(s.query(':MEAS:POW?')).resolves.toBe('+1.23400000E-03');
-    expect(server.instrument.received.slice(-4)).toEqual(['*CLS', '*OPC?', 'WAV?', ':MEAS:POW?']);
+    expect(server.instrument.received.slice(-4)).toEqual(['SYST:ERR?;*OPC?', '*CLS', 'WAV?', ':MEAS:POW?']);
+  });
+
+  it('an unknown query times out, and the -113 that explains it survives the resynchronisation', async () => {
+    const s = await open({ timeout_ms: 150 });
+    await expect(s.query(':NOSUCH?')).rejects.toThrow(TimeoutError);
+    await expect(s.query('WAV?')).resolves.toBe('+1.55000000E-06');
+    expect(server.instrument.queuedErrors).toEqual([]);
+    expect(s.recoveredErrors).toMatchObject([{ code: -113, afterTimeout: ':NOSUCH?' }]);
+    const err = await s.checkErrors().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InstrumentError);
+    expect((err as Error).message).toMatch(/-113 "Undefined header;:NOSUCH\?" \(found in the queue after ':NOSUCH\?' timed out\)/);
   });
 
   it('garbage where a number was expected: ReplyFormatError quoting the command and the reply', async () => {

@@ -17,6 +17,8 @@ describe('SCPI dialect', () => {
   it('clears with *CLS and synchronises with *OPC? → 1', () => {
     expect(SCPI_DIALECT.clearCommand).toBe('*CLS');
     expect(SCPI_DIALECT.syncQuery).toEqual({ command: '*OPC?', reply: '1' });
+    // Chaining lets a resynchronisation read the error queue (SYST:ERR?;*OPC?) before *CLS clears it.
+    expect(SCPI_DIALECT.chainSeparator).toBe(';');
   });
 });
 

@@ -23,6 +23,24 @@ async function make(options: SessionOptions = {}, transport = new FakeTransport(
 
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
+/**
+ * A SCPI box's side of recovery: `*OPC?` → 1, an error queue read by `SYST:ERR?` (alone or chained with
+ * `*OPC?`, one reply line) and cleared by `*CLS`; `replies` answers everything else.
+ */
+function scpiResponder(replies: Record<string, string>, queue: string[] = []): (m: string) => string | undefined {
+  const nextError = (): string => queue.shift() ?? '0,"No error"';
+  return (m) => {
+    if (m === '*OPC?') return '1\n';
+    if (m === 'SYST:ERR?') return `${nextError()}\n`;
+    if (m === 'SYST:ERR?;*OPC?') return `${nextError()};1\n`;
+    if (m === '*CLS') {
+      queue.length = 0;
+      return undefined;
+    }
+    return replies[m];
+  };
+}
+
 describe('ScpiSession: exchanges', () => {
   it('writes the command with its terminator and returns the reply without it', async () => {
     const { s, t } = await make();
@@ -127,24 +145,71 @@ describe('ScpiSession: read timeouts', () => {
 describe('ScpiSession: timeout recovery', () => {
   it("names the command and timeout, then resynchronises so the late reply is not the next query's", async () => {
     const { s, t } = await make();
-    t.responder = (m) => ({ '*OPC?': '1\n', 'NEXT?': 'next\n' } as Record<string, string>)[m];
+    t.responder = scpiResponder({ 'NEXT?': 'next\n' });
     const err = await s.query('SLOW?', { timeout_ms: 30 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TimeoutError);
     expect((err as Error).message).toBe("timeout after 30 ms waiting for the reply to 'SLOW?' from TCPIP0::fake::5025::SOCKET");
     t.feed('late\n');
     await expect(s.query('NEXT?')).resolves.toBe('next');
-    expect(t.writes).toEqual(['SLOW?', '*CLS', '*OPC?', 'NEXT?']);
+    // The error queue is read (chained with the sync query) before *CLS clears it.
+    expect(t.writes).toEqual(['SLOW?', 'SYST:ERR?;*OPC?', '*CLS', 'NEXT?']);
+    expect(s.recoveredErrors).toEqual([]);
+  });
+
+  it('keeps the error that explains a timeout: read before *CLS, reported by the next checkErrors()', async () => {
+    const { s, t } = await make();
+    const queue: string[] = [];
+    t.responder = scpiResponder({ 'NEXT?': 'next\n' }, queue);
+    const recoveries: unknown[] = [];
+    s.on('recovered', (r) => recoveries.push(r));
+    // A real box queues -113 for an unknown query and never answers it.
+    queue.push('-113,"Undefined header;:NOSUCH?"', '-222,"Data out of range"');
+    await expect(s.query(':NOSUCH?', { timeout_ms: 30 })).rejects.toThrow(TimeoutError);
+    await expect(s.query('NEXT?')).resolves.toBe('next');
+    expect(t.writes).toEqual([':NOSUCH?', 'SYST:ERR?;*OPC?', 'SYST:ERR?;*OPC?', 'SYST:ERR?;*OPC?', '*CLS', 'NEXT?']);
+    const expected = [
+      { code: -113, message: 'Undefined header;:NOSUCH?', afterTimeout: ':NOSUCH?' },
+      { code: -222, message: 'Data out of range', afterTimeout: ':NOSUCH?' },
+    ];
+    expect(s.recoveredErrors).toEqual(expected);
+    expect(recoveries).toEqual([{ afterTimeout: ':NOSUCH?', errors: expected }]);
+
+    queue.push('-221,"Settings conflict"');
+    const err = await s.checkErrors().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InstrumentError);
+    expect((err as InstrumentError).errors.map((e) => e.code)).toEqual([-113, -222, -221]);
+    expect((err as Error).message).toContain(`-113 "Undefined header;:NOSUCH?" (found in the queue after ':NOSUCH?' timed out)`);
+    expect((err as Error).message).toMatch(/-221 "Settings conflict"$/);
+    // Reported once: the session's copy is gone, as a read entry leaves an instrument's queue.
+    expect(s.recoveredErrors).toEqual([]);
+    await expect(s.checkErrors()).resolves.toBeUndefined();
+  });
+
+  it('recovered errors survive a checkErrors() that fails, and clear() discards them unread', async () => {
+    const { s, t } = await make();
+    const queue = ['-113,"Undefined header"'];
+    const respond = scpiResponder({}, queue);
+    t.responder = respond;
+    await expect(s.query('BAD?', { timeout_ms: 30 })).rejects.toThrow(TimeoutError);
+    t.responder = (m) => (m === 'SYST:ERR?' ? undefined : respond(m));
+    await expect(s.checkErrors({ timeout_ms: 30 })).rejects.toThrow(TimeoutError);
+    expect(s.recoveredErrors.map((e) => e.code)).toEqual([-113]);
+    t.responder = respond;
+    await s.clear();
+    expect(s.recoveredErrors).toEqual([]);
+    await expect(s.checkErrors()).resolves.toBeUndefined();
   });
 
   it('gets past a late reply that looks exactly like the sync reply', async () => {
     const { s, t } = await make();
-    let opcCalls = 0;
+    let probes = 0;
+    const respond = scpiResponder({ 'X?': 'x\n' });
     t.responder = (m) => {
-      if (m === '*OPC?') return ++opcCalls === 1 ? undefined : '1\n';
-      return m === 'X?' ? 'x\n' : undefined;
+      if (m === 'SYST:ERR?;*OPC?') return ++probes === 1 ? undefined : respond(m);
+      return respond(m);
     };
-    await expect(s.query('*OPC?', { timeout_ms: 30 })).rejects.toThrow(TimeoutError);
-    t.feed('1\n'); // the late answer to the first *OPC?
+    await expect(s.query('SYST:ERR?;*OPC?', { timeout_ms: 30 })).rejects.toThrow(TimeoutError);
+    t.feed('0,"No error";1\n'); // the late answer to the first one
     await expect(s.query('X?')).resolves.toBe('x');
     // The sync reply that followed the late one was drained too: nothing is left over for later.
     t.feed('y\n');
@@ -154,8 +219,8 @@ describe('ScpiSession: timeout recovery', () => {
   it('says so when the resynchronisation itself times out, and tries again next time', async () => {
     const { s, t } = await make();
     await expect(s.query('SLOW?', { timeout_ms: 20 })).rejects.toThrow(TimeoutError);
-    await expect(s.query('NEXT?')).rejects.toThrow(/reply to '\*OPC\? \(resynchronising before 'NEXT\?'\)'/);
-    t.responder = (m) => (m === '*OPC?' ? '1\n' : m === 'NEXT?' ? 'n\n' : undefined);
+    await expect(s.query('NEXT?')).rejects.toThrow(/reply to 'SYST:ERR\?;\*OPC\? \(resynchronising before 'NEXT\?'\)'/);
+    t.responder = scpiResponder({ 'NEXT?': 'n\n' });
     await expect(s.query('NEXT?')).resolves.toBe('n');
   });
 
@@ -170,7 +235,7 @@ describe('ScpiSession: timeout recovery', () => {
 
   it('treats bytes that arrived before a query was sent as stale', async () => {
     const { s, t } = await make();
-    t.responder = (m) => ({ '*OPC?': '1\n', 'Q?': 'mine\n' } as Record<string, string>)[m];
+    t.responder = scpiResponder({ 'Q?': 'mine\n' });
     t.feed('unsolicited\npart');
     await expect(s.query('Q?')).resolves.toBe('mine');
   });
@@ -269,9 +334,9 @@ describe('ScpiSession: link loss and close', () => {
     await expect(s.query('C?')).rejects.toThrow(/lost: the peer closed the connection; reopen\(\) the session/);
 
     await s.reopen();
-    t.responder = (m) => (m === '*OPC?' ? '1\n' : 'again\n');
+    t.responder = scpiResponder({ 'C?': 'again\n' });
     await expect(s.query('C?')).resolves.toBe('again');
-    expect(t.writes.slice(-3)).toEqual(['*CLS', '*OPC?', 'C?']);
+    expect(t.writes.slice(-3)).toEqual(['SYST:ERR?;*OPC?', '*CLS', 'C?']);
   });
 
   it('a block cut off by the loss is reported as truncated, naming the loss', async () => {
