@@ -20,4 +20,10 @@ export interface SimInstrument {
    * Instrument errors never reject: they go to the instrument's error queue as on a real box.
    */
   execute(message: string): Promise<Uint8Array | undefined>;
+  /**
+   * Optional: how the instrument reports a message that outgrew its input buffer and was discarded, in its
+   * own dialect (SCPI -363 "Input buffer overrun", PI GCS error 3). Without it the bytes vanish silently,
+   * which is what a controller with no such error code does.
+   */
+  reportInputOverrun?(discarded_bytes: number): void;
 }

@@ -84,6 +84,11 @@ export class PiGcsStage implements SimInstrument {
     this.errorCode = code;
   }
 
+  /** GCS error 3 ("Command length out of limits or command buffer overrun"), as the controller sets it. */
+  reportInputOverrun(): void {
+    this.errorCode = PiGcsError.CommandTooLong;
+  }
+
   /** The error register, without clearing it (verification only). */
   queuedErrorCodes(): number[] {
     return this.errorCode === 0 ? [] : [this.errorCode];

@@ -20,9 +20,6 @@ function canPushError(x: unknown): x is ErrorInjectable {
   return typeof (x as Partial<ErrorInjectable>).pushError === 'function';
 }
 
-/** A message overflowing the input buffer: SCPI -363 "Input buffer overrun". */
-const INPUT_BUFFER_OVERRUN = -363;
-
 export class InstrumentHost {
   readonly role: string;
   readonly instrument: SimInstrument;
@@ -133,11 +130,12 @@ export class InstrumentHost {
     this.instrument.pushError(code, detail);
   }
 
-  /** What a link reports when a message outgrew the input buffer. */
+  /**
+   * A link discarded a message that outgrew the input buffer. Each dialect reports it its own way (SCPI
+   * -363, PI GCS 3); the ESP301 documents no code for it, so it says nothing, as the real one does.
+   */
   inputOverrun(discarded_bytes: number): void {
-    if (canPushError(this.instrument)) {
-      this.instrument.pushError(INPUT_BUFFER_OVERRUN, `${discarded_bytes} bytes without a terminator discarded`);
-    }
+    this.instrument.reportInputOverrun?.(discarded_bytes);
   }
 }
 

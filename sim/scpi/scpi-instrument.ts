@@ -75,6 +75,11 @@ export abstract class ScpiInstrument implements SimInstrument {
     this.queueError(new ScpiError(code, detail));
   }
 
+  /** SCPI -363 "Input buffer overrun": a message outgrew the input buffer and was discarded. */
+  reportInputOverrun(discarded_bytes: number): void {
+    this.pushError(ScpiErrorCode.InputBufferOverrun, `${discarded_bytes} bytes without a terminator discarded`);
+  }
+
   /** Error codes currently queued, oldest first, without consuming them (verification only). */
   queuedErrorCodes(): number[] {
     return this.errors.codes();

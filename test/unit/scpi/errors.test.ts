@@ -22,6 +22,7 @@ describe('SCPI error codes and messages', () => {
     expect(standardMessage(-222)).toBe('Data out of range');
     expect(standardMessage(0)).toBe('No error');
     expect(standardMessage(-410)).toBe('Query INTERRUPTED');
+    expect(standardMessage(-363)).toBe('Input buffer overrun');
   });
 
   it('falls back to the sub-class, then the class, for codes without their own text', () => {

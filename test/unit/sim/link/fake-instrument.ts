@@ -18,6 +18,10 @@ export class FakeInstrument implements SimInstrument {
     this.errors.push(detail === undefined ? `${code}` : `${code},${detail}`);
   }
 
+  reportInputOverrun(discarded_bytes: number): void {
+    this.pushError(-363, `${discarded_bytes} bytes without a terminator discarded`);
+  }
+
   async execute(message: string): Promise<Uint8Array | undefined> {
     this.executed.push(message);
     this.running++;
