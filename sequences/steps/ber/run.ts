@@ -95,8 +95,9 @@ export async function runBerSweep(ctx: StepContext, p: BerParams): Promise<StepO
   const rig = recorded < atts.length ? await prepare(ctx, p) : null;
   const voa = ctx.bench.get(p.voa, 'voa');
   const meter = ctx.bench.get(p.meter, 'meter');
-  for (let i = recorded; rig && i < atts.length; i++) {
-    const goals = goalsOf(p, rig.bitsPerSecond);
+  const goals = rig ? goalsOf(p, rig.bitsPerSecond) : null;
+  if (p.counting === 'live' && !ctx.wait_s) ctx.log('live counting needs bench-time waits, which this context lacks: counting in chained gates');
+  for (let i = recorded; rig && goals && i < atts.length; i++) {
     const attenuation_dB = atts[i] as number;
     await ctx.checkpoint();
     await voa.setAttenuation_dB(attenuation_dB);

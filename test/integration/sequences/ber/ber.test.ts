@@ -163,6 +163,21 @@ steps:
     expect(m?.['sensitivity_dBm']).toBeDefined();
   });
 
+  it('an abort between gates stops the sweep at once, with the points before it recorded', async () => {
+    const s = await sim(10);
+    let gates = 0;
+    let ctx = recordedContext(s.sim, s.bench);
+    const bench = hookBench(s.bench, 'bert', 'startGate', () => {
+      if (++gates === 14) ctx.controller.abort();
+    });
+    ctx = recordedContext(s.sim, bench);
+    const err = await berStep.run(ctx, berStep.schema.parse({ attenuation: await grid(s) })).catch((e: unknown) => e);
+    expect((err as Error).name).toBe('AbortError');
+    const recorded = ctx.rows['ber']?.length ?? 0;
+    expect(recorded).toBeGreaterThan(5);
+    expect(recorded).toBeLessThan(14);
+  });
+
   it('an interlock trip during the sweep stops the step with a clear error, keeping the points before it', async () => {
     const s = await sim(9);
     let gates = 0;
