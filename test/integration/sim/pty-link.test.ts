@@ -55,6 +55,7 @@ describe('serial pty serving (socat)', () => {
     expect([await client.next(), await client.next()]).toEqual(['1', '2']);
   });
 
+  // A raw handle just goes silent; the drivers' SerialTransport sees the hang-up (pty-session.test.ts).
   it('dropConnection replugs the line: the open handle goes dead, a reopen on the same path works', async () => {
     hub = new LinkHub([new FakeInstrument('stage-esp', 'ESP301', ESP_FRAMING)]);
     const pty = await hub.servePty('stage-esp');
