@@ -198,7 +198,9 @@ export function decideDwell(goals: DwellGoals, test: BoundTest | null, c: DwellC
 /**
  * The BER and interval to record for a finished point. A passed bound test records the one-sided bound it
  * proved ([0, upper] at CL, upper ≤ target); every other point the two-sided Garwood interval at CL (with
- * 0 errors, [0, upper]). Either way the true BER lies in [lower, upper] with probability ≥ CL.
+ * 0 errors, [0, upper]). Over repeated points the true BER lies in [lower, upper] with about CL probability:
+ * at least CL away from the target, and ≥ CL − 1 % at the target itself, where the one-sided claim spends
+ * its whole 1 − CL (test/unit/sequences/ber/dwell.test.ts measures it on Poisson counts).
  */
 export function pointClaim(status: PointStatus, c: DwellCounts, confidence: number): PointClaim | null {
   if (c.bits <= 0) return null;
