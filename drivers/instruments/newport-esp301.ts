@@ -11,10 +11,14 @@ import type { ScpiSession } from '../session/scpi-session.ts';
 import { AxisStage } from '../roles/stage-driver.ts';
 import { parseStageOptions } from '../roles/stage-options.ts';
 import type { StageProtocol } from '../roles/stage-protocol.ts';
+import { RampSetter } from '../roles/stage-ramps.ts';
 import { UM_VIA_MM, umAsMmText } from '../roles/stage-units.ts';
 import type { Stage } from '../roles/stage.ts';
 
 export const ESP301_DRIVER_NAME = 'newport-esp301';
+
+/** ESP301 general error 6, COMMAND DOES NOT EXIST. */
+const COMMAND_DOES_NOT_EXIST = 6;
 
 /** The controller's buffer holds at most 10 errors; reading more than that means something else is wrong. */
 const MAX_STALE_ERRORS = 10;
@@ -28,10 +32,12 @@ const ESP301_PROPERTIES = {
   motionDone: measurement({ get: '{axis}MD?', codec: BOOLEAN }),
   velocity_um_s: control({ get: '{axis}VA?', set: '{axis}VA{value}', codec: UM_VIA_MM, validate: positive('µm/s') }),
   acceleration_um_s2: control({ get: '{axis}AC?', set: '{axis}AC{value}', codec: UM_VIA_MM, validate: positive('µm/s²') }),
+  deceleration_um_s2: control({ get: '{axis}AG?', set: '{axis}AG{value}', codec: UM_VIA_MM, validate: positive('µm/s²') }),
 };
 
 export class Esp301Protocol implements StageProtocol {
   readonly props;
+  private readonly ramps = new RampSetter(COMMAND_DOES_NOT_EXIST);
 
   constructor(readonly session: ScpiSession) {
     this.props = bindProperties(session, ESP301_PROPERTIES);
@@ -83,6 +89,14 @@ export class Esp301Protocol implements StageProtocol {
 
   velocity_um_s(axis: number): Promise<number> {
     return this.props.velocity_um_s.get({ axis });
+  }
+
+  /** `nAC` then `nAG` (deceleration) to the same value, in mm/s². */
+  setAcceleration_um_s2(axis: number, acceleration_um_s2: number): Promise<void> {
+    return this.ramps.set(
+      () => this.props.acceleration_um_s2.set(acceleration_um_s2, { axis }),
+      () => this.props.deceleration_um_s2.set(acceleration_um_s2, { axis }),
+    );
   }
 
   acceleration_um_s2(axis: number): Promise<number> {

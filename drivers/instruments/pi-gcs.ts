@@ -13,6 +13,7 @@ import type { ScpiSession } from '../session/scpi-session.ts';
 import { AxisStage } from '../roles/stage-driver.ts';
 import { parseStageOptions } from '../roles/stage-options.ts';
 import type { StageProtocol } from '../roles/stage-protocol.ts';
+import { RampSetter } from '../roles/stage-ramps.ts';
 import { UM_VIA_MM, umAsMmText } from '../roles/stage-units.ts';
 import type { Stage } from '../roles/stage.ts';
 
@@ -20,6 +21,8 @@ export const PI_GCS_DRIVER_NAME = 'pi-gcs';
 
 /** GCS error 10, "Controller was stopped by command": what HLT and STP leave behind by design. */
 const STOPPED_BY_COMMAND = 10;
+/** GCS error 2, "Unknown command". */
+const UNKNOWN_COMMAND = 2;
 
 /** A GCS per-axis reply `1=10.000000`: the value after `=` through `inner`. */
 export function gcsAxisValue<T>(inner: Codec<T>): Codec<T> {
@@ -43,10 +46,12 @@ const PI_GCS_PROPERTIES = {
   onTarget: measurement({ get: 'ONT? {axis}', codec: gcsAxisValue(ON_TARGET) }),
   velocity_um_s: control({ get: 'VEL? {axis}', set: 'VEL {axis} {value}', codec: gcsAxisValue(UM_VIA_MM), validate: positive('µm/s') }),
   acceleration_um_s2: control({ get: 'ACC? {axis}', set: 'ACC {axis} {value}', codec: gcsAxisValue(UM_VIA_MM), validate: positive('µm/s²') }),
+  deceleration_um_s2: control({ get: 'DEC? {axis}', set: 'DEC {axis} {value}', codec: gcsAxisValue(UM_VIA_MM), validate: positive('µm/s²') }),
 };
 
 export class PiGcsProtocol implements StageProtocol {
   readonly props;
+  private readonly ramps = new RampSetter(UNKNOWN_COMMAND);
 
   constructor(readonly session: ScpiSession) {
     this.props = bindProperties(session, PI_GCS_PROPERTIES);
@@ -97,6 +102,14 @@ export class PiGcsProtocol implements StageProtocol {
 
   velocity_um_s(axis: number): Promise<number> {
     return this.props.velocity_um_s.get({ axis });
+  }
+
+  /** `ACC` then `DEC` to the same value, in mm/s². */
+  setAcceleration_um_s2(axis: number, acceleration_um_s2: number): Promise<void> {
+    return this.ramps.set(
+      () => this.props.acceleration_um_s2.set(acceleration_um_s2, { axis }),
+      () => this.props.deceleration_um_s2.set(acceleration_um_s2, { axis }),
+    );
   }
 
   acceleration_um_s2(axis: number): Promise<number> {

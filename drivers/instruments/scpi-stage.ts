@@ -1,5 +1,6 @@
 // A SCPI motion controller (the simulator's default stage): `:AXIS<n>:...` headers, positions, velocities
-// and accelerations in µm-based units, `:AXIS<n>:MOTion?` 1 while moving, errors in the SYST:ERR? queue.
+// and accelerations in µm-based units (one ramp, `:AXIS<n>:ACC`, for accelerating and braking),
+// `:AXIS<n>:MOTion?` 1 while moving, errors in the SYST:ERR? queue.
 import type { DriverDescriptor } from '../driver.ts';
 import { BOOLEAN, numberCodec } from '../properties/codecs.ts';
 import { formatDecimal } from '../properties/number-text.ts';
@@ -74,6 +75,11 @@ export class ScpiStageProtocol implements StageProtocol {
 
   velocity_um_s(axis: number): Promise<number> {
     return this.props.velocity_um_s.get({ axis });
+  }
+
+  /** `:AXISn:ACC` sets the one ramp this controller uses to accelerate and to brake. */
+  setAcceleration_um_s2(axis: number, acceleration_um_s2: number): Promise<void> {
+    return this.props.acceleration_um_s2.set(acceleration_um_s2, { axis });
   }
 
   acceleration_um_s2(axis: number): Promise<number> {

@@ -5,7 +5,7 @@ import type { StageAxisConfig } from '../driver.ts';
 import type { ScpiSession } from '../session/scpi-session.ts';
 import type { StageProtocol } from './stage-protocol.ts';
 import { MotionArgumentError, MotionTimeoutError, SoftLimitError, UnknownAxisError } from './stage.ts';
-import type { AxisValues_um, FlyMove, MotionWaitOptions, Stage, TrajectoryParameters } from './stage.ts';
+import type { AxisValues_um, FlyMove, FlyMoveOptions, MotionWaitOptions, Stage, TrajectoryParameters } from './stage.ts';
 
 const DEFAULT_WAIT_TIMEOUT_S = 60;
 const DEFAULT_POLL_INTERVAL_S = 0.02;
@@ -122,19 +122,34 @@ export class AxisStage implements Stage {
     return this.protocol.velocity_um_s(this.axisConfig(axis).axis);
   }
 
+  async setAcceleration_um_s2(axis: string, acceleration_um_s2: number): Promise<void> {
+    const n = this.axisConfig(axis).axis;
+    if (!(typeof acceleration_um_s2 === 'number' && Number.isFinite(acceleration_um_s2) && acceleration_um_s2 > 0)) {
+      throw new MotionArgumentError(this.role, axis, 'acceleration_um_s2', acceleration_um_s2, 'a finite acceleration > 0 in µm/s²');
+    }
+    return this.protocol.setAcceleration_um_s2(n, acceleration_um_s2);
+  }
+
+  async acceleration_um_s2(axis: string): Promise<number> {
+    return this.protocol.acceleration_um_s2(this.axisConfig(axis).axis);
+  }
+
   async trajectory(axis: string): Promise<TrajectoryParameters> {
     const n = this.axisConfig(axis).axis;
     return { velocity_um_s: await this.protocol.velocity_um_s(n), acceleration_um_s2: await this.protocol.acceleration_um_s2(n) };
   }
 
-  async flyMove(axis: string, target_um: number, velocity_um_s: number): Promise<FlyMove> {
+  async flyMove(axis: string, target_um: number, velocity_um_s: number, opts: FlyMoveOptions = {}): Promise<FlyMove> {
     const n = this.checkTarget(axis, target_um, 'target_um');
+    const clock = opts.clock ?? wallClock_s;
     await this.setVelocity_um_s(axis, velocity_um_s);
     const from_um = await this.protocol.position_um(n);
-    const { acceleration_um_s2 } = await this.trajectory(axis);
-    const sentAt_ms = performance.now();
+    // The velocity was just set (and confirmed): only the ramps need asking.
+    const acceleration_um_s2 = await this.protocol.acceleration_um_s2(n);
+    const earliest = clock();
     await this.protocol.moveAbsolute([{ axis: n, target_um }]);
-    return { axis, from_um, to_um: target_um, velocity_um_s, acceleration_um_s2, sentAt_ms };
+    const latest = clock();
+    return { axis, from_um, to_um: target_um, velocity_um_s, acceleration_um_s2, commandedAt_s: { earliest, latest } };
   }
 
   async stop(axis?: string): Promise<void> {
@@ -182,6 +197,8 @@ export class AxisStage implements Stage {
     return c.axis;
   }
 }
+
+const wallClock_s = (): number => performance.now() / 1000;
 
 function checkAxes(role: string, axes: Readonly<Record<string, StageAxisConfig>> | undefined): Record<string, StageAxisConfig> {
   if (!axes || Object.keys(axes).length === 0) {

@@ -22,6 +22,8 @@ export interface StageProtocol {
   home(axis: number): Promise<void>;
   setVelocity_um_s(axis: number, velocity_um_s: number): Promise<void>;
   velocity_um_s(axis: number): Promise<number>;
+  /** Acceleration and, where the controller keeps one apart, deceleration (µm/s²). */
+  setAcceleration_um_s2(axis: number, acceleration_um_s2: number): Promise<void>;
   acceleration_um_s2(axis: number): Promise<number>;
   /** Stops the given axes (decelerating where the dialect can). */
   stop(axes: readonly number[]): Promise<void>;

@@ -20,13 +20,26 @@ export interface TrajectoryParameters {
   acceleration_um_s2: number;
 }
 
+/** Options of a fly move. */
+export interface FlyMoveOptions {
+  /**
+   * The clock the caller times its own acquisition with, in seconds (bench time, a meter's time base):
+   * `commandedAt_s` is read on it. Default: the wall clock (`performance.now()` / 1000).
+   */
+  clock?: () => number;
+}
+
 /** A move started without waiting (fly scans): where it starts and ends, its profile, and when it was sent. */
 export interface FlyMove extends TrajectoryParameters {
   axis: string;
   from_um: number;
   to_um: number;
-  /** `performance.now()` just before the move command was written. */
-  sentAt_ms: number;
+  /**
+   * On the caller's clock (FlyMoveOptions.clock): just before the move command was written, and once the
+   * controller had confirmed it (error check done). The controller started the move between the two;
+   * their midpoint is the best estimate when command and confirmation cost the same.
+   */
+  commandedAt_s: { earliest: number; latest: number };
 }
 
 export interface Stage extends InstrumentDriver {
@@ -54,13 +67,20 @@ export interface Stage extends InstrumentDriver {
   home(axis: string): Promise<void>;
   setVelocity_um_s(axis: string, velocity_um_s: number): Promise<void>;
   velocity_um_s(axis: string): Promise<number>;
+  /**
+   * Sets the ramps of `axis`: the acceleration and, on a controller that keeps a separate deceleration
+   * (ESP301 `AG`, PI `DEC`), the deceleration to the same value, so moves stay symmetric trapezoids.
+   * The controller refuses values beyond its maximum (InstrumentError).
+   */
+  setAcceleration_um_s2(axis: string, acceleration_um_s2: number): Promise<void>;
+  acceleration_um_s2(axis: string): Promise<number>;
   /** Velocity and acceleration the controller will use for the next move of `axis`. */
   trajectory(axis: string): Promise<TrajectoryParameters>;
   /**
    * Fly scans: sets the axis velocity, starts an absolute move without waiting, and returns the trajectory
    * the sequencer needs to reconstruct positions over time. Soft limits apply as for any move.
    */
-  flyMove(axis: string, target_um: number, velocity_um_s: number): Promise<FlyMove>;
+  flyMove(axis: string, target_um: number, velocity_um_s: number, opts?: FlyMoveOptions): Promise<FlyMove>;
   /** Stops one axis, or every axis. */
   stop(axis?: string): Promise<void>;
   /** The bench file's soft limits for `axis` (µm). */

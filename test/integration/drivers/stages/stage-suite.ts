@@ -102,8 +102,28 @@ export function stageSuite({ driver, simRole, links }: StageSuite): void {
       expect(sim.benchTime_s() - t0).toBeLessThan(2.6);
     });
 
+    it('sets the ramps: a move then takes the time its trapezoid says, and a value past the maximum is refused', async () => {
+      await stage.setAcceleration_um_s2('X', 200_000);
+      expect(await stage.acceleration_um_s2('X')).toBeCloseTo(200_000, 6);
+      expect(await stage.acceleration_um_s2('Y')).toBeCloseTo(20_000, 6);
+      await stage.setVelocity_um_s('X', 10_000);
+      const t0 = sim.benchTime_s();
+      await stage.moveAbsolute_um('X', 1_000);
+      await stage.waitForMotion();
+      // 1 mm at 10 mm/s with 200 mm/s² ramps: d/v + v/a = 0.15 s + 10 ms settling (at 20 mm/s², 0.6 s).
+      expect(sim.benchTime_s() - t0).toBeGreaterThan(0.16);
+      expect(sim.benchTime_s() - t0).toBeLessThan(0.18);
+      // Every dialect's controller refuses more than its 200 mm/s² maximum with its own error.
+      await expect(stage.setAcceleration_um_s2('X', 300_000)).rejects.toThrow(/reported an error/);
+      expect(await stage.acceleration_um_s2('X')).toBeCloseTo(200_000, 6);
+      await stage.session.checkErrors();
+    });
+
     it('starts a fly move without waiting and describes its trajectory', async () => {
-      const fm = await stage.flyMove('X', 4_000, 1_000);
+      const fm = await stage.flyMove('X', 4_000, 1_000, { clock: () => sim.benchTime_s() });
+      // On bench time: the command and its confirmation took a few exchanges, and the move started then.
+      expect(fm.commandedAt_s.earliest).toBeLessThan(fm.commandedAt_s.latest);
+      expect(fm.commandedAt_s.latest - fm.commandedAt_s.earliest).toBeLessThan(0.01);
       expect(fm).toMatchObject({ axis: 'X', to_um: 4_000, velocity_um_s: expect.closeTo(1_000, 6), acceleration_um_s2: expect.closeTo(20_000, 6) });
       expect(fm.from_um).toBeCloseTo(0, 1);
       // Not waited for: right after the command the axis is still at its start (positions never jump time).

@@ -134,14 +134,56 @@ describe('newport-esp301 driver', () => {
     await expect(withStage([['1TP?', 'ABC']], (s) => s.position_um('X'))).rejects.toThrow(/1TP\?.*millimetres/);
   });
 
-  it('flyMove sets the velocity, reads the start and the acceleration, then starts the move without waiting', async () => {
+  it('flyMove sets the velocity, reads the start and the ramps, then starts the move without waiting', async () => {
+    let t = 10;
     const fm = await withStage([
       ['1VA0.5', null], OK,
       ['1TP?', '1.000000'],
-      ['1VA?', '0.500000'], ['1AC?', '20.000000'],
+      ['1AC?', '20.000000'],
       ['1PA3', null], OK,
-    ], (s) => s.flyMove('X', 3000, 500));
+    ], (s) => s.flyMove('X', 3000, 500, { clock: () => (t += 1) }));
     expect(fm).toMatchObject({ axis: 'X', from_um: 1000, to_um: 3000, velocity_um_s: 500, acceleration_um_s2: 20_000 });
+    // Read on the caller's clock just before the move command and once it was confirmed.
+    expect(fm.commandedAt_s).toEqual({ earliest: 11, latest: 12 });
+  });
+
+  it('sets acceleration and deceleration (AC then AG) in mm/s², and reads AC? back', async () => {
+    const a = await withStage([['1AC200', null], OK, ['1AG200', null], OK, ['1AC?', '200.000000']], async (s) => {
+      await s.setAcceleration_um_s2('X', 200_000);
+      return s.acceleration_um_s2('X');
+    });
+    expect(a).toBe(200_000);
+  });
+
+  it('takes COMMAND DOES NOT EXIST for AG as a controller with one ramp, once, and then sends only AC', async () => {
+    await withStage([
+      ['1AC200', null], OK,
+      ['1AG200', null], ['TB?', '6, 2050, COMMAND DOES NOT EXIST'], OK,
+      ['2AC150', null], OK,
+    ], async (s) => {
+      await s.setAcceleration_um_s2('X', 200_000);
+      await s.setAcceleration_um_s2('Y', 150_000);
+    });
+  });
+
+  it('surfaces an acceleration the controller refuses, naming AC, and sends no AG', async () => {
+    const err = await withStage([['1AC500', null], ['TB?', '111, 3921, MAXIMUM ACCELERATION EXCEEDED'], OK],
+      (s) => s.setAcceleration_um_s2('X', 500_000)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InstrumentError);
+    expect(err).toMatchObject({ code: 111, command: '1AC500' });
+  });
+
+  it('surfaces any other refusal of AG', async () => {
+    const err = await withStage([['1AC200', null], OK, ['1AG200', null], ['TB?', '7, 3921, PARAMETER OUT OF RANGE'], OK],
+      (s) => s.setAcceleration_um_s2('X', 200_000)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InstrumentError);
+    expect(err).toMatchObject({ code: 7, command: '1AG200' });
+  });
+
+  it('refuses an acceleration ≤ 0, NaN or on an unknown axis before sending it', async () => {
+    await expect(withStage([], (s) => s.setAcceleration_um_s2('X', 0))).rejects.toThrow(/acceleration_um_s2 for axis X is 0; expected a finite acceleration > 0 in µm\/s²/);
+    await expect(withStage([], (s) => s.setAcceleration_um_s2('X', NaN))).rejects.toBeInstanceOf(MotionArgumentError);
+    await expect(withStage([], (s) => s.setAcceleration_um_s2('W', 1000))).rejects.toBeInstanceOf(UnknownAxisError);
   });
 
   it('rejects a velocity the property validator refuses even when called below the role', async () => {

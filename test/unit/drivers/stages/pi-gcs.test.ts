@@ -72,6 +72,42 @@ describe('pi-gcs driver', () => {
     expect(t).toEqual({ velocity_um_s: 2000, acceleration_um_s2: 20_000 });
   });
 
+  it('sets ACC then DEC in mm/s² and reads ACC? back', async () => {
+    const a = await withStage([['ACC 1 200', null], OK, ['DEC 1 200', null], OK, ['ACC? 1', '1=200.000000']], async (s) => {
+      await s.setAcceleration_um_s2('X', 200_000);
+      return s.acceleration_um_s2('X');
+    });
+    expect(a).toBe(200_000);
+  });
+
+  it('takes "Unknown command" for DEC as a controller with one ramp, once, and then sends only ACC', async () => {
+    await withStage([
+      ['ACC 1 100', null], OK, ['DEC 1 100', null], ['ERR?', '2'], OK,
+      ['ACC 3 50', null], OK,
+    ], async (s) => {
+      await s.setAcceleration_um_s2('X', 100_000);
+      await s.setAcceleration_um_s2('Z', 50_000);
+    });
+  });
+
+  it('once DEC was accepted, a later refusal of it is surfaced', async () => {
+    const err = await withStage([
+      ['ACC 1 100', null], OK, ['DEC 1 100', null], OK,
+      ['ACC 3 50', null], OK, ['DEC 3 50', null], ['ERR?', '2'], OK,
+    ], async (s) => {
+      await s.setAcceleration_um_s2('X', 100_000);
+      await s.setAcceleration_um_s2('Z', 50_000);
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InstrumentError);
+    expect(err).toMatchObject({ code: 2, command: 'DEC 3 50' });
+  });
+
+  it('surfaces an acceleration beyond the controller\'s limit as its GCS error', async () => {
+    const err = await withStage([['ACC 1 900', null], ['ERR?', '17'], OK], (s) => s.setAcceleration_um_s2('X', 900_000)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InstrumentError);
+    expect(err).toMatchObject({ code: 17, command: 'ACC 1 900' });
+  });
+
   it('homes with FRF', async () => {
     await withStage([['FRF 3', null], OK], (s) => s.home('Z'));
   });

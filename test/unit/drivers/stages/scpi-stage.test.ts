@@ -60,6 +60,21 @@ describe('scpi-stage driver', () => {
     });
   });
 
+  it('sets the one ramp with :AXISn:ACC in µm/s² and reads it back', async () => {
+    const a = await withStage([[':AXIS2:ACC 200000', null], NO_ERROR, [':AXIS2:ACC?', '+2.00000000E+05']], async (s) => {
+      await s.setAcceleration_um_s2('Y', 200_000);
+      return s.acceleration_um_s2('Y');
+    });
+    expect(a).toBe(200_000);
+  });
+
+  it('surfaces an acceleration beyond the controller\'s maximum (-222) naming the command', async () => {
+    const err = await withStage([[':AXIS1:ACC 500000', null], ['SYST:ERR?', '-222,"Data out of range"'], NO_ERROR],
+      (s) => s.setAcceleration_um_s2('X', 500_000)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InstrumentError);
+    expect(err).toMatchObject({ code: -222, command: ':AXIS1:ACC 500000' });
+  });
+
   it('refuses an unknown axis and a limit violation before the wire', async () => {
     await expect(withStage([], (s) => s.moveAbsolute_um('x', 10))).rejects.toBeInstanceOf(UnknownAxisError);
     await expect(withStage([], (s) => s.position_um('A'))).rejects.toThrow(/unknown axis 'A'.*X, Y, Z/);

@@ -44,6 +44,7 @@ class MemoryController implements StageProtocol {
   async home(axis: number) { this.calls.push(`home ${axis}`); }
   async setVelocity_um_s(axis: number, v: number) { this.calls.push(`vel ${axis} ${v}`); }
   async velocity_um_s() { return 10; }
+  async setAcceleration_um_s2(axis: number, a: number) { this.calls.push(`acc ${axis} ${a}`); }
   async acceleration_um_s2() { return 100; }
   async stop(axes: readonly number[]) {
     this.calls.push(`stop ${axes.join(',')}`);
@@ -102,9 +103,31 @@ describe('AxisStage', () => {
     await expect(s.moveAbsolute_um({})).rejects.toBeInstanceOf(MotionArgumentError);
     await expect(s.moveAbsolute_um('X', Number('ten'))).rejects.toThrow(/target_um for axis X is NaN; expected a finite position in µm/);
     await expect(s.setVelocity_um_s('X', -1)).rejects.toBeInstanceOf(MotionArgumentError);
+    await expect(s.setAcceleration_um_s2('X', -1)).rejects.toBeInstanceOf(MotionArgumentError);
+    await expect(s.setAcceleration_um_s2('Y', Infinity)).rejects.toThrow(/acceleration_um_s2 for axis Y is Infinity/);
+    await expect(s.setAcceleration_um_s2('Z', 1000)).rejects.toBeInstanceOf(UnknownAxisError);
     await expect(s.flyMove('X', 101, 5)).rejects.toBeInstanceOf(SoftLimitError);
     await expect(s.home('toString')).rejects.toBeInstanceOf(UnknownAxisError);
     expect(c.calls).toEqual([]);
+  });
+
+  it('sets and reads the ramps on the controller axis', async () => {
+    const { c, s } = stage();
+    await s.setAcceleration_um_s2('Y', 150_000);
+    expect(await s.acceleration_um_s2('Y')).toBe(100);
+    expect(c.calls).toEqual(['acc 2 150000']);
+  });
+
+  it('flyMove brackets the move command on the caller\'s clock (default: the wall clock, in s)', async () => {
+    const { s } = stage();
+    const ticks: number[] = [];
+    const fm = await s.flyMove('X', 50, 5, { clock: () => { ticks.push(ticks.length); return ticks.length * 0.5; } });
+    expect(fm).toMatchObject({ axis: 'X', from_um: 0, to_um: 50, velocity_um_s: 5, acceleration_um_s2: 100, commandedAt_s: { earliest: 0.5, latest: 1 } });
+    const before = performance.now() / 1000;
+    const wall = await s.flyMove('X', 20, 5);
+    expect(wall.commandedAt_s.earliest).toBeGreaterThanOrEqual(before);
+    expect(wall.commandedAt_s.latest).toBeGreaterThanOrEqual(wall.commandedAt_s.earliest);
+    expect(wall.commandedAt_s.latest).toBeLessThanOrEqual(performance.now() / 1000);
   });
 
   it('accepts targets exactly on the limits', async () => {
