@@ -1,13 +1,17 @@
 // The bench file `benchctl sim --write-bench` writes is one the drivers open as is (the path `benchctl run
 // --bench FILE` takes), and its commented ESP301 alternate drives the stage over the serial pty.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Bench } from '../../../drivers/bench/bench.ts';
 import { parseBenchFile } from '../../../drivers/bench/bench-file.ts';
 import { openBench } from '../../../drivers/bench/open-bench.ts';
 import { startSim, type SimProcess } from './sim-process.ts';
+
+const BENCHCTL = fileURLToPath(new URL('../../../bin/benchctl.js', import.meta.url));
 
 /** The written file with the commented block for simulator role `simRole` put in place of the entry it replaces. */
 function withAlternate(text: string, simRole: string): string {
@@ -64,6 +68,28 @@ describe('the bench file written by benchctl sim', () => {
     bench = undefined;
 
     sim.child.kill('SIGINT');
+    expect(await sim.exited).toBe(0);
+  });
+
+  it('is what `benchctl run --bench FILE` takes: a short sequence runs against the served simulator and passes', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'benchctl-written-bench-'));
+    const file = join(dir, 'bench.yaml');
+    sim = await startSim(['--port-base', '0', '--seed', '5', '--no-pty', '--write-bench', file]);
+    const seq = join(dir, 'measure.yaml');
+    writeFileSync(seq, 'sequence: measure\nmetadata: { dut: SIM-CHIP, operator: test }\n' +
+      'steps:\n  - set: { laser.output: on }\n  - measure: { channels: [1, 2], samples: 2 }\n' +
+      'limits:\n  - { measurement: power_ch2_dBm, min: -120dBm }\n');
+    const out = join(dir, 'runs');
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      execFile(process.execPath, [BENCHCTL, 'run', seq, '--bench', file, '--out', out], { timeout: 60_000 },
+        (err, _stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stderr }));
+    });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const [folder] = readdirSync(out);
+    const record = JSON.parse(readFileSync(join(out, folder ?? '', 'run.json'), 'utf8')) as { status: string; bench?: unknown };
+    expect(record.status).toBe('passed');
+    sim.child.kill('SIGTERM');
     expect(await sim.exited).toBe(0);
   });
 });
