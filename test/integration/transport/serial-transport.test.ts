@@ -1,4 +1,5 @@
 // Serial over a real pty pair made by socat (no skip: CI has socat, and a missing socat fails loudly).
+import { execFileSync } from 'node:child_process';
 import { SerialPort } from 'serialport';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConnectError } from '../../../drivers/errors.ts';
@@ -47,6 +48,22 @@ describe('SerialTransport over a socat pty pair', () => {
     const back = new Promise<string>((r) => t.on('data', (d) => r(d.toString('latin1'))));
     port.write('5.00000\r\n');
     expect(await back).toBe('5.00000\r\n');
+  });
+
+  it('hands the line settings to the tty itself (stty reads them back)', async () => {
+    const flags = (): string => execFileSync('stty', ['-F', pair.a, '-a'], { encoding: 'utf8' });
+    const t1 = new SerialTransport(`ASRL${pair.a}::INSTR`, { path: pair.a, baudRate: 19200, parity: 'odd', stopBits: 2, flowControl: 'rtscts' });
+    transports.push(t1);
+    await t1.open();
+    // A pty forces 8 data bits and no parity enable, so parity shows only as PARODD there; a real port keeps both.
+    expect(flags()).toMatch(/speed 19200 baud/);
+    expect(flags().split(/[\s;]+/)).toEqual(expect.arrayContaining(['parodd', 'cstopb', 'crtscts', '-ixon', '-ixoff']));
+    await t1.close();
+    const t2 = new SerialTransport(`ASRL${pair.a}::INSTR`, { path: pair.a, baudRate: 921600, parity: 'even', stopBits: 1, flowControl: 'xonxoff' });
+    transports.push(t2);
+    await t2.open();
+    expect(flags()).toMatch(/speed 921600 baud/);
+    expect(flags().split(/[\s;]+/)).toEqual(expect.arrayContaining(['-parodd', '-cstopb', '-crtscts', 'ixon', 'ixoff']));
   });
 
   it('refuses a port that does not exist with ConnectError naming the resource and path', async () => {

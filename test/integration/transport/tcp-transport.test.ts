@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConnectError, LinkLostError } from '../../../drivers/errors.ts';
 import { TcpTransport } from '../../../drivers/transport/tcp-transport.ts';
 
@@ -45,6 +45,18 @@ describe('TcpTransport', () => {
     const back = new Promise<string>((r) => t.on('data', (d) => r(d.toString())));
     p.write('X,Y,Z,1\n');
     expect(await back).toBe('X,Y,Z,1\n');
+  });
+
+  it('connects with Nagle off and keep-alive on (short queries go out at once; a dead peer is noticed when idle)', async () => {
+    const connect = vi.spyOn(net, 'connect');
+    try {
+      const t = make();
+      await t.open();
+      expect(connect).toHaveBeenCalledTimes(1);
+      expect(connect.mock.calls[0]?.[0]).toMatchObject({ noDelay: true, keepAlive: true, keepAliveInitialDelay: 5000 });
+    } finally {
+      connect.mockRestore();
+    }
   });
 
   it('reports the peer closing as one lost event with the reason', async () => {
