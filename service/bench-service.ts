@@ -78,10 +78,18 @@ export class BenchService implements BenchApi, BenchEventSource {
     }
   }
 
-  /** The bench safe now, without closing it or stopping anything else (a renderer crashed, say). */
+  /**
+   * The UI is gone (a renderer crashed): abort a run, and put the bench in its safe state, keeping it open
+   * so a reloaded window can carry on. Never throws.
+   */
   async emergencySafe(): Promise<{ ok: boolean; message: string }> {
-    if (!this.holder.isOpen) return { ok: true, message: 'no bench open' };
-    return this.holder.safe();
+    try {
+      await this.runs.shutdown('the user interface crashed');
+      if (!this.holder.isOpen) return { ok: true, message: 'no bench open' };
+      return await this.holder.safe();
+    } catch (err) {
+      return { ok: false, message: `emergency safe state: ${(err as Error).message}` };
+    }
   }
 
   // ── the bench ──

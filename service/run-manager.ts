@@ -147,10 +147,10 @@ export class RunManager {
   }
 
   /** Aborts a live run and waits for it to end (bench safe, records closed): service shutdown. */
-  async shutdown(): Promise<void> {
+  async shutdown(message = 'the application is closing'): Promise<void> {
     const run = this.run;
     if (!run) return;
-    if (isLive(run.state.phase)) run.engine.abort('the application is closing');
+    if (isLive(run.state.phase)) run.engine.abort(message);
     await run.done;
   }
 

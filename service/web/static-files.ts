@@ -20,6 +20,10 @@ const TYPES: Readonly<Record<string, string>> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+export function contentTypeOf(path: string): string {
+  return TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
+}
+
 export function contentSecurityPolicy(port: number): string {
   return [
     "default-src 'self'",
@@ -97,7 +101,7 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse, opt
     }
     file = index;
   }
-  const type = TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+  const type = contentTypeOf(file);
   const cache = file === index ? 'no-store' : 'no-cache';
   res.writeHead(200, { ...headers, 'Content-Type': type, 'Cache-Control': cache });
   if (req.method === 'HEAD') {

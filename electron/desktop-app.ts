@@ -1,0 +1,92 @@
+// The desktop app in the Electron main process: security set up before anything loads, the BenchService
+// (instrument I/O runs here, in the main process's event loop, never on the renderer's UI thread), IPC,
+// the window and the menu. Closing the window quits; quitting (and a crash of the main process) aborts a
+// run and makes the bench safe first; a renderer crash aborts the run and makes the bench safe.
+import { app, dialog, ipcMain, protocol, session, type BrowserWindow } from 'electron';
+import { join } from 'node:path';
+import { BenchService } from '../service/bench-service.ts';
+import { handleAppScheme, registerAppScheme } from './app-protocol.ts';
+import type { DesktopOptions } from './desktop-options.ts';
+import { registerIpc } from './ipc.ts';
+import { installMenu } from './menu.ts';
+import { APP_URL, hardenSession } from './security.ts';
+import { createMainWindow, lockDownContents } from './window.ts';
+
+export interface DesktopPaths {
+  /** The app's root (repository or asar): sequences/library lives under it. */
+  appDir: string;
+  /** The bundled preload (CommonJS). */
+  preload: string;
+  /** The built renderer (index.html and assets). */
+  uiDir: string;
+}
+
+export interface DesktopApp {
+  service: BenchService;
+  window(): BrowserWindow | null;
+}
+
+/** Before 'ready': the privileged scheme, the sandbox for every renderer, one instance. False: another runs. */
+export function prepareDesktopApp(): boolean {
+  registerAppScheme(protocol);
+  app.enableSandbox();
+  if (!app.requestSingleInstanceLock()) return false;
+  app.on('web-contents-created', (_event, contents) => lockDownContents(contents));
+  return true;
+}
+
+export async function startDesktopApp(opts: DesktopOptions, paths: DesktopPaths): Promise<DesktopApp> {
+  await app.whenReady();
+  hardenSession(session.defaultSession);
+  handleAppScheme(protocol, paths.uiDir);
+  const service = new BenchService({
+    runsDir: opts.runsDir ?? join(process.cwd(), 'runs'),
+    libraryDir: join(paths.appDir, 'sequences', 'library'),
+  });
+  let win: BrowserWindow | null = null;
+  const unregister = registerIpc(ipcMain, service, () => win?.webContents ?? null);
+  installMenu({ service, window: () => win, isPackaged: app.isPackaged });
+
+  let shutDown = false;
+  let shuttingDown = false;
+  app.on('before-quit', (event) => {
+    if (shutDown) return;
+    event.preventDefault();
+    if (shuttingDown) return;
+    shuttingDown = true;
+    void service.shutdown().then((r) => {
+      if (!r.ok) dialog.showErrorBox('benchctl: the bench may not be safe', r.message);
+    }).finally(() => {
+      shutDown = true;
+      unregister();
+      app.quit();
+    });
+  });
+  app.on('window-all-closed', () => app.quit());
+  process.on('uncaughtException', (err) => {
+    // Last resort: the bench first, then the report.
+    void service.shutdown().finally(() => {
+      dialog.showErrorBox('benchctl: internal error', err.stack ?? err.message);
+      app.exit(2);
+    });
+  });
+
+  win = createMainWindow(paths.preload, {
+    onRendererGone: (reason) => {
+      void service.emergencySafe().then((r) => {
+        dialog.showErrorBox('benchctl: the window crashed', `The user interface stopped (${reason}). Any run was aborted; ${r.message}. Reload the window (View → Reload) to carry on.`);
+      });
+    },
+    onClosed: () => {
+      win = null;
+    },
+  });
+  if (opts.bench) {
+    const req = opts.bench;
+    void service.openBench(req).catch((err: unknown) => {
+      dialog.showErrorBox('benchctl: cannot open the bench', err instanceof Error ? err.message : String(err));
+    });
+  }
+  await win.loadURL(APP_URL);
+  return { service, window: () => win };
+}
