@@ -59,7 +59,7 @@ export function plainOutput(write: (line: string) => void): RunOutput {
 export function progressOutput(stream: NodeJS.WriteStream): RunOutput {
   const multi = new cliProgress.MultiBar({
     stream, hideCursor: true, clearOnComplete: false, etaBuffer: 20,
-    format: ' {bar} {percentage}% | {position}/{total} {step} | ETA {remaining} (bench) ',
+    format: ' {bar} {percentage}% | step {stepIndex}/{stepCount} {step} | ETA {remaining} (bench) ',
   }, cliProgress.Presets.shades_classic);
   let bar: cliProgress.SingleBar | undefined;
   let estimates = new Map<string, number>();
@@ -72,7 +72,7 @@ export function progressOutput(stream: NodeJS.WriteStream): RunOutput {
     const inStep = current ? Math.min(t_s - stepStart_s, estimates.get(current) ?? 0) : 0;
     const value = done_s + Math.max(0, inStep);
     const totalEstimate = [...estimates.values()].reduce((a, b) => a + b, 0);
-    return { value, p: { step: current ?? '', position, total, remaining: formatDuration(totalEstimate - value) } };
+    return { value, p: { step: current ?? '', stepIndex: position, stepCount: total, remaining: formatDuration(totalEstimate - value) } };
   };
   return {
     event(e) {
@@ -84,6 +84,7 @@ export function progressOutput(stream: NodeJS.WriteStream): RunOutput {
         const sum = [...estimates.values()].reduce((a, b) => a + b, 0);
         multi.log(`${describeEvent(e)}\n`);
         bar = multi.create(Math.max(sum, 1e-9), done_s, payload(e.t_s).p);
+        multi.update();
         return;
       }
       if (e.type === 'step-started') {
@@ -94,13 +95,18 @@ export function progressOutput(stream: NodeJS.WriteStream): RunOutput {
         done_s += estimates.get(e.stepId) ?? 0;
         current = undefined;
       }
+      const { value, p } = payload(e.t_s);
+      bar?.update(value, p);
       if (e.type !== 'point' && e.type !== 'fit' && e.type !== 'step-started') {
         const line = describeEvent(e);
         if (line !== null) multi.log(`${line}\n`);
+        // A fast run starves the bar's redraw timer: write log lines out now rather than at the next tick.
+        multi.update();
       }
-      const { value, p } = payload(e.t_s);
-      bar?.update(value, p);
     },
-    stop: () => multi.stop(),
+    stop: () => {
+      multi.update();
+      multi.stop();
+    },
   };
 }

@@ -15,6 +15,7 @@ import { buildPlan } from './plan/build-plan.ts';
 import type { Plan } from './plan/plan-types.ts';
 import type { RunConfig } from './records/journal.ts';
 import { RunRecorder } from './records/recorder.ts';
+import { restoreSettings } from './resume-settings.ts';
 import { SOFTWARE } from './records/software.ts';
 import { loadSequenceFile, loadSequenceText } from './schema/load.ts';
 import type { BenchInfo } from './step.ts';
@@ -122,6 +123,7 @@ function assemble(plan: Plan, o: OpenedBench, benchInfo: BenchInfo, recorder: Ru
     plan, bench: o.bench, now_s: o.now_s, records: recorder, runId: recorder.runId, benchWait: o.benchWait,
     recovery: { ...plan.sequence.doc.recovery, ...opts.recovery },
     ...(opts.safeTimeout_s !== undefined ? { safeTimeout_s: opts.safeTimeout_s } : {}),
+    onResume: restoreSettings,
   });
   return { plan, bench: o.bench, benchInfo, engine, recorder, sim: o.sim, close: () => o.bench.close() };
 }

@@ -35,6 +35,11 @@ export interface EngineOptions {
   benchWait?: (duration_s: number, signal: AbortSignal) => Promise<void>;
   /** Per instrument, how long bench.safe() may take before that instrument counts as failed (default 10 s). */
   safeTimeout_s?: number;
+  /**
+   * Runs before the first step of a resumed run (some steps already finished), e.g. to apply again the
+   * instrument settings those steps made; `log` emits log events.
+   */
+  onResume?: (completed: PlannedStep[], bench: Bench, log: (message: string) => void) => Promise<void>;
 }
 
 export type RunStatus = 'passed' | 'failed' | 'aborted' | 'error';
@@ -63,6 +68,7 @@ export class RunEngine {
   private readonly abortGrace_s: number;
   private readonly benchWait: (duration_s: number, signal: AbortSignal) => Promise<void>;
   private readonly safeTimeout_s: number;
+  private readonly onResume: EngineOptions['onResume'];
   private readonly runId: string;
   private readonly lostRoles = new Map<string, Error>();
   private readonly measured = new Map<string, Record<string, Measurement>>();
@@ -83,6 +89,7 @@ export class RunEngine {
     this.sleep_ms = opts.sleep_ms ?? ((ms, signal) => sleep(ms, undefined, { signal }));
     this.abortGrace_s = opts.abortGrace_s ?? 5;
     this.safeTimeout_s = opts.safeTimeout_s ?? 10;
+    this.onResume = opts.onResume;
     this.benchWait = opts.benchWait ?? ((d, signal) => sleep(d * 1000, undefined, { signal }));
     this.runId = opts.runId ?? (this.records.folder ? this.records.folder.split(/[\\/]/).pop() ?? 'run' : 'run');
   }
@@ -127,6 +134,10 @@ export class RunEngine {
       completed: [...completed.keys()],
     });
     try {
+      if (completed.size > 0 && this.onResume) {
+        await this.onResume(this.plan.steps.filter((s) => completed.has(s.stepId)), this.bench,
+          (message) => this.emit({ type: 'log', stepId: null, message }));
+      }
       for (const [index, step] of this.plan.steps.entries()) {
         const done = completed.get(step.stepId);
         if (done) {

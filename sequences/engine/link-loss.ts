@@ -1,6 +1,7 @@
 // Instrument loss: which role a LinkLostError belongs to, and getting it back — reopen the session and
 // re-identify, with exponential backoff, until a deadline. Like a suspender in Bluesky's RunEngine, the
 // engine pauses the run meanwhile and resumes the step from its last committed point.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Bench } from '../bench-port.ts';
 import { LinkLostError } from '../../drivers/errors.ts';
 import { errorMessage } from './errors.ts';
@@ -41,11 +42,12 @@ export type ReconnectResult =
 /** Shortest time an attempt is given, however close the deadline. */
 const MIN_ATTEMPT_S = 0.2;
 
-async function withinSeconds<T>(limit_s: number, hooks: ReconnectHooks, f: () => Promise<T>): Promise<T> {
+/** Real time, not the injectable sleep: the attempt is real I/O against a real read timeout. */
+async function withinSeconds<T>(limit_s: number, f: () => Promise<T>): Promise<T> {
   const timer = new AbortController();
   const attempt = f();
   attempt.catch(() => undefined);
-  const expired = hooks.sleep_ms(limit_s * 1000, timer.signal).then(() => {
+  const expired = sleep(limit_s * 1000, undefined, { signal: timer.signal }).then(() => {
     throw new Error(`no answer within ${Number(limit_s.toFixed(3))} s`);
   }, () => new Promise<never>(() => {}));
   try {
@@ -68,7 +70,7 @@ export async function reconnect(bench: Bench, role: string, policy: RecoveryPoli
     try {
       // An attempt may not outlive the deadline (a hung box answers nothing for a whole read timeout).
       const left_s = Math.max(policy.deadline_s - (hooks.now_ms() - start) / 1000, MIN_ATTEMPT_S);
-      const identity = await withinSeconds(left_s, hooks, async () => {
+      const identity = await withinSeconds(left_s, async () => {
         await driver.session.reopen();
         return driver.identify();
       });

@@ -180,6 +180,7 @@ describe('benchctl resume', () => {
     expect(r.code).toBe(0);
     const ev = events(r.stdout);
     expect(ev[0]).toMatchObject({ type: 'run-started', resumed: true, completed: ['set'] });
+    expect(ev[1]).toMatchObject({ type: 'log', message: expect.stringMatching(/^resuming: applying again .*laser\.output=true/) });
     const firstPoint = ev.find((e) => e.type === 'point');
     expect(firstPoint).toMatchObject({ stepId: 'measure' });
     const rows = parse(readFileSync(join(folder, 'power.csv'), 'utf8'), { comment: '#', columns: true }) as Record<string, string>[];
