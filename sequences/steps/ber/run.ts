@@ -79,6 +79,26 @@ async function requireLight(ctx: StepContext, p: BerParams, where: string): Prom
   }
 }
 
+/** A resumed sweep whose link now delivers this much more or less power at the same attenuation is refused, dB. */
+const RESUME_POWER_TOLERANCE_DB = 1;
+
+/**
+ * Power + attenuation is the link's constant (the VOA is the only thing that moves). After a resume it must
+ * match the points recorded before, or the new points would not belong on the same waterfall: the bench
+ * lost its state (alignment, laser power, VOA) across the interruption.
+ */
+function checkContinuity(before: readonly SweptPoint[], attenuation_dB: number, power_dBm: number): void {
+  const constants = before.filter((x) => Number.isFinite(x.power_dBm) && x.status !== 'no-sync').map((x) => x.power_dBm + x.attenuation_dB).sort((a, b) => a - b);
+  const median = constants[Math.floor(constants.length / 2)];
+  if (median === undefined || !Number.isFinite(power_dBm)) return;
+  const shift = power_dBm + attenuation_dB - median;
+  if (Math.abs(shift) > RESUME_POWER_TOLERANCE_DB) {
+    throw new BerSweepError(`resuming at ${attenuation_dB} dB, the link delivers ${Math.abs(shift).toFixed(1)} dB ${shift < 0 ? 'less' : 'more'} ` +
+      `power (${power_dBm.toFixed(2)} dBm) than it did for the ${before.length} points recorded before the interruption: the bench is not ` +
+      'in the state they were measured in (alignment, laser power, VOA); restore it and resume, or start a new run');
+  }
+}
+
 async function hasSync(ctx: StepContext, bert: Bert): Promise<boolean> {
   if (await bert.synced()) return true;
   await ctx.wait_s?.(RESYNC_WAIT_S);
@@ -104,6 +124,7 @@ export async function runBerSweep(ctx: StepContext, p: BerParams): Promise<StepO
     // The filter moves for tens of ms: a power reading or a gate during the move would see the wrong power.
     await voa.waitSettled();
     const power_dBm = (await meter.readPower_dBm(p.channel)) + p.power_offset;
+    if (i === recorded && recorded > 0) checkContinuity(state.points, attenuation_dB, power_dBm);
     const point: SweptPoint = { attenuation_dB, power_dBm, bits: 0, errors: 0, status: 'skipped', dwell_s: 0 };
     const bounded = state.points.filter((x) => x.status === 'bounded').map((x) => x.power_dBm);
     const plan = planPoint(goals, {

@@ -9,9 +9,34 @@ import { averaging_s, spectrumReference } from './schema.ts';
 import type { SweepParams } from './schema.ts';
 import { assembleSpectrum } from './spectrum.ts';
 import type { SpectrumRow } from './spectrum.ts';
+import { decodeLoss, encodeLoss, isSweepState } from './sweep-state.ts';
+import type { SavedLoss, SweepState } from './sweep-state.ts';
 
 /** Headroom over the sweep's own duration before waiting on it counts as a hang, s. */
 const WAIT_MARGIN_S = 30;
+
+/** A re-run whose losses differ from the interrupted sweep's by more than this (median over the recorded points) is refused, dB. */
+const RESUME_LOSS_TOLERANCE_DB = 0.5;
+
+/**
+ * The re-run sweep's first rows stand beside the interrupted sweep's in one table: they must agree, or the
+ * bench lost its state (alignment, laser, meter) across the interruption.
+ */
+function checkContinuity(ctx: StepContext, rows: readonly SpectrumRow[], recorded: number): void {
+  const saved = isSweepState(ctx.resume?.state, 'continuous') ? ctx.resume.state.losses : [];
+  const diffs: number[] = [];
+  for (let i = 0; i < Math.min(recorded, saved.length, rows.length); i++) {
+    const before = decodeLoss(saved[i] as SavedLoss), now = rows[i]?.loss_dB ?? NaN;
+    if (Number.isFinite(before) && Number.isFinite(now)) diffs.push(Math.abs(now - before));
+  }
+  if (diffs.length === 0) return;
+  diffs.sort((a, b) => a - b);
+  const median = diffs[Math.floor(diffs.length / 2)] as number;
+  if (median > RESUME_LOSS_TOLERANCE_DB) {
+    throw new SweepError(`the re-run sweep differs from the ${recorded} rows recorded before the interruption by ${median.toFixed(2)} dB ` +
+      '(median): the bench is not in the state the spectrum was measured in (alignment, laser, meter); restore it and resume, or start a new run');
+  }
+}
 
 export async function runContinuousSweep(ctx: StepContext, p: SweepParams): Promise<SpectrumRow[]> {
   const rig = sweepRig(ctx, p);
@@ -48,6 +73,9 @@ export async function runContinuousSweep(ctx: StepContext, p: SweepParams): Prom
     wavelengths_nm, output_W, outputChannel: p.channel,
     ...(monitor_W ? { monitor_W, monitorChannel: p.monitor_channel } : {}),
   }, { reference: spectrumReference(p), outputLoss_dB: p.output_loss });
+  if (recorded > 0) checkContinuity(ctx, rows, recorded);
+  // Once, before the rows: what a later resume compares its new sweep with.
+  await ctx.saveState({ kind: 'sweep', mode: 'continuous', losses: rows.map((r) => encodeLoss(r.loss_dB)) } satisfies SweepState);
   for (let i = recorded; i < rows.length; i++) await ctx.point('spectrum', { ...(rows[i] as SpectrumRow) });
   return rows;
 }

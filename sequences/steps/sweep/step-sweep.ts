@@ -3,32 +3,14 @@
 // continues from the first wavelength not yet recorded.
 import { stepWavelengths_nm } from '../../../drivers/roles/tunable-laser.ts';
 import type { StepContext } from '../../step.ts';
-import { prepareRig, requireLaserOn, sweepRig } from './rig.ts';
+import { SweepError, prepareRig, requireLaserOn, sweepRig } from './rig.ts';
 import type { SweepRig } from './rig.ts';
 import { spectrumReference } from './schema.ts';
 import type { SweepParams } from './schema.ts';
 import { spectrumRow } from './spectrum.ts';
 import type { SpectrumRow, SpectrumSettings } from './spectrum.ts';
-
-/** What a step sweep keeps for its fit across a resume: the loss at each recorded wavelength. */
-export interface StepSweepState {
-  kind: 'step-sweep';
-  /** Loss per point in recording order, rounded to 0.1 mdB; 'dark' / 'over' for points without a finite loss. */
-  losses: (number | 'dark' | 'over')[];
-}
-
-function encodeLoss(loss_dB: number): number | 'dark' | 'over' {
-  if (Number.isNaN(loss_dB)) return 'over';
-  return Number.isFinite(loss_dB) ? Math.round(loss_dB * 1e4) / 1e4 : 'dark';
-}
-
-function decodeLoss(v: number | 'dark' | 'over'): number {
-  return v === 'over' ? NaN : v === 'dark' ? Infinity : v;
-}
-
-function isStepState(s: unknown): s is StepSweepState {
-  return typeof s === 'object' && s !== null && (s as StepSweepState).kind === 'step-sweep' && Array.isArray((s as StepSweepState).losses);
-}
+import { decodeLoss, encodeLoss, isSweepState } from './sweep-state.ts';
+import type { SweepState } from './sweep-state.ts';
 
 async function readPoint(rig: SweepRig, wavelength_nm: number, settings: SpectrumSettings): Promise<SpectrumRow> {
   await rig.laser.setWavelength_nm(wavelength_nm);
@@ -48,14 +30,32 @@ async function readPoint(rig: SweepRig, wavelength_nm: number, settings: Spectru
   return spectrumRow(wavelength_nm, output_dBm, monitor_dBm, settings);
 }
 
+/** A resumed sweep whose last recorded point now reads this much differently is refused, dB. */
+const RESUME_LOSS_TOLERANCE_DB = 0.5;
+
+/**
+ * Before continuing after an interruption, the last recorded wavelength is read again (not recorded): if
+ * its loss moved, the bench lost its state (the fiber moved, the laser or meter was reset) and the new
+ * points would not join the old ones into one spectrum.
+ */
+async function checkContinuity(rig: SweepRig, settings: SpectrumSettings, wavelength_nm: number, before_dB: number | undefined): Promise<void> {
+  if (before_dB === undefined || !Number.isFinite(before_dB)) return;
+  const now = await readPoint(rig, wavelength_nm, settings);
+  if (!(Math.abs(now.loss_dB - before_dB) <= RESUME_LOSS_TOLERANCE_DB)) {
+    throw new SweepError(`resuming the step sweep, the loss at ${wavelength_nm} nm reads ${now.loss_dB.toFixed(2)} dB where ${before_dB.toFixed(2)} dB ` +
+      'was recorded before the interruption: the bench is not in the state the spectrum was measured in (alignment, laser, meter); ' +
+      'restore it and resume, or start a new run');
+  }
+}
+
 /** Runs (or continues) the step sweep; returns every point of the sweep, those of earlier attempts included. */
 export async function runStepSweep(ctx: StepContext, p: SweepParams): Promise<SpectrumRow[]> {
   const rig = sweepRig(ctx, p);
   const settings: SpectrumSettings = { reference: spectrumReference(p), outputLoss_dB: p.output_loss };
   const wavelengths = stepWavelengths_nm({ start_nm: p.start, stop_nm: p.stop, step_nm: p.step });
   const recorded = ctx.resume?.pointsByTable['spectrum'] ?? 0;
-  const saved = isStepState(ctx.resume?.state) ? ctx.resume.state.losses : [];
-  const state: StepSweepState = { kind: 'step-sweep', losses: saved.slice(0, recorded) };
+  const saved = isSweepState(ctx.resume?.state, 'step') ? ctx.resume.state.losses : [];
+  const state: SweepState = { kind: 'sweep', mode: 'step', losses: saved.slice(0, recorded) };
   const rows: SpectrumRow[] = state.losses.map((v, i) => ({
     wavelength_nm: wavelengths[i] as number, power_dBm: NaN, reference_dBm: NaN, loss_dB: decodeLoss(v),
   }));
@@ -65,6 +65,7 @@ export async function runStepSweep(ctx: StepContext, p: SweepParams): Promise<Sp
   }
   if (recorded >= wavelengths.length) return rows;
   await prepareRig(rig, p, rig.monitor);
+  if (recorded > 0) await checkContinuity(rig, settings, wavelengths[recorded - 1] as number, rows[recorded - 1]?.loss_dB);
   for (let i = recorded; i < wavelengths.length; i++) {
     await ctx.checkpoint();
     const row = await readPoint(rig, wavelengths[i] as number, settings);

@@ -163,6 +163,27 @@ steps:
     expect(m?.['sensitivity_dBm']).toBeDefined();
   });
 
+  it('a resume on a bench that lost its state (laser power) is refused rather than mixed into the waterfall', async () => {
+    const s = await sim(11);
+    const p = berStep.schema.parse({ attenuation: await grid(s) });
+    const first = recordedContext(s.sim, s.bench);
+    const point = first.point;
+    first.point = async (table, row) => {
+      if ((first.rows[table]?.length ?? 0) === 6) throw new Error('killed');
+      await point(table, row);
+    };
+    await expect(berStep.run(first, p)).rejects.toThrow('killed');
+    await s.bench.laser.setPower_dBm(10); // was 13 dBm
+    const err = await berStep.run(recordedContext(s.sim, s.bench, first), p).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BerSweepError);
+    expect(String(err)).toMatch(/the link delivers 3\.\d dB less power .* than it did for the 6 points recorded before the interruption/);
+    await s.bench.laser.setPower_dBm(13);
+    const again = recordedContext(s.sim, s.bench, first);
+    await berStep.run(again, p);
+    expect(again.rows['ber']).toHaveLength(14);
+    expect(again.logs[0]).toMatch(/continuing the BER sweep after 6 recorded points/);
+  });
+
   it('an abort between gates stops the sweep at once, with the points before it recorded', async () => {
     const s = await sim(10);
     let gates = 0;

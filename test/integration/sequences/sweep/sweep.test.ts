@@ -106,6 +106,29 @@ steps:
     expect(m?.['points']?.value).toBe(41); // the fit saw the points from before the drop too
   });
 
+  it('a step sweep resumed after the fiber moved is refused: the new points would not join the old spectrum', async () => {
+    const s = await sim(9);
+    const p = sweepStep.schema.parse({ mode: 'step', start: '1530nm', stop: '1570nm', step: '1nm' });
+    const first = recordedContext(s.sim, s.bench);
+    const point = first.point;
+    first.point = async (table, row) => {
+      if ((first.rows[table]?.length ?? 0) === 12) throw new Error('killed');
+      await point(table, row);
+    };
+    await expect(sweepStep.run(first, p)).rejects.toThrow('killed');
+    const x = await s.bench.stage.position_um('X');
+    await s.bench.stage.moveAbsolute_um('X', x + 4); // ~2 dB of loopback coupling lost
+    await s.bench.stage.waitForMotion();
+    const err = await sweepStep.run(recordedContext(s.sim, s.bench, first), p).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SweepError);
+    expect(String(err)).toMatch(/the loss at 1541 nm reads [\d.]+ dB where [\d.]+ dB was recorded before the interruption/);
+    await s.bench.stage.moveAbsolute_um('X', x);
+    await s.bench.stage.waitForMotion();
+    const again = recordedContext(s.sim, s.bench, first);
+    await sweepStep.run(again, p);
+    expect(again.rows['spectrum']?.map((r) => r['wavelength_nm'])).toEqual(Array.from({ length: 41 }, (_, i) => 1530 + i));
+  });
+
   it('a continuous sweep interrupted after some rows is run again and writes only the missing rows', async () => {
     const s = await sim(6);
     const p = sweepStep.schema.parse({ start: '1520nm', stop: '1580nm', step: '100pm', speed: '20nm/s' });
@@ -115,6 +138,15 @@ steps:
       (first.rows[table] ??= []).push(row);
     };
     await expect(sweepStep.run(first, p)).rejects.toThrow(/killed/);
+    // The fiber moved meanwhile: the re-run does not match the rows already recorded.
+    const x = await s.bench.stage.position_um('X');
+    await s.bench.stage.moveAbsolute_um('X', x + 4);
+    await s.bench.stage.waitForMotion();
+    const moved = recordedContext(s.sim, s.bench, first);
+    await expect(sweepStep.run(moved, p)).rejects.toThrow(/differs from the 250 rows recorded before the interruption by [\d.]+ dB \(median\)/);
+    expect(moved.rows['spectrum']).toHaveLength(250);
+    await s.bench.stage.moveAbsolute_um('X', x);
+    await s.bench.stage.waitForMotion();
     const again = recordedContext(s.sim, s.bench, first);
     const out = await sweepStep.run(again, p);
     expect(again.rows['spectrum']).toHaveLength(601);
