@@ -78,6 +78,10 @@ export class RunRecorder {
   static reopen(folder: string, plan: Plan, bench: BenchRecordInfo): RunRecorder {
     const entries = readJournal(join(folder, 'journal.jsonl'));
     const first = entries[0] as Extract<JournalEntry, { type: 'run' }>;
+    const end = finishedStatus(entries);
+    if (end === 'passed' || end === 'failed') {
+      throw new RecordError(`${folder}: run ${first.config.runId} already finished (${end}); there is nothing to resume`);
+    }
     const planned = first.plan.map((p) => p.stepId).join('\n');
     if (planned !== plan.steps.map((s) => s.stepId).join('\n')) {
       throw new RecordError(`${folder}: the rebuilt plan differs from the journalled one (was the sequence or a parameter changed?); cannot resume`);
@@ -278,6 +282,12 @@ export class RunRecorder {
     this.record.timings.wall_s = this.wallBefore_s + (performance.now() - this.wallStart) / 1000;
     writeFileAtomic(join(this.folder, 'run.json'), `${JSON.stringify(this.record, null, 2)}\n`);
   }
+}
+
+/** The status of the run's last end, unless a resume came after it. */
+function finishedStatus(entries: readonly JournalEntry[]): string | undefined {
+  const last = [...entries].reverse().find((e) => e.type === 'end' || e.type === 'resume');
+  return last?.type === 'end' ? last.status : undefined;
 }
 
 function readFileSafe(path: string): string {

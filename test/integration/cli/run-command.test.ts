@@ -191,6 +191,24 @@ describe('benchctl resume', () => {
     expect(record.steps[1]?.tables[0]?.rows).toBe(SAMPLES);
   }, 90_000);
 
+  it('continues an aborted run, and refuses one that finished', async () => {
+    const file = sequence('again', 'steps:\n  - set: { laser.output: on }\n  - script: { module: ./flaky.mts }\n  - log: after\n');
+    // Fails while the marker file exists: the first run errors (exit 2), the resumed one passes.
+    const marker = join(dir, 'fail-once');
+    writeFileSync(marker, '');
+    writeFileSync(join(dir, 'flaky.mts'), `import { existsSync } from 'node:fs';\nexport default async function () {\n  if (existsSync(${JSON.stringify(marker)})) throw new Error('flaky fixture');\n}\n`);
+    const first = await runBenchctl(['run', file, '--sim', '--out', join(dir, 'runs')]);
+    expect(first.code).toBe(2);
+    rmSync(marker);
+    const folder = onlyRunFolder();
+    const second = await runBenchctl(['resume', folder, '--json']);
+    expect(second.code).toBe(0);
+    expect(events(second.stdout).filter((e) => e.type === 'step-started').map((e) => (e as { stepId: string }).stepId)).toEqual(['script', 'log']);
+    const third = await runBenchctl(['resume', folder]);
+    expect(third.code).toBe(2);
+    expect(third.stderr).toMatch(/already finished \(passed\); there is nothing to resume/);
+  });
+
   it('refuses a folder that is not a run', async () => {
     const r = await runBenchctl(['resume', dir]);
     expect(r.code).toBe(2);
