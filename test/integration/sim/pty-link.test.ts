@@ -6,18 +6,9 @@ import { LinkHub } from '../../../sim/link/link-hub.ts';
 import { socatAvailable } from '../../../sim/link/pty-server.ts';
 import { FakeInstrument } from '../../unit/sim/link/fake-instrument.ts';
 import { LineClient } from '../../unit/sim/link/line-client.ts';
+import { alive } from './probes.ts';
 
 const ESP_FRAMING = { inputTerminator: '\r', outputTerminator: '\r\n' };
-
-function alive(pid: number | undefined): boolean {
-  if (pid === undefined) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function openClient(path: string): Promise<{ port: SerialPort; client: LineClient }> {
   const port = new SerialPort({ path, baudRate: 921600, autoOpen: false });

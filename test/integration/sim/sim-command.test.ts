@@ -9,6 +9,7 @@ import { CliUsageError } from '../../../cli/usage-error.ts';
 import { SIM_ROLES } from '../../../sim/virtual-bench.ts';
 import { LineClient } from '../../unit/sim/link/line-client.ts';
 import { portOf, startSim, type SimProcess } from './sim-process.ts';
+import { alive, dial } from './probes.ts';
 
 /** Child processes of `pid` (from /proc), e.g. the socat that benchctl sim spawned. */
 function childrenOf(pid: number): Array<{ pid: number; comm: string }> {
@@ -26,24 +27,6 @@ function childrenOf(pid: number): Array<{ pid: number; comm: string }> {
     }
   }
   return out;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function dial(port: number): Promise<LineClient> {
-  const socket = net.connect({ host: '127.0.0.1', port });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('error', reject);
-  });
-  return new LineClient(socket);
 }
 
 describe('benchctl sim (child process)', () => {

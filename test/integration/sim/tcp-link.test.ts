@@ -6,16 +6,8 @@ import { InstrumentHost } from '../../../sim/link/instrument-host.ts';
 import { createJunkSource } from '../../../sim/link/junk.ts';
 import { encodeDefiniteBlock } from '../../../drivers/scpi/block.ts';
 import { FakeInstrument } from '../../unit/sim/link/fake-instrument.ts';
-import { LineClient } from '../../unit/sim/link/line-client.ts';
-
-async function dial(port: number): Promise<LineClient> {
-  const socket = net.connect({ host: '127.0.0.1', port });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('error', reject);
-  });
-  return new LineClient(socket);
-}
+import type { LineClient } from '../../unit/sim/link/line-client.ts';
+import { dial } from './probes.ts';
 
 describe('TCP serving', () => {
   let hub: LinkHub | undefined;

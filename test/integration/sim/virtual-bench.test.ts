@@ -1,29 +1,10 @@
 import { existsSync } from 'node:fs';
-import net from 'node:net';
 import { dirname } from 'node:path';
 import { SerialPort } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SIM_ROLES, UnknownRoleError, VirtualBench } from '../../../sim/index.ts';
 import { LineClient } from '../../unit/sim/link/line-client.ts';
-
-function alive(pid: number | undefined): boolean {
-  if (pid === undefined) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function dial(port: number): Promise<LineClient> {
-  const socket = net.connect({ host: '127.0.0.1', port });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('error', reject);
-  });
-  return new LineClient(socket);
-}
+import { alive, dial } from './probes.ts';
 
 describe('VirtualBench', () => {
   let bench: VirtualBench | undefined;

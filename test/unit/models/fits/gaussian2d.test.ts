@@ -2,9 +2,9 @@ import normal from '@stdlib/random-base-normal';
 import uniform from '@stdlib/random-base-uniform';
 import { describe, expect, it } from 'vitest';
 import { chipModeRadius_um, lateralTolerance_um, loopbackTransmission, scanProfileRadius_um } from '../../../../models/coupling.ts';
-import { FitError } from '../../../../models/fits/fit-error.ts';
 import { fitGaussian2D, gaussianSurface, gaussianTolerances, profileTolerance_um } from '../../../../models/fits/gaussian2d.ts';
 import type { ScanPoint } from '../../../../models/fits/gaussian2d.ts';
+import { fitRefusal } from './fit-reason.ts';
 
 const SEEDS = 200;
 const W_FIBER = 5.2;
@@ -136,15 +136,7 @@ describe('fitGaussian2D recovers a loopback alignment scan (200 seeds)', () => {
 
 describe('fitGaussian2D fails loudly', () => {
   const good = loopbackScan({ x0: 0, y0: 0, wChip: 5, peak_mW: 0.1, background_mW: 1e-3 }, () => 0);
-  const reason = (f: () => unknown) => {
-    try {
-      f();
-    } catch (e) {
-      expect(e).toBeInstanceOf(FitError);
-      return `${(e as FitError).reason}: ${(e as FitError).message}`;
-    }
-    return 'no error';
-  };
+  const reason = fitRefusal;
 
   it('on too few points or a scan that is not 2-D', () => {
     expect(reason(() => fitGaussian2D(good.slice(0, 6)))).toMatch(/^too-few-points: fitGaussian2D: got 6 points, need at least 7/);

@@ -1,11 +1,11 @@
 import normal from '@stdlib/random-base-normal';
 import uniform from '@stdlib/random-base-uniform';
 import { describe, expect, it } from 'vitest';
-import { FitError } from '../../../../models/fits/fit-error.ts';
 import { fitGratingSpectrum, spectrumCurve } from '../../../../models/fits/grating-spectrum.ts';
 import type { SpectrumPoint } from '../../../../models/fits/grating-spectrum.ts';
 import { gratingLoss_dB } from '../../../../models/grating.ts';
 import type { GratingCoupler } from '../../../../models/grating.ts';
+import { fitRefusal } from './fit-reason.ts';
 
 const SEEDS = 200;
 
@@ -80,15 +80,7 @@ describe('fitGratingSpectrum recovers a coupler from a noisy sweep (200 seeds)',
 
 describe('fitGratingSpectrum fails loudly', () => {
   const good = sweep({ centre_nm: 1550, peakLoss_dB: 3, bandwidth1dB_nm: 30 }, () => 0, 1530, 1570, 5);
-  const reason = (f: () => unknown) => {
-    try {
-      f();
-    } catch (e) {
-      expect(e).toBeInstanceOf(FitError);
-      return `${(e as FitError).reason}: ${(e as FitError).message}`;
-    }
-    return 'no error';
-  };
+  const reason = fitRefusal;
 
   it('on too few points or wavelengths', () => {
     expect(reason(() => fitGratingSpectrum(good.slice(0, 3)))).toMatch(/^too-few-points: fitGratingSpectrum: got 3 usable points, need at least 4/);

@@ -3,11 +3,11 @@ import uniform from '@stdlib/random-base-uniform';
 import { linearRegression } from 'simple-statistics';
 import { describe, expect, it } from 'vitest';
 import { KP4_BER } from '../../../../models/ber.ts';
-import { FitError } from '../../../../models/fits/fit-error.ts';
 import { berFromOrdinate, fitWaterfall, waterfallCurve, waterfallOrdinate } from '../../../../models/fits/waterfall.ts';
 import type { WaterfallPoint } from '../../../../models/fits/waterfall.ts';
 import { berAtPower, powerForBer } from '../../../../models/receiver.ts';
 import type { ReceiverModel } from '../../../../models/receiver.ts';
+import { fitRefusal } from './fit-reason.ts';
 
 const SEEDS = 200;
 const GATE_BITS = 25.78e9 * 2; // a 2 s gate at 25.78 Gb/s
@@ -117,15 +117,7 @@ describe('fitWaterfall recovers the sensitivity from Poisson-counted gates (200 
 
 describe('fitWaterfall with zero-error points and bad data', () => {
   const rx: ReceiverModel = { kind: 'thermal', sensitivity_dBm: -12, atBer: 1e-12 };
-  const reason = (f: () => unknown) => {
-    try {
-      f();
-    } catch (e) {
-      expect(e).toBeInstanceOf(FitError);
-      return `${(e as FitError).reason}: ${(e as FitError).message}`;
-    }
-    return 'no error';
-  };
+  const reason = fitRefusal;
 
   it('leaves out zero-error and no-signal points and lists them', () => {
     const points = [
