@@ -161,8 +161,9 @@ export class RunEngine {
     return { status, passed, limits, measurements: this.measured, folder: this.records.folder };
   }
 
+  /** Bench seconds since the run started, to the microsecond (no 0.011000000000000001 in the records). */
   private elapsed(): number {
-    return this.now_s() - this.t0;
+    return roundTime(this.now_s() - this.t0);
   }
 
   private emit(body: RunEventBody): void {
@@ -230,7 +231,7 @@ export class RunEngine {
     const measurements = outcome.measurements ?? {};
     this.measured.set(step.stepId, measurements);
     const end: StepEnd = {
-      status: 'done', duration_s: this.now_s() - started_s, measurements,
+      status: 'done', duration_s: roundTime(this.now_s() - started_s), measurements,
       fits: { ...fits, ...(outcome.fits ?? {}) }, notes: outcome.notes ?? [],
     };
     await this.records.endStep(step.stepId, end, this.elapsed());
@@ -342,7 +343,7 @@ export class RunEngine {
     const stepId = this.current;
     if (stepId) {
       const status = reason === 'error' ? 'error' : 'aborted';
-      const duration_s = this.now_s() - this.currentStart_s;
+      const duration_s = roundTime(this.now_s() - this.currentStart_s);
       await this.records.endStep(stepId, { status, duration_s, measurements: {}, fits: {}, notes: [], error: message }, this.elapsed());
       const kind = this.plan.steps.find((s) => s.stepId === stepId)?.kind ?? '';
       this.emit({ type: 'step-finished', stepId, kind, status, duration_s, measurements: {}, error: message });
@@ -362,4 +363,8 @@ export class RunEngine {
       return { ok: false, error: errorMessage(e) };
     }
   }
+}
+
+function roundTime(t_s: number): number {
+  return Math.round(t_s * 1e6) / 1e6;
 }
