@@ -1,7 +1,7 @@
 // `set`: instrument settings by role, applied in the order written. Stage axes of one stage are moved
 // together (`stage.X: 12500um`, `stage.Y: 12500um` → one move, then wait for motion).
 import { z } from 'zod';
-import { checkRange, checkStageTarget } from '../capabilities.ts';
+import { checkRange, checkStageTarget, requireRole } from '../capabilities.ts';
 import { parseQuantity, QuantityError } from '../schema/quantity.ts';
 import type { StepDefinition } from '../step.ts';
 import { kindOfRoleName, SETTINGS } from './set-settings.ts';
@@ -77,8 +77,9 @@ export const setStep: StepDefinition<SetParams> = {
       if (a.type === 'move') return Object.entries(a.targets_um).flatMap(([axis, v]) => checkStageTarget(bench, a.role, axis, v, `${a.role}.${axis}`));
       const spec = specOf(a);
       const kind = kindOfRoleName(a.role);
-      if (!spec?.range) return checkRange(bench, a.role, '', 0, a.key, kind).filter((i) => i.message.includes('no role') || i.message.includes('is a'));
-      return checkRange(bench, a.role, spec.range, a.value as number, a.key, kind);
+      if (spec?.range) return checkRange(bench, a.role, spec.range, a.value as number, a.key, kind);
+      const role = requireRole(bench, a.role, a.key, kind);
+      return 'message' in role ? [role] : [];
     });
   },
   estimate_s(params) {
