@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import pluginVue from 'eslint-plugin-vue';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'out/', 'test-output/', 'coverage/', 'runs/'] },
@@ -28,6 +29,36 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [{ group: ['node:*', 'fs', 'net', 'child_process', 'serialport', '../drivers/*', '../sim/*', '../sequences/*'], message: 'models/ does no I/O and imports only numerics (ARCHITECTURE.md).' }],
+      }],
+    },
+  },
+  // The renderer (Vue 3): .vue files parsed with TypeScript inside; browser globals; it reaches the bench
+  // only through window.bench (BenchApi), so it may import models/ (pure) but only types from the layers
+  // below, and nothing from Node.
+  ...pluginVue.configs['flat/recommended'],
+  {
+    files: ['renderer/**/*.vue'],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'], sourceType: 'module' } },
+  },
+  {
+    files: ['renderer/**/*.ts', 'renderer/**/*.vue'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'vue/max-attributes-per-line': 'off',
+      'vue/singleline-html-element-content-newline': 'off',
+      'vue/html-self-closing': 'off',
+    },
+  },
+  {
+    files: ['renderer/**/*.ts', 'renderer/**/*.vue'],
+    ignores: ['renderer/bridge/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [{ name: 'electron', message: 'Only electron/ may import electron (ARCHITECTURE.md).' }],
+        patterns: [
+          { group: ['node:*', 'fs', 'net', 'child_process', 'serialport', 'ws'], message: 'The renderer runs in a browser: no Node modules (ARCHITECTURE.md).' },
+          { group: ['**/drivers/**', '**/sim/**', '**/sequences/**', '**/service/**', '**/cli/**'], allowTypeImports: true, message: 'The renderer talks to the bench only through window.bench (BenchApi): import types only.' },
+        ],
       }],
     },
   },

@@ -1,0 +1,214 @@
+// The bench store: what is open, each instrument's identity/status/last error, and manual control state
+// per role (lasers, meters, stages, VOAs, BERTs), the live meter reading from the service's monitor, and
+// the SCPI console transcripts. Everything comes from window.bench (the BenchApi) and its pushed events.
+import { defineStore } from 'pinia';
+import { computed, markRaw, ref, shallowRef } from 'vue';
+import type {
+  BenchStatus, BertSettings, BertState, InstrumentStatus, LaserSettings, LaserState, MeterReading, MonitorSettings, MonitorState,
+  OpenBenchRequest, ScpiReply, StageState, VoaSettings, VoaState,
+} from '../../service/bench-api.ts';
+import { errorText, useBench } from '../api/bench-access.ts';
+import { ReadingTrend } from './reading-trend.ts';
+
+export type ControlArea = 'open' | 'safe' | 'laser' | 'meter' | 'monitor' | 'stage' | 'voa' | 'bert' | 'console';
+
+export interface ConsoleLine {
+  id: number;
+  time: string;
+  reply: ScpiReply | null;
+  command: string;
+  /** A refused call (no such role, bench closed): the service's message. */
+  refused: string | null;
+}
+
+const CONSOLE_LINES = 200;
+
+export const useBenchStore = defineStore('bench', () => {
+  const status = ref<BenchStatus | null>(null);
+  const lasers = ref<Record<string, LaserState>>({});
+  const stages = ref<Record<string, StageState>>({});
+  const voas = ref<Record<string, VoaState>>({});
+  const berts = ref<Record<string, BertState>>({});
+  /** Latest reading per meter role; replaced whole (shallow) at the monitor's rate. */
+  const readings = shallowRef<Record<string, MeterReading>>({});
+  const trend = markRaw(new ReadingTrend());
+  const trendVersion = ref(0);
+  const monitor = ref<MonitorState | null>(null);
+  const busy = ref<Partial<Record<ControlArea, boolean>>>({});
+  const errors = ref<Partial<Record<ControlArea, string | null>>>({});
+  const consoles = ref<Record<string, ConsoleLine[]>>({});
+  let consoleId = 0;
+  let unsubscribe: (() => void)[] = [];
+
+  const isOpen = computed(() => status.value?.open === true);
+  const runOwned = computed(() => status.value?.runId != null);
+  const instruments = computed<InstrumentStatus[]>(() => status.value?.instruments ?? []);
+  const rolesOf = (kind: string) => instruments.value.filter((i) => i.kind === kind).map((i) => i.role);
+  /**
+   * 'on' when a laser reports emission; 'unknown' while a run owns the bench (it drives the laser) or a
+   * laser's state has not been read: a state we do not know is never shown as off.
+   */
+  const emission = computed<'on' | 'off' | 'unknown'>(() => {
+    if (!isOpen.value) return 'off';
+    if (Object.values(lasers.value).some((l) => l.output)) return 'on';
+    const roles = rolesOf('laser');
+    if (roles.length > 0 && (runOwned.value || roles.some((r) => !lasers.value[r]))) return 'unknown';
+    return 'off';
+  });
+
+  async function act<T>(area: ControlArea, call: () => Promise<T>): Promise<T | undefined> {
+    busy.value = { ...busy.value, [area]: true };
+    errors.value = { ...errors.value, [area]: null };
+    try {
+      return await call();
+    } catch (err) {
+      errors.value = { ...errors.value, [area]: errorText(err) };
+      return undefined;
+    } finally {
+      busy.value = { ...busy.value, [area]: false };
+    }
+  }
+
+  function onReading(r: MeterReading): void {
+    readings.value = { ...readings.value, [r.role]: r };
+    trend.add(r);
+    trendVersion.value++;
+  }
+
+  /** Subscribes to the service's pushed events and reads the current state. */
+  async function init(): Promise<void> {
+    const api = useBench();
+    unsubscribe.forEach((u) => u());
+    unsubscribe = [
+      api.on('bench', onStatus),
+      api.on('monitor', onReading),
+      api.on('stage', (s) => { stages.value = { ...stages.value, [s.role]: s }; }),
+    ];
+    await act('open', async () => {
+      status.value = await api.benchStatus();
+      monitor.value = await api.monitorState();
+    });
+    if (isOpen.value) await refreshAll();
+  }
+
+  function onStatus(s: BenchStatus): void {
+    const wasOpen = isOpen.value, hadRun = runOwned.value;
+    status.value = s;
+    if (!s.open) clearStates();
+    // Opened, or a run gave the bench back: what the run left the instruments in must be read, not assumed.
+    else if (!wasOpen || (hadRun && s.runId === null)) void refreshAll();
+  }
+
+  function dispose(): void {
+    unsubscribe.forEach((u) => u());
+    unsubscribe = [];
+  }
+
+  function clearStates(): void {
+    lasers.value = {};
+    stages.value = {};
+    voas.value = {};
+    berts.value = {};
+    readings.value = {};
+    trend.clear();
+  }
+
+  /** Reads every instrument's state (after opening, or when a run gave the bench back). */
+  async function refreshAll(): Promise<void> {
+    const api = useBench();
+    if (runOwned.value) return;
+    await Promise.all([
+      ...rolesOf('laser').map((role) => act('laser', async () => { lasers.value = { ...lasers.value, [role]: await api.laserState({ role }) }; })),
+      ...rolesOf('stage').map((role) => act('stage', async () => { stages.value = { ...stages.value, [role]: await api.stageState({ role }) }; })),
+      ...rolesOf('voa').map((role) => act('voa', async () => { voas.value = { ...voas.value, [role]: await api.voaState({ role }) }; })),
+      ...rolesOf('bert').map((role) => act('bert', async () => { berts.value = { ...berts.value, [role]: await api.bertState({ role }) }; })),
+      act('monitor', async () => { monitor.value = await api.monitorState(); }),
+    ]);
+  }
+
+  async function open(req: OpenBenchRequest): Promise<boolean> {
+    const s = await act('open', () => useBench().openBench(req));
+    if (!s) return false;
+    status.value = s;
+    clearStates();
+    await refreshAll();
+    return true;
+  }
+
+  async function close(): Promise<void> {
+    const s = await act('open', () => useBench().closeBench());
+    if (s) { status.value = s; clearStates(); }
+  }
+
+  async function makeSafe(): Promise<void> {
+    const r = await act('safe', () => useBench().makeSafe());
+    if (r && !r.ok) errors.value = { ...errors.value, safe: r.message };
+    await refreshAll();
+  }
+
+  async function setLaser(settings: LaserSettings & { role: string }): Promise<void> {
+    const s = await act('laser', () => useBench().setLaser(settings));
+    if (s) lasers.value = { ...lasers.value, [s.role]: s };
+  }
+
+  async function readMeter(role: string): Promise<void> {
+    const r = await act('meter', () => useBench().readMeter({ role }));
+    if (r) onReading(r);
+  }
+
+  async function setMonitor(settings: MonitorSettings): Promise<void> {
+    const m = await act('monitor', () => useBench().setMonitor(settings));
+    if (m) monitor.value = m;
+  }
+
+  async function jog(role: string, axis: string, delta_um: number): Promise<void> {
+    const s = await act('stage', () => useBench().jogStage({ role, axis, delta_um }));
+    if (s) stages.value = { ...stages.value, [s.role]: s };
+  }
+
+  async function moveTo(role: string, axis: string, target_um: number): Promise<void> {
+    const s = await act('stage', () => useBench().moveStage({ role, axis, target_um }));
+    if (s) stages.value = { ...stages.value, [s.role]: s };
+  }
+
+  async function stopStage(role: string): Promise<void> {
+    const s = await act('stage', () => useBench().stopStage({ role }));
+    if (s) stages.value = { ...stages.value, [s.role]: s };
+  }
+
+  async function setVoa(settings: VoaSettings & { role: string }): Promise<void> {
+    const s = await act('voa', () => useBench().setVoa(settings));
+    if (s) voas.value = { ...voas.value, [s.role]: s };
+  }
+
+  async function bertCall(call: () => Promise<BertState>): Promise<void> {
+    const s = await act('bert', call);
+    if (s) berts.value = { ...berts.value, [s.role]: s };
+  }
+  const setBert = (settings: BertSettings & { role: string }) => bertCall(() => useBench().setBert(settings));
+  const startGate = (role: string) => bertCall(() => useBench().startBertGate({ role }));
+  const stopGate = (role: string) => bertCall(() => useBench().stopBertGate({ role }));
+  const readBert = (role: string) => bertCall(() => useBench().bertState({ role }));
+
+  async function scpi(role: string, command: string): Promise<ScpiReply | null> {
+    const line: ConsoleLine = { id: ++consoleId, time: new Date().toISOString(), command, reply: null, refused: null };
+    busy.value = { ...busy.value, console: true };
+    try {
+      line.reply = await useBench().scpi({ role, command });
+    } catch (err) {
+      line.refused = errorText(err);
+    } finally {
+      busy.value = { ...busy.value, console: false };
+    }
+    const lines = [...(consoles.value[role] ?? []), line].slice(-CONSOLE_LINES);
+    consoles.value = { ...consoles.value, [role]: lines };
+    return line.reply;
+  }
+
+  return {
+    status, lasers, stages, voas, berts, readings, trend, trendVersion, monitor, busy, errors, consoles,
+    isOpen, runOwned, instruments, emission, rolesOf,
+    init, dispose, refreshAll, open, close, makeSafe, setLaser, readMeter, setMonitor, jog, moveTo, stopStage,
+    setVoa, setBert, startGate, stopGate, readBert, scpi,
+  };
+});

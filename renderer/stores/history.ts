@@ -1,0 +1,61 @@
+// The history store: the run folders (newest first), one reopened with its plots (the same ResultSet the
+// live view uses, built from run.json and the CSV tables), and CSV export of a run's files.
+import { defineStore } from 'pinia';
+import { markRaw, ref, shallowRef } from 'vue';
+import type { ExportedFile, RunDetails, RunSummary } from '../../service/bench-api.ts';
+import { errorText, useBench } from '../api/bench-access.ts';
+import { ResultSet } from '../results/result-set.ts';
+
+export const useHistoryStore = defineStore('history', () => {
+  const runs = ref<RunSummary[]>([]);
+  const details = shallowRef<RunDetails | null>(null);
+  const results = shallowRef<ResultSet | null>(null);
+  const loading = ref(false);
+  const error = ref<string | null>(null);
+
+  async function refresh(): Promise<void> {
+    loading.value = true;
+    error.value = null;
+    try {
+      const list = await useBench().listRuns();
+      runs.value = [...list].sort((a, b) => (b.started ?? '').localeCompare(a.started ?? ''));
+    } catch (err) {
+      error.value = errorText(err);
+    } finally {
+      loading.value = false;
+    }
+  }
+
+  async function open(runId: string): Promise<boolean> {
+    loading.value = true;
+    error.value = null;
+    try {
+      const d = await useBench().openRun({ runId });
+      details.value = markRaw(d);
+      results.value = markRaw(ResultSet.fromRunDetails(d));
+      return true;
+    } catch (err) {
+      error.value = errorText(err);
+      return false;
+    } finally {
+      loading.value = false;
+    }
+  }
+
+  function closeRun(): void {
+    details.value = null;
+    results.value = null;
+  }
+
+  async function exportCsv(runId: string, file: string): Promise<ExportedFile | null> {
+    error.value = null;
+    try {
+      return await useBench().exportRunCsv({ runId, file });
+    } catch (err) {
+      error.value = errorText(err);
+      return null;
+    }
+  }
+
+  return { runs, details, results, loading, error, refresh, open, closeRun, exportCsv };
+});
