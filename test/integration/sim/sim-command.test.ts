@@ -108,6 +108,22 @@ describe('benchctl sim (child process)', () => {
     }
   });
 
+  it('exits 2 naming the file when the bench file cannot be written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'benchctl-sim-wb-'));
+    dirs.push(dir);
+    const target = join(dir, 'no-such-folder', 'bench.yaml');
+    const err = await startSim(['--port-base', '0', '--no-pty', '--write-bench', target]).then(
+      (p) => {
+        running.push(p);
+        return new Error('started although the bench file could not be written');
+      },
+      (e: Error) => e,
+    );
+    expect(err.message).toMatch(/exited \(2\) before 'ready'/);
+    expect(err.message).toContain(`benchctl sim: --write-bench: cannot write the bench file '${target}': ENOENT`);
+    expect(err.message).not.toMatch(/^ready$/m);
+  });
+
   it('exits 2 with the usage on a bad option', async () => {
     const err = await startSim(['--port-base', 'abc']).then(
       () => new Error('started'),
