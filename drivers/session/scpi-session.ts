@@ -143,7 +143,7 @@ export class ScpiSession extends EventEmitter {
    * that timed out, `afterTimeout`), not yet reported by checkErrors(); oldest first.
    */
   get recoveredErrors(): readonly InstrumentErrorEntry[] {
-    return this.recovered;
+    return this.recovered.slice();
   }
 
   /**
