@@ -1,7 +1,8 @@
 // The desktop app in the Electron main process: security set up before anything loads, the BenchService
 // (instrument I/O runs here, in the main process's event loop, never on the renderer's UI thread), IPC,
 // the window and the menu. Closing the window quits; quitting (and a crash of the main process) aborts a
-// run and makes the bench safe first; a renderer crash aborts the run and makes the bench safe.
+// run and makes the bench safe first; a renderer crash aborts the run and makes the bench safe. (A crash of
+// the main process itself is main.ts's to catch.)
 import { app, dialog, ipcMain, protocol, session, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { BenchService } from '../service/bench-service.ts';
@@ -63,13 +64,6 @@ export async function startDesktopApp(opts: DesktopOptions, paths: DesktopPaths)
     });
   });
   app.on('window-all-closed', () => app.quit());
-  process.on('uncaughtException', (err) => {
-    // Last resort: the bench first, then the report.
-    void service.shutdown().finally(() => {
-      dialog.showErrorBox('benchctl: internal error', err.stack ?? err.message);
-      app.exit(2);
-    });
-  });
 
   win = createMainWindow(paths.preload, {
     onRendererGone: (reason) => {

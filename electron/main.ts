@@ -15,7 +15,14 @@ if (!prepareDesktopApp()) {
 } else {
   try {
     const options = readDesktopOptions(process.env);
-    await startDesktopApp(options, { appDir, preload: join(here, 'preload.cjs'), uiDir: join(appDir, 'dist', 'renderer') });
+    const desktop = await startDesktopApp(options, { appDir, preload: join(here, 'preload.cjs'), uiDir: join(appDir, 'dist', 'renderer') });
+    process.on('uncaughtException', (err) => {
+      // Last resort: the bench first, then the report.
+      void desktop.service.shutdown().finally(() => {
+        dialog.showErrorBox('benchctl: internal error', err.stack ?? err.message);
+        app.exit(2);
+      });
+    });
   } catch (err) {
     await app.whenReady();
     dialog.showErrorBox('benchctl: cannot start', err instanceof Error ? err.message : String(err));

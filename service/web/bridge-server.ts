@@ -63,6 +63,12 @@ export class BridgeServer {
     return `ws://${HOST}:${this.port}${BRIDGE_PATH}?token=${encodeURIComponent(this.token)}`;
   }
 
+  /** Where it listens (always 127.0.0.1). */
+  address(): { host: string; port: number } {
+    const a = this.http.address();
+    return typeof a === 'object' && a ? { host: a.address, port: a.port } : { host: HOST, port: this.port };
+  }
+
   get clientCount(): number {
     return this.wss.clients.size;
   }

@@ -1,0 +1,126 @@
+// `benchctl serve` and `benchctl start` as child processes: the printed URL works (token included), the
+// process stops on SIGTERM/SIGINT with the bench made safe, and bad options exit 2 with the usage. Where
+// there is no Electron binary (this machine), `start` says so in one line and serves the browser mode.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { BridgeClient, type SocketLike } from '../../../renderer/bridge/bridge-client.ts';
+
+const BIN = join(import.meta.dirname, '..', '..', '..', 'bin', 'benchctl.js');
+
+let dir: string;
+const children: ChildProcessWithoutNullStreams[] = [];
+const clients: BridgeClient[] = [];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'g1-serve-'));
+});
+
+afterEach(() => {
+  for (const c of clients.splice(0)) c.close();
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Running {
+  child: ChildProcessWithoutNullStreams;
+  stdout: () => string;
+  stderr: () => string;
+  exit: Promise<number | null>;
+}
+
+function run(args: string[]): Running {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, stdio: 'pipe' });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, stdout: () => out, stderr: () => err, exit };
+}
+
+async function ready(r: Running): Promise<string> {
+  await expect.poll(() => r.stdout().includes('\nready\n') || r.child.exitCode !== null, { timeout: 20_000, interval: 50 }).toBe(true);
+  const url = /^url (\S+)$/m.exec(r.stdout())?.[1];
+  if (!url) throw new Error(`no url line; stdout:\n${r.stdout()}\nstderr:\n${r.stderr()}`);
+  return url;
+}
+
+function clientFor(url: string): BridgeClient {
+  const u = new URL(url);
+  const c = new BridgeClient({ url: `ws://${u.host}/bridge?token=${u.searchParams.get('token')}`, createSocket: (x) => new WebSocket(x) as unknown as SocketLike });
+  clients.push(c);
+  return c;
+}
+
+describe('benchctl serve', () => {
+  it('serves the simulated bench at the printed URL and stops on SIGTERM with the bench safe', async () => {
+    const r = run(['serve', '--sim', '--seed', '4', '--port', '0', '--no-build', '--runs', join(dir, 'runs')]);
+    const url = await ready(r);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{32}$/);
+    expect(r.stdout()).toContain('listening on 127.0.0.1:');
+    const client = clientFor(url);
+    await client.connect();
+    const bench = client.bridge();
+    expect((await bench.benchStatus()).source).toEqual({ kind: 'sim', seed: 4, realtime: false });
+    expect((await bench.setLaser({ output: true })).output).toBe(true);
+    r.child.kill('SIGTERM');
+    expect(await r.exit).toBe(0);
+    expect(r.stderr()).toMatch(/SIGTERM, making the bench safe/);
+    expect(r.stderr()).toMatch(/all 5 instruments safe/);
+  });
+
+  it('refuses a bridge connection without the token', async () => {
+    const r = run(['serve', '--port', '0', '--no-build']);
+    const url = await ready(r);
+    expect(r.stdout()).toContain('no bench open yet');
+    const port = new URL(url).port;
+    const status = await new Promise<number>((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/bridge`);
+      ws.once('unexpected-response', (_q, res) => {
+        resolve(res.statusCode ?? 0);
+        ws.terminate();
+      });
+      ws.once('open', () => reject(new Error('connected without a token')));
+      ws.once('error', () => undefined);
+    });
+    expect(status).toBe(401);
+    r.child.kill('SIGINT');
+    expect(await r.exit).toBe(0);
+  });
+
+  it('exits 2 with the usage on bad options', async () => {
+    const both = run(['serve', '--sim', '--bench', 'x.yaml']);
+    const port = run(['serve', '--port', '70000']);
+    const seed = run(['serve', '--seed', '3']);
+    expect(await Promise.all([both.exit, port.exit, seed.exit])).toEqual([2, 2, 2]);
+    expect(both.stderr()).toMatch(/--sim and --bench exclude each other/);
+    expect(both.stderr()).toMatch(/Usage: benchctl serve/);
+    expect(port.stderr()).toMatch(/--port expects an integer 0-65535, got '70000'/);
+    expect(seed.stderr()).toMatch(/--seed and --realtime apply to the simulated bench/);
+  });
+
+  it('exits 2 naming the file when the bench file cannot be opened', async () => {
+    const r = run(['serve', '--bench', 'nope.yaml', '--port', '0', '--no-build']);
+    expect(await r.exit).toBe(2);
+    expect(r.stderr()).toMatch(/nope\.yaml/);
+  });
+});
+
+describe('benchctl start without an Electron binary', () => {
+  it('says why in one line and starts the browser mode on the simulated bench', async () => {
+    const r = run(['start', '--port', '0', '--no-build', '--runs', join(dir, 'runs')]);
+    const url = await ready(r);
+    const first = r.stdout().split('\n')[0] ?? '';
+    expect(first).toMatch(/^benchctl start: no desktop window — Electron is unavailable here \(.+\), so the browser mode starts instead: open the URL below\.$/);
+    const client = clientFor(url);
+    await client.connect();
+    expect((await client.bridge().benchStatus()).source).toEqual({ kind: 'sim', seed: 1, realtime: false });
+    r.child.kill('SIGINT');
+    expect(await r.exit).toBe(0);
+  });
+});

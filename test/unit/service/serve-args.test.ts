@@ -1,0 +1,44 @@
+// The options of `benchctl serve` and `benchctl start` (cli/ parses argv; these are its parsers).
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SERVE_PORT, parseServeArgs } from '../../../cli/serve-command.ts';
+import { parseStartArgs } from '../../../cli/start-command.ts';
+import { CliUsageError } from '../../../cli/usage-error.ts';
+
+describe('benchctl serve options', () => {
+  it('defaults: no bench, the default port, ./runs, build when missing', () => {
+    expect(parseServeArgs([])).toEqual({ bench: null, port: DEFAULT_SERVE_PORT, runsDir: resolve('runs'), build: 'auto' });
+  });
+
+  it('reads the simulator, a bench file, the port and the build policy', () => {
+    expect(parseServeArgs(['--sim', '--seed', '7', '--realtime', '--port', '0', '--build'])).toMatchObject({ bench: { kind: 'sim', seed: 7, realtime: true }, port: 0, build: 'always' });
+    expect(parseServeArgs(['--bench', 'b.yaml', '--no-build', '--runs', 'out'])).toMatchObject({ bench: { kind: 'file', path: resolve('b.yaml') }, build: 'never', runsDir: resolve('out') });
+    expect(parseServeArgs(['-h'])).toBe('help');
+  });
+
+  it('refuses contradictions and bad values, saying what was expected', () => {
+    const cases: [string[], RegExp][] = [
+      [['--sim', '--bench', 'b.yaml'], /exclude each other/],
+      [['--seed', '1'], /add --sim/],
+      [['--sim', '--seed', 'x'], /--seed expects an integer/],
+      [['--port=-1'], /--port expects an integer 0-65535, got '-1'/],
+      [['--port', '65536'], /--port expects an integer 0-65535/],
+      [['--bench', ''], /--bench expects a bench file path/],
+      [['--build', '--no-build'], /--build and --no-build/],
+      [['--colour'], /Unknown option '--colour'/],
+      [['extra'], /positional/],
+    ];
+    for (const [args, message] of cases) {
+      expect(() => parseServeArgs(args)).toThrow(CliUsageError);
+      expect(() => parseServeArgs(args)).toThrow(message);
+    }
+  });
+});
+
+describe('benchctl start options', () => {
+  it('opens the simulator when no bench is given, and takes --browser', () => {
+    expect(parseStartArgs([])).toMatchObject({ bench: { kind: 'sim', seed: 1, realtime: false }, browser: false });
+    expect(parseStartArgs(['--bench', 'b.yaml', '--browser'])).toMatchObject({ bench: { kind: 'file', path: resolve('b.yaml') }, browser: true });
+    expect(() => parseStartArgs(['--browsr'])).toThrow(/Unknown option '--browsr'/);
+  });
+});
