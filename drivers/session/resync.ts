@@ -9,6 +9,7 @@
 import { BlockFormatError, TimeoutError } from '../errors.ts';
 import type { InstrumentErrorEntry } from '../errors.ts';
 import type { InstrumentErrorReport, SessionDialect } from './dialect.ts';
+import { MAX_QUEUED_ERRORS } from './error-drain.ts';
 import type { SessionLink } from './session-link.ts';
 
 export interface ResyncSettings {
@@ -27,7 +28,7 @@ export interface ResyncRecovery {
 }
 
 /** A queue that keeps answering errors is itself broken; stop reading it after this many. */
-export const MAX_RECOVERED_ERRORS = 64;
+export const MAX_RECOVERED_ERRORS = MAX_QUEUED_ERRORS;
 
 /** What a reply means to the resynchronisation: not ours yet (stale), or ours, carrying an error or none. */
 type Probe = (text: string) => InstrumentErrorReport | null | undefined;

@@ -13,6 +13,7 @@ import {
 } from '../errors.ts';
 import type { BenchIoError, InstrumentErrorEntry } from '../errors.ts';
 import type { Transport } from '../transport/transport.ts';
+import { MAX_QUEUED_ERRORS, drainErrorQueue } from './error-drain.ts';
 import { ExchangeQueue } from './exchange-queue.ts';
 import { REPLY_ENCODING } from './reply-framer.ts';
 import { resynchronise } from './resync.ts';
@@ -29,9 +30,6 @@ export interface FloatBlockOptions extends PerCallOptions {
   /** Default 'little' (what Keysight instruments send). */
   byteOrder?: ByteOrder;
 }
-
-/** An instrument's error queue is bounded; one that never drains is itself a fault worth reporting. */
-const MAX_QUEUED_ERRORS = 64;
 
 export class ScpiSession extends EventEmitter {
   readonly resource: string;
@@ -255,28 +253,8 @@ export class ScpiSession extends EventEmitter {
     return reply;
   }
 
-  private async drainErrors(command: string, timeout_ms: number): Promise<void> {
-    const { dialect } = this.options;
-    const query = dialect.errorQuery;
-    if (query === null) return;
-    const errors: InstrumentErrorEntry[] = [];
-    for (let i = 0; i < MAX_QUEUED_ERRORS; i++) {
-      const reply = frameText(await this.ask(query, timeout_ms));
-      let entry: InstrumentErrorEntry | null;
-      try {
-        entry = dialect.parseError(reply);
-      } catch (err) {
-        const expected = (err as { expected?: unknown }).expected;
-        throw new ReplyFormatError(this.resource, query, reply,
-          typeof expected === 'string' ? expected : `an error-queue reply in the ${dialect.name} dialect`, { cause: err });
-      }
-      if (entry === null) break;
-      errors.push(entry);
-    }
-    if (errors.length === MAX_QUEUED_ERRORS) {
-      errors.push({ code: 0, message: `the error queue did not drain after ${MAX_QUEUED_ERRORS} reads of '${query}'` });
-    }
-    if (errors.length > 0) throw new InstrumentError(this.resource, command, errors);
+  private drainErrors(command: string, timeout_ms: number): Promise<void> {
+    return drainErrorQueue((query) => this.ask(query, timeout_ms).then(frameText), this.options.dialect, this.resource, command);
   }
 
   private parseReply<T>(command: string, reply: string, parse: (reply: string) => T): T {
