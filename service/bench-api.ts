@@ -6,12 +6,15 @@
 import type { RunEvent } from '../sequences/events.ts';
 import type { RunRecord } from '../sequences/records/run-record.ts';
 import type {
-  BenchStatus, BertSettings, BertState, ExportedFile, LaserSettings, LaserState, MeterChannelState, MeterReading, MeterSettings,
-  MonitorSettings, MonitorState, OpenBenchRequest, RunDetails, RunState, RunSummary, ScpiReply, SequenceEntry,
-  SequenceLoadResult, SequenceSource, StageState, VoaSettings, VoaState,
+  BenchStatus, BertSettings, BertState, LaserSettings, LaserState, MeterChannelState, MeterReading, MeterSettings,
+  MonitorSettings, MonitorState, OpenBenchRequest, ScpiReply, StageState, VoaSettings, VoaState,
 } from './bench-types.ts';
+import type {
+  ExportedFile, RunDetails, RunState, RunSummary, SequenceEntry, SequenceLoadResult, SequenceSource,
+} from './run-types.ts';
 
 export type * from './bench-types.ts';
+export type * from './run-types.ts';
 export type { RunEvent, RunRecord };
 
 /** Selects a role when the bench has several of one kind; default: the role named like the kind. */

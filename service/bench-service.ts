@@ -6,10 +6,12 @@
 import { fileURLToPath } from 'node:url';
 import type { BenchApi, BenchEventListener, BenchEventName, BenchEventSource, RoleRequest } from './bench-api.ts';
 import type {
-  BenchStatus, BertSettings, BertState, ExportedFile, LaserSettings, LaserState, MeterChannelState, MeterReading,
-  MeterSettings, MonitorSettings, MonitorState, OpenBenchRequest, RunDetails, RunState, RunSummary, ScpiReply,
-  SequenceEntry, SequenceLoadResult, SequenceSource, StageState, VoaSettings, VoaState,
+  BenchStatus, BertSettings, BertState, LaserSettings, LaserState, MeterChannelState, MeterReading, MeterSettings,
+  MonitorSettings, MonitorState, OpenBenchRequest, ScpiReply, StageState, VoaSettings, VoaState,
 } from './bench-types.ts';
+import type {
+  ExportedFile, RunDetails, RunState, RunSummary, SequenceEntry, SequenceLoadResult, SequenceSource,
+} from './run-types.ts';
 import type { RunEvent } from '../sequences/events.ts';
 import { BenchHolder } from './bench-holder.ts';
 import { BertControl } from './bert-control.ts';

@@ -5,7 +5,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { RunRecord } from '../sequences/records/run-record.ts';
-import type { Cell, ExportedFile, RunDetails, RunSummary, RunTable } from './bench-types.ts';
+import type { Cell, ExportedFile, RunDetails, RunSummary, RunTable } from './run-types.ts';
 import { RunNotFoundError } from './errors.ts';
 
 export class RunHistory {

@@ -8,7 +8,7 @@ import type { RunConfig } from '../sequences/records/journal.ts';
 import { RunRecorder } from '../sequences/records/recorder.ts';
 import { SOFTWARE } from '../sequences/records/software.ts';
 import type { BenchHolder } from './bench-holder.ts';
-import type { RunPhase, RunState, SequenceSource } from './bench-types.ts';
+import type { RunPhase, RunState, SequenceSource } from './run-types.ts';
 import { RunStateError, SequenceRejectedError } from './errors.ts';
 import type { BenchEventHub } from './event-hub.ts';
 import type { SequenceLibrary } from './sequence-library.ts';

@@ -10,7 +10,7 @@ import { buildPlan } from '../sequences/plan/build-plan.ts';
 import type { Plan } from '../sequences/plan/plan-types.ts';
 import { SequenceError } from '../sequences/schema/errors.ts';
 import { loadSequenceFile, loadSequenceText, type LoadedSequence } from '../sequences/schema/load.ts';
-import type { SequenceEntry, SequenceInfo, SequenceLoadResult, SequenceSource } from './bench-types.ts';
+import type { SequenceEntry, SequenceInfo, SequenceLoadResult, SequenceSource } from './run-types.ts';
 
 export interface SequenceLibraryOptions {
   /** Folder of library sequences (*.yaml). */
