@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../../service/bench-api.ts';
 import { BenchService } from '../../../service/bench-service.ts';
-import type { RunState, SequenceSource } from '../../../service/bench-types.ts';
+import type { RunState, SequenceSource } from '../../../service/run-types.ts';
 
 const SEQUENCE = `sequence: service-test
 description: laser on, five readings of the monitor port, a wait
