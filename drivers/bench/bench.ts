@@ -1,6 +1,7 @@
 // An open bench: one driver per role, typed accessors for the usual roles, identities, and safe() —
 // every instrument put in its safe state at once, all attempted whatever fails, failures reported.
 import type { InstrumentDriver, RoleKind } from '../driver.ts';
+import { SafeStateError } from '../properties/safe-state.ts';
 import type { Attenuator } from '../roles/attenuator.ts';
 import type { Bert } from '../roles/bert.ts';
 import type { PowerMeter } from '../roles/power-meter.ts';
@@ -46,6 +47,11 @@ export interface SafeResult {
   role: string;
   ok: boolean;
   error?: Error;
+  /**
+   * The driver's safe-state steps that failed, when its safe() tried them all and threw SafeStateError
+   * (e.g. 'switch the output off'); the steps not listed were done.
+   */
+  failedSteps?: readonly string[];
 }
 
 /** What bench.safe() did: every instrument's outcome; `ok` only when all reached their safe state. */
@@ -149,7 +155,8 @@ export class Bench {
         await withTimeout(i.driver.safe(), timeout_s, `${i.role} (${i.driverName}) did not reach its safe state within ${timeout_s} s`);
         return { role: i.role, ok: true };
       } catch (err) {
-        return { role: i.role, ok: false, error: err instanceof Error ? err : new Error(String(err)) };
+        const error = err instanceof Error ? err : new Error(String(err));
+        return { role: i.role, ok: false, error, ...(err instanceof SafeStateError ? { failedSteps: err.failures.map((f) => f.step) } : {}) };
       }
     }));
     const failures = results.filter((r) => !r.ok);

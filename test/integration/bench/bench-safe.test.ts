@@ -64,6 +64,21 @@ describe('bench.safe() on the simulated bench', () => {
     sim.faults.stopAnswering('meter', false);
     await expectSafe();
   });
+
+  it('reports a laser whose cable was pulled per role, with each safe-state step that failed', async () => {
+    await makeBusy();
+    sim.faults.dropConnection('laser');
+    const report = await bench.safe();
+    expect(report.ok).toBe(false);
+    expect(report.failures.map((f) => [f.role, f.error?.name, f.failedSteps])).toEqual([
+      ['laser', 'SafeStateError', ['stop the sweep', 'switch the output off', 'confirm the output is off']],
+    ]);
+    expect(report.results.filter((r) => r.ok).map((r) => r.role)).toEqual(['meter', 'voa', 'bert', 'stage']);
+    // The others were made safe regardless; the stage and the gate stopped.
+    await bench.stage.waitForMotion();
+    expect(await bench.stage.position_um('X')).toBeLessThan(3_500);
+    expect(await bench.bert.gateRunning()).toBe(false);
+  });
 });
 
 describe('openBench', () => {

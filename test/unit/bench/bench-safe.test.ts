@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Bench, BenchRoleError } from '../../../drivers/bench/bench.ts';
 import type { BenchInstrument } from '../../../drivers/bench/bench.ts';
 import type { InstrumentDriver, RoleKind } from '../../../drivers/driver.ts';
+import { SafeStateError, runSafeSteps } from '../../../drivers/properties/safe-state.ts';
 import type { ScpiSession } from '../../../drivers/session/scpi-session.ts';
 
 class FakeDriver implements InstrumentDriver {
@@ -47,6 +48,27 @@ describe('Bench', () => {
     expect(report.ok).toBe(false);
     expect(report.results.map((r) => [r.role, r.ok])).toEqual([['laser', false], ['meter', false], ['stage', true]]);
     expect(report.message).toBe('safe state failed for laser: link lost; meter: meter (fake) did not reach its safe state within 0.05 s');
+  });
+
+  it('reports a SafeStateError per role with the steps that failed, after the driver tried them all', async () => {
+    const done: string[] = [];
+    const laser = new FakeDriver('laser', () => runSafeSteps('SIM::laser', [
+      ['stop the sweep', async () => { throw new Error('link lost'); }],
+      ['switch the output off', async () => { done.push('output off'); }],
+      ['confirm the output is off', async () => { throw new Error('the laser still reports its output on'); }],
+    ]));
+    const bert = new FakeDriver('bert');
+    const report = await new Bench('b', [entry('laser', laser), entry('bert', bert)]).safe();
+    expect(done).toEqual(['output off']);
+    expect(bert.safeCalls).toBe(1);
+    expect(report.ok).toBe(false);
+    const [failure] = report.failures;
+    expect(failure?.role).toBe('laser');
+    expect(failure?.error).toBeInstanceOf(SafeStateError);
+    expect(failure?.failedSteps).toEqual(['stop the sweep', 'confirm the output is off']);
+    expect(report.results.find((r) => r.role === 'bert')).toEqual({ role: 'bert', ok: true });
+    expect(report.message).toBe('safe state failed for laser: SIM::laser: could not complete the safe state: ' +
+      'stop the sweep: link lost; confirm the output is off: the laser still reports its output on');
   });
 
   it('gives typed accessors for the usual roles and refuses a missing role or a wrong kind', () => {
