@@ -125,8 +125,13 @@ export class BridgeServer {
       clearInterval(this.heartbeat);
       this.unsubscribe();
       for (const ws of this.wss.clients) ws.close(CLOSE.goingAway, 'server shutting down');
-      await new Promise<void>((r) => this.wss.close(() => r()));
+      // A client that does not answer the close (stuck, or not reading) must not hold the shutdown up.
+      const deadline = Date.now() + 1000;
+      while ([...this.wss.clients].some((ws) => ws.readyState !== ws.CLOSED) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
       for (const ws of this.wss.clients) ws.terminate();
+      await new Promise<void>((r) => this.wss.close(() => r()));
       await new Promise<void>((r) => {
         this.http.close(() => r());
         this.http.closeAllConnections();

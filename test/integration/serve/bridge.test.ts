@@ -220,6 +220,30 @@ describe('the browser client', () => {
     await expect.poll(() => got).toEqual([0, 1, 2, 3, 4]);
   });
 
+  it('disconnects a client that stops reading once its unsent events pass the limit, and still shuts down promptly', async () => {
+    const slow = await BridgeServer.start({ service: { events: hub } as unknown as BridgeTarget, port: 0, staticDir: null, maxBufferedBytes: 1_000_000 });
+    try {
+      const ws = new WebSocket(slow.bridgeUrl);
+      sockets.push(ws);
+      await new Promise((r) => ws.once('message', r));
+      // Stop reading: the kernel's buffers fill, then the server's own queue grows.
+      (ws as unknown as { _socket: { pause(): void } })._socket.pause();
+      const serverSide = [...(slow as unknown as { wss: { clients: Set<WebSocket> } }).wss.clients][0];
+      const big = 'x'.repeat(500_000);
+      let sent = 0;
+      while (sent < 400 && serverSide?.readyState === WebSocket.OPEN) {
+        hub.emit('run', { index: sent, event: { type: 'log', runId: 'R1', t_s: sent, time: '', stepId: null, message: big } });
+        sent++;
+        await new Promise((r) => setImmediate(r));
+      }
+      expect(serverSide?.readyState).toBe(WebSocket.CLOSING);
+      expect(sent).toBeLessThan(400);
+    } finally {
+      // A stuck client used to hold close() for ws's 30 s closing timeout; the test's own timeout catches that.
+      await slow.close();
+    }
+  });
+
   it('fails to connect with a wrong token, saying where to find the right URL', async () => {
     const client = new BridgeClient({ url: `ws://127.0.0.1:${fakeServer.port}/bridge?token=wrong`, createSocket: (u) => new WebSocket(u) as unknown as SocketLike, connectTimeout_ms: 500 });
     clients.push(client);
