@@ -2,7 +2,11 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+
 import pluginVue from 'eslint-plugin-vue';
+
+// A later block's no-restricted-imports replaces an earlier one's, so every block repeats this path.
+const NO_ELECTRON = { name: 'electron', message: 'Only electron/ may import electron (ARCHITECTURE.md).' };
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'out/', 'test-output/', 'coverage/', 'runs/'] },
@@ -20,7 +24,20 @@ export default tseslint.config(
     files: ['**/*.ts'],
     ignores: ['electron/**', 'test/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only electron/ may import electron (ARCHITECTURE.md).' }] }],
+      'no-restricted-imports': ['error', { paths: [NO_ELECTRON] }],
+    },
+  },
+  {
+    // sim/ speaks the wire's grammar (drivers/scpi) and uses models/, never a transport, session or driver.
+    files: ['sim/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [NO_ELECTRON],
+        patterns: [{
+          regex: '(^|/)drivers/(?!scpi/)',
+          message: 'sim/ may use only the SCPI grammar in drivers/scpi/, never a transport, session or driver (ARCHITECTURE.md).',
+        }],
+      }],
     },
   },
   {
@@ -28,6 +45,7 @@ export default tseslint.config(
     files: ['models/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
+        paths: [NO_ELECTRON],
         patterns: [{ group: ['node:*', 'fs', 'net', 'child_process', 'serialport', '../drivers/*', '../sim/*', '../sequences/*'], message: 'models/ does no I/O and imports only numerics (ARCHITECTURE.md).' }],
       }],
     },
