@@ -39,6 +39,7 @@ export class BenchHolder {
   private current: OpenBench | null = null;
   private readonly health = new Map<string, RoleHealth>();
   private ownerRunId: string | null = null;
+  private turn: Promise<void> = Promise.resolve();
   private readonly hub: BenchEventHub;
   private readonly opts: BenchHolderOptions;
 
@@ -69,9 +70,24 @@ export class BenchHolder {
     this.emitStatus();
   }
 
-  async open(req: OpenBenchRequest): Promise<BenchStatus> {
+  /** Opening and closing take turns: two windows (or a window and the menu) asking at once get one bench. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.turn.then(fn, fn);
+    this.turn = next.then(() => undefined, () => undefined);
+    return next;
+  }
+
+  open(req: OpenBenchRequest): Promise<BenchStatus> {
+    return this.serial(() => this.openNow(req));
+  }
+
+  close(): Promise<{ ok: boolean; message: string }> {
+    return this.serial(() => this.closeNow());
+  }
+
+  private async openNow(req: OpenBenchRequest): Promise<BenchStatus> {
     if (this.ownerRunId) throw new BenchBusyError('openBench', this.ownerRunId);
-    await this.close();
+    await this.closeNow();
     let sim: VirtualBench | null = null;
     let bench: Bench;
     let source: BenchSource;
@@ -99,7 +115,7 @@ export class BenchHolder {
   }
 
   /** Makes the bench safe, then closes it. A no-op with no bench open. */
-  async close(): Promise<{ ok: boolean; message: string }> {
+  private async closeNow(): Promise<{ ok: boolean; message: string }> {
     if (this.ownerRunId) throw new BenchBusyError('closeBench', this.ownerRunId);
     const cur = this.current;
     if (!cur) return { ok: true, message: 'no bench open' };

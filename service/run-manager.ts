@@ -41,6 +41,7 @@ const IDLE: RunState = {
 
 export class RunManager {
   private run: ActiveRun | null = null;
+  private starting = false;
   private readonly holder: BenchHolder;
   private readonly hub: BenchEventHub;
   private readonly library: SequenceLibrary;
@@ -59,6 +60,17 @@ export class RunManager {
 
   async start(source: SequenceSource): Promise<RunState> {
     if (this.run && isLive(this.run.state.phase)) throw new RunStateError(`startRun: run ${this.run.runId} is still ${this.run.state.phase}; abort it or wait for it to end`);
+    // Planning awaits; a second start meanwhile must not make a second run.
+    if (this.starting) throw new RunStateError('startRun: another run is being started');
+    this.starting = true;
+    try {
+      return await this.startNow(source);
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  private async startNow(source: SequenceSource): Promise<RunState> {
     const bench = this.holder.requireIdle('startRun');
     const sim = this.holder.simulator;
     const prepared = await this.library.prepare(source, { bench, simulated: sim !== null });

@@ -44,6 +44,14 @@ describe('BenchService: the bench', () => {
     await expect(service.laserState()).rejects.toThrow(/no bench is open/);
   });
 
+  it('takes two opens asked at once in turn: one bench open at the end, the earlier one closed safely', async () => {
+    const [a, b] = await Promise.all([service.openBench({ kind: 'sim', seed: 5 }), service.openBench({ kind: 'sim', seed: 6 })]);
+    expect(a.source).toEqual({ kind: 'sim', seed: 5, realtime: false });
+    expect(b.source).toEqual({ kind: 'sim', seed: 6, realtime: false });
+    expect((await service.benchStatus()).source).toEqual({ kind: 'sim', seed: 6, realtime: false });
+    expect((await service.laserState()).output).toBe(false);
+  });
+
   it('refuses manual control before a bench is open, naming the call', async () => {
     await expect(service.jogStage({ axis: 'X', delta_um: 10 })).rejects.toMatchObject({ name: 'BenchNotOpenError', message: expect.stringMatching(/^jogStage: no bench is open/) });
   });

@@ -201,6 +201,16 @@ describe('runs', () => {
     await expect(service.abortRun()).rejects.toThrow(/no run is going on/);
   });
 
+  it('starts one run when two starts are asked at once', async () => {
+    const done = whenPhase(ended);
+    const results = await Promise.allSettled([service.startRun(text()), service.startRun(text())]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = results.find((r) => r.status === 'rejected');
+    expect(String((refused as PromiseRejectedResult).reason)).toMatch(/another run is being started|still running/);
+    await done;
+    expect((await service.listRuns())).toHaveLength(1);
+  });
+
   it('refuses to start a sequence that does not validate, listing the problems', async () => {
     await expect(service.startRun(text(SEQUENCE.replace('1s', '1')))).rejects.toMatchObject({
       name: 'SequenceRejectedError', message: expect.stringMatching(/does not validate[\s\S]*steps\[1\]\.measure\.interval/),
