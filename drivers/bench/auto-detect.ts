@@ -1,8 +1,16 @@
 // `driver: auto`: find which driver speaks to the instrument at a resource, with queries only. `*IDN?`
-// first (SCPI instruments and PI GCS controllers answer it), then the ESP301's `VE?` with CR termination
-// for the Newport dialect, which has no *IDN?. No probe moves or changes anything.
+// (SCPI instruments and PI GCS controllers answer it) and the ESP301's `VE?` with CR termination for the
+// Newport dialect, which has no *IDN?. No probe moves or changes anything.
+//
+// Order: a probe the instrument does not understand costs a full reply timeout. On TCP and in-process the
+// SCPI instruments are the rule, so `*IDN?` goes first; on a serial port the ESP301 is the likely one (it
+// has no other interface here), so `VE?` goes first and an SCPI box on a serial line pays the timeout instead.
+// A probe that went unanswered leaves an error in the instrument's queue ("undefined header"); once the
+// driver is known, its own error query reads those back, so the driver's first command is not blamed.
 import type { DriverDescriptor } from '../driver.ts';
+import { InstrumentError } from '../errors.ts';
 import { openResource } from '../open-resource.ts';
+import { parseResource } from '../resource.ts';
 import type { SessionOptions } from '../session/session-options.ts';
 import type { InProcessEndpoint } from '../transport/transport.ts';
 import { DRIVERS } from './registry.ts';
@@ -20,10 +28,19 @@ export interface Probe {
   flushFirst: boolean;
 }
 
-export const PROBES: readonly Probe[] = [
-  { name: '*IDN? (SCPI instruments, PI GCS)', command: '*IDN?', session: { readTermination: '\n', writeTermination: '\n' }, flushFirst: false },
-  { name: 'VE? with CR (Newport ESP301)', command: 'VE?', session: { readTermination: '\r\n', writeTermination: '\r' }, flushFirst: true },
-];
+const IDN_PROBE: Probe = { name: '*IDN? (SCPI instruments, PI GCS)', command: '*IDN?', session: { readTermination: '\n', writeTermination: '\n' }, flushFirst: false };
+const ESP301_PROBE: Probe = { name: 'VE? with CR (Newport ESP301)', command: 'VE?', session: { readTermination: '\r\n', writeTermination: '\r' }, flushFirst: true };
+
+/** The probes for TCP and in-process resources, in the order tried. */
+export const PROBES: readonly Probe[] = [IDN_PROBE, ESP301_PROBE];
+
+/** The probes for serial resources: the ESP301's first; `*IDN?` then ends the ESP301 probe's unterminated line with LF first. */
+export const SERIAL_PROBES: readonly Probe[] = [ESP301_PROBE, { ...IDN_PROBE, flushFirst: true }];
+
+/** The probes tried at `resource`, in order. */
+export function probesFor(resource: string): readonly Probe[] {
+  return parseResource(resource).kind === 'serial' ? SERIAL_PROBES : PROBES;
+}
 
 /** How long each probe waits for its reply unless the bench file gives a timeout. */
 export const PROBE_TIMEOUT_MS = 1000;
@@ -38,6 +55,8 @@ export interface Detection {
   identity: string;
   /** The probe that got the answer. */
   probe: string;
+  /** The probes tried before it, which got no answer. */
+  unanswered: readonly ProbeAttempt[];
 }
 
 export interface ProbeAttempt {
@@ -68,18 +87,23 @@ export interface DetectOptions {
 export async function detectDriver(resource: string, opts: DetectOptions = {}): Promise<Detection> {
   const drivers = opts.drivers ?? DRIVERS;
   const attempts: ProbeAttempt[] = [];
-  for (const probe of PROBES) {
-    const timeout_ms = opts.session?.timeout_ms ?? PROBE_TIMEOUT_MS;
+  const timeout_ms = opts.session?.timeout_ms ?? PROBE_TIMEOUT_MS;
+  const inProcess = opts.inProcess ? { inProcess: opts.inProcess } : {};
+  for (const probe of probesFor(resource)) {
     let reply: string;
     try {
-      reply = await ask(resource, probe, { ...probe.session, ...opts.session, timeout_ms, ...(opts.inProcess ? { inProcess: opts.inProcess } : {}) });
+      reply = await ask(resource, probe, { ...probe.session, ...opts.session, timeout_ms, ...inProcess });
     } catch (err) {
       attempts.push({ probe: probe.name, outcome: (err as Error).message });
       continue;
     }
     const identity = reply.trim();
     const matches = drivers.filter((d) => d.matchesIdentity(identity));
-    if (matches.length === 1) return { driver: matches[0] as DriverDescriptor, identity, probe: probe.name };
+    if (matches.length === 1) {
+      const driver = matches[0] as DriverDescriptor;
+      if (attempts.length > 0) await readProbeErrors(resource, { ...driver.sessionDefaults, ...opts.session, timeout_ms, ...inProcess });
+      return { driver, identity, probe: probe.name, unanswered: attempts };
+    }
     attempts.push({ probe: probe.name, outcome: `replied ${JSON.stringify(identity)}` });
     if (matches.length > 1) {
       throw new AutoDetectError(resource, attempts, `the reply fits several drivers (${matches.map((d) => d.name).join(', ')}); name one in the bench file`);
@@ -95,6 +119,18 @@ async function ask(resource: string, probe: Probe, options: SessionOptions): Pro
   try {
     if (probe.flushFirst) await session.write('');
     return await session.query(probe.command);
+  } finally {
+    await session.close();
+  }
+}
+
+/** Reads back, in the found driver's dialect, the errors the unanswered probes left in the instrument's queue. */
+async function readProbeErrors(resource: string, options: SessionOptions): Promise<void> {
+  const session = await openResource(resource, options);
+  try {
+    if (session.options.dialect.errorQuery !== null) await session.checkErrors().catch((err: unknown) => {
+      if (!(err instanceof InstrumentError)) throw err;
+    });
   } finally {
     await session.close();
   }

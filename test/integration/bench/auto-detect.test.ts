@@ -5,6 +5,8 @@ import { AutoDetectError, detectDriver } from '../../../drivers/bench/auto-detec
 import { parseBenchFile } from '../../../drivers/bench/bench-file.ts';
 import type { BenchConfig } from '../../../drivers/bench/bench-file.ts';
 import { BenchOpenError, openBench } from '../../../drivers/bench/open-bench.ts';
+import { newportEsp301 } from '../../../drivers/instruments/newport-esp301.ts';
+import { openResource } from '../../../drivers/open-resource.ts';
 import { SIM_DRIVERS } from '../../../sim/link/bench-file.ts';
 import { SIM_ROLES, VirtualBench } from '../../../sim/virtual-bench.ts';
 
@@ -47,12 +49,49 @@ describe('auto-detection of the simulated instruments', () => {
     }
   });
 
-  it('finds the ESP301 on a serial pty, where it has no *IDN?', async () => {
+  it('finds the ESP301 on a serial pty, where it has no *IDN?, with the first probe', async () => {
     const pty = await sim.servePty('stage-esp');
     const found = await detectDriver(pty.resource, { session: { baudRate: 921600, timeout_ms: 300 } });
     expect(found.driver.name).toBe('newport-esp301');
     expect(found.identity).toBe('ESP301 Version 3.0.2 03/26/12');
     expect(found.probe).toMatch(/VE\?/);
+    // On a serial port VE? goes first: the ESP301 costs no *IDN? timeout.
+    expect(found.unanswered).toEqual([]);
+  });
+
+  it('finds an SCPI instrument on a serial pty after the VE? probe, and leaves no error of the probe behind', async () => {
+    const pty = await sim.servePty('meter');
+    const found = await detectDriver(pty.resource, { session: { timeout_ms: 300 } });
+    expect(found.driver.name).toBe('keysight-n774x');
+    expect(found.identity).toBe(sim.instrument('meter').identity);
+    expect(found.unanswered.map((a) => a.probe)).toEqual(['VE? with CR (Newport ESP301)']);
+    // The unanswered VE? was refused with an error; detection read it back, so the driver starts clean.
+    const bench = await openBench({ name: 'serial meter', instruments: [
+      { role: 'meter', resource: pty.resource, driver: found.driver.name, session: { timeout_ms: 1000 }, options: {} },
+    ] });
+    try {
+      await bench.meter.setWavelength_nm(1, 1310);
+      expect(await bench.meter.wavelength_nm(1)).toBe(1310);
+    } finally {
+      await bench.close();
+    }
+  });
+
+  it('over TCP an SCPI instrument answers the first probe; the ESP301 the second, its error buffer then read in its dialect', async () => {
+    const served = await sim.serveTcp({ portBase: 0 });
+    const meter = await detectDriver(served.resource('meter'), { session: { timeout_ms: 300 } });
+    expect([meter.driver.name, meter.unanswered]).toEqual(['keysight-n774x', []]);
+    // Each simulated TCP client has its own input buffer, so the *IDN? line dies with its connection; an
+    // error already in the buffer stands in for what a serial device server would have kept.
+    sim.faults.pushError('stage-esp', 6);
+    const esp = await detectDriver(served.resource('stage-esp'), { session: { timeout_ms: 300 } });
+    expect([esp.driver.name, esp.unanswered.map((a) => a.probe)]).toEqual(['newport-esp301', ['*IDN? (SCPI instruments, PI GCS)']]);
+    const s = await openResource(served.resource('stage-esp'), { ...newportEsp301.sessionDefaults, timeout_ms: 1000 });
+    try {
+      await expect(s.checkErrors()).resolves.toBeUndefined();
+    } finally {
+      await s.close();
+    }
   });
 
   it('says what it tried when nothing answers', async () => {
