@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openBench } from '../drivers/bench/open-bench.ts';
-import { openSimBench } from '../drivers/bench/sim-bench.ts';
+import { openSimBench } from './sim-bench.ts';
 import { VirtualBench } from '../sim/virtual-bench.ts';
 import type { Bench } from './bench-port.ts';
 import { benchInfoFromBench } from './bench-info.ts';

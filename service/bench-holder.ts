@@ -2,7 +2,8 @@
 // which run owns it, and each instrument's state and last error (what the Bench view shows). Every manual
 // instrument call goes through call(), so a failure is recorded against the role that failed.
 import { resolve } from 'node:path';
-import { openBench, openSimBench } from '../drivers/bench/index.ts';
+import { openBench } from '../drivers/bench/index.ts';
+import { openSimBench } from '../sequences/sim-bench.ts';
 import type { Bench, BenchInstrument } from '../drivers/bench/index.ts';
 import type { RoleKind } from '../drivers/driver.ts';
 import { InstrumentError, LinkLostError } from '../drivers/errors.ts';

@@ -40,7 +40,8 @@ export function measuredVsModel(p: {
       { label: p.x },
       {
         label: p.measured, stroke: COLOURS.data, width: p.joinPoints ? 1 : 0,
-        paths: p.joinPoints ? undefined : () => null, points: dots(COLOURS.data, p.pointSize ?? 4), spanGaps: true,
+        // A dense series is a line without markers (a marker of size 0 would be drawn with a negative radius).
+        paths: p.joinPoints ? undefined : () => null, points: p.pointSize === 0 ? { show: false } : dots(COLOURS.data, p.pointSize ?? 4), spanGaps: true,
       },
       {
         label: p.model, stroke: p.provisional ? COLOURS.provisional : COLOURS.model, width: 2, dash: p.provisional ? [6, 4] : undefined,

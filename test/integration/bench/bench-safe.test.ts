@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseBenchFile } from '../../../drivers/bench/bench-file.ts';
 import type { Bench } from '../../../drivers/bench/bench.ts';
 import { BenchOpenError, openBench } from '../../../drivers/bench/open-bench.ts';
-import { openSimBench, simBenchConfig } from '../../../drivers/bench/sim-bench.ts';
+import { openSimBench, simBenchConfig } from '../../../sequences/sim-bench.ts';
 import { VirtualBench } from '../../../sim/virtual-bench.ts';
 
 describe('bench.safe() on the simulated bench', () => {

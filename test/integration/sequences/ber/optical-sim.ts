@@ -2,7 +2,7 @@
 // opened through the real drivers (SIM:: resources), with the fiber array placed on a site's true optimum
 // (test setup from the hidden truth, not what is under test), and a StepContext that keeps its records in
 // memory, resumes like the engine does, and lets bench time pass on the simulator's clock.
-import { openSimBench } from '../../../../drivers/bench/sim-bench.ts';
+import { openSimBench } from '../../../../sequences/sim-bench.ts';
 import type { Bench } from '../../../../drivers/bench/index.ts';
 import type { FitRecord, ResumeInfo, Row, StepContext } from '../../../../sequences/step.ts';
 import { VirtualBench } from '../../../../sim/index.ts';

@@ -1,13 +1,14 @@
 // A bench on an in-process VirtualBench (`--sim`): the simulator's own bench file with SIM::<role>
 // resources, optionally with an alternate front end of the same hardware in a role (the Santec laser,
-// the ESP301 or PI stage), opened through the same drivers as real hardware.
-import { SIM_DRIVERS, simBenchFileYaml } from '../../sim/link/bench-file.ts';
-import type { VirtualBench } from '../../sim/virtual-bench.ts';
-import type { DriverDescriptor } from '../driver.ts';
-import { parseBenchFile } from './bench-file.ts';
-import type { BenchConfig } from './bench-file.ts';
-import type { Bench } from './bench.ts';
-import { openBench } from './open-bench.ts';
+// the ESP301 or PI stage), opened through the same drivers as real hardware. It lives above drivers/ and
+// sim/ because it joins the two: drivers/ knows nothing of the simulator (ARCHITECTURE.md).
+import { parseBenchFile } from '../drivers/bench/bench-file.ts';
+import type { BenchConfig } from '../drivers/bench/bench-file.ts';
+import type { Bench } from '../drivers/bench/bench.ts';
+import { openBench } from '../drivers/bench/open-bench.ts';
+import type { DriverDescriptor } from '../drivers/driver.ts';
+import { SIM_DRIVERS, simBenchFileYaml } from '../sim/link/bench-file.ts';
+import type { VirtualBench } from '../sim/virtual-bench.ts';
 
 export interface SimBenchOptions {
   /** Bench role → simulator role standing in for it, e.g. `{ stage: 'stage-esp', laser: 'laser-santec' }`. */
