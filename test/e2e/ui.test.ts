@@ -31,7 +31,7 @@ const results = (id: string) => `${tid('view-results')} ${tid(id)}`;
 
 async function shot(name: string): Promise<void> {
   // From the top: a full-page capture of a scrolled page paints the sticky header mid-page.
-  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
