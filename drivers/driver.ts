@@ -48,5 +48,11 @@ export interface DriverDescriptor<T extends InstrumentDriver = InstrumentDriver>
   sessionDefaults: SessionOptions;
   /** For auto-detection: does this identity reply belong to an instrument this driver speaks to? */
   matchesIdentity(identity: string): boolean;
+  /**
+   * Checks the bench file's `options:` without an instrument, so a bad option is reported with its file
+   * and line when the bench file is read; throws DriverOptionError naming the option. create() checks them
+   * again (and what needs the instrument, e.g. a range against the model's).
+   */
+  checkOptions?(options: Record<string, unknown>): void;
   create(ctx: DriverContext): Promise<T>;
 }

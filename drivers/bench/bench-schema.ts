@@ -3,12 +3,17 @@
 // what was expected; the loader adds file, line and what was found.
 import { z } from 'zod';
 import type { RoleKind } from '../driver.ts';
+import { DriverOptionError } from '../properties/errors.ts';
+import { UNKNOWN_OPTION } from '../properties/options.ts';
+import { MISSING, describe, valueAt } from './bench-file-errors.ts';
 import { parseResource } from '../resource.ts';
 
 /** What the schema needs to know of a driver: its name and the kind of role it plays. */
 export interface DriverInfo {
   name: string;
   kind: RoleKind;
+  /** Checks the role's `options:` (DriverOptionError naming the option); omitted: options are checked at open. */
+  checkOptions?: (options: Record<string, unknown>) => void;
 }
 
 export const AUTO_DRIVER = 'auto';
@@ -125,6 +130,18 @@ export function checkRole(role: string, entry: InstrumentEntry, drivers: readonl
   }
   if (driver && driver.kind !== 'stage' && entry.axes) {
     out.push({ path: ['axes'], message: `expected no axes: ${driver.name} drives a ${driver.kind}, and only stages have axes` });
+  }
+  if (driver?.checkOptions) {
+    try {
+      driver.checkOptions(entry.options ?? {});
+    } catch (err) {
+      if (!(err instanceof DriverOptionError)) throw err;
+      const path = ['options', ...err.option.split('.')];
+      const value = valueAt(entry, path);
+      const text = value !== null && typeof value === 'object' ? JSON.stringify(value) : describe(value);
+      const found = value === MISSING || err.problem.startsWith(UNKNOWN_OPTION) || err.problem.includes(text) ? '' : `, got ${text}`;
+      out.push({ path: value === MISSING ? ['options'] : path, message: `${driver.name} option '${err.option}' ${err.problem}${found}` });
+    }
   }
   const seen = new Map<number, string>();
   for (const [name, a] of Object.entries(entry.axes ?? {})) {

@@ -8,6 +8,7 @@ import { piGcs } from '../instruments/pi-gcs.ts';
 import { santecTslDescriptor } from '../instruments/santec-tsl.ts';
 import { scpiBertDescriptor } from '../instruments/scpi-bert.ts';
 import { scpiStage } from '../instruments/scpi-stage.ts';
+import { parseStageOptions } from '../roles/stage-options.ts';
 import type { DriverInfo } from './bench-schema.ts';
 
 export const DRIVERS: readonly DriverDescriptor[] = [
@@ -36,8 +37,16 @@ export function driverNames(): string[] {
   return DRIVERS.map((d) => d.name);
 }
 
+/** What the bench-file schema needs of each driver: name, kind and the check of its `options:`. */
 export function driverInfos(): DriverInfo[] {
-  return DRIVERS.map(({ name, kind }) => ({ name, kind }));
+  return DRIVERS.map((d) => ({ name: d.name, kind: d.kind, checkOptions: optionsCheck(d) }));
+}
+
+/** The descriptor's own check; stage drivers all take the Stage role's options. */
+function optionsCheck(d: DriverDescriptor): (options: Record<string, unknown>) => void {
+  if (d.checkOptions) return (options) => d.checkOptions?.(options);
+  if (d.kind === 'stage') return (options) => void parseStageOptions(d.name, options);
+  return () => undefined;
 }
 
 export function findDriver(name: string): DriverDescriptor | undefined {

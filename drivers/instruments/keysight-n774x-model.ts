@@ -25,9 +25,14 @@ export function portsOf(model: string): number | undefined {
   return PORTS.find(([re]) => re.test(model))?.[1];
 }
 
+const PORT_COUNT = 'must be a whole number of ports, 1…16';
+
 const optionsSchema = z.object({
   /** A port count (ports 1…n), or explicit 'slot.chan' addresses for an 816x mainframe, e.g. ['1.1', '1.2', '2.1']. */
-  channels: z.union([z.number().int().min(1).max(16), z.array(z.string().regex(/^\d+\.[12]$/, "must look like 'slot.chan', e.g. '2.1'")).min(1)]).optional(),
+  channels: z.union([
+    z.number().int(PORT_COUNT).min(1, PORT_COUNT).max(16, PORT_COUNT),
+    z.array(z.string().regex(/^\d+\.[12]$/, "must look like 'slot.chan', e.g. '2.1'")).min(1, "must name at least one 'slot.chan' address"),
+  ], { error: `must be a port count (1…16) or a list of 'slot.chan' addresses, e.g. ['1.1', '2.1']` }).optional(),
 }).strict();
 
 export type N774xOptions = z.output<typeof optionsSchema>;

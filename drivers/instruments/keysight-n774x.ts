@@ -239,5 +239,8 @@ export const keysightN774xDescriptor: DriverDescriptor<KeysightN774xMeter> = {
     const { manufacturer, model } = parseIdentity(identity);
     return isKeysightFamily(manufacturer) && N774X_MODEL.test(model);
   },
+  checkOptions(options) {
+    channelMap(KEYSIGHT_N774X, '', parseN774xOptions(KEYSIGHT_N774X, options));
+  },
   create: (ctx) => KeysightN774xMeter.create(ctx),
 };

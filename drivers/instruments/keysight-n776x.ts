@@ -159,5 +159,8 @@ export const keysightN776xDescriptor: DriverDescriptor<KeysightN776xAttenuator> 
     const { manufacturer, model } = parseIdentity(identity);
     return isKeysightFamily(manufacturer) && N776X_MODEL.test(model);
   },
+  checkOptions(options) {
+    parseN776xOptions(KEYSIGHT_N776X, options);
+  },
   create: (ctx) => KeysightN776xAttenuator.create(ctx),
 };

@@ -2,6 +2,7 @@
 // wavelength span depends on its option (the N7778C alone comes in four bands), so the limits are asked
 // of the laser itself (`WAV? MIN|MAX`, `POW? MIN|MAX`); the bench file may narrow them.
 import { z } from 'zod';
+import { DriverOptionError } from '../properties/errors.ts';
 import { parseDriverOptions } from '../properties/options.ts';
 import type { Range } from '../properties/validators.ts';
 
@@ -17,22 +18,43 @@ export function sweepSpeedRange_nm_s(model: string): Range {
 
 const range = z.tuple([z.number(), z.number()]).refine(([lo, hi]) => lo < hi, 'must be [min, max] with min < max');
 
+const sourceNumber = z.number().int().min(0).max(18);
+
 const optionsSchema = z.object({
   /** The laser's source number: 0 on N777xC and the 8164B's built-in slot, the module's slot otherwise. */
-  slot: z.number().int().min(0).max(18).default(0),
+  slot: sourceNumber.optional(),
+  /** The same number under the name the bench-file contract uses (Keysight's `:SOURce<n>`). */
+  source: sourceNumber.optional(),
   /** Narrower limits than the laser's own (e.g. a fragile DUT); default: what the laser reports. */
   wavelengthRange_nm: range.optional(),
   powerRange_dBm: range.optional(),
 }).strict();
 
-export type N777xOptions = z.output<typeof optionsSchema>;
+export interface N777xOptions {
+  slot: number;
+  wavelengthRange_nm?: [number, number] | undefined;
+  powerRange_dBm?: [number, number] | undefined;
+}
 
 export function parseN777xOptions(driver: string, options: Record<string, unknown>): N777xOptions {
-  return parseDriverOptions(driver, optionsSchema, options);
+  const { slot, source, ...ranges } = parseDriverOptions(driver, optionsSchema, options);
+  if (slot !== undefined && source !== undefined && slot !== source) {
+    throw new DriverOptionError(driver, 'source', `is ${source} but slot is ${slot}: they name the same number; give one`);
+  }
+  return { slot: slot ?? source ?? 0, ...ranges };
 }
 
 /** The narrower of the laser's range and the bench file's; the bench file may not widen it. */
 export function narrow(instrument: Range, bench: readonly [number, number] | undefined): Range {
   if (!bench) return instrument;
   return { min: Math.max(instrument.min, bench[0]), max: Math.min(instrument.max, bench[1]) };
+}
+
+/** narrow(), refusing a bench-file range that leaves nothing of the instrument's (every setting would be refused). */
+export function narrowOption(driver: string, option: string, unit: string, instrument: Range, bench: readonly [number, number] | undefined): Range {
+  const r = narrow(instrument, bench);
+  if (bench && !(r.min <= r.max)) {
+    throw new DriverOptionError(driver, option, `[${bench[0]}, ${bench[1]}] ${unit} lies outside the laser's own ${instrument.min}…${instrument.max} ${unit}`);
+  }
+  return r;
 }

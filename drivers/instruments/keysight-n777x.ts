@@ -14,7 +14,7 @@ import { WaitTimeoutError, pollUntil } from '../properties/wait.ts';
 import type { LaserLimits, SweepCheck, SweepConfig, TunableLaser } from '../roles/tunable-laser.ts';
 import { readingToDbm } from '../roles/units.ts';
 import type { ScpiSession } from '../session/scpi-session.ts';
-import { N777X_MODEL, narrow, parseN777xOptions, sweepSpeedRange_nm_s } from './keysight-n777x-model.ts';
+import { N777X_MODEL, narrowOption, parseN777xOptions, sweepSpeedRange_nm_s } from './keysight-n777x-model.ts';
 import type { N777xOptions } from './keysight-n777x-model.ts';
 import { laserTable } from './keysight-n777x-table.ts';
 
@@ -190,8 +190,8 @@ async function readLimits(session: ScpiSession, model: string, options: N777xOpt
   const unit = parseReply(session.resource, command, replies[2] as string, POWER_UNIT_01);
   const dBm = (v: number): number => (unit === 'W' ? readingToDbm(v) : v);
   return {
-    wavelength_nm: narrow({ min: metresToNm(num(0)), max: metresToNm(num(1)) }, options.wavelengthRange_nm),
-    power_dBm: narrow({ min: dBm(num(3)), max: dBm(num(4)) }, options.powerRange_dBm),
+    wavelength_nm: narrowOption(KEYSIGHT_N777X, 'wavelengthRange_nm', 'nm', { min: metresToNm(num(0)), max: metresToNm(num(1)) }, options.wavelengthRange_nm),
+    power_dBm: narrowOption(KEYSIGHT_N777X, 'powerRange_dBm', 'dBm', { min: dBm(num(3)), max: dBm(num(4)) }, options.powerRange_dBm),
     speed_nm_s,
   };
 }
@@ -204,6 +204,9 @@ export const keysightN777xDescriptor: DriverDescriptor<KeysightN777xLaser> = {
   matchesIdentity(identity) {
     const { manufacturer, model } = parseIdentity(identity);
     return isKeysightFamily(manufacturer) && N777X_MODEL.test(model);
+  },
+  checkOptions(options) {
+    parseN777xOptions(KEYSIGHT_N777X, options);
   },
   create: (ctx) => KeysightN777xLaser.create(ctx),
 };

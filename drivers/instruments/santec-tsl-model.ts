@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { DriverOptionError } from '../properties/errors.ts';
 import { parseDriverOptions } from '../properties/options.ts';
 import type { LaserLimits } from '../roles/tunable-laser.ts';
-import { narrow } from './keysight-n777x-model.ts';
+import { narrowOption } from './keysight-n777x-model.ts';
 
 /** Models the driver recognises by `*IDN?` (`SANTEC,TSL-570,<serial>,<firmware>`). */
 export const SANTEC_TSL_MODEL = /^TSL-?(550|570|710|770)$/i;
@@ -46,7 +46,7 @@ export function santecLimits(driver: string, model: string, options: SantecOptio
   const w = options.wavelengthRange_nm;
   return {
     wavelength_nm: w ? { min: w[0], max: w[1] } : base.wavelength_nm,
-    power_dBm: narrow(base.power_dBm, options.powerRange_dBm),
+    power_dBm: narrowOption(driver, 'powerRange_dBm', 'dBm', base.power_dBm, options.powerRange_dBm),
     speed_nm_s: base.speed_nm_s,
   };
 }

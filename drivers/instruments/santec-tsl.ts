@@ -232,5 +232,8 @@ export const santecTslDescriptor: DriverDescriptor<SantecTslLaser> = {
     const { manufacturer, model } = parseIdentity(identity);
     return /^santec/i.test(manufacturer) && SANTEC_TSL_MODEL.test(model);
   },
+  checkOptions(options) {
+    parseSantecOptions(SANTEC_TSL, options);
+  },
   create: (ctx) => SantecTslLaser.create(ctx),
 };

@@ -203,5 +203,8 @@ export const scpiBertDescriptor: DriverDescriptor<ScpiBert> = {
     const { manufacturer, model } = parseIdentity(identity);
     return MODELS.some(([m, re]) => m.test(manufacturer) && re.test(model));
   },
+  checkOptions(options) {
+    parseDriverOptions(SCPI_BERT, optionsSchema, options);
+  },
   create: (ctx) => ScpiBert.create(ctx),
 };

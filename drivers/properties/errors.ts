@@ -38,13 +38,17 @@ export class UnsupportedFeatureError extends Error {
 /** A driver option from the bench file (`options:`) is malformed. */
 export class DriverOptionError extends Error {
   readonly driver: string;
+  /** The option's path inside `options:`, e.g. 'slot' or 'channels.1'; '(options)' for the map itself. */
   readonly option: string;
+  /** What is wrong with it, e.g. 'must be [min, max] with min < max'. */
+  readonly problem: string;
 
   constructor(driver: string, option: string, problem: string) {
     super(`driver '${driver}': option '${option}' ${problem}`);
     this.name = 'DriverOptionError';
     this.driver = driver;
     this.option = option;
+    this.problem = problem;
   }
 }
 

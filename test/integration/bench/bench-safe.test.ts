@@ -124,9 +124,8 @@ instruments:
     driver: keysight-n776x
     connect_timeout_ms: 500
   stage:
-    resource: SIM::stage
+    resource: SIM::stage-xyz
     driver: scpi-stage
-    options: { speed: 3 }
     axes: { X: { axis: 1, min_um: 0, max_um: 100 } }
 `;
     const err = await openBench(parseBenchFile(text, { file: 'b.yaml' }), { inProcess: sim }).catch((e: unknown) => e);
@@ -134,7 +133,7 @@ instruments:
     const failures = (err as BenchOpenError).failures;
     expect(failures.map((f) => [f.role, f.where])).toEqual([['voa', 'b.yaml:6'], ['stage', 'b.yaml:10']]);
     expect(failures[0]?.error.message).toMatch(new RegExp(`cannot connect to TCPIP0::127\\.0\\.0\\.1::${port}::SOCKET`));
-    expect(failures[1]?.error.message).toMatch(/unknown option\(s\) speed; stage drivers take: enable/);
+    expect(failures[1]?.error.message).toMatch(/^cannot connect to SIM::stage-xyz/);
     expect((err as Error).message.split('\n')[0]).toBe("cannot open bench 'half a bench': 2 roles failed:");
   });
 });

@@ -8,6 +8,7 @@ import { BenchFileError } from '../../../drivers/bench/bench-file-errors.ts';
 import { loadBenchFile, parseBenchFile } from '../../../drivers/bench/bench-file.ts';
 import type { DriverInfo } from '../../../drivers/bench/bench-schema.ts';
 import { roleKindOf } from '../../../drivers/bench/bench-schema.ts';
+import { driverInfos } from '../../../drivers/bench/registry.ts';
 
 const DRIVERS: DriverInfo[] = [
   { name: 'keysight-n774x', kind: 'meter' },
@@ -198,6 +199,49 @@ describe('parseBenchFile: every error names file, line, role and field', () => {
       '14 options: expected a map of driver-specific options, got a list',
     ]);
     expect(err.message.split('\n')[0]).toBe('bench.yaml: 10 problems:');
+  });
+
+  it('driver options, checked by the named driver when the file is read (auto: when the instrument is known)', () => {
+    const text = `instruments:
+  laser:
+    resource: SIM::laser
+    driver: keysight-n777x
+    options: { source: 1, wavelengthRange_nm: [1600, 1500] }
+  meter:
+    resource: SIM::meter
+    driver: keysight-n774x
+    options:
+      channels: ['1.1', '2.5']
+  voa:
+    resource: SIM::voa
+    driver: keysight-n776x
+    options: { chanel: 2 }
+  bert:
+    resource: SIM::bert
+    driver: auto
+    options: { anything: 1 }
+  stage:
+    resource: SIM::stage
+    driver: scpi-stage
+    options: { speed: 3 }
+    axes: { X: { axis: 1, min_um: 0, max_um: 100 } }
+`;
+    const err = (() => {
+      try {
+        parseBenchFile(text, { file: 'bench.yaml', drivers: driverInfos() });
+      } catch (e) {
+        return e as BenchFileError;
+      }
+      throw new Error('expected a BenchFileError');
+    })();
+    expect(err).toBeInstanceOf(BenchFileError);
+    expect(err.issues.map((i) => `${i.line} ${i.role} ${i.field}: ${i.problem}`)).toEqual([
+      '5 laser options.wavelengthRange_nm: keysight-n777x option \'wavelengthRange_nm\' must be [min, max] with min < max, got [1600,1500]',
+      "10 meter options.channels.1: keysight-n774x option 'channels.1' must look like 'slot.chan', e.g. '2.1', got \"2.5\"",
+      "14 voa options.chanel: keysight-n776x option 'chanel' is unknown; keysight-n776x takes channel, powerControl",
+      "22 stage options.speed: scpi-stage option 'speed' is unknown; scpi-stage takes enable",
+    ]);
+    expect(err.message).toContain("bench.yaml:14: instruments.voa.options.chanel: keysight-n776x option 'chanel' is unknown");
   });
 
   it('reports problems in every role, not only the first', () => {

@@ -36,7 +36,7 @@ describe('keysight-n774x: creation and channels', () => {
       await expect(meter(s, { channels: ['1.1', '1.1'] })).rejects.toThrow(/option 'channels' names 1\.1 twice/);
     });
     await expect(meter(null as unknown as Session, { channels: ['3'] })).rejects.toThrow(DriverOptionError);
-    await expect(meter(null as unknown as Session, { chanels: 2 })).rejects.toThrow(/keysight-n774x.*Unrecognized key/);
+    await expect(meter(null as unknown as Session, { chanels: 2 })).rejects.toThrow("driver 'keysight-n774x': option 'chanels' is unknown; keysight-n774x takes channels");
   });
 
   it('identifies N774x meters by *IDN?, and not other Keysight instruments', () => {

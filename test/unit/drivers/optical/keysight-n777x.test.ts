@@ -50,6 +50,25 @@ describe('keysight-n777x: limits', () => {
     await expect(laser(null as unknown as ScpiSession, { slot: -1 })).rejects.toThrow(/option 'slot'/);
   });
 
+  it('a bench-file range outside the laser\'s own is refused, not turned into an empty range', async () => {
+    await expectProtocol([...CREATE, ...CREATE], async (s) => {
+      await expect(laser(s, { wavelengthRange_nm: [1700, 1800] })).rejects.toThrow(
+        "driver 'keysight-n777x': option 'wavelengthRange_nm' [1700, 1800] nm lies outside the laser's own 1480…1640 nm");
+      await expect(laser(s, { powerRange_dBm: [15, 20] })).rejects.toThrow(/option 'powerRange_dBm' \[15, 20\] dBm lies outside the laser's own -10…13 dBm/);
+    });
+  });
+
+  it('takes the source number as slot or, as the bench-file contract names it, source (not both, different)', async () => {
+    const SOURCE1: Exchange[] = [['*IDN?', IDN_N7778C], [LIMITS_QUERY.replaceAll('SOUR0', 'SOUR1'), '+1.48000000E-06;+1.64000000E-06;+0;-1.00000000E+01;+1.30000000E+01']];
+    await expectProtocol([...SOURCE1, ...SOURCE1], async (s) => {
+      expect((await laser(s, { source: 1 })).at).toEqual({ slot: 1 });
+      expect((await laser(s, { slot: 1, source: 1 })).at).toEqual({ slot: 1 });
+      await expect(laser(s, { slot: 0, source: 1 })).rejects.toThrow("driver 'keysight-n777x': option 'source' is 1 but slot is 0: they name the same number; give one");
+    });
+    expect(() => keysightN777xDescriptor.checkOptions?.({ sorce: 1 })).toThrow(
+      "driver 'keysight-n777x': option 'sorce' is unknown; keysight-n777x takes slot, source, wavelengthRange_nm, powerRange_dBm");
+  });
+
   it('identifies the N777xC family and 8160x lasers', () => {
     expect(keysightN777xDescriptor.matchesIdentity(IDN_N7778C)).toBe(true);
     expect(keysightN777xDescriptor.matchesIdentity('Agilent Technologies,81600B,1,1')).toBe(true);

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { queryChained } from '../../../../drivers/properties/chain.ts';
 import { DriverOptionError, InvalidSettingError } from '../../../../drivers/properties/errors.ts';
 import { isKeysightFamily, parseIdentity } from '../../../../drivers/properties/identity.ts';
 import { formatDecimal } from '../../../../drivers/properties/number-text.ts';
+import { parseDriverOptions } from '../../../../drivers/properties/options.ts';
 import { runSafeSteps, SafeStateError, writeTolerant } from '../../../../drivers/properties/safe-state.ts';
 import { WaitTimeoutError, pollUntil } from '../../../../drivers/properties/wait.ts';
 import { readingToDbm, readingToW } from '../../../../drivers/roles/units.ts';
@@ -76,6 +78,12 @@ describe('driver helpers', () => {
   });
 
   it('option errors name the driver and the option', () => {
-    expect(new DriverOptionError('keysight-n774x', 'channels', 'must be a list').message).toBe("driver 'keysight-n774x': option 'channels' must be a list");
+    const err = new DriverOptionError('keysight-n774x', 'channels', 'must be a list');
+    expect(err.message).toBe("driver 'keysight-n774x': option 'channels' must be a list");
+    expect([err.option, err.problem]).toEqual(['channels', 'must be a list']);
+    const schema = z.object({ channel: z.number().int().min(1) }).strict();
+    expect(parseDriverOptions('d', schema, { channel: 2 })).toEqual({ channel: 2 });
+    expect(() => parseDriverOptions('d', schema, { chanel: 2 })).toThrow("driver 'd': option 'chanel' is unknown; d takes channel");
+    expect(() => parseDriverOptions('d', schema, { channel: 0 })).toThrow(/^driver 'd': option 'channel' Too small/);
   });
 });
