@@ -18,7 +18,8 @@ Exit code 2 when a role does not answer.
 
 Options:
   --bench FILE    identify the instruments of this bench file
-  --timeout MS    reply timeout per instrument (default: the bench file's, or 2000)
+  --timeout MS    reply timeout per instrument (default: the bench file's, else the driver's;
+                  each auto-detection probe 1000)
   -h, --help      this text`;
 
 export interface RoleListing {
