@@ -10,7 +10,7 @@ import type { BoundProperties } from '../properties/property.ts';
 import { runSafeSteps, writeTolerant } from '../properties/safe-state.ts';
 import { writeChecked } from '../properties/send.ts';
 import { inRange, integerIn, oneOf } from '../properties/validators.ts';
-import { WaitTimeoutError, pollUntil } from '../properties/wait.ts';
+import { pollUntilOrStop } from '../properties/wait.ts';
 import type { LoggingOptions, LoggingState, LoggingTrigger, PowerMeter, PowerUnit } from '../roles/power-meter.ts';
 import { readingToDbm, readingToW } from '../roles/units.ts';
 import type { ScpiSession } from '../session/scpi-session.ts';
@@ -154,24 +154,20 @@ export class KeysightN774xMeter implements PowerMeter {
   }
 
   async waitLogging(channel: number, timeout_s: number): Promise<void> {
-    const a = this.address(channel);
-    try {
-      await pollUntil({
-        resource: this.session.resource,
-        what: `the log on channel ${channel}`,
-        timeout_s,
-        done: async () => {
-          const state = await this.loggingState(channel);
-          if (state === 'idle') {
-            throw new InstrumentStateError(this.session.resource, `wait for the log on channel ${channel}`, 'no logging function is running (call startLogging first)');
-          }
-          return state === 'complete';
-        },
-      });
-    } catch (err) {
-      if (err instanceof WaitTimeoutError) await writeTolerant(this.session, `:SENS${a.slot}:CHAN${a.chan}:FUNC:STAT LOGG,STOP`).catch(() => undefined);
-      throw err;
-    }
+    this.address(channel);
+    await pollUntilOrStop({
+      resource: this.session.resource,
+      what: `the log on channel ${channel}`,
+      timeout_s,
+      done: async () => {
+        const state = await this.loggingState(channel);
+        if (state === 'idle') {
+          throw new InstrumentStateError(this.session.resource, `wait for the log on channel ${channel}`, 'no logging function is running (call startLogging first)');
+        }
+        return state === 'complete';
+      },
+      stop: () => this.stopLogging(channel),
+    });
   }
 
   stopLogging(channel: number): Promise<void> {

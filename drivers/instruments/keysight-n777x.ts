@@ -4,13 +4,14 @@ import type { DriverContext, DriverDescriptor } from '../driver.ts';
 import { InstrumentError, ReplyFormatError, TimeoutError } from '../errors.ts';
 import { queryChained } from '../properties/chain.ts';
 import { PLAIN_NUMBER, POWER_UNIT_01, metresToNm } from '../properties/codecs.ts';
-import { DriverOptionError, InvalidSettingError } from '../properties/errors.ts';
+import { DriverOptionError } from '../properties/errors.ts';
 import { isKeysightFamily, parseIdentity } from '../properties/identity.ts';
 import { bindProperties, parseReply } from '../properties/property.ts';
 import type { BoundProperties } from '../properties/property.ts';
 import { runSafeSteps, writeTolerant } from '../properties/safe-state.ts';
 import { writeChecked } from '../properties/send.ts';
-import { WaitTimeoutError, pollUntil } from '../properties/wait.ts';
+import { pollUntilOrStop } from '../properties/wait.ts';
+import { checkSweepSpan } from '../roles/tunable-laser.ts';
 import type { LaserLimits, SweepCheck, SweepConfig, TunableLaser } from '../roles/tunable-laser.ts';
 import { readingToDbm } from '../roles/units.ts';
 import type { ScpiSession } from '../session/scpi-session.ts';
@@ -89,9 +90,7 @@ export class KeysightN777xLaser implements TunableLaser {
   /** Validates the whole configuration first (nothing is sent if any part is refused), then sends it. */
   async configureSweep(config: SweepConfig): Promise<void> {
     const { start_nm, stop_nm, step_nm, speed_nm_s, mode, logWavelengths, triggerOutput } = config;
-    if (!(start_nm < stop_nm)) {
-      throw new InvalidSettingError(this.session.resource, 'configureSweep.stop_nm', stop_nm, `a wavelength above start_nm (${start_nm} nm)`);
-    }
+    checkSweepSpan(this.session.resource, config);
     const p = this.props;
     const commands = [
       p.sweepMode.command(mode, this.at),
@@ -130,13 +129,12 @@ export class KeysightN777xLaser implements TunableLaser {
     return (await this.props.sweepState.get(this.at)) !== 0;
   }
 
-  async waitSweep(timeout_s: number): Promise<void> {
-    try {
-      await pollUntil({ resource: this.session.resource, what: 'the wavelength sweep', timeout_s, done: async () => !(await this.sweepRunning()) });
-    } catch (err) {
-      if (err instanceof WaitTimeoutError) await writeTolerant(this.session, `:SOUR${this.at.slot}:WAV:SWE STOP`).catch(() => undefined);
-      throw err;
-    }
+  waitSweep(timeout_s: number): Promise<void> {
+    return pollUntilOrStop({
+      resource: this.session.resource, what: 'the wavelength sweep', timeout_s,
+      done: async () => !(await this.sweepRunning()),
+      stop: () => writeTolerant(this.session, `:SOUR${this.at.slot}:WAV:SWE STOP`),
+    });
   }
 
   async fetchWavelengthLog_nm(): Promise<number[]> {

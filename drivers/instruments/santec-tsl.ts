@@ -4,6 +4,7 @@
 // The TSL has no sweep-check query: checkSweep() reads the sweep registers back and checks them here.
 // Its lambda log is not read through this driver: fetchWavelengthLog_nm() returns the trigger grid the
 // configured sweep emits (start + k·step), which is what the TSL's trigger output is locked to.
+import { dBmToMw, mwToW } from '../../models/units.ts';
 import type { DriverContext, DriverDescriptor } from '../driver.ts';
 import { queryChained } from '../properties/chain.ts';
 import { BOOLEAN, INTEGER, NM_PLAIN, PLAIN_NUMBER } from '../properties/codecs.ts';
@@ -13,9 +14,10 @@ import { bindProperties, parseReply } from '../properties/property.ts';
 import type { BoundProperties } from '../properties/property.ts';
 import { runSafeSteps, writeTolerant } from '../properties/safe-state.ts';
 import { writeChecked } from '../properties/send.ts';
-import { WaitTimeoutError, pollUntil } from '../properties/wait.ts';
-import { stepWavelengths_nm } from '../roles/tunable-laser.ts';
+import { pollUntilOrStop } from '../properties/wait.ts';
+import { checkSweepSpan, stepWavelengths_nm } from '../roles/tunable-laser.ts';
 import type { LaserLimits, SweepCheck, SweepConfig, TriggerOutput, TunableLaser } from '../roles/tunable-laser.ts';
+import { readingToDbm } from '../roles/units.ts';
 import type { ScpiSession } from '../session/scpi-session.ts';
 import { SANTEC_TSL_MODEL, parseSantecOptions, santecLimits } from './santec-tsl-model.ts';
 import { SANTEC_MODE, SANTEC_POWER_UNIT, SANTEC_TRIGGER_OUTPUT, santecTable } from './santec-tsl-table.ts';
@@ -74,7 +76,7 @@ export class SantecTslLaser implements TunableLaser {
       throw new InvalidSettingError(this.session.resource, 'power_dBm', power_dBm, `a number within ${min}…${max} dBm`);
     }
     const unit = await this.props.powerUnit.get();
-    const value = unit === 'mW' ? 10 ** (power_dBm / 10) : power_dBm;
+    const value = unit === 'mW' ? dBmToMw(power_dBm) : power_dBm;
     await writeChecked(this.session, `:POW ${PLAIN_NUMBER.format(Number(value.toPrecision(6)))}`);
   }
 
@@ -85,7 +87,7 @@ export class SantecTslLaser implements TunableLaser {
     const command = queries.join(';');
     const unit = parseReply(this.session.resource, command, unitReply, SANTEC_POWER_UNIT);
     const value = parseReply(this.session.resource, command, valueReply, PLAIN_NUMBER);
-    return unit === 'mW' ? (value > 0 ? 10 * Math.log10(value) : -Infinity) : value;
+    return unit === 'mW' ? readingToDbm(mwToW(value)) : value;
   }
 
   /** On: diode on (if it was off), then shutter open. Off: shutter closed. */
@@ -113,9 +115,7 @@ export class SantecTslLaser implements TunableLaser {
   /** One-way, one cycle; the trigger step is the sweep's step. Everything is validated before anything is sent. */
   async configureSweep(config: SweepConfig): Promise<void> {
     const { start_nm, stop_nm, step_nm, speed_nm_s, mode, logWavelengths, triggerOutput } = config;
-    if (!(start_nm < stop_nm)) {
-      throw new InvalidSettingError(this.session.resource, 'configureSweep.stop_nm', stop_nm, `a wavelength above start_nm (${start_nm} nm)`);
-    }
+    checkSweepSpan(this.session.resource, config);
     if (typeof logWavelengths !== 'boolean') {
       throw new InvalidSettingError(this.session.resource, 'configureSweep.logWavelengths', logWavelengths, 'true or false');
     }
@@ -168,13 +168,12 @@ export class SantecTslLaser implements TunableLaser {
     return (await this.props.sweepStatus.get()) !== 0;
   }
 
-  async waitSweep(timeout_s: number): Promise<void> {
-    try {
-      await pollUntil({ resource: this.session.resource, what: 'the wavelength sweep', timeout_s, done: async () => !(await this.sweepRunning()) });
-    } catch (err) {
-      if (err instanceof WaitTimeoutError) await writeTolerant(this.session, ':WAV:SWE 0').catch(() => undefined);
-      throw err;
-    }
+  waitSweep(timeout_s: number): Promise<void> {
+    return pollUntilOrStop({
+      resource: this.session.resource, what: 'the wavelength sweep', timeout_s,
+      done: async () => !(await this.sweepRunning()),
+      stop: () => writeTolerant(this.session, ':WAV:SWE 0'),
+    });
   }
 
   /** The wavelengths at which the configured sweep pulses its trigger output (computed, see the file header). */

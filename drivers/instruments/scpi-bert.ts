@@ -15,7 +15,7 @@ import type { BoundProperties } from '../properties/property.ts';
 import { runSafeSteps, writeTolerant } from '../properties/safe-state.ts';
 import { writeChecked } from '../properties/send.ts';
 import type { Range } from '../properties/validators.ts';
-import { WaitTimeoutError, pollUntil } from '../properties/wait.ts';
+import { pollUntilOrStop } from '../properties/wait.ts';
 import { BERT_PATTERNS } from '../roles/bert.ts';
 import type { Bert, BertGate, BertPattern, BertResults } from '../roles/bert.ts';
 import type { ScpiSession } from '../session/scpi-session.ts';
@@ -133,13 +133,12 @@ export class ScpiBert implements Bert {
     return this.props.gateRunning.get(this.at);
   }
 
-  async waitGate(timeout_s: number): Promise<void> {
-    try {
-      await pollUntil({ resource: this.session.resource, what: 'the BER gate', timeout_s, done: async () => !(await this.gateRunning()) });
-    } catch (err) {
-      if (err instanceof WaitTimeoutError) await writeTolerant(this.session, `:SENS${this.at.ch}:GATE:STAT 0`).catch(() => undefined);
-      throw err;
-    }
+  waitGate(timeout_s: number): Promise<void> {
+    return pollUntilOrStop({
+      resource: this.session.resource, what: 'the BER gate', timeout_s,
+      done: async () => !(await this.gateRunning()),
+      stop: () => writeTolerant(this.session, `:SENS${this.at.ch}:GATE:STAT 0`),
+    });
   }
 
   /** Counts, BER and sync in one round trip, then the error queue (for a flagged sync loss). */

@@ -46,3 +46,16 @@ export async function pollUntil(opts: PollOptions): Promise<void> {
     interval_s = Math.min(interval_s * 2, maxInterval_s);
   }
 }
+
+/**
+ * pollUntil(), and when it times out, `stop` first (its own failure ignored: the timeout is the news), so a
+ * log, sweep or gate left running does not spoil the next measurement.
+ */
+export async function pollUntilOrStop(opts: PollOptions & { stop: () => Promise<unknown> }): Promise<void> {
+  try {
+    await pollUntil(opts);
+  } catch (err) {
+    if (err instanceof WaitTimeoutError) await opts.stop().catch(() => undefined);
+    throw err;
+  }
+}

@@ -55,6 +55,12 @@ export interface TunableLaser extends InstrumentDriver {
   fetchWavelengthLog_nm(): Promise<number[]>;
 }
 
+/** A sweep must go up: refused before anything is sent (InvalidSettingError naming resource and value). */
+export function checkSweepSpan(resource: string, config: Pick<SweepConfig, 'start_nm' | 'stop_nm'>): void {
+  const { start_nm, stop_nm } = config;
+  if (!(start_nm < stop_nm)) throw new InvalidSettingError(resource, 'configureSweep.stop_nm', stop_nm, `a wavelength above start_nm (${start_nm} nm)`);
+}
+
 export interface StepPlan {
   start_nm: number;
   stop_nm: number;

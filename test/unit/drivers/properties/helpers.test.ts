@@ -6,7 +6,7 @@ import { isKeysightFamily, parseIdentity } from '../../../../drivers/properties/
 import { formatDecimal } from '../../../../drivers/properties/number-text.ts';
 import { parseDriverOptions } from '../../../../drivers/properties/options.ts';
 import { runSafeSteps, SafeStateError, writeTolerant } from '../../../../drivers/properties/safe-state.ts';
-import { WaitTimeoutError, pollUntil } from '../../../../drivers/properties/wait.ts';
+import { WaitTimeoutError, pollUntil, pollUntilOrStop } from '../../../../drivers/properties/wait.ts';
 import { readingToDbm, readingToW } from '../../../../drivers/roles/units.ts';
 import { stepWavelengths_nm } from '../../../../drivers/roles/tunable-laser.ts';
 import { NO_ERROR, expectProtocol } from '../../../helpers/protocol-replay.ts';
@@ -63,6 +63,19 @@ describe('driver helpers', () => {
     await expect(pollUntil({ resource: 'R', what: 'the sweep', timeout_s: 0.03, done: async () => false }))
       .rejects.toThrow(new WaitTimeoutError('R', 'the sweep', 0.03));
     await expect(pollUntil({ resource: 'R', what: 'x', timeout_s: 0, done: async () => true })).rejects.toThrow(InvalidSettingError);
+  });
+
+  it('pollUntilOrStop stops what it waited for on a timeout only, and a failing stop does not hide the timeout', async () => {
+    const stops: string[] = [];
+    await pollUntilOrStop({ resource: 'R', what: 'x', timeout_s: 1, done: async () => true, stop: async () => stops.push('early') });
+    await expect(pollUntilOrStop({ resource: 'R', what: 'x', timeout_s: 1, done: async () => { throw new RangeError('bad reply'); }, stop: async () => stops.push('error') }))
+      .rejects.toThrow('bad reply');
+    expect(stops).toEqual([]);
+    await expect(pollUntilOrStop({ resource: 'R', what: 'the gate', timeout_s: 0.02, done: async () => false, stop: async () => stops.push('timeout') }))
+      .rejects.toThrow(WaitTimeoutError);
+    await expect(pollUntilOrStop({ resource: 'R', what: 'the gate', timeout_s: 0.02, done: async () => false, stop: async () => { throw new Error('link lost'); } }))
+      .rejects.toThrow(WaitTimeoutError);
+    expect(stops).toEqual(['timeout']);
   });
 
   it('runSafeSteps tries every step and reports each failure; writeTolerant swallows only instrument refusals', async () => {
