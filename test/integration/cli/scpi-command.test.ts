@@ -88,6 +88,13 @@ describe('benchctl scpi', () => {
     expect(await readFile(history, 'utf8')).toBe('*IDN?\n:SOUR0:WAV 1550.5NM\n:SOUR0:WAV?\nBOGUS\n');
   });
 
+  it('the console says what the instrument reported after a query timed out, and the next line gets its own reply', async () => {
+    const r = await runBenchctl(['scpi', served.resource('meter'), '--timeout', '300'], { input: ':NOSUCH?\n*IDN?\n' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${sim.instrument('meter').identity}\n`);
+    expect(r.stderr).toMatch(/^timeout after 300 ms waiting for the reply to ':NOSUCH\?'.*\nerror -113: Undefined header;NOSUCH\?\n$/);
+  });
+
   it('the console also ends at end of input and explains unknown dot commands', async () => {
     const r = await runBenchctl(['scpi', '--sim', 'SIM::stage-esp'], { input: '.frobnicate\n1MD?\n' });
     expect(r).toEqual({ code: 0, stdout: '1\n', stderr: "unknown console command '.frobnicate'; .help lists them\n" });
