@@ -41,6 +41,16 @@ export default tseslint.config(
     },
   },
   {
+    // drivers/ talk to instruments, real or simulated, only through resource strings; they never import sim/.
+    files: ['drivers/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [NO_ELECTRON],
+        patterns: [{ regex: '(^|/)(sim|sequences|service|cli|renderer)/', message: 'drivers/ import only drivers/ and models/ (ARCHITECTURE.md).' }],
+      }],
+    },
+  },
+  {
     // models/ is pure: no I/O.
     files: ['models/**/*.ts'],
     rules: {
