@@ -1,168 +1,138 @@
-// Alignment benchmark (issue 6): the align step with its defaults (fly raster first light, fly cross-scan
-// pairs, 2-D Gaussian refinement) against a step-and-read raster + axis-by-axis hill climb, on the
-// simulator in fast mode (bench time from its clock; the stage's own velocity and 20 mm/s² ramps, 10 ms
-// settling; 2 ms meter averaging per single reading for both, 20 ms for both final readings).
-// 100 seeds; each starts the fiber array at the hidden optimum plus a uniform ±30 µm offset per axis and
-// searches ±35 µm around its start. The true peak power of each seed is found independently: a fine
-// 7×7 grid (0.6 µm pitch, 100 ms readings) through the simulator around the optimum bench.truth()
-// reports, fitted with a 2-D Gaussian. Each aligner's result is read there too (0.5 s averaging, no
-// move), so the loss it reports is the alignment's, not the meter noise's.
+// Alignment benchmark (issue 6): the align step with its defaults (fly square-spiral first light, fly
+// lines, 2-D Gaussian refinement) against a step-and-read raster + axis-by-axis hill climb, on the
+// simulator in fast mode (bench time from its clock), both on one bench configuration (align/bench-config.ts,
+// printed above the table). 100 seeds; each starts the fiber array at the hidden optimum plus a uniform
+// ±30 µm offset per axis and searches ±35 µm around its start. The true peak power of each seed is found
+// independently (align/reference.ts): a fine 7×7 grid through the simulator around the optimum
+// bench.truth() reports; each aligner's result is read where it left the fiber (0.5 s averaging), so the
+// loss is the alignment's, not the meter noise's.
 import uniform from '@stdlib/random-base-uniform';
-import { fitGaussian2D } from '../../models/fits/gaussian2d.ts';
 import { alignStep } from '../../sequences/steps/align/align-step.ts';
 import type { Point_um } from '../../sequences/steps/align/paths.ts';
 import { rasterThenHillClimb } from './align/baseline.ts';
+import type { BaselineOptions } from './align/baseline.ts';
 import { memoryContext } from './align/bench-context.ts';
+import { ALIGN_BENCH, configureStage, describeConfig } from './align/bench-config.ts';
+import { moveTo, powerHere_dBm, readingSpread_dB, referencePeak_dBm } from './align/reference.ts';
+import { HEADER, medianTime_s, quantile, summaryRow, table } from './align/report.ts';
+import type { Outcome } from './align/report.ts';
 import { goToSite, openAlignSim } from './align/sim-bench.ts';
 import type { AlignSim } from './align/sim-bench.ts';
 
 const SEEDS = Number(process.env['ALIGN_BENCH_SEEDS'] ?? 100);
-const OFFSET_UM = 30;
-const RADIUS_UM = 35;
-// The baseline's single-reading averaging (ALIGN_BASELINE_AVERAGING_S to try slower, quieter readings).
-const SINGLE_AVERAGING_S = Number(process.env['ALIGN_BASELINE_AVERAGING_S'] ?? 0.002);
-const FINAL_AVERAGING_S = 0.02;
+const C = ALIGN_BENCH;
 
-interface Outcome {
-  ok: boolean;
-  error?: string;
-  time_s: number;
-  readings: number;
-  loss_dB: number;
-}
-
-async function moveTo(s: AlignSim, p: Point_um): Promise<void> {
-  await s.bench.stage.moveAbsolute_um({ X: p.x_um, Y: p.y_um });
-  await s.bench.stage.waitForMotion();
-}
-
-/** True peak power (dBm) by a fine grid around the optimum the simulator knows, fitted. */
-async function referencePeak_dBm(s: AlignSim): Promise<number> {
-  const opt = s.sim.truth().optical.optimaNow_um[0]!;
-  await s.bench.meter.setAveragingTime_s(1, 0.1);
-  const points = [];
-  let best = -Infinity;
-  for (let j = -3; j <= 3; j++) {
-    for (let i = -3; i <= 3; i++) {
-      const p = { x_um: opt.x_um + 0.6 * i, y_um: opt.y_um + 0.6 * j };
-      await moveTo(s, p);
-      const dBm = await s.bench.meter.readPower_dBm(1);
-      best = Math.max(best, dBm);
-      points.push({ ...p, power_mW: 10 ** (dBm / 10) });
-    }
-  }
-  // Background fixed at 0: the floor is 60 dB down, and over ±1.8 µm a free background trades off with the amplitude.
-  const fit = fitGaussian2D(points, { background_mW: 0 });
-  return Math.max(best, 10 * Math.log10(fit.peak_mW + fit.background_mW));
-}
-
-/** Power where the aligner left the fiber, long-averaged, without moving. */
-async function powerHere_dBm(s: AlignSim): Promise<number> {
-  await s.bench.meter.setAveragingTime_s(1, 0.5);
-  return s.bench.meter.readPower_dBm(1);
-}
+/** The step-and-read baselines: a 10 µm raster and 2 → 0.1 µm steps (the accurate one), and a faster setting. */
+const BASELINES: { name: string; averaging_s: number; options: Omit<BaselineOptions, 'centre'> }[] = [
+  {
+    name: `baseline: raster 10 µm + hill climb 2→0.1 µm, ${C.decisionAveraging_s * 1000} ms readings`,
+    averaging_s: C.decisionAveraging_s,
+    options: { radius_um: C.searchRadius_um, pitch_um: 10, aboveFloor_dB: 10, startStep_um: 2, minStep_um: 0.1 },
+  },
+  {
+    name: 'baseline, faster: raster 15 µm + hill climb 2→0.1 µm, 10 ms readings',
+    averaging_s: 0.01,
+    options: { radius_um: C.searchRadius_um, pitch_um: 15, aboveFloor_dB: 10, startStep_um: 2, minStep_um: 0.1 },
+  },
+];
 
 async function prepare(seed: number, start: Point_um): Promise<AlignSim> {
   const s = await openAlignSim({ seed });
   await goToSite(s.bench, 0);
+  await configureStage(s.bench);
   await moveTo(s, start);
   return s;
 }
+
+const failed = (err: unknown): Outcome => ({ ok: false, error: err instanceof Error ? err.message : String(err), time_s: NaN, readings: NaN, loss_dB: NaN });
+
+/** Bench seconds per phase of the align step's runs (from its notes), for the breakdown line. */
+const phaseTimes: Record<string, number[]> = {};
 
 async function ours(seed: number, start: Point_um): Promise<Outcome> {
   const s = await prepare(seed, start);
   try {
     const ctx = memoryContext(s.sim, s.bench);
-    const out = await alignStep.run(ctx, alignStep.schema.parse({ search_radius: `${RADIUS_UM}um` }));
+    const out = await alignStep.run(ctx, alignStep.schema.parse({
+      search_radius: `${C.searchRadius_um}um`, fly_velocity: `${C.flyVelocity_um_s}um/s`, fly_acceleration: `${C.acceleration_um_s2}um/s2`,
+      sample_time: `${C.logSample_s}s`, final_averaging: `${C.finalAveraging_s}s`,
+    }));
+    const note = out.notes?.find((n) => n.startsWith('bench time per phase')) ?? '';
+    for (const m of note.matchAll(/(?:: |, )([^,:]+?) ([0-9.]+) s/g)) (phaseTimes[m[1] as string] ??= []).push(Number(m[2]));
     const here = await powerHere_dBm(s);
     const ref = await referencePeak_dBm(s);
     return { ok: true, time_s: out.measurements.time_s!.value, readings: out.measurements.readings!.value, loss_dB: ref - here };
   } catch (err) {
-    return { ok: false, error: err instanceof Error ? err.message : String(err), time_s: NaN, readings: NaN, loss_dB: NaN };
+    return failed(err);
   } finally {
     await s.close();
   }
 }
 
-async function baseline(seed: number, start: Point_um, startStep_um: number): Promise<Outcome> {
+async function baseline(seed: number, start: Point_um, b: (typeof BASELINES)[number]): Promise<Outcome> {
   const s = await prepare(seed, start);
   try {
     const t0 = s.sim.benchTime_s();
-    await s.bench.meter.setAveragingTime_s(1, SINGLE_AVERAGING_S);
+    await s.bench.meter.setAveragingTime_s(1, b.averaging_s);
     const evaluate = async (p: Point_um): Promise<number> => {
       await moveTo(s, p);
       return s.bench.meter.readPower_dBm(1);
     };
-    const r = await rasterThenHillClimb(evaluate, { centre: start, radius_um: RADIUS_UM, pitch_um: 10, aboveFloor_dB: 10, startStep_um, minStep_um: 0.1 });
+    const r = await rasterThenHillClimb(evaluate, { centre: start, ...b.options });
     if (!r.found) throw new Error('baseline found no light');
     await moveTo(s, r.position);
-    await s.bench.meter.setAveragingTime_s(1, FINAL_AVERAGING_S);
+    await s.bench.meter.setAveragingTime_s(1, C.finalAveraging_s);
     await s.bench.meter.readPower_dBm(1);
     const time_s = s.sim.benchTime_s() - t0;
     const here = await powerHere_dBm(s);
     const ref = await referencePeak_dBm(s);
     return { ok: true, time_s, readings: r.readings + 1, loss_dB: ref - here };
   } catch (err) {
-    return { ok: false, error: err instanceof Error ? err.message : String(err), time_s: NaN, readings: NaN, loss_dB: NaN };
+    return failed(err);
   } finally {
     await s.close();
   }
 }
 
-function quantile(values: number[], q: number): number {
-  const v = values.filter(Number.isFinite).sort((a, b) => a - b);
-  if (v.length === 0) return NaN;
-  const pos = (v.length - 1) * q;
-  const lo = Math.floor(pos), hi = Math.ceil(pos);
-  return (v[lo] as number) + ((v[hi] as number) - (v[lo] as number)) * (pos - lo);
-}
-
-function summary(name: string, r: Outcome[]): string[] {
-  const ok = r.filter((o) => o.ok);
-  const within = ok.filter((o) => o.loss_dB <= 0.05).length;
-  const f = (v: number, d: number) => (Number.isFinite(v) ? v.toFixed(d) : '—');
-  return [
-    name,
-    `${((100 * ok.length) / r.length).toFixed(0)} %`,
-    `${((100 * within) / r.length).toFixed(0)} %`,
-    f(quantile(ok.map((o) => o.readings), 0.5), 0),
-    f(quantile(ok.map((o) => o.time_s), 0.5), 3),
-    f(quantile(ok.map((o) => o.time_s), 0.9), 3),
-    f(quantile(ok.map((o) => o.loss_dB), 0.5), 4),
-    f(quantile(ok.map((o) => o.loss_dB), 0.95), 4),
-    f(Math.max(...ok.map((o) => o.loss_dB)), 4),
-  ];
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')).join('\n');
+/** The meter's reading-to-reading spread at the peak of seed 1 for the averaging times in play. */
+async function meterSpreads(): Promise<string> {
+  const s = await openAlignSim({ seed: 1 });
+  try {
+    await goToSite(s.bench, 0);
+    const opt = s.sim.truth().optical.optimaNow_um[0]!;
+    await moveTo(s, opt);
+    const parts: string[] = [];
+    for (const t of [C.logSample_s, 0.01, C.decisionAveraging_s]) parts.push(`${+(t * 1000).toFixed(3)} ms ${(await readingSpread_dB(s, t)).toFixed(3)} dB`);
+    return `meter spread (1σ) of repeated readings at the peak: ${parts.join(', ')}`;
+  } finally {
+    await s.close();
+  }
 }
 
 export async function run(): Promise<void> {
-  const draw = uniform.factory(-OFFSET_UM, OFFSET_UM, { seed: 20_260_606 });
+  const draw = uniform.factory(-C.offset_um, C.offset_um, { seed: 20_260_606 });
   const mine: Outcome[] = [];
-  const base: Outcome[] = [];
-  const typical: Outcome[] = [];
+  const base: Outcome[][] = BASELINES.map(() => []);
   for (let seed = 1; seed <= SEEDS; seed++) {
-    // Where the fiber starts: the optimum of this seed's world (the same world for both) plus the offset.
+    // Where the fiber starts: the optimum of this seed's world (the same world for every method) plus the offset.
     const probe = await openAlignSim({ seed });
     const opt = probe.sim.truth().optical.optimaNow_um[0]!;
     await probe.close();
     const start = { x_um: opt.x_um + draw(), y_um: opt.y_um + draw() };
     mine.push(await ours(seed, start));
-    base.push(await baseline(seed, start, 2));
-    typical.push(await baseline(seed, start, 0.5));
-    for (const [name, o] of [['align', mine.at(-1)!], ['baseline', base.at(-1)!], ['baseline 0.5 µm', typical.at(-1)!]] as const) {
+    for (const [i, b] of BASELINES.entries()) base[i]!.push(await baseline(seed, start, b));
+    for (const [name, o] of [['align', mine.at(-1)!], ...BASELINES.map((b, i) => [b.name, base[i]!.at(-1)!] as const)] as const) {
       if (!o.ok) process.stdout.write(`seed ${seed}: ${name} failed: ${o.error}\n`);
     }
   }
-  const header = ['method', 'success', '≤0.05 dB', 'readings (median)', 'bench s (median)', 'bench s (p90)', 'loss dB (median)', 'loss dB (p95)', 'loss dB (max)'];
-  process.stdout.write(`alignment from ±${OFFSET_UM} µm offsets, ${SEEDS} seeds, simulator fast mode (bench time)\n`);
-  process.stdout.write(`${table([header, summary('align (fly raster + fly cross-scans + 2-D fit)', mine), summary('baseline (step raster + hill climb, 2 µm steps halved)', base),
-    summary('baseline (step raster + hill climb, 0.5 µm steps halved)', typical)])}\n`);
-  const median = (r: Outcome[]) => quantile(r.map((o) => o.time_s), 0.5);
-  process.stdout.write(`median bench time, baseline / align: ${(median(base) / median(mine)).toFixed(1)}× (2 µm steps), ` +
-    `${(median(typical) / median(mine)).toFixed(1)}× (0.5 µm steps); goal ≥ 10×, align near 1 s\n`);
-  process.stdout.write('true peak: 7×7 grid (0.6 µm, 100 ms readings) through the simulator around bench.truth()\'s optimum, 2-D Gaussian fit; loss = peak − power where the aligner stopped (0.5 s reading)\n');
+  const ref = medianTime_s(mine);
+  process.stdout.write(`alignment from ±${C.offset_um} µm offsets, ${SEEDS} seeds, simulator fast mode (bench time), one bench for every method:\n`);
+  for (const line of describeConfig()) process.stdout.write(`  ${line}\n`);
+  process.stdout.write(`  ${await meterSpreads()}\n`);
+  process.stdout.write(`${table([HEADER, summaryRow('align (fly spiral + fly lines + 2-D fit)', mine), ...BASELINES.map((b, i) => summaryRow(b.name, base[i]!, ref))])}\n`);
+  process.stdout.write(`align, median bench s per phase: ${Object.entries(phaseTimes).map(([k, v]) => `${k} ${quantile(v, 0.5).toFixed(3)}`).join(', ')}\n`);
+  process.stdout.write(`goal: align ≥ 10× faster than the baseline (median ${(medianTime_s(base[0]!) / ref).toFixed(1)}×) and near 1 s (median ${ref.toFixed(3)} s), ` +
+    '100 % success, every alignment within 0.05 dB of the true peak\n');
+  process.stdout.write('true peak: 7×7 grid (0.6 µm, 100 ms readings) through the simulator around bench.truth()\'s optimum, 2-D Gaussian fit; ' +
+    'loss = peak − power where the aligner stopped (0.5 s reading)\n');
 }

@@ -4,11 +4,13 @@ import { chipModeRadius_um } from '../../../models/coupling.ts';
 import { FitError } from '../../../models/fits/fit-error.ts';
 import { gaussianTolerances } from '../../../models/fits/gaussian2d.ts';
 import type { Gaussian2DFit } from '../../../models/fits/gaussian2d.ts';
-import { crossScanPeak, fitCross } from './cross-scan.ts';
-import type { CrossResult } from './cross-scan.ts';
 import { ditherPeak } from './dither.ts';
 import { LostLightError } from './errors.ts';
+import { flyRefine } from './fine.ts';
+import type { Frame, Refined } from './fine.ts';
 import { flyFirstLight, stepFirstLight } from './first-light.ts';
+import type { PeakEstimate } from './first-light.ts';
+import type { FlySegment } from './fly.ts';
 import { gridFitPeak } from './grid-fit.ts';
 import type { Point_um } from './paths.ts';
 import type { AlignRig } from './rig.ts';
@@ -18,6 +20,11 @@ import { simplexPeak } from './simplex.ts';
 
 /** 1/e² radius of the coupled-power profile assumed before a fit has measured it (SMF on a grating loopback). */
 const NOMINAL_PROFILE_RADIUS_UM = 5.2;
+/**
+ * The last stretch of the final move, run in the direction the centre was measured in: longer than any
+ * mechanical play of a fiber-alignment stage, so the play is taken up the same way as during the scans.
+ */
+const APPROACH_UM = 1;
 
 export interface AlignResult {
   position: Point_um;
@@ -32,13 +39,6 @@ export interface AlignResult {
   notes: string[];
 }
 
-interface Refined {
-  centre: Point_um;
-  fit?: Gaussian2DFit;
-  radius_um: number;
-  notes: string[];
-}
-
 function fromFit(centre: Point_um, fit: Gaussian2DFit | FitError, fallbackRadius_um: number): Refined {
   if (fit instanceof FitError) return { centre, radius_um: fallbackRadius_um, notes: [`2-D Gaussian refinement not fitted (${fit.reason}): ${fit.message}`] };
   return { centre: { x_um: fit.x0_um, y_um: fit.y0_um }, fit, radius_um: fit.radius_um, notes: [] };
@@ -49,20 +49,6 @@ function scanRadius(measured: number | undefined): number {
   return measured !== undefined && measured > 1 && measured < 50 ? measured : NOMINAL_PROFILE_RADIUS_UM;
 }
 
-async function flyRefine(rig: AlignRig, p: AlignParams, from: Point_um, litAlong: 'x' | 'y', firstHalf_um: number, radius_um: number): Promise<Refined> {
-  const half = 1.6 * radius_um;
-  let cross: CrossResult = await crossScanPeak(rig, from, litAlong, { firstHalf_um, half_um: half, recentre_um: half / 3, maxRounds: 3 });
-  rig.phase = 'refinement (2-D Gaussian fit)';
-  let refined = fromFit(cross.centre, fitCross(rig, cross), scanRadius(cross.pairs.x.radius_um));
-  // Short of the accuracy aimed at: one more cross through the fitted centre (the time budget still applies).
-  const sigma = refined.fit ? Math.max(refined.fit.sigma.x0_um, refined.fit.sigma.y0_um) : Infinity;
-  if (sigma > p.accuracy) {
-    cross = await crossScanPeak(rig, refined.centre, 'x', { firstHalf_um: half, half_um: half, recentre_um: half, maxRounds: 1 });
-    refined = fromFit(cross.centre, fitCross(rig, cross), refined.radius_um);
-  }
-  return refined;
-}
-
 async function stepRefine(rig: AlignRig, p: AlignParams, from: Point_um, radius_um: number): Promise<Refined> {
   rig.phase = 'refinement (2-D Gaussian fit)';
   const r = await gridFitPeak(rig, from, { n: 3, half_um: 0.5 * radius_um, averaging_s: p.averaging, phase: 'refine', maxRounds: 2 });
@@ -70,27 +56,43 @@ async function stepRefine(rig: AlignRig, p: AlignParams, from: Point_um, radius_
 }
 
 /** Fine peaking and refinement from an estimate (after first light, or when tracking). */
-export async function repeak(rig: AlignRig, p: AlignParams, from: Point_um, litAlong: 'x' | 'y', firstHalf_um: number, radiusHint_um?: number): Promise<Refined> {
-  const radius = scanRadius(radiusHint_um);
+export async function repeak(rig: AlignRig, p: AlignParams, from: PeakEstimate, flown: readonly FlySegment[] = []): Promise<Refined> {
+  const radius = scanRadius(from.radius_um);
+  const refineOptions = { accuracy_um: p.accuracy, profileRadius_um: NOMINAL_PROFILE_RADIUS_UM };
   if (p.fine === 'fit') {
-    if (p.fly) return flyRefine(rig, p, from, litAlong, firstHalf_um, radius);
+    if (p.fly) return flyRefine(rig, { ...from, radius_um: radius }, flown, refineOptions);
     rig.phase = 'fine peaking (step grid fit)';
-    const g = await gridFitPeak(rig, from, { n: 5, half_um: radius, averaging_s: p.averaging, phase: 'fine', maxRounds: 4 });
+    const g = await gridFitPeak(rig, from.at, { n: 5, half_um: radius, averaging_s: p.averaging, phase: 'fine', maxRounds: 4 });
     return stepRefine(rig, p, g.centre, g.fit instanceof FitError ? radius : scanRadius(g.fit.radius_um));
   }
   rig.phase = `fine peaking (${p.fine})`;
   const evaluate = rig.evaluator('fine', p.averaging);
   const climbed = p.fine === 'gradient'
-    ? await ditherPeak(evaluate, from, { dither_um: 0.3 * radius, tolerance_um: Math.max(p.accuracy, 0.05), maxStep_um: 2 * radius })
-    : await simplexPeak(evaluate, from, { initialStep_um: 0.4 * radius, tolerance_um: Math.max(p.accuracy, 0.05) });
-  if (p.fly) return flyRefine(rig, p, climbed.position, 'x', 1.6 * radius, radius);
+    ? await ditherPeak(evaluate, from.at, { dither_um: 0.3 * radius, tolerance_um: Math.max(p.accuracy, 0.05), maxStep_um: 2 * radius })
+    : await simplexPeak(evaluate, from.at, { initialStep_um: 0.4 * radius, tolerance_um: Math.max(p.accuracy, 0.05) });
+  if (p.fly) return flyRefine(rig, { at: climbed.position, range: { x_um: 1, y_um: 1 }, radius_um: radius }, [], refineOptions);
   return stepRefine(rig, p, climbed.position, radius);
 }
 
-/** Moves to the refined peak and reads the final power. */
+/** Where to come from so that the last APPROACH_UM of each axis runs the way its centre was measured. */
+export function approachFrom(at: Point_um, target: Point_um, frame: Frame): Point_um | null {
+  const before = (axis: 'x' | 'y'): number | null => {
+    const d = frame[axis];
+    if (d === undefined) return null;
+    const from = axis === 'x' ? at.x_um : at.y_um, to = axis === 'x' ? target.x_um : target.y_um;
+    return d * (to - from) >= APPROACH_UM ? null : to - d * APPROACH_UM;
+  };
+  const bx = before('x'), by = before('y');
+  if (bx === null && by === null) return null;
+  return { x_um: bx ?? at.x_um, y_um: by ?? at.y_um };
+}
+
+/** Moves to the refined peak (approaching it the way it was measured) and reads the final power. */
 async function finish(rig: AlignRig, p: AlignParams, refined: Refined): Promise<AlignResult> {
   rig.phase = 'final reading';
   await rig.checkpoint();
+  const via = refined.frame && rig.at ? approachFrom(rig.at, refined.centre, refined.frame) : null;
+  if (via) await rig.flyTo(via, 'approach');
   await rig.moveTo(refined.centre);
   const power_dBm = await rig.read_dBm(p.final_averaging);
   rig.phase = 'done';
@@ -114,18 +116,35 @@ async function finish(rig: AlignRig, p: AlignParams, refined: Refined): Promise<
   };
 }
 
+/**
+ * Runs `body` with the fly ramps on the stage (fly mode) and puts the user's back afterwards, whatever
+ * happened; a failure to restore is a warning when the body already failed, and the error otherwise.
+ */
+async function withFlyRamps<T>(rig: AlignRig, p: AlignParams, body: () => Promise<T>): Promise<T> {
+  if (!p.fly) return body();
+  await rig.useFlyRamps();
+  let result: T;
+  try {
+    result = await body();
+  } catch (err) {
+    await rig.restoreRamps().catch((e: unknown) => rig.ctx.warn(`align: the stage's velocity and acceleration could not be put back: ${e instanceof Error ? e.message : String(e)}`));
+    throw err;
+  }
+  await rig.restoreRamps();
+  return result;
+}
+
 /** A whole alignment around `centre`. */
 export async function runAlignment(rig: AlignRig, p: AlignParams, centre: Point_um): Promise<AlignResult> {
-  const pitch = defaultPitch_um(p);
-  const found = await (p.fly ? flyFirstLight : stepFirstLight)(rig, {
-    centre, radius_um: p.search_radius, pitch_um: pitch, method: p.first_light, threshold: p.threshold, averaging_s: p.averaging,
+  return withFlyRamps(rig, p, async () => {
+    const pitch = defaultPitch_um(p);
+    const found = await (p.fly ? flyFirstLight : stepFirstLight)(rig, {
+      centre, radius_um: p.search_radius, pitch_um: pitch, method: p.first_light, threshold: p.threshold, averaging_s: p.averaging,
+      profileRadius_um: NOMINAL_PROFILE_RADIUS_UM,
+    });
+    rig.ctx.log(`align: first light ${found.power_dBm.toFixed(1)} dBm at (${found.at.x_um.toFixed(2)}, ${found.at.y_um.toFixed(2)}) µm after ${rig.readings} readings`);
+    return finish(rig, p, await repeak(rig, p, found, found.segments));
   });
-  rig.ctx.log(`align: first light ${found.power_dBm.toFixed(1)} dBm at (${found.at.x_um.toFixed(2)}, ${found.at.y_um.toFixed(2)}) µm after ${rig.readings} readings`);
-  const litAlong = found.line?.along ?? 'x';
-  // Across the lit line the peak is at most about a pitch away (light shows up to ~2 radii off a line).
-  const firstHalf = pitch / 2 + 2.5 * scanRadius(found.linePeak?.radius_um);
-  const refined = await repeak(rig, p, found.at, litAlong, firstHalf, found.linePeak?.radius_um);
-  return finish(rig, p, refined);
 }
 
 /** Re-peaks from where the stage stands (tracking): no first light. */
@@ -133,7 +152,7 @@ export async function realign(rig: AlignRig, p: AlignParams, radiusHint_um?: num
   const at = await rig.position();
   const r = scanRadius(radiusHint_um);
   try {
-    return await finish(rig, p, await repeak(rig, p, at, 'x', 1.6 * r, r));
+    return await withFlyRamps(rig, p, async () => finish(rig, p, await repeak(rig, p, { at, range: { x_um: r, y_um: r }, radius_um: r })));
   } catch (err) {
     // Drifted out of reach of a re-peak: search again around where it was.
     if (!(err instanceof LostLightError)) throw err;

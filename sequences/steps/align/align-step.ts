@@ -5,7 +5,7 @@ import { checkStageTarget, requireRole } from '../../capabilities.ts';
 import type { BenchInfo, FitRecord, Measurement, StepContext, StepDefinition, ValidationIssue } from '../../step.ts';
 import { runAlignment } from './align-run.ts';
 import type { AlignResult } from './align-run.ts';
-import { coveringOffsets_um } from './paths.ts';
+import { coveringOffsets_um, squareSpiralLegs } from './paths.ts';
 import { ALIGN_TABLE, AlignRig } from './rig.ts';
 import { alignSchema, defaultPitch_um } from './schema.ts';
 import type { AlignParams } from './schema.ts';
@@ -22,23 +22,36 @@ const MEASUREMENTS: Record<string, string> = {
   time_s: 's',
 };
 
-/** A nominal lateral stage (20 mm/s² ramps) for the plan's estimate; the real one is read at run time. */
+/** Ramps assumed for the plan when the step does not set them (a slow lateral stage; the real one is used at run time). */
 const NOMINAL_ACCELERATION_UM_S2 = 20_000;
-
-function lineTime_s(length_um: number): number {
-  return 2 * Math.sqrt(length_um / NOMINAL_ACCELERATION_UM_S2) + 0.02;
-}
+/** Exchanges around each fly segment (log set-up, move, confirmations, fetch), s. */
+const SEGMENT_OVERHEAD_S = 0.003;
+/** Servo settling a step-and-read move waits for, s. */
+const NOMINAL_SETTLE_S = 0.01;
 
 export function estimateAlign_s(p: AlignParams): number {
+  const a = p.fly ? (p.fly_acceleration ?? NOMINAL_ACCELERATION_UM_S2) : NOMINAL_ACCELERATION_UM_S2;
+  const move = (length_um: number): number => 2 * Math.sqrt(Math.abs(length_um) / a);
   const pitch = defaultPitch_um(p);
-  const n = coveringOffsets_um(p.search_radius, pitch).length;
-  const step = p.averaging + lineTime_s(1) + 0.001;
+  const origin = { x_um: 0, y_um: 0 };
+  const step = p.averaging + move(1) + NOMINAL_SETTLE_S;
   let search: number;
-  if (p.fly) search = ((n + 1) / 2) * (lineTime_s(2 * p.search_radius) + lineTime_s(pitch));
-  else search = ((n * n + 1) / 2) * (p.averaging + lineTime_s(pitch));
-  const fine = p.fine === 'fit' && p.fly ? 4 * lineTime_s(30) : (p.fine === 'simplex' ? 45 : 15) * step + (p.fly ? 4 * lineTime_s(17) : 9 * step);
-  const tracking = p.track ? p.track.for : 0;
-  return search + fine + lineTime_s(10) + p.final_averaging + tracking;
+  if (p.fly && p.first_light === 'spiral') {
+    // On average light shows half-way through the legs.
+    search = squareSpiralLegs(origin, p.search_radius, pitch).reduce((t, l) => t + move(l.to_um - l.from_um) + SEGMENT_OVERHEAD_S, 0) / 2;
+  } else if (p.fly) {
+    const n = coveringOffsets_um(p.search_radius, pitch).length;
+    search = move(p.search_radius) + ((n + 1) / 2) * (move(2 * p.search_radius) + move(pitch) + 2 * SEGMENT_OVERHEAD_S);
+  } else {
+    const n = coveringOffsets_um(p.search_radius, pitch).length;
+    search = ((n * n + 1) / 2) * (p.averaging + move(pitch) + NOMINAL_SETTLE_S);
+  }
+  const line = (length_um: number): number => move(length_um) + SEGMENT_OVERHEAD_S;
+  let fine: number;
+  if (p.fine === 'fit') fine = p.fly ? 2 * line(40) + 2 * line(15) : 34 * step;
+  else fine = (p.fine === 'simplex' ? 45 : 15) * step + (p.fly ? 4 * line(15) : 9 * step);
+  const final = line(10) + move(1) + NOMINAL_SETTLE_S + p.final_averaging;
+  return search + fine + final + (p.track ? p.track.for : 0);
 }
 
 function validateAlign(p: AlignParams, bench: BenchInfo): ValidationIssue[] {
@@ -133,6 +146,7 @@ export const alignStep: StepDefinition<AlignParams> = {
     if (ctx.resume) ctx.log('align: resuming — the alignment restarts from first light');
     const rig = new AlignRig(ctx, stage, meter, {
       axes: p.axes, channel: p.channel, fly_velocity_um_s: p.fly_velocity, sample_time_s: p.sample_time, max_time_s: p.max_time,
+      ...(p.fly_acceleration !== undefined ? { fly_acceleration_um_s2: p.fly_acceleration } : {}),
     });
     const here = await rig.position();
     const [ax, ay] = p.axes;
@@ -148,7 +162,7 @@ export const alignStep: StepDefinition<AlignParams> = {
       measurements: measurementsOf(result),
       ...(fit ? { fits: { gaussian2d: fit } } : {}),
       notes: [
-        `${rig.linesFlown} fly lines (${rig.loggedSamples} logged samples), ${rig.singleReadings} single readings`,
+        `${rig.segmentsFlown} fly segments (${rig.loggedSamples} logged samples), ${rig.singleReadings} single readings`,
         `bench time per phase: ${Object.entries({ ...rig.phaseTimes }).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v.toFixed(3)} s`).join(', ')}`,
         ...result.notes,
       ],

@@ -1,23 +1,38 @@
 // First light: cover the search area until a reading reaches the threshold. Fly mode flies the raster's
-// lines (or the square spiral's legs) with the meter logging and stops after the first line that saw
-// light; its samples already say where along that line the peak is. Step mode reads point by point
-// along the raster or spiral and stops at the first point over the threshold.
+// lines from the middle outwards (or the square spiral's legs), logging every move including the steps
+// between lines, and stops after the first segment that saw light; a line's samples already say where
+// along it the peak is, and how far across it the peak can be is bounded by how far light shows.
+// Step mode reads point by point along the raster or spiral and stops at the first point over the
+// threshold.
 import { NoLightError } from './errors.ts';
+import { alongLine } from './fly.ts';
+import type { FlySegment } from './fly.ts';
 import { fitLinePeak } from './line-fit.ts';
-import type { LinePeak } from './line-fit.ts';
-import { boundingBox, lineEnds, rasterLines, rasterPoints, spiralPoints, squareSpiralLegs } from './paths.ts';
-import type { Point_um, ScanLine } from './paths.ts';
-import type { AlignRig, FlyLineResult, FlySample } from './rig.ts';
+import { boundingBox, centreOutLines, lineEnds, rasterPoints, spiralPoints, squareSpiralLegs } from './paths.ts';
+import type { Point_um } from './paths.ts';
+import type { AlignRig } from './rig.ts';
 
 export type Threshold = number | { above_floor: number };
 
-export interface FirstLight {
-  /** Best estimate of the peak so far. */
+/** Where the peak is thought to be and how far off it may still be along each axis. */
+export interface PeakEstimate {
   at: Point_um;
+  /** Half-width of the interval the peak lies in, per axis, µm. */
+  range: { x_um: number; y_um: number };
+  /** 1/e² radius of the power profile when a line fit measured it, µm. */
+  radius_um?: number;
+  /**
+   * The direction (+1 / −1) the lines that located the peak ran along each axis. A fiber lags its
+   * motor by half the play in the direction it last moved, so a peak seen running one way is where the
+   * fiber gets to when it is approached that same way.
+   */
+  frame?: { x?: 1 | -1; y?: 1 | -1 };
+}
+
+export interface FirstLight extends PeakEstimate {
   power_dBm: number;
-  /** Fly mode: the line that saw light, and the peak fitted along it. */
-  line?: ScanLine;
-  linePeak?: LinePeak;
+  /** Fly mode: every segment flown (their samples feed the refinement). */
+  segments: FlySegment[];
 }
 
 export interface FirstLightOptions {
@@ -28,12 +43,22 @@ export interface FirstLightOptions {
   threshold: Threshold;
   /** Step mode: averaging of each reading. */
   averaging_s: number;
+  /** Radius of the power profile assumed until one is measured, µm. */
+  profileRadius_um: number;
 }
 
 /** The threshold in dBm now (a relative one stands on the darkest reading seen so far). */
 export function thresholdNow_dBm(rig: AlignRig, threshold: Threshold): number {
   if (typeof threshold === 'number') return threshold;
   return (Number.isFinite(rig.floor_dBm) ? rig.floor_dBm : -Infinity) + threshold.above_floor;
+}
+
+/**
+ * How far from a lit line the peak can lie: lines are a pitch apart, so the peak is within half a pitch
+ * of one of them, but the first lit line need not be the nearest (light shows a couple of radii off).
+ */
+export function acrossRange_um(pitch_um: number, profileRadius_um: number): number {
+  return pitch_um / 2 + profileRadius_um;
 }
 
 function area(o: FirstLightOptions): string {
@@ -50,24 +75,46 @@ function noLight(rig: AlignRig, o: FirstLightOptions): NoLightError {
   });
 }
 
+/** The estimate a lit segment gives: along a line, the fitted peak; across it (or off a diagonal), a range. */
+export function estimateFromSegment(segment: FlySegment, floor_dBm: number, o: Pick<FirstLightOptions, 'pitch_um' | 'profileRadius_um'>): PeakEstimate & { power_dBm: number } {
+  const best = segment.samples.reduce((b, s) => (s.power_dBm > b.power_dBm ? s : b));
+  const across = acrossRange_um(o.pitch_um, o.profileRadius_um);
+  if (segment.along === null) return { at: { x_um: best.x_um, y_um: best.y_um }, range: { x_um: across, y_um: across }, power_dBm: best.power_dBm };
+  const peak = fitLinePeak(alongLine(segment), { floor_dBm });
+  const good = peak !== undefined && peak.fitted && peak.inside;
+  const alongAt = good ? peak.centre_um : segment.along === 'x' ? best.x_um : best.y_um;
+  // A fitted centre is good to a few σ; the brightest sample of an unfitted line only to a radius or so.
+  const alongRange = good ? Math.max(3 * peak.sigma_um, 0.5) : 1.5 * o.profileRadius_um;
+  const radius = good && peak.radius_um > 1 && peak.radius_um < 50 ? { radius_um: peak.radius_um } : {};
+  const direction: 1 | -1 = (segment.along === 'x' ? segment.to.x_um - segment.from.x_um : segment.to.y_um - segment.from.y_um) > 0 ? 1 : -1;
+  return segment.along === 'x'
+    ? { at: { x_um: alongAt, y_um: segment.to.y_um }, range: { x_um: alongRange, y_um: across }, power_dBm: best.power_dBm, frame: { x: direction }, ...radius }
+    : { at: { x_um: segment.to.x_um, y_um: alongAt }, range: { x_um: across, y_um: alongRange }, power_dBm: best.power_dBm, frame: { y: direction }, ...radius };
+}
+
 export async function flyFirstLight(rig: AlignRig, o: FirstLightOptions): Promise<FirstLight> {
   rig.phase = 'first light';
-  const lines = o.method === 'raster' ? rasterLines(o.centre, o.radius_um, o.pitch_um, 'x') : squareSpiralLegs(o.centre, o.radius_um, o.pitch_um);
-  rig.checkArea(boundingBox(lines.flatMap(lineEnds)).min, boundingBox(lines.flatMap(lineEnds)).max, area(o));
-  // A relative threshold falls as darker readings arrive, so a line flown earlier may qualify later.
-  const flownLines: { flown: FlyLineResult; best: FlySample }[] = [];
-  for (const line of lines) {
-    const flown = await rig.flyLine(line, 'first-light');
-    const best = flown.samples.reduce((b, s) => (s.power_dBm > b.power_dBm ? s : b), { x_um: NaN, y_um: NaN, power_dBm: -Infinity });
-    flownLines.push({ flown, best });
+  const lines = o.method === 'raster' ? centreOutLines(o.centre, o.radius_um, o.pitch_um, 'x') : squareSpiralLegs(o.centre, o.radius_um, o.pitch_um);
+  const box = boundingBox([o.centre, ...lines.flatMap(lineEnds)]);
+  rig.checkArea(box.min, box.max, area(o));
+  const segments: FlySegment[] = [];
+  // A relative threshold falls as darker readings arrive, so a segment flown earlier may qualify later.
+  const lit = (): FlySegment | undefined => {
     const threshold = thresholdNow_dBm(rig, o.threshold);
-    const hit = flownLines.filter((f) => f.best.power_dBm >= threshold).sort((a, b) => b.best.power_dBm - a.best.power_dBm)[0];
-    if (!hit) continue;
-    const { line: lit } = hit.flown;
-    const peak = fitLinePeak(hit.flown.alongLine, { floor_dBm: rig.floor_dBm });
-    const along = peak?.centre_um ?? (lit.along === 'x' ? hit.best.x_um : hit.best.y_um);
-    const at = lit.along === 'x' ? { x_um: along, y_um: lit.fixed_um } : { x_um: lit.fixed_um, y_um: along };
-    return { at, power_dBm: hit.best.power_dBm, line: lit, ...(peak ? { linePeak: peak } : {}) };
+    let hit: { segment: FlySegment; power_dBm: number } | undefined;
+    for (const segment of segments) {
+      for (const s of segment.samples) if (s.power_dBm >= threshold && (!hit || s.power_dBm > hit.power_dBm)) hit = { segment, power_dBm: s.power_dBm };
+    }
+    return hit?.segment;
+  };
+  for (const line of lines) {
+    const [start, end] = lineEnds(line);
+    const at = rig.at;
+    // The step to the line's start is flown (and logged) too: where it passes light, it counts.
+    if (!at || Math.hypot(at.x_um - start.x_um, at.y_um - start.y_um) > 1e-6) segments.push(await rig.flyTo(start, 'first-light'));
+    segments.push(await rig.flyTo(end, 'first-light'));
+    const hit = lit();
+    if (hit) return { ...estimateFromSegment(hit, rig.floor_dBm, o), segments };
   }
   throw noLight(rig, o);
 }
@@ -78,11 +125,14 @@ export async function stepFirstLight(rig: AlignRig, o: FirstLightOptions): Promi
   const box = boundingBox(points);
   rig.checkArea(box.min, box.max, area(o));
   const read = rig.evaluator('first-light', o.averaging_s);
+  const range = o.pitch_um * Math.SQRT1_2 + o.profileRadius_um;
   for (const p of points) {
     await read(p);
     // The best so far, not this point: a relative threshold falls as darker readings arrive.
     const best = rig.best;
-    if (best && best.power_dBm >= thresholdNow_dBm(rig, o.threshold)) return { at: best.at, power_dBm: best.power_dBm };
+    if (best && best.power_dBm >= thresholdNow_dBm(rig, o.threshold)) {
+      return { at: best.at, power_dBm: best.power_dBm, range: { x_um: range, y_um: range }, segments: [] };
+    }
   }
   throw noLight(rig, o);
 }

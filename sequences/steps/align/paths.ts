@@ -53,6 +53,25 @@ export function rasterLines(centre: Point_um, radius_um: number, pitch_um: numbe
   }));
 }
 
+/**
+ * Fly lines covering the square centre ± radius, `pitch` apart, flown from the middle outwards (the
+ * lines nearest the centre first: where the search centre is a guess, the light is likeliest near it),
+ * each starting at the end where the previous one stopped, so the move between two lines is a single
+ * step across.
+ */
+export function centreOutLines(centre: Point_um, radius_um: number, pitch_um: number, along: 'x' | 'y' = 'x'): ScanLine[] {
+  checkArea(centre, radius_um, pitch_um);
+  const [c, f] = along === 'x' ? [centre.x_um, centre.y_um] : [centre.y_um, centre.x_um];
+  // Nearest first; of two equally near, the one on the positive side, then alternate sides.
+  const offsets = coveringOffsets_um(radius_um, pitch_um).sort((a, b) => Math.abs(a) - Math.abs(b) || b - a);
+  return offsets.map((o, k) => ({
+    along,
+    fixed_um: f + o,
+    from_um: k % 2 === 0 ? c - radius_um : c + radius_um,
+    to_um: k % 2 === 0 ? c + radius_um : c - radius_um,
+  }));
+}
+
 /** Serpentine grid of points covering the square centre ± radius, `pitch` apart (step-and-read raster). */
 export function rasterPoints(centre: Point_um, radius_um: number, pitch_um: number): Point_um[] {
   checkArea(centre, radius_um, pitch_um);

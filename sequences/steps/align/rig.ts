@@ -1,69 +1,66 @@
 // The I/O side of an alignment: the two stage axes and the meter channel, seen as a plane of positions
 // and powers. Moves wait with a timeout fitted to the move (a stalled axis surfaces as the stage's
 // MotionTimeoutError naming it), readings are counted, every point is recorded, the time budget and
-// pause/abort are honoured between moves. Fly lines log the meter while one axis runs and rebuild each
-// sample's position from the move's trapezoid (trajectory.ts).
+// pause/abort are honoured between moves. Fly segments (fly.ts) log the meter while the axes run.
 import type { PowerMeter } from '../../../drivers/roles/power-meter.ts';
 import type { Stage } from '../../../drivers/roles/stage.ts';
 import type { StepContext } from '../../step.ts';
 import type { Evaluate } from './convergence.ts';
 import { AlignAreaError, AlignTimeoutError } from './errors.ts';
-import type { LineSample } from './line-fit.ts';
-import { lineEnds } from './paths.ts';
-import type { Point_um, ScanLine } from './paths.ts';
-import { logSamplePositions_um, planProfile, samplesToCover } from './trajectory.ts';
+import { flySegment } from './fly.ts';
+import type { FlySegment } from './fly.ts';
+import type { Point_um } from './paths.ts';
+import { planProfile } from './trajectory.ts';
 
 export const ALIGN_TABLE = 'align_scan';
 
-export type RigContext = Pick<StepContext, 'now_s' | 'checkpoint' | 'point' | 'log'>;
+export type RigContext = Pick<StepContext, 'now_s' | 'checkpoint' | 'point' | 'log' | 'warn'>;
 
 export interface RigSettings {
   axes: readonly [string, string];
   channel: number;
   fly_velocity_um_s: number;
+  /** Ramps of fly scans and of the moves between them; undefined keeps the controller's own. */
+  fly_acceleration_um_s2?: number;
   sample_time_s: number;
   max_time_s: number;
 }
 
-/** One logged sample of a fly line: where it was (both axes) and what the meter saw. */
-export interface FlySample {
-  x_um: number;
-  y_um: number;
-  power_dBm: number;
+/** The speed profile an axis runs its moves with. */
+export interface Ramps {
+  velocity_um_s: number;
+  acceleration_um_s2: number;
 }
-
-export interface FlyLineResult {
-  line: ScanLine;
-  /** +1 when the line ran towards larger positions. */
-  direction: 1 | -1;
-  samples: FlySample[];
-  /** The samples as (position along the line, power), for fitLinePeak. */
-  alongLine: LineSample[];
-}
-
-/** An axis this close to its target (encoder counts, servo dither) has arrived, µm. */
-const ARRIVED_UM = 0.05;
 
 /** A motion's timeout: its expected duration with room for polling and a slow controller. */
-const motionTimeout_s = (duration_s: number): number => 2 + 2 * duration_s;
+export const motionTimeout_s = (duration_s: number): number => 2 + 2 * duration_s;
 
 export class AlignRig {
   singleReadings = 0;
   loggedSamples = 0;
-  linesFlown = 0;
+  segmentsFlown = 0;
   /** Darkest reading seen so far, dBm: the floor the relative threshold stands on. */
   floor_dBm = Infinity;
   /** The brightest reading seen and where. */
   best: { power_dBm: number; at: Point_um } | null = null;
   /** Bench seconds spent per phase, in the order entered. */
   readonly phaseTimes: Record<string, number> = {};
+  /** Where the axes were last sent (the start of the next move's trapezoid); null until known. */
+  at: Point_um | null = null;
+  /** Bench time from opening a log to starting the move it records (measured on each segment). */
+  logLead_s = 0.001;
+  /**
+   * How long one query takes on the stage's and the meter's link (measured): a command is confirmed by
+   * an error query, so it took effect about this long before its confirmation came back.
+   */
+  readonly exchange_s = { stage: 0, meter: 0 };
+  readonly start_s: number;
   private currentPhase = 'start';
   private phaseStart_s: number;
-  readonly start_s: number;
-  private at: Point_um | null = null;
   private averaging_s: number | null = null;
-  private readonly trajectories = new Map<string, { velocity_um_s: number; acceleration_um_s2: number }>();
-  private logLead_s = 0.005;
+  private readonly ramps = new Map<string, Ramps>();
+  /** The user's ramps, kept while fly ramps are in use, to be put back. */
+  private saved: Map<string, Ramps> | null = null;
 
   constructor(
     readonly ctx: RigContext,
@@ -102,7 +99,7 @@ export class AlignRig {
     if (spent > this.settings.max_time_s) throw new AlignTimeoutError(this.settings.max_time_s, this.phase, spent);
   }
 
-  /** Where the two axes stand (encoder), µm. */
+  /** Where the two axes stand (encoder), µm; also where the next move starts from. */
   async position(): Promise<Point_um> {
     const [ax, ay] = this.settings.axes;
     const p = { x_um: await this.stage.position_um(ax), y_um: await this.stage.position_um(ay) };
@@ -122,20 +119,77 @@ export class AlignRig {
     }
   }
 
-  /** Moves both axes to `p` (only those that change) and waits. */
+  /** The ramps an axis runs with now (read from the controller once, then tracked). */
+  async rampsOf(axis: string): Promise<Ramps> {
+    let r = this.ramps.get(axis);
+    if (!r) {
+      r = await this.stage.trajectory(axis);
+      this.ramps.set(axis, r);
+    }
+    return r;
+  }
+
+  /**
+   * Fly ramps on both axes: the fly velocity and (when asked) acceleration, for the scans and the moves
+   * between them. The user's values are kept and put back by restoreRamps().
+   */
+  async useFlyRamps(): Promise<void> {
+    if (this.saved) return;
+    await this.measureExchanges();
+    const saved = new Map<string, Ramps>();
+    for (const axis of this.settings.axes) saved.set(axis, { ...(await this.rampsOf(axis)) });
+    this.saved = saved;
+    const { fly_velocity_um_s: v, fly_acceleration_um_s2: a } = this.settings;
+    for (const axis of this.settings.axes) await this.setRamps(axis, { velocity_um_s: v, acceleration_um_s2: a ?? (saved.get(axis) as Ramps).acceleration_um_s2 });
+  }
+
+  /** Times one query on each link (a fly segment's timing subtracts them from its confirmations). */
+  async measureExchanges(): Promise<void> {
+    let t = this.ctx.now_s();
+    await this.stage.position_um(this.settings.axes[0]);
+    this.exchange_s.stage = this.ctx.now_s() - t;
+    t = this.ctx.now_s();
+    await this.meter.averagingTime_s(this.settings.channel);
+    this.exchange_s.meter = this.ctx.now_s() - t;
+  }
+
+  /** Puts the user's ramps back (after success, failure or abort alike). */
+  async restoreRamps(): Promise<void> {
+    const saved = this.saved;
+    if (!saved) return;
+    this.saved = null;
+    for (const [axis, r] of saved) await this.setRamps(axis, r);
+  }
+
+  /** Moves both axes to `p` (only those that change) and waits for the controller to report them done. */
   async moveTo(p: Point_um): Promise<void> {
     const [ax, ay] = this.settings.axes;
+    const from = this.at;
     const targets: Record<string, number> = {};
-    if (!this.at || Math.abs(this.at.x_um - p.x_um) > 1e-6) targets[ax] = p.x_um;
-    if (!this.at || Math.abs(this.at.y_um - p.y_um) > 1e-6) targets[ay] = p.y_um;
+    if (!from || Math.abs(from.x_um - p.x_um) > 1e-6) targets[ax] = p.x_um;
+    if (!from || Math.abs(from.y_um - p.y_um) > 1e-6) targets[ay] = p.y_um;
     const axes = Object.keys(targets);
     if (axes.length === 0) return;
-    const longest = Math.max(...axes.map((a) => Math.abs((a === ax ? p.x_um - (this.at?.x_um ?? p.x_um) : p.y_um - (this.at?.y_um ?? p.y_um)))));
+    let duration = 0;
+    for (const axis of axes) {
+      const { velocity_um_s, acceleration_um_s2 } = await this.rampsOf(axis);
+      const d = from ? Math.abs(axis === ax ? p.x_um - from.x_um : p.y_um - from.y_um) : 0;
+      duration = Math.max(duration, planProfile({ from_um: 0, to_um: d, velocity_um_s, acceleration_um_s2 }).duration_s);
+    }
     await this.stage.moveAbsolute_um(targets);
     this.at = { ...p };
-    const { velocity_um_s, acceleration_um_s2 } = await this.trajectory(axes[0] as string);
-    const duration = planProfile({ from_um: 0, to_um: longest, velocity_um_s, acceleration_um_s2 }).duration_s;
     await this.stage.waitForMotion({ axes, timeout_s: motionTimeout_s(duration) });
+  }
+
+  /** Flies both axes to `to` while the meter logs; every sample placed on the trajectory (fly.ts). */
+  async flyTo(to: Point_um, phase: string): Promise<FlySegment> {
+    await this.checkpoint();
+    return flySegment(this, to, phase);
+  }
+
+  /** Leaves the averaging time to be set again by the next single reading (a log changed the meter). */
+  forgetAveraging(): void {
+    this.averaging_s = null;
   }
 
   /** One new reading with the given averaging time, dBm. */
@@ -161,72 +215,19 @@ export class AlignRig {
     };
   }
 
-  /**
-   * Flies one line: to its start, then the meter logs free-running while the axis runs to the end at the
-   * fly velocity; each sample is placed at its window's mean position on the move's trapezoid.
-   */
-  async flyLine(line: ScanLine, phase: string): Promise<FlyLineResult> {
-    const [ax, ay] = this.settings.axes;
-    const axis = line.along === 'x' ? ax : ay;
-    const [start] = lineEnds(line);
-    await this.checkpoint();
-    await this.moveTo(start);
-    const { acceleration_um_s2 } = await this.trajectory(axis);
-    const tau = this.settings.sample_time_s;
-    const planned = planProfile({ from_um: line.from_um, to_um: line.to_um, velocity_um_s: this.settings.fly_velocity_um_s, acceleration_um_s2 });
-    const samples = samplesToCover(planned, tau, this.logLead_s * 1.2 + 0.001);
-    const ch = this.settings.channel;
-    await this.meter.startLogging({ channel: ch, samples, averagingTime_s: tau, trigger: 'ignore' });
-    const logStart_s = this.ctx.now_s();
-    const fly = await this.stage.flyMove(axis, line.to_um, this.settings.fly_velocity_um_s);
-    const moveStart_s = this.ctx.now_s();
-    // The next line's log must open this much earlier than its move: measured, not assumed.
-    this.logLead_s = Math.max(0.002, moveStart_s - logStart_s);
-    this.at = line.along === 'x' ? { x_um: line.to_um, y_um: line.fixed_um } : { x_um: line.fixed_um, y_um: line.to_um };
-    // The log outlasts the move: once it is complete the axis has reached its target, which the encoder
-    // confirms without waiting out the controller's settling window (the next line starts meanwhile).
-    // Anywhere else, it is stuck or slow: wait for it, so a stall surfaces naming the axis.
-    await this.meter.waitLogging(ch, 2 + samples * tau * 2);
-    if (Math.abs((await this.stage.position_um(axis)) - line.to_um) > ARRIVED_UM) {
-      await this.stage.waitForMotion({ axes: [axis], timeout_s: motionTimeout_s(planned.duration_s) });
-    }
-    const watts = await this.meter.fetchLog_W(ch);
-    // A finished log still holds the function: single readings are refused until it is stopped.
-    await this.meter.stopLogging(ch);
-    this.loggedSamples += watts.length;
-    this.linesFlown += 1;
-    const profile = planProfile({ from_um: fly.from_um, to_um: fly.to_um, velocity_um_s: fly.velocity_um_s, acceleration_um_s2: fly.acceleration_um_s2 });
-    const along = logSamplePositions_um(profile, { moveStart_s, logStart_s, averagingTime_s: tau, samples: watts.length });
-    const out: FlySample[] = [];
-    const alongLine: LineSample[] = [];
-    for (let k = 0; k < watts.length; k++) {
-      const w = watts[k] as number;
-      const power_dBm = w > 0 ? 10 * Math.log10(w) + 30 : -Infinity;
-      const u = along[k] as number;
-      const p = line.along === 'x' ? { x_um: u, y_um: line.fixed_um } : { x_um: line.fixed_um, y_um: u };
-      out.push({ ...p, power_dBm });
-      alongLine.push({ position_um: u, power_dBm });
-      await this.note(p, power_dBm, phase);
-    }
-    return { line, direction: line.to_um >= line.from_um ? 1 : -1, samples: out, alongLine };
-  }
-
-  /** Velocity and acceleration of an axis (read once; fly moves change the velocity, not the ramps). */
-  private async trajectory(axis: string): Promise<{ velocity_um_s: number; acceleration_um_s2: number }> {
-    let t = this.trajectories.get(axis);
-    if (!t) {
-      t = await this.stage.trajectory(axis);
-      this.trajectories.set(axis, t);
-    }
-    return t;
-  }
-
   /** Tracks floor and best, and records the point. */
-  private async note(p: Point_um, power_dBm: number, phase: string): Promise<void> {
+  async note(p: Point_um, power_dBm: number, phase: string): Promise<void> {
     if (!Number.isFinite(power_dBm)) return;
     this.floor_dBm = Math.min(this.floor_dBm, power_dBm);
     if (!this.best || power_dBm > this.best.power_dBm) this.best = { power_dBm, at: { ...p } };
     await this.ctx.point(ALIGN_TABLE, { x_um: round3(p.x_um), y_um: round3(p.y_um), power_dBm: round3(power_dBm), phase });
+  }
+
+  private async setRamps(axis: string, want: Ramps): Promise<void> {
+    const now = await this.rampsOf(axis);
+    if (now.velocity_um_s !== want.velocity_um_s) await this.stage.setVelocity_um_s(axis, want.velocity_um_s);
+    if (now.acceleration_um_s2 !== want.acceleration_um_s2) await this.stage.setAcceleration_um_s2(axis, want.acceleration_um_s2);
+    this.ramps.set(axis, { ...want });
   }
 }
 

@@ -3,6 +3,7 @@
 // benchmark measured (fly scans, Gaussian cross-scan peaking).
 import { z } from 'zod';
 import { q } from '../../schema/q.ts';
+import { splitQuantity } from '../../schema/quantity.ts';
 
 export const FIRST_LIGHT_METHODS = ['raster', 'spiral'] as const;
 export const FINE_METHODS = ['fit', 'gradient', 'simplex'] as const;
@@ -14,6 +15,29 @@ const threshold = z.union([
   q.power_dBm(),
   z.strictObject({ above_floor: q.ratio_dB({ positive: true }) }, { error: 'expected a power (e.g. -60dBm) or { above_floor: 10dB }' }),
 ], { error: 'expected a power (e.g. -60dBm) or { above_floor: 10dB }' });
+
+/** µm/s² per unit; sequence files write e.g. `200mm/s2`, `200000um/s^2` or `0.02g`. */
+const ACCELERATION_UNITS: Readonly<Record<string, number>> = Object.fromEntries([
+  ...['um', 'µm', 'μm'].flatMap((u) => ['/s2', '/s^2', '/s²'].map((s) => [u + s, 1])),
+  ...['/s2', '/s^2', '/s²'].map((s) => ['mm' + s, 1e3]),
+  ...['/s2', '/s^2', '/s²'].map((s) => ['m' + s, 1e6]),
+  ['g', 9.80665e6],
+]);
+
+const ACCELERATION_EXPECTED = 'a stage acceleration with a unit (um/s2, mm/s2, m/s2 or g), e.g. 200mm/s2';
+
+/** A stage acceleration, in µm/s², > 0. */
+const acceleration_um_s2 = z.unknown().transform((raw, ctx) => {
+  const parts = typeof raw === 'string' ? splitQuantity(raw) : null;
+  const factor = parts ? ACCELERATION_UNITS[parts.unit] : undefined;
+  const value = parts && factor !== undefined ? parts.value * factor : NaN;
+  if (!(Number.isFinite(value) && value > 0)) {
+    const why = parts && factor === undefined ? ` (unknown unit '${parts.unit}')` : parts ? ' (must be > 0)' : '';
+    ctx.addIssue({ code: 'custom', message: `expected ${ACCELERATION_EXPECTED}, got ${JSON.stringify(raw) ?? String(raw)}${why}` });
+    return z.NEVER;
+  }
+  return value;
+});
 
 const track = z.strictObject({
   /** How often the power is checked (logged continuously in between). */
@@ -36,22 +60,32 @@ export const alignSchema = z.strictObject({
   /** Centre of the search (default: where the stage stands when the step starts), µm per axis. */
   center: z.record(z.string(), q.length_um()).optional(),
   search_radius: q.length_um({ positive: true, max: 2000 }).default(35),
-  /** Spacing of first-light lines / points (default: 15 µm fly, 10 µm step-and-read). */
+  /**
+   * Spacing of first-light lines / points. Default: fly spiral 16 µm, fly raster 18 µm (no point of the
+   * area more than ~9 µm from a flown line: light shows ~10 µm off the peak of a weak, narrow-mode chip
+   * 10 dB over the floor); step-and-read 10 µm.
+   */
   pitch: q.length_um({ positive: true, max: 200 }).optional(),
-  first_light: z.enum(FIRST_LIGHT_METHODS, { error: 'expected raster or spiral' }).default('raster'),
+  /** Fly mode: the square spiral from the centre (legs along one axis at a time); step mode: Archimedean. */
+  first_light: z.enum(FIRST_LIGHT_METHODS, { error: 'expected raster or spiral' }).default('spiral'),
   threshold: threshold.default({ above_floor: 10 }),
   fine: z.enum(FINE_METHODS, { error: 'expected fit, gradient or simplex' }).default('fit'),
   fly: q.onOff().default(true),
-  /** Stage velocity during fly lines (the acceleration ramps are the controller's). */
+  /** Stage velocity during fly scans and the moves between them (the user's is put back afterwards). */
   fly_velocity: q.velocity_um_s({ positive: true }).default(10_000),
+  /** Stage acceleration (and deceleration) for the same; default: the controller's own, left as it is. */
+  fly_acceleration: acceleration_um_s2.optional(),
   /** Averaging time of each logged sample during a fly line. */
   sample_time: q.duration_s({ min: 1e-6, max: 0.1 }).default(4e-4),
   /** Averaging time of each step-and-read reading. */
   averaging: q.duration_s({ min: 1e-6, max: 10 }).default(2e-3),
   /** Averaging time of the final power reading. */
   final_averaging: q.duration_s({ min: 1e-6, max: 10 }).default(0.02),
-  /** Final position accuracy aimed at (1σ of the fitted centre), µm. */
-  accuracy: q.length_um({ positive: true }).default(0.1),
+  /**
+   * Final position accuracy aimed at (1σ of the fitted centre per axis), µm: refinement lines are added
+   * until the fit is this good. 0.15 µm costs about 0.01 dB on a 5 µm profile.
+   */
+  accuracy: q.length_um({ positive: true }).default(0.15),
   max_time: q.duration_s({ positive: true }).default(60),
   /** 2 for a loopback (both fibers of the array couple), 1 for a single coupler: turns the scan radius into the chip's mode radius. */
   couplers: z.union([z.literal(1), z.literal(2)], { error: 'expected 1 or 2 couplers' }).default(2),
@@ -67,6 +101,6 @@ export type AlignParams = z.output<typeof alignSchema>;
 export type TrackParams = NonNullable<AlignParams['track']>;
 
 /** The pitch used when none is given. */
-export function defaultPitch_um(p: Pick<AlignParams, 'fly' | 'pitch'>): number {
-  return p.pitch ?? (p.fly ? 15 : 10);
+export function defaultPitch_um(p: Pick<AlignParams, 'fly' | 'pitch' | 'first_light'>): number {
+  return p.pitch ?? (p.fly ? (p.first_light === 'spiral' ? 16 : 18) : 10);
 }

@@ -49,6 +49,7 @@ export class AlignTracker {
     const samples = Math.max(1, Math.ceil(every_s / MAX_SAMPLE_S));
     const atime = every_s / samples;
     await this.meter.startLogging({ channel: ch, samples, averagingTime_s: atime, trigger: 'ignore' });
+    this.rig.forgetAveraging();
     await this.meter.waitLogging(ch, 10 + 2 * every_s);
     const log = (await this.meter.fetchLog_W(ch)).filter((w) => w > 0).map((w) => 10 * Math.log10(w) + 30);
     await this.meter.stopLogging(ch);

@@ -122,6 +122,14 @@ export function logSamplePositions_um(p: MoveProfile, timing: LogTiming): number
   return out;
 }
 
+/** Velocity of the motor at the middle of each logged sample's window, µm/s (signed). */
+export function logSampleVelocities_um_s(p: MoveProfile, timing: LogTiming): number[] {
+  const { logStart_s, averagingTime_s: tau, samples } = timing;
+  check('averagingTime_s', tau, true);
+  const start = timing.moveStart_s + (timing.lag_s ?? 0);
+  return Array.from({ length: samples }, (_, k) => velocityAt_um_s(p, logStart_s + (k + 0.5) * tau - start));
+}
+
 /** Samples needed to cover the whole move (plus `margin_s`) at one averaging time each. */
 export function samplesToCover(p: MoveProfile, averagingTime_s: number, margin_s = 0): number {
   check('averagingTime_s', averagingTime_s, true);

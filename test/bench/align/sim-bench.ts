@@ -7,14 +7,23 @@ import type { Bench } from '../../../drivers/bench/index.ts';
 import type { DriverDescriptor } from '../../../drivers/driver.ts';
 import { keysightN774xDescriptor } from '../../../drivers/instruments/keysight-n774x.ts';
 import { keysightN777xDescriptor } from '../../../drivers/instruments/keysight-n777x.ts';
+import { newportEsp301 } from '../../../drivers/instruments/newport-esp301.ts';
+import { piGcs } from '../../../drivers/instruments/pi-gcs.ts';
 import { scpiStage } from '../../../drivers/instruments/scpi-stage.ts';
 import { simBenchFileYaml } from '../../../sim/link/bench-file.ts';
 import { VirtualBench } from '../../../sim/index.ts';
 import { CHIP_SURFACE_Z_UM, NOMINAL_WORKING_GAP_UM, nominalSite } from '../../../sim/world/layout.ts';
 
-const DRIVERS: readonly DriverDescriptor[] = [scpiStage, keysightN774xDescriptor, keysightN777xDescriptor];
+const DRIVERS: readonly DriverDescriptor[] = [scpiStage, newportEsp301, piGcs, keysightN774xDescriptor, keysightN777xDescriptor];
 const ROLES = ['laser', 'meter', 'stage'];
 
+/** The stage controller front end the bench drives: simulator role and driver. */
+export const STAGE_FRONT_ENDS = {
+  scpi: { role: 'stage', driver: 'scpi-stage' },
+  esp301: { role: 'stage-esp', driver: 'newport-esp301' },
+  pi: { role: 'stage-pi', driver: 'pi-gcs' },
+} as const;
+export type StageFrontEnd = keyof typeof STAGE_FRONT_ENDS;
 
 export interface AlignSim {
   sim: VirtualBench;
@@ -22,7 +31,7 @@ export interface AlignSim {
   close(): Promise<void>;
 }
 
-export async function openAlignSim(opts: { seed: number; drift_um_per_h?: number; laserOn?: boolean }): Promise<AlignSim> {
+export async function openAlignSim(opts: { seed: number; drift_um_per_h?: number; laserOn?: boolean; stage?: StageFrontEnd }): Promise<AlignSim> {
   const sim = new VirtualBench({ seed: opts.seed, mode: 'fast', ...(opts.drift_um_per_h !== undefined ? { drift_um_per_h: opts.drift_um_per_h } : {}) });
   // The simulator's own bench file, cut down to the roles alignment drives (the drivers of the others
   // need not be registered for these tests).
@@ -30,6 +39,11 @@ export async function openAlignSim(opts: { seed: number; drift_um_per_h?: number
     instruments: Record<string, unknown>;
   };
   for (const role of Object.keys(file.instruments)) if (!ROLES.includes(role)) delete file.instruments[role];
+  const front = STAGE_FRONT_ENDS[opts.stage ?? 'scpi'];
+  // Another controller dialect over the same simulated stage: its resource and driver (terminators and
+  // the rest are the driver's defaults).
+  const stage = file.instruments['stage'] as Record<string, unknown>;
+  file.instruments['stage'] = { resource: `SIM::${front.role}`, driver: front.driver, timeout_ms: stage['timeout_ms'], axes: stage['axes'] };
   const config = parseBenchFile(stringify(file), {
     file: `simulated bench (seed ${opts.seed})`,
     drivers: DRIVERS.map(({ name, kind }) => ({ name, kind })),

@@ -19,11 +19,20 @@ function issues(body: unknown): string[] {
 }
 
 describe('align step body', () => {
-  it('defaults to the fast path: fly raster, fit peaking, 35 µm radius, 10 dB over the floor', () => {
+  it('defaults to the fast path: fly spiral, fit peaking, 35 µm radius, 10 dB over the floor, the controller\'s ramps', () => {
     const p = alignSchema.parse({});
-    expect(p).toMatchObject({ axes: ['X', 'Y'], fly: true, fine: 'fit', first_light: 'raster', search_radius: 35, threshold: { above_floor: 10 }, channel: 1 });
-    expect(defaultPitch_um(p)).toBe(15);
+    expect(p).toMatchObject({ axes: ['X', 'Y'], fly: true, fine: 'fit', first_light: 'spiral', search_radius: 35, threshold: { above_floor: 10 }, channel: 1, accuracy: 0.15 });
+    expect(p.fly_acceleration).toBeUndefined();
+    expect(defaultPitch_um(p)).toBe(16);
+    expect(defaultPitch_um({ ...p, first_light: 'raster' })).toBe(18);
     expect(defaultPitch_um({ ...p, fly: false })).toBe(10);
+    expect(defaultPitch_um({ ...p, pitch: 12 })).toBe(12);
+  });
+
+  it.each([
+    ['200mm/s2', 200_000], ['200000um/s^2', 200_000], ['0.2m/s²', 200_000], ['150 µm/s²', 150], ['0.02g', 196_133],
+  ])('reads fly_acceleration %s as %f µm/s²', (text, um_s2) => {
+    expect(alignSchema.parse({ fly_acceleration: text }).fly_acceleration).toBeCloseTo(um_s2, 6);
   });
 
   it('parses quantities with units', () => {
@@ -52,6 +61,9 @@ describe('align step body', () => {
     [{ couplers: 3 }, /couplers: expected 1 or 2 couplers/],
     [{ sample_time: '1s' }, /sample_time: expected a duration/],
     [{ colour: 'blue' }, /Unrecognized key: "colour"/],
+    [{ fly_acceleration: '200mm/s' }, /fly_acceleration: expected a stage acceleration with a unit .*unknown unit 'mm\/s'/],
+    [{ fly_acceleration: '-5mm/s2' }, /fly_acceleration: expected a stage acceleration .*must be > 0/],
+    [{ fly_acceleration: 200_000 }, /fly_acceleration: expected a stage acceleration with a unit \(um\/s2, mm\/s2, m\/s2 or g\), e.g. 200mm\/s2, got 200000/],
   ])('refuses %j, naming the field', (body, message) => {
     expect(issues(body).join('\n')).toMatch(message);
   });
@@ -77,10 +89,13 @@ describe('align step against the bench capabilities', () => {
     expect(found[0]).toMatchObject({ field: 'center.Z', message: expect.stringMatching(/4985 µm is beyond its soft limits \[5008, 10000\]/) });
   });
 
-  it('estimates about a second for the defaults and much more for step-and-read simplex', () => {
+  it('estimates about a second for the defaults, less with fast ramps, and much more for step-and-read simplex', () => {
     const fast = estimateAlign_s(alignSchema.parse({}));
     expect(fast).toBeGreaterThan(0.5);
     expect(fast).toBeLessThan(2.5);
+    const faster = estimateAlign_s(alignSchema.parse({ fly_acceleration: '200mm/s2' }));
+    expect(faster).toBeGreaterThan(0.15);
+    expect(faster).toBeLessThan(fast / 2);
     expect(estimateAlign_s(alignSchema.parse({ fly: 'off', fine: 'simplex' }))).toBeGreaterThan(2 * fast);
     expect(estimateAlign_s(alignSchema.parse({ track: { every: '60s', drop: '0.5dB', for: '1h' } }))).toBeGreaterThan(3600);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  PathError, boundingBox, coveringOffsets_um, lineEnds, rasterLines, rasterPoints, spiralPoints, squareSpiralLegs,
+  PathError, boundingBox, centreOutLines, coveringOffsets_um, lineEnds, rasterLines, rasterPoints, spiralPoints, squareSpiralLegs,
 } from '../../../../sequences/steps/align/paths.ts';
 import type { Point_um } from '../../../../sequences/steps/align/paths.ts';
 
@@ -38,6 +38,28 @@ describe('search paths', () => {
     const ys = rasterLines(centre, 20, 10, 'y');
     expect(ys.every((l) => l.along === 'y')).toBe(true);
     expect(lineEnds(ys[0]!)).toEqual([{ x_um: 12_485, y_um: 12_480 }, { x_um: 12_485, y_um: 12_520 }]);
+  });
+
+  it('centre-out lines: nearest the centre first, alternating sides, each starting where the last ended', () => {
+    const lines = centreOutLines(centre, 35, 18);
+    expect(lines.map((l) => l.fixed_um - centre.y_um)).toEqual([9, -9, 27, -27]);
+    lines.forEach((l, k) => {
+      expect(Math.abs(l.to_um - l.from_um)).toBe(70);
+      if (k > 0) expect(l.from_um).toBe(lines[k - 1]?.to_um);
+    });
+    expect(centreOutLines(centre, 35, 15).map((l) => l.fixed_um - centre.y_um)).toEqual([0, 15, -15, 30, -30]);
+    expect(centreOutLines(centre, 10, 5, 'y').every((l) => l.along === 'y' && l.fixed_um - centre.x_um <= 7.5)).toBe(true);
+    expect(() => centreOutLines(centre, 10, 0)).toThrow(/pitch_um/);
+  });
+
+  it('the default fly spiral (16 µm) leaves no point of the ±35 µm square more than 9.2 µm from a leg', () => {
+    const legs = squareSpiralLegs(centre, 35, 16);
+    const pts = legs.flatMap((l) => {
+      const [a, b] = lineEnds(l);
+      const n = Math.ceil(Math.abs(l.to_um - l.from_um) / 0.5);
+      return Array.from({ length: n + 1 }, (_, k) => ({ x_um: a.x_um + ((b.x_um - a.x_um) * k) / n, y_um: a.y_um + ((b.y_um - a.y_um) * k) / n }));
+    });
+    expect(worstGap(pts, 35, true)).toBeLessThan(9.25);
   });
 
   it('raster points cover the square within half a pitch diagonal, in serpentine order', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  TrajectoryError, logSamplePositions_um, meanPositionOver_um, planProfile, positionAt_um, samplesToCover, velocityAt_um_s,
+  TrajectoryError, logSamplePositions_um, logSampleVelocities_um_s, meanPositionOver_um, planProfile, positionAt_um, samplesToCover, velocityAt_um_s,
 } from '../../../../sequences/steps/align/trajectory.ts';
 
 describe('trapezoidal move profile', () => {
@@ -66,6 +66,17 @@ describe('trapezoidal move profile', () => {
     const lagged = logSamplePositions_um(p, { moveStart_s: 10, logStart_s: 10, averagingTime_s: tau, samples: 60, lag_s: 0.002 });
     expect(lagged[52]).toBeCloseTo(at[52] as number, 12);
     expect(samplesToCover(p, tau)).toBe(Math.ceil(p.duration_s / tau));
+  });
+
+  it('gives each logged sample the velocity at the middle of its window', () => {
+    const p = planProfile({ from_um: 100, to_um: 0, velocity_um_s: 10_000, acceleration_um_s2: 20_000 });
+    const timing = { moveStart_s: 5.001, logStart_s: 5, averagingTime_s: 1e-3, samples: 150 };
+    const v = logSampleVelocities_um_s(p, timing);
+    expect(v[0]).toBe(0); // window 0…1 ms, the move starts at 1 ms
+    expect(v[10]).toBeCloseTo(velocityAt_um_s(p, 0.0095), 9);
+    expect(v[10]).toBeLessThan(0);
+    expect(v[149]).toBe(0);
+    expect(() => logSampleVelocities_um_s(p, { ...timing, averagingTime_s: -1 })).toThrow(/averagingTime_s/);
   });
 
   it('refuses unusable parameters with the field named', () => {

@@ -1,0 +1,97 @@
+// Fly segments: both axes sent to a point at once while the meter logs free-running, each sample placed
+// at its window's mean position on each axis's trapezoid (trajectory.ts). A segment along one axis is a
+// scan line; one that moves both axes (a transition) is logged too, and its samples count like any other.
+// Timing: the log and the move start when the meter and the controller execute their commands, one
+// error-query exchange (timed by the rig) before each confirmation returns. No waiting for the
+// controller's settling: the log is sized to outlast the longer move, and once it is complete the
+// encoders confirm arrival; an axis short of its target is waited for, so a stall surfaces as the
+// stage's MotionTimeoutError naming it.
+import type { LineSample } from './line-fit.ts';
+import type { Point_um } from './paths.ts';
+import type { AlignRig } from './rig.ts';
+import { motionTimeout_s } from './rig.ts';
+import { logSamplePositions_um, logSampleVelocities_um_s, planProfile } from './trajectory.ts';
+import type { LogTiming, MoveProfile } from './trajectory.ts';
+
+/** One logged sample: where the fiber was (both axes), how fast it went, and what the meter saw. */
+export interface FlySample {
+  x_um: number;
+  y_um: number;
+  /** Motor velocity at the middle of the sample's window, µm/s (signed). */
+  vx_um_s: number;
+  vy_um_s: number;
+  power_dBm: number;
+}
+
+export interface FlySegment {
+  from: Point_um;
+  to: Point_um;
+  /** The one axis that moved (a scan line), or null when both did (or neither). */
+  along: 'x' | 'y' | null;
+  samples: FlySample[];
+  duration_s: number;
+}
+
+/** An axis this close to its target (encoder counts, servo dither) has arrived, µm. */
+const ARRIVED_UM = 0.05;
+/** Extra logging past the planned end of the move, s: a sample or so of slack for the timing estimate. */
+const LOG_MARGIN_S = 5e-4;
+
+export async function flySegment(rig: AlignRig, to: Point_um, phase: string): Promise<FlySegment> {
+  const from = rig.at ?? (await rig.position());
+  const [ax, ay] = rig.settings.axes;
+  const [rx, ry] = [await rig.rampsOf(ax), await rig.rampsOf(ay)];
+  const px = planProfile({ from_um: from.x_um, to_um: to.x_um, ...rx });
+  const py = planProfile({ from_um: from.y_um, to_um: to.y_um, ...ry });
+  const duration_s = Math.max(px.duration_s, py.duration_s);
+  const targets: Record<string, number> = {};
+  if (px.direction !== 0) targets[ax] = to.x_um;
+  if (py.direction !== 0) targets[ay] = to.y_um;
+  const moved = Object.keys(targets);
+  const along = moved.length === 1 ? (moved[0] === ax ? 'x' : 'y') : null;
+  if (moved.length === 0) return { from, to, along, samples: [], duration_s: 0 };
+  const tau = rig.settings.sample_time_s;
+  const ch = rig.settings.channel;
+  const samples = Math.max(1, Math.ceil((rig.logLead_s + duration_s + LOG_MARGIN_S) / tau));
+  await rig.meter.startLogging({ channel: ch, samples, averagingTime_s: tau, trigger: 'ignore' });
+  rig.forgetAveraging();
+  // Each command took effect one error-query exchange before its confirmation came back.
+  const logStart_s = rig.ctx.now_s() - rig.exchange_s.meter;
+  await rig.stage.moveAbsolute_um(targets);
+  const moveStart_s = rig.ctx.now_s() - rig.exchange_s.stage;
+  rig.at = { ...to };
+  // The next log opens this much ahead of its move (measured, not assumed).
+  rig.logLead_s = Math.max(2e-4, moveStart_s - logStart_s);
+  await rig.meter.waitLogging(ch, 2 + samples * tau * 2);
+  const late: string[] = [];
+  for (const axis of moved) if (Math.abs((await rig.stage.position_um(axis)) - (targets[axis] as number)) > ARRIVED_UM) late.push(axis);
+  if (late.length > 0) await rig.stage.waitForMotion({ axes: late, timeout_s: motionTimeout_s(duration_s) });
+  const watts = await rig.meter.fetchLog_W(ch);
+  // A finished log still holds the function: single readings are refused until it is stopped.
+  await rig.meter.stopLogging(ch);
+  rig.loggedSamples += watts.length;
+  rig.segmentsFlown += 1;
+  const timing: LogTiming = { moveStart_s, logStart_s, averagingTime_s: tau, samples: watts.length };
+  const out = placeSamples(watts, px, py, timing);
+  for (const s of out) await rig.note(s, s.power_dBm, phase);
+  return { from, to, along, samples: out, duration_s };
+}
+
+/** Logged watts → samples with both axes' positions and velocities over each window. */
+export function placeSamples(watts: readonly number[], px: MoveProfile, py: MoveProfile, timing: LogTiming): FlySample[] {
+  const xs = logSamplePositions_um(px, timing), ys = logSamplePositions_um(py, timing);
+  const vxs = logSampleVelocities_um_s(px, timing), vys = logSampleVelocities_um_s(py, timing);
+  return watts.map((w, k) => ({
+    x_um: xs[k] as number,
+    y_um: ys[k] as number,
+    vx_um_s: vxs[k] as number,
+    vy_um_s: vys[k] as number,
+    power_dBm: w > 0 ? 10 * Math.log10(w) + 30 : -Infinity,
+  }));
+}
+
+/** A scan line's samples as (position along the line, power), for fitLinePeak. */
+export function alongLine(segment: FlySegment): LineSample[] {
+  const along = segment.along ?? 'x';
+  return segment.samples.map((s) => ({ position_um: along === 'x' ? s.x_um : s.y_um, power_dBm: s.power_dBm }));
+}
