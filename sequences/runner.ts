@@ -15,7 +15,6 @@ import { buildPlan } from './plan/build-plan.ts';
 import type { Plan } from './plan/plan-types.ts';
 import type { RunConfig } from './records/journal.ts';
 import { RunRecorder } from './records/recorder.ts';
-import { restoreSettings } from './resume-settings.ts';
 import { SOFTWARE } from './records/software.ts';
 import { loadSequenceFile, loadSequenceText } from './schema/load.ts';
 import type { BenchInfo } from './step.ts';
@@ -123,7 +122,8 @@ function assemble(plan: Plan, o: OpenedBench, benchInfo: BenchInfo, recorder: Ru
     plan, bench: o.bench, now_s: o.now_s, records: recorder, runId: recorder.runId, benchWait: o.benchWait,
     recovery: { ...plan.sequence.doc.recovery, ...opts.recovery },
     ...(opts.safeTimeout_s !== undefined ? { safeTimeout_s: opts.safeTimeout_s } : {}),
-    onResume: restoreSettings,
+    // A resumed run first puts the bench back: settings, the stage at its site, the alignment re-run.
+    restoreOnResume: true,
   });
   return { plan, bench: o.bench, benchInfo, engine, recorder, sim: o.sim, close: () => o.bench.close() };
 }

@@ -73,6 +73,13 @@ export interface ResumeInfo {
   pointsByTable: Record<string, number>;
   /** The last state the step saved with saveState(). */
   state?: unknown;
+  /**
+   * The rows already recorded, per table, as read back from the records (numbers, booleans, text; the
+   * recorder reads a table's file when this is first looked at). A step that needs its earlier points (for
+   * a fit, or to compare with after the interruption) takes them from here instead of saving them all in
+   * its state. Absent where the context cannot provide them (hand-made test contexts).
+   */
+  rows?: Record<string, Row[]>;
 }
 
 export interface StepContext {

@@ -2,58 +2,24 @@
 // events.ts. pause()/resume()/abort() work at any point; abort, a failing step or an instrument that does
 // not come back by the deadline leave the bench safe (bench.safe()) before the records are closed.
 // An instrument loss pauses the run, reconnects with backoff and re-runs the step from its last point.
+// A resumed run first puts the bench back as the finished steps left it (resume-restore.ts).
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Bench } from '../bench-port.ts';
-import type { LimitResult, RunEvent, RunEventBody, RunEventListener } from '../events.ts';
+import type { RunEvent, RunEventBody, RunEventListener } from '../events.ts';
 import { evaluateLimits } from '../plan/limits.ts';
 import type { Plan, PlannedStep } from '../plan/plan-types.ts';
 import type { StepEnd } from '../records/recorder.ts';
-import type { FitRecord, Measurement, StepContext, StepOutcome } from '../step.ts';
+import type { FitRecord, Measurement, StepContext } from '../step.ts';
 import { errorMessage, RunAbortedError, StepFailedError } from './errors.ts';
-import { linkLossOf, reconnect, roleOfResource, type RecoveryPolicy } from './link-loss.ts';
+import type { RecoveryPolicy } from './link-loss.ts';
+import { LostInstruments } from './lost-instruments.ts';
 import { MemoryRecords, type RunRecords } from './records-port.ts';
+import { restoreForResume } from './resume-restore.ts';
 import { RunControl } from './run-control.ts';
+import { makeStepContext, type ContextDeps } from './step-context.ts';
+import type { EngineOptions, EngineState, RunResult, RunStatus } from './engine-types.ts';
 
-export interface EngineOptions {
-  plan: Plan;
-  bench: Bench;
-  /** Bench seconds: the sim's clock when simulated, wall time otherwise. */
-  now_s: () => number;
-  records?: RunRecords;
-  runId?: string;
-  /** Default: the sequence's `recovery:` settings. */
-  recovery?: RecoveryPolicy;
-  /** Wall clock and sleep for reconnect backoff (injectable for tests). */
-  wallNow_ms?: () => number;
-  sleep_ms?: (ms: number, signal: AbortSignal) => Promise<void>;
-  /** How long to let an aborted step settle after the bench was made safe. */
-  abortGrace_s?: number;
-  /**
-   * Lets bench time pass (ctx.wait_s): on the simulator's fast clock, advance it; otherwise sleep. Default:
-   * a real sleep.
-   */
-  benchWait?: (duration_s: number, signal: AbortSignal) => Promise<void>;
-  /** Per instrument, how long bench.safe() may take before that instrument counts as failed (default 10 s). */
-  safeTimeout_s?: number;
-  /**
-   * Runs before the first step of a resumed run (some steps already finished), e.g. to apply again the
-   * instrument settings those steps made; `log` emits log events.
-   */
-  onResume?: (completed: PlannedStep[], bench: Bench, log: (message: string) => void) => Promise<void>;
-}
-
-export type RunStatus = 'passed' | 'failed' | 'aborted' | 'error';
-
-export interface RunResult {
-  status: RunStatus;
-  passed: boolean | null;
-  limits: LimitResult[];
-  measurements: Map<string, Record<string, Measurement>>;
-  message?: string;
-  folder: string | null;
-}
-
-export type EngineState = 'idle' | 'running' | 'paused' | 'finished';
+export type { EngineOptions, EngineState, RunResult, RunStatus } from './engine-types.ts';
 
 export class RunEngine {
   private readonly plan: Plan;
@@ -68,14 +34,13 @@ export class RunEngine {
   private readonly abortGrace_s: number;
   private readonly benchWait: (duration_s: number, signal: AbortSignal) => Promise<void>;
   private readonly safeTimeout_s: number;
-  private readonly onResume: EngineOptions['onResume'];
+  private readonly opts: EngineOptions;
   private readonly runId: string;
-  private readonly lostRoles = new Map<string, Error>();
+  private readonly lost: LostInstruments;
   private readonly measured = new Map<string, Record<string, Measurement>>();
   private t0 = 0;
   private current: string | null = null;
   private stateValue: EngineState = 'idle';
-  private unsubscribeLost: (() => void)[] = [];
   private running: Promise<void> | null = null;
   private currentStart_s = 0;
 
@@ -89,9 +54,21 @@ export class RunEngine {
     this.sleep_ms = opts.sleep_ms ?? ((ms, signal) => sleep(ms, undefined, { signal }));
     this.abortGrace_s = opts.abortGrace_s ?? 5;
     this.safeTimeout_s = opts.safeTimeout_s ?? 10;
-    this.onResume = opts.onResume;
+    this.opts = opts;
     this.benchWait = opts.benchWait ?? ((d, signal) => sleep(d * 1000, undefined, { signal }));
     this.runId = opts.runId ?? (this.records.folder ? this.records.folder.split(/[\\/]/).pop() ?? 'run' : 'run');
+    this.lost = new LostInstruments({
+      bench: this.bench, recovery: this.recovery, signal: this.control.signal, now_ms: this.wallNow_ms, sleep_ms: this.sleep_ms,
+      emit: (body) => this.emit(body),
+      enterPause: () => {
+        const was = this.stateValue === 'paused';
+        this.stateValue = 'paused';
+        return was;
+      },
+      leavePause: (was) => {
+        this.stateValue = was ? 'paused' : 'running';
+      },
+    });
   }
 
   get state(): EngineState {
@@ -125,7 +102,7 @@ export class RunEngine {
     if (this.stateValue !== 'idle') throw new Error('RunEngine.run() may be called once');
     this.stateValue = 'running';
     this.t0 = this.now_s();
-    this.watchSessions();
+    const unwatch = this.lost.watch();
     const completed = this.records.completedSteps();
     this.emit({
       type: 'run-started', sequence: this.plan.sequence.doc.name, dut: this.plan.sequence.metadata.dut,
@@ -134,10 +111,7 @@ export class RunEngine {
       completed: [...completed.keys()],
     });
     try {
-      if (completed.size > 0 && this.onResume) {
-        await this.onResume(this.plan.steps.filter((s) => completed.has(s.stepId)), this.bench,
-          (message) => this.emit({ type: 'log', stepId: null, message }));
-      }
+      if (completed.size > 0) await this.restore(new Set(completed.keys()));
       for (const [index, step] of this.plan.steps.entries()) {
         const done = completed.get(step.stepId);
         if (done) {
@@ -150,7 +124,7 @@ export class RunEngine {
     } catch (err) {
       return await this.stopEarly(err);
     } finally {
-      for (const off of this.unsubscribeLost) off();
+      unwatch();
     }
     const limits = evaluateLimits(this.plan.limits, this.measured);
     const passed = limits.every((l) => l.passed);
@@ -177,22 +151,9 @@ export class RunEngine {
     }
   }
 
-  /** Sessions report a loss even between exchanges; the next checkpoint acts on it. */
-  private watchSessions(): void {
-    for (const inst of this.bench.instruments()) {
-      const session = inst.driver.session;
-      if (typeof session?.on !== 'function') continue;
-      const onLost = (err: Error) => {
-        this.lostRoles.set(inst.role, err);
-      };
-      session.on('lost', onLost);
-      this.unsubscribeLost.push(() => session.off('lost', onLost));
-    }
-  }
-
   private async betweenSteps(): Promise<void> {
     await this.control.checkpoint();
-    while (this.lostRoles.size > 0) await this.recoverLost(null);
+    await this.lost.recoverAll(null);
   }
 
   private async runStep(step: PlannedStep, index: number): Promise<void> {
@@ -208,26 +169,11 @@ export class RunEngine {
     let continuing = this.records.resumeInfo(step.stepId) !== null;
     await this.records.beginStep(step, this.elapsed());
     const fits: Record<string, FitRecord> = {};
-    let outcome: StepOutcome;
-    for (;;) {
+    const outcome = await this.withRecovery(step.stepId, () => {
       const ctx = this.context(step, fits, continuing);
       continuing = true;
-      try {
-        outcome = await this.raceAbort(step.definition.run(ctx, step.params));
-        break;
-      } catch (err) {
-        if (this.control.aborted) throw this.control.abortError;
-        const loss = linkLossOf(err);
-        if (!loss && this.lostRoles.size === 0) throw new StepFailedError(step.stepId, err);
-        if (loss) {
-          const role = roleOfResource(this.bench, loss.resource);
-          if (role && !this.lostRoles.has(role)) this.lostRoles.set(role, loss);
-          if (!role) throw new StepFailedError(step.stepId, err);
-        }
-        while (this.lostRoles.size > 0) await this.recoverLost(step.stepId);
-        this.records.incrementReconnects(step.stepId);
-      }
-    }
+      return step.definition.run(ctx, step.params);
+    }, (err) => new StepFailedError(step.stepId, err), () => this.records.incrementReconnects(step.stepId));
     const measurements = outcome.measurements ?? {};
     this.measured.set(step.stepId, measurements);
     const end: StepEnd = {
@@ -239,6 +185,38 @@ export class RunEngine {
     this.current = null;
   }
 
+  /**
+   * Runs `attempt` (a step, or the restoration of a resumed run); when an instrument is lost under it,
+   * reconnects (or aborts past the deadline) and runs it again. Any other failure is thrown as `failed(err)`.
+   */
+  private async withRecovery<T>(stepId: string | null, attempt: () => Promise<T>, failed: (err: unknown) => Error,
+    onRecovered?: () => void): Promise<T> {
+    for (;;) {
+      try {
+        return await this.raceAbort(attempt());
+      } catch (err) {
+        if (this.control.aborted) throw this.control.abortError;
+        if (!this.lost.claim(err)) throw failed(err);
+        await this.lost.recoverAll(stepId);
+        onRecovered?.();
+      }
+    }
+  }
+
+  /** A resumed run: the caller's hook, then the bench put back as the finished steps left it. */
+  private async restore(completed: ReadonlySet<string>): Promise<void> {
+    if (this.opts.onResume) {
+      await this.opts.onResume(this.plan.steps.filter((s) => completed.has(s.stepId)), this.bench,
+        (message) => this.emit({ type: 'log', stepId: null, message }));
+    }
+    if (!this.opts.restoreOnResume) return;
+    const deps = {
+      ...this.contextDeps(), records: this.records, emit: (body: RunEventBody) => this.emit(body),
+      race: <T>(p: Promise<T>) => this.raceAbort(p),
+    };
+    await this.withRecovery(null, () => restoreForResume(deps, this.plan.steps, completed), (err) => (err instanceof Error ? err : new Error(String(err))));
+  }
+
   /** A step that ignores its signal still lets the engine act on abort at once. */
   private async raceAbort<T>(p: Promise<T>): Promise<T> {
     // After an abort the step may still fail later (its instruments were made safe under it): expected.
@@ -248,23 +226,16 @@ export class RunEngine {
     return r.value;
   }
 
+  private contextDeps(): ContextDeps {
+    return { bench: this.bench, control: this.control, now_s: () => this.now_s(), lostRoles: this.lost.roles, benchWait: this.benchWait };
+  }
+
   private context(step: PlannedStep, fits: Record<string, FitRecord>, continuing: boolean): StepContext {
     const { stepId } = step;
     const resume = continuing ? this.records.resumeInfo(stepId) : null;
     const counts: Record<string, number> = { ...(resume?.pointsByTable ?? {}) };
-    return {
-      bench: this.bench,
-      stepId,
-      loop: { ...step.loop },
-      now_s: () => this.now_s(),
-      signal: this.control.signal,
-      checkpoint: async () => {
-        await this.control.checkpoint();
-        const [role, err] = this.lostRoles.entries().next().value ?? [];
-        if (role !== undefined && err) throw err;
-      },
+    return makeStepContext(this.contextDeps(), step, resume, {
       point: async (table, row) => {
-        this.control.throwIfAborted();
         await this.records.point(stepId, table, row);
         const index = counts[table] ?? 0;
         counts[table] = index + 1;
@@ -283,48 +254,10 @@ export class RunEngine {
         this.records.note(stepId, 'warnings', message);
         this.emit({ type: 'warning', stepId, message });
       },
-      resume,
       saveState: async (state) => {
         this.records.saveState(stepId, state);
       },
-      wait_s: async (duration_s) => {
-        // In slices, so a pause or an abort takes effect within a second of a long wait.
-        let left = duration_s;
-        while (left > 0) {
-          await this.control.checkpoint();
-          const slice = Math.min(left, 1);
-          try {
-            await this.benchWait(slice, this.control.signal);
-          } catch (err) {
-            this.control.throwIfAborted();
-            throw err;
-          }
-          left -= slice;
-        }
-      },
-    };
-  }
-
-  private async recoverLost(stepId: string | null): Promise<void> {
-    const [role, err] = this.lostRoles.entries().next().value as [string, Error];
-    const resource = this.bench.instrument(role).resource;
-    const wasPaused = this.stateValue === 'paused';
-    this.stateValue = 'paused';
-    this.emit({ type: 'instrument-lost', role, resource, error: errorMessage(err), deadline_s: this.recovery.deadline_s });
-    this.emit({ type: 'paused', reason: 'instrument-lost', stepId });
-    const result = await reconnect(this.bench, role, this.recovery, {
-      now_ms: this.wallNow_ms, sleep_ms: this.sleep_ms, signal: this.control.signal,
-      onAttemptFailed: (n, e) => this.emit({ type: 'warning', stepId, message: `reconnect attempt ${n} to ${role} (${resource}) failed: ${errorMessage(e)}` }),
     });
-    if (!result.ok) {
-      this.control.throwIfAborted();
-      throw new RunAbortedError('instrument-lost',
-        `${role} (${resource}) did not come back within ${this.recovery.deadline_s} s (${result.attempts} attempts; last: ${result.lastError})`, { cause: err });
-    }
-    this.lostRoles.delete(role);
-    this.emit({ type: 'instrument-restored', role, identity: result.identity, attempts: result.attempts, outage_s: result.outage_s });
-    this.stateValue = wasPaused ? 'paused' : 'running';
-    if (!wasPaused) this.emit({ type: 'resumed', stepId });
   }
 
   /** Abort, a failed step or a lost instrument: bench safe first, then the step's and the run's records. */

@@ -3,7 +3,10 @@
 import type { LimitResult } from '../events.ts';
 import type { PlannedStep } from '../plan/plan-types.ts';
 import type { StepEnd } from '../records/recorder.ts';
+import type { RestoreEnd, RestoreRecords, RestoreStart } from '../records/restore-tables.ts';
 import type { FitRecord, ResumeInfo, Row } from '../step.ts';
+
+export type { RestoreEnd, RestoreRecords, RestoreStart } from '../records/restore-tables.ts';
 
 export interface RunRecords {
   readonly folder: string | null;
@@ -17,6 +20,11 @@ export interface RunRecords {
   incrementReconnects(stepId: string): void;
   endStep(stepId: string, end: StepEnd, bench_s: number): Promise<void>;
   finish(status: 'passed' | 'failed' | 'aborted' | 'error', limits: LimitResult[], bench_s: number, message?: string): Promise<void>;
+  /**
+   * A resumed run restoring the bench before it continues (settings applied again, an alignment re-run):
+   * where that is recorded, apart from the steps' own tables. Records without it keep nothing of it.
+   */
+  beginRestore?(info: RestoreStart): Promise<RestoreRecords>;
 }
 
 export class MemoryRecords implements RunRecords {
@@ -27,6 +35,8 @@ export class MemoryRecords implements RunRecords {
   private readonly started = new Set<string>();
   private readonly tables = new Map<string, string[]>();
   finished: { status: string; limits: LimitResult[] } | null = null;
+  /** What each restoration did, with the re-run's rows by table. */
+  readonly restorations: { info: RestoreStart; rows: Record<string, Row[]>; end?: RestoreEnd }[] = [];
 
   completedSteps(): ReadonlyMap<string, StepEnd> {
     return new Map([...this.ends].filter(([, e]) => e.status === 'done'));
@@ -41,7 +51,8 @@ export class MemoryRecords implements RunRecords {
     if (!this.started.has(stepId)) return null;
     const pointsByTable = Object.fromEntries((this.tables.get(stepId) ?? []).map((t) => [t, this.rows.get(`${stepId}/${t}`)?.length ?? 0]));
     const completedPoints = Object.values(pointsByTable).reduce((a, b) => a + b, 0);
-    return { completedPoints, pointsByTable, ...(this.states.has(stepId) ? { state: this.states.get(stepId) } : {}) };
+    const rows = Object.fromEntries(Object.keys(pointsByTable).map((t) => [t, [...(this.rows.get(`${stepId}/${t}`) ?? [])]]));
+    return { completedPoints, pointsByTable, rows, ...(this.states.has(stepId) ? { state: this.states.get(stepId) } : {}) };
   }
 
   async point(stepId: string, table: string, row: Row): Promise<void> {
@@ -66,5 +77,23 @@ export class MemoryRecords implements RunRecords {
 
   async finish(status: string, limits: LimitResult[]): Promise<void> {
     this.finished = { status, limits };
+  }
+
+  async beginRestore(info: RestoreStart): Promise<RestoreRecords> {
+    const entry: (typeof this.restorations)[number] = { info, rows: Object.fromEntries((info.rerun?.tables ?? []).map((t) => [t.name, []])) };
+    this.restorations.push(entry);
+    return {
+      files: Object.fromEntries(Object.keys(entry.rows).map((t) => [t, `(memory) ${t}`])),
+      async point(table, row) {
+        const list = entry.rows[table];
+        if (!list) throw new Error(`the re-run has no table '${table}'`);
+        list.push(row);
+      },
+      fit() {},
+      note() {},
+      async end(end) {
+        entry.end = end;
+      },
+    };
   }
 }

@@ -22,7 +22,7 @@ export async function recoverCsv(path: string): Promise<RecoveredTable> {
   let lastBytes = 0;
   let lastWasComplete = false;
   let lastRecord: string[] = [];
-  const parser = createReadStream(path).pipe(parse({ comment: '#', info: true, relax_column_count: true, skip_empty_lines: true }));
+  const parser = createReadStream(path).pipe(parse({ comment: '#', comment_no_infix: true, info: true, relax_column_count: true, skip_empty_lines: true }));
   try {
     for await (const item of parser as AsyncIterable<{ record: string[]; info: { bytes: number } }>) {
       lastBytes = item.info.bytes;

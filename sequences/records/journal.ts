@@ -27,6 +27,11 @@ export type JournalEntry =
     measurements: Record<string, Measurement>; fits: Record<string, FitRecord>; notes: string[];
     pointsByTable: Record<string, number>; error?: string;
   }
+  | {
+    /** A resume restored the bench (settings, stage, an alignment run again) before continuing. */
+    type: 'restore'; time: string; resume: number; before: string; applied: string[];
+    rerun?: { stepId: string; status: string; measurements: Record<string, Measurement>; pointsByTable: Record<string, number>; error?: string };
+  }
   | { type: 'end'; time: string; status: 'passed' | 'failed' | 'aborted' | 'error'; limits: LimitResult[]; message?: string };
 
 export class JournalError extends Error {

@@ -8,17 +8,15 @@ import type { Plan, PlannedStep } from '../plan/plan-types.ts';
 import type { FitRecord, Measurement, ResumeInfo, Row } from '../step.ts';
 import { writeFileAtomic } from './atomic-file.ts';
 import { recoverCsv } from './csv-recover.ts';
+import { readTableRows } from './csv-rows.ts';
 import { CsvTable, RecordError } from './csv-table.ts';
 import { Journal, readJournal, type JournalEntry, type RunConfig } from './journal.ts';
+import { openRestoreTables, restoreJournalEntry, type RestoreRecords, type RestoreStart } from './restore-tables.ts';
 import { createRunFolder, tableFileNames, tableKey } from './run-folder.ts';
-import type { RunRecord, RunStatus, StepRecord } from './run-record.ts';
-import { unitsLine } from './units.ts';
+import { initialRecord, type BenchRecordInfo, type RunRecord, type RunStatus, type StepRecord } from './run-record.ts';
+import { tableMetadata, type TableHead } from './table-metadata.ts';
 
-export interface BenchRecordInfo {
-  name: string;
-  simulated: boolean;
-  identities: Record<string, string>;
-}
+export type { BenchRecordInfo } from './run-record.ts';
 
 export interface StepEnd {
   status: 'done' | 'error' | 'aborted';
@@ -66,7 +64,7 @@ export class RunRecorder {
       type: 'run', time: now(), config: { ...config, runId },
       plan: plan.steps.map((s) => ({ stepId: s.stepId, kind: s.kind, estimate_s: s.estimate_s })),
     });
-    const rec = new RunRecorder(folder, plan, journal, initialRecord(runId, plan, bench, config.software));
+    const rec = new RunRecorder(folder, plan, journal, initialRecord(runId, plan, bench, config.software, now()));
     rec.writeRunJson();
     return rec;
   }
@@ -92,9 +90,9 @@ export class RunRecorder {
     } catch {
       previous = undefined;
     }
-    const record = initialRecord(first.config.runId, plan, bench, first.config.software);
-    record.started = previous?.started ?? first.time;
+    const record = initialRecord(first.config.runId, plan, bench, first.config.software, previous?.started ?? first.time);
     record.resumed = [...(previous?.resumed ?? []), now()];
+    if (previous?.restorations) record.restorations = previous.restorations;
     const journal = Journal.open(join(folder, 'journal.jsonl'));
     const rec = new RunRecorder(folder, plan, journal, record, previous?.timings.wall_s ?? 0);
     rec.replay(entries);
@@ -154,7 +152,7 @@ export class RunRecorder {
         if (rec.header && rec.header.join(',') === t.columns.join(',')) table = CsvTable.append(path, t.name, t.columns, rec.rows);
         else if (rec.header) throw new RecordError(`${path}: its header (${rec.header.join(', ')}) is not the table's columns (${t.columns.join(', ')}); cannot continue it`);
       }
-      table ??= CsvTable.create(path, t.name, t.columns, this.metadataLines(step, t.name, t.columns, t.description));
+      table ??= CsvTable.create(path, t.name, t.columns, this.metadata(step, { table: t.name, columns: t.columns, ...(t.description ? { description: t.description } : {}) }));
       this.open.set(key, table);
     }
     this.started.add(step.stepId);
@@ -169,7 +167,14 @@ export class RunRecorder {
     if (!this.started.has(stepId)) return null;
     const pointsByTable = this.pointsByTable(stepId);
     const completedPoints = Object.values(pointsByTable).reduce((a, b) => a + b, 0);
-    return { completedPoints, pointsByTable, ...(this.states.has(stepId) ? { state: this.states.get(stepId) } : {}) };
+    const info: ResumeInfo = { completedPoints, pointsByTable, ...(this.states.has(stepId) ? { state: this.states.get(stepId) } : {}) };
+    // Read only if the step looks: a measure step of millions of rows never needs them in memory.
+    let rows: Record<string, Row[]> | undefined;
+    Object.defineProperty(info, 'rows', {
+      enumerable: true,
+      get: () => (rows ??= Object.fromEntries(Object.keys(pointsByTable).map((t) => [t, readTableRows(this.fileOf(stepId, t))]))),
+    });
+    return info;
   }
 
   pointsByTable(stepId: string): Record<string, number> {
@@ -260,22 +265,22 @@ export class RunRecorder {
     return this.record.steps.find((s) => s.stepId === stepId);
   }
 
-  private metadataLines(step: PlannedStep, table: string, columns: readonly string[], description?: string): [string, string][] {
-    const seq = this.plan.sequence;
-    const m = seq.metadata;
-    const lines: [string, string][] = [
-      ['run', this.runId], ['sequence', seq.doc.name], ['dut', m.dut],
-      ...(['lot', 'operator', 'notes'] as const).filter((k) => m[k] !== undefined).map((k): [string, string] => [k, String(m[k])]),
-      ['bench', this.record.bench.name],
-      ...Object.entries(this.record.bench.identities).map(([role, id]): [string, string] => [`instrument ${role}`, id]),
-      ['software', `${this.record.software.name} ${this.record.software.version}`],
-      ['step', step.stepId], ['kind', step.kind], ['table', table],
-      ...(description ? [['description', description] as [string, string]] : []),
-      ...Object.entries(step.loop).map(([k, v]): [string, string] => [`loop ${k}`, typeof v === 'object' ? JSON.stringify(v) : String(v)]),
-      ['units', unitsLine(columns)],
-      ['started', now()],
-    ];
-    return lines;
+  private metadata(step: PlannedStep, head: TableHead): [string, string][] {
+    return tableMetadata(this.plan, this.record, step, head, now());
+  }
+
+  /**
+   * A resumed run restoring the bench before `info.before` continues: recorded in run.json's
+   * `restorations`, the re-run's rows in their own `resume-<n>.<step>.<table>.csv` tables, journalled at its end.
+   */
+  async beginRestore(info: RestoreStart): Promise<RestoreRecords> {
+    const restore = openRestoreTables(this.folder, info, Math.max(1, this.record.resumed.length), (step, head) => this.metadata(step, head), async (entry) => {
+      this.journal.append(restoreJournalEntry(entry, now()));
+      this.writeRunJson();
+    });
+    (this.record.restorations ??= []).push(restore.entry);
+    this.writeRunJson();
+    return restore;
   }
 
   writeRunJson(): void {
@@ -292,28 +297,4 @@ function finishedStatus(entries: readonly JournalEntry[]): string | undefined {
 
 function readFileSafe(path: string): string {
   return existsSync(path) ? readFileSync(path, 'utf8') : '';
-}
-
-function initialRecord(runId: string, plan: Plan, bench: BenchRecordInfo, software: RunRecord['software']): RunRecord {
-  const seq = plan.sequence;
-  const files = tableFileNames(plan.steps);
-  return {
-    runId,
-    status: 'running',
-    passed: null,
-    sequence: { name: seq.doc.name, file: seq.file, ...(seq.doc.description ? { description: seq.doc.description } : {}) },
-    metadata: { ...seq.metadata },
-    parameters: Object.fromEntries([...seq.parameters].map(([k, d]) => [k, d.value])),
-    bench: { ...bench },
-    software,
-    started: now(),
-    resumed: [],
-    timings: { estimate_s: plan.estimate_s, bench_s: 0, wall_s: 0 },
-    steps: plan.steps.map((s): StepRecord => ({
-      stepId: s.stepId, kind: s.kind, loop: s.loop, params: s.body, status: 'pending', estimate_s: s.estimate_s,
-      measurements: {}, fits: {}, notes: [], warnings: [], reconnects: 0,
-      tables: s.tables.map((t) => ({ name: t.name, file: files.get(tableKey(s.stepId, t.name)) ?? '', columns: t.columns, rows: 0 })),
-    })),
-    limits: [],
-  };
 }

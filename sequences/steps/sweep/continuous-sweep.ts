@@ -9,8 +9,7 @@ import { averaging_s, spectrumReference } from './schema.ts';
 import type { SweepParams } from './schema.ts';
 import { assembleSpectrum } from './spectrum.ts';
 import type { SpectrumRow } from './spectrum.ts';
-import { decodeLoss, encodeLoss, isSweepState } from './sweep-state.ts';
-import type { SavedLoss, SweepState } from './sweep-state.ts';
+import { recordedSpectrum } from './sweep-state.ts';
 
 /** Headroom over the sweep's own duration before waiting on it counts as a hang, s. */
 const WAIT_MARGIN_S = 30;
@@ -23,10 +22,10 @@ const RESUME_LOSS_TOLERANCE_DB = 0.5;
  * bench lost its state (alignment, laser, meter) across the interruption.
  */
 function checkContinuity(ctx: StepContext, rows: readonly SpectrumRow[], recorded: number): void {
-  const saved = isSweepState(ctx.resume?.state, 'continuous') ? ctx.resume.state.losses : [];
+  const saved = recordedSpectrum(ctx.resume) ?? [];
   const diffs: number[] = [];
   for (let i = 0; i < Math.min(recorded, saved.length, rows.length); i++) {
-    const before = decodeLoss(saved[i] as SavedLoss), now = rows[i]?.loss_dB ?? NaN;
+    const before = saved[i]?.loss_dB ?? NaN, now = rows[i]?.loss_dB ?? NaN;
     if (Number.isFinite(before) && Number.isFinite(now)) diffs.push(Math.abs(now - before));
   }
   if (diffs.length === 0) return;
@@ -74,8 +73,6 @@ export async function runContinuousSweep(ctx: StepContext, p: SweepParams): Prom
     ...(monitor_W ? { monitor_W, monitorChannel: p.monitor_channel } : {}),
   }, { reference: spectrumReference(p), outputLoss_dB: p.output_loss });
   if (recorded > 0) checkContinuity(ctx, rows, recorded);
-  // Once, before the rows: what a later resume compares its new sweep with.
-  await ctx.saveState({ kind: 'sweep', mode: 'continuous', losses: rows.map((r) => encodeLoss(r.loss_dB)) } satisfies SweepState);
   for (let i = recorded; i < rows.length; i++) await ctx.point('spectrum', { ...(rows[i] as SpectrumRow) });
   return rows;
 }

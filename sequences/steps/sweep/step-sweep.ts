@@ -1,6 +1,6 @@
 // The step sweep: set a wavelength, let the laser settle, read the output and monitor channels together,
 // record the point. Each point is durable as it is taken; after a crash or a lost instrument the sweep
-// continues from the first wavelength not yet recorded.
+// continues from the first wavelength not yet recorded, the points before it read back from the table.
 import { stepWavelengths_nm } from '../../../drivers/roles/tunable-laser.ts';
 import type { StepContext } from '../../step.ts';
 import { SweepError, prepareRig, requireLaserOn, sweepRig } from './rig.ts';
@@ -9,8 +9,7 @@ import { spectrumReference } from './schema.ts';
 import type { SweepParams } from './schema.ts';
 import { spectrumRow } from './spectrum.ts';
 import type { SpectrumRow, SpectrumSettings } from './spectrum.ts';
-import { decodeLoss, encodeLoss, isSweepState } from './sweep-state.ts';
-import type { SweepState } from './sweep-state.ts';
+import { recordedSpectrum } from './sweep-state.ts';
 
 async function readPoint(rig: SweepRig, wavelength_nm: number, settings: SpectrumSettings): Promise<SpectrumRow> {
   await rig.laser.setWavelength_nm(wavelength_nm);
@@ -54,14 +53,10 @@ export async function runStepSweep(ctx: StepContext, p: SweepParams): Promise<Sp
   const settings: SpectrumSettings = { reference: spectrumReference(p), outputLoss_dB: p.output_loss };
   const wavelengths = stepWavelengths_nm({ start_nm: p.start, stop_nm: p.stop, step_nm: p.step });
   const recorded = ctx.resume?.pointsByTable['spectrum'] ?? 0;
-  const saved = isSweepState(ctx.resume?.state, 'step') ? ctx.resume.state.losses : [];
-  const state: SweepState = { kind: 'sweep', mode: 'step', losses: saved.slice(0, recorded) };
-  const rows: SpectrumRow[] = state.losses.map((v, i) => ({
-    wavelength_nm: wavelengths[i] as number, power_dBm: NaN, reference_dBm: NaN, loss_dB: decodeLoss(v),
-  }));
+  const rows: SpectrumRow[] = (recordedSpectrum(ctx.resume) ?? []).slice(0, recorded);
   if (recorded > 0) {
     ctx.log(`continuing the step sweep after ${recorded} recorded points, from ${wavelengths[recorded] ?? p.stop} nm`);
-    if (state.losses.length < recorded) ctx.warn(`only ${state.losses.length} of the ${recorded} recorded points are known to the fit; the rest are in the CSV only`);
+    if (rows.length < recorded) ctx.warn(`only ${rows.length} of the ${recorded} recorded points are known to the fit; the rest are in the CSV only`);
   }
   if (recorded >= wavelengths.length) return rows;
   await prepareRig(rig, p, rig.monitor);
@@ -70,9 +65,6 @@ export async function runStepSweep(ctx: StepContext, p: SweepParams): Promise<Sp
     await ctx.checkpoint();
     const row = await readPoint(rig, wavelengths[i] as number, settings);
     await requireLaserOn(rig, `at ${row.wavelength_nm} nm`);
-    // State first, then the row: the state always covers every recorded row.
-    state.losses.push(encodeLoss(row.loss_dB));
-    await ctx.saveState(state);
     await ctx.point('spectrum', { ...row });
     rows.push(row);
   }

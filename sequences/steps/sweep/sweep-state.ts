@@ -1,26 +1,20 @@
-// What a sweep keeps across a resume (journalled with ctx.saveState): the loss at each recorded point, so
-// a step sweep's fit can include the points taken before the interruption and a resumed sweep of either
-// mode can check that the bench still measures what it measured then. JSON has no Infinity or NaN, so
-// points without a finite loss are kept as words.
-export type SavedLoss = number | 'dark' | 'over';
+// What a resumed sweep knows of the points recorded before the interruption: the spectrum rows themselves,
+// read back from its table (ResumeInfo.rows), so a step sweep journals nothing per point and a resumed
+// sweep of either mode can fit them and check that the bench still measures what it measured then.
+import type { ResumeInfo, Row } from '../../step.ts';
+import type { SpectrumRow } from './spectrum.ts';
 
-export interface SweepState {
-  kind: 'sweep';
-  mode: 'step' | 'continuous';
-  /** Loss per point in recording order, rounded to 0.1 mdB. */
-  losses: SavedLoss[];
+/** The cell as a number: the table writes −Infinity for no light and NaN for over range, read back as such. */
+function num(v: Row[string] | undefined): number {
+  return typeof v === 'number' ? v : NaN;
 }
 
-export function encodeLoss(loss_dB: number): SavedLoss {
-  if (Number.isNaN(loss_dB)) return 'over';
-  return Number.isFinite(loss_dB) ? Math.round(loss_dB * 1e4) / 1e4 : 'dark';
-}
-
-export function decodeLoss(v: SavedLoss): number {
-  return v === 'over' ? NaN : v === 'dark' ? Infinity : v;
-}
-
-export function isSweepState(s: unknown, mode: SweepState['mode']): s is SweepState {
-  return typeof s === 'object' && s !== null && (s as SweepState).kind === 'sweep' && (s as SweepState).mode === mode &&
-    Array.isArray((s as SweepState).losses);
+/**
+ * The spectrum rows already recorded, in recording order; null when the context cannot say (a hand-made
+ * context without rows): the caller then knows only how many there were.
+ */
+export function recordedSpectrum(resume: ResumeInfo | null): SpectrumRow[] | null {
+  const rows = resume?.rows?.['spectrum'];
+  if (!rows) return resume ? null : [];
+  return rows.map((r) => ({ wavelength_nm: num(r['wavelength_nm']), power_dBm: num(r['power_dBm']), reference_dBm: num(r['reference_dBm']), loss_dB: num(r['loss_dB']) }));
 }

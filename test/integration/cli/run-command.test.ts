@@ -180,7 +180,8 @@ describe('benchctl resume', () => {
     expect(r.code).toBe(0);
     const ev = events(r.stdout);
     expect(ev[0]).toMatchObject({ type: 'run-started', resumed: true, completed: ['set'] });
-    expect(ev[1]).toMatchObject({ type: 'log', message: expect.stringMatching(/^resuming: applying again .*laser\.output=true/) });
+    expect(ev[1]).toMatchObject({ type: 'log', message: 'resuming: putting the bench back as the finished steps left it before measure continues' });
+    expect(ev[2]).toMatchObject({ type: 'log', message: 'resuming: applying again laser.output=true' });
     const firstPoint = ev.find((e) => e.type === 'point');
     expect(firstPoint).toMatchObject({ stepId: 'measure' });
     const rows = parse(readFileSync(join(folder, 'power.csv'), 'utf8'), { comment: '#', columns: true }) as Record<string, string>[];
@@ -189,6 +190,53 @@ describe('benchctl resume', () => {
     expect(record).toMatchObject({ status: 'passed', resumed: [expect.any(String)] });
     expect(record.steps.map((s) => s.status)).toEqual(['done', 'done', 'done']);
     expect(record.steps[1]?.tables[0]?.rows).toBe(SAMPLES);
+  }, 90_000);
+
+  it('resumes ber-waterfall SIGKILLed mid-BER-sweep on a fresh --sim bench: re-aligned, then every point once', async () => {
+    const child = spawn(process.execPath, [BENCHCTL, 'run', join(LIBRARY, 'ber-waterfall.yaml'), '--sim', '--out', join(dir, 'runs'), '--json'],
+      { stdio: ['ignore', 'ignore', 'pipe'] });
+    children.push(child as unknown as ChildProcessWithoutNullStreams);
+    // stdout lags the run (events queue in the pipe); the CSV is written before each point resolves.
+    const berRows = () => {
+      const runsDir = join(dir, 'runs');
+      const run = existsSync(runsDir) ? readdirSync(runsDir)[0] : undefined;
+      const file = run ? join(runsDir, run, 'ber.csv') : '';
+      return run && existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => /^\d/.test(l)).length : 0;
+    };
+    await new Promise<void>((resolve, reject) => {
+      const timer = setInterval(() => {
+        if (berRows() >= 8) {
+          clearInterval(timer);
+          child.kill('SIGKILL');
+          resolve();
+        }
+      }, 2);
+      child.once('close', () => {
+        clearInterval(timer);
+        reject(new Error('benchctl run ended before it could be killed mid-sweep'));
+      });
+    });
+    await new Promise((resolve) => child.once('close', resolve));
+    const folder = onlyRunFolder();
+    const before = berRows();
+    expect(before).toBeGreaterThanOrEqual(8);
+    expect(before).toBeLessThan(29);
+
+    const r = await runBenchctl(['resume', folder, '--json'], { timeout_ms: 60_000 });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const ev = events(r.stdout);
+    expect(ev[0]).toMatchObject({ type: 'run-started', resumed: true, completed: ['set', 'approach', 'align', 'boost'] });
+    expect(ev.filter((e) => e.type === 'log').map((e) => (e as { message: string }).message)).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^resuming: applying again .*stage Z=5020 µm, X=12500 µm, Y=12500 µm/),
+      expect.stringMatching(/^resuming: running align again so that ber stands on an aligned fiber; its readings go to resume-1\.align\.align_scan\.csv/),
+      'resuming: applying again laser.power=13',
+    ]));
+    const rows = parse(readFileSync(join(folder, 'ber.csv'), 'utf8'), { comment: '#', columns: true }) as Record<string, string>[];
+    expect(rows.map((x) => Number(x['attenuation_dB']))).toEqual(Array.from({ length: 29 }, (_, i) => 14 - i * 0.5));
+    expect(existsSync(join(folder, 'resume-1.align.align_scan.csv'))).toBe(true);
+    const record = JSON.parse(readFileSync(join(folder, 'run.json'), 'utf8')) as RunRecord;
+    expect(record).toMatchObject({ status: 'passed', restorations: [{ before: 'ber', rerun: { stepId: 'align', status: 'done' } }] });
   }, 90_000);
 
   it('continues an aborted run, and refuses one that finished', async () => {

@@ -193,7 +193,11 @@ describe('RunRecorder', () => {
     const again = RunRecorder.reopen(rec.folder, plan(SEQ), { name: 'bench A', simulated: true, identities: {} });
     expect(again.completedSteps().size).toBe(0);
     await again.beginStep(step, 0);
-    expect(again.resumeInfo('measure')).toEqual({ completedPoints: 2, pointsByTable: { power: 2 }, state: { k: 1 } });
+    expect(again.resumeInfo('measure')).toEqual({
+      completedPoints: 2, pointsByTable: { power: 2 }, state: { k: 1 },
+      // Read back from the recovered CSV: the torn third row is not among them.
+      rows: { power: [{ sample: 0, t_s: 0.1, channel: 1, power_dBm: -3 }, { sample: 0, t_s: 0.2, channel: 2, power_dBm: -4 }] },
+    });
     expect(again.resumeInfo('wait')).toBeNull();
     await again.point('measure', 'power', { sample: 1, t_s: 0.3, channel: 1, power_dBm: -3 });
     await again.endStep('measure', { status: 'done', duration_s: 1, measurements: {}, fits: {}, notes: [] }, 1);

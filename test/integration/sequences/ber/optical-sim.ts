@@ -82,6 +82,7 @@ export function recordedContext(sim: VirtualBench, bench: Bench, resumeFrom?: Re
     resume = {
       completedPoints: Object.values(pointsByTable).reduce((a, b) => a + b, 0),
       pointsByTable,
+      rows: structuredClone(rows),
       ...(resumeFrom.state !== undefined ? { state: structuredClone(resumeFrom.state) } : {}),
     };
   }
