@@ -96,6 +96,12 @@ export interface StepContext {
   checkpoint(): Promise<void>;
   /** Records a row; durable (written to the CSV) before it resolves. */
   point(table: string, row: Row): Promise<void>;
+  /**
+   * Records a burst of rows of one table (a fly line's logged samples) in one write, durable before it
+   * resolves; each is still a point event. Awaiting point() row by row costs one write per row. Optional
+   * so hand-made test contexts need not provide it; the engine always does.
+   */
+  points?(table: string, rows: readonly Row[]): Promise<void>;
   /** Fitted parameters (+ sigmas, R²) for records and plots. */
   fit(model: string, result: FitRecord): void;
   log(message: string): void;
