@@ -5,6 +5,7 @@
 // from the start, and only the rows not yet recorded are written (the fit uses the new sweep whole).
 import type { StepContext } from '../../step.ts';
 import { SweepError, prepareRig, requireLaserOn, sweepRig } from './rig.ts';
+import type { SweepRig } from './rig.ts';
 import { averaging_s, spectrumReference } from './schema.ts';
 import type { SweepParams } from './schema.ts';
 import { assembleSpectrum } from './spectrum.ts';
@@ -37,6 +38,20 @@ function checkContinuity(ctx: StepContext, rows: readonly SpectrumRow[], recorde
   }
 }
 
+/**
+ * A finished log still holds the meter's logging function, and the meter refuses single readings (the next
+ * measure, ber or align step) until it is stopped. After a failure, best effort: the failure is the news.
+ */
+async function stopLogging(rig: SweepRig, afterFailure: boolean): Promise<void> {
+  for (const ch of rig.channels) {
+    try {
+      await rig.meter.stopLogging(ch);
+    } catch (err) {
+      if (!afterFailure) throw err;
+    }
+  }
+}
+
 export async function runContinuousSweep(ctx: StepContext, p: SweepParams): Promise<SpectrumRow[]> {
   const rig = sweepRig(ctx, p);
   const recorded = ctx.resume?.pointsByTable['spectrum'] ?? 0;
@@ -56,18 +71,28 @@ export async function runContinuousSweep(ctx: StepContext, p: SweepParams): Prom
   if (!check.ok) throw new SweepError(`the laser refused the sweep ${p.start}…${p.stop} nm at ${p.speed} nm/s: ${check.reason}`);
   const samples = await laser.expectedTriggers();
   await ctx.checkpoint();
-  for (const ch of rig.channels) {
-    await meter.startLogging({ channel: ch, samples, averagingTime_s: averaging_s(p), trigger: 'single' });
+  let logs: { wavelengths_nm: number[]; output_W: number[]; monitor_W: number[] | undefined };
+  try {
+    for (const ch of rig.channels) {
+      await meter.startLogging({ channel: ch, samples, averagingTime_s: averaging_s(p), trigger: 'single' });
+    }
+    const duration_s = (p.stop - p.start) / p.speed;
+    await laser.startSweep();
+    await laser.waitSweep(duration_s + WAIT_MARGIN_S);
+    // Before waiting on the logs: a sweep cut short by the laser going dark leaves them waiting for triggers.
+    await requireLaserOn(rig, 'during the continuous sweep');
+    for (const ch of rig.channels) await meter.waitLogging(ch, WAIT_MARGIN_S);
+    logs = {
+      wavelengths_nm: await laser.fetchWavelengthLog_nm(),
+      output_W: await meter.fetchLog_W(p.channel),
+      monitor_W: rig.monitor ? await meter.fetchLog_W(p.monitor_channel) : undefined,
+    };
+  } catch (err) {
+    await stopLogging(rig, true);
+    throw err;
   }
-  const duration_s = (p.stop - p.start) / p.speed;
-  await laser.startSweep();
-  await laser.waitSweep(duration_s + WAIT_MARGIN_S);
-  // Before waiting on the logs: a sweep cut short by the laser going dark leaves them waiting for triggers.
-  await requireLaserOn(rig, 'during the continuous sweep');
-  for (const ch of rig.channels) await meter.waitLogging(ch, WAIT_MARGIN_S);
-  const wavelengths_nm = await laser.fetchWavelengthLog_nm();
-  const output_W = await meter.fetchLog_W(p.channel);
-  const monitor_W = rig.monitor ? await meter.fetchLog_W(p.monitor_channel) : undefined;
+  await stopLogging(rig, false);
+  const { wavelengths_nm, output_W, monitor_W } = logs;
   const rows = assembleSpectrum({
     wavelengths_nm, output_W, outputChannel: p.channel,
     ...(monitor_W ? { monitor_W, monitorChannel: p.monitor_channel } : {}),

@@ -167,7 +167,18 @@ steps:
     // the laser refuses the next wavelength with its interlock error (or the step finds it dark)
     expect(String(err)).toMatch(/interlock/i);
     expect(ctx.rows['spectrum']).toHaveLength(10);
+  });
 
+  it('a continuous sweep leaves the meter taking single readings again (its logging stopped), also when it fails', async () => {
+    const s = await sim(10);
+    await sweepStep.run(recordedContext(s.sim, s.bench), sweepStep.schema.parse({ start: '1540nm', stop: '1560nm', step: '100pm', speed: '20nm/s' }));
+    // The next step's readings (measure, ber) would be refused with -221 while a finished log holds the function.
+    expect(await s.bench.meter.readPower_dBm(1)).toBeLessThan(0);
+    expect(await s.bench.meter.readPower_dBm(2)).toBeLessThan(0);
+    const dark = hookBench(s.bench, 'laser', 'startSweep', () => s.sim.faults.tripInterlock());
+    await expect(sweepStep.run(recordedContext(s.sim, dark), sweepStep.schema.parse({ start: '1540nm', stop: '1560nm', step: '100pm', speed: '20nm/s' })))
+      .rejects.toThrow(SweepError);
+    expect(await s.bench.meter.readPower_dBm(1)).toBeLessThan(-50); // dark: the floor
   });
 
   it('an interlock trip during a continuous sweep stops the step before it waits on logs that cannot complete', async () => {
