@@ -18,7 +18,8 @@ import {
 } from '../../drivers/scpi/index.ts';
 import type { HandlerArgs } from '../../drivers/scpi/index.ts';
 import type { BenchClock } from '../clock.ts';
-import { ScpiInstrument, noParams, param, params, suffix } from '../scpi/index.ts';
+import { ScpiInstrument, noParams, numericQuery, param, suffix } from '../scpi/index.ts';
+import type { NumericLimits } from '../scpi/index.ts';
 import { LASER_WAVELENGTH_RANGE_NM } from '../world/laser-source.ts';
 import type { LaserSource } from '../world/laser-source.ts';
 import { expectedTriggers, stepsPerDirection } from '../world/sweep.ts';
@@ -28,8 +29,6 @@ import { guardInterlock, sweepRunningQuery } from './laser-common.ts';
 
 export const KEYSIGHT_LASER_IDENTITY = 'Keysight Technologies,N7778C,DE56300112,1.4.2';
 export const KEYSIGHT_POWER_RANGE_DBM = [-10, 13] as const;
-const WL = { min: LASER_WAVELENGTH_RANGE_NM[0] * 1e-9, max: LASER_WAVELENGTH_RANGE_NM[1] * 1e-9 };
-const SPEED_M_S = { min: 0.5e-9, max: 200e-9 };
 
 type TriggerOut = 'DIS' | 'STF' | 'SWST' | 'SWF';
 const TRIGGER_OF: Readonly<Record<TriggerOut, SweepTrigger>> = { DIS: 'none', STF: 'step', SWST: 'start', SWF: 'stop' };
@@ -47,6 +46,17 @@ interface SweepRegisters {
 }
 
 const SWEEP_DEFAULTS: SweepRegisters = { mode: 'CONT', start_nm: 1520, stop_nm: 1580, step_nm: 0.1, speed_nm_s: 10, dwell_s: 0.1, cycles: 1, twoWay: false, llog: false };
+
+// Each numeric register's range (the N7778C's option 216 band, 0.1 pm resolution, 0.5–200 nm/s) and its
+// *RST value, in the unit the laser answers in; MIN|MAX|DEF in a setting or a query resolve to these.
+const WL_M: NumericLimits = { min: LASER_WAVELENGTH_RANGE_NM[0] * 1e-9, max: LASER_WAVELENGTH_RANGE_NM[1] * 1e-9, default: 1550e-9 };
+const START_M: NumericLimits = { ...WL_M, default: SWEEP_DEFAULTS.start_nm * 1e-9 };
+const STOP_M: NumericLimits = { ...WL_M, default: SWEEP_DEFAULTS.stop_nm * 1e-9 };
+const STEP_M: NumericLimits = { min: 1e-13, max: 160e-9, default: SWEEP_DEFAULTS.step_nm * 1e-9 };
+const SPEED_M_S: NumericLimits = { min: 0.5e-9, max: 200e-9, default: SWEEP_DEFAULTS.speed_nm_s * 1e-9 };
+const DWELL_S: NumericLimits = { min: 0, max: 1000, default: SWEEP_DEFAULTS.dwell_s };
+const CYCLES: NumericLimits = { min: 1, max: 1000, default: SWEEP_DEFAULTS.cycles };
+const POWER_DBM: NumericLimits = { min: KEYSIGHT_POWER_RANGE_DBM[0], max: KEYSIGHT_POWER_RANGE_DBM[1], default: 0 };
 
 export class KeysightLaser extends ScpiInstrument {
   sweep: SweepRegisters = { ...SWEEP_DEFAULTS };
@@ -100,28 +110,46 @@ function checkSlot(a: HandlerArgs): void {
   a.match.suffixes.forEach((_, i) => suffix(a, i, i === 0 ? 0 : 1, 1));
 }
 
-function setOrQuery(a: HandlerArgs, get: (limit?: string) => string, set: (token: string) => void): string | undefined {
+/** A setting whose query takes no parameter (-108 for one, e.g. `POW:STAT? MAX`). */
+function setOrQuery(a: HandlerArgs, get: () => string, set: (token: string) => void): string | undefined {
   checkSlot(a);
   if (a.match.query) {
-    const p = params(a, 0, 1);
-    return get(p[0] === undefined ? undefined : parseEnum(p[0], ['MINimum', 'MAXimum', 'DEFault']));
+    noParams(a);
+    return get();
   }
   set(param(a));
   return undefined;
 }
 
-function wavelengthParam(token: string): number {
-  return parseNumeric(token, { unit: 'M', ...WL, default: 1.55e-6 }) * 1e9;
+/**
+ * A numeric setting whose query also answers MINimum|MAXimum|DEFault: the N777xC / 8164B guides give
+ * `WAV?`, `POW?`, `WAV:SWE:STAR?|STOP?|STEP?|SPE?|DWEL?|CYCL?` the optional `MIN|MAX|DEF` parameter.
+ */
+function numericSetting(
+  a: HandlerArgs,
+  limits: NumericLimits,
+  current: () => number,
+  format: (v: number) => string,
+  set: (token: string) => void,
+): string | undefined {
+  checkSlot(a);
+  if (a.match.query) return format(numericQuery(a, current, limits));
+  set(param(a));
+  return undefined;
+}
+
+function wavelengthParam(token: string, limits: NumericLimits = WL_M): number {
+  return parseNumeric(token, { unit: 'M', ...limits }) * 1e9;
 }
 
 function powerParam(l: KeysightLaser, token: string): number {
   const { value, unit } = /^(MIN|MAX|DEF)/i.test(token.trim())
-    ? { value: parseNumeric(token, { unit: 'DBM', min: KEYSIGHT_POWER_RANGE_DBM[0], max: KEYSIGHT_POWER_RANGE_DBM[1], default: 0 }), unit: 'DBM' }
+    ? { value: parseNumeric(token, { unit: 'DBM', ...POWER_DBM }), unit: 'DBM' }
     : parseNumericWithUnit(token, ['DBM', 'W']);
   const inWatts = unit === 'W' || (unit === undefined && l.unitWatts);
   const dBm = inWatts ? 10 * Math.log10(value) + 30 : value;
-  if (!(dBm >= KEYSIGHT_POWER_RANGE_DBM[0] && dBm <= KEYSIGHT_POWER_RANGE_DBM[1])) {
-    throw new ScpiError(ScpiErrorCode.DataOutOfRange, `'${token}' is outside ${KEYSIGHT_POWER_RANGE_DBM[0]}…${KEYSIGHT_POWER_RANGE_DBM[1]} dBm`);
+  if (!(dBm >= POWER_DBM.min && dBm <= POWER_DBM.max)) {
+    throw new ScpiError(ScpiErrorCode.DataOutOfRange, `'${token}' is outside ${POWER_DBM.min}…${POWER_DBM.max} dBm`);
   }
   return dBm;
 }
@@ -132,14 +160,13 @@ function formatPower(l: KeysightLaser, dBm: number): string {
 
 const SRC = '[:SOURce#][:CHANnel#]';
 const SWE = `${SRC}:WAVelength:SWEep`;
+const nr3 = (v: number): string => formatNR3(v);
 
 const KEYSIGHT_LASER_COMMANDS = new CommandTable<KeysightLaser>()
   .add(`${SRC}:WAVelength[:CW][?]`, (l, a) =>
-    setOrQuery(
-      a,
-      (lim) => formatNR3((lim === 'MINimum' ? WL.min : lim === 'MAXimum' ? WL.max : l.source.wavelengthSetting_nm * 1e-9)),
-      (t) => void l.source.setWavelength(wavelengthParam(t), l.clock.now_s()),
-    ),
+    numericSetting(a, WL_M, () => l.source.wavelengthSetting_nm * 1e-9, (v) => formatNR3(v), (t) => {
+      void l.source.setWavelength(wavelengthParam(t), l.clock.now_s());
+    }),
   )
   .add(`${SRC}:POWer:UNIT[?]`, (l, a) =>
     setOrQuery(a, () => formatNR1(l.unitWatts ? 1 : 0), (t) => {
@@ -154,23 +181,19 @@ const KEYSIGHT_LASER_COMMANDS = new CommandTable<KeysightLaser>()
     }),
   )
   .add(`${SRC}:POWer[:LEVel][:IMMediate][:AMPLitude][?]`, (l, a) =>
-    setOrQuery(
-      a,
-      (lim) => formatPower(l, lim === 'MINimum' ? KEYSIGHT_POWER_RANGE_DBM[0] : lim === 'MAXimum' ? KEYSIGHT_POWER_RANGE_DBM[1] : l.source.powerSetting_dBm),
-      (t) => l.source.setPower(powerParam(l, t), l.clock.now_s()),
-    ),
+    numericSetting(a, POWER_DBM, () => l.source.powerSetting_dBm, (dBm) => formatPower(l, dBm), (t) => l.source.setPower(powerParam(l, t), l.clock.now_s())),
   )
   .add(`${SWE}:MODE[?]`, (l, a) => setOrQuery(a, () => l.sweep.mode, (t) => (l.sweep.mode = parseEnum(t, ['CONTinuous', 'STEPped']) === 'CONTinuous' ? 'CONT' : 'STEP')))
-  .add(`${SWE}:STARt[?]`, (l, a) => setOrQuery(a, () => formatNR3(l.sweep.start_nm * 1e-9), (t) => (l.sweep.start_nm = wavelengthParam(t))))
-  .add(`${SWE}:STOP[?]`, (l, a) => setOrQuery(a, () => formatNR3(l.sweep.stop_nm * 1e-9), (t) => (l.sweep.stop_nm = wavelengthParam(t))))
-  .add(`${SWE}:STEP[:WIDTh][?]`, (l, a) =>
-    setOrQuery(a, () => formatNR3(l.sweep.step_nm * 1e-9), (t) => (l.sweep.step_nm = parseNumeric(t, { unit: 'M', min: 1e-13, max: 160e-9 }) * 1e9)),
-  )
+  .add(`${SWE}:STARt[?]`, (l, a) => numericSetting(a, START_M, () => l.sweep.start_nm * 1e-9, nr3, (t) => (l.sweep.start_nm = wavelengthParam(t, START_M))))
+  .add(`${SWE}:STOP[?]`, (l, a) => numericSetting(a, STOP_M, () => l.sweep.stop_nm * 1e-9, nr3, (t) => (l.sweep.stop_nm = wavelengthParam(t, STOP_M))))
+  .add(`${SWE}:STEP[:WIDTh][?]`, (l, a) => numericSetting(a, STEP_M, () => l.sweep.step_nm * 1e-9, nr3, (t) => (l.sweep.step_nm = wavelengthParam(t, STEP_M))))
   .add(`${SWE}:SPEed[?]`, (l, a) =>
-    setOrQuery(a, () => formatNR3(l.sweep.speed_nm_s * 1e-9), (t) => (l.sweep.speed_nm_s = parseNumeric(t, { unit: 'M/S', ...SPEED_M_S, default: 10e-9 }) * 1e9)),
+    numericSetting(a, SPEED_M_S, () => l.sweep.speed_nm_s * 1e-9, nr3, (t) => (l.sweep.speed_nm_s = parseNumeric(t, { unit: 'M/S', ...SPEED_M_S }) * 1e9)),
   )
-  .add(`${SWE}:DWELl[?]`, (l, a) => setOrQuery(a, () => formatNR3(l.sweep.dwell_s), (t) => (l.sweep.dwell_s = parseNumeric(t, { unit: 'S', min: 0, max: 1000 }))))
-  .add(`${SWE}:CYCLes[?]`, (l, a) => setOrQuery(a, () => formatNR1(l.sweep.cycles), (t) => (l.sweep.cycles = parseNumeric(t, { min: 1, max: 1000, integer: true }))))
+  .add(`${SWE}:DWELl[?]`, (l, a) => numericSetting(a, DWELL_S, () => l.sweep.dwell_s, nr3, (t) => (l.sweep.dwell_s = parseNumeric(t, { unit: 'S', ...DWELL_S }))))
+  .add(`${SWE}:CYCLes[?]`, (l, a) =>
+    numericSetting(a, CYCLES, () => l.sweep.cycles, formatNR1, (t) => (l.sweep.cycles = parseNumeric(t, { ...CYCLES, integer: true }))),
+  )
   .add(`${SWE}:REPeat[?]`, (l, a) => setOrQuery(a, () => (l.sweep.twoWay ? 'TWOW' : 'ONEW'), (t) => (l.sweep.twoWay = parseEnum(t, ['ONEWay', 'TWOWay']) === 'TWOWay')))
   .add(`${SWE}:LLOGging[?]`, (l, a) => setOrQuery(a, () => formatBoolean(l.sweep.llog), (t) => (l.sweep.llog = parseBoolean(t))))
   .add(`${SWE}:CHECkparams?`, (l, a) => {
@@ -217,20 +240,20 @@ const KEYSIGHT_LASER_COMMANDS = new CommandTable<KeysightLaser>()
     const c = checkSweep(l.plan(), l.sweep.llog);
     if (c.code !== 0) throw new ScpiError(ScpiErrorCode.SettingsConflict, `sweep parameters: ${c.code},${c.message}`);
     if (!l.source.outputOn) throw new ScpiError(ScpiErrorCode.SettingsConflict, 'laser output is off (POW:STAT 1 first)');
-    guardInterlock(() => l.source.startSweep(l.plan(), t, { llog: l.sweep.llog, waitForSoftTrigger: l.triggerIn === 'SWS' }));
+    guardInterlock(() => l.source.startSweep(l.plan(), t, { llog: l.sweep.llog, waitForSoftTrigger: l.triggerIn === 'SWS', logOwner: l.role }));
     return undefined;
   })
   .add(`${SRC}:READout:DATA?`, (l, a) => {
     checkSlot(a);
     parseEnum(param(a), ['LLOGging']);
-    const log = l.source.lambdaLog(l.clock.now_s());
+    const log = l.source.lambdaLog(l.clock.now_s(), l.role);
     if (!log) throw new ScpiError(ScpiErrorCode.SettingsConflict, 'no lambda logging data: run a sweep with WAV:SWE:LLOG 1 to completion');
     return encodeDefiniteBlock(encodeFloats(Array.from(log, (nm) => nm * 1e-9), 'float64', 'little'));
   })
   .add(`${SRC}:READout:POINts?`, (l, a) => {
     checkSlot(a);
     parseEnum(param(a), ['LLOGging']);
-    return formatNR1(l.source.lambdaLog(l.clock.now_s())?.length ?? 0);
+    return formatNR1(l.source.lambdaLog(l.clock.now_s(), l.role)?.length ?? 0);
   })
   .add(':TRIGger#[:CHANnel#]:OUTPut[?]', (l, a) =>
     setOrQuery(a, () => l.triggerOut, (t) => {

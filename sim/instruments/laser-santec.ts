@@ -1,10 +1,13 @@
 // Santec TSL-570-style tunable laser: a second front end of the bench's one LaserSource (a bench uses
-// one laser front end at a time). Dialect: Santec TSL-570 command set — wavelength in nm, power in dBm
-// or mW, LD on/off plus a shutter, sweep modes 0–3, trigger output modes 0–3 with a trigger step.
+// one laser front end at a time). Dialect: Santec TSL-570 command set in its Legacy command mode (the
+// one public drivers force with `:SYST:COMM:COD 0`) — wavelength in nm, frequency in THz, power in dBm
+// or mW, LD on/off plus a shutter, sweep modes 0–3, trigger output modes 0–3 with a trigger step, and the
+// wavelength log of the last sweep (santec-readout.ts).
 import {
   CommandTable,
   ScpiError,
   ScpiErrorCode,
+  encodeDefiniteBlock,
   formatNR1,
   formatNR2,
   parseBoolean,
@@ -23,6 +26,8 @@ import { checkSweep } from './laser-sweep-check.ts';
 
 export const SANTEC_IDENTITY = 'SANTEC,TSL-570,21060017,0003.0012';
 export const SANTEC_POWER_RANGE_DBM = [-15, 13] as const;
+/** Speed of light in nm·THz: λ(nm) = C / f(THz). */
+const C_NM_THZ = 299_792.458;
 const SPEED_NM_S = { min: 1, max: 200 };
 const TRIGGER_OF: readonly SweepTrigger[] = ['none', 'stop', 'start', 'step'];
 
@@ -44,6 +49,8 @@ const DEFAULTS: SantecRegisters = { mode: 1, start_nm: 1500, stop_nm: 1600, step
 export class SantecLaser extends ScpiInstrument {
   regs: SantecRegisters = { ...DEFAULTS };
   unitMilliwatts = false;
+  /** `:WAV:UNIT 1`: the display shows THz. `:WAV` stays in nm and `:FREQ` in THz whatever it is. */
+  unitTHz = false;
   ldOn = false;
   shutterClosed = false;
   readonly noise: SeededRandom;
@@ -61,6 +68,12 @@ export class SantecLaser extends ScpiInstrument {
       this.pushError(ScpiErrorCode.HardwareError, 'laser interlock open; LD switched off');
     });
     this.useCommands(SANTEC_COMMANDS, this);
+  }
+
+  /** The TSL-570 logs the wavelength at each trigger of a continuous sweep that pulses every trigger step. */
+  logsWavelengths(): boolean {
+    const p = this.plan();
+    return p.mode === 'continuous' && p.trigger === 'step';
   }
 
   /** Light leaves the laser when the LD is on and the shutter open. */
@@ -89,6 +102,7 @@ export class SantecLaser extends ScpiInstrument {
     this.source.stopSweep(t);
     this.regs = { ...DEFAULTS };
     this.unitMilliwatts = false;
+    this.unitTHz = false;
   }
 
   protected override pendingUntil_s(): number {
@@ -115,6 +129,17 @@ function nmParam(token: string): number {
   return nm;
 }
 
+/** Optical frequency in THz (a bare number), or with an explicit Hz unit (193.4THZ). */
+function thzParam(token: string): number {
+  const { value, unit } = parseNumericWithUnit(token, ['HZ']);
+  const thz = unit === 'HZ' ? value / 1e12 : value;
+  const [lo, hi] = LASER_WAVELENGTH_RANGE_NM;
+  if (!(thz >= C_NM_THZ / hi && thz <= C_NM_THZ / lo)) {
+    throw new ScpiError(ScpiErrorCode.DataOutOfRange, `'${token}' is outside ${formatNR2(C_NM_THZ / hi, 5)}…${formatNR2(C_NM_THZ / lo, 5)} THz`);
+  }
+  return thz;
+}
+
 function integerIn(token: string, lo: number, hi: number): number {
   return parseNumeric(token, { min: lo, max: hi, integer: true });
 }
@@ -127,6 +152,18 @@ const SWE = ':WAVelength:SWEep';
 
 const SANTEC_COMMANDS = new CommandTable<SantecLaser>()
   .add(':WAVelength[?]', (s, a) => setOrQuery(a, () => formatNR2(s.source.wavelengthSetting_nm, 4), (t) => void s.source.setWavelength(nmParam(t), s.clock.now_s())))
+  .add(':WAVelength:UNIT[?]', (s, a) => setOrQuery(a, () => formatNR1(s.unitTHz ? 1 : 0), (t) => (s.unitTHz = integerIn(t, 0, 1) === 1)))
+  // Limits as public TSL-570 drivers read them (QMI, Santec's samples): `:WAV:MIN?`/`:WAV:MAX?` in nm,
+  // `:WAV:FREQ:MIN?`/`MAX?` in THz, `:POW:LEV:MIN?`/`MAX?` in the power unit.
+  .add(':WAVelength:MINimum?', (s, a) => (noParams(a), formatNR2(LASER_WAVELENGTH_RANGE_NM[0], 4)))
+  .add(':WAVelength:MAXimum?', (s, a) => (noParams(a), formatNR2(LASER_WAVELENGTH_RANGE_NM[1], 4)))
+  .add('[:WAVelength]:FREQuency:MINimum?', (s, a) => (noParams(a), formatNR2(C_NM_THZ / LASER_WAVELENGTH_RANGE_NM[1], 5)))
+  .add('[:WAVelength]:FREQuency:MAXimum?', (s, a) => (noParams(a), formatNR2(C_NM_THZ / LASER_WAVELENGTH_RANGE_NM[0], 5)))
+  .add('[:WAVelength]:FREQuency[?]', (s, a) =>
+    setOrQuery(a, () => formatNR2(C_NM_THZ / s.source.wavelengthSetting_nm, 5), (t) => void s.source.setWavelength(C_NM_THZ / thzParam(t), s.clock.now_s())),
+  )
+  .add(':POWer[:LEVel]:MINimum?', (s, a) => (noParams(a), powerText(s, SANTEC_POWER_RANGE_DBM[0])))
+  .add(':POWer[:LEVel]:MAXimum?', (s, a) => (noParams(a), powerText(s, SANTEC_POWER_RANGE_DBM[1])))
   .add(':POWer:UNIT[?]', (s, a) => setOrQuery(a, () => formatNR1(s.unitMilliwatts ? 1 : 0), (t) => (s.unitMilliwatts = integerIn(t, 0, 1) === 1)))
   .add(':POWer:STATe[?]', (s, a) =>
     setOrQuery(a, () => formatNR1(s.ldOn ? 1 : 0), (t) => {
@@ -181,8 +218,25 @@ const SANTEC_COMMANDS = new CommandTable<SantecLaser>()
     const c = checkSweep(s.plan(), false);
     if (c.code !== 0) throw new ScpiError(ScpiErrorCode.SettingsConflict, `sweep parameters: ${c.message}`);
     if (!s.source.outputOn) throw new ScpiError(ScpiErrorCode.SettingsConflict, 'no output: LD off or shutter closed');
-    guardInterlock(() => s.source.startSweep(s.plan(), t, { llog: false, waitForSoftTrigger: false }));
+    guardInterlock(() => s.source.startSweep(s.plan(), t, { llog: s.logsWavelengths(), waitForSoftTrigger: false, logOwner: s.role }));
     return undefined;
   })
   .add(':TRIGger:OUTPut:STEP[?]', (s, a) => setOrQuery(a, () => formatNR2(s.regs.triggerStep_nm, 4), (t) => (s.regs.triggerStep_nm = parseNumeric(t, { min: 0.0001, max: 160 }))))
-  .add(':TRIGger:OUTPut[?]', (s, a) => setOrQuery(a, () => formatNR1(s.regs.triggerOut), (t) => (s.regs.triggerOut = integerIn(t, 0, 3))));
+  .add(':TRIGger:OUTPut[?]', (s, a) => setOrQuery(a, () => formatNR1(s.regs.triggerOut), (t) => (s.regs.triggerOut = integerIn(t, 0, 3))))
+  .add(':READout:POINts?', (s, a) => (noParams(a), formatNR1(s.source.lambdaLog(s.clock.now_s(), s.role)?.length ?? 0)))
+  .add(':READout:DATa?', (s, a) => {
+    noParams(a);
+    return encodeDefiniteBlock(santecLogBlock(s.source.lambdaLog(s.clock.now_s(), s.role) ?? new Float64Array(0)));
+  });
+
+/**
+ * The wavelength log as the TSL-570 sends it: 4 bytes per point, a little-endian signed integer in units
+ * of 0.1 pm (Santec's own TSL samples decode `:READout:DATa?` as int32 and divide by 10 000 to get nm, and
+ * QMI's TSL-570 driver quotes the manual: "data points are returned in units of 0.1 pm"). No log (no
+ * completed continuous sweep with step triggers yet): an empty block, as `:READout:POINts?` says 0.
+ */
+export function santecLogBlock(log_nm: ArrayLike<number>): Uint8Array {
+  const out = Buffer.alloc(4 * log_nm.length);
+  for (let i = 0; i < log_nm.length; i++) out.writeInt32LE(Math.round((log_nm[i] as number) * 1e4), 4 * i);
+  return new Uint8Array(out.buffer, out.byteOffset, out.length);
+}

@@ -1,5 +1,6 @@
-// Small checks the simulated instruments' handlers share: parameter count and numeric-suffix range.
-import { ScpiError, ScpiErrorCode } from '../../drivers/scpi/index.ts';
+// Small checks the simulated instruments' handlers share: parameter count, numeric-suffix range, and the
+// MIN|MAX|DEF form of numeric queries.
+import { ScpiError, ScpiErrorCode, parseEnum } from '../../drivers/scpi/index.ts';
 import type { HandlerArgs } from '../../drivers/scpi/index.ts';
 
 /** The parameters, checked for count: fewer than `min` → -109, more than `max` → -108. */
@@ -35,4 +36,26 @@ export function suffix(args: HandlerArgs, index: number, min: number, max: numbe
     throw new ScpiError(ScpiErrorCode.HeaderSuffixOutOfRange, `${args.cmd.header}: suffix ${n} not in ${min}-${max}`);
   }
   return n;
+}
+
+/** A numeric setting's range and *RST value, in the unit the instrument answers in. */
+export interface NumericLimits {
+  min: number;
+  max: number;
+  /** What DEFault means for this setting; without it, `? DEF` is refused (-224). */
+  default?: number;
+}
+
+/**
+ * The value a numeric query answers. SCPI-99 §7.2.1.2 (and the Keysight 816x/N77xx guides for every
+ * numeric setting, e.g. `:INP1:ATT? MIN|DEF|MAX`): the query takes an optional MINimum|MAXimum|DEFault
+ * and then answers that limit instead of the present value. Any other parameter: -224; two: -108.
+ */
+export function numericQuery(args: HandlerArgs, current: () => number, limits: NumericLimits): number {
+  const p = params(args, 0, 1)[0];
+  if (p === undefined) return current();
+  const which = parseEnum(p, limits.default === undefined ? ['MINimum', 'MAXimum'] : ['MINimum', 'MAXimum', 'DEFault']);
+  if (which === 'MINimum') return limits.min;
+  if (which === 'MAXimum') return limits.max;
+  return limits.default as number;
 }

@@ -3,6 +3,11 @@
 // set + a seeded offset ≤ 0.1 dB. A wavelength change takes 10–50 ms to settle. An interlock trip
 // switches the output off and keeps it off until the interlock is reset and the output switched on.
 // Settings live on a Timeline, so the light at any past bench time is still known.
+//
+// A sweep moves the laser to its start wavelength (preparation), sweeps (sweep.ts, with the run-out after
+// a continuous one), then moves back to the start wavelength and stays there: its static wavelength is
+// the start wavelength from then on, until set again. That is the 816x/N777x sweep cycle ("start moving
+// back" at the end of each cycle, 8164B guide, WAV:SWE:FLAG?), and what a TSL does at a sweep's end.
 import { dbmToW } from '../../models/units.ts';
 import { scheduleSweep, sweepWavelengthAt_nm } from './sweep.ts';
 import type { SweepPlan, SweepSchedule } from './sweep.ts';
@@ -34,6 +39,8 @@ interface ActiveSweep {
   /** Stopped early (command, output off or interlock). */
   stopped_s: number | null;
   readonly llog: boolean;
+  /** Which front end asked for the lambda log (each reads only its own). */
+  readonly logOwner: string;
   logged: boolean;
 }
 
@@ -55,6 +62,13 @@ const PREP_BASE_S = 0.05;
 const PREP_SLEW_NM_S = 100;
 /** Spread of the lambda-logging readings around the nominal step wavelengths, nm (0.1 pm). */
 const LLOG_JITTER_NM = 1e-4;
+/** Options of startSweep. */
+export interface SweepStartOptions {
+  llog: boolean;
+  waitForSoftTrigger: boolean;
+  /** Tags the lambda log with the front end that asked for it (default 'laser'). */
+  logOwner?: string;
+}
 
 export class LaserSource {
   private readonly state = new Timeline<LaserState>({
@@ -68,7 +82,7 @@ export class LaserSource {
     sweep: null,
     flagBase: 0,
   });
-  private lastLog: Float64Array | null = null;
+  private lastLog: { owner: string; values: Float64Array } | null = null;
   private readonly tripListeners: ((t_s: number) => void)[] = [];
 
   constructor(
@@ -94,7 +108,7 @@ export class LaserSource {
   setWavelength(wavelength_nm: number, t_s: number): number {
     this.stopSweep(t_s);
     const s = this.state.current;
-    const from = cwWavelength_nm(s, t_s);
+    const from = nominalWavelength_nm(s, t_s);
     const settle_s = Math.min(0.05, 0.01 + 0.001 * Math.abs(wavelength_nm - from));
     this.state.set(t_s, { ...s, wavelength_nm, prevWavelength_nm: from, changed_s: t_s, settle_s });
     return t_s + settle_s;
@@ -128,13 +142,7 @@ export class LaserSource {
 
   /** True wavelength of the light at bench time t, nm (whether or not the output is on). */
   wavelengthAt_nm(t_s: number): number {
-    const s = this.state.at(t_s);
-    const offset_nm = this.offsets.wavelengthOffset_pm * 1e-3;
-    const sw = s.sweep;
-    if (sw?.schedule && t_s >= sw.schedule.start_s && t_s <= sweepEnd(sw)) {
-      return sweepWavelengthAt_nm(sw.plan, sw.schedule.start_s, t_s) + offset_nm;
-    }
-    return cwWavelength_nm(s, t_s) + offset_nm;
+    return nominalWavelength_nm(this.state.at(t_s), t_s) + this.offsets.wavelengthOffset_pm * 1e-3;
   }
 
   /** Optical output power at bench time t, W (0 when off or tripped). */
@@ -152,24 +160,29 @@ export class LaserSource {
     return this.powerAt_W(t_s) > 0 ? this.state.at(t_s).power_dBm : -Infinity;
   }
 
-  /** Bench time the CW wavelength has settled. */
+  /** Bench time the static wavelength has settled (after a sweep: once the laser is back at its start). */
   settledAt_s(): number {
     const s = this.state.current;
-    return s.changed_s + s.settle_s;
+    const back = pendingReturn(s);
+    return Math.max(s.changed_s + s.settle_s, back ? back.end_s : -Infinity);
   }
 
   /**
    * Arms a sweep at t: it prepares (moves to the start wavelength), then starts at once or, with
    * `waitForSoftTrigger`, at `softTrigger`. Aborts a sweep in progress.
    */
-  startSweep(plan: SweepPlan, t_s: number, opts: { llog: boolean; waitForSoftTrigger: boolean }): void {
+  startSweep(plan: SweepPlan, t_s: number, opts: SweepStartOptions): void {
     if (this.state.current.tripped) throw new LaserInterlockError('start a sweep');
     this.stopSweep(t_s);
     this.finalise(t_s);
     const flagBase = this.sweepFlag(t_s);
-    const slew_s = Math.abs(cwWavelength_nm(this.state.current, t_s) - plan.start_nm) / PREP_SLEW_NM_S;
-    const sweep: ActiveSweep = { plan, ready_s: t_s + PREP_BASE_S + slew_s, schedule: null, stopped_s: null, llog: opts.llog, logged: false };
-    this.state.update(t_s, (s) => ({ ...s, sweep, flagBase }));
+    const from = nominalWavelength_nm(this.state.current, t_s);
+    const prep_s = PREP_BASE_S + Math.abs(from - plan.start_nm) / PREP_SLEW_NM_S;
+    const sweep: ActiveSweep = {
+      plan, ready_s: t_s + prep_s, schedule: null, stopped_s: null, llog: opts.llog, logOwner: opts.logOwner ?? 'laser', logged: false,
+    };
+    // Preparation is the move to the start wavelength, which is also where the laser rests after the sweep.
+    this.state.update(t_s, (s) => ({ ...s, sweep, flagBase, wavelength_nm: plan.start_nm, prevWavelength_nm: from, changed_s: t_s, settle_s: prep_s }));
     if (!opts.waitForSoftTrigger) this.beginMotion(sweep, sweep.ready_s);
   }
 
@@ -222,10 +235,14 @@ export class LaserSource {
     return sw.schedule ? sweepEnd(sw) : null;
   }
 
-  /** Wavelengths (nm) logged at each step of the last completed sweep with lambda logging, or null. */
-  lambdaLog(t_s: number): Float64Array | null {
+  /**
+   * Wavelengths (nm) logged at each step of the last completed sweep with lambda logging, or null; with
+   * `owner`, only a log that front end asked for.
+   */
+  lambdaLog(t_s: number, owner?: string): Float64Array | null {
     this.finalise(t_s);
-    return this.lastLog;
+    if (!this.lastLog || (owner !== undefined && this.lastLog.owner !== owner)) return null;
+    return this.lastLog.values;
   }
 
   private beginMotion(sw: ActiveSweep, start_s: number): void {
@@ -242,7 +259,7 @@ export class LaserSource {
     const wl = sw.schedule.stepWavelengths_nm;
     const log = new Float64Array(wl.length);
     for (let i = 0; i < wl.length; i++) log[i] = (wl[i] as number) + LLOG_JITTER_NM * this.jitter();
-    this.lastLog = log;
+    this.lastLog = { owner: sw.logOwner, values: log };
   }
 }
 
@@ -256,4 +273,33 @@ function cwWavelength_nm(s: LaserState, t_s: number): number {
   if (t_s >= s.changed_s + s.settle_s) return s.wavelength_nm;
   const f = Math.max(0, (t_s - s.changed_s) / s.settle_s);
   return s.prevWavelength_nm + (s.wavelength_nm - s.prevWavelength_nm) * f;
+}
+
+/**
+ * The way back to the start wavelength after a sweep's motion ended (completed or stopped), or null when
+ * the sweep never moved or has not ended: from where the motion ended, at the preparation slew rate.
+ */
+function returnLeg(sw: ActiveSweep): { from_nm: number; start_s: number; end_s: number } | null {
+  const end = sweepEnd(sw);
+  if (!sw.schedule || end === Infinity || end < sw.schedule.start_s) return null;
+  const from_nm = sweepWavelengthAt_nm(sw.plan, sw.schedule.start_s, end);
+  return { from_nm, start_s: end, end_s: end + PREP_BASE_S + Math.abs(from_nm - sw.plan.start_nm) / PREP_SLEW_NM_S };
+}
+
+/** The sweep's way back, unless a wavelength set since the sweep ended has replaced it. */
+function pendingReturn(s: LaserState): ReturnType<typeof returnLeg> {
+  const back = s.sweep ? returnLeg(s.sweep) : null;
+  return back && s.changed_s < back.start_s ? back : null;
+}
+
+/** Where the laser is tuned at t (nominal: without its true offset): sweeping, on its way back, or static. */
+function nominalWavelength_nm(s: LaserState, t_s: number): number {
+  const sw = s.sweep;
+  if (sw?.schedule && t_s >= sw.schedule.start_s && t_s <= sweepEnd(sw)) return sweepWavelengthAt_nm(sw.plan, sw.schedule.start_s, t_s);
+  const back = pendingReturn(s);
+  if (back && t_s >= back.start_s && t_s < back.end_s) {
+    const f = (t_s - back.start_s) / (back.end_s - back.start_s);
+    return back.from_nm + (s.wavelength_nm - back.from_nm) * f;
+  }
+  return cwWavelength_nm(s, t_s);
 }

@@ -1,6 +1,12 @@
 // A tunable laser's wavelength sweep as a pure schedule: where the wavelength is at any bench time and
 // when each output trigger fires. Both laser front ends (Keysight, Santec) build a SweepPlan from their
 // own registers and hand it to the shared LaserSource.
+//
+// A continuous sweep holds its speed all the way to the last leg's end wavelength and then brakes to rest
+// beyond it (the run-out), as a real mechanically tuned laser must: the Santec TSL-570 says so by narrowing
+// the sweepable range at high speeds (`:WAV:SWE:RANG:MIN?/MAX?`), and a Keysight N777x/816x lambda log
+// holds a valid sample at the stop wavelength, whose meter window lies after it. So a meter sample
+// triggered at the last step sees the swept light near the stop wavelength, never the laser's way back.
 
 export type SweepMode = 'continuous' | 'step';
 /** Which events fire the laser's trigger output. */
@@ -20,8 +26,14 @@ export interface SweepPlan {
   trigger: SweepTrigger;
 }
 
+/** How hard the tuning mechanism brakes after a continuous sweep's last leg, nm/s². */
+export const SWEEP_DECELERATION_NM_S2 = 5000;
+
 export interface SweepSchedule {
   start_s: number;
+  /** The last leg reaches its end wavelength (the 'stop' trigger fires here). */
+  motionEnd_s: number;
+  /** The sweep is over: the run-out has braked the laser to rest (equal to motionEnd_s for step sweeps). */
   end_s: number;
   /** One entry per output trigger, chronological. */
   triggerTimes_s: Float64Array;
@@ -57,8 +69,14 @@ function legDuration_s(plan: SweepPlan): number {
   return n * plan.dwell_s + (n - 1) * (plan.step_nm / plan.speed_nm_s);
 }
 
+/** Time a continuous sweep takes to brake from its speed to rest after the last leg, s (0 for step sweeps). */
+export function runOut_s(plan: Pick<SweepPlan, 'mode' | 'speed_nm_s'>): number {
+  return plan.mode === 'continuous' ? plan.speed_nm_s / SWEEP_DECELERATION_NM_S2 : 0;
+}
+
+/** From the start of the motion to rest: every leg, then the run-out. */
 export function sweepDuration_s(plan: SweepPlan): number {
-  return legDuration_s(plan) * (plan.twoWay ? 2 : 1) * plan.cycles;
+  return legDuration_s(plan) * (plan.twoWay ? 2 : 1) * plan.cycles + runOut_s(plan);
 }
 
 /** Builds the schedule of a sweep whose motion begins at `start_s`. */
@@ -66,7 +84,7 @@ export function scheduleSweep(plan: SweepPlan, start_s: number): SweepSchedule {
   const n = stepsPerDirection(plan);
   const legs = (plan.twoWay ? 2 : 1) * plan.cycles;
   const leg_s = legDuration_s(plan);
-  const end_s = start_s + leg_s * legs;
+  const motionEnd_s = start_s + leg_s * legs;
   const stepTimes = new Float64Array(n * legs);
   const stepWl = new Float64Array(n * legs);
   const stride_s = plan.mode === 'continuous' ? plan.step_nm / plan.speed_nm_s : plan.dwell_s + plan.step_nm / plan.speed_nm_s;
@@ -83,20 +101,26 @@ export function scheduleSweep(plan: SweepPlan, start_s: number): SweepSchedule {
   let triggers: Float64Array;
   if (plan.trigger === 'step') triggers = stepTimes;
   else if (plan.trigger === 'start') triggers = Float64Array.of(start_s);
-  else if (plan.trigger === 'stop') triggers = Float64Array.of(end_s);
+  else if (plan.trigger === 'stop') triggers = Float64Array.of(motionEnd_s);
   else triggers = new Float64Array(0);
-  return { start_s, end_s, triggerTimes_s: triggers, stepWavelengths_nm: stepWl };
+  return { start_s, motionEnd_s, end_s: motionEnd_s + runOut_s(plan), triggerTimes_s: triggers, stepWavelengths_nm: stepWl };
 }
 
-/** Nominal wavelength of a running sweep at bench time t (clamped to the sweep's ends outside it). */
+/**
+ * Nominal wavelength of a sweep whose motion began at `start_s`, at bench time t: on its legs, then in the
+ * run-out past the last leg's end (braking at SWEEP_DECELERATION_NM_S2), then at rest where the run-out ended.
+ * Before the start it is the start wavelength.
+ */
 export function sweepWavelengthAt_nm(plan: SweepPlan, start_s: number, t_s: number): number {
   const leg_s = legDuration_s(plan);
   const legs = (plan.twoWay ? 2 : 1) * plan.cycles;
-  const elapsed = Math.min(Math.max(t_s - start_s, 0), leg_s * legs);
+  const motion_s = leg_s * legs;
+  const elapsed = Math.max(t_s - start_s, 0);
+  if (elapsed > motion_s) return legEnd_nm(plan, legs - 1) + runOutDistance_nm(plan, elapsed - motion_s) * legSign(plan, legs - 1);
   let leg = Math.floor(elapsed / leg_s);
   if (leg >= legs) leg = legs - 1;
   const inLeg = elapsed - leg * leg_s;
-  const down = plan.twoWay && leg % 2 === 1;
+  const down = legSign(plan, leg) < 0;
   let offset_nm: number;
   if (plan.mode === 'continuous') {
     offset_nm = Math.min(plan.speed_nm_s * inLeg, plan.stop_nm - plan.start_nm);
@@ -109,4 +133,22 @@ export function sweepWavelengthAt_nm(plan: SweepPlan, start_s: number, t_s: numb
   if (plan.mode === 'step' && down) return plan.start_nm + span - offset_nm;
   if (down) return plan.stop_nm - offset_nm;
   return plan.start_nm + offset_nm;
+}
+
+/** +1 for a leg sweeping up, −1 for the way back of a two-way sweep. */
+function legSign(plan: SweepPlan, leg: number): number {
+  return plan.twoWay && leg % 2 === 1 ? -1 : 1;
+}
+
+/** Where a leg ends: the stop wavelength going up (a step sweep's last step), the start going down. */
+function legEnd_nm(plan: SweepPlan, leg: number): number {
+  if (legSign(plan, leg) < 0) return plan.start_nm;
+  return plan.mode === 'continuous' ? plan.stop_nm : plan.start_nm + (stepsPerDirection(plan) - 1) * plan.step_nm;
+}
+
+/** How far past the end the laser has run out `tau_s` after it, nm (uniform braking from sweep speed). */
+function runOutDistance_nm(plan: SweepPlan, tau_s: number): number {
+  const brake_s = runOut_s(plan);
+  const t = Math.min(tau_s, brake_s);
+  return plan.speed_nm_s * t - 0.5 * SWEEP_DECELERATION_NM_S2 * t * t;
 }
