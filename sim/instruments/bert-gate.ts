@@ -2,7 +2,8 @@
 // segment's errors are a Poisson draw with mean BER × bits at the line rate, the BER taken from the
 // received power at the segment's middle (so drift, VOA steps and a moving fiber show up). Short gates at
 // low BER honestly show zero errors. While the detector has no pattern sync, the bits it compares are
-// random: a BER of 0.5, and the gate remembers the loss. Completed segments are cached, so counts only grow.
+// random: a BER of 0.5, and the gate remembers the loss, counted in
+// sync-loss seconds (1-s alarm intervals from the gate's start with any loss, as the MP1900A counts them). Completed segments are cached, so counts only grow.
 import type { SeededRandom } from '../random.ts';
 
 const MAX_SEGMENTS = 1000;
@@ -21,7 +22,12 @@ export interface GateCounts {
   errors: number;
   /** Sync was lost at some point of the gate so far. */
   syncLost: boolean;
+  /** Pattern-sync-loss seconds: how many 1-s intervals of the gate (from its start) saw any loss of sync. */
+  syncLoss_s: number;
 }
+
+/** The alarm interval the detector counts sync-loss seconds in. */
+const ALARM_INTERVAL_S = 1;
 
 export class Gate {
   private readonly seg_s: number;
@@ -63,14 +69,24 @@ export class Gate {
     const te = Math.min(t_s, this.end_s);
     let bits = 0;
     let errors = 0;
-    let syncLost = false;
+    // Unsynced stretches come in time order, so each alarm interval is counted once by remembering the last.
+    let lossSeconds = 0;
+    let lastCounted = -1;
+    const lost = (a: number, b: number): void => {
+      const from = Math.floor((a - this.start_s) / ALARM_INTERVAL_S + 1e-9);
+      const last = Math.max(Math.ceil((b - this.start_s) / ALARM_INTERVAL_S - 1e-9) - 1, from);
+      const first = Math.max(from, lastCounted + 1);
+      if (last < first) return;
+      lossSeconds += last - first + 1;
+      lastCounted = last;
+    };
     if (te > this.start_s) {
       const full = Math.floor((te - this.start_s) / this.seg_s + 1e-9);
       for (let i = 0; i < full; i++) {
         const s = this.segment(i);
         bits += s.bits;
         errors += s.errors;
-        if (!s.synced) syncLost = true;
+        if (!s.synced) lost(this.start_s + i * this.seg_s, this.start_s + (i + 1) * this.seg_s);
       }
       const partialFrom = this.start_s + full * this.seg_s;
       const partial_s = te - partialFrom;
@@ -81,19 +97,19 @@ export class Gate {
           const s = this.last;
           bits += s.bits;
           errors += s.errors;
-          if (!s.synced) syncLost = true;
+          if (!s.synced) lost(partialFrom, te);
         } else {
           // Mid-segment (real time): the expected count so far, never a peek at the future.
           const v = this.view(te);
           const b = v.rate_Hz * partial_s;
           bits += b;
           errors += Math.floor((v.synced ? v.ber : 0.5) * b);
-          if (!v.synced) syncLost = true;
+          if (!v.synced) lost(partialFrom, te);
         }
       }
     }
     for (const t of this.insertions) if (t <= te && this.view(t).synced) errors += 1;
-    return { bits: Math.round(bits), errors, syncLost };
+    return { bits: Math.round(bits), errors, syncLost: lossSeconds > 0, syncLoss_s: lossSeconds };
   }
 
   private segment(i: number): { bits: number; errors: number; synced: boolean } {

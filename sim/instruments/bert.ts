@@ -5,7 +5,8 @@
 import { CommandTable, ScpiError, ScpiErrorCode, formatBoolean, formatNR1, formatNR3, parseBoolean, parseEnum, parseNumeric } from '../../drivers/scpi/index.ts';
 import type { HandlerArgs } from '../../drivers/scpi/index.ts';
 import type { BenchClock } from '../clock.ts';
-import { ScpiInstrument, noParams, param, suffix } from '../scpi/index.ts';
+import { ScpiInstrument, noParams, numericQuery, param, suffix } from '../scpi/index.ts';
+import type { NumericLimits } from '../scpi/index.ts';
 import type { OpticalWorld } from '../world/optical-world.ts';
 import { PRBS_PATTERNS, SYNC_LOSS_BER, receiverBer } from '../world/receiver-link.ts';
 import type { PrbsPattern } from '../world/receiver-link.ts';
@@ -15,8 +16,10 @@ import type { DetectorView, GateCounts } from './bert-gate.ts';
 
 export const BERT_IDENTITY = 'Anritsu,MP1900A,6201900123,2.05.00';
 export const BERT_RATE_RANGE_HZ = [1e9, 116e9] as const;
-const GATE_PERIOD_S = { min: 1e-3, max: 1e6, default: 1 };
-const GATE_BITS = { min: 1e3, max: 1e17, default: 1e12 };
+/** Line rate (NRZ: bit rate = clock frequency), Hz; `FREQ? MIN|MAX|DEF` and `RATE? MIN|MAX|DEF` answer these. */
+const RATE_HZ: NumericLimits = { min: BERT_RATE_RANGE_HZ[0], max: BERT_RATE_RANGE_HZ[1], default: 25.78125e9 };
+const GATE_PERIOD_S: NumericLimits = { min: 1e-3, max: 1e6, default: 1 };
+const GATE_BITS: NumericLimits = { min: 1e3, max: 1e17, default: 1e12 };
 
 interface BertConfig {
   readonly genPattern: PrbsPattern;
@@ -78,9 +81,13 @@ export class Bert extends ScpiInstrument {
     this.gate = new Gate(t, planned_s, (ts) => this.view(ts), this.world.stream(`bert-gate-${this.gates}`));
   }
 
-  /** Counts of the current (or last) gate so far; reports a sync loss once per gate as -230. */
+  /**
+   * Counts of the current (or last) gate so far. A sync loss also queues -230 once per gate: a real MP1900A
+   * queues nothing (it reports the loss as a result, PSLoss); kept only until the scpi-bert driver reads
+   * `:FETC:SENS1:PSL?` instead, then to be removed.
+   */
   counts(): GateCounts {
-    if (!this.gate) return { bits: 0, errors: 0, syncLost: false };
+    if (!this.gate) return { bits: 0, errors: 0, syncLost: false, syncLoss_s: 0 };
     const c = this.gate.countsAt(this.clock.now_s());
     if (c.syncLost && !this.gate.reportedSyncLoss) {
       this.gate.reportedSyncLoss = true;
@@ -118,22 +125,29 @@ function setOrQuery(a: HandlerArgs, get: () => string, set: (token: string) => v
   return undefined;
 }
 
+/** A numeric setting whose query also answers `MIN|MAX|DEF` (SCPI-99 §7.2.1.2). */
+function numericSetting(a: HandlerArgs, limits: NumericLimits, current: () => number, format: (v: number) => string, set: (token: string) => void): string | undefined {
+  checkOne(a);
+  if (a.match.query) return format(numericQuery(a, current, limits));
+  set(param(a));
+  return undefined;
+}
+
+function setRate(b: Bert, token: string): void {
+  b.configure({ rate_Hz: parseNumeric(token, { unit: 'HZ', ...RATE_HZ }) });
+}
+
 function patternParam(token: string): PrbsPattern {
   return parseEnum(token, PRBS_PATTERNS);
 }
 
+const nr3 = (v: number): string => formatNR3(v);
+
 const BERT_COMMANDS = new CommandTable<Bert>()
   .add(':SOURce#:PATTern[:SELect][?]', (b, a) => setOrQuery(a, () => b.config.current.genPattern, (t) => b.configure({ genPattern: patternParam(t) })))
-  .add(':SOURce#:FREQuency[?]', (b, a) =>
-    setOrQuery(a, () => formatNR3(b.config.current.rate_Hz), (t) => {
-      b.configure({ rate_Hz: parseNumeric(t, { unit: 'HZ', min: BERT_RATE_RANGE_HZ[0], max: BERT_RATE_RANGE_HZ[1], default: 25.78125e9 }) });
-    }),
-  )
-  .add(':SOURce#:RATE?', (b, a) => {
-    checkOne(a);
-    noParams(a);
-    return formatNR3(b.config.current.rate_Hz);
-  })
+  // NRZ: the clock frequency is the bit rate, so FREQ and RATE are one setting in two names (INSTRUMENTS.md).
+  .add(':SOURce#:FREQuency[?]', (b, a) => numericSetting(a, RATE_HZ, () => b.config.current.rate_Hz, nr3, (t) => setRate(b, t)))
+  .add(':SOURce#:RATE[?]', (b, a) => numericSetting(a, RATE_HZ, () => b.config.current.rate_Hz, nr3, (t) => setRate(b, t)))
   .add(':SOURce#:EINSertion:ONCE', (b, a) => {
     checkOne(a);
     noParams(a);
@@ -144,8 +158,8 @@ const BERT_COMMANDS = new CommandTable<Bert>()
   .add(':OUTPut#[:STATe][?]', (b, a) => setOrQuery(a, () => formatBoolean(b.config.current.outputOn), (t) => b.configure({ outputOn: parseBoolean(t) })))
   .add(':SENSe#:PATTern[:SELect][?]', (b, a) => setOrQuery(a, () => b.config.current.detPattern, (t) => b.configure({ detPattern: patternParam(t) })))
   .add(':SENSe#:GATE:MODE[?]', (b, a) => setOrQuery(a, () => b.gateMode, (t) => (b.gateMode = parseEnum(t, ['TIME', 'BITS']))))
-  .add(':SENSe#:GATE:PERiod[?]', (b, a) => setOrQuery(a, () => formatNR3(b.gatePeriod_s), (t) => (b.gatePeriod_s = parseNumeric(t, { unit: 'S', ...GATE_PERIOD_S }))))
-  .add(':SENSe#:GATE:BITS[?]', (b, a) => setOrQuery(a, () => formatNR3(b.gateBits), (t) => (b.gateBits = Math.round(parseNumeric(t, GATE_BITS)))))
+  .add(':SENSe#:GATE:PERiod[?]', (b, a) => numericSetting(a, GATE_PERIOD_S, () => b.gatePeriod_s, nr3, (t) => (b.gatePeriod_s = parseNumeric(t, { unit: 'S', ...GATE_PERIOD_S }))))
+  .add(':SENSe#:GATE:BITS[?]', (b, a) => numericSetting(a, GATE_BITS, () => b.gateBits, nr3, (t) => (b.gateBits = Math.round(parseNumeric(t, GATE_BITS)))))
   .add(':SENSe#:GATE[:STATe]?', async (b, a) => {
     checkOne(a);
     noParams(a);
@@ -174,6 +188,15 @@ const BERT_COMMANDS = new CommandTable<Bert>()
     checkOne(a);
     noParams(a);
     return formatNR1(b.counts().errors);
+  })
+  // Pattern-sync-loss seconds of the current (or last) gate: the number of its 1-s intervals, counted from
+  // the gate's start, in which the detector was out of sync at all — the MP1800A/MP1900A error detector's
+  // "PSLoss" alarm-interval result (`:CALC:DATA:EALarm? "CURRent:AINTerval:PSLoss"`), in INSTRUMENTS.md's
+  // FETCh form. 0 for a clean gate; the loss is reported here, not hidden and not queued as an error.
+  .add(':FETCh:SENSe#:PSLoss?', (b, a) => {
+    checkOne(a);
+    noParams(a);
+    return formatNR1(b.counts().syncLoss_s);
   })
   .add(':FETCh:SENSe#:BER?', (b, a) => {
     checkOne(a);

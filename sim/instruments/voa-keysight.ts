@@ -6,15 +6,19 @@ import { CommandTable, ScpiError, ScpiErrorCode, formatBoolean, formatNR1, forma
 import type { HandlerArgs } from '../../drivers/scpi/index.ts';
 import type { BenchClock } from '../clock.ts';
 import type { SeededRandom } from '../random.ts';
-import { ScpiInstrument, noParams, param, suffix } from '../scpi/index.ts';
+import { ScpiInstrument, noParams, numericQuery, param, suffix } from '../scpi/index.ts';
+import type { NumericLimits } from '../scpi/index.ts';
 import type { OpticalWorld } from '../world/optical-world.ts';
 import { VOA_MAX_ATTENUATION_DB } from '../world/voa-path.ts';
 
 export const VOA_IDENTITY = 'Keysight Technologies,N7762A,MY53100042,1.32';
-const WL = { min: 1.26e-6, max: 1.64e-6, default: 1.55e-6 };
-const OFFSET_RANGE_DB = { min: -200, max: 200, default: 0 };
-/** Target powers the power-control loop accepts, dBm. */
-const TARGET_RANGE_DBM = [-60, 20] as const;
+const WL: NumericLimits = { min: 1.26e-6, max: 1.64e-6, default: 1.55e-6 };
+const OFFSET_RANGE_DB: NumericLimits = { min: -200, max: 200, default: 0 };
+/**
+ * Target powers the power-control loop accepts, dBm. The 816x guide's `:OUTP:POW? MIN|MAX|DEF` answers "the
+ * module limits, or the module default"; as on the 8156A, the default is the top of the range.
+ */
+const TARGET_DBM: NumericLimits = { min: -60, max: 20, default: 20 };
 
 export class KeysightVoa extends ScpiInstrument {
   offset_dB = 0;
@@ -69,37 +73,56 @@ function setOrQuery(a: HandlerArgs, get: () => string, set: (token: string) => v
   return undefined;
 }
 
+/** A numeric setting whose query also answers `MIN|MAX|DEF` (816x guide: `INP:ATT?`, `INP:OFFS?`, `INP:WAV?`, `OUTP:POW?`). */
+function numericSetting(a: HandlerArgs, limits: NumericLimits, current: () => number, format: (v: number) => string, set: (token: string) => void): string | undefined {
+  checkChannel(a);
+  if (a.match.query) return format(numericQuery(a, current, limits));
+  set(param(a));
+  return undefined;
+}
+
+/**
+ * The displayed attenuation's limits: the setting includes the offset, so (816x guide, `INP:ATT? MIN|DEF|MAX`)
+ * MIN and DEF are the setting at 0 dB filter attenuation, MAX the setting at the filter's greatest.
+ */
+function attenuationLimits(v: KeysightVoa): NumericLimits {
+  return { min: v.offset_dB, max: v.offset_dB + VOA_MAX_ATTENUATION_DB, default: v.offset_dB };
+}
+
 function formatPower(v: KeysightVoa, dBm: number): string {
   if (dBm === -Infinity) return v.powerUnitWatts ? formatNR3(0) : formatNR3(-200);
   return formatNR3(v.powerUnitWatts ? 10 ** ((dBm - 30) / 10) : dBm);
 }
 
 function setAttenuation(v: KeysightVoa, token: string): void {
-  const setting = parseNumeric(token, { unit: 'DB', min: v.offset_dB, max: v.offset_dB + VOA_MAX_ATTENUATION_DB, default: v.offset_dB });
+  const setting = parseNumeric(token, { unit: 'DB', ...attenuationLimits(v) });
   v.world.voa.setAttenuation(setting - v.offset_dB, v.clock.now_s());
 }
 
 function setTarget(v: KeysightVoa, token: string): void {
-  const { value, unit } = parseNumericWithUnit(token, ['DBM', 'W']);
+  const { value, unit } = /^(MIN|MAX|DEF)/i.test(token.trim())
+    ? { value: parseNumeric(token, { unit: 'DBM', ...TARGET_DBM }), unit: 'DBM' }
+    : parseNumericWithUnit(token, ['DBM', 'W']);
   const inWatts = unit === 'W' || (unit === undefined && v.powerUnitWatts);
   const dBm = inWatts ? 10 * Math.log10(value) + 30 : value;
-  if (!(dBm >= TARGET_RANGE_DBM[0] && dBm <= TARGET_RANGE_DBM[1])) {
-    throw new ScpiError(ScpiErrorCode.DataOutOfRange, `'${token}' is outside ${TARGET_RANGE_DBM[0]}…${TARGET_RANGE_DBM[1]} dBm`);
+  if (!(dBm >= TARGET_DBM.min && dBm <= TARGET_DBM.max)) {
+    throw new ScpiError(ScpiErrorCode.DataOutOfRange, `'${token}' is outside ${TARGET_DBM.min}…${TARGET_DBM.max} dBm`);
   }
   v.world.voa.setPowerTarget(dBm, v.clock.now_s());
 }
 
 const INP = ':INPut#[:CHANnel#]';
 const OUTP = ':OUTPut#[:CHANnel#]';
+const nr3 = (v: number): string => formatNR3(v);
 
 const VOA_COMMANDS = new CommandTable<KeysightVoa>()
-  .add(`${INP}:ATTenuation[?]`, (v, a) => setOrQuery(a, () => formatNR3(v.attenuationSetting_dB), (t) => setAttenuation(v, t)))
+  .add(`${INP}:ATTenuation[?]`, (v, a) => numericSetting(a, attenuationLimits(v), () => v.attenuationSetting_dB, nr3, (t) => setAttenuation(v, t)))
   .add(`${INP}:OFFSet[?]`, (v, a) =>
     // The offset changes what the setting reads, not the light: the physical attenuation stays.
-    setOrQuery(a, () => formatNR3(v.offset_dB), (t) => (v.offset_dB = parseNumeric(t, { unit: 'DB', ...OFFSET_RANGE_DB }))),
+    numericSetting(a, OFFSET_RANGE_DB, () => v.offset_dB, nr3, (t) => (v.offset_dB = parseNumeric(t, { unit: 'DB', ...OFFSET_RANGE_DB }))),
   )
   .add(`${INP}:WAVelength[?]`, (v, a) =>
-    setOrQuery(a, () => formatNR3(v.world.voa.calibrationWavelength_nm * 1e-9), (t) => {
+    numericSetting(a, WL, () => v.world.voa.calibrationWavelength_nm * 1e-9, nr3, (t) => {
       v.world.voa.setCalibrationWavelength(parseNumeric(t, { unit: 'M', ...WL }) * 1e9, v.clock.now_s());
     }),
   )
@@ -125,10 +148,12 @@ const VOA_COMMANDS = new CommandTable<KeysightVoa>()
     }),
   )
   .add(`${OUTP}:POWer[?]`, (v, a) =>
-    setOrQuery(
+    numericSetting(
       a,
+      TARGET_DBM,
       // The setpoint in power-control mode; in attenuation mode the setpoint tracks the monitored output.
-      () => formatPower(v, v.world.voa.powerTarget_dBm ?? v.monitor_dBm()),
+      () => v.world.voa.powerTarget_dBm ?? v.monitor_dBm(),
+      (dBm) => formatPower(v, dBm),
       (t) => setTarget(v, t),
     ),
   )
