@@ -73,14 +73,19 @@ export function decadeLabels(splits: number[]): string[] {
   });
 }
 
-/** Residuals (measured − model) as points around a zero line. */
-export function residualOptions(p: { width: number; height: number; x: string; y: string }): uPlot.Options {
+/** Beyond this many points a series is drawn as a line (uPlot thins lines per pixel; markers it cannot). */
+export const DENSE_POINTS = 2000;
+
+/** Residuals (measured − model) as points around a zero line; a dense series as a thin line. */
+export function residualOptions(p: { width: number; height: number; x: string; y: string; dense?: boolean }): uPlot.Options {
   return {
     width: p.width, height: p.height,
     scales: { x: { time: false } },
     legend: { show: false },
     axes: [axis(p.x), axis(p.y, { size: 56 })],
-    series: [{}, { label: 'residual', stroke: COLOURS.residual, width: 0, paths: () => null, points: dots(COLOURS.residual, 4) }],
+    series: [{}, p.dense
+      ? { label: 'residual', stroke: COLOURS.residual, width: 1, points: { show: false } }
+      : { label: 'residual', stroke: COLOURS.residual, width: 0, paths: () => null, points: dots(COLOURS.residual, 4) }],
     hooks: {
       draw: [(u) => {
         const y0 = u.valToPos(0, 'y', true);

@@ -31,7 +31,11 @@ const PROVISIONAL_MAX_POINTS = 4000;
 /** The step's default fit window (sweep `fit_window`), dB. */
 const PROVISIONAL_WINDOW_DB = 6;
 
-export function spectrumPlot(table: ColumnTable, fit: FitRecord | undefined): SpectrumPlotData {
+/**
+ * `provisional`: a provisional model from an earlier call to reuse (a long sweep is not refitted every
+ * frame); ignored when the step's fit is there.
+ */
+export function spectrumPlot(table: ColumnTable, fit: FitRecord | undefined, provisional?: SpectrumPlotData['model']): SpectrumPlotData {
   let x = table.col('wavelength_nm');
   let y = table.col('loss_dB');
   if (!isAscending(x)) {
@@ -43,13 +47,16 @@ export function spectrumPlot(table: ColumnTable, fit: FitRecord | undefined): Sp
   let source: ModelSource = model ? 'step' : 'none';
   let note: string | null = null;
   if (!model && fit) note = 'the step\'s fit record lacks centre_nm, peakLoss_dB or bandwidth1dB_nm';
-  if (!model && !fit) {
-    const provisional = provisionalFit(x, y);
-    if ('fit' in provisional) {
-      model = { ...provisional.fit, extrapolated: provisional.fit.extrapolated };
+  if (!model && !fit && provisional) {
+    model = provisional;
+    source = 'provisional';
+  } else if (!model && !fit) {
+    const p = provisionalFit(x, y);
+    if ('fit' in p) {
+      model = { ...p.fit, extrapolated: p.fit.extrapolated };
       source = 'provisional';
     } else {
-      note = provisional.why;
+      note = p.why;
     }
   }
   if (model?.extrapolated) note = 'the fitted centre lies outside the swept range (extrapolated)';
