@@ -1,36 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeFloats, scanBlock } from '../../../drivers/scpi/block.ts';
+import { PYTHON, killPythons, runPython } from './python-runner.ts';
 import { portOf, startSim, type SimProcess } from './sim-process.ts';
 
-const PYTHON = '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('./pyvisa-interop.py', import.meta.url));
-
-/** Python children still running, killed in afterEach even when a test failed or timed out. */
-const pythons = new Set<ChildProcess>();
-
-function runPython(args: string[], timeout_ms = 15_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    pythons.add(child);
-    child.once('exit', () => pythons.delete(child));
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeout_ms);
-    child.once('error', (err) => {
-      clearTimeout(timer);
-      reject(new Error(`cannot run ${PYTHON}: ${err.message}`));
-    });
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 /** The raw bytes of one query's reply block, read with our own block scanner (not PyVISA's). */
 async function queryBlock(port: number, command: string): Promise<Uint8Array> {
@@ -79,7 +54,7 @@ interface InteropResult {
 describe('PyVISA (pyvisa-py) against benchctl sim', () => {
   let sim: SimProcess | undefined;
   afterEach(async () => {
-    for (const child of pythons) child.kill('SIGKILL');
+    killPythons();
     await sim?.kill();
     sim = undefined;
   });
