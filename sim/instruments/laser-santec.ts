@@ -2,7 +2,7 @@
 // one laser front end at a time). Dialect: Santec TSL-570 command set in its Legacy command mode (the
 // one public drivers force with `:SYST:COMM:COD 0`) — wavelength in nm, frequency in THz, power in dBm
 // or mW, LD on/off plus a shutter, sweep modes 0–3, trigger output modes 0–3 with a trigger step, and the
-// wavelength log of the last sweep (santec-readout.ts).
+// wavelength log of the last sweep (`:READout:POINts?`, `:READout:DATa?`).
 import {
   CommandTable,
   ScpiError,
@@ -70,7 +70,10 @@ export class SantecLaser extends ScpiInstrument {
     this.useCommands(SANTEC_COMMANDS, this);
   }
 
-  /** The TSL-570 logs the wavelength at each trigger of a continuous sweep that pulses every trigger step. */
+  /**
+   * Whether a sweep logs wavelengths: the TSL-570 records its wavelength at the trigger-output timing, so
+   * the sim logs a continuous sweep that pulses every trigger step (`TRIG:OUTP 3`), one point per pulse.
+   */
   logsWavelengths(): boolean {
     const p = this.plan();
     return p.mode === 'continuous' && p.trigger === 'step';
