@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { checkRange, checkStageTarget, requireRole } from '../capabilities.ts';
 import { parseQuantity, QuantityError } from '../schema/quantity.ts';
+import type { Stage } from '../../drivers/roles/stage.ts';
 import type { StepDefinition } from '../step.ts';
 import { kindOfRoleName, SETTINGS } from './set-settings.ts';
 
@@ -61,6 +62,32 @@ const schema: z.ZodType<SetParams> = z.record(z.string(), z.unknown(), {
   return { actions };
 });
 
+/** Time for a stage to settle at its target beyond its trapezoid profile, s. */
+const SETTLE_MARGIN_S = 2;
+
+/** Duration of a trapezoidal (or, for a short move, triangular) velocity profile over `distance_um`. */
+export function moveDuration_s(distance_um: number, velocity_um_s: number, acceleration_um_s2: number): number {
+  if (!(distance_um > 0)) return 0;
+  if (!(velocity_um_s > 0 && acceleration_um_s2 > 0)) return Infinity;
+  const ramp_um = (velocity_um_s * velocity_um_s) / acceleration_um_s2;
+  return distance_um >= ramp_um ? distance_um / velocity_um_s + velocity_um_s / acceleration_um_s2 : 2 * Math.sqrt(distance_um / acceleration_um_s2);
+}
+
+/**
+ * How long the move may take before an axis counts as stuck (a stalled motor, a crash into an obstacle):
+ * twice its slowest axis's profile, plus settling. The driver's own default (a minute) would hold a stalled
+ * run that long.
+ */
+async function moveTimeout_s(stage: Stage, targets_um: Record<string, number>): Promise<number> {
+  let slowest = 0;
+  for (const [axis, to] of Object.entries(targets_um)) {
+    const from = await stage.position_um(axis);
+    const { velocity_um_s, acceleration_um_s2 } = await stage.trajectory(axis);
+    slowest = Math.max(slowest, moveDuration_s(Math.abs(to - from), velocity_um_s, acceleration_um_s2));
+  }
+  return Number.isFinite(slowest) ? 2 * slowest + SETTLE_MARGIN_S : 60;
+}
+
 function specOf(a: Extract<SetAction, { type: 'setting' }>) {
   const kind = kindOfRoleName(a.role);
   return kind && kind !== 'stage' ? SETTINGS[kind][a.setting] : undefined;
@@ -90,8 +117,9 @@ export const setStep: StepDefinition<SetParams> = {
       await ctx.checkpoint();
       if (a.type === 'move') {
         const stage = ctx.bench.get(a.role, 'stage');
+        const timeout_s = await moveTimeout_s(stage, a.targets_um);
         await stage.moveAbsolute_um(a.targets_um);
-        await stage.waitForMotion({ axes: Object.keys(a.targets_um) });
+        await stage.waitForMotion({ axes: Object.keys(a.targets_um), timeout_s });
         ctx.log(`${a.role} at ${Object.entries(a.targets_um).map(([k, v]) => `${k}=${v} µm`).join(', ')}`);
       } else {
         await specOf(a)?.apply(ctx.bench, a.role, a.value);

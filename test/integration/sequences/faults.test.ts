@@ -103,6 +103,26 @@ describe('faults against the simulator', () => {
     expect(events.some((e) => e.type === 'step-started' && e.stepId === 'log')).toBe(false);
   });
 
+  it('a stalled stage axis: the move to the site fails within seconds naming the axis, the run ends in error, the bench safe', async () => {
+    const { run: r, events } = await start(writeSequence([
+      '  - set: { stage.X: 12500um, stage.Y: 12500um }',
+      '  - loop: { origin: { X: 12500um, Y: 12500um }, sites: { A: { X: 0um, Y: 50um } } }',
+      '    steps: [ { log: never } ]',
+      '',
+    ].join('\n')));
+    r.engine.on((e) => {
+      if (e.type === 'step-started' && e.stepId === 'sites[A]/goto') r.sim!.faults.stallStage('Y');
+    });
+    const t0 = performance.now();
+    const result = await r.engine.run();
+    expect(performance.now() - t0).toBeLessThan(10_000); // a 50 µm move's timeout, not the stage driver's 60 s default
+    expect(result.status).toBe('error');
+    expect(result.message).toMatch(/^step sites\[A\]\/goto failed: stage: axis Y still moving after the [\d.]+ s timeout/);
+    expect(events.at(-1)).toMatchObject({ type: 'aborted', reason: 'error', stepId: 'sites[A]/goto', safe: { ok: true } });
+    expect(await r.bench.laser.output()).toBe(false);
+    expect(await r.bench.stage.isMoving('Y')).toBe(false);
+  }, 30_000);
+
   it('loss of BERT sync in a ber step marks the points and the run goes on', async () => {
     const { run: r, events } = await start(join(LIBRARY, 'ber-waterfall.yaml'));
     let n = 0;
