@@ -277,13 +277,15 @@ function cwWavelength_nm(s: LaserState, t_s: number): number {
 
 /**
  * The way back to the start wavelength after a sweep's motion ended (completed or stopped), or null when
- * the sweep never moved or has not ended: from where the motion ended, at the preparation slew rate.
+ * the sweep never moved or has not ended: the laser settles where the motion ended for PREP_BASE_S (so a
+ * meter sample triggered at the last step still sees the end of the sweep), then slews back.
  */
-function returnLeg(sw: ActiveSweep): { from_nm: number; start_s: number; end_s: number } | null {
+function returnLeg(sw: ActiveSweep): { from_nm: number; start_s: number; moving_s: number; end_s: number } | null {
   const end = sweepEnd(sw);
   if (!sw.schedule || end === Infinity || end < sw.schedule.start_s) return null;
   const from_nm = sweepWavelengthAt_nm(sw.plan, sw.schedule.start_s, end);
-  return { from_nm, start_s: end, end_s: end + PREP_BASE_S + Math.abs(from_nm - sw.plan.start_nm) / PREP_SLEW_NM_S };
+  const moving_s = end + PREP_BASE_S;
+  return { from_nm, start_s: end, moving_s, end_s: moving_s + Math.abs(from_nm - sw.plan.start_nm) / PREP_SLEW_NM_S };
 }
 
 /** The sweep's way back, unless a wavelength set since the sweep ended has replaced it. */
@@ -298,7 +300,7 @@ function nominalWavelength_nm(s: LaserState, t_s: number): number {
   if (sw?.schedule && t_s >= sw.schedule.start_s && t_s <= sweepEnd(sw)) return sweepWavelengthAt_nm(sw.plan, sw.schedule.start_s, t_s);
   const back = pendingReturn(s);
   if (back && t_s >= back.start_s && t_s < back.end_s) {
-    const f = (t_s - back.start_s) / (back.end_s - back.start_s);
+    const f = Math.max(0, (t_s - back.moving_s) / (back.end_s - back.moving_s));
     return back.from_nm + (s.wavelength_nm - back.from_nm) * f;
   }
   return cwWavelength_nm(s, t_s);

@@ -66,8 +66,8 @@ describe('LaserSource', () => {
     expect(src.wavelengthAt_nm(t0 + 1)).toBeCloseTo(1550.003, 9);
     const brake_s = 10 / SWEEP_DECELERATION_NM_S2;
     expect(src.sweepDoneAt_s(t0)).toBeCloseTo(t0 + 2 + brake_s, 9);
-    // Every trigger's sample window (here a 1 ms average after the last pulse) sees the swept light.
-    for (const dt of [0, 0.0005, 0.001]) expect(src.wavelengthAt_nm(pulses[40]! + dt)).toBeGreaterThanOrEqual(1560.003 - 1e-9);
+    // Every trigger's sample window after the last pulse sees the swept light: the run-out, then 50 ms at rest.
+    for (const dt of [0, 0.0005, 0.001, 0.01, 0.05]) expect(src.wavelengthAt_nm(pulses[40]! + dt)).toBeGreaterThanOrEqual(1560.003 - 1e-9);
     expect(src.sweepState(t0 + 2 + brake_s + 0.001)).toBe('idle');
     // Then it moves back to the start wavelength and stays there: its static setting now.
     expect(src.settledAt_s()).toBeGreaterThan(t0 + 2 + brake_s + 0.2);
