@@ -97,12 +97,11 @@ export function progressOutput(stream: NodeJS.WriteStream): RunOutput {
       }
       const { value, p } = payload(e.t_s);
       bar?.update(value, p);
-      if (e.type !== 'point' && e.type !== 'fit' && e.type !== 'step-started') {
-        const line = describeEvent(e);
-        if (line !== null) multi.log(`${line}\n`);
-        // A fast run starves the bar's redraw timer: write log lines out now rather than at the next tick.
-        multi.update();
-      }
+      if (e.type === 'point' || e.type === 'fit') return;
+      const line = e.type === 'step-started' ? null : describeEvent(e);
+      if (line !== null) multi.log(`${line}\n`);
+      // A fast run starves the bar's redraw timer: draw each step and log line now, not at the next tick.
+      multi.update();
     },
     stop: () => {
       multi.update();

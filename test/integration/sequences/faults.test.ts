@@ -123,6 +123,27 @@ describe('faults against the simulator', () => {
     expect(await r.bench.stage.isMoving('Y')).toBe(false);
   }, 30_000);
 
+  it('an abort while a BER gate counts: the gate is stopped, the laser off, the stage at rest, the point not recorded', async () => {
+    const { run: r, events } = await start(join(LIBRARY, 'ber-waterfall.yaml'));
+    const bert = r.bench.bert;
+    const startGate = bert.startGate.bind(bert);
+    let gates = 0;
+    bert.startGate = async () => {
+      await startGate();
+      if (++gates === 6) r.engine.abort('operator pressed stop');
+    };
+    const result = await r.engine.run();
+    expect(result.status).toBe('aborted');
+    expect(events.at(-1)).toMatchObject({ type: 'aborted', reason: 'user', stepId: 'ber', safe: { ok: true } });
+    expect(await bert.gateRunning()).toBe(false);
+    expect(await r.bench.laser.output()).toBe(false);
+    for (const axis of ['X', 'Y', 'Z']) expect(await r.bench.stage.isMoving(axis)).toBe(false);
+    const rows = csvRows(join(r.recorder.folder, 'ber.csv'));
+    // Every recorded row was a finished point; the one whose gate was cut is not among them.
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows).toHaveLength(events.filter((e) => e.type === 'point' && e.stepId === 'ber').length);
+  });
+
   it('loss of BERT sync in a ber step marks the points and the run goes on', async () => {
     const { run: r, events } = await start(join(LIBRARY, 'ber-waterfall.yaml'));
     let n = 0;

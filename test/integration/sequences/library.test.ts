@@ -50,6 +50,19 @@ describe('library sequences on the simulated bench', () => {
     expect(result.measurements.get('ber')?.sensitivity_dBm?.value).toBeLessThan(-8);
   });
 
+  it('dut-characterization.yaml aligns, sweeps and measures the waterfall at each of the four sites', async () => {
+    const { result, record, folder } = await runFile(join(LIBRARY, 'dut-characterization.yaml'));
+    expect(result.status).toBe('passed');
+    for (const site of ['S0', 'S1', 'S2', 'S3']) {
+      const steps = record.steps.filter((s) => s.loop['site'] === site);
+      expect(steps.map((s) => s.stepId.split('/')[1])).toEqual(['goto', 'reset', 'align', 'sweep', 'boost', 'ber', 'log']);
+      expect(steps.every((s) => s.status === 'done')).toBe(true);
+      const ber = parse(readFileSync(join(folder, `sites-${site}-ber.ber.csv`), 'utf8'), { comment: '#', columns: true }) as Record<string, string>[];
+      expect(ber).toHaveLength(29);
+    }
+    expect(record.limits).toHaveLength(12);
+  }, 60_000);
+
   it('overnight-drift.yaml tracks for the requested time (shortened with --set)', async () => {
     const { result, folder } = await runFile(join(LIBRARY, 'overnight-drift.yaml'), ['duration=20min']);
     expect(result.status).toBe('passed');

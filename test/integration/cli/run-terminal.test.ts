@@ -1,0 +1,87 @@
+// `benchctl run` as a person sees it on a terminal (a pty, through util-linux `script`): the progress bar
+// with the current step and the ETA, log lines above it, the verdict; and SIGTERM aborting like Ctrl-C.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RunEvent } from '../../../sequences/events.ts';
+
+const BENCHCTL = fileURLToPath(new URL('../../../bin/benchctl.js', import.meta.url));
+const HAS_SCRIPT = spawnSync('script', ['--version']).status === 0;
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'benchctl-tty-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function sequence(body: string): string {
+  const file = join(dir, 'tty.yaml');
+  writeFileSync(file, `sequence: tty\nmetadata: { dut: CHIP-T }\n${body}`);
+  return file;
+}
+
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** Runs benchctl on a pty; resolves with its exit code and everything the terminal received. */
+function onTerminal(args: string[]): Promise<{ code: number | null; screen: string }> {
+  const command = [process.execPath, BENCHCTL, ...args].map(quote).join(' ');
+  return new Promise((resolve, reject) => {
+    // -e: script exits with the command's status; the session log goes nowhere, the screen to stdout.
+    const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let screen = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (screen += s));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no end within 60 s; screen so far:\n${screen}`));
+    }, 60_000);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, screen });
+    });
+  });
+}
+
+describe('benchctl run on a terminal', () => {
+  it.runIf(HAS_SCRIPT)('draws a progress bar with the step and the ETA, the log lines above it, then the verdict', async () => {
+    const file = sequence([
+      'steps:',
+      '  - set: { laser.output: on }',
+      '  - wait: 30s',
+      '  - log: halfway',
+      '  - measure: { channels: [1], samples: 3 }',
+      'limits:',
+      '  - { measurement: power_dBm, step: measure, min: -120dBm }',
+      '',
+    ].join('\n'));
+    const { code, screen } = await onTerminal(['run', file, '--sim', '--out', join(dir, 'runs')]);
+    expect(code).toBe(0);
+    const text = screen.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '\n');
+    expect(screen).toContain('\x1b[?25l'); // the cursor hidden while the bar is drawn…
+    expect(screen).toContain('\x1b[?25h'); // …and shown again at the end
+    expect(text).toMatch(/run \S+: tty on CHIP-T, 4 steps, estimated 30 s/);
+    expect(text).toMatch(/[█░]+ \d+% \| step 2\/4 wait \| ETA [\d.]+ s \(bench\)/);
+    expect(text).toMatch(/log: halfway/);
+    expect(text).toMatch(/[█]+ 100% \| step 4\/4 {2}\| ETA 0\.0 s \(bench\)/);
+    expect(text).toMatch(/PASSED in 30 s \(bench time\)\n\s*PASS measure power_dBm = -?[\d.]+ dBm \(min -120\)/);
+  }, 90_000);
+
+  it('SIGTERM aborts safely with exit 2, like Ctrl-C', async () => {
+    const file = sequence('steps:\n  - set: { laser.output: on }\n  - wait: 1h\n');
+    const child = spawn(process.execPath, [BENCHCTL, 'run', file, '--sim', '--realtime', '--out', join(dir, 'runs'), '--json']);
+    let out = '';
+    await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('"type":"step-started","stepId":"wait"')) resolve();
+    }));
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(2);
+    const last = JSON.parse(out.trim().split('\n').at(-1) as string) as RunEvent;
+    expect(last).toMatchObject({ type: 'aborted', reason: 'user', message: 'interrupted by SIGTERM', stepId: 'wait', safe: { ok: true } });
+  }, 30_000);
+});
