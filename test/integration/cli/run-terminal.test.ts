@@ -25,6 +25,9 @@ function sequence(body: string): string {
   return file;
 }
 
+/** Terminal control sequences (ESC [ … letter): cursor moves, line clears. */
+const ANSI_CSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g');
+
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** Runs benchctl on a pty; resolves with its exit code and everything the terminal received. */
@@ -60,7 +63,7 @@ describe('benchctl run on a terminal', () => {
     ].join('\n'));
     const { code, screen } = await onTerminal(['run', file, '--sim', '--out', join(dir, 'runs')]);
     expect(code).toBe(0);
-    const text = screen.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '\n');
+    const text = screen.replace(ANSI_CSI, '').replace(/\r/g, '\n');
     expect(screen).toContain('\x1b[?25l'); // the cursor hidden while the bar is drawn…
     expect(screen).toContain('\x1b[?25h'); // …and shown again at the end
     expect(text).toMatch(/run \S+: tty on CHIP-T, 4 steps, estimated 30 s/);
