@@ -22,6 +22,11 @@ export interface ConsoleLine {
 }
 
 const CONSOLE_LINES = 200;
+/**
+ * While the bench is idle the lasers' emission is re-read this often: another client, the CLI or an
+ * interlock can change it, and the header must not keep saying "off" (the service pushes no laser event).
+ */
+export const LASER_POLL_S = 3;
 
 export const useBenchStore = defineStore('bench', () => {
   const status = ref<BenchStatus | null>(null);
@@ -39,6 +44,9 @@ export const useBenchStore = defineStore('bench', () => {
   const consoles = ref<Record<string, ConsoleLine[]>>({});
   let consoleId = 0;
   let unsubscribe: (() => void)[] = [];
+  let laserTimer: ReturnType<typeof setInterval> | null = null;
+  /** The link to the service is down (browser mode): every state shown is from before the loss. */
+  const linkDown = ref(false);
 
   const isOpen = computed(() => status.value?.open === true);
   const runOwned = computed(() => status.value?.runId != null);
@@ -49,6 +57,7 @@ export const useBenchStore = defineStore('bench', () => {
    * laser's state has not been read: a state we do not know is never shown as off.
    */
   const emission = computed<'on' | 'off' | 'unknown'>(() => {
+    if (linkDown.value && (status.value?.instruments ?? []).some((i) => i.kind === 'laser')) return 'unknown';
     if (!isOpen.value) return 'off';
     if (Object.values(lasers.value).some((l) => l.output)) return 'on';
     const roles = rolesOf('laser');
@@ -89,6 +98,22 @@ export const useBenchStore = defineStore('bench', () => {
       monitor.value = await api.monitorState();
     });
     if (isOpen.value) await refreshAll();
+    if (laserTimer) clearInterval(laserTimer);
+    laserTimer = setInterval(() => void pollLasers(), LASER_POLL_S * 1000);
+  }
+
+  /** Re-reads the lasers quietly (no busy flag; a failure leaves the state unknown, never "off"). */
+  async function pollLasers(): Promise<void> {
+    if (!isOpen.value || runOwned.value) return;
+    for (const role of rolesOf('laser')) {
+      try {
+        const l = await useBench().laserState({ role });
+        lasers.value = { ...lasers.value, [role]: l };
+      } catch {
+        const { [role]: _gone, ...rest } = lasers.value;
+        lasers.value = rest;
+      }
+    }
   }
 
   function onStatus(s: BenchStatus): void {
@@ -102,6 +127,8 @@ export const useBenchStore = defineStore('bench', () => {
   function dispose(): void {
     unsubscribe.forEach((u) => u());
     unsubscribe = [];
+    if (laserTimer) clearInterval(laserTimer);
+    laserTimer = null;
   }
 
   function clearStates(): void {
@@ -202,13 +229,15 @@ export const useBenchStore = defineStore('bench', () => {
     }
     const lines = [...(consoles.value[role] ?? []), line].slice(-CONSOLE_LINES);
     consoles.value = { ...consoles.value, [role]: lines };
+    // A console command may have switched the laser: read its emission back at once.
+    if (instruments.value.find((i) => i.role === role)?.kind === 'laser') await pollLasers();
     return line.reply;
   }
 
   return {
-    status, lasers, stages, voas, berts, readings, trend, trendVersion, monitor, busy, errors, consoles,
+    status, linkDown, lasers, stages, voas, berts, readings, trend, trendVersion, monitor, busy, errors, consoles,
     isOpen, runOwned, instruments, emission, rolesOf,
-    init, dispose, refreshAll, open, close, makeSafe, setLaser, readMeter, setMonitor, jog, moveTo, stopStage,
+    init, dispose, refreshAll, pollLasers, open, close, makeSafe, setLaser, readMeter, setMonitor, jog, moveTo, stopStage,
     setVoa, setBert, startGate, stopGate, readBert, scpi,
   };
 });

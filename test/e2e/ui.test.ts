@@ -181,17 +181,21 @@ describe('the UI in Chromium against benchctl serve', () => {
     await page.waitForTimeout(1500);
     expect(await alignReadings()).toBe(paused);
     expect(await page.locator(tid('laser-badge')).getAttribute('data-emission')).toBe('unknown');
+    // Paused in the alignment: the BER step (and its plot) has not begun.
+    expect(await page.locator(`${tid('view-results')} ${tid('waterfall-plots')}`).count()).toBe(0);
     await shot('07-results-paused');
 
     await page.locator(results('run-resume')).click();
     await expect.poll(() => page.locator(results('run-phase')).textContent(), { timeout: 120_000, interval: 200 }).toMatch(/^(passed|failed)$/);
     const log = await page.locator(`${tid('view-sequence')} ${tid('run-log')}`).textContent();
     expect(await page.locator(results('run-phase')).textContent(), `the run did not pass; its log:\n${log}`).toBe('passed');
-    expect(await alignReadings()).toBeGreaterThan(paused);
+    expect(await alignReadings()).toBeGreaterThanOrEqual(paused);
     // The fits arrived and are drawn with the data: the Gaussian's peak and tolerance, the waterfall's sensitivity.
     await expect.poll(() => page.locator(tid('align-plots')).textContent()).toContain('fitted peak');
     expect(await page.locator(tid('align-plots')).textContent()).toMatch(/1-dB tolerance ±\d/);
-    const waterfall = page.locator(tid('waterfall-plots'));
+    const waterfall = page.locator(`${tid('view-results')} ${tid('waterfall-plots')}`);
+    // The BER points arrived after the resume and are plotted.
+    expect(Number.parseInt(/(\d+) points/.exec((await waterfall.locator('figcaption').first().textContent()) ?? '')?.[1] ?? '0', 10)).toBeGreaterThanOrEqual(5);
     await expect.poll(() => waterfall.textContent()).toMatch(/fit \(loglog\):\s*sensitivity -?\d+\.\d+ dBm/);
     expect(await waterfall.locator('canvas').count()).toBeGreaterThanOrEqual(2);
     await page.waitForTimeout(300);
@@ -232,4 +236,18 @@ describe('the UI in Chromium against benchctl serve', () => {
   it('raised no errors in the page on the way', () => {
     expect(pageErrors).toEqual([]);
   });
+
+  it('says so at once when the service goes away (the numbers on screen are then stale)', async () => {
+    await page.locator('[data-view="bench"]').click();
+    // SIGTERM, as Ctrl-C: the bench is made safe and the server exits 0.
+    expect(await serve.stop()).toBe(0);
+    await page.waitForSelector(tid('link-lost'), { timeout: 15_000 });
+    expect(await page.locator(tid('link-lost')).textContent()).toMatch(/Connection to the bench service lost/);
+    // The laser was on; with no connection its state is unknown, and the header says so instead of "on" or "off".
+    expect(await page.locator(tid('laser-badge')).getAttribute('data-emission')).toBe('unknown');
+    expect(await page.locator(tid('laser-badge')).textContent()).toContain('LASER: UNKNOWN');
+    expect(await page.locator('.app').getAttribute('class')).not.toContain('laser-on');
+    expect(await page.locator('main.content').getAttribute('class')).toContain('stale');
+    await shot('10-link-lost');
+  }, 60_000);
 });

@@ -1,8 +1,8 @@
 import { createPinia, setActivePinia } from 'pinia';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BenchStatus, LaserState, MeterReading, StageState } from '../../../service/bench-api.ts';
 import { setBench } from '../../../renderer/api/bench-access.ts';
-import { useBenchStore } from '../../../renderer/stores/bench.ts';
+import { LASER_POLL_S, useBenchStore } from '../../../renderer/stores/bench.ts';
 import { FakeBench, settle } from './fake-bench.ts';
 
 const LIMITS = { wavelength_nm: { min: 1480, max: 1640 }, power_dBm: { min: -10, max: 13 } };
@@ -41,7 +41,10 @@ describe('bench store', () => {
     setBench(fake.bridge);
   });
 
-  afterEach(() => setBench(null));
+  afterEach(() => {
+    useBenchStore().dispose();
+    setBench(null);
+  });
 
   it('reads the bench and every instrument\'s state at start, and subscribes to pushed events', async () => {
     const bench = useBenchStore();
@@ -80,6 +83,16 @@ describe('bench store', () => {
     await b2.init();
     fake.emit('bench', status({ runId: 'run-1' }));
     expect(b2.emission).toBe('unknown');
+  });
+
+  it('shows the laser as unknown while the link to the service is down', async () => {
+    const bench = useBenchStore();
+    await bench.init();
+    await bench.setLaser({ role: 'laser', output: false });
+    bench.linkDown = true;
+    expect(bench.emission).toBe('unknown');
+    bench.linkDown = false;
+    expect(bench.emission).toBe('off');
   });
 
   it('re-reads the instruments when a run gives the bench back (the run may have left the laser on)', async () => {
@@ -138,6 +151,39 @@ describe('bench store', () => {
     expect(bench.consoles['laser']?.map((l) => l.reply?.reply ?? null)).toEqual(['K,N7778C', null]);
     expect(bench.consoles['laser']?.[1]?.reply?.errors[0]?.code).toBe(-113);
     expect(bench.consoles['nope']?.[0]?.refused).toMatch(/no instrument with role 'nope'/);
+  });
+
+  it('re-reads the laser after a console command to it (the command may have switched it on)', async () => {
+    const bench = useBenchStore();
+    await bench.init();
+    fake.handlers.scpi = async (req) => {
+      laserOn = true;
+      return { role: req.role, command: req.command, kind: 'command', reply: null, errors: [], failure: null, duration_ms: 1 };
+    };
+    await bench.scpi('laser', ':SOUR0:POW:STAT 1');
+    expect(bench.emission).toBe('on');
+    await bench.scpi('meter', '*CLS');
+    expect(fake.callsOf('laserState').length).toBe(2);
+  });
+
+  it('polls the lasers while idle; a laser that cannot be read shows as unknown, not off', async () => {
+    vi.useFakeTimers();
+    try {
+      const bench = useBenchStore();
+      await bench.init();
+      laserOn = true;
+      await vi.advanceTimersByTimeAsync(LASER_POLL_S * 1000);
+      expect(bench.emission).toBe('on');
+      fake.handlers.laserState = async () => { throw new Error('laser: TimeoutError: no reply to :SOUR0:POW:STAT?'); };
+      await vi.advanceTimersByTimeAsync(LASER_POLL_S * 1000);
+      expect(bench.emission).toBe('unknown');
+      fake.emit('bench', status({ runId: 'run-1' }));
+      const calls = fake.callsOf('laserState').length;
+      await vi.advanceTimersByTimeAsync(3 * LASER_POLL_S * 1000);
+      expect(fake.callsOf('laserState').length).toBe(calls);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('forgets the instruments\' states when the bench closes', async () => {
