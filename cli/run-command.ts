@@ -1,5 +1,4 @@
 // `benchctl run <sequence.yaml> [--bench FILE | --sim] ...`: validate, plan, run, record.
-import { SequenceError } from '../sequences/schema/errors.ts';
 import { prepareRun } from '../sequences/runner.ts';
 import type { CliCommand } from './command.ts';
 import { parseRunArgs } from './run-args.ts';
@@ -32,19 +31,11 @@ export const runCommand: CliCommand = {
       process.stdout.write(`${USAGE}\n`);
       return 0;
     }
-    let run;
-    try {
-      run = await prepareRun({
-        sequenceFile: a.sequence, set: a.set, outDir: a.outDir, bench: a.bench,
-        ...(a.reconnectDeadline_s !== undefined ? { recovery: { deadline_s: a.reconnectDeadline_s } } : {}),
-      });
-    } catch (err) {
-      if (err instanceof SequenceError) {
-        process.stderr.write(`benchctl run: ${err.message}\n`);
-        return 2;
-      }
-      throw err;
-    }
+    // A SequenceError (file:line:col: field: expected …) reaches main(), which prints it and exits 2.
+    const run = await prepareRun({
+      sequenceFile: a.sequence, set: a.set, outDir: a.outDir, bench: a.bench,
+      ...(a.reconnectDeadline_s !== undefined ? { recovery: { deadline_s: a.reconnectDeadline_s } } : {}),
+    });
     return executeRun(run, a.json);
   },
 };

@@ -37,7 +37,7 @@ export const validateCommand: CliCommand = {
         return 0;
       }
       const lines = plan.steps.map((s, i) => `  ${String(i + 1).padStart(3)}. ${s.stepId.padEnd(32)} ${s.kind.padEnd(8)} ~${formatDuration(s.estimate_s)}`);
-      process.stdout.write(`${a.sequence}: valid${bench ? ` for bench '${bench.name}'` : ' (no bench given: instrument ranges not checked)'}\n` +
+      process.stdout.write(`${a.sequence}: valid${bench ? ` for bench '${bench.name}' (its file's soft limits and declared ranges; an instrument's own range is checked when run opens it)` : ' (no bench given: instrument ranges not checked)'}\n` +
         `${seq.doc.name} on ${seq.metadata.dut}: ${plan.steps.length} steps, estimated ${formatDuration(plan.estimate_s)} of bench time\n` +
         `${lines.join('\n')}\n` +
         (plan.limits.length ? `limits:\n${plan.limits.map((l) => `  ${l.label}: ${l.min ?? '-∞'} … ${l.max ?? '+∞'} ${l.unit} (${l.stepIds.length} step(s))`).join('\n')}\n` : ''));

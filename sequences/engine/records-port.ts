@@ -2,6 +2,7 @@
 // counts and states in memory for runs without a folder (tests, rehearsals that record nothing).
 import type { LimitResult } from '../events.ts';
 import type { PlannedStep } from '../plan/plan-types.ts';
+import { RecordError } from '../records/csv-table.ts';
 import type { StepEnd } from '../records/recorder.ts';
 import type { RestoreEnd, RestoreRecords, RestoreStart } from '../records/restore-tables.ts';
 import type { FitRecord, ResumeInfo, Row } from '../step.ts';
@@ -56,7 +57,7 @@ export class MemoryRecords implements RunRecords {
   }
 
   async point(stepId: string, table: string, row: Row): Promise<void> {
-    if (!this.tables.get(stepId)?.includes(table)) throw new Error(`step '${stepId}' has no table '${table}'`);
+    if (!this.tables.get(stepId)?.includes(table)) throw new RecordError(`step '${stepId}' has no table '${table}'; it declares ${this.tables.get(stepId)?.join(', ') || 'no tables'}`);
     const key = `${stepId}/${table}`;
     const list = this.rows.get(key) ?? [];
     list.push(row);
@@ -86,7 +87,7 @@ export class MemoryRecords implements RunRecords {
       files: Object.fromEntries(Object.keys(entry.rows).map((t) => [t, `(memory) ${t}`])),
       async point(table, row) {
         const list = entry.rows[table];
-        if (!list) throw new Error(`the re-run has no table '${table}'`);
+        if (!list) throw new RecordError(`the re-run of '${info.rerun?.step.stepId ?? '?'}' has no table '${table}'`);
         list.push(row);
       },
       fit() {},
