@@ -12,11 +12,13 @@ import { flyFirstLight, stepFirstLight } from './first-light.ts';
 import type { PeakEstimate } from './first-light.ts';
 import type { FlySegment } from './fly.ts';
 import { gridFitPeak } from './grid-fit.ts';
+import { pairRefine } from './pairs.ts';
 import type { Point_um } from './paths.ts';
 import type { AlignRig } from './rig.ts';
 import { defaultPitch_um } from './schema.ts';
 import type { AlignParams } from './schema.ts';
 import { simplexPeak } from './simplex.ts';
+import { fitTiming } from './timing-lag.ts';
 
 /** 1/e² radius of the coupled-power profile assumed before a fit has measured it (SMF on a grating loopback). */
 const NOMINAL_PROFILE_RADIUS_UM = 5.2;
@@ -25,6 +27,13 @@ const NOMINAL_PROFILE_RADIUS_UM = 5.2;
  * mechanical play of a fiber-alignment stage, so the play is taken up the same way as during the scans.
  */
 const APPROACH_UM = 1;
+/**
+ * The final power may fall this far short of the peak the 2-D fit promised before the result is
+ * distrusted (the fly timing was off: a lag between the meter's and the stage's clocks moves every
+ * one-way line by lag × velocity) and the peak re-measured with out-and-back pairs. Far above the
+ * reading and fit noise (a few hundredths of a dB); a fiber 1 µm off a 5 µm profile loses 0.3 dB.
+ */
+const VERIFY_DB = 0.2;
 
 export interface AlignResult {
   position: Point_um;
@@ -87,14 +96,54 @@ export function approachFrom(at: Point_um, target: Point_um, frame: Frame): Poin
   return { x_um: bx ?? at.x_um, y_um: by ?? at.y_um };
 }
 
-/** Moves to the refined peak (approaching it the way it was measured) and reads the final power. */
-async function finish(rig: AlignRig, p: AlignParams, refined: Refined): Promise<AlignResult> {
+/** The peak power the refinement promises: its 2-D fit's, or the brightest line top, dBm (−Infinity: none). */
+function promised_dBm(r: Refined): number {
+  const fitted = r.fit ? 10 * Math.log10(r.fit.peak_mW + r.fit.background_mW) : -Infinity;
+  return Math.max(fitted, r.linePeak_dBm ?? -Infinity);
+}
+
+/** What finish() still checks: the fly timing (then the power), only the power, or nothing. */
+type Checks = 'timing' | 'power' | 'none';
+
+/**
+ * Moves to the refined peak (approaching it the way it was measured) and reads the final power. Fly
+ * mode checks on the way: the approach runs back over the peak, so with it the samples hold motion both
+ * ways, and a timing lag that reconciles them (timing-lag.ts) means every one-way estimate was off; the
+ * peak is refitted with the lag taken out. Then, when the final power falls short of what the scans saw,
+ * it re-peaks once with out-and-back pairs and finishes from those.
+ */
+async function finish(rig: AlignRig, p: AlignParams, refined: Refined, checks: Checks = 'timing'): Promise<AlignResult> {
   rig.phase = 'final reading';
   await rig.checkpoint();
   const via = refined.frame && rig.at ? approachFrom(rig.at, refined.centre, refined.frame) : null;
-  if (via) await rig.flyTo(via, 'approach');
+  const approach = via ? await rig.flyTo(via, 'approach') : null;
+  if (checks === 'timing' && p.fly && refined.segments && refined.frame) {
+    const flown = approach ? [...refined.segments, approach] : refined.segments;
+    const timing = fitTiming(flown, rig.floor_dBm, refined);
+    if (timing?.significant) {
+      // Every one-way estimate was off by lag × velocity: take the centre of the fit that knows it, and
+      // time the scans from here on with the lag added. Approached the frame's way, the motor stands half
+      // the play beyond where the fiber ends up.
+      rig.lag_s += timing.lag_s;
+      const f = refined.frame;
+      const centre = { x_um: timing.centre.x_um + (f.x ?? 0) * timing.halfPlay_um.x, y_um: timing.centre.y_um + (f.y ?? 0) * timing.halfPlay_um.y };
+      rig.ctx.log(`align: the fly scans ran ${(timing.lag_s * 1000).toFixed(2)} ms later than timed; peak refitted with the lag (and the play) as parameters`);
+      return finish(rig, p, {
+        ...refined, centre, radius_um: timing.radius_um,
+        notes: [...refined.notes, `fly timing corrected by ${(timing.lag_s * 1000).toFixed(2)} ± ${(timing.lagSigma_s * 1000).toFixed(2)} ms; ` +
+          `half play ${timing.halfPlay_um.x.toFixed(2)} µm (x), ${timing.halfPlay_um.y.toFixed(2)} µm (y)`],
+      }, 'power');
+    }
+  }
   await rig.moveTo(refined.centre);
   const power_dBm = await rig.read_dBm(p.final_averaging);
+  const promised = promised_dBm(refined);
+  if (checks !== 'none' && p.fly && power_dBm < promised - VERIFY_DB) {
+    rig.ctx.log(`align: final power ${power_dBm.toFixed(2)} dBm is ${(promised - power_dBm).toFixed(2)} dB short of the peak the scans saw; ` +
+      're-peaking with out-and-back pairs');
+    const again = await pairRefine(rig, refined.centre, refined.radius_um);
+    return finish(rig, p, { ...again, notes: [...refined.notes, ...again.notes] }, 'none');
+  }
   rig.phase = 'done';
   const notes = [...refined.notes];
   let modeRadius_um = NaN;

@@ -27,6 +27,13 @@ export interface Refined {
   notes: string[];
   /** The direction per axis in which the centre was measured, and so must be approached. */
   frame?: Frame;
+  /**
+   * The peak power the lines that crossed the peak saw (their fitted tops; a timing error moves a line's
+   * peak, not its height), dBm: the final reading should come within noise of it.
+   */
+  linePeak_dBm?: number;
+  /** The fly segments behind the estimate (for a later timing check). */
+  segments?: FlySegment[];
 }
 
 export interface FlyRefineOptions {
@@ -54,7 +61,7 @@ export function locatingHalf_um(range_um: number, radius_um: number): number {
  * it, in the frame's direction for that axis (set here, from the end nearer the stage, when the frame has
  * none yet). Returns the transition (when one was needed) and the line.
  */
-async function flyLine(rig: AlignRig, axis: Axis, through: Point_um, centre_um: number, before_um: number, after_um: number, frame: Frame): Promise<FlySegment[]> {
+export async function flyLine(rig: AlignRig, axis: Axis, through: Point_um, centre_um: number, before_um: number, after_um: number, frame: Frame): Promise<FlySegment[]> {
   const here = rig.at ?? through;
   const dir = frame[axis] ?? (coord(here, axis) <= centre_um ? 1 : -1);
   frame[axis] = dir;
@@ -100,6 +107,11 @@ export async function flyRefine(rig: AlignRig, start: PeakEstimate, flown: reado
   const range = { x: start.range.x_um, y: start.range.y_um };
   let radius = start.radius_um ?? o.profileRadius_um;
   const frame: Frame = { ...start.frame };
+  let linePeak_dBm = -Infinity;
+  const top = (line: FlySegment): void => {
+    const peak = fitLinePeak(alongLine(line), { floor_dBm: rig.floor_dBm });
+    if (peak?.fitted && peak.inside) linePeak_dBm = Math.max(linePeak_dBm, peak.peak_dBm);
+  };
   for (let round = 0; Math.max(range.x, range.y) > located; round++) {
     if (round >= 6) throw new LostLightError(`align: the peak could not be located by fly lines around (${at.x_um.toFixed(2)}, ${at.y_um.toFixed(2)}) µm`);
     const axis: Axis = range.x >= range.y ? 'x' : 'y';
@@ -113,6 +125,7 @@ export async function flyRefine(rig: AlignRig, start: PeakEstimate, flown: reado
         `(${at.x_um.toFixed(2)}, ${at.y_um.toFixed(2)}) µm saw only the floor`);
     }
     const good = peak.fitted && peak.inside;
+    if (good) linePeak_dBm = Math.max(linePeak_dBm, peak.peak_dBm);
     at = withCoord(at, axis, good ? peak.centre_um : peak.best.position_um);
     // An unfitted line (the peak at or past its end) moves the estimate to its brightest sample, still a range off.
     range[axis] = good ? Math.max(3 * peak.sigma_um, 0.1) : half / 2;
@@ -127,9 +140,13 @@ export async function flyRefine(rig: AlignRig, start: PeakEstimate, flown: reado
     const axis: Axis = fit instanceof FitError ? (range.x >= range.y ? 'x' : 'y') : fit.sigma.x0_um >= fit.sigma.y0_um ? 'x' : 'y';
     // Short past the peak: the final move comes back over it (to approach it the measured way), so every
     // micrometre beyond is flown twice; 0.7 radii (a 4 dB fall) still shows the curvature.
-    segments.push(...await flyLine(rig, axis, centre, coord(centre, axis), 1.6 * radius, 0.7 * radius, frame));
+    const flownNow = await flyLine(rig, axis, centre, coord(centre, axis), 1.6 * radius, 0.7 * radius, frame);
+    segments.push(...flownNow);
+    top(flownNow.at(-1) as FlySegment);
     fit = fit2D(segments, rig.floor_dBm, frame);
   }
-  if (fit instanceof FitError) return { centre: at, radius_um: radius, frame, notes: [`2-D Gaussian refinement not fitted (${fit.reason}): ${fit.message}`] };
-  return { centre: { x_um: fit.x0_um, y_um: fit.y0_um }, fit, radius_um: fit.radius_um, frame, notes: [] };
+  const promised = Number.isFinite(linePeak_dBm) ? { linePeak_dBm } : {};
+  if (fit instanceof FitError) return { centre: at, radius_um: radius, frame, segments, ...promised, notes: [`2-D Gaussian refinement not fitted (${fit.reason}): ${fit.message}`] };
+  return { centre: { x_um: fit.x0_um, y_um: fit.y0_um }, fit, radius_um: fit.radius_um, frame, segments, ...promised, notes: [] };
 }
+

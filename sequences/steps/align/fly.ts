@@ -58,7 +58,7 @@ export async function flySegment(rig: AlignRig, to: Point_um, phase: string): Pr
   // Each command took effect one error-query exchange before its confirmation came back.
   const logStart_s = rig.ctx.now_s() - rig.exchange_s.meter;
   await rig.stage.moveAbsolute_um(targets);
-  const moveStart_s = rig.ctx.now_s() - rig.exchange_s.stage;
+  const moveStart_s = rig.ctx.now_s() - rig.exchange_s.stage + rig.lag_s;
   rig.at = { ...to };
   // The next log opens this much ahead of its move (measured, not assumed).
   rig.logLead_s = Math.max(2e-4, moveStart_s - logStart_s);

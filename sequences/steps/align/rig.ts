@@ -54,6 +54,8 @@ export class AlignRig {
    * an error query, so it took effect about this long before its confirmation came back.
    */
   readonly exchange_s = { stage: 0, meter: 0 };
+  /** How far the stage's motion was found to lag the timing estimate (timing-lag.ts), s: added from then on. */
+  lag_s = 0;
   readonly start_s: number;
   private currentPhase = 'start';
   private phaseStart_s: number;

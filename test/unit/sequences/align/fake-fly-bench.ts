@@ -21,6 +21,8 @@ export interface FakeFlyOptions {
   start: Point_um;
   /** Cost of one exchange with either instrument, s. */
   exchange_s?: number;
+  /** The stage starts each move this long after it confirmed it (a clock the aligner does not know about), s. */
+  moveLag_s?: number;
   seed?: number;
 }
 
@@ -75,7 +77,7 @@ export class FakeFlyBench {
   private logging: { start_s: number; n: number; tau_s: number } | null = null;
 
   constructor(o: FakeFlyOptions) {
-    this.o = { peak_dBm: -20, radius_um: 5.2, floor_dBm: -68, relativeNoise: 0.02, backlash_um: 0.3, exchange_s: 2e-4, ...o };
+    this.o = { peak_dBm: -20, radius_um: 5.2, floor_dBm: -68, relativeNoise: 0.02, backlash_um: 0.3, exchange_s: 2e-4, moveLag_s: 0, ...o };
     this.axes = { X: new FakeAxis(o.start.x_um, this.o.backlash_um), Y: new FakeAxis(o.start.y_um, this.o.backlash_um) };
     this.gauss = normal.factory(0, 1, { seed: o.seed ?? 5 });
   }
@@ -131,7 +133,7 @@ export class FakeFlyBench {
     },
     moveAbsolute_um: async (targets: Record<string, number>) => {
       await this.exchange(`move ${JSON.stringify(targets)}`);
-      for (const [axis, target] of Object.entries(targets)) this.axis(axis).moveTo(target, this.t);
+      for (const [axis, target] of Object.entries(targets)) this.axis(axis).moveTo(target, this.t + this.o.moveLag_s);
       await this.exchange('move confirmed');
     },
     waitForMotion: async (opts: { axes?: string[]; timeout_s?: number } = {}) => {

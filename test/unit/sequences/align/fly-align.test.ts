@@ -55,6 +55,7 @@ describe('fly alignment on a synthetic bench with mechanical play', () => {
     // The same run, then the fiber sent to the fitted centre from the other side on both axes. Having come
     // in moving d, the fiber stands d·play/2 short of its motor: d = −sign(fiber − centre).
     const { bench, rig, result } = await align({ start: { x_um: 1000 + 22, y_um: 2000 - 17 }, backlash_um: 0.6, seed: 3 });
+    expect(result.notes).toEqual([]);
     const c = result.position;
     const dx = -Math.sign(bench.fiber().x_um - c.x_um), dy = -Math.sign(bench.fiber().y_um - c.y_um);
     await rig.moveTo({ x_um: c.x_um + 3 * dx, y_um: c.y_um + 3 * dy });
@@ -62,6 +63,29 @@ describe('fly alignment on a synthetic bench with mechanical play', () => {
     const fiber = bench.fiber();
     // About the play on each axis: √2 · 0.6 µm.
     expect(Math.hypot(fiber.x_um - peak.x_um, fiber.y_um - peak.y_um)).toBeGreaterThan(0.6);
+  });
+
+  it.each([0.5e-3, 1.5e-3])('finds and takes out a fly timing error of %f s (stage starting late), play or not', async (lag) => {
+    // One-way lines then see the peak lag × velocity (1–6 µm) off; the approach back over the peak shows it.
+    const { bench, rig, result } = await align({ start: { x_um: 1000 + 22, y_um: 2000 - 17 }, moveLag_s: lag, backlash_um: 0.2 });
+    const fiber = bench.fiber();
+    expect(Math.hypot(fiber.x_um - peak.x_um, fiber.y_um - peak.y_um)).toBeLessThan(0.25);
+    expect(result.notes.some((n) => /fly timing corrected by/.test(n))).toBe(true);
+    expect(rig.lag_s).toBeCloseTo(lag, 3);
+  });
+
+  it('when even the timing fit cannot explain the final power, re-peaks with out-and-back pairs', async () => {
+    const { bench, result } = await align({ start: { x_um: 1000 + 22, y_um: 2000 - 17 }, moveLag_s: 3e-3, backlash_um: 0.2 });
+    const fiber = bench.fiber();
+    expect(Math.hypot(fiber.x_um - peak.x_um, fiber.y_um - peak.y_um)).toBeLessThan(0.3);
+    expect(result.notes.some((n) => /re-peaked with out-and-back pairs/.test(n))).toBe(true);
+  });
+
+  it.each([0.2, 0.6, 1])('takes %f µm of play for play, not for a timing error: no correction, no extra lines', async (backlash_um) => {
+    const { bench, result } = await align({ start: { x_um: 1000 + 22, y_um: 2000 - 17 }, backlash_um, seed: 4 });
+    expect(result.notes).toEqual([]);
+    const fiber = bench.fiber();
+    expect(Math.hypot(fiber.x_um - peak.x_um, fiber.y_um - peak.y_um)).toBeLessThan(0.1);
   });
 
   it('sets the fly ramps for the alignment and puts the user\'s back afterwards', async () => {
