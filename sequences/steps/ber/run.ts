@@ -1,13 +1,14 @@
 // The ber step's sweep: for each attenuation (highest first) set the VOA, read the received power, decide
 // from the trend whether the point can reach a claim within the maximum dwell, count it, record it. Each
 // point is durable as it ends; after a crash or a lost instrument the sweep continues with the first point
-// not yet recorded (the point in flight is counted again from zero).
+// not yet recorded (the point in flight is counted again from zero), the points before it read back from
+// its table for the trend and the fit.
 import type { Bert } from '../../../drivers/roles/bert.ts';
 import type { StepContext, StepOutcome } from '../../step.ts';
 import { berRow } from './ber-row.ts';
 import { countPoint } from './counting.ts';
 import { checkGoals, errorsForPrecision } from './dwell.ts';
-import type { DwellGoals } from './dwell.ts';
+import type { DwellGoals, PointStatus } from './dwell.ts';
 import { berTrend, planPoint } from './prediction.ts';
 import { attenuations_dB } from './schema.ts';
 import type { BerParams } from './schema.ts';
@@ -19,7 +20,10 @@ export class BerSweepError extends Error {
   override name = 'BerSweepError';
 }
 
-/** What the sweep keeps across a resume: every point recorded so far. */
+/**
+ * What the sweep journalled at every point before the recorded rows were handed back on resume
+ * (ResumeInfo.rows); read only where rows are absent (a context that cannot provide them).
+ */
 export interface BerState {
   kind: 'ber';
   points: SweptPoint[];
@@ -27,6 +31,18 @@ export interface BerState {
 
 function isBerState(s: unknown): s is BerState {
   return typeof s === 'object' && s !== null && (s as BerState).kind === 'ber' && Array.isArray((s as BerState).points);
+}
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : NaN);
+
+/** The points already recorded, read back from the ber table (an empty cell — no power — is NaN). */
+function recordedPoints(ctx: StepContext): SweptPoint[] {
+  const rows = ctx.resume?.rows?.['ber'];
+  if (!rows) return isBerState(ctx.resume?.state) ? ctx.resume.state.points : [];
+  return rows.map((r) => ({
+    attenuation_dB: num(r['attenuation_dB']), power_dBm: num(r['power_dBm']), bits: num(r['bits']), errors: num(r['errors']),
+    status: String(r['status']) as PointStatus, dwell_s: num(r['dwell_s']),
+  }));
 }
 
 /** Time for the detector to re-acquire sync after the power changed, before a point counts as without sync, s. */
@@ -108,8 +124,7 @@ async function hasSync(ctx: StepContext, bert: Bert): Promise<boolean> {
 export async function runBerSweep(ctx: StepContext, p: BerParams): Promise<StepOutcome> {
   const atts = attenuations_dB(p);
   const recorded = ctx.resume?.pointsByTable['ber'] ?? 0;
-  const saved = isBerState(ctx.resume?.state) ? ctx.resume.state.points : [];
-  const state: BerState = { kind: 'ber', points: saved.slice(0, recorded) };
+  const state = { points: recordedPoints(ctx).slice(0, recorded) };
   if (recorded > 0) ctx.log(`continuing the BER sweep after ${recorded} recorded points, from ${atts[recorded] ?? '(none left)'} dB`);
   if (state.points.length < recorded) ctx.warn(`only ${state.points.length} of the ${recorded} recorded points are known to the fit; the rest are in the CSV only`);
   const rig = recorded < atts.length ? await prepare(ctx, p) : null;
@@ -151,10 +166,8 @@ export async function runBerSweep(ctx: StepContext, p: BerParams): Promise<StepO
         ctx.warn(`${attenuation_dB} dB (${power_dBm.toFixed(2)} dBm): ${c.why}; recorded with its interval`);
       }
     }
-    // State first, then the row: the state always covers every recorded row.
-    state.points.push(point);
-    await ctx.saveState(state);
     await ctx.point('ber', berRow(point, p.confidence));
+    state.points.push(point);
   }
   const report = waterfallReport(state.points, {
     targetBer: p.target, method: p.method,
