@@ -1,11 +1,11 @@
 // `measure`: optical power on meter channels, `samples` times `interval` apart, into the `power` table
 // (sample, t_s, channel, power_dBm) and as measurements: the mean per channel (`power_ch2_dBm`), and
-// `power_dBm` for the first channel. Resumes after the last recorded row, keeping its running sums.
+// `power_dBm` for the first channel. Resumes after the last recorded row; the means include the rows before.
 import { z } from 'zod';
 import { dBmToMw, mwToDbm } from '../../models/units.ts';
 import { checkRange, requireRole } from '../capabilities.ts';
 import { q } from '../schema/q.ts';
-import type { StepDefinition, ValidationIssue } from '../step.ts';
+import type { ResumeInfo, StepDefinition, ValidationIssue } from '../step.ts';
 
 export interface MeasureParams {
   role: string;
@@ -43,6 +43,24 @@ interface MeasureState {
   n: Record<string, number>;
 }
 
+function add(state: MeasureState, channel: number, power_dBm: number): void {
+  const key = String(channel);
+  if (Number.isFinite(power_dBm)) state.sum_mW[key] = (state.sum_mW[key] ?? 0) + dBmToMw(power_dBm);
+  state.n[key] = (state.n[key] ?? 0) + 1;
+}
+
+/**
+ * The sums of the readings recorded before an interruption, from the table itself (ResumeInfo.rows): exact
+ * whatever instant the run died at. Runs journalled before rows were handed back kept them in the state.
+ */
+function resumedSums(resume: ResumeInfo | null, table: string): MeasureState {
+  const rows = resume?.rows?.[table];
+  if (!rows) return (resume?.state as MeasureState | undefined) ?? { sum_mW: {}, n: {} };
+  const state: MeasureState = { sum_mW: {}, n: {} };
+  for (const r of rows) add(state, Number(r['channel']), typeof r['power_dBm'] === 'number' ? r['power_dBm'] : -Infinity);
+  return state;
+}
+
 export const measureStep: StepDefinition<MeasureParams> = {
   kind: 'measure',
   description: 'read optical power on meter channels',
@@ -71,8 +89,7 @@ export const measureStep: StepDefinition<MeasureParams> = {
       if (p.averagingTime_s !== undefined) await meter.setAveragingTime_s(ch, p.averagingTime_s);
     }
     const done = ctx.resume?.pointsByTable[p.table] ?? 0;
-    const saved = ctx.resume?.state as MeasureState | undefined;
-    const state: MeasureState = saved ?? { sum_mW: {}, n: {} };
+    const state = resumedSums(ctx.resume, p.table);
     // Rows go out channel by channel; a sample cut short by a crash is measured again from its first channel.
     const firstSample = Math.floor(done / p.channels.length);
     const skipInSample = done % p.channels.length;
@@ -83,11 +100,8 @@ export const measureStep: StepDefinition<MeasureParams> = {
         if (s === firstSample && i < skipInSample) continue;
         const power_dBm = await meter.readPower_dBm(ch);
         await ctx.point(p.table, { sample: s, t_s: round(ctx.now_s()), channel: ch, power_dBm });
-        const key = String(ch);
-        if (Number.isFinite(power_dBm)) state.sum_mW[key] = (state.sum_mW[key] ?? 0) + dBmToMw(power_dBm);
-        state.n[key] = (state.n[key] ?? 0) + 1;
+        add(state, ch, power_dBm);
       }
-      await ctx.saveState(state);
     }
     const mean = (ch: number): number => {
       const n = state.n[String(ch)] ?? 0;

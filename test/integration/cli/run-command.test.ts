@@ -190,6 +190,9 @@ describe('benchctl resume', () => {
     expect(record).toMatchObject({ status: 'passed', resumed: [expect.any(String)] });
     expect(record.steps.map((s) => s.status)).toEqual(['done', 'done', 'done']);
     expect(record.steps[1]?.tables[0]?.rows).toBe(SAMPLES);
+    // The mean covers every row, those before the kill included, whatever instant the kill hit.
+    const mean_mW = rows.reduce((sum, x) => sum + 10 ** (Number(x.power_dBm) / 10), 0) / SAMPLES;
+    expect(record.steps[1]?.measurements['power_dBm']?.value).toBeCloseTo(10 * Math.log10(mean_mW), 6);
   }, 90_000);
 
   it('resumes ber-waterfall SIGKILLed mid-BER-sweep on a fresh --sim bench: re-aligned, then every point once', async () => {
