@@ -6,14 +6,19 @@ export type LinkState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 type LinkListener = (state: LinkState, detail: string | null) => void;
 
 let watchLink: ((listener: LinkListener) => () => void) | null = null;
+let connecting: Promise<BenchBridge> | null = null;
 
-export async function connectBench(): Promise<BenchBridge> {
-  if (window.bench) return window.bench;
-  const bridge = await import('../bridge/client.ts');
-  const bench = await bridge.connectBrowserBench();
-  watchLink = (listener) => bridge.onBridgeConnection((state, detail) => listener(state as LinkState, detail));
-  window.bench = bench;
-  return bench;
+/** Connects once (main.ts starts it before Vue mounts, so the handshake overlaps the first render). */
+export function connectBench(): Promise<BenchBridge> {
+  connecting ??= (async () => {
+    if (window.bench) return window.bench;
+    const bridge = await import('../bridge/client.ts');
+    const bench = await bridge.connectBrowserBench();
+    watchLink = (listener) => bridge.onBridgeConnection((state, detail) => listener(state as LinkState, detail));
+    window.bench = bench;
+    return bench;
+  })();
+  return connecting;
 }
 
 /**

@@ -78,12 +78,9 @@ export class ResultSet {
         for (const p of e.steps) this.step(p.stepId, p.kind);
         for (const done of e.completed) this.step(done).phase = 'done';
         break;
-      case 'step-started': {
-        const s = this.step(e.stepId, e.kind);
-        s.phase = 'running';
-        // A step instance that starts again (a resume) restarts its tables from what it re-records.
+      case 'step-started':
+        this.step(e.stepId, e.kind).phase = 'running';
         break;
-      }
       case 'fit':
         this.step(e.stepId).fits.set(e.model, e.result);
         break;

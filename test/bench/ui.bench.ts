@@ -1,8 +1,9 @@
 // The UI in Chromium (`npm run bench`, or BENCH_FILTER=ui):
 //  1. Time to first paint: navigation start → first contentful paint of the app served by browser mode
-//     (BenchService on the simulator + bridge, the app's production build), and → the Bench view drawn with
-//     its instruments (connected, bench read), median of several cold browser launches; beside it a plain
-//     HTML page from a bare server (the browser's own floor on this machine).
+//     (BenchService on the simulator + bridge, the app's production build; the first paint is the static
+//     shell in index.html), and → the Bench view showing its first live meter reading (scripts run,
+//     connected, bench read, a monitor reading arrived), median of several cold browser launches; beside
+//     it a plain HTML page from a bare server (the browser's own floor on this machine).
 //  2. Frame time while 100 000 points stream into a plot (renderer/bench-harness/): requestAnimationFrame
 //     intervals, median and p95, for the app's path (run store → frame batching → typed columns → the
 //     Results view's spectrum plot with its model and residuals), against the naive way (a deep-reactive
@@ -76,7 +77,7 @@ async function buildAll(dir: string): Promise<{ app: string; harness: string }> 
   return { app, harness };
 }
 
-/** One cold launch: FCP from the Paint Timing API, and the moment the Bench view showed its instruments. */
+/** One cold launch: FCP from the Paint Timing API, and the moment the Bench view showed its first live meter reading. */
 async function firstPaint(url: string, readySelector: string | null): Promise<{ fcp: number; ready: number | null }> {
   const browser = await launchChromium();
   try {
@@ -111,7 +112,7 @@ async function paintTimes(appDir: string, dir: string): Promise<void> {
     await mode.stop();
   }
   process.stdout.write(`\nTime to first paint, median of ${LAUNCHES} cold Chromium launches (navigation start → …)\n`);
-  process.stdout.write(`  ${'page'.padEnd(48)} ${'first contentful paint'.padStart(24)} ${'bench view ready'.padStart(18)}\n`);
+  process.stdout.write(`  ${'page'.padEnd(48)} ${'first contentful paint'.padStart(24)} ${'live reading shown'.padStart(18)}\n`);
   const row = (name: string, xs: typeof app) => process.stdout.write(
     `  ${name.padEnd(48)} ${ms(median(xs.map((x) => x.fcp))).padStart(24)} ${(xs[0]?.ready === null ? '—' : ms(median(xs.map((x) => x.ready ?? Number.NaN)))).padStart(18)}\n`);
   row('benchctl UI (browser mode, simulator open)', app);
