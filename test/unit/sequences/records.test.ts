@@ -1,5 +1,5 @@
 // Records: CSV tables (metadata, units in headers, RFC 4180), recovery of a torn table, the journal, run.json.
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -72,12 +72,41 @@ describe('recoverCsv', () => {
     ['a row cut mid-number', `${head}1,2\n3,4.12`, 1, 6],
     ['an unclosed quote', `${head}1,2\n3,"ab`, 1, 5],
     ['only the header', head, 0, 0],
+    ['a quoted field with a newline, quotes and commas', `${head}1,"a\nb ""c"", d"\n3,4\n`, 2, 0],
+    ['a row cut inside a quoted field with a newline', `${head}1,2\n3,"a\nb`, 1, 6],
+    ['metadata with a quote, empty lines, a cell starting with #', `# notes: say "hi\n${head.slice(9)}\n"#1",2\n\n3,4\n`, 2, 0],
+    ['CRLF line ends', '# run: r\r\nx_um,power_dBm\r\n1,2\r\n3,4', 1, 3],
   ])('%s', async (_name, text, rows, cut) => {
     const path = join(dir, 't.csv');
     writeFileSync(path, text);
     const r = await recoverCsv(path);
     expect(r).toEqual({ rows, header: ['x_um', 'power_dBm'], truncated_bytes: cut });
     expect(readFileSync(path, 'utf8')).toBe(text.slice(0, text.length - cut));
+  });
+
+  it('cut anywhere, a table of awkward text keeps exactly the rows that ended before the cut', async () => {
+    const path = join(dir, 'fuzz.csv');
+    const t = CsvTable.create(path, 'f', ['i', 'text'], [['notes', 'a "quoted" note']]);
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const pieces = ['a', ',', '"', '\n', '#', ' ', '""', '\r\n', 'é'];
+    const ends: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const text = Array.from({ length: Math.floor(rand() * 8) }, () => pieces[Math.floor(rand() * pieces.length)]).join('');
+      await t.append({ i, text });
+      ends.push(statSync(path).size);
+    }
+    await t.close();
+    const whole = readFileSync(path);
+    const headerEnd = whole.indexOf('i,text\n') + 'i,text\n'.length;
+    for (let k = 0; k < 200; k++) {
+      const cut = headerEnd + Math.floor(rand() * (whole.length - headerEnd + 1));
+      writeFileSync(path, whole.subarray(0, cut));
+      const kept = ends.filter((e) => e <= cut);
+      const r = await recoverCsv(path);
+      expect(r.rows, `cut at ${cut}`).toBe(kept.length);
+      expect(statSync(path).size).toBe(kept.at(-1) ?? headerEnd);
+    }
   });
 
   it('reports a file without a complete header', async () => {
