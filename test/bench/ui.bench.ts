@@ -112,9 +112,9 @@ async function paintTimes(appDir: string, dir: string): Promise<void> {
     await mode.stop();
   }
   process.stdout.write(`\nTime to first paint, median of ${LAUNCHES} cold Chromium launches (navigation start → …)\n`);
-  process.stdout.write(`  ${'page'.padEnd(48)} ${'first contentful paint'.padStart(24)} ${'live reading shown'.padStart(18)}\n`);
+  process.stdout.write(`  ${'page'.padEnd(48)} ${'first contentful paint'.padStart(24)} ${'live reading shown'.padStart(20)}\n`);
   const row = (name: string, xs: typeof app) => process.stdout.write(
-    `  ${name.padEnd(48)} ${ms(median(xs.map((x) => x.fcp))).padStart(24)} ${(xs[0]?.ready === null ? '—' : ms(median(xs.map((x) => x.ready ?? Number.NaN)))).padStart(18)}\n`);
+    `  ${name.padEnd(48)} ${ms(median(xs.map((x) => x.fcp))).padStart(24)} ${(xs[0]?.ready === null ? '—' : ms(median(xs.map((x) => x.ready ?? Number.NaN)))).padStart(20)}\n`);
   row('benchctl UI (browser mode, simulator open)', app);
   row('reference: plain HTML page, bare server', ref);
   process.stdout.write(`  FCP per launch (UI): ${app.map((x) => x.fcp.toFixed(0)).join(', ')} ms\n`);
