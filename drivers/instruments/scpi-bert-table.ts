@@ -1,6 +1,7 @@
 // The SCPI BERT's one-command settings, declared. `{ch}` is the generator/analyzer pair (1 on the bench).
 import { BOOLEAN, GBPS_VIA_HZ, PLAIN_NUMBER, SECONDS, enumCodec } from '../properties/codecs.ts';
 import type { Codec } from '../properties/codecs.ts';
+import { ResponseFormatError } from '../scpi/index.ts';
 import { control, measurement } from '../properties/property.ts';
 import { allOf, inRange, isBoolean, oneOf } from '../properties/validators.ts';
 import type { Range, Validator } from '../properties/validators.ts';
@@ -28,6 +29,17 @@ export const BIT_COUNT: Codec<number> = {
   expected: 'a bit count',
   format: (n) => PLAIN_NUMBER.format(Math.round(n)),
   parse: (reply) => Math.round(PLAIN_NUMBER.parse(reply)),
+};
+
+/** `:FETC:SENS{ch}:PSL?`: how many 1-s intervals of the gate saw any loss of pattern sync (NR1; NR3 accepted). */
+export const SYNC_LOSS_SECONDS: Codec<number> = {
+  expected: 'a count of sync-loss seconds (a whole number ≥ 0)',
+  format: (n) => String(Math.round(n)),
+  parse: (reply) => {
+    const n = PLAIN_NUMBER.parse(reply);
+    if (!(Number.isInteger(n) && n >= 0)) throw new ResponseFormatError(reply, 'a count of sync-loss seconds (a whole number ≥ 0)');
+    return n;
+  },
 };
 
 const wholeNumber: Validator<number> = (v) => (Number.isInteger(v) ? null : 'a whole number of bits');

@@ -1,10 +1,9 @@
 // The SCPI BERT of INSTRUMENTS.md (MP1900A / J-BERT class): one pattern generator and one error detector.
 // setPattern() sets both, since a loopback test compares the pattern it sends. A sync loss is never
-// hidden: results() reports the detector's sync now and whether the instrument flagged a loss during the
-// gate (an error-queue entry -230 "Data corrupt or stale", which this driver consumes).
+// hidden: results() reports the detector's sync now and the gate's pattern-sync-loss seconds (`PSL?`, the
+// MP1900A's PSLoss alarm-interval count), as results: an MP1900A queues no error for a loss of sync.
 import { z } from 'zod';
 import type { DriverContext, DriverDescriptor } from '../driver.ts';
-import { InstrumentError } from '../errors.ts';
 import { queryChained } from '../properties/chain.ts';
 import { BOOLEAN, INTEGER, PLAIN_NUMBER } from '../properties/codecs.ts';
 import { DriverOptionError, InvalidSettingError } from '../properties/errors.ts';
@@ -19,12 +18,9 @@ import { pollUntilOrStop } from '../properties/wait.ts';
 import { BERT_PATTERNS } from '../roles/bert.ts';
 import type { Bert, BertGate, BertPattern, BertResults } from '../roles/bert.ts';
 import type { ScpiSession } from '../session/scpi-session.ts';
-import { BIT_COUNT, GATE_MODE, bertTable } from './scpi-bert-table.ts';
+import { BIT_COUNT, GATE_MODE, SYNC_LOSS_SECONDS, bertTable } from './scpi-bert-table.ts';
 
 export const SCPI_BERT = 'scpi-bert';
-
-/** The error-queue code a detector uses to flag counts taken without pattern sync. */
-export const SYNC_LOSS_CODE = -230;
 
 /** BERTs the driver recognises by `*IDN?`, with their line-rate ranges in Gb/s. */
 const MODELS: ReadonlyArray<[RegExp, RegExp, Range]> = [
@@ -141,30 +137,23 @@ export class ScpiBert implements Bert {
     });
   }
 
-  /** Counts, BER and sync in one round trip, then the error queue (for a flagged sync loss). */
+  /** Counts, BER, sync now and the gate's sync-loss seconds, in one round trip. */
   async results(): Promise<BertResults> {
     const ch = this.at.ch;
-    const queries = [`:FETC:SENS${ch}:BITS?`, `:FETC:SENS${ch}:ERR?`, `:FETC:SENS${ch}:BER?`, `:SENS${ch}:SYNC?`];
-    let replies: string[] | undefined;
-    let syncLost = false;
-    try {
-      replies = await queryChained(this.session, queries);
-      if (!this.session.options.checkErrors) await this.session.checkErrors();
-    } catch (err) {
-      if (!(err instanceof InstrumentError) || !err.errors.every((e) => e.code === SYNC_LOSS_CODE)) throw err;
-      syncLost = true;
-      // With the session checking errors itself, the flag cost us the reply: ask again, the queue is drained.
-      replies ??= await queryChained(this.session, queries);
-    }
+    const queries = [`:FETC:SENS${ch}:BITS?`, `:FETC:SENS${ch}:ERR?`, `:FETC:SENS${ch}:BER?`, `:SENS${ch}:SYNC?`, `:FETC:SENS${ch}:PSL?`];
+    const replies = await queryChained(this.session, queries);
     const command = queries.join(';');
-    const [bits = '', errors = '', ber = '', sync = ''] = replies;
+    const [bits = '', errors = '', ber = '', sync = '', psl = ''] = replies;
     const r = this.session.resource;
+    const syncLoss_s = parseReply(r, command, psl, SYNC_LOSS_SECONDS);
     return {
       bits: parseReply(r, command, bits, BIT_COUNT),
       errors: parseReply(r, command, errors, INTEGER),
       ber: parseReply(r, command, ber, PLAIN_NUMBER),
       sync: parseReply(r, command, sync, BOOLEAN),
-      syncLost,
+      // Sync may be back by the time the gate is read: the loss seconds say the counts are not all valid.
+      syncLost: syncLoss_s > 0,
+      syncLoss_s,
     };
   }
 

@@ -15,8 +15,13 @@ export interface BertResults {
   ber: number;
   /** Pattern sync now. */
   sync: boolean;
-  /** The instrument flagged a loss of sync during the gate: its counts are not a valid measurement. */
+  /** Sync was lost at some moment of the gate (even if it is back now): its counts are not a valid measurement. */
   syncLost: boolean;
+  /**
+   * How many 1-s intervals of the gate saw a loss of sync (the MP1900A's PSLoss count), where the driver
+   * reads one; syncLost is then `syncLoss_s > 0`.
+   */
+  syncLoss_s?: number;
 }
 
 export interface Bert extends InstrumentDriver {
@@ -35,7 +40,7 @@ export interface Bert extends InstrumentDriver {
   gateRunning(): Promise<boolean>;
   /** Polls until the gate closes; WaitTimeoutError after `timeout_s` (the gate is then stopped). */
   waitGate(timeout_s: number): Promise<void>;
-  /** Bits, errors, BER and sync, read together in one round trip. */
+  /** Bits, errors, BER, sync and whether sync was lost during the gate, read together in one round trip. */
   results(): Promise<BertResults>;
   synced(): Promise<boolean>;
   /** Inserts one bit error into the generated pattern. */

@@ -82,18 +82,12 @@ export class Bert extends ScpiInstrument {
   }
 
   /**
-   * Counts of the current (or last) gate so far. A sync loss also queues -230 once per gate: a real MP1900A
-   * queues nothing (it reports the loss as a result, PSLoss); kept only until the scpi-bert driver reads
-   * `:FETC:SENS1:PSL?` instead, then to be removed.
+   * Counts of the current (or last) gate so far. A loss of sync is a result (`SYNC?`, `PSL?`), never an
+   * error-queue entry: a real MP1900A queues nothing for it.
    */
   counts(): GateCounts {
     if (!this.gate) return { bits: 0, errors: 0, syncLost: false, syncLoss_s: 0 };
-    const c = this.gate.countsAt(this.clock.now_s());
-    if (c.syncLost && !this.gate.reportedSyncLoss) {
-      this.gate.reportedSyncLoss = true;
-      this.pushError(-230, 'pattern sync lost during the gate; counts include unsynchronised bits');
-    }
-    return c;
+    return this.gate.countsAt(this.clock.now_s());
   }
 
   protected override reset(): void {

@@ -58,7 +58,7 @@ describe.each(LINKS)('BER gates through the loopback (%s)', (link) => {
   it('a clean link: exact bit count, zero errors, BER 0; one inserted error is counted once', async () => {
     expect(await bert.synced()).toBe(true);
     const clean = await gate();
-    expect(clean).toEqual({ bits: RATE_GBPS * 1e9 * GATE_S, errors: 0, ber: 0, sync: true, syncLost: false });
+    expect(clean).toEqual({ bits: RATE_GBPS * 1e9 * GATE_S, errors: 0, ber: 0, sync: true, syncLost: false, syncLoss_s: 0 });
     await bert.setGate({ mode: 'bits', bits: 1e9 });
     await bert.startGate();
     await bert.insertError();
@@ -108,8 +108,27 @@ describe.each(LINKS)('BER gates through the loopback (%s)', (link) => {
     // Without sync the detector compares random bits: about half of them "err".
     expect(lost.ber).toBeGreaterThan(0.45);
     expect(lost.ber).toBeLessThan(0.55);
+    expect(lost.syncLoss_s).toBe(1); // a 10 ms gate: one alarm interval
     f.bench.faults.restoreBertSync();
-    expect(await gate()).toMatchObject({ errors: 0, sync: true, syncLost: false });
+    expect(await gate()).toMatchObject({ errors: 0, sync: true, syncLost: false, syncLoss_s: 0 });
+    // A result, not an error: nothing was queued for the loss (a real MP1900A queues nothing either).
+    await bert.session.checkErrors();
+  });
+
+  it('a loss in the middle of a gate, over before it ends: sync is back, but the gate is still marked', async () => {
+    await bert.setGate({ mode: 'time', period_s: 5 });
+    await bert.startGate();
+    const t0 = f.bench.clock.now_s();
+    await f.bench.clock.advanceTo(t0 + 1.5);
+    f.bench.faults.loseBertSync();
+    await f.bench.clock.advanceTo(t0 + 2.2);
+    f.bench.faults.restoreBertSync();
+    await bert.waitGate(10);
+    const r = await bert.results();
+    // The loss touched the alarm intervals 1 and 2 (1.5…2.2 s): 2 sync-loss seconds.
+    expect(r).toMatchObject({ sync: true, syncLost: true, syncLoss_s: 2 });
+    expect(r.errors).toBeGreaterThan(0.4 * 0.7 * RATE_GBPS * 1e9); // ~0.7 s of random bits at BER 0.5
+    await bert.session.checkErrors();
   });
 
   it('a detector with a different pattern has no sync either: the driver sets both ends together', async () => {

@@ -9,7 +9,7 @@ import { NO_ERROR, expectProtocol } from '../../../helpers/protocol-replay.ts';
 import type { Exchange } from '../../../helpers/protocol-replay.ts';
 
 const IDN: Exchange = ['*IDN?', 'Anritsu,MP1900A,6201900123,2.05.00'];
-const RESULTS = ':FETC:SENS1:BITS?;:FETC:SENS1:ERR?;:FETC:SENS1:BER?;:SENS1:SYNC?';
+const RESULTS = ':FETC:SENS1:BITS?;:FETC:SENS1:ERR?;:FETC:SENS1:BER?;:SENS1:SYNC?;:FETC:SENS1:PSL?';
 
 function bert(session: ScpiSession, options: Record<string, unknown> = {}): Promise<ScpiBert> {
   return scpiBertDescriptor.create({ session, role: 'bert', options });
@@ -82,31 +82,47 @@ describe('scpi-bert: gates and results', () => {
     });
   });
 
-  it('results: bits, errors, BER and sync in one round trip; NaN BER before any bit', async () => {
+  it('results: bits, errors, BER, sync and sync-loss seconds in one round trip; NaN BER before any bit', async () => {
     await expectProtocol([IDN,
-      [RESULTS, '+2.57812500E+10;3;+1.16363636E-10;1'], NO_ERROR,
-      [RESULTS, '+0.00000000E+00;0;+9.91000000E+37;0'], NO_ERROR,
+      [RESULTS, '+2.57812500E+10;3;+1.16363636E-10;1;0'],
+      [RESULTS, '+0.00000000E+00;0;+9.91000000E+37;0;0'],
     ], async (s) => {
       const b = await bert(s);
-      expect(await b.results()).toEqual({ bits: 25781250000, errors: 3, ber: 1.16363636e-10, sync: true, syncLost: false });
+      expect(await b.results()).toEqual({ bits: 25781250000, errors: 3, ber: 1.16363636e-10, sync: true, syncLost: false, syncLoss_s: 0 });
       const empty = await b.results();
       expect(empty.bits).toBe(0);
       expect(empty.ber).toBeNaN();
+      expect(empty.syncLost).toBe(false);
     });
   });
 
-  it('a sync loss flagged by the instrument (-230) is reported in the results, not thrown; other errors are', async () => {
+  it('a sync loss is read from PSL? (sync-loss seconds), even once sync is back; no error queue involved', async () => {
     await expectProtocol([IDN,
-      [RESULTS, '+2.57812500E+10;12890540775;+4.99996733E-01;0'],
-      ['SYST:ERR?', '-230,"Data corrupt or stale;pattern sync lost during the gate"'], NO_ERROR,
-      [RESULTS, '+1.0E+09;0;+0.0E+00;1'], ['SYST:ERR?', '-350,"Queue overflow"'], NO_ERROR,
-      [RESULTS, 'lots;of;garbage;here'], NO_ERROR,
+      [RESULTS, '+2.57812500E+10;12890540775;+4.99996733E-01;0;1'],
+      [RESULTS, '+2.57812500E+11;2;+7.75757576E-12;1;+3.00000000E+00'],
     ], async (s) => {
       const b = await bert(s);
-      const r = await b.results();
-      expect(r).toMatchObject({ sync: false, syncLost: true, errors: 12890540775 });
-      await expect(b.results()).rejects.toThrow(InstrumentError);
+      expect(await b.results()).toMatchObject({ sync: false, syncLost: true, syncLoss_s: 1, errors: 12890540775 });
+      // Sync is back now, but 3 s of the gate were counted without it: the counts are still not valid.
+      expect(await b.results()).toMatchObject({ sync: true, syncLost: true, syncLoss_s: 3 });
+    });
+  });
+
+  it('a refused or malformed results reply is a typed error naming the chained query', async () => {
+    await expectProtocol([IDN,
+      // The detector refuses one query (no reply of its own): the queue says why.
+      [RESULTS, '+1.0E+09;0;+0.0E+00;1'], ['SYST:ERR?', '-113,"Undefined header"'], NO_ERROR,
+      [RESULTS, 'lots;of;garbage;here;too'],
+      [RESULTS, '+1.0E+09;0;+0.0E+00;1;-1'],
+      [RESULTS, '+1.0E+09;0;+0.0E+00;1;0.5'],
+    ], async (s) => {
+      const b = await bert(s);
+      const refused = await b.results().catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(InstrumentError);
+      expect((refused as InstrumentError).code).toBe(-113);
       await expect(b.results()).rejects.toThrow(ReplyFormatError);
+      await expect(b.results()).rejects.toThrow(/PSL\?.*"-1".*sync-loss seconds/);
+      await expect(b.results()).rejects.toThrow(/"0\.5".*a count of sync-loss seconds/);
     });
   });
 
