@@ -1,5 +1,5 @@
 // Keysight attenuators (N776xA, 8156xA/8157xA): which models have an output power monitor (and so a
-// power-setpoint mode), their attenuation span, and the bench options.
+// power-setpoint mode), the family's attenuation span, and the bench options.
 import { z } from 'zod';
 import { parseDriverOptions } from '../properties/options.ts';
 
@@ -13,7 +13,7 @@ export function hasPowerControl(model: string): boolean {
   return POWER_CONTROL.test(model);
 }
 
-/** Physical attenuation span, dB (the displayed value adds the offset). */
+/** The family's physical attenuation span, dB: the fallback for firmware that does not answer `INP:ATT? MIN|MAX`. */
 export const MAX_ATTENUATION_DB = 60;
 /** Offsets the family accepts, dB. */
 export const OFFSET_RANGE_DB = { min: -200, max: 200 };

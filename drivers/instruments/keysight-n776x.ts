@@ -1,5 +1,7 @@
 // Keysight N776xA / 8156xA variable optical attenuators: attenuation (with offset), calibration
-// wavelength, shutter, and power-setpoint mode on models with an output power monitor.
+// wavelength, shutter, and power-setpoint mode on models with an output power monitor. The attenuation
+// range is the instrument's own (`INP:ATT? MIN|MAX`), so a filter with less than the family's 60 dB is
+// not driven past its end.
 import type { DriverContext, DriverDescriptor } from '../driver.ts';
 import { queryChained } from '../properties/chain.ts';
 import { BOOLEAN, DB, PLAIN_NUMBER, POWER_UNIT_01 } from '../properties/codecs.ts';
@@ -8,6 +10,7 @@ import { isKeysightFamily, parseIdentity } from '../properties/identity.ts';
 import { bindProperties, parseReply } from '../properties/property.ts';
 import type { BoundProperties } from '../properties/property.ts';
 import { writeChecked } from '../properties/send.ts';
+import { isUnanswered } from '../properties/unanswered.ts';
 import type { Range } from '../properties/validators.ts';
 import type { Attenuator } from '../roles/attenuator.ts';
 import { readingToDbm } from '../roles/units.ts';
@@ -30,6 +33,8 @@ export class KeysightN776xAttenuator implements Attenuator {
   readonly at: { ch: number };
   /** The offset the displayed attenuation includes; kept to check attenuations before sending them. */
   private offset = 0;
+  /** The filter's own attenuation span (the displayed range less the offset), dB. */
+  private filterSpan_dB: Range = { min: 0, max: MAX_ATTENUATION_DB };
   /** Whether power control is on (read at creation, then tracked): an attenuation setting turns it off. */
   private powerControlOn = false;
 
@@ -41,7 +46,7 @@ export class KeysightN776xAttenuator implements Attenuator {
     this.props = bindProperties(session, voaTable(() => this.attenuationRange_dB));
   }
 
-  /** Identifies the VOA and reads its offset (and power-control state) so attenuations can be checked locally. */
+  /** Identifies the VOA and reads its offset, attenuation range (and power-control state) so attenuations can be checked locally. */
   static async create(ctx: DriverContext): Promise<KeysightN776xAttenuator> {
     const options = parseN776xOptions(KEYSIGHT_N776X, ctx.options);
     const { model } = parseIdentity(await ctx.session.query('*IDN?'));
@@ -50,19 +55,35 @@ export class KeysightN776xAttenuator implements Attenuator {
     return voa;
   }
 
-  /** The displayed attenuations the VOA accepts now: offset … offset + 60 dB. */
+  /** The displayed attenuations the VOA accepts now: as it reported them, moved along with the offset since. */
   get attenuationRange_dB(): Range {
-    return { min: this.offset, max: this.offset + MAX_ATTENUATION_DB };
+    return { min: this.offset + this.filterSpan_dB.min, max: this.offset + this.filterSpan_dB.max };
   }
 
-  /** Re-reads the offset and the power-control state (after someone else changed them). */
+  /**
+   * Re-reads the offset, the attenuation range and the power-control state (after someone else changed
+   * them), in one round trip. Firmware that does not answer `INP:ATT? MIN|MAX` is asked again without it
+   * and gets the family's 0…60 dB of filter.
+   */
   async refreshState(): Promise<void> {
     const ch = this.at.ch;
-    const queries = [`:INP${ch}:OFFS?`, ...(this.hasPowerControl ? [`:OUTP${ch}:POW:CONT?`] : [])];
-    const replies = await queryChained(this.session, queries);
+    const state = [`:INP${ch}:OFFS?`, ...(this.hasPowerControl ? [`:OUTP${ch}:POW:CONT?`] : [])];
+    const range = [`:INP${ch}:ATT? MIN`, `:INP${ch}:ATT? MAX`];
+    let queries = [...state, ...range];
+    let replies: string[];
+    try {
+      replies = await queryChained(this.session, queries);
+    } catch (err) {
+      if (!isUnanswered(err)) throw err;
+      queries = state;
+      replies = await queryChained(this.session, queries);
+    }
     const command = queries.join(';');
-    this.offset = parseReply(this.session.resource, command, replies[0] as string, DB);
+    const db = (i: number): number => parseReply(this.session.resource, command, replies[i] as string, DB);
+    this.offset = db(0);
     this.powerControlOn = this.hasPowerControl && parseReply(this.session.resource, command, replies[1] as string, BOOLEAN);
+    const n = state.length;
+    this.filterSpan_dB = queries.length > n ? { min: db(n) - this.offset, max: db(n + 1) - this.offset } : { min: 0, max: MAX_ATTENUATION_DB };
   }
 
   async identify(): Promise<string> {

@@ -1,6 +1,7 @@
 // Keysight tunable lasers (N777xC, 8160x): the bench options and where the limits come from. A model's
 // wavelength span depends on its option (the N7778C alone comes in four bands), so the limits are asked
-// of the laser itself (`WAV? MIN|MAX`, `POW? MIN|MAX`); the bench file may narrow them.
+// of the laser itself (`WAV? MIN|MAX`, `POW? MIN|MAX`, `WAV:SWE:SPE? MIN|MAX`); the bench file may narrow
+// the first two.
 import { z } from 'zod';
 import { DriverOptionError } from '../properties/errors.ts';
 import { parseDriverOptions } from '../properties/options.ts';
@@ -9,7 +10,7 @@ import type { Range } from '../properties/validators.ts';
 /** Lasers the driver recognises by `*IDN?` (the N777xC family and the 8160x modules' own identities). */
 export const N777X_MODEL = /^(N777[6-9]C|N7711A|N7714A|8160[0-9][AB])$/i;
 
-/** Sweep speed range by model, nm/s (not queryable on every firmware). */
+/** Sweep speed range by model, nm/s: the fallback for firmware that does not answer `WAV:SWE:SPE? MIN|MAX`. */
 export function sweepSpeedRange_nm_s(model: string): Range {
   if (/^N777/i.test(model)) return { min: 0.5, max: 200 };
   if (/^81600B$/i.test(model)) return { min: 0.5, max: 80 };

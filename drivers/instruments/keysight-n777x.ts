@@ -1,15 +1,18 @@
 // Keysight N777xC / 8160x tunable lasers: wavelength, power, output, the continuous sweep with lambda
-// logging and the trigger output that clocks a power meter's log.
+// logging and the trigger output that clocks a power meter's log. After a sweep the laser rests at the
+// sweep's start wavelength (the 816x/N777x sweep cycle), not at the wavelength it had before.
 import type { DriverContext, DriverDescriptor } from '../driver.ts';
-import { InstrumentError, ReplyFormatError, TimeoutError } from '../errors.ts';
+import { ReplyFormatError } from '../errors.ts';
 import { queryChained } from '../properties/chain.ts';
-import { PLAIN_NUMBER, POWER_UNIT_01, metresToNm } from '../properties/codecs.ts';
+import { NM_PER_S_VIA_M_PER_S, PLAIN_NUMBER, POWER_UNIT_01, metresToNm } from '../properties/codecs.ts';
 import { DriverOptionError } from '../properties/errors.ts';
 import { isKeysightFamily, parseIdentity } from '../properties/identity.ts';
 import { bindProperties, parseReply } from '../properties/property.ts';
 import type { BoundProperties } from '../properties/property.ts';
 import { runSafeSteps, writeTolerant } from '../properties/safe-state.ts';
 import { writeChecked } from '../properties/send.ts';
+import { isUnanswered } from '../properties/unanswered.ts';
+import type { Range } from '../properties/validators.ts';
 import { pollUntilOrStop } from '../properties/wait.ts';
 import { checkSweepSpan } from '../roles/tunable-laser.ts';
 import type { LaserLimits, SweepCheck, SweepConfig, TunableLaser } from '../roles/tunable-laser.ts';
@@ -39,7 +42,7 @@ export class KeysightN777xLaser implements TunableLaser {
     this.props = bindProperties(session, laserTable(() => this.limits));
   }
 
-  /** Identifies the laser and asks it for its wavelength and power limits (narrowed by the bench file). */
+  /** Identifies the laser and asks it for its wavelength, power and sweep-speed limits (narrowed by the bench file). */
   static async create(ctx: DriverContext): Promise<KeysightN777xLaser> {
     const options = parseN777xOptions(KEYSIGHT_N777X, ctx.options);
     const { model } = parseIdentity(await ctx.session.query('*IDN?'));
@@ -172,14 +175,15 @@ async function readLimits(session: ScpiSession, model: string, options: N777xOpt
   const s = options.slot;
   const queries = [`:SOUR${s}:WAV? MIN`, `:SOUR${s}:WAV? MAX`, `:SOUR${s}:POW:UNIT?`, `:SOUR${s}:POW? MIN`, `:SOUR${s}:POW? MAX`];
   const command = queries.join(';');
-  const speed_nm_s = sweepSpeedRange_nm_s(model);
   let replies: string[];
   try {
     replies = await queryChained(session, queries);
   } catch (err) {
-    if (!(err instanceof InstrumentError || err instanceof ReplyFormatError || err instanceof TimeoutError)) throw err;
+    if (!isUnanswered(err)) throw err;
     const { wavelengthRange_nm: w, powerRange_dBm: p } = options;
-    // A laser that cannot report its limits is driven within the bench file's, and never without them.
+    // A laser that cannot report its limits is driven within the bench file's, and never without them;
+    // it will not report its sweep speeds either (not asked: it would cost another reply timeout).
+    const speed_nm_s = sweepSpeedRange_nm_s(model);
     if (w && p) return { wavelength_nm: { min: w[0], max: w[1] }, power_dBm: { min: p[0], max: p[1] }, speed_nm_s };
     throw new DriverOptionError(KEYSIGHT_N777X, w ? 'powerRange_dBm' : 'wavelengthRange_nm',
       `is needed: ${session.resource} (${model}) did not report its limits (${err.message}); give both wavelengthRange_nm and powerRange_dBm`);
@@ -187,11 +191,32 @@ async function readLimits(session: ScpiSession, model: string, options: N777xOpt
   const num = (i: number): number => parseReply(session.resource, command, replies[i] as string, PLAIN_NUMBER);
   const unit = parseReply(session.resource, command, replies[2] as string, POWER_UNIT_01);
   const dBm = (v: number): number => (unit === 'W' ? readingToDbm(v) : v);
+  const wavelength_nm = { min: metresToNm(num(0)), max: metresToNm(num(1)) };
+  const power_dBm = { min: dBm(num(3)), max: dBm(num(4)) };
+  const speed_nm_s = await readSpeedLimits(session, model, s);
   return {
-    wavelength_nm: narrowOption(KEYSIGHT_N777X, 'wavelengthRange_nm', 'nm', { min: metresToNm(num(0)), max: metresToNm(num(1)) }, options.wavelengthRange_nm),
-    power_dBm: narrowOption(KEYSIGHT_N777X, 'powerRange_dBm', 'dBm', { min: dBm(num(3)), max: dBm(num(4)) }, options.powerRange_dBm),
+    wavelength_nm: narrowOption(KEYSIGHT_N777X, 'wavelengthRange_nm', 'nm', wavelength_nm, options.wavelengthRange_nm),
+    power_dBm: narrowOption(KEYSIGHT_N777X, 'powerRange_dBm', 'dBm', power_dBm, options.powerRange_dBm),
     speed_nm_s,
   };
+}
+
+/**
+ * `:WAV:SWE:SPE? MIN|MAX` (m/s), asked apart from the other limits so that firmware without it still
+ * reports those; the model table stands in when it is not answered.
+ */
+async function readSpeedLimits(session: ScpiSession, model: string, slot: number): Promise<Range> {
+  const queries = [`:SOUR${slot}:WAV:SWE:SPE? MIN`, `:SOUR${slot}:WAV:SWE:SPE? MAX`];
+  let replies: string[];
+  try {
+    replies = await queryChained(session, queries);
+  } catch (err) {
+    if (isUnanswered(err)) return sweepSpeedRange_nm_s(model);
+    throw err;
+  }
+  const command = queries.join(';');
+  const [min = '', max = ''] = replies;
+  return { min: parseReply(session.resource, command, min, NM_PER_S_VIA_M_PER_S), max: parseReply(session.resource, command, max, NM_PER_S_VIA_M_PER_S) };
 }
 
 export const keysightN777xDescriptor: DriverDescriptor<KeysightN777xLaser> = {

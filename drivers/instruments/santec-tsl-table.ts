@@ -1,5 +1,5 @@
-// The Santec TSL's one-command settings, declared. Wavelengths are plain nm (`:WAV:UNIT 0`, the default),
-// powers plain numbers in the unit `:POW:UNIT` selects (0 dBm, 1 mW).
+// The Santec TSL's one-command settings, declared. Wavelengths are plain nm (`:WAV:UNIT 0`, which the driver
+// makes sure of: santec-tsl-limits.ts), powers plain numbers in the unit `:POW:UNIT` selects (0 dBm, 1 mW).
 import { BOOLEAN, INTEGER, NM_PLAIN, PLAIN_NUMBER, enumCodec } from '../properties/codecs.ts';
 import { control, measurement } from '../properties/property.ts';
 import { inRange, integerIn, isBoolean, oneOf, positive } from '../properties/validators.ts';
@@ -8,6 +8,12 @@ import type { LaserLimits, TriggerOutput } from '../roles/tunable-laser.ts';
 export const SANTEC_POWER_UNIT = enumCodec<'dBm' | 'mW'>({
   dBm: { send: '0', replies: ['0'] },
   mW: { send: '1', replies: ['1'] },
+});
+
+/** `:WAV:UNIT 0|1`: wavelengths shown (and, on some firmware, queried) in nm or THz. */
+export const SANTEC_WAVELENGTH_UNIT = enumCodec<'nm' | 'THz'>({
+  nm: { send: '0', replies: ['0'] },
+  THz: { send: '1', replies: ['1'] },
 });
 
 /** `:TRIG:OUTP 0-3`: none, at the sweep's stop, at its start, every trigger step. */

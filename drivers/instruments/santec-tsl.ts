@@ -1,9 +1,11 @@
 // Santec TSL-570 (and TSL-550/710/770) tunable lasers. Output = laser diode on and shutter open; the
 // driver switches light off with the shutter, which is immediate and keeps the diode warm.
 //
-// The TSL has no sweep-check query: checkSweep() reads the sweep registers back and checks them here.
-// Its lambda log is not read through this driver: fetchWavelengthLog_nm() returns the trigger grid the
-// configured sweep emits (start + k·step), which is what the TSL's trigger output is locked to.
+// At open the driver puts the laser's wavelength unit to nm (if it was left in THz) and asks it for its
+// limits (santec-tsl-limits.ts). The TSL has no sweep-check or trigger-count query: checkSweep() and
+// expectedTriggers() work from the sweep registers read back. fetchWavelengthLog_nm() returns the
+// wavelengths the laser logged at its trigger pulses (santec-tsl-log.ts). After a sweep the laser rests at
+// the start wavelength, not the one it had before.
 import { dBmToMw, mwToW } from '../../models/units.ts';
 import type { DriverContext, DriverDescriptor } from '../driver.ts';
 import { queryChained } from '../properties/chain.ts';
@@ -19,7 +21,9 @@ import { checkSweepSpan, stepWavelengths_nm } from '../roles/tunable-laser.ts';
 import type { LaserLimits, SweepCheck, SweepConfig, TriggerOutput, TunableLaser } from '../roles/tunable-laser.ts';
 import { readingToDbm } from '../roles/units.ts';
 import type { ScpiSession } from '../session/scpi-session.ts';
-import { SANTEC_TSL_MODEL, parseSantecOptions, santecLimits } from './santec-tsl-model.ts';
+import { queryInNanometres, readSantecLimits, useNanometres } from './santec-tsl-limits.ts';
+import { fetchSantecLog_nm } from './santec-tsl-log.ts';
+import { SANTEC_TSL_MODEL, parseSantecOptions } from './santec-tsl-model.ts';
 import { SANTEC_MODE, SANTEC_POWER_UNIT, SANTEC_TRIGGER_OUTPUT, santecTable } from './santec-tsl-table.ts';
 
 export const SANTEC_TSL = 'santec-tsl';
@@ -51,10 +55,12 @@ export class SantecTslLaser implements TunableLaser {
     this.props = bindProperties(session, santecTable(() => this.limits));
   }
 
+  /** Identifies the laser, puts its wavelength unit to nm, and asks it for its limits (narrowed by the bench file). */
   static async create(ctx: DriverContext): Promise<SantecTslLaser> {
     const options = parseSantecOptions(SANTEC_TSL, ctx.options);
     const { model } = parseIdentity(await ctx.session.query('*IDN?'));
-    return new SantecTslLaser(ctx.session, model, santecLimits(SANTEC_TSL, model, options));
+    await useNanometres(ctx.session);
+    return new SantecTslLaser(ctx.session, model, await readSantecLimits(ctx.session, SANTEC_TSL, model, options));
   }
 
   async identify(): Promise<string> {
@@ -65,8 +71,10 @@ export class SantecTslLaser implements TunableLaser {
     return this.props.wavelength_nm.set(wavelength_nm);
   }
 
-  wavelength_nm(): Promise<number> {
-    return this.props.wavelength_nm.get();
+  /** In nm even if the laser was switched to THz since it was opened (one round trip with the unit). */
+  async wavelength_nm(): Promise<number> {
+    const [reply = ''] = await queryInNanometres(this.session, [':WAV?']);
+    return parseReply(this.session.resource, ':WAV?', reply, NM_PLAIN);
   }
 
   /** Validated in dBm, then sent in the unit the laser is set to (dBm or mW). */
@@ -135,10 +143,10 @@ export class SantecTslLaser implements TunableLaser {
     for (const command of commands) await writeChecked(this.session, command);
   }
 
-  /** The sweep registers, read back in one round trip. */
+  /** The sweep registers, read back in one round trip (in nm, like wavelength_nm()). */
   async sweepRegisters(): Promise<SantecSweepRegisters> {
     const queries = [':WAV:SWE:MOD?', ':WAV:SWE:STAR?', ':WAV:SWE:STOP?', ':WAV:SWE:STEP?', ':WAV:SWE:SPE?', ':TRIG:OUTP?', ':TRIG:OUTP:STEP?', ':WAV:SWE:CYCL?'];
-    const r = await queryChained(this.session, queries);
+    const r = await queryInNanometres(this.session, queries);
     const command = queries.join(';');
     const num = (i: number, codec = PLAIN_NUMBER): number => parseReply(this.session.resource, command, r[i] as string, codec);
     return {
@@ -176,9 +184,12 @@ export class SantecTslLaser implements TunableLaser {
     });
   }
 
-  /** The wavelengths at which the configured sweep pulses its trigger output (computed, see the file header). */
-  async fetchWavelengthLog_nm(): Promise<number[]> {
-    return triggerGrid_nm(await this.sweepRegisters());
+  /**
+   * The wavelength the laser measured at each trigger pulse of its last sweep (it logs a continuous sweep
+   * with step triggers, whatever `logWavelengths` says); [] when it logged none.
+   */
+  fetchWavelengthLog_nm(): Promise<number[]> {
+    return fetchSantecLog_nm(this.session);
   }
 
   /** Stops any sweep, closes the shutter and reads the state back. */
@@ -211,7 +222,7 @@ export function checkSantecSweep(r: SantecSweepRegisters, limits: LaserLimits): 
   return { ok: true };
 }
 
-/** Wavelength of each trigger pulse of a sweep, in order (both legs of a two-way sweep, every cycle). */
+/** Nominal wavelength of each trigger pulse of a sweep, in order (both legs of a two-way sweep, every cycle). */
 export function triggerGrid_nm(r: SantecSweepRegisters): number[] {
   if (r.trigger === 'disabled' || !(r.stop_nm > r.start_nm)) return [];
   if (r.trigger === 'start') return [r.start_nm];

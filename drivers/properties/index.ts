@@ -11,3 +11,4 @@ export * from './chain.ts';
 export * from './identity.ts';
 export * from './options.ts';
 export * from './safe-state.ts';
+export * from './unanswered.ts';

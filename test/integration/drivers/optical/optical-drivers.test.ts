@@ -78,8 +78,7 @@ describe.each(LINKS)('optical drivers against the simulator (%s)', (link) => {
     const meter = await f.open(keysightN774xDescriptor, 'meter');
     await (await f.open(keysightN776xDescriptor, 'voa')).setOutput(true);
     expect(await laser.identify()).toMatch(/N7778C/);
-    expect(laser.limits.wavelength_nm).toEqual({ min: 1480, max: 1640 });
-    expect(laser.limits.power_dBm).toEqual({ min: -10, max: 13 });
+    expect(laser.limits).toEqual({ wavelength_nm: { min: 1480, max: 1640 }, power_dBm: { min: -10, max: 13 }, speed_nm_s: { min: 0.5, max: 200 } });
     await laser.setWavelength_nm(1555.5);
     expect(await laser.wavelength_nm()).toBe(1555.5);
     await laser.setPower_dBm(-2);
@@ -106,9 +105,10 @@ describe.each(LINKS)('optical drivers against the simulator (%s)', (link) => {
     expect(await laser.output()).toBe(false);
   });
 
-  it('Santec laser: wavelength in nm, power in dBm and mW display, LD + shutter, safe()', async () => {
+  it('Santec laser: limits from the laser, wavelength in nm, power in dBm and mW display, LD + shutter, safe()', async () => {
     const santec = await f.open(santecTslDescriptor, 'laser-santec');
     expect(await santec.identify()).toMatch(/^SANTEC,TSL-570/);
+    expect(santec.limits).toEqual({ wavelength_nm: { min: 1480, max: 1640 }, power_dBm: { min: -15, max: 13 }, speed_nm_s: { min: 1, max: 200 } });
     await santec.setWavelength_nm(1548.25);
     expect(await santec.wavelength_nm()).toBe(1548.25);
     await santec.setPower_dBm(4);
@@ -126,6 +126,20 @@ describe.each(LINKS)('optical drivers against the simulator (%s)', (link) => {
     await santec.safe();
     expect(await santec.output()).toBe(false);
     await expect(santec.setWavelength_nm(1700)).rejects.toThrow(/1480…1640 nm/);
+  });
+
+  it('Santec laser left showing THz and mW: opened in nm, limits in dBm, wavelengths read in nm', async () => {
+    const raw = await f.session('laser-santec');
+    await raw.write(':WAV 1550.0000;:WAV:UNIT 1;:POW:UNIT 1');
+    const santec = await f.open(santecTslDescriptor, 'laser-santec');
+    expect(await raw.query(':WAV:UNIT?')).toBe('0');
+    expect(santec.limits.power_dBm).toEqual({ min: -15, max: 13 });
+    expect(await santec.wavelength_nm()).toBe(1550);
+    // Switched to THz at the front panel after opening: the read still comes back in nm, and the laser in nm.
+    await raw.write(':WAV:UNIT 1');
+    expect(await santec.wavelength_nm()).toBe(1550);
+    expect(await raw.query(':WAV:UNIT?')).toBe('0');
+    await raw.checkErrors();
   });
 
   it('attenuator: attenuation moves the light dB for dB, offset, wavelength, shutter, power-setpoint mode', async () => {
@@ -147,10 +161,15 @@ describe.each(LINKS)('optical drivers against the simulator (%s)', (link) => {
     expect(await voa.attenuation_dB()).toBe(10);
     expectNear(p0 - (await meter.readPower_dBm(2)), 10, 0.3);
 
+    // The range the VOA reports (INP:ATT? MIN|MAX), moving with the offset.
+    expect(voa.attenuationRange_dB).toEqual({ min: 0, max: 60 });
     await voa.setOffset_dB(3);
     expect(await voa.offset_dB()).toBe(3);
     expect(await voa.attenuation_dB()).toBe(13);
     await expect(voa.setAttenuation_dB(2)).rejects.toThrow(/3…63 dB/);
+    await voa.setAttenuation_dB(63);
+    await voa.refreshState();
+    expect(voa.attenuationRange_dB).toEqual({ min: 3, max: 63 });
     await voa.setOffset_dB(0);
 
     await voa.setOutputPower_dBm(-15);

@@ -70,11 +70,14 @@ describe.each(LINKS)('continuous sweep with meter logging (%s)', (link) => {
     const peak = argmax(p_W);
     const peak_nm = wl[peak] as number;
     expect(Math.abs(peak_nm - loopbackCentre_nm(f))).toBeLessThan(2);
-    // The spectrum falls off on both sides of the peak. (Not checked at the very last trigger: its averaging
-    // window runs past the end of the sweep, when the laser has left the stop wavelength; pad sweeps by a step.)
+    // The spectrum falls off on both sides of the peak, to the last sample: the laser runs out past the
+    // stop wavelength at speed, as a real one does, so the last averaging window still sees the sweep.
     const peak_dBm = 10 * Math.log10(p_W[peak] as number) + 30;
     expect(10 * Math.log10(p_W[0] as number) + 30).toBeLessThan(peak_dBm - 10);
-    expect(10 * Math.log10(p_W[950] as number) + 30).toBeLessThan(peak_dBm - 10);
+    expect(10 * Math.log10(p_W.at(-1) as number) + 30).toBeLessThan(peak_dBm - 10);
+    expect(10 * Math.log10(p_W.at(-1) as number) + 30).toBeCloseTo(10 * Math.log10(p_W.at(-2) as number) + 30, 0);
+    // After the sweep the laser rests at its start wavelength, not where it was before: set it for CW work.
+    expect(await laser.wavelength_nm()).toBe(1500);
 
     // A stepped reading at the peak sees the light the log saw around it (the top is flat to < 0.01 dB
     // over ±1 nm; the mean of 21 samples, since the single highest one is biased up by their noise).
@@ -104,17 +107,21 @@ describe.each(LINKS)('continuous sweep with meter logging (%s)', (link) => {
     await expect(laser.output()).rejects.toThrow(SessionClosedError);
   });
 
-  it('Santec laser: triggers on its step grid clock the same log; the peak is where the Keysight finds it', async () => {
+  it('Santec laser: triggers on its step grid clock the same log; its wavelength log; the peak is where the Keysight finds it', async () => {
     const santec = await f.open(santecTslDescriptor, 'laser-santec');
     const meter = await f.open(keysightN774xDescriptor, 'meter');
+    await santec.setWavelength_nm(1550);
     await santec.setPower_dBm(0);
     await santec.setOutput(true);
     const { wl, p_W } = await sweepWithLog(santec, meter, { ...SWEEP, logWavelengths: false });
     expect(wl).toHaveLength(1001);
     expect(p_W).toHaveLength(1001);
-    expect(wl[0]).toBe(1500);
-    expect(wl.at(-1)).toBe(1600);
+    // The wavelengths the laser measured (0.1 pm resolution): on the trigger grid within its few pm, not the grid itself.
+    wl.forEach((nm, i) => expect(Math.abs(nm - (1500 + 0.1 * i))).toBeLessThan(0.01));
+    expect(wl.every((nm, i) => nm === Number((1500 + 0.1 * i).toFixed(4)))).toBe(false);
+    for (const nm of wl) expect(Number(nm.toFixed(4))).toBe(nm);
     expect(Math.abs((wl[argmax(p_W)] as number) - loopbackCentre_nm(f))).toBeLessThan(2);
+    expect(await santec.wavelength_nm()).toBe(1500); // resting at the start, as after any sweep
     // (No 'running' check here: in fast mode a poll of a running sweep jumps bench time to its end.)
     await santec.startSweep();
     await santec.stopSweep();

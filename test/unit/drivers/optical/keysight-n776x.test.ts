@@ -7,7 +7,8 @@ import type { ScpiSession } from '../../../../drivers/session/scpi-session.ts';
 import { NO_ERROR, expectProtocol } from '../../../helpers/protocol-replay.ts';
 import type { Exchange } from '../../../helpers/protocol-replay.ts';
 
-const CREATE: Exchange[] = [['*IDN?', 'Keysight Technologies,N7762A,MY53100042,1.32'], [':INP1:OFFS?;:OUTP1:POW:CONT?', '+0.00000000E+00;0']];
+const STATE = ':INP1:OFFS?;:OUTP1:POW:CONT?;:INP1:ATT? MIN;:INP1:ATT? MAX';
+const CREATE: Exchange[] = [['*IDN?', 'Keysight Technologies,N7762A,MY53100042,1.32'], [STATE, '+0.00000000E+00;0;+0.00000000E+00;+6.00000000E+01']];
 
 function voa(session: ScpiSession, options: Record<string, unknown> = {}): Promise<KeysightN776xAttenuator> {
   return keysightN776xDescriptor.create({ session, role: 'voa', options });
@@ -64,7 +65,7 @@ describe('keysight-n776x', () => {
   });
 
   it('a model without a monitor refuses power-setpoint mode clearly, sending nothing', async () => {
-    await expectProtocol([['*IDN?', 'Agilent Technologies,81570A,X,1'], [':INP1:OFFS?', '+0.0E+00']], async (s) => {
+    await expectProtocol([['*IDN?', 'Agilent Technologies,81570A,X,1'], [':INP1:OFFS?;:INP1:ATT? MIN;:INP1:ATT? MAX', '+0.0E+00;+0.0E+00;+6.0E+01']], async (s) => {
       const v = await voa(s);
       expect(v.hasPowerControl).toBe(false);
       const err = await v.setOutputPower_dBm(-10).catch((e: unknown) => e);
@@ -75,7 +76,7 @@ describe('keysight-n776x', () => {
   });
 
   it('channel option addresses INP2/OUTP2; validation before sending; instrument errors typed', async () => {
-    await expectProtocol([['*IDN?', 'Keysight Technologies,N7764A,X,1'], [':INP2:OFFS?;:OUTP2:POW:CONT?', '+0.0E+00;1'],
+    await expectProtocol([['*IDN?', 'Keysight Technologies,N7764A,X,1'], [':INP2:OFFS?;:OUTP2:POW:CONT?;:INP2:ATT? MIN;:INP2:ATT? MAX', '+0.0E+00;1;+0.0E+00;+6.0E+01'],
       [':INP2:WAV 1630NM', null], ['SYST:ERR?', '-222,"Data out of range"'], NO_ERROR,
     ], async (s) => {
       const v = await voa(s, { channel: 2 });
@@ -88,6 +89,37 @@ describe('keysight-n776x', () => {
       const err = await v.setWavelength_nm(1630).catch((e: unknown) => e) as InstrumentError;
       expect(err).toBeInstanceOf(InstrumentError);
       expect([err.code, err.command]).toEqual([-222, ':INP2:WAV 1630NM']);
+    });
+  });
+
+  it('the attenuation range is the one the VOA reports (with its offset), and moves with a new offset', async () => {
+    await expectProtocol([['*IDN?', 'Keysight Technologies,N7762A,X,1'], [STATE, '+3.00000000E+00;0;+3.00000000E+00;+4.80000000E+01'],
+      [':INP1:ATT 48DB', null], NO_ERROR,
+      [':INP1:OFFS -2DB', null], NO_ERROR,
+      [':INP1:ATT 43DB', null], NO_ERROR,
+    ], async (s) => {
+      // An offset of 3 dB and a filter of 45 dB: 3…48 dB displayed.
+      const v = await voa(s);
+      expect(v.attenuationRange_dB).toEqual({ min: 3, max: 48 });
+      await v.setAttenuation_dB(48);
+      await expect(v.setAttenuation_dB(49)).rejects.toThrow(/attenuation_dB = 49 .*3…48 dB/);
+      await v.setOffset_dB(-2);
+      expect(v.attenuationRange_dB).toEqual({ min: -2, max: 43 });
+      await v.setAttenuation_dB(43);
+      await expect(v.setAttenuation_dB(44)).rejects.toThrow(/-2…43 dB/);
+    });
+  });
+
+  it('firmware that does not answer INP:ATT? MIN|MAX is asked again without it and gets the family\'s 60 dB', async () => {
+    await expectProtocol([['*IDN?', 'Keysight Technologies,N7762A,X,1'],
+      [STATE, '+1.00000000E+00;1'], ['SYST:ERR?', '-224,"Illegal parameter value"'], NO_ERROR,
+      [':INP1:OFFS?;:OUTP1:POW:CONT?', '+1.00000000E+00;1'],
+      ['*IDN?', 'Keysight Technologies,N7762A,X,1'], [STATE, '+0.0E+00;0;low;high'],
+    ], async (s) => {
+      const v = await voa(s);
+      expect(v.attenuationRange_dB).toEqual({ min: 1, max: 61 });
+      // Answered, but not with numbers: that is an error, not old firmware.
+      await expect(voa(s)).rejects.toThrow(/INP1:ATT\? MIN.*"low"/);
     });
   });
 

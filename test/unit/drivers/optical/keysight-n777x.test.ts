@@ -12,7 +12,9 @@ import type { Exchange } from '../../../helpers/protocol-replay.ts';
 
 const IDN_N7778C = 'Keysight Technologies,N7778C,DE56300112,1.4.2';
 const LIMITS_QUERY = ':SOUR0:WAV? MIN;:SOUR0:WAV? MAX;:SOUR0:POW:UNIT?;:SOUR0:POW? MIN;:SOUR0:POW? MAX';
-const CREATE: Exchange[] = [['*IDN?', IDN_N7778C], [LIMITS_QUERY, '+1.48000000E-06;+1.64000000E-06;+0;-1.00000000E+01;+1.30000000E+01']];
+const SPEED_QUERY = ':SOUR0:WAV:SWE:SPE? MIN;:SOUR0:WAV:SWE:SPE? MAX';
+const SPEED: Exchange = [SPEED_QUERY, '+5.00000000E-10;+2.00000000E-07'];
+const CREATE: Exchange[] = [['*IDN?', IDN_N7778C], [LIMITS_QUERY, '+1.48000000E-06;+1.64000000E-06;+0;-1.00000000E+01;+1.30000000E+01'], SPEED];
 
 function laser(session: ScpiSession, options: Record<string, unknown> = {}): Promise<KeysightN777xLaser> {
   return keysightN777xDescriptor.create({ session, role: 'laser', options });
@@ -24,8 +26,8 @@ describe('keysight-n777x: limits', () => {
   it('asks the laser for its wavelength and power limits (in W too) and lets the bench file narrow them', async () => {
     await expectProtocol([
       ...CREATE,
-      ['*IDN?', IDN_N7778C], [LIMITS_QUERY, '+1.26000000E-06;+1.36000000E-06;+1;+1.00000000E-04;+1.00000000E-02'],
-      ['*IDN?', IDN_N7778C], [LIMITS_QUERY, '+1.48000000E-06;+1.64000000E-06;+0;-1.00000000E+01;+1.30000000E+01'],
+      ['*IDN?', IDN_N7778C], [LIMITS_QUERY, '+1.26000000E-06;+1.36000000E-06;+1;+1.00000000E-04;+1.00000000E-02'], SPEED,
+      ['*IDN?', IDN_N7778C], [LIMITS_QUERY, '+1.48000000E-06;+1.64000000E-06;+0;-1.00000000E+01;+1.30000000E+01'], SPEED,
     ], async (s) => {
       expect((await laser(s)).limits).toEqual({ wavelength_nm: { min: 1480, max: 1640 }, power_dBm: { min: -10, max: 13 }, speed_nm_s: { min: 0.5, max: 200 } });
       const oband = await laser(s);
@@ -35,6 +37,19 @@ describe('keysight-n777x: limits', () => {
       const narrowed = await laser(s, { wavelengthRange_nm: [1500, 1700], powerRange_dBm: [-20, 5] });
       expect(narrowed.limits.wavelength_nm).toEqual({ min: 1500, max: 1640 });
       expect(narrowed.limits.power_dBm).toEqual({ min: -10, max: 5 });
+    });
+  });
+
+  it('asks for the sweep-speed limits (m/s); firmware that does not answer them gets the model table', async () => {
+    const LIMITS: Exchange = [LIMITS_QUERY, '+1.48000000E-06;+1.64000000E-06;+0;-1.00000000E+01;+1.30000000E+01'];
+    await expectProtocol([
+      ['*IDN?', IDN_N7778C], LIMITS, [SPEED_QUERY, '+1.00000000E-09;+1.00000000E-07'],
+      ['*IDN?', 'Agilent Technologies,81600B,X,1'], LIMITS, [SPEED_QUERY, '+0'], ['SYST:ERR?', '-224,"Illegal parameter value"'], NO_ERROR,
+      ['*IDN?', IDN_N7778C], LIMITS, [SPEED_QUERY, 'fast;slow'],
+    ], async (s) => {
+      expect((await laser(s)).limits.speed_nm_s).toEqual({ min: 1, max: 100 });
+      expect((await laser(s)).limits.speed_nm_s).toEqual({ min: 0.5, max: 80 });
+      await expect(laser(s)).rejects.toThrow(/SPE\? MIN;.*"fast"; expected a number/);
     });
   });
 
@@ -59,7 +74,8 @@ describe('keysight-n777x: limits', () => {
   });
 
   it('takes the source number as slot or, as the bench-file contract names it, source (not both, different)', async () => {
-    const SOURCE1: Exchange[] = [['*IDN?', IDN_N7778C], [LIMITS_QUERY.replaceAll('SOUR0', 'SOUR1'), '+1.48000000E-06;+1.64000000E-06;+0;-1.00000000E+01;+1.30000000E+01']];
+    const SOURCE1: Exchange[] = [['*IDN?', IDN_N7778C], [LIMITS_QUERY.replaceAll('SOUR0', 'SOUR1'), '+1.48000000E-06;+1.64000000E-06;+0;-1.00000000E+01;+1.30000000E+01'],
+      [SPEED_QUERY.replaceAll('SOUR0', 'SOUR1'), '+5.00000000E-10;+2.00000000E-07']];
     await expectProtocol([...SOURCE1, ...SOURCE1], async (s) => {
       expect((await laser(s, { source: 1 })).at).toEqual({ slot: 1 });
       expect((await laser(s, { slot: 1, source: 1 })).at).toEqual({ slot: 1 });
