@@ -1,4 +1,5 @@
-// The instruments a sweep drives, made ready, and the check that the laser is still emitting.
+// The instruments a sweep drives, made ready, the check that the laser is still emitting, and the laser
+// put back at the wavelength it had before the sweep.
 import type { PowerMeter } from '../../../drivers/roles/power-meter.ts';
 import type { TunableLaser } from '../../../drivers/roles/tunable-laser.ts';
 import type { StepContext } from '../../step.ts';
@@ -45,4 +46,36 @@ export async function requireLaserOn(rig: SweepRig, where: string): Promise<void
     throw new SweepError(`the laser output (${rig.laser.session.resource}) went off ${where} — an interlock or another client; ` +
       'the points recorded so far are kept; once the laser is back on, `benchctl resume` continues from the last of them');
   }
+}
+
+async function setWavelength(laser: TunableLaser, wavelength_nm: number): Promise<void> {
+  await laser.setWavelength_nm(wavelength_nm);
+  await laser.waitSettled();
+}
+
+/**
+ * Runs a sweep, then sets the laser back to the wavelength it had before. A continuous sweep leaves the
+ * laser resting at the sweep's start wavelength (the 816x/N777x sweep cycle; the TSL does the same) and a
+ * step sweep at its last step, while a later step that sets no wavelength of its own (a `ber` after
+ * `set: laser.wavelength`) relies on the one the sequence set. After a failure, best effort: the failure
+ * is the news.
+ */
+export async function keepingCwWavelength<T>(ctx: StepContext, laser: TunableLaser, sweep: () => Promise<T>): Promise<T> {
+  const cw_nm = await laser.wavelength_nm();
+  const { min, max } = laser.limits.wavelength_nm;
+  const restorable = cw_nm >= min && cw_nm <= max;
+  let result: T;
+  try {
+    result = await sweep();
+  } catch (err) {
+    if (restorable) await setWavelength(laser, cw_nm).catch(() => undefined);
+    throw err;
+  }
+  if (!restorable) {
+    ctx.warn(`the laser was at ${cw_nm} nm before the sweep, outside its ${min}…${max} nm: it is left where the sweep left it`);
+    return result;
+  }
+  await setWavelength(laser, cw_nm);
+  ctx.log(`laser set back to ${cw_nm} nm, where it was before the sweep`);
+  return result;
 }
