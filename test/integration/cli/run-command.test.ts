@@ -103,7 +103,7 @@ describe('benchctl run', () => {
     expect(record).toMatchObject({ status: 'error', message: expect.stringMatching(/export 'nope' is not a function; functions exported: scan/) });
   });
 
-  it('Ctrl-C (SIGINT) aborts safely with exit 2', async () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)('%s (Ctrl-C, or a service manager stopping it) aborts safely with exit 2', async (signal) => {
     const file = sequence('long', 'steps:\n  - set: { laser.output: on }\n  - wait: 1h\n');
     const child = spawn(process.execPath, [BENCHCTL, 'run', file, '--sim', '--realtime', '--out', join(dir, 'runs'), '--json']);
     children.push(child);
@@ -112,10 +112,10 @@ describe('benchctl run', () => {
       out += d.toString();
       if (out.includes('"type":"step-started","stepId":"wait"')) resolve();
     }));
-    child.kill('SIGINT');
+    child.kill(signal);
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code).toBe(2);
-    expect(events(out).at(-1)).toMatchObject({ type: 'aborted', reason: 'user', message: 'interrupted by SIGINT', stepId: 'wait', safe: { ok: true } });
+    expect(events(out).at(-1)).toMatchObject({ type: 'aborted', reason: 'user', message: `interrupted by ${signal}`, stepId: 'wait', safe: { ok: true } });
   });
 });
 
