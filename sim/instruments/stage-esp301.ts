@@ -3,10 +3,16 @@
 // commands are silent and errors go to the error buffer (`TB?`, `TE?`). Units are millimetres.
 //
 // Implemented: nPA nPR (moves; `?` → target), nTP[?] (encoder position), nDP? (target), nMD? (1 when
-// done), nOR[mode] (home), nST / ST (stop), nVA nAC (velocity, acceleration; `?`), nVU? (max velocity),
-// nMO nMF nMO? (motor on/off), nSL nSR (software travel limits; `?`), nWS[ms] (wait for stop),
-// nID? (stage), nSN? (units: 2 = mm), TB? TE? VE?.
+// done), nOR[mode] (home), nST / ST (stop), nVA nAC nAG (velocity, acceleration, deceleration; `?`),
+// nVU? (max velocity), nMO nMF nMO? (motor on/off), nSL nSR (software travel limits; `?`), nWS[ms]
+// (wait for stop), nID? (stage), nSN? (units: 2 = mm), TB? TE? VE?.
 // The motors power up on and the software limits power up at the hardware travel.
+//
+// Deceleration: `nAG` is kept per axis, checked like `nAC` (the controller's AU maximum bounds both
+// ramps, so a value beyond it is x11 MAXIMUM ACCELERATION EXCEEDED) and read back by `nAG?`; it powers
+// up equal to the acceleration. The shared mechanics (sim/motion) run symmetric trapezoids, so moves and
+// stops brake at the `nAC` value: AG and AC set to one value (what the driver does) is modelled exactly,
+// an AG that differs from AC only in what `nAG?` reports.
 import type { BenchClock } from '../clock.ts';
 import { MotionParameterError, TravelLimitError } from '../motion/motion-errors.ts';
 import type { AxisName } from '../motion/motion-system.ts';
@@ -44,6 +50,7 @@ interface AxisSettings {
   softMin_um: number;
   softMax_um: number;
   homeMode: number;
+  deceleration_um_s2: number;
 }
 
 export class Esp301Stage implements SimInstrument {
@@ -64,7 +71,7 @@ export class Esp301Stage implements SimInstrument {
     this.latency_s = opts.commandLatency_s ?? ESP301_COMMAND_LATENCY_S;
     const init = (axis: AxisName): AxisSettings => {
       const { min_um, max_um } = this.motion.limits(axis);
-      return { motorOn: true, softMin_um: min_um, softMax_um: max_um, homeMode: 1 };
+      return { motorOn: true, softMin_um: min_um, softMax_um: max_um, homeMode: 1, deceleration_um_s2: this.motion.acceleration_um_s2(axis) };
     };
     this.settings = { X: init('X'), Y: init('Y'), Z: init('Z') };
     const target: Handler = (c) => formatMm(this.motion.target_um(this.axis(c)));
@@ -78,6 +85,7 @@ export class Esp301Stage implements SimInstrument {
       ST: { command: (c) => this.stop(c) },
       VA: { command: (c) => this.setVelocity(c), query: (c) => formatMm(this.motion.velocity_um_s(this.axis(c))) },
       AC: { command: (c) => this.setAcceleration(c), query: (c) => formatMm(this.motion.acceleration_um_s2(this.axis(c))) },
+      AG: { command: (c) => this.setDeceleration(c), query: (c) => formatMm(this.settings[this.axis(c)].deceleration_um_s2) },
       VU: { query: (c) => formatMm(this.motion.config(this.axis(c)).maxVelocity_um_s) },
       MO: { command: (c) => this.motor(c, true), query: (c) => (this.settings[this.axis(c)].motorOn ? '1' : '0') },
       MF: { command: (c) => this.motor(c, false) },
@@ -225,6 +233,15 @@ export class Esp301Stage implements SimInstrument {
       if (!(e instanceof MotionParameterError)) throw e;
       throw this.axisError(cmd, Esp301AxisError.MaximumAccelerationExceeded);
     }
+    return undefined;
+  }
+
+  private setDeceleration(cmd: Esp301Command): undefined {
+    const axis = this.axis(cmd);
+    const a_um_s2 = mmToUm(this.number(cmd));
+    if (a_um_s2 <= 0) throw new Esp301CommandError(Esp301Error.ParameterOutOfRange, cmd.text);
+    if (a_um_s2 > this.motion.config(axis).maxAcceleration_um_s2) throw this.axisError(cmd, Esp301AxisError.MaximumAccelerationExceeded);
+    this.settings[axis].deceleration_um_s2 = a_um_s2;
     return undefined;
   }
 

@@ -3,10 +3,15 @@
 // `axis=value` lines (several lines end with ' \n' but the last); commands are silent; errors set the
 // single GCS error register, which `ERR?` reads and clears. A failed query answers nothing.
 //
-// Implemented: *IDN?, ERR?, SVO / SVO?, MOV / MOV?, MVR, POS?, ONT?, VEL / VEL?, ACC / ACC?, FRF / FRF?,
-// TMN? / TMX?, STP, HLT, SAI?, and the control characters #5 (motion status) and #24 (stop).
+// Implemented: *IDN?, ERR?, SVO / SVO?, MOV / MOV?, MVR, POS?, ONT?, VEL / VEL?, ACC / ACC?, DEC / DEC?,
+// FRF / FRF?, TMN? / TMX?, STP, HLT, SAI?, and the control characters #5 (motion status) and #24 (stop).
 // The servos power up off: `SVO 1 1` first, as on the real controller; moves with the servo off, or on
 // an unreferenced axis, are refused with error 5.
+//
+// Deceleration: `DEC` is kept per axis, checked like `ACC` (error 17 beyond the axis's maximum) and read
+// back by `DEC?`; it powers up equal to the acceleration. The shared mechanics (sim/motion) run symmetric
+// trapezoids, so moves and HLT brake at the `ACC` value: DEC and ACC set to one value (what the driver
+// does) is modelled exactly, a DEC that differs from ACC only in what `DEC?` reports.
 import type { BenchClock } from '../clock.ts';
 import { MotionParameterError } from '../motion/motion-errors.ts';
 import { AXES } from '../motion/motion-system.ts';
@@ -44,6 +49,7 @@ export class PiGcsStage implements SimInstrument {
   private readonly clock: BenchClock;
   private readonly latency_s: number;
   private readonly servo: Record<AxisName, boolean> = { X: false, Y: false, Z: false };
+  private readonly deceleration_um_s2: Record<AxisName, number>;
   private errorCode: number = PiGcsError.NoError;
   private readonly table: Readonly<Record<string, Handler>>;
   private queue: Promise<unknown> = Promise.resolve();
@@ -52,6 +58,8 @@ export class PiGcsStage implements SimInstrument {
     this.motion = opts.motion;
     this.clock = opts.motion.clock;
     this.latency_s = opts.commandLatency_s ?? PI_GCS_COMMAND_LATENCY_S;
+    const m = opts.motion;
+    this.deceleration_um_s2 = { X: m.acceleration_um_s2('X'), Y: m.acceleration_um_s2('Y'), Z: m.acceleration_um_s2('Z') };
     const mm = (um: number): string => umToMm(um).toFixed(6);
     this.table = {
       '*IDN?': () => PI_GCS_IDENTITY,
@@ -67,6 +75,8 @@ export class PiGcsStage implements SimInstrument {
       'VEL?': (c) => this.perAxis(c, (a) => mm(this.motion.velocity_um_s(a.axis))),
       ACC: (c) => this.setRate(c, 'acceleration'),
       'ACC?': (c) => this.perAxis(c, (a) => mm(this.motion.acceleration_um_s2(a.axis))),
+      DEC: (c) => this.setRate(c, 'deceleration'),
+      'DEC?': (c) => this.perAxis(c, (a) => mm(this.deceleration_um_s2[a.axis])),
       FRF: (c) => this.reference(c),
       'FRF?': (c) => this.perAxis(c, (a) => (this.motion.isReferenced(a.axis) ? '1' : '0')),
       'TMN?': (c) => this.perAxis(c, (a) => mm(this.motion.limits(a.axis).min_um)),
@@ -176,7 +186,7 @@ export class PiGcsStage implements SimInstrument {
     return formatGcsLines(refs.map((a) => `${a.id}=${this.motion.isMoving(a.axis) ? '0' : '1'}`));
   }
 
-  private setRate(cmd: PiGcsCommand, which: 'velocity' | 'acceleration'): undefined {
+  private setRate(cmd: PiGcsCommand, which: 'velocity' | 'acceleration' | 'deceleration'): undefined {
     const pairs = axisValuePairs(cmd).map((p) => {
       const ref = this.axisRef(p.axis, cmd);
       const c = this.motion.config(ref.axis);
@@ -188,7 +198,8 @@ export class PiGcsStage implements SimInstrument {
     });
     for (const { axis, value_um } of pairs) {
       try {
-        if (which === 'velocity') this.motion.setVelocity(axis, value_um);
+        if (which === 'deceleration') this.deceleration_um_s2[axis] = value_um;
+        else if (which === 'velocity') this.motion.setVelocity(axis, value_um);
         else this.motion.setAcceleration(axis, value_um);
       } catch (e) {
         if (!(e instanceof MotionParameterError)) throw e;

@@ -83,6 +83,27 @@ describe('ESP301 dialect: commands and replies', () => {
     expect(await send(esp, '3AC?')).toBe('50.000000\r\n');
   });
 
+  it('nAG sets the deceleration in mm/s², kept apart from nAC; it powers up equal to the acceleration', async () => {
+    const { esp, motion } = setup();
+    expect(await send(esp, '2AG?')).toBe('20.000000\r\n');
+    await send(esp, '2AG75.5');
+    expect(await send(esp, '2AG?')).toBe('75.500000\r\n');
+    expect(await send(esp, '2AC?')).toBe('20.000000\r\n');
+    expect(await send(esp, '1AG?')).toBe('20.000000\r\n');
+    expect(motion.acceleration_um_s2('Y')).toBe(20_000);
+    expect(await send(esp, 'TE?')).toBe('0\r\n');
+  });
+
+  it('nAC;nAG to one value, as the driver sends them, give a move the symmetric trapezoid of that ramp', async () => {
+    const { esp, clock } = setup();
+    await send(esp, '1VA10;1AC200;1AG200');
+    const t0 = clock.now_s();
+    await send(esp, '1PA1');
+    await send(esp, '1MD?');
+    // 1 mm at 10 mm/s with 200 mm/s² ramps: d/v + v/a = 0.15 s, + 10 ms settle, after the 1 ms exchange.
+    expect(clock.now_s() - t0).toBeCloseTo(0.001 + 0.15 + 0.01, 6);
+  });
+
   it('nOR homes the axis (X to 0, Z to the top) and takes bench time', async () => {
     const { esp, clock } = setup();
     await send(esp, '1PA2;1WS');

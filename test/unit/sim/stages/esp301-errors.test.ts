@@ -28,6 +28,11 @@ describe('ESP301 dialect: errors', () => {
     ['1OR9', 7, 'PARAMETER OUT OF RANGE'],
     ['1VA50', 110, 'MAXIMUM VELOCITY EXCEEDED'],
     ['2AC5000', 211, 'MAXIMUM ACCELERATION EXCEEDED'],
+    ['3AG201', 311, 'MAXIMUM ACCELERATION EXCEEDED'],
+    ['1AG0', 7, 'PARAMETER OUT OF RANGE'],
+    ['1AGfast', 7, 'PARAMETER OUT OF RANGE'],
+    ['AG10', 37, 'AXIS NUMBER MISSING'],
+    ['1AG', 38, 'COMMAND PARAMETER MISSING'],
     ['3SL11', 7, 'PARAMETER OUT OF RANGE'],
   ])('%s → %i %s in the buffer, and nothing answered', async (command, code, message) => {
     const { esp } = setup();

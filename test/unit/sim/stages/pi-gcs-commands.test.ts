@@ -70,6 +70,16 @@ describe('PI GCS dialect: commands and replies', () => {
     expect(await send(pi, 'ACC? 2')).toBe('2=40.000000\n');
   });
 
+  it('DEC sets mm/s² apart from ACC; DEC? reports it (powering up equal to the acceleration)', async () => {
+    const { pi, motion } = await setup();
+    expect(await send(pi, 'DEC? 1 3')).toBe('1=20.000000 \n3=20.000000\n');
+    await send(pi, 'DEC 1 150 3 60.25');
+    expect(await send(pi, 'DEC? 1 3')).toBe('1=150.000000 \n3=60.250000\n');
+    expect(await send(pi, 'ACC? 1')).toBe('1=20.000000\n');
+    expect(motion.acceleration_um_s2('X')).toBe(20_000);
+    expect(await send(pi, 'ERR?')).toBe('0\n');
+  });
+
   it('FRF references (homes) the axis, FRF? reports it', async () => {
     const { pi, clock } = await setup();
     await send(pi, 'MOV 1 1');
