@@ -2,7 +2,7 @@
 // per-role settings openBench() needs (session options in the session's own names, stage axes).
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
-import type { StageAxisConfig } from '../driver.ts';
+import type { StageAxisSettings } from '../roles/stage.ts';
 import type { SessionOptions } from '../session/session-options.ts';
 import { BenchFileError, issueAt, issuesFromZod } from './bench-file-errors.ts';
 import type { BenchFileIssue } from './bench-file-errors.ts';
@@ -20,7 +20,7 @@ export interface BenchInstrumentConfig {
   driver: string;
   session: BenchSessionSettings;
   options: Record<string, unknown>;
-  axes?: Record<string, StageAxisConfig>;
+  axes?: Record<string, StageAxisSettings>;
   /** Where the role is defined, for later errors (connecting, auto-detection). */
   source?: { file: string; line: number };
 }
@@ -41,7 +41,7 @@ export interface ParseBenchOptions {
 
 const TOP_FIELDS = ['name', 'instruments'];
 const INSTRUMENT_FIELDS = ['resource', 'driver', ...Object.keys(sessionFields), 'options', 'axes'];
-const AXIS_FIELDS = ['axis', 'min_um', 'max_um'];
+const AXIS_FIELDS = ['axis', 'min_um', 'max_um', 'home_um', 'home_safe'];
 
 function allowedAt(path: readonly string[]): readonly string[] {
   if (path.length === 0) return TOP_FIELDS;
@@ -117,6 +117,13 @@ function toConfig(role: string, e: InstrumentEntry, source: { file: string; line
   if (e.stop_bits !== undefined) session.stopBits = e.stop_bits;
   if (e.flow_control !== undefined) session.flowControl = e.flow_control;
   const config: BenchInstrumentConfig = { role, resource: e.resource.trim(), driver: e.driver, session, options: e.options ?? {}, source };
-  if (e.axes) config.axes = Object.fromEntries(Object.entries(e.axes).map(([k, a]) => [k, { axis: a.axis, min_um: a.min_um, max_um: a.max_um }]));
+  if (e.axes) config.axes = Object.fromEntries(Object.entries(e.axes).map(([k, a]) => [k, axisSettings(a)]));
   return config;
+}
+
+function axisSettings(a: NonNullable<InstrumentEntry['axes']>[string]): StageAxisSettings {
+  const out: StageAxisSettings = { axis: a.axis, min_um: a.min_um, max_um: a.max_um };
+  if (a.home_um !== undefined) out.home_um = a.home_um;
+  if (a.home_safe !== undefined) out.home_safe = a.home_safe;
+  return out;
 }

@@ -57,7 +57,11 @@ const axisSchema = z.strictObject({
     .refine((v) => Number.isInteger(v) && v >= 1, { error: "expected the controller's axis number, an integer ≥ 1" }),
   min_um: um('the soft lower limit'),
   max_um: um('the soft upper limit'),
-}, { error: 'expected a map { axis, min_um, max_um } (controller axis number and soft limits in µm)' })
+  // Homing runs to a switch, not to a checked target: home() is refused unless the file says where the
+  // axis homes and that lies within the soft limits, or vouches for the run with home_safe.
+  home_um: um('where the homing run leaves the axis').optional(),
+  home_safe: z.boolean({ error: 'expected true or false (true: the homing run of this axis was checked to be safe)' }).optional(),
+}, { error: 'expected a map { axis, min_um, max_um } (controller axis number and soft limits in µm), optionally home_um, home_safe' })
   .superRefine((a, ctx) => {
     if (a.min_um >= a.max_um) {
       ctx.addIssue({ code: 'custom', path: ['max_um'], message: `expected max_um above min_um (${a.min_um} µm), got ${a.max_um}` });

@@ -106,6 +106,11 @@ export class Esp301Protocol implements StageProtocol {
   stop(axes: readonly number[]): Promise<void> {
     return writeChecked(this.session, axes.map((n) => `${n}ST`).join(';'));
   }
+
+  /** `ST` without an axis number stops every axis (at its deceleration). */
+  stopAll(): Promise<void> {
+    return writeChecked(this.session, 'ST');
+  }
 }
 
 export const newportEsp301: DriverDescriptor<Stage> = {

@@ -116,10 +116,19 @@ export class PiGcsProtocol implements StageProtocol {
     return this.props.acceleration_um_s2.get({ axis });
   }
 
-  async stop(axes: readonly number[]): Promise<void> {
+  stop(axes: readonly number[]): Promise<void> {
+    return this.halt(`HLT ${axes.join(' ')}`);
+  }
+
+  /** HLT without axes halts every axis, braking as HLT does (not STP's abrupt stop). */
+  stopAll(): Promise<void> {
+    return this.halt('HLT');
+  }
+
+  private async halt(command: string): Promise<void> {
     // HLT brakes at the axis deceleration (STP would stop every axis abruptly). Both set error 10.
     try {
-      await writeChecked(this.session, `HLT ${axes.join(' ')}`);
+      await writeChecked(this.session, command);
     } catch (err) {
       if (!(err instanceof InstrumentError && err.errors.every((e) => e.code === STOPPED_BY_COMMAND))) throw err;
     }

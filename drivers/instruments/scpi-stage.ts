@@ -1,8 +1,13 @@
 // A SCPI motion controller (the simulator's default stage): `:AXIS<n>:...` headers, positions, velocities
 // and accelerations in µm-based units (one ramp, `:AXIS<n>:ACC`, for accelerating and braking),
 // `:AXIS<n>:MOTion?` 1 while moving, errors in the SYST:ERR? queue.
+//
+// Auto-detection claims only the identities known to speak this dialect (SCPI_STAGE_IDENTITIES): SCPI
+// motion controllers of other makers use other command trees, and a driver that claimed them would move
+// axes with commands they do not mean. Another controller in this dialect is named in the bench file.
 import type { DriverDescriptor } from '../driver.ts';
 import { BOOLEAN, numberCodec } from '../properties/codecs.ts';
+import { parseIdentity } from '../properties/identity.ts';
 import { formatDecimal } from '../properties/number-text.ts';
 import { bindProperties, control, measurement } from '../properties/property.ts';
 import { writeChecked } from '../properties/send.ts';
@@ -15,6 +20,14 @@ import type { StageProtocol } from '../roles/stage-protocol.ts';
 import type { Stage } from '../roles/stage.ts';
 
 export const SCPI_STAGE_DRIVER_NAME = 'scpi-stage';
+
+/**
+ * `*IDN?` manufacturer and model of the controllers that speak this dialect: the simulator's XYZ stage
+ * controllers (`BENCHSIM,XYZ-25 Motion Controller,...`; the number is the lateral travel in mm).
+ */
+export const SCPI_STAGE_IDENTITIES: readonly { manufacturer: RegExp; model: RegExp }[] = [
+  { manufacturer: /^BENCHSIM$/i, model: /^XYZ-\d+ Motion Controller$/i },
+];
 
 const UM = numberCodec({ suffix: '', expected: 'a number in µm-based units (e.g. +1.25000000E+04)' });
 
@@ -89,6 +102,10 @@ export class ScpiStageProtocol implements StageProtocol {
   stop(axes: readonly number[]): Promise<void> {
     return writeChecked(this.session, axes.map((n) => `:AXIS${n}:STOP`).join(';'));
   }
+
+  stopAll(): Promise<void> {
+    return writeChecked(this.session, ':STOP');
+  }
 }
 
 export const scpiStage: DriverDescriptor<Stage> = {
@@ -96,7 +113,10 @@ export const scpiStage: DriverDescriptor<Stage> = {
   kind: 'stage',
   description: 'SCPI motion controller (:AXISn:POS/MOVE/VEL/MOT?, µm)',
   sessionDefaults: { dialect: SCPI_DIALECT },
-  matchesIdentity: (identity) => /motion\s+controller|\bstage\b/i.test(identity.split(',')[1] ?? ''),
+  matchesIdentity(identity) {
+    const { manufacturer, model } = parseIdentity(identity);
+    return SCPI_STAGE_IDENTITIES.some((known) => known.manufacturer.test(manufacturer) && known.model.test(model));
+  },
   async create(ctx) {
     const options = parseStageOptions(SCPI_STAGE_DRIVER_NAME, ctx.options);
     const stage = new AxisStage(SCPI_STAGE_DRIVER_NAME, ctx.role, new ScpiStageProtocol(ctx.session), ctx.axes);

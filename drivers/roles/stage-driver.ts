@@ -1,19 +1,19 @@
 // The Stage role over any StageProtocol: logical axes from the bench file, every argument and every soft
-// limit checked before a byte is sent, waiting for motion with a timeout that stops what is still moving.
+// limit checked before a byte is sent, homing only where the bench file shows it is safe, waiting for
+// motion with a timeout that stops what is still moving, fly velocities put back once the fly move is over.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { StageAxisConfig } from '../driver.ts';
+import { runSafeSteps } from '../properties/safe-state.ts';
+import type { SafeStep } from '../properties/safe-state.ts';
 import type { ScpiSession } from '../session/scpi-session.ts';
+import { checkAxes, homingAllowed } from './stage-axes.ts';
 import type { StageProtocol } from './stage-protocol.ts';
-import { MotionArgumentError, MotionTimeoutError, SoftLimitError, UnknownAxisError } from './stage.ts';
-import type { AxisValues_um, FlyMove, FlyMoveOptions, MotionWaitOptions, Stage, TrajectoryParameters } from './stage.ts';
+import { HomingRefusedError, MotionArgumentError, MotionTimeoutError, SoftLimitError, UnknownAxisError } from './stage.ts';
+import type { AxisValues_um, FlyMove, FlyMoveOptions, MotionWaitOptions, Stage, StageAxisSettings, TrajectoryParameters } from './stage.ts';
+
+export { StageConfigError } from './stage-axes.ts';
 
 const DEFAULT_WAIT_TIMEOUT_S = 60;
 const DEFAULT_POLL_INTERVAL_S = 0.02;
-
-/** A stage's bench-file settings, checked: at least one axis, distinct axis numbers, min < max. */
-export class StageConfigError extends Error {
-  override name = 'StageConfigError';
-}
 
 export class AxisStage implements Stage {
   readonly kind = 'stage' as const;
@@ -21,9 +21,16 @@ export class AxisStage implements Stage {
   readonly role: string;
   readonly axes: readonly string[];
   private readonly protocol: StageProtocol;
-  private readonly config: Readonly<Record<string, StageAxisConfig>>;
+  private readonly config: Readonly<Record<string, StageAxisSettings>>;
+  /**
+   * Axes whose last move was a fly move, with the velocity they had before it (µm/s): owed back once the
+   * fly move is over. A controller may apply a new velocity to the move in progress (PI GCS does), so it
+   * is not put back while the fly move may still run, only once the axis is known done or about to get
+   * its next move.
+   */
+  private readonly owedVelocity = new Map<string, number>();
 
-  constructor(driverName: string, role: string, protocol: StageProtocol, axes: Readonly<Record<string, StageAxisConfig>> | undefined) {
+  constructor(driverName: string, role: string, protocol: StageProtocol, axes: Readonly<Record<string, StageAxisSettings>> | undefined) {
     this.driverName = driverName;
     this.role = role;
     this.protocol = protocol;
@@ -49,6 +56,7 @@ export class AxisStage implements Stage {
     const targets = this.pairs(axisOrTargets, target_um, 'target_um');
     // Every axis is checked before anything is sent: one refused target refuses the whole call.
     const moves = targets.map(([axis, t]) => ({ axis: this.checkTarget(axis, t, 'target_um'), target_um: t }));
+    for (const [axis] of targets) await this.putBackVelocity(axis);
     await this.protocol.moveAbsolute(moves);
   }
 
@@ -62,9 +70,11 @@ export class AxisStage implements Stage {
       return { name: axis, axis: n, delta_um: d };
     });
     for (const m of checked) this.checkTarget(m.name, (await this.protocol.target_um(m.axis)) + m.delta_um, 'target_um');
+    for (const m of checked) await this.putBackVelocity(m.name);
     await this.protocol.moveRelative(checked.map(({ axis, delta_um }) => ({ axis, delta_um })));
   }
 
+  /** As the Stage interface says; an axis found done that had a fly move gets its earlier velocity back. */
   async waitForMotion(opts: MotionWaitOptions = {}): Promise<void> {
     const timeout_s = opts.timeout_s ?? DEFAULT_WAIT_TIMEOUT_S;
     const poll_s = opts.pollInterval_s ?? DEFAULT_POLL_INTERVAL_S;
@@ -75,7 +85,10 @@ export class AxisStage implements Stage {
     const deadline = performance.now() + timeout_s * 1000;
     for (;;) {
       const still: string[] = [];
-      for (const axis of pending) if (await this.isMoving(axis)) still.push(axis);
+      for (const axis of pending) {
+        if (await this.isMoving(axis)) still.push(axis);
+        else await this.putBackVelocity(axis);
+      }
       pending = still;
       if (pending.length === 0) return;
       const remaining_ms = deadline - performance.now();
@@ -107,19 +120,23 @@ export class AxisStage implements Stage {
   }
 
   async home(axis: string): Promise<void> {
-    return this.protocol.home(this.axisConfig(axis).axis);
+    const c = this.axisConfig(axis);
+    if (!homingAllowed(c)) throw new HomingRefusedError(this.role, axis, c.home_um, c);
+    await this.putBackVelocity(axis);
+    return this.protocol.home(c.axis);
   }
 
+  /** Sets the velocity of the axis's moves from now on (it also replaces a velocity owed after a fly move). */
   async setVelocity_um_s(axis: string, velocity_um_s: number): Promise<void> {
-    const n = this.axisConfig(axis).axis;
-    if (!(typeof velocity_um_s === 'number' && Number.isFinite(velocity_um_s) && velocity_um_s > 0)) {
-      throw new MotionArgumentError(this.role, axis, 'velocity_um_s', velocity_um_s, 'a finite velocity > 0 in µm/s');
-    }
-    return this.protocol.setVelocity_um_s(n, velocity_um_s);
+    const n = this.checkVelocity(axis, velocity_um_s);
+    await this.protocol.setVelocity_um_s(n, velocity_um_s);
+    this.owedVelocity.delete(axis);
   }
 
+  /** The velocity of the axis's next move: after a fly move, the earlier velocity that will be put back. */
   async velocity_um_s(axis: string): Promise<number> {
-    return this.protocol.velocity_um_s(this.axisConfig(axis).axis);
+    const n = this.axisConfig(axis).axis;
+    return this.owedVelocity.get(axis) ?? this.protocol.velocity_um_s(n);
   }
 
   async setAcceleration_um_s2(axis: string, acceleration_um_s2: number): Promise<void> {
@@ -136,13 +153,18 @@ export class AxisStage implements Stage {
 
   async trajectory(axis: string): Promise<TrajectoryParameters> {
     const n = this.axisConfig(axis).axis;
-    return { velocity_um_s: await this.protocol.velocity_um_s(n), acceleration_um_s2: await this.protocol.acceleration_um_s2(n) };
+    return { velocity_um_s: await this.velocity_um_s(axis), acceleration_um_s2: await this.protocol.acceleration_um_s2(n) };
   }
 
   async flyMove(axis: string, target_um: number, velocity_um_s: number, opts: FlyMoveOptions = {}): Promise<FlyMove> {
     const n = this.checkTarget(axis, target_um, 'target_um');
+    this.checkVelocity(axis, velocity_um_s);
     const clock = opts.clock ?? wallClock_s;
-    await this.setVelocity_um_s(axis, velocity_um_s);
+    // Back-to-back fly moves owe the velocity from before the first one, not a fly velocity.
+    const earlier = this.owedVelocity.get(axis) ?? await this.protocol.velocity_um_s(n);
+    await this.protocol.setVelocity_um_s(n, velocity_um_s);
+    // Owed from here on, even if the move below is refused: the axis now has the fly velocity.
+    this.owedVelocity.set(axis, earlier);
     const from_um = await this.protocol.position_um(n);
     // The velocity was just set (and confirmed): only the ramps need asking.
     const acceleration_um_s2 = await this.protocol.acceleration_um_s2(n);
@@ -162,19 +184,48 @@ export class AxisStage implements Stage {
     return { min_um, max_um };
   }
 
-  axisConfig(axis: string): StageAxisConfig {
+  axisConfig(axis: string): StageAxisSettings {
     const c = Object.hasOwn(this.config, axis) ? this.config[axis] : undefined;
     if (!c) throw new UnknownAxisError(this.role, String(axis), this.axes);
     return c;
   }
 
-  /** Stops every axis of the bench file. */
+  /**
+   * The safe state: the controller's stop-everything command, then a stop of each bench-file axis on its
+   * own (in case the first was lost or refused). Every step is tried whatever failed before it; the
+   * failures are reported together (SafeStateError, one step per stop).
+   */
   async safe(): Promise<void> {
-    return this.stop();
+    const steps: SafeStep[] = [['stop all axes', () => this.protocol.stopAll()]];
+    for (const axis of this.axes) steps.push([`stop axis ${axis}`, () => this.protocol.stop([this.axisConfig(axis).axis])]);
+    return runSafeSteps(this.session.resource, steps);
   }
 
-  close(): Promise<void> {
-    return this.protocol.session.close();
+  /**
+   * Puts back the velocities still owed after fly moves on the axes that are done (one still moving
+   * keeps its fly velocity: changing it could change that move), then closes the session whatever
+   * happened; a failure to put a velocity back is thrown after that.
+   */
+  async close(): Promise<void> {
+    let failure: unknown;
+    try {
+      for (const axis of [...this.owedVelocity.keys()]) {
+        if (!(await this.isMoving(axis))) await this.putBackVelocity(axis);
+      }
+    } catch (err) {
+      failure = err;
+    }
+    this.owedVelocity.clear();
+    await this.protocol.session.close();
+    if (failure !== undefined) throw failure;
+  }
+
+  /** Sets the velocity owed to `axis` after a fly move, if any (forgotten once the controller took it). */
+  private async putBackVelocity(axis: string): Promise<void> {
+    const v = this.owedVelocity.get(axis);
+    if (v === undefined) return;
+    await this.protocol.setVelocity_um_s(this.axisConfig(axis).axis, v);
+    this.owedVelocity.delete(axis);
   }
 
   private pairs(axisOrValues: string | AxisValues_um, value: number | undefined, argument: string): [string, number][] {
@@ -185,6 +236,15 @@ export class AxisStage implements Stage {
     const entries = Object.entries(axisOrValues);
     if (entries.length === 0) throw new MotionArgumentError(this.role, '?', 'axes', '{}', `at least one axis (${this.axes.join(', ')})`);
     return entries;
+  }
+
+  /** The controller axis number, once the axis is known and the velocity a finite number > 0. */
+  private checkVelocity(axis: string, velocity_um_s: number): number {
+    const n = this.axisConfig(axis).axis;
+    if (!(typeof velocity_um_s === 'number' && Number.isFinite(velocity_um_s) && velocity_um_s > 0)) {
+      throw new MotionArgumentError(this.role, axis, 'velocity_um_s', velocity_um_s, 'a finite velocity > 0 in µm/s');
+    }
+    return n;
   }
 
   /** The controller axis number, once the axis is known, the value a finite number and inside the soft limits. */
@@ -199,22 +259,3 @@ export class AxisStage implements Stage {
 }
 
 const wallClock_s = (): number => performance.now() / 1000;
-
-function checkAxes(role: string, axes: Readonly<Record<string, StageAxisConfig>> | undefined): Record<string, StageAxisConfig> {
-  if (!axes || Object.keys(axes).length === 0) {
-    throw new StageConfigError(`${role}: a stage needs its axes (bench file 'axes:', e.g. X: { axis: 1, min_um: 0, max_um: 25000 })`);
-  }
-  const seen = new Map<number, string>();
-  const out: Record<string, StageAxisConfig> = {};
-  for (const [name, c] of Object.entries(axes)) {
-    if (!Number.isInteger(c.axis) || c.axis < 1) throw new StageConfigError(`${role}: axis ${name}: controller axis number ${c.axis} must be an integer ≥ 1`);
-    if (!(Number.isFinite(c.min_um) && Number.isFinite(c.max_um) && c.min_um < c.max_um)) {
-      throw new StageConfigError(`${role}: axis ${name}: soft limits [${c.min_um}, ${c.max_um}] µm must be finite with min_um < max_um`);
-    }
-    const other = seen.get(c.axis);
-    if (other !== undefined) throw new StageConfigError(`${role}: axes ${other} and ${name} both use controller axis ${c.axis}`);
-    seen.set(c.axis, name);
-    out[name] = { axis: c.axis, min_um: c.min_um, max_um: c.max_um };
-  }
-  return out;
-}

@@ -27,4 +27,6 @@ export interface StageProtocol {
   acceleration_um_s2(axis: number): Promise<number>;
   /** Stops the given axes (decelerating where the dialect can). */
   stop(axes: readonly number[]): Promise<void>;
+  /** The controller's one command that stops every axis it has, bench-file axes or not. */
+  stopAll(): Promise<void>;
 }

@@ -2,6 +2,21 @@
 // positions always in µm whatever the controller speaks, soft limits checked before anything is sent.
 import type { InstrumentDriver, StageAxisConfig } from '../driver.ts';
 
+/**
+ * One axis as the bench file gives it: controller axis number, soft limits and what is known of homing.
+ * Homing runs to the controller's home switch, not to a target the soft limits could check, so the bench
+ * file has to say where that is (`home_um`) — or vouch for the run (`home_safe`) — before home() sends it.
+ */
+export interface StageAxisSettings extends StageAxisConfig {
+  /** Where the controller's homing run leaves the axis (µm, stage coordinates). */
+  home_um?: number;
+  /**
+   * true: someone has checked that this axis's homing run is safe (the way to the switch is clear),
+   * so home() sends it even when `home_um` is unknown or lies outside the soft limits.
+   */
+  home_safe?: boolean;
+}
+
 /** Targets or displacements per logical axis, e.g. `{ X: 1200, Y: 850 }`. */
 export type AxisValues_um = Readonly<Record<string, number>>;
 
@@ -63,7 +78,11 @@ export interface Stage extends InstrumentDriver {
   /** Encoder position of one axis (µm). */
   position_um(axis: string): Promise<number>;
   positions_um(): Promise<Record<string, number>>;
-  /** Starts a homing run (to the controller's home switch; not soft-limit checked). Wait with waitForMotion. */
+  /**
+   * Starts a homing run to the controller's home switch; wait with waitForMotion. Refused with
+   * HomingRefusedError (nothing sent) unless the bench file gives the axis a `home_um` inside its soft
+   * limits or marks its homing safe (`home_safe: true`).
+   */
   home(axis: string): Promise<void>;
   setVelocity_um_s(axis: string, velocity_um_s: number): Promise<void>;
   velocity_um_s(axis: string): Promise<number>;
@@ -78,15 +97,18 @@ export interface Stage extends InstrumentDriver {
   trajectory(axis: string): Promise<TrajectoryParameters>;
   /**
    * Fly scans: sets the axis velocity, starts an absolute move without waiting, and returns the trajectory
-   * the sequencer needs to reconstruct positions over time. Soft limits apply as for any move.
+   * the sequencer needs to reconstruct positions over time. Soft limits apply as for any move. The fly
+   * velocity is for this move only: the axis's earlier velocity is put back once the move is over (when
+   * waitForMotion finds the axis done, before the axis's next move or homing run, or at close()), and
+   * velocity_um_s()/trajectory() report that earlier velocity meanwhile. setVelocity_um_s() replaces it.
    */
   flyMove(axis: string, target_um: number, velocity_um_s: number, opts?: FlyMoveOptions): Promise<FlyMove>;
   /** Stops one axis, or every axis. */
   stop(axis?: string): Promise<void>;
   /** The bench file's soft limits for `axis` (µm). */
   softLimits(axis: string): { min_um: number; max_um: number };
-  /** The bench file's axis configuration (controller axis number and limits). */
-  axisConfig(axis: string): StageAxisConfig;
+  /** The bench file's axis configuration (controller axis number, limits, homing). */
+  axisConfig(axis: string): StageAxisSettings;
 }
 
 /** A move refused before it reached the wire: the target lies outside the bench file's soft limits. */
@@ -104,6 +126,31 @@ export class SoftLimitError extends Error {
     this.role = role;
     this.axis = axis;
     this.target_um = target_um;
+    this.min_um = limits.min_um;
+    this.max_um = limits.max_um;
+  }
+}
+
+/** A homing run refused before it reached the wire: the bench file does not show that it is safe. */
+export class HomingRefusedError extends Error {
+  override name = 'HomingRefusedError';
+  readonly role: string;
+  readonly axis: string;
+  /** Where the bench file says the axis homes; undefined when it does not say. */
+  readonly home_um: number | undefined;
+  readonly min_um: number;
+  readonly max_um: number;
+
+  constructor(role: string, axis: string, home_um: number | undefined, limits: { min_um: number; max_um: number }) {
+    const range = `[${limits.min_um}, ${limits.max_um}] µm`;
+    super(home_um === undefined
+      ? `${role}: homing axis ${axis} refused: the bench file does not say where it homes (axes.${axis}.home_um, ` +
+        `to check against its soft limits ${range}) nor mark its homing safe (axes.${axis}.home_safe: true); nothing was sent`
+      : `${role}: homing axis ${axis} refused: it homes to ${home_um} µm (bench file home_um), outside its soft limits ` +
+        `${range}; mark axes.${axis}.home_safe: true only once the way there is known to be clear; nothing was sent`);
+    this.role = role;
+    this.axis = axis;
+    this.home_um = home_um;
     this.min_um = limits.min_um;
     this.max_um = limits.max_um;
   }

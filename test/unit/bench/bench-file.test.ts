@@ -42,9 +42,9 @@ instruments:
     query_delay_ms: 0
     check_errors: false
     axes:
-      X: { axis: 1, min_um: 0, max_um: 25000 }
+      X: { axis: 1, min_um: 0, max_um: 25000, home_um: 0 }
       Y: { axis: 2, min_um: 0, max_um: 25000 }
-      Z: { axis: 3, min_um: 5008, max_um: 10000 }
+      Z: { axis: 3, min_um: 5008, max_um: 10000, home_um: 0, home_safe: true }
 `;
 
 function errorOf(text: string): BenchFileError {
@@ -76,7 +76,9 @@ describe('parseBenchFile: the agreed shape', () => {
       connectTimeout_ms: 500, queryDelay_ms: 0, checkErrors: false,
     });
     expect(stage?.axes).toEqual({
-      X: { axis: 1, min_um: 0, max_um: 25_000 }, Y: { axis: 2, min_um: 0, max_um: 25_000 }, Z: { axis: 3, min_um: 5008, max_um: 10_000 },
+      X: { axis: 1, min_um: 0, max_um: 25_000, home_um: 0 },
+      Y: { axis: 2, min_um: 0, max_um: 25_000 },
+      Z: { axis: 3, min_um: 5008, max_um: 10_000, home_um: 0, home_safe: true },
     });
     expect(stage?.source?.line).toBe(12);
   });
@@ -134,7 +136,23 @@ describe('parseBenchFile: every error names file, line, role and field', () => {
     expect(err.issues[0]?.problem).toMatch(/^unknown field "speed"; expected one of resource, driver, timeout_ms, .*flow_control, options, axes$/);
     expect(err.issues[1]?.problem).toBe('unknown field "colour"; expected one of name, instruments');
     const axis = errorOf(oneRole('stage', 'resource: SIM::stage\ndriver: scpi-stage\naxes:\n  X: { axis: 1, min_um: 0, max_um: 5, unit: mm }'));
-    expect(axis.message).toBe('bench.yaml:6: instruments.stage.axes.X.unit: unknown field "unit"; expected one of axis, min_um, max_um');
+    expect(axis.message).toBe('bench.yaml:6: instruments.stage.axes.X.unit: unknown field "unit"; expected one of axis, min_um, max_um, home_um, home_safe');
+  });
+
+  it('homing fields of the wrong type: home_um a finite number of µm, home_safe true or false', () => {
+    const stage = (axis: string) => oneRole('stage', `resource: SIM::stage\ndriver: scpi-stage\naxes:\n  Z: ${axis}`);
+    expect(errorOf(stage('{ axis: 3, min_um: 5008, max_um: 10000, home_um: top }')).message)
+      .toBe('bench.yaml:6: instruments.stage.axes.Z.home_um: expected a number in µm (where the homing run leaves the axis), got "top"');
+    expect(errorOf(stage('{ axis: 3, min_um: 5008, max_um: 10000, home_um: .inf }')).message)
+      .toBe('bench.yaml:6: instruments.stage.axes.Z.home_um: expected a number in µm (where the homing run leaves the axis), got Infinity');
+    expect(errorOf(stage('{ axis: 3, min_um: 5008, max_um: 10000, home_safe: yes }')).message)
+      .toBe('bench.yaml:6: instruments.stage.axes.Z.home_safe: expected true or false (true: the homing run of this axis was checked to be safe), got "yes"');
+  });
+
+  it('a home position outside the soft limits is a valid file: homing is refused when asked, not the file', () => {
+    const b = parseBenchFile(oneRole('stage', 'resource: SIM::stage\ndriver: scpi-stage\naxes:\n  Z: { axis: 3, min_um: 5008, max_um: 10000, home_um: 0 }'),
+      { file: 'bench.yaml', drivers: DRIVERS });
+    expect(b.instruments[0]?.axes?.['Z']).toEqual({ axis: 3, min_um: 5008, max_um: 10_000, home_um: 0 });
   });
 
   it('a bad resource string, with parseResource’s own text', () => {

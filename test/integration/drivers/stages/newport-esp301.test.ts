@@ -1,5 +1,5 @@
 // The ESP301 driver against the simulator, in-process, over TCP (as through a serial device server) and
 // over a real serial pty.
-import { stageSuite } from './stage-suite.ts';
+import { ESP301_DECELERATION, stageSuite } from './stage-suite.ts';
 
-stageSuite({ driver: 'newport-esp301', simRole: 'stage-esp', links: ['in-process', 'tcp', 'pty'] });
+stageSuite({ driver: 'newport-esp301', simRole: 'stage-esp', links: ['in-process', 'tcp', 'pty'], deceleration: ESP301_DECELERATION });

@@ -4,14 +4,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openBench } from '../../../../drivers/bench/open-bench.ts';
 import type { Bench } from '../../../../drivers/bench/bench.ts';
 import type { BenchSessionSettings } from '../../../../drivers/bench/bench-file.ts';
+import { UM_VIA_MM } from '../../../../drivers/roles/stage-units.ts';
 import { MotionTimeoutError, SoftLimitError, UnknownAxisError } from '../../../../drivers/roles/stage.ts';
 import type { Stage } from '../../../../drivers/roles/stage.ts';
 import { VirtualBench } from '../../../../sim/virtual-bench.ts';
 
+/** The simulator's stage: X and Y home to 0, Z up to the top of its travel, away from the chip. */
 export const AXES = {
-  X: { axis: 1, min_um: 0, max_um: 25_000 },
-  Y: { axis: 2, min_um: 0, max_um: 25_000 },
-  Z: { axis: 3, min_um: 5_008, max_um: 10_000 },
+  X: { axis: 1, min_um: 0, max_um: 25_000, home_um: 0 },
+  Y: { axis: 2, min_um: 0, max_um: 25_000, home_um: 0 },
+  Z: { axis: 3, min_um: 5_008, max_um: 10_000, home_um: 10_000 },
 };
 
 /** Encoder count and servo settling: where a finished move reports it stands, against its target. */
@@ -24,7 +26,14 @@ export interface StageSuite {
   /** The simulator role that speaks the driver's dialect. */
   simRole: string;
   links: readonly Link[];
+  /** The dialect's deceleration query for controller axis 1 (µm/s²), where the controller keeps one apart. */
+  deceleration?: { query: string; parse: (reply: string) => number };
 }
+
+/** ESP301 `1AG?` → `200.000000` (mm/s²). */
+export const ESP301_DECELERATION = { query: '1AG?', parse: (reply: string) => UM_VIA_MM.parse(reply) };
+/** PI GCS `DEC? 1` → `1=200.000000` (mm/s²). */
+export const PI_GCS_DECELERATION = { query: 'DEC? 1', parse: (reply: string) => UM_VIA_MM.parse(reply.replace(/^\s*1\s*=/, '')) };
 
 async function resourceFor(sim: VirtualBench, role: string, link: Link): Promise<{ resource: string; session: BenchSessionSettings }> {
   if (link === 'in-process') return { resource: `SIM::${role}`, session: {} };
@@ -32,7 +41,7 @@ async function resourceFor(sim: VirtualBench, role: string, link: Link): Promise
   return { resource: (await sim.servePty(role)).resource, session: { baudRate: 921600 } };
 }
 
-export function stageSuite({ driver, simRole, links }: StageSuite): void {
+export function stageSuite({ driver, simRole, links, deceleration }: StageSuite): void {
   describe.each(links)(`${driver} against the simulated stage (%s)`, (link) => {
     let sim: VirtualBench;
     let bench: Bench;
@@ -117,6 +126,43 @@ export function stageSuite({ driver, simRole, links }: StageSuite): void {
       await expect(stage.setAcceleration_um_s2('X', 300_000)).rejects.toThrow(/reported an error/);
       expect(await stage.acceleration_um_s2('X')).toBeCloseTo(200_000, 6);
       await stage.session.checkErrors();
+    });
+
+    // Only dialects with a deceleration of their own (the SCPI controller has one ramp) get this test.
+    if (deceleration) {
+      it('sets the deceleration to the acceleration on a controller that keeps one apart', async () => {
+        expect(deceleration.parse(await stage.session.query(deceleration.query))).toBeCloseTo(20_000, 6);
+        await stage.setAcceleration_um_s2('X', 150_000);
+        expect(deceleration.parse(await stage.session.query(deceleration.query))).toBeCloseTo(150_000, 6);
+        await stage.session.checkErrors();
+      });
+    }
+
+    it('a fly move\'s velocity is for that move: the wait puts the earlier one back, and the next move runs at it', async () => {
+      await stage.setVelocity_um_s('X', 5_000);
+      const fm = await stage.flyMove('X', 2_000, 500);
+      expect(fm.velocity_um_s).toBe(500);
+      // Meanwhile the role reports what the next move will use.
+      expect(await stage.velocity_um_s('X')).toBeCloseTo(5_000, 6);
+      await stage.waitForMotion();
+      const t0 = sim.benchTime_s();
+      await stage.moveAbsolute_um('X', 7_000);
+      await stage.waitForMotion();
+      // 5 mm at 5 mm/s with 20 mm/s² ramps: d/v + v/a = 1.25 s (+ settle), not the 10 s of the fly velocity.
+      expect(sim.benchTime_s() - t0).toBeGreaterThan(1.2);
+      expect(sim.benchTime_s() - t0).toBeLessThan(1.4);
+    });
+
+    it('a normal move right after a fly move, without a wait, runs at the earlier velocity', async () => {
+      await stage.setVelocity_um_s('Y', 4_000);
+      await stage.flyMove('Y', 3_000, 250);
+      await sim.clock.advance(0.5); // half a second into a 12 s fly move
+      await stage.moveAbsolute_um('Y', 9_000);
+      const t0 = sim.benchTime_s();
+      await stage.waitForMotion();
+      // From ≈125 µm to 9 mm at 4 mm/s: about 2.4 s, where the fly velocity would take 35 s.
+      expect(sim.benchTime_s() - t0).toBeLessThan(3);
+      expect(Math.abs((await stage.position_um('Y')) - 9_000)).toBeLessThanOrEqual(AT_TARGET_UM);
     });
 
     it('starts a fly move without waiting and describes its trajectory', async () => {

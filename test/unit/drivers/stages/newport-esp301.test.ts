@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { InstrumentError } from '../../../../drivers/errors.ts';
 import { ESP301_DRIVER_NAME, newportEsp301 } from '../../../../drivers/instruments/newport-esp301.ts';
 import { InvalidSettingError } from '../../../../drivers/properties/errors.ts';
-import { MotionArgumentError, SoftLimitError, UnknownAxisError } from '../../../../drivers/roles/stage.ts';
+import { SafeStateError } from '../../../../drivers/properties/safe-state.ts';
+import { HomingRefusedError, MotionArgumentError, SoftLimitError, UnknownAxisError } from '../../../../drivers/roles/stage.ts';
 import type { Stage } from '../../../../drivers/roles/stage.ts';
 import type { ScpiSession } from '../../../../drivers/session/scpi-session.ts';
 import { expectProtocol } from '../../../helpers/protocol-replay.ts';
@@ -12,9 +13,9 @@ import type { Exchange } from '../../../helpers/protocol-replay.ts';
 
 const OK: Exchange = ['TB?', '0, 0, NO ERROR'];
 const AXES = {
-  X: { axis: 1, min_um: 0, max_um: 25_000 },
-  Y: { axis: 2, min_um: 0, max_um: 25_000 },
-  Z: { axis: 3, min_um: 5_008, max_um: 10_000 },
+  X: { axis: 1, min_um: 0, max_um: 25_000, home_um: 0 },
+  Y: { axis: 2, min_um: 0, max_um: 25_000, home_um: 0 },
+  Z: { axis: 3, min_um: 5_008, max_um: 10_000, home_um: 10_000 },
 };
 const OPEN: Exchange[] = [OK, ['1MO;2MO;3MO', null], OK];
 
@@ -123,6 +124,30 @@ describe('newport-esp301 driver', () => {
     });
   });
 
+  it('refuses to home an axis whose switch lies below its soft floor, sending nothing', async () => {
+    const axes = { ...AXES, Z: { axis: 3, min_um: 5_008, max_um: 10_000, home_um: 0 } };
+    const err = await expectProtocol(OPEN, async (session) => {
+      const s = await newportEsp301.create({ session, role: 'stage', options: {}, axes });
+      return s.home('Z');
+    }, newportEsp301.sessionDefaults).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HomingRefusedError);
+    expect((err as Error).message).toMatch(/homing axis Z refused: it homes to 0 µm .*\[5008, 10000\] µm/);
+  });
+
+  it('safe(): ST (every axis), then nST for each bench-file axis, each checked', async () => {
+    await withStage([['ST', null], OK, ['1ST', null], OK, ['2ST', null], OK, ['3ST', null], OK], (s) => s.safe());
+  });
+
+  it('safe() goes on after a refused stop and names it', async () => {
+    const err = await withStage([
+      ['ST', null], ['TB?', '37, 100, AXIS NUMBER MISSING'], OK,
+      ['1ST', null], OK, ['2ST', null], OK, ['3ST', null], OK,
+    ], (s) => s.safe()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SafeStateError);
+    expect((err as SafeStateError).failures.map((f) => f.step)).toEqual(['stop all axes']);
+    expect((err as Error).message).toMatch(/stop all axes: .*AXIS NUMBER MISSING/);
+  });
+
   it('surfaces an error-buffer entry as an InstrumentError with the ESP301 code and text', async () => {
     const err = await withStage([['1PA20', null], ['TB?', '108, 3921, MOTOR NOT ENABLED'], OK], (s) => s.moveAbsolute_um('X', 20_000))
       .catch((e: unknown) => e);
@@ -137,6 +162,7 @@ describe('newport-esp301 driver', () => {
   it('flyMove sets the velocity, reads the start and the ramps, then starts the move without waiting', async () => {
     let t = 10;
     const fm = await withStage([
+      ['1VA?', '2.000000'],
       ['1VA0.5', null], OK,
       ['1TP?', '1.000000'],
       ['1AC?', '20.000000'],
@@ -145,6 +171,18 @@ describe('newport-esp301 driver', () => {
     expect(fm).toMatchObject({ axis: 'X', from_um: 1000, to_um: 3000, velocity_um_s: 500, acceleration_um_s2: 20_000 });
     // Read on the caller's clock just before the move command and once it was confirmed.
     expect(fm.commandedAt_s).toEqual({ earliest: 11, latest: 12 });
+  });
+
+  it('after a fly move, the earlier velocity (VA?) is put back once MD? says the axis is done', async () => {
+    await withStage([
+      ['1VA?', '2.000000'], ['1VA0.5', null], OK, ['1TP?', '1.000000'], ['1AC?', '20.000000'], ['1PA3', null], OK,
+      ['1MD?', '0'], ['1MD?', '1'], ['1VA2', null], OK,
+      ['1PA1', null], OK,
+    ], async (s) => {
+      await s.flyMove('X', 3000, 500);
+      await s.waitForMotion({ axes: ['X'], pollInterval_s: 0.001 });
+      await s.moveAbsolute_um('X', 1000);
+    });
   });
 
   it('sets acceleration and deceleration (AC then AG) in mm/s², and reads AC? back', async () => {

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { InstrumentError, ReplyFormatError } from '../../../../drivers/errors.ts';
 import { DriverOptionError } from '../../../../drivers/properties/errors.ts';
+import { SafeStateError } from '../../../../drivers/properties/safe-state.ts';
 import { gcsAxisValue, piGcs } from '../../../../drivers/instruments/pi-gcs.ts';
 import { UM_VIA_MM } from '../../../../drivers/roles/stage-units.ts';
 import { SoftLimitError } from '../../../../drivers/roles/stage.ts';
@@ -11,7 +12,7 @@ import { expectProtocol } from '../../../helpers/protocol-replay.ts';
 import type { Exchange } from '../../../helpers/protocol-replay.ts';
 
 const OK: Exchange = ['ERR?', '0'];
-const AXES = { X: { axis: 1, min_um: 0, max_um: 25_000 }, Z: { axis: 3, min_um: 5_008, max_um: 10_000 } };
+const AXES = { X: { axis: 1, min_um: 0, max_um: 25_000, home_um: 0 }, Z: { axis: 3, min_um: 5_008, max_um: 10_000, home_um: 10_000 } };
 const OPEN: Exchange[] = [['ERR?', '0'], ['SVO 1 1 3 1', null], OK];
 
 function withStage<T>(exchanges: Exchange[], body: (stage: Stage) => Promise<T>): Promise<T> {
@@ -114,6 +115,34 @@ describe('pi-gcs driver', () => {
 
   it('halts with HLT and accepts the error 10 that a halt leaves', async () => {
     await withStage([['HLT 1 3', null], ['ERR?', '10'], OK], (s) => s.stop());
+  });
+
+  it('safe(): HLT for every axis, then HLT per bench-file axis, error 10 taken as the halt it is', async () => {
+    await withStage([
+      ['HLT', null], ['ERR?', '10'], OK,
+      ['HLT 1', null], ['ERR?', '10'], OK,
+      ['HLT 3', null], ['ERR?', '10'], OK,
+    ], (s) => s.safe());
+  });
+
+  it('safe() halts the other axes after one halt is refused, and names the refused one', async () => {
+    const err = await withStage([
+      ['HLT', null], ['ERR?', '10'], OK,
+      ['HLT 1', null], ['ERR?', '15'], OK,
+      ['HLT 3', null], ['ERR?', '10'], OK,
+    ], (s) => s.safe()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SafeStateError);
+    expect((err as SafeStateError).failures.map((f) => f.step)).toEqual(['stop axis X']);
+  });
+
+  it('a fly move owes VEL back: sent before the next MOV of that axis', async () => {
+    await withStage([
+      ['VEL? 1', '1=2.000000'], ['VEL 1 0.5', null], OK, ['POS? 1', '1=1.000000'], ['ACC? 1', '1=20.000000'], ['MOV 1 3', null], OK,
+      ['VEL 1 2', null], OK, ['MOV 1 1 3 9', null], OK,
+    ], async (s) => {
+      await s.flyMove('X', 3000, 500);
+      await s.moveAbsolute_um({ X: 1000, Z: 9000 });
+    });
   });
 
   it('still reports other errors after a halt', async () => {

@@ -1,16 +1,16 @@
 // The SCPI motion controller's wire protocol: µm on the wire, `:AXIS<n>:` headers, SYST:ERR? after commands.
 import { describe, expect, it } from 'vitest';
 import { InstrumentError } from '../../../../drivers/errors.ts';
-import { scpiStage } from '../../../../drivers/instruments/scpi-stage.ts';
+import { SCPI_STAGE_IDENTITIES, scpiStage } from '../../../../drivers/instruments/scpi-stage.ts';
 import { SoftLimitError, UnknownAxisError } from '../../../../drivers/roles/stage.ts';
 import type { Stage } from '../../../../drivers/roles/stage.ts';
 import { NO_ERROR, expectProtocol } from '../../../helpers/protocol-replay.ts';
 import type { Exchange } from '../../../helpers/protocol-replay.ts';
 
 const AXES = {
-  X: { axis: 1, min_um: 0, max_um: 25_000 },
-  Y: { axis: 2, min_um: 0, max_um: 25_000 },
-  Z: { axis: 3, min_um: 5_008, max_um: 10_000 },
+  X: { axis: 1, min_um: 0, max_um: 25_000, home_um: 0 },
+  Y: { axis: 2, min_um: 0, max_um: 25_000, home_um: 0 },
+  Z: { axis: 3, min_um: 5_008, max_um: 10_000, home_um: 10_000 },
 };
 
 function withStage<T>(exchanges: Exchange[], body: (stage: Stage) => Promise<T>): Promise<T> {
@@ -19,10 +19,26 @@ function withStage<T>(exchanges: Exchange[], body: (stage: Stage) => Promise<T>)
 }
 
 describe('scpi-stage driver', () => {
-  it('recognises a SCPI motion controller by the model field of *IDN?', () => {
+  it('claims the identities known to speak its dialect: the simulator\'s XYZ motion controllers', () => {
     expect(scpiStage.matchesIdentity('BENCHSIM,XYZ-25 Motion Controller,SIM00001,1.0.0')).toBe(true);
-    expect(scpiStage.matchesIdentity('Keysight Technologies,N7744C,MY00000001,1.0')).toBe(false);
-    expect(scpiStage.matchesIdentity('ESP301 Version 3.0.2 03/26/12')).toBe(false);
+    expect(scpiStage.matchesIdentity('benchsim,xyz-50 motion controller,SIM00002,2.1')).toBe(true);
+    expect(SCPI_STAGE_IDENTITIES.length).toBeGreaterThan(0);
+  });
+
+  it('claims no other instrument, motion controllers of other makers and other BENCHSIM models included', () => {
+    for (const identity of [
+      'Keysight Technologies,N7744C,MY00000001,1.0',
+      'ESP301 Version 3.0.2 03/26/12',
+      '(c)2015 Physik Instrumente (PI) GmbH & Co. KG, C-884.4DC, SIM0000001, 2.0.1.3',
+      'Newport Corporation,XPS-D Motion Controller,1234,2.0',
+      'Thorlabs,BSC203 Stage Controller,70000001,1.0',
+      'ACME,Linear Stage,1,1',
+      'Aerotech,Ensemble Motion Controller,1,1',
+      'BENCHSIM,XYZ-25 Motion Controller Emulator,1,1',
+      'BENCHSIM,Rotation Stage,1,1',
+      'XYZ-25 Motion Controller',
+      '',
+    ]) expect(scpiStage.matchesIdentity(identity), identity).toBe(false);
   });
 
   it('writes positions in µm, several axes in one program message', async () => {
@@ -56,8 +72,15 @@ describe('scpi-stage driver', () => {
   it('homes and stops per axis', async () => {
     await withStage([[':AXIS2:HOME', null], NO_ERROR, [':AXIS1:STOP;:AXIS2:STOP;:AXIS3:STOP', null], NO_ERROR], async (s) => {
       await s.home('Y');
-      await s.safe();
+      await s.stop();
     });
+  });
+
+  it('safe(): :STOP, then :AXISn:STOP for each bench-file axis, each checked', async () => {
+    await withStage([
+      [':STOP', null], NO_ERROR,
+      [':AXIS1:STOP', null], NO_ERROR, [':AXIS2:STOP', null], NO_ERROR, [':AXIS3:STOP', null], NO_ERROR,
+    ], (s) => s.safe());
   });
 
   it('sets the one ramp with :AXISn:ACC in µm/s² and reads it back', async () => {

@@ -1,61 +1,10 @@
 // The Stage role over an in-memory controller: waiting with a timeout stops what still moves and names
 // it, arguments are checked before the protocol sees them, and the axis configuration is checked.
 import { describe, expect, it } from 'vitest';
+import { SafeStateError } from '../../../../drivers/properties/safe-state.ts';
 import { AxisStage, StageConfigError } from '../../../../drivers/roles/stage-driver.ts';
-import type { StageProtocol } from '../../../../drivers/roles/stage-protocol.ts';
 import { MotionArgumentError, MotionTimeoutError, SoftLimitError, UnknownAxisError } from '../../../../drivers/roles/stage.ts';
-import type { ScpiSession } from '../../../../drivers/session/scpi-session.ts';
-
-const AXES = { X: { axis: 1, min_um: 0, max_um: 100 }, Y: { axis: 2, min_um: -50, max_um: 50 } };
-
-/** A controller whose axes move only when told, and that can be made to stick or to fail stopping. */
-class MemoryController implements StageProtocol {
-  readonly session = { close: async () => undefined } as unknown as ScpiSession;
-  readonly calls: string[] = [];
-  readonly moving = new Set<number>();
-  readonly stuck = new Set<number>();
-  readonly target = new Map<number, number>([[1, 0], [2, 0]]);
-  failStop = false;
-
-  async identify() { return 'MEMORY'; }
-  async clearErrors() { this.calls.push('clearErrors'); }
-  async enable(axes: readonly number[]) { this.calls.push(`enable ${axes.join(',')}`); }
-  async moveAbsolute(moves: readonly { axis: number; target_um: number }[]) {
-    for (const m of moves) {
-      this.calls.push(`abs ${m.axis} ${m.target_um}`);
-      this.target.set(m.axis, m.target_um);
-      this.moving.add(m.axis);
-    }
-  }
-  async moveRelative(moves: readonly { axis: number; delta_um: number }[]) {
-    for (const m of moves) {
-      this.calls.push(`rel ${m.axis} ${m.delta_um}`);
-      this.target.set(m.axis, (this.target.get(m.axis) ?? 0) + m.delta_um);
-    }
-  }
-  async target_um(axis: number) { this.calls.push(`target? ${axis}`); return this.target.get(axis) ?? 0; }
-  async position_um(axis: number) { return this.target.get(axis) ?? 0; }
-  async isMoving(axis: number) {
-    this.calls.push(`moving? ${axis}`);
-    const was = this.moving.has(axis);
-    if (!this.stuck.has(axis)) this.moving.delete(axis); // a move finishes by the next poll unless stuck
-    return was;
-  }
-  async home(axis: number) { this.calls.push(`home ${axis}`); }
-  async setVelocity_um_s(axis: number, v: number) { this.calls.push(`vel ${axis} ${v}`); }
-  async velocity_um_s() { return 10; }
-  async setAcceleration_um_s2(axis: number, a: number) { this.calls.push(`acc ${axis} ${a}`); }
-  async acceleration_um_s2() { return 100; }
-  async stop(axes: readonly number[]) {
-    this.calls.push(`stop ${axes.join(',')}`);
-    if (this.failStop) throw new Error('link lost while stopping');
-    for (const a of axes) { this.moving.delete(a); this.stuck.delete(a); }
-  }
-}
-
-function stage(c = new MemoryController()) {
-  return { c, s: new AxisStage('memory', 'stage', c, AXES) };
-}
+import { MemoryController, stage } from './memory-controller.ts';
 
 describe('AxisStage', () => {
   it('waits until every axis reports done, polling only the axes still moving', async () => {
@@ -161,10 +110,39 @@ describe('AxisStage', () => {
     expect(c.calls).toEqual(['clearErrors', 'clearErrors', 'enable 1,2']);
   });
 
-  it('safe() stops every axis', async () => {
+  it('safe() sends the stop-everything command, then stops each axis on its own', async () => {
     const { c, s } = stage();
     await s.safe();
-    expect(c.calls).toEqual(['stop 1,2']);
+    expect(c.calls).toEqual(['stop all', 'stop 1', 'stop 2']);
+  });
+
+  it('safe() tries every stop whatever fails, then names each failed step', async () => {
+    const { c, s } = stage();
+    c.failStopAll = true;
+    c.failStopOf.add(1);
+    const err = await s.safe().catch((e: unknown) => e);
+    expect(c.calls).toEqual(['stop all', 'stop 1', 'stop 2']);
+    expect(err).toBeInstanceOf(SafeStateError);
+    expect((err as SafeStateError).failures.map((f) => f.step)).toEqual(['stop all axes', 'stop axis X']);
+    expect((err as Error).message).toBe('MEM::stage: could not complete the safe state: stop all axes: stop-all not understood; ' +
+      'stop axis X: axis 1 refused the stop');
+  });
+
+  it('safe() still stops the axes one by one when the link fails the first stop', async () => {
+    const { c, s } = stage();
+    c.failStop = true;
+    c.failStopAll = true;
+    const err = await s.safe().catch((e: unknown) => e);
+    expect((err as SafeStateError).failures.map((f) => f.step)).toEqual(['stop all axes', 'stop axis X', 'stop axis Y']);
+    expect(c.calls).toEqual(['stop all', 'stop 1', 'stop 2']);
+  });
+
+  it('refuses homing settings that cannot be right', () => {
+    const c = new MemoryController();
+    expect(() => new AxisStage('m', 'stage', c, { X: { axis: 1, min_um: 0, max_um: 5, home_um: NaN } }))
+      .toThrow('stage: axis X: home_um NaN must be a finite position in µm');
+    expect(() => new AxisStage('m', 'stage', c, { X: { axis: 1, min_um: 0, max_um: 5, home_safe: 'yes' as unknown as boolean } }))
+      .toThrow('stage: axis X: home_safe yes must be true or false');
   });
 
   it('refuses axis configurations that cannot be right', () => {
