@@ -46,6 +46,10 @@ export interface TunableLaser extends InstrumentDriver {
   checkSweep(): Promise<SweepCheck>;
   /** Trigger pulses the configured sweep will emit (= samples a triggered meter must log). */
   expectedTriggers(): Promise<number>;
+  /**
+   * Starts the configured sweep. When it is over the laser rests at the sweep's start wavelength (as the
+   * N777x and TSL do), not at the one it had before: set the wavelength again for CW work after a sweep.
+   */
   startSweep(): Promise<void>;
   stopSweep(): Promise<void>;
   sweepRunning(): Promise<boolean>;
