@@ -24,7 +24,7 @@ export class AxisStage implements Stage {
   private readonly config: Readonly<Record<string, StageAxisSettings>>;
   /**
    * Axes whose last move was a fly move, with the velocity they had before it (µm/s): owed back once the
-   * fly move is over. A controller may apply a new velocity to the move in progress (PI GCS does), so it
+   * fly move is over. A controller may apply a new velocity to the move in progress (PI GCS VEL can), so it
    * is not put back while the fly move may still run, only once the axis is known done or about to get
    * its next move.
    */
