@@ -79,3 +79,29 @@ export async function keepingCwWavelength<T>(ctx: StepContext, laser: TunableLas
   ctx.log(`laser set back to ${cw_nm} nm, where it was before the sweep`);
   return result;
 }
+
+/**
+ * Runs a sweep, then puts back the calibration wavelength and averaging time of the meter channels it
+ * changed: a step sweep calibrates at every wavelength and ends at its stop, and both modes set their own
+ * averaging, while a later `measure` without `wavelength:` or `averaging_time:` uses what the sequence set.
+ * After a failure, best effort, as for the laser.
+ */
+export async function keepingMeterSettings<T>(meter: PowerMeter, channels: readonly number[], sweep: () => Promise<T>): Promise<T> {
+  const before: { channel: number; wavelength_nm: number; averaging_s: number }[] = [];
+  for (const channel of channels) before.push({ channel, wavelength_nm: await meter.wavelength_nm(channel), averaging_s: await meter.averagingTime_s(channel) });
+  const restore = async () => {
+    for (const b of before) {
+      await meter.setWavelength_nm(b.channel, b.wavelength_nm);
+      await meter.setAveragingTime_s(b.channel, b.averaging_s);
+    }
+  };
+  let result: T;
+  try {
+    result = await sweep();
+  } catch (err) {
+    await restore().catch(() => undefined);
+    throw err;
+  }
+  await restore();
+  return result;
+}

@@ -169,6 +169,26 @@ steps:
     expect(ctx.rows['spectrum']).toHaveLength(10);
   });
 
+  for (const mode of ['step', 'continuous'] as const) {
+    it(`a ${mode} sweep gives every meter channel it touched back its calibration wavelength and averaging time`, async () => {
+      const s = await sim(11);
+      const meter = s.bench.meter;
+      for (const ch of meter.channels) {
+        await meter.setWavelength_nm(ch, 1550);
+        await meter.setAveragingTime_s(ch, 0.1);
+      }
+      const p = sweepStep.schema.parse(mode === 'step'
+        ? { mode, start: '1540nm', stop: '1560nm', step: '5nm' }
+        : { start: '1540nm', stop: '1560nm', step: '100pm', speed: '20nm/s' });
+      await sweepStep.run(recordedContext(s.sim, s.bench), p);
+      // A later `measure` without wavelength:/averaging_time: reads with the sequence's settings, not the sweep's.
+      for (const ch of meter.channels) {
+        expect(await meter.wavelength_nm(ch), `channel ${ch}`).toBe(1550);
+        expect(await meter.averagingTime_s(ch), `channel ${ch}`).toBe(0.1);
+      }
+    });
+  }
+
   it('a continuous sweep leaves the meter taking single readings again (its logging stopped), also when it fails', async () => {
     const s = await sim(10);
     await sweepStep.run(recordedContext(s.sim, s.bench), sweepStep.schema.parse({ start: '1540nm', stop: '1560nm', step: '100pm', speed: '20nm/s' }));
