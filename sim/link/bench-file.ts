@@ -1,6 +1,8 @@
 // The bench file (/work/briefs/BENCH-FILE.md format) that points `benchctl run` at a served virtual bench:
 // the default set of roles as live entries, the alternate front ends of the same hardware commented out.
 import { Document, isMap } from 'yaml';
+import { DEFAULT_AXIS_CONFIG } from '../motion/axis-config.ts';
+import type { AxisName } from '../motion/motion-system.ts';
 import { CHIP_SURFACE_Z_UM, STAGE_TRAVEL_UM, SURFACE_TOLERANCE_UM } from '../world/layout.ts';
 
 /** The driver that speaks each simulated role's dialect. */
@@ -42,10 +44,12 @@ function axes(): Entry {
   const [xMin, xMax] = STAGE_TRAVEL_UM.X;
   const [yMin, yMax] = STAGE_TRAVEL_UM.Y;
   const zMax = STAGE_TRAVEL_UM.Z[1];
+  // Where each simulated axis's home switch is, so the drivers allow homing (Z homes up, away from the chip).
+  const home = (a: AxisName) => DEFAULT_AXIS_CONFIG[a].home_um;
   return {
-    X: { axis: 1, min_um: xMin, max_um: xMax },
-    Y: { axis: 2, min_um: yMin, max_um: yMax },
-    Z: { axis: 3, min_um: SIM_Z_SOFT_MIN_UM, max_um: zMax },
+    X: { axis: 1, min_um: xMin, max_um: xMax, home_um: home('X') },
+    Y: { axis: 2, min_um: yMin, max_um: yMax, home_um: home('Y') },
+    Z: { axis: 3, min_um: SIM_Z_SOFT_MIN_UM, max_um: zMax, home_um: home('Z') },
   };
 }
 

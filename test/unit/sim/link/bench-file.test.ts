@@ -14,7 +14,7 @@ interface BenchEntry {
   baud_rate?: number;
   read_termination?: string;
   write_termination?: string;
-  axes?: Record<string, { axis: number; min_um: number; max_um: number }>;
+  axes?: Record<string, { axis: number; min_um: number; max_um: number; home_um?: number }>;
 }
 interface Bench {
   name: string;
@@ -52,9 +52,9 @@ describe('simBenchFileYaml', () => {
   it('sets stage soft limits in µm with Z kept clear of any possible chip surface but below every optimum', () => {
     const bench = parse(simBenchFileYaml({ seed: 1, mode: 'fast', tcp })) as Bench;
     const axes = bench.instruments['stage']?.axes;
-    expect(axes?.['X']).toEqual({ axis: 1, min_um: 0, max_um: 25000 });
-    expect(axes?.['Y']).toEqual({ axis: 2, min_um: 0, max_um: 25000 });
-    expect(axes?.['Z']).toEqual({ axis: 3, min_um: SIM_Z_SOFT_MIN_UM, max_um: 10000 });
+    expect(axes?.['X']).toEqual({ axis: 1, min_um: 0, max_um: 25000, home_um: 0 });
+    expect(axes?.['Y']).toEqual({ axis: 2, min_um: 0, max_um: 25000, home_um: 0 });
+    expect(axes?.['Z']).toEqual({ axis: 3, min_um: SIM_Z_SOFT_MIN_UM, max_um: 10000, home_um: 10000 });
     expect(SIM_Z_SOFT_MIN_UM).toBeGreaterThan(CHIP_SURFACE_Z_UM + SURFACE_TOLERANCE_UM);
     // The best gap is at least 15 µm above the true surface, itself at least nominal − tolerance.
     expect(SIM_Z_SOFT_MIN_UM).toBeLessThan(CHIP_SURFACE_Z_UM - SURFACE_TOLERANCE_UM + 15);
