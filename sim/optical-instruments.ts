@@ -23,7 +23,7 @@ export interface OpticalFaults {
   tripInterlock(): void;
   /** The interlock closes; the output stays off until switched on again. */
   resetInterlock(): void;
-  /** The BERT's detector loses pattern sync until restored (SYNC? 0, counts at BER 0.5, -230 on fetch). */
+  /** The BERT's detector loses pattern sync until restored (SYNC? 0, counts at BER 0.5, PSL? counts the sync-loss seconds). */
   loseBertSync(): void;
   restoreBertSync(): void;
 }

@@ -35,7 +35,6 @@ export class Gate {
   private last: { bits: number; errors: number; synced: boolean } | null = null;
   private readonly insertions: number[] = [];
   private stopped_s: number | null = null;
-  reportedSyncLoss = false;
 
   constructor(
     readonly start_s: number,
