@@ -2,7 +2,7 @@
 // (instrument I/O runs here, in the main process's event loop, never on the renderer's UI thread), IPC,
 // the window and the menu. Closing the window quits; quitting (and a crash of the main process) aborts a
 // run and makes the bench safe first; a renderer crash aborts the run and makes the bench safe. (A crash of
-// the main process itself is main.ts's to catch.)
+// the main process itself is launch.ts's to catch.)
 import { app, dialog, ipcMain, protocol, session, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { BenchService } from '../service/bench-service.ts';
@@ -44,6 +44,17 @@ export async function startDesktopApp(opts: DesktopOptions, paths: DesktopPaths)
     runsDir: opts.runsDir ?? join(process.cwd(), 'runs'),
     libraryDir: join(paths.appDir, 'sequences', 'library'),
   });
+  try {
+    return await wire(service, opts, paths);
+  } catch (err) {
+    // The window could not be shown (the UI missing, the preload broken): the bench must not stay open,
+    // possibly emitting, behind an app that is about to exit.
+    await service.shutdown();
+    throw err;
+  }
+}
+
+async function wire(service: BenchService, opts: DesktopOptions, paths: DesktopPaths): Promise<DesktopApp> {
   let win: BrowserWindow | null = null;
   const unregister = registerIpc(ipcMain, service, () => win?.webContents ?? null);
   installMenu({ service, window: () => win, isPackaged: app.isPackaged });
@@ -64,10 +75,19 @@ export async function startDesktopApp(opts: DesktopOptions, paths: DesktopPaths)
     });
   });
   app.on('window-all-closed', () => app.quit());
+  // A second launch (prepareDesktopApp's lock sent it away) brings this window forward instead.
+  app.on('second-instance', () => {
+    if (!win) return;
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  });
 
   win = createMainWindow(paths.preload, {
     onRendererGone: (reason) => {
+      // The renderer also goes (cleanly) while the app quits: the quit makes the bench safe itself.
+      if (shuttingDown) return;
       void service.emergencySafe().then((r) => {
+        if (reason === 'clean-exit') return;
         dialog.showErrorBox('benchctl: the window crashed', `The user interface stopped (${reason}). Any run was aborted; ${r.message}. Reload the window (View → Reload) to carry on.`);
       });
     },
@@ -81,6 +101,11 @@ export async function startDesktopApp(opts: DesktopOptions, paths: DesktopPaths)
       dialog.showErrorBox('benchctl: cannot open the bench', err instanceof Error ? err.message : String(err));
     });
   }
-  await win.loadURL(APP_URL);
+  try {
+    await win.loadURL(APP_URL);
+  } catch (err) {
+    unregister();
+    throw err;
+  }
   return { service, window: () => win };
 }

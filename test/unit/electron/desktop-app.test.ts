@@ -89,6 +89,28 @@ describe('the desktop app', () => {
     expect((await desktop.service.laserState()).output).toBe(false);
   });
 
+  it('a renderer that exits cleanly (not a crash) is made safe without a crash dialog; none at all while quitting', async () => {
+    desktop = await startDesktopApp({ bench: { kind: 'sim', seed: 1 }, runsDir: join(dir, 'runs') }, paths());
+    await expect.poll(async () => (await desktop?.service.benchStatus())?.open).toBe(true);
+    await desktop.service.setLaser({ output: true });
+    const emergency = vi.spyOn(desktop.service, 'emergencySafe');
+    FakeBrowserWindow.instances[0]?.webContents.emit('render-process-gone', {}, { reason: 'clean-exit' });
+    await expect.poll(async () => (await desktop?.service.laserState())?.output).toBe(false);
+    expect(electron.dialog.showErrorBox).not.toHaveBeenCalled();
+    electron.app.emit('before-quit', { preventDefault: vi.fn() });
+    FakeBrowserWindow.instances[0]?.webContents.emit('render-process-gone', {}, { reason: 'clean-exit' });
+    expect(emergency).toHaveBeenCalledTimes(1);
+  });
+
+  it('a second launch brings the window forward', async () => {
+    desktop = await startDesktopApp({ bench: null, runsDir: join(dir, 'runs') }, paths());
+    const win = FakeBrowserWindow.instances[0];
+    win?.isMinimized.mockReturnValueOnce(true);
+    electron.app.emit('second-instance');
+    expect(win?.restore).toHaveBeenCalled();
+    expect(win?.focus).toHaveBeenCalled();
+  });
+
   it('shows a bench that cannot be opened instead of failing silently', async () => {
     desktop = await startDesktopApp({ bench: { kind: 'file', path: join(dir, 'missing.yaml') }, runsDir: join(dir, 'runs') }, paths());
     await expect.poll(() => electron.dialog.showErrorBox.mock.calls.length).toBe(1);

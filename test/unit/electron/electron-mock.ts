@@ -34,17 +34,39 @@ export class FakeBrowserWindow extends EventEmitter {
   readonly webContents = new FakeWebContents();
   loadURL = vi.fn(async (_url: string) => undefined);
   show = vi.fn();
+  isMinimized = vi.fn(() => false);
+  restore = vi.fn();
+  focus = vi.fn();
+
+  /** The next window's page fails to load with this (the UI not built, say). */
+  static failNextLoad: Error | null = null;
 
   constructor(options: Record<string, unknown>) {
     super();
     this.options = options;
+    const fail = FakeBrowserWindow.failNextLoad;
+    FakeBrowserWindow.failNextLoad = null;
+    if (fail) this.loadURL = vi.fn(async (_url: string) => Promise.reject(fail));
     FakeBrowserWindow.instances.push(this);
   }
 }
 
 class FakeApp extends EventEmitter {
   isPackaged = false;
-  whenReady = vi.fn(async () => undefined);
+  /** Resolved unless a test holds 'ready' back (holdReady) to see what runs before it, as Electron would. */
+  private ready: Promise<void> = Promise.resolve();
+  private fire: () => void = () => undefined;
+  whenReady = vi.fn(() => this.ready);
+
+  /** From now on whenReady() waits for fireReady(): like Electron, where an ES main gets 'ready' only after it evaluated. */
+  holdReady(): void {
+    this.ready = new Promise((resolve) => (this.fire = resolve));
+  }
+
+  fireReady(): void {
+    this.fire();
+    this.ready = Promise.resolve();
+  }
   enableSandbox = vi.fn();
   requestSingleInstanceLock = vi.fn(() => true);
   quit = vi.fn();
@@ -96,5 +118,7 @@ export function reset(): void {
   vi.clearAllMocks();
   electron.ipcMain.handlers.clear();
   electron.app.removeAllListeners();
+  electron.app.fireReady();
   FakeBrowserWindow.instances.length = 0;
+  FakeBrowserWindow.failNextLoad = null;
 }
