@@ -1,7 +1,8 @@
 // The WebSocket bridge's wire format, shared by the server (service/web/) and the browser client
 // (renderer/bridge/): JSON text frames; calls carry an id and get exactly one result with it; events are
-// pushed to every authenticated client. No Node imports: the browser bundles this file.
-import { z } from 'zod';
+// pushed to every authenticated client. No Node imports and no zod: the browser bundles this file, and
+// zod alone was 90 kB of its bridge client. The server validates every call against its zod schema
+// (service/web/call-message.ts, bench-schemas.ts); the client only checks the frames' shape here.
 import type { BenchEventName, BenchEvents } from './bench-api.ts';
 import { BENCH_EVENTS } from './bench-api.ts';
 import type { ErrorInfo } from './errors.ts';
@@ -50,23 +51,34 @@ export interface ProtocolErrorMessage {
 
 export type ServerMessage = HelloMessage | ResultMessage | EventMessage | ProtocolErrorMessage;
 
-export const callMessageSchema = z.strictObject({
-  type: z.literal('call'),
-  id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  channel: z.string().min(1).max(64),
-  arg: z.unknown().optional(),
-});
+type Json = Record<string, unknown>;
 
-const errorInfoSchema = z.object({ name: z.string(), message: z.string() });
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isErrorInfo = (v: unknown): v is ErrorInfo => isObject(v) && typeof v['name'] === 'string' && typeof v['message'] === 'string';
+const EVENT_NAMES: ReadonlySet<string> = new Set(BENCH_EVENTS);
 
-/** What the client checks of every frame before trusting it (payloads are the service's own types). */
-export const serverMessageSchema = z.union([
-  z.object({ type: z.literal('hello'), protocol: z.number(), channels: z.array(z.string()), events: z.array(z.string()) }),
-  z.object({ type: z.literal('result'), id: z.number(), ok: z.literal(true), value: z.unknown() }),
-  z.object({ type: z.literal('result'), id: z.number(), ok: z.literal(false), error: errorInfoSchema }),
-  z.object({ type: z.literal('event'), event: z.enum(BENCH_EVENTS), payload: z.unknown() }),
-  z.object({ type: z.literal('protocol-error'), error: errorInfoSchema }),
-]);
+/** Whether a parsed frame has the shape of a server message (payloads are the service's own types). */
+export function isServerMessage(m: unknown): m is ServerMessage {
+  if (!isObject(m)) return false;
+  switch (m['type']) {
+    case 'hello':
+      return typeof m['protocol'] === 'number' && isStringArray(m['channels']) && isStringArray(m['events']);
+    case 'result':
+      if (typeof m['id'] !== 'number') return false;
+      if (m['ok'] === true) return 'value' in m;
+      return m['ok'] === false && isErrorInfo(m['error']);
+    case 'event':
+      return typeof m['event'] === 'string' && EVENT_NAMES.has(m['event']) && 'payload' in m;
+    case 'protocol-error':
+      return isErrorInfo(m['error']);
+    default:
+      return false;
+  }
+}
+
+function isStringArray(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((x) => typeof x === 'string');
+}
 
 /** Parses one text frame from the server; null when it is not the protocol. */
 export function parseServerMessage(text: string): ServerMessage | null {
@@ -76,6 +88,5 @@ export function parseServerMessage(text: string): ServerMessage | null {
   } catch {
     return null;
   }
-  const r = serverMessageSchema.safeParse(raw);
-  return r.success ? (r.data as ServerMessage) : null;
+  return isServerMessage(raw) ? raw : null;
 }

@@ -44,6 +44,17 @@ describe('the wire format', () => {
     expect(parseServerMessage('{"type":"event","event":"monitor","payload":{}}')).toMatchObject({ event: 'monitor' });
     for (const bad of ['nope', '{"type":"event","event":"other","payload":1}', '{"type":"result","id":"1","ok":true}', '[]']) expect(parseServerMessage(bad)).toBeNull();
   });
+
+  it('checks every kind of frame by hand (no zod in the browser), and refuses half-formed ones', () => {
+    expect(parseServerMessage('{"type":"hello","protocol":1,"channels":["setLaser"],"events":["run"]}')).toMatchObject({ type: 'hello' });
+    expect(parseServerMessage('{"type":"protocol-error","error":{"name":"ApiPayloadError","message":"m"}}')).toMatchObject({ type: 'protocol-error' });
+    expect(parseServerMessage('{"type":"result","id":2,"ok":true,"value":null}')).toEqual({ type: 'result', id: 2, ok: true, value: null });
+    for (const bad of [
+      'null', '3', '{"type":"hello","protocol":1,"channels":[1],"events":[]}', '{"type":"hello","channels":[],"events":[]}',
+      '{"type":"result","id":1,"ok":true}', '{"type":"result","id":1,"ok":false,"error":{"name":"E"}}', '{"type":"result","id":1,"ok":"yes","value":1}',
+      '{"type":"event","event":"monitor"}', '{"type":"event","event":"toString","payload":1}', '{"type":"protocol-error","error":"x"}', '{"type":"call","id":1,"channel":"x"}',
+    ]) expect(parseServerMessage(bad), bad).toBeNull();
+  });
 });
 
 describe('the SCPI console', () => {
