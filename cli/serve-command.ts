@@ -4,13 +4,13 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import type { OpenBenchRequest } from '../service/bench-types.ts';
 import { startBrowserMode, type BrowserMode } from '../service/web/browser-mode.ts';
-import type { BuildPolicy } from '../service/web/renderer-build.ts';
+import { DEFAULT_UI_DIR, type BuildPolicy } from '../service/web/renderer-build.ts';
 import type { CliCommand } from './command.ts';
 import { CliUsageError } from './usage-error.ts';
 
 export const DEFAULT_SERVE_PORT = 8420;
 
-const USAGE = `Usage: benchctl serve [--sim [--seed N] [--realtime] | --bench FILE] [--port N] [--runs DIR] [--build | --no-build]
+const USAGE = `Usage: benchctl serve [--sim [--seed N] [--realtime] | --bench FILE] [--port N] [--runs DIR] [--ui DIR] [--build | --no-build]
 
 Serves the UI and its bench service to a browser on this machine (127.0.0.1 only). Open the printed URL:
 it carries a token that changes at every start; connections without it are refused.
@@ -23,6 +23,8 @@ Options:
                    (with neither, no bench is open at start: open one from the UI)
   --port N         TCP port on 127.0.0.1 (default ${DEFAULT_SERVE_PORT}; 0 = any free port)
   --runs DIR       where run folders are written and listed from (default ./runs)
+  --ui DIR         the built UI to serve (default dist/renderer/ of this checkout); with --build it is
+                   built there, so a test or a second checkout need not touch the shared build
   --build          rebuild the UI (Vite) before serving; --no-build never builds (default: build if missing)
   -h, --help       this text
 
@@ -33,6 +35,8 @@ export interface ServeOptions {
   bench: OpenBenchRequest | null;
   port: number;
   runsDir: string;
+  /** The built UI's folder (index.html and assets/). */
+  uiDir: string;
   build: BuildPolicy;
 }
 
@@ -50,7 +54,7 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
       args, strict: true, allowPositionals: false,
       options: {
         sim: { type: 'boolean' }, seed: { type: 'string' }, realtime: { type: 'boolean' }, bench: { type: 'string' },
-        port: { type: 'string' }, runs: { type: 'string' }, build: { type: 'boolean' }, 'no-build': { type: 'boolean' },
+        port: { type: 'string' }, runs: { type: 'string' }, ui: { type: 'string' }, build: { type: 'boolean' }, 'no-build': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -63,6 +67,7 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
   if (v.bench !== undefined && v.bench.trim() === '') throw new CliUsageError('--bench expects a bench file path');
   if (v.build && v['no-build']) throw new CliUsageError('--build and --no-build exclude each other');
   if (v.runs !== undefined && v.runs.trim() === '') throw new CliUsageError('--runs expects a folder');
+  if (v.ui !== undefined && v.ui.trim() === '') throw new CliUsageError('--ui expects the folder of a built UI (or where to build it, with --build)');
   let bench: OpenBenchRequest | null = null;
   if (v.sim) bench = { kind: 'sim', seed: v.seed === undefined ? 1 : integer('seed', v.seed, 0, 2 ** 32 - 1), realtime: v.realtime ?? false };
   else if (v.bench !== undefined) bench = { kind: 'file', path: resolve(v.bench) };
@@ -70,6 +75,7 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
     bench,
     port: v.port === undefined ? DEFAULT_SERVE_PORT : integer('port', v.port, 0, 65535),
     runsDir: resolve(v.runs ?? 'runs'),
+    uiDir: v.ui === undefined ? DEFAULT_UI_DIR : resolve(v.ui),
     build: v.build ? 'always' : v['no-build'] ? 'never' : 'auto',
   };
 }
@@ -103,7 +109,7 @@ export async function runServe(opts: ServeOptions, out: (text: string) => void, 
   const stop = watchSignals();
   let mode: BrowserMode;
   try {
-    mode = await startBrowserMode({ bench: opts.bench, port: opts.port, build: opts.build, service: { runsDir: opts.runsDir } });
+    mode = await startBrowserMode({ bench: opts.bench, port: opts.port, uiDir: opts.uiDir, build: opts.build, service: { runsDir: opts.runsDir } });
     out(`benchctl serve: bench service on ${describeBench(opts.bench)}\n${mode.uiNote}\nruns: ${opts.runsDir}\n` +
       `listening on 127.0.0.1:${mode.server.port} only; open the URL below (its token changes at every start). Ctrl-C stops.\n`);
     out(`url ${mode.server.url}\n`);

@@ -7,18 +7,19 @@ import { spawn } from 'node:child_process';
 import { buildElectron } from '../electron/build.ts';
 import { DESKTOP_OPTIONS_ENV, type DesktopOptions } from '../electron/desktop-options.ts';
 import { locateElectron } from '../electron/locate.ts';
-import { DEFAULT_UI_DIR, ensureUi } from '../service/web/renderer-build.ts';
+import { ensureUi } from '../service/web/renderer-build.ts';
 import type { CliCommand } from './command.ts';
 import { parseServeArgs, runServe, type ServeOptions } from './serve-command.ts';
 
-const USAGE = `Usage: benchctl start [--sim [--seed N] [--realtime] | --bench FILE] [--runs DIR] [--browser] [--port N]
+const USAGE = `Usage: benchctl start [--sim [--seed N] [--realtime] | --bench FILE] [--runs DIR] [--ui DIR] [--browser] [--port N]
 
 Opens the desktop app on the simulated bench (or on the bench file given with --bench). Without an
 Electron binary, or with --browser, it starts the browser mode instead (see benchctl serve) and prints
 the URL to open. npm start passes its options after --, e.g. npm start -- --bench bench.yaml
 
 Options:
-  --sim, --seed N, --realtime, --bench FILE, --runs DIR   as for benchctl serve (default: --sim --seed 1)
+  --sim, --seed N, --realtime, --bench FILE, --runs DIR, --ui DIR, --build, --no-build
+                   as for benchctl serve (default: --sim --seed 1)
   --browser        use the browser mode even where Electron is installed
   --port N         browser mode's port (default as for serve)
   -h, --help       this text`;
@@ -36,10 +37,10 @@ export function parseStartArgs(args: string[]): StartOptions | 'help' {
 }
 
 async function runDesktop(electronPath: string, opts: StartOptions, out: (t: string) => void): Promise<number> {
-  const ui = await ensureUi(DEFAULT_UI_DIR, 'auto');
+  const ui = await ensureUi(opts.uiDir, opts.build);
   out(`${ui.note}\n`);
   const built = await buildElectron();
-  const desktop: DesktopOptions = { bench: opts.bench, runsDir: opts.runsDir };
+  const desktop: DesktopOptions = { bench: opts.bench, runsDir: opts.runsDir, uiDir: opts.uiDir };
   const child = spawn(electronPath, [built.main], { stdio: 'inherit', env: { ...process.env, [DESKTOP_OPTIONS_ENV]: JSON.stringify(desktop) } });
   // Ctrl-C in the terminal reaches the app, which makes the bench safe before it quits.
   const forward = (signal: NodeJS.Signals): void => void child.kill(signal);

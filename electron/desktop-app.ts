@@ -39,7 +39,7 @@ export function prepareDesktopApp(): boolean {
 export async function startDesktopApp(opts: DesktopOptions, paths: DesktopPaths): Promise<DesktopApp> {
   await app.whenReady();
   hardenSession(session.defaultSession);
-  handleAppScheme(protocol, paths.uiDir);
+  handleAppScheme(protocol, opts.uiDir ?? paths.uiDir);
   const service = new BenchService({
     runsDir: opts.runsDir ?? join(process.cwd(), 'runs'),
     libraryDir: join(paths.appDir, 'sequences', 'library'),

@@ -10,6 +10,8 @@ export interface DesktopOptions {
   bench: OpenBenchRequest | null;
   /** Where run folders go; default `runs` under the working directory. */
   runsDir?: string;
+  /** The built UI to load; default the app's own dist/renderer/. */
+  uiDir?: string;
 }
 
 const schema = z.strictObject({
@@ -19,6 +21,7 @@ const schema = z.strictObject({
     z.strictObject({ kind: z.literal('file'), path: z.string().min(1) }),
   ]),
   runsDir: z.string().min(1).optional(),
+  uiDir: z.string().min(1).optional(),
 });
 
 export class DesktopOptionsError extends Error {
@@ -40,7 +43,7 @@ export function readDesktopOptions(env: Readonly<Record<string, string | undefin
   const r = schema.safeParse(raw);
   if (!r.success) {
     const i = r.error.issues[0];
-    throw new DesktopOptionsError(`${DESKTOP_OPTIONS_ENV}: ${i ? `${i.path.join('.') || '(top)'}: ${i.message}` : 'invalid'}; expected {"bench": {"kind":"sim","seed":N} | {"kind":"file","path":"…"} | null, "runsDir"?: "…"}`);
+    throw new DesktopOptionsError(`${DESKTOP_OPTIONS_ENV}: ${i ? `${i.path.join('.') || '(top)'}: ${i.message}` : 'invalid'}; expected {"bench": {"kind":"sim","seed":N} | {"kind":"file","path":"…"} | null, "runsDir"?: "…", "uiDir"?: "…"}`);
   }
   return r.data as DesktopOptions;
 }

@@ -56,8 +56,9 @@ async function moveTo(axis: string, target_um: number): Promise<void> {
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   dir = mkdtempSync(join(tmpdir(), 'g2-e2e-'));
-  // No bench at start: the test opens the simulator from the UI. --build: the UI under test is this tree's.
-  serve = await startServe(['--port', '0', '--runs', join(dir, 'runs'), '--build'], dir);
+  // No bench at start: the test opens the simulator from the UI. --build into a folder of its own: the UI
+  // under test is this tree's, and another test run building at the same time cannot swap it underneath.
+  serve = await startServe(['--port', '0', '--runs', join(dir, 'runs'), '--ui', join(dir, 'ui'), '--build'], dir);
   browser = await launchChromium();
   context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
   page = await context.newPage();

@@ -2,7 +2,7 @@
 // process stops on SIGTERM/SIGINT with the bench made safe, and bad options exit 2 with the usage. Where
 // there is no Electron binary (this machine), `start` says so in one line and serves the browser mode.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -90,6 +90,23 @@ describe('benchctl serve', () => {
     });
     expect(status).toBe(401);
     r.child.kill('SIGINT');
+    expect(await r.exit).toBe(0);
+  });
+
+  it('serves the UI from --ui DIR (not the shared build), with the security headers', async () => {
+    const ui = join(dir, 'my-ui');
+    mkdirSync(join(ui, 'assets'), { recursive: true });
+    writeFileSync(join(ui, 'index.html'), '<!doctype html><title>private build</title>');
+    writeFileSync(join(ui, 'assets', 'app.js'), 'void 0;');
+    const r = run(['serve', '--port', '0', '--no-build', '--ui', 'my-ui']);
+    const url = await ready(r);
+    expect(r.stdout()).toContain(`UI: ${ui}`);
+    const page = await fetch(url);
+    expect(await page.text()).toContain('private build');
+    expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+    const asset = await fetch(new URL('/assets/app.js', url));
+    expect(asset.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    r.child.kill('SIGTERM');
     expect(await r.exit).toBe(0);
   });
 

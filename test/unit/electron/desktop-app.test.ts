@@ -1,7 +1,7 @@
 // The desktop app's lifecycle against a mocked electron module and the real service on the simulator:
 // security in place before anything loads, the window on app://, the bench opened at start, and the bench
 // made safe when the renderer crashes and when the app quits (quitting waits for it).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -102,6 +102,15 @@ describe('the desktop app', () => {
     expect(emergency).toHaveBeenCalledTimes(1);
   });
 
+  it('serves app:// from the UI folder start asked for (--ui), else the app\'s own build', async () => {
+    const ui = join(dir, 'private-ui');
+    mkdirSync(ui);
+    writeFileSync(join(ui, 'index.html'), '<title>private build</title>');
+    desktop = await startDesktopApp({ bench: null, runsDir: join(dir, 'runs'), uiDir: ui }, paths());
+    const handler = electron.protocol.handle.mock.calls[0]?.[1] as (req: { url: string }) => Promise<Response>;
+    expect(await (await handler({ url: 'app://bench/index.html' })).text()).toContain('private build');
+  });
+
   it('a second launch brings the window forward', async () => {
     desktop = await startDesktopApp({ bench: null, runsDir: join(dir, 'runs') }, paths());
     const win = FakeBrowserWindow.instances[0];
@@ -122,8 +131,8 @@ describe('the desktop app', () => {
 describe('desktop options from benchctl start', () => {
   it('defaults to the simulator and reads what start passes', () => {
     expect(readDesktopOptions({})).toEqual({ bench: { kind: 'sim', seed: 1 } });
-    expect(readDesktopOptions({ [DESKTOP_OPTIONS_ENV]: JSON.stringify({ bench: { kind: 'file', path: '/b.yaml' }, runsDir: '/runs' }) }))
-      .toEqual({ bench: { kind: 'file', path: '/b.yaml' }, runsDir: '/runs' });
+    expect(readDesktopOptions({ [DESKTOP_OPTIONS_ENV]: JSON.stringify({ bench: { kind: 'file', path: '/b.yaml' }, runsDir: '/runs', uiDir: '/ui' }) }))
+      .toEqual({ bench: { kind: 'file', path: '/b.yaml' }, runsDir: '/runs', uiDir: '/ui' });
   });
 
   it('names what is wrong with malformed options', () => {

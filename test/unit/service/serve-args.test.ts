@@ -2,17 +2,19 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SERVE_PORT, parseServeArgs } from '../../../cli/serve-command.ts';
+import { DEFAULT_UI_DIR } from '../../../service/web/renderer-build.ts';
 import { parseStartArgs } from '../../../cli/start-command.ts';
 import { CliUsageError } from '../../../cli/usage-error.ts';
 
 describe('benchctl serve options', () => {
   it('defaults: no bench, the default port, ./runs, build when missing', () => {
-    expect(parseServeArgs([])).toEqual({ bench: null, port: DEFAULT_SERVE_PORT, runsDir: resolve('runs'), build: 'auto' });
+    expect(parseServeArgs([])).toEqual({ bench: null, port: DEFAULT_SERVE_PORT, runsDir: resolve('runs'), uiDir: DEFAULT_UI_DIR, build: 'auto' });
   });
 
   it('reads the simulator, a bench file, the port and the build policy', () => {
     expect(parseServeArgs(['--sim', '--seed', '7', '--realtime', '--port', '0', '--build'])).toMatchObject({ bench: { kind: 'sim', seed: 7, realtime: true }, port: 0, build: 'always' });
     expect(parseServeArgs(['--bench', 'b.yaml', '--no-build', '--runs', 'out'])).toMatchObject({ bench: { kind: 'file', path: resolve('b.yaml') }, build: 'never', runsDir: resolve('out') });
+    expect(parseServeArgs(['--ui', 'out/ui', '--build'])).toMatchObject({ uiDir: resolve('out/ui'), build: 'always' });
     expect(parseServeArgs(['-h'])).toBe('help');
   });
 
@@ -25,6 +27,7 @@ describe('benchctl serve options', () => {
       [['--port', '65536'], /--port expects an integer 0-65535/],
       [['--bench', ''], /--bench expects a bench file path/],
       [['--build', '--no-build'], /--build and --no-build/],
+      [['--ui', ' '], /--ui expects the folder of a built UI/],
       [['--colour'], /Unknown option '--colour'/],
       [['extra'], /positional/],
     ];
