@@ -6,7 +6,7 @@
 import type { RunEvent } from '../sequences/events.ts';
 import type { RunRecord } from '../sequences/records/run-record.ts';
 import type {
-  BenchStatus, BertSettings, BertState, LaserSettings, LaserState, MeterChannelState, MeterReading, MeterSettings,
+  BenchStatus, BertSettings, BertState, LaserReport, LaserSettings, LaserState, MeterChannelState, MeterReading, MeterSettings,
   MonitorSettings, MonitorState, OpenBenchRequest, ScpiReply, StageState, VoaSettings, VoaState,
 } from './bench-types.ts';
 import type {
@@ -107,6 +107,8 @@ export interface BenchEvents {
   bench: BenchStatus;
   /** A stage moved (manual jog or move): its new positions. */
   stage: StageState;
+  /** A laser was read (its emission above all): see LaserReport for when. */
+  laser: LaserReport;
 }
 
 export type BenchEventName = keyof BenchEvents;
@@ -131,7 +133,7 @@ export const BENCH_CHANNELS = [
   'listRuns', 'openRun', 'exportRunCsv',
 ] as const satisfies readonly BenchChannel[];
 
-export const BENCH_EVENTS = ['run', 'runState', 'monitor', 'bench', 'stage'] as const satisfies readonly BenchEventName[];
+export const BENCH_EVENTS = ['run', 'runState', 'monitor', 'bench', 'stage', 'laser'] as const satisfies readonly BenchEventName[];
 
 // Both lists name every channel and event: a missing one fails here.
 type AllListed<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : never;

@@ -13,9 +13,11 @@ import type {
   ExportedFile, RunDetails, RunState, RunSummary, SequenceEntry, SequenceLoadResult, SequenceSource,
 } from './run-types.ts';
 import type { RunEvent } from '../sequences/events.ts';
+import type { VirtualBench } from '../sim/virtual-bench.ts';
 import { BenchHolder } from './bench-holder.ts';
 import { BertControl } from './bert-control.ts';
 import { BenchEventHub } from './event-hub.ts';
+import { LaserWatch, type LaserWatchOptions } from './laser-watch.ts';
 import { ManualControl } from './manual-control.ts';
 import { MeterMonitor, type MonitorOptions } from './meter-monitor.ts';
 import { RunHistory } from './run-history.ts';
@@ -33,6 +35,8 @@ export interface BenchServiceOptions {
   /** Relative bench-file and sequence paths resolve against this. Default: the process's working directory. */
   cwd?: string;
   monitor?: MonitorOptions;
+  /** The lasers' re-read period while idle (default 2 s). */
+  laserWatch?: LaserWatchOptions;
   /** Per-instrument limit for bench.safe() (default 10 s). */
   safeTimeout_s?: number;
 }
@@ -43,6 +47,7 @@ export class BenchService implements BenchApi, BenchEventSource {
   private readonly manual: ManualControl;
   private readonly bertControl: BertControl;
   private readonly monitor: MeterMonitor;
+  private readonly lasers: LaserWatch;
   private readonly library: SequenceLibrary;
   private readonly runs: RunManager;
   private readonly history: RunHistory;
@@ -55,6 +60,7 @@ export class BenchService implements BenchApi, BenchEventSource {
     this.manual = new ManualControl(this.holder, this.events);
     this.bertControl = new BertControl(this.holder);
     this.monitor = new MeterMonitor(this.holder, this.manual, this.events, opts.monitor);
+    this.lasers = new LaserWatch(this.holder, this.manual, this.events, opts.laserWatch);
     this.library = new SequenceLibrary({ libraryDir: opts.libraryDir ?? DEFAULT_LIBRARY_DIR, cwd });
     this.runs = new RunManager(this.holder, this.events, this.library, { runsDir });
     this.history = new RunHistory(runsDir);
@@ -62,6 +68,11 @@ export class BenchService implements BenchApi, BenchEventSource {
 
   on<E extends BenchEventName>(event: E, listener: BenchEventListener<E>): () => void {
     return this.events.on(event, listener);
+  }
+
+  /** The in-process simulator while one is open (tests and demos inject faults through it), else null. */
+  get simulator(): VirtualBench | null {
+    return this.holder.simulator;
   }
 
   /**
@@ -72,6 +83,7 @@ export class BenchService implements BenchApi, BenchEventSource {
     if (this.closed) return { ok: true, message: 'already shut down' };
     this.closed = true;
     this.monitor.stop();
+    this.lasers.stop();
     try {
       await this.runs.shutdown();
       return await this.holder.close();
@@ -108,8 +120,11 @@ export class BenchService implements BenchApi, BenchEventSource {
     return this.holder.status();
   }
 
-  makeSafe(): Promise<{ ok: boolean; message: string }> {
-    return this.holder.safe();
+  async makeSafe(): Promise<{ ok: boolean; message: string }> {
+    const r = await this.holder.safe();
+    // Every window sees the lasers off (or that one could not be switched off) at once.
+    await this.lasers.refresh();
+    return r;
   }
 
   // ── manual control ──
@@ -118,6 +133,7 @@ export class BenchService implements BenchApi, BenchEventSource {
   }
 
   setLaser(req: LaserSettings): Promise<LaserState> {
+    // A refused call leaves the laser's error standing in its status; the watch's next read pushes its state.
     return this.manual.setLaser(req);
   }
 
@@ -178,8 +194,11 @@ export class BenchService implements BenchApi, BenchEventSource {
   }
 
   // ── SCPI console ──
-  scpi(req: { role: string; command: string; timeout_ms?: number }): Promise<ScpiReply> {
-    return scpiLine(this.holder, req);
+  async scpi(req: { role: string; command: string; timeout_ms?: number }): Promise<ScpiReply> {
+    const reply = await scpiLine(this.holder, req);
+    // A console line may have switched a laser (OUTP ON): read it back and push it.
+    if (this.holder.status().instruments.some((i) => i.role === reply.role && i.kind === 'laser')) await this.lasers.refresh(reply.role);
+    return reply;
   }
 
   // ── sequences ──

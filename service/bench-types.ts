@@ -85,6 +85,20 @@ export interface LaserState {
   limits: { wavelength_nm: NumberRange; power_dBm: NumberRange };
 }
 
+/**
+ * What the service pushes (event 'laser') whenever it has read a laser: after every manual call and console
+ * line to it, after Make safe, when a bench opens or a run gives it back, and every couple of seconds while
+ * the bench is idle (a front panel, an interlock or another client may change it). `state` is null when
+ * the laser could not be read: its emission is then unknown, never "off".
+ */
+export interface LaserReport {
+  role: string;
+  state: LaserState | null;
+  /** Why it could not be read. */
+  error: string | null;
+  time: string;
+}
+
 export interface LaserSettings {
   role?: string;
   wavelength_nm?: number;

@@ -29,7 +29,13 @@ export class ManualControl {
 
   async laserState(req?: RoleRequest): Promise<LaserState> {
     const inst = this.holder.laser(req?.role, 'laserState');
-    return this.holder.call(inst, 'laserState', () => readLaser(inst.role, inst.driver));
+    return this.pushed(await this.holder.call(inst, 'laserState', () => readLaser(inst.role, inst.driver)));
+  }
+
+  /** Every laser state read goes to every window too (laser-watch.ts): the emission must show everywhere at once. */
+  private pushed(state: LaserState): LaserState {
+    this.hub.emit('laser', { role: state.role, state, error: null, time: new Date().toISOString() });
+    return state;
   }
 
   /** Off first when switching off, on last when switching on: the beam never comes on at the old settings. */
@@ -42,7 +48,7 @@ export class ManualControl {
       if (req.power_dBm !== undefined) await laser.setPower_dBm(req.power_dBm);
       if (req.wavelength_nm !== undefined || req.power_dBm !== undefined) await laser.waitSettled(SETTLE_TIMEOUT_S);
       if (req.output === true) await laser.setOutput(true);
-      return readLaser(inst.role, laser);
+      return this.pushed(await readLaser(inst.role, laser));
     });
   }
 

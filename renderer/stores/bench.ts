@@ -4,7 +4,7 @@
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef } from 'vue';
 import type {
-  BenchStatus, BertSettings, BertState, InstrumentStatus, LaserSettings, LaserState, MeterReading, MonitorSettings, MonitorState,
+  BenchStatus, BertSettings, BertState, InstrumentStatus, LaserReport, LaserSettings, LaserState, MeterReading, MonitorSettings, MonitorState,
   OpenBenchRequest, ScpiReply, StageState, VoaSettings, VoaState,
 } from '../../service/bench-api.ts';
 import { errorText, useBench } from '../api/bench-access.ts';
@@ -22,11 +22,6 @@ export interface ConsoleLine {
 }
 
 const CONSOLE_LINES = 200;
-/**
- * While the bench is idle the lasers' emission is re-read this often: another client, the CLI or an
- * interlock can change it, and the header must not keep saying "off" (the service pushes no laser event).
- */
-export const LASER_POLL_S = 3;
 
 export const useBenchStore = defineStore('bench', () => {
   const status = ref<BenchStatus | null>(null);
@@ -44,7 +39,6 @@ export const useBenchStore = defineStore('bench', () => {
   const consoles = ref<Record<string, ConsoleLine[]>>({});
   let consoleId = 0;
   let unsubscribe: (() => void)[] = [];
-  let laserTimer: ReturnType<typeof setInterval> | null = null;
   /** The link to the service is down (browser mode): every state shown is from before the loss. */
   const linkDown = ref(false);
 
@@ -92,27 +86,26 @@ export const useBenchStore = defineStore('bench', () => {
       api.on('bench', onStatus),
       api.on('monitor', onReading),
       api.on('stage', (s) => { stages.value = { ...stages.value, [s.role]: s }; }),
+      api.on('laser', onLaser),
     ];
     await act('open', async () => {
       status.value = await api.benchStatus();
       monitor.value = await api.monitorState();
     });
     if (isOpen.value) await refreshAll();
-    if (laserTimer) clearInterval(laserTimer);
-    laserTimer = setInterval(() => void pollLasers(), LASER_POLL_S * 1000);
   }
 
-  /** Re-reads the lasers quietly (no busy flag; a failure leaves the state unknown, never "off"). */
-  async function pollLasers(): Promise<void> {
-    if (!isOpen.value || runOwned.value) return;
-    for (const role of rolesOf('laser')) {
-      try {
-        const l = await useBench().laserState({ role });
-        lasers.value = { ...lasers.value, [role]: l };
-      } catch {
-        const { [role]: _gone, ...rest } = lasers.value;
-        lasers.value = rest;
-      }
+  /**
+   * The service pushes every laser read (after any client's call or console line, Make safe, a run's end,
+   * and every couple of seconds while idle): no polling here. A laser it could not read is unknown, never off.
+   */
+  function onLaser(r: LaserReport): void {
+    if (!isOpen.value) return;
+    if (r.state) {
+      lasers.value = { ...lasers.value, [r.role]: r.state };
+    } else {
+      const { [r.role]: _gone, ...rest } = lasers.value;
+      lasers.value = rest;
     }
   }
 
@@ -127,8 +120,6 @@ export const useBenchStore = defineStore('bench', () => {
   function dispose(): void {
     unsubscribe.forEach((u) => u());
     unsubscribe = [];
-    if (laserTimer) clearInterval(laserTimer);
-    laserTimer = null;
   }
 
   function clearStates(): void {
@@ -229,15 +220,14 @@ export const useBenchStore = defineStore('bench', () => {
     }
     const lines = [...(consoles.value[role] ?? []), line].slice(-CONSOLE_LINES);
     consoles.value = { ...consoles.value, [role]: lines };
-    // A console command may have switched the laser: read its emission back at once.
-    if (instruments.value.find((i) => i.role === role)?.kind === 'laser') await pollLasers();
+    // A line to a laser may have switched it: the service reads it back and pushes it (onLaser).
     return line.reply;
   }
 
   return {
     status, linkDown, lasers, stages, voas, berts, readings, trend, trendVersion, monitor, busy, errors, consoles,
     isOpen, runOwned, instruments, emission, rolesOf,
-    init, dispose, refreshAll, pollLasers, open, close, makeSafe, setLaser, readMeter, setMonitor, jog, moveTo, stopStage,
+    init, dispose, refreshAll, open, close, makeSafe, setLaser, readMeter, setMonitor, jog, moveTo, stopStage,
     setVoa, setBert, startGate, stopGate, readBert, scpi,
   };
 });

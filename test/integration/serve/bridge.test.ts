@@ -103,7 +103,7 @@ describe('the bridge handshake', () => {
   it('accepts the token from our own origin (and from a non-browser client without Origin) and says hello', async () => {
     const a = await handshake(bridgeUrl(server.token), { Origin: own() });
     expect(a.status).toBe('open');
-    expect(a.first).toMatchObject({ type: 'hello', protocol: 1, channels: expect.arrayContaining(['openBench', 'setLaser']), events: ['run', 'runState', 'monitor', 'bench', 'stage'] });
+    expect(a.first).toMatchObject({ type: 'hello', protocol: 1, channels: expect.arrayContaining(['openBench', 'setLaser']), events: ['run', 'runState', 'monitor', 'bench', 'stage', 'laser'] });
     expect((await handshake(bridgeUrl(server.token))).status).toBe('open');
     expect((await handshake(`ws://localhost:${server.port}/bridge?token=${server.token}`, { Origin: `http://localhost:${server.port}` })).status).toBe('open');
   });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BenchService } from '../../../service/bench-service.ts';
-import type { BenchStatus, MeterReading } from '../../../service/bench-types.ts';
+import type { BenchStatus, LaserReport, MeterReading } from '../../../service/bench-types.ts';
 
 let dir: string;
 let service: BenchService;
@@ -42,6 +42,45 @@ describe('BenchService: the bench', () => {
     expect(closed.open).toBe(false);
     expect(seen.at(-1)?.open).toBe(false);
     await expect(service.laserState()).rejects.toThrow(/no bench is open/);
+  });
+
+  it('pushes the laser\'s state to every window: when the bench opens, after a switch, a console line, Make safe, and an interlock trip nobody asked about', async () => {
+    await service.shutdown();
+    service = new BenchService({ runsDir: join(dir, 'runs'), libraryDir: join(dir, 'library'), monitor: { enabled: false }, laserWatch: { interval_s: 0.05 } });
+    const seen: LaserReport[] = [];
+    service.on('laser', (r) => seen.push(r));
+    const last = () => seen.at(-1);
+    await service.openBench({ kind: 'sim', seed: 2 });
+    await expect.poll(() => last()?.state?.output).toBe(false);
+    expect(last()).toMatchObject({ role: 'laser', error: null });
+
+    await service.setLaser({ output: true });
+    expect(last()?.state?.output).toBe(true);
+    await service.scpi({ role: 'laser', command: ':SOUR0:POW:STAT 0' });
+    expect(last()?.state?.output).toBe(false);
+    await service.setLaser({ output: true });
+    await service.makeSafe();
+    expect(last()?.state?.output).toBe(false);
+
+    // Emitting again, then the interlock trips: no call of ours switched it off, the watch sees it.
+    await service.setLaser({ output: true });
+    const before = seen.length;
+    service.simulator?.faults.tripInterlock();
+    await expect.poll(() => last()?.state?.output, { timeout: 5000 }).toBe(false);
+    expect(seen.length).toBeGreaterThan(before);
+    expect(JSON.parse(JSON.stringify(last()))).toEqual(last());
+  });
+
+  it('reports a laser it cannot read as unknown (state null, the reason), never as off', async () => {
+    await service.shutdown();
+    service = new BenchService({ runsDir: join(dir, 'runs'), libraryDir: join(dir, 'library'), monitor: { enabled: false }, laserWatch: { interval_s: 0.05 } });
+    const seen: LaserReport[] = [];
+    service.on('laser', (r) => seen.push(r));
+    await service.openBench({ kind: 'sim', seed: 2 });
+    await service.setLaser({ output: true });
+    service.simulator?.faults.stopAnswering('laser');
+    await expect.poll(() => seen.at(-1)?.state, { timeout: 15_000 }).toBeNull();
+    expect(seen.at(-1)?.error).toMatch(/\w/);
   });
 
   it('takes two opens asked at once in turn: one bench open at the end, the earlier one closed safely', async () => {

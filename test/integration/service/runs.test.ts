@@ -113,6 +113,11 @@ describe('runs', () => {
     service.on('monitor', () => {
       if (inRun) monitorDuringRun.push(1);
     });
+    const lasers: { inRun: boolean; output: boolean | undefined }[] = [];
+    service.on('laser', (r) => lasers.push({ inRun, output: r.state?.output }));
+    // The read the watch makes when the bench opens, out of the way first.
+    await expect.poll(() => lasers.length).toBeGreaterThan(0);
+    lasers.length = 0;
     const done = whenPhase(ended);
     const started = await service.startRun(text());
     expect(started).toMatchObject({ phase: 'running', sequence: 'service-test', dut: 'CHIP-7', stepCount: 4 });
@@ -127,6 +132,9 @@ describe('runs', () => {
     expect(refused[0]).toMatch(/^setLaser: refused while run .* owns the bench/);
     expect(monitorDuringRun).toEqual([]);
     await expect.poll(async () => (await service.benchStatus()).runId).toBeNull();
+    // The run drove the laser and left it on: once it gives the bench back, every window is told at once.
+    await expect.poll(() => lasers.at(-1)?.output).toBe(true);
+    expect(lasers.filter((l) => l.inRun)).toEqual([]);
 
     // Catch-up for a UI that was away.
     const later = await service.runEvents({ since: 5 });

@@ -1,8 +1,8 @@
 import { createPinia, setActivePinia } from 'pinia';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BenchStatus, LaserState, MeterReading, StageState } from '../../../service/bench-api.ts';
 import { setBench } from '../../../renderer/api/bench-access.ts';
-import { LASER_POLL_S, useBenchStore } from '../../../renderer/stores/bench.ts';
+import { useBenchStore } from '../../../renderer/stores/bench.ts';
 import { FakeBench, settle } from './fake-bench.ts';
 
 const LIMITS = { wavelength_nm: { min: 1480, max: 1640 }, power_dBm: { min: -10, max: 13 } };
@@ -153,37 +153,31 @@ describe('bench store', () => {
     expect(bench.consoles['nope']?.[0]?.refused).toMatch(/no instrument with role 'nope'/);
   });
 
-  it('re-reads the laser after a console command to it (the command may have switched it on)', async () => {
+  it('follows the laser the service pushes (any client\'s switch, a console line, an interlock), without polling it', async () => {
     const bench = useBenchStore();
     await bench.init();
-    fake.handlers.scpi = async (req) => {
-      laserOn = true;
-      return { role: req.role, command: req.command, kind: 'command', reply: null, errors: [], failure: null, duration_ms: 1 };
-    };
-    await bench.scpi('laser', ':SOUR0:POW:STAT 1');
+    const reads = fake.callsOf('laserState').length;
+    expect(bench.emission).toBe('off');
+    fake.emit('laser', { role: 'laser', state: laser(true), error: null, time: '2026-01-01T00:00:00Z' });
     expect(bench.emission).toBe('on');
-    await bench.scpi('meter', '*CLS');
-    expect(fake.callsOf('laserState').length).toBe(2);
+    expect(bench.lasers['laser']?.output).toBe(true);
+    fake.emit('laser', { role: 'laser', state: laser(false), error: null, time: '2026-01-01T00:00:02Z' });
+    expect(bench.emission).toBe('off');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(fake.callsOf('laserState').length).toBe(reads);
   });
 
-  it('polls the lasers while idle; a laser that cannot be read shows as unknown, not off', async () => {
-    vi.useFakeTimers();
-    try {
-      const bench = useBenchStore();
-      await bench.init();
-      laserOn = true;
-      await vi.advanceTimersByTimeAsync(LASER_POLL_S * 1000);
-      expect(bench.emission).toBe('on');
-      fake.handlers.laserState = async () => { throw new Error('laser: TimeoutError: no reply to :SOUR0:POW:STAT?'); };
-      await vi.advanceTimersByTimeAsync(LASER_POLL_S * 1000);
-      expect(bench.emission).toBe('unknown');
-      fake.emit('bench', status({ runId: 'run-1' }));
-      const calls = fake.callsOf('laserState').length;
-      await vi.advanceTimersByTimeAsync(3 * LASER_POLL_S * 1000);
-      expect(fake.callsOf('laserState').length).toBe(calls);
-    } finally {
-      vi.useRealTimers();
-    }
+  it('shows a laser the service could not read as unknown, not off', async () => {
+    const bench = useBenchStore();
+    await bench.init();
+    fake.emit('laser', { role: 'laser', state: laser(true), error: null, time: '2026-01-01T00:00:00Z' });
+    fake.emit('laser', { role: 'laser', state: null, error: 'laser: TimeoutError: no reply to :SOUR0:POW:STAT?', time: '2026-01-01T00:00:02Z' });
+    expect(bench.emission).toBe('unknown');
+    expect(bench.lasers['laser']).toBeUndefined();
+    // A run owning the bench: whatever was last read, the laser is the run's (unknown to us).
+    fake.emit('laser', { role: 'laser', state: laser(false), error: null, time: '2026-01-01T00:00:04Z' });
+    fake.emit('bench', status({ runId: 'run-1' }));
+    expect(bench.emission).toBe('unknown');
   });
 
   it('forgets the instruments\' states when the bench closes', async () => {
