@@ -22,6 +22,13 @@ export interface StepProgress {
 
 const LOG_LINES = 2000;
 const ACTIVE = new Set(['running', 'paused', 'stopping']);
+/**
+ * A pause takes effect at the step's next checkpoint: a measurement under way (a fly line of an alignment,
+ * a sample of a sweep) finishes first and its readings still arrive. The engine reports 'paused' at once
+ * and says nothing when the step actually stops, so the UI shows "pausing…" until no reading has come for
+ * this long, and counts the readings that came after the pause.
+ */
+export const PAUSE_SETTLE_MS = 1500;
 
 export const useRunStore = defineStore('run', () => {
   const state = ref<RunState | null>(null);
@@ -29,6 +36,11 @@ export const useRunStore = defineStore('run', () => {
   const log = shallowRef<LogEntry[]>([]);
   const busy = ref(false);
   const error = ref<string | null>(null);
+  /** Paused, but readings of the measurement in hand may still be arriving (see PAUSE_SETTLE_MS). */
+  const settling = ref(false);
+  /** Readings that arrived after the pause was reported. */
+  const readingsSincePause = ref(0);
+  let settleTimer: ReturnType<typeof setTimeout> | null = null;
   const results = useResultsStore();
   let runId: string | null = null;
   let next = 0;
@@ -39,6 +51,27 @@ export const useRunStore = defineStore('run', () => {
 
   const active = computed(() => state.value !== null && ACTIVE.has(state.value.phase));
   const paused = computed(() => state.value?.phase === 'paused');
+  /** The phase as the UI shows it: 'pausing…' while a paused run's step is still delivering readings. */
+  const phaseLabel = computed(() => {
+    const phase = state.value?.phase ?? 'idle';
+    return phase === 'paused' && settling.value ? 'pausing…' : phase;
+  });
+
+  /** (Re)starts the quiet period after which a paused run counts as settled. */
+  function unsettle(): void {
+    settling.value = true;
+    if (settleTimer) clearTimeout(settleTimer);
+    settleTimer = setTimeout(() => {
+      settleTimer = null;
+      settling.value = false;
+    }, PAUSE_SETTLE_MS);
+  }
+
+  function settled(): void {
+    if (settleTimer) clearTimeout(settleTimer);
+    settleTimer = null;
+    settling.value = false;
+  }
   const progress = computed(() => {
     const s = state.value;
     if (!s || s.runId === null) return 0;
@@ -48,6 +81,8 @@ export const useRunStore = defineStore('run', () => {
   });
 
   function startRunView(id: string): void {
+    settled();
+    readingsSincePause.value = 0;
     runId = id;
     next = 0;
     steps.value = [];
@@ -106,11 +141,24 @@ export const useRunStore = defineStore('run', () => {
     const lines: LogEntry[] = [];
     for (const e of events) {
       applyToSteps(e);
+      trackPause(e);
       const line = describeEvent(e);
       if (line) lines.push(line);
     }
     if (lines.length) log.value = [...log.value, ...lines].slice(-LOG_LINES);
     results.ingest(events);
+  }
+
+  function trackPause(e: RunEvent): void {
+    if (e.type === 'paused') {
+      readingsSincePause.value = 0;
+      unsettle();
+    } else if (e.type === 'resumed' || e.type === 'finished' || e.type === 'aborted') {
+      settled();
+    } else if (e.type === 'point' && state.value?.phase === 'paused') {
+      readingsSincePause.value++;
+      unsettle();
+    }
   }
 
   function applyToSteps(e: RunEvent): void {
@@ -179,5 +227,8 @@ export const useRunStore = defineStore('run', () => {
   const resume = () => control(() => useBench().resumeRun());
   const abort = () => control(() => useBench().abortRun());
 
-  return { state, steps, log, busy, error, active, paused, progress, init, dispose, start, pause, resume, abort, flush: () => batcher.flush() };
+  return {
+    state, steps, log, busy, error, active, paused, progress, settling, readingsSincePause, phaseLabel,
+    init, dispose, start, pause, resume, abort, flush: () => batcher.flush(),
+  };
 });

@@ -1,11 +1,11 @@
 import { createPinia, setActivePinia } from 'pinia';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RunEvent, RunState } from '../../../service/bench-api.ts';
 import { setBench } from '../../../renderer/api/bench-access.ts';
 import { setFrameScheduler } from '../../../renderer/plots/frame-batcher.ts';
 import { useHistoryStore } from '../../../renderer/stores/history.ts';
 import { useResultsStore } from '../../../renderer/stores/results.ts';
-import { useRunStore } from '../../../renderer/stores/run.ts';
+import { PAUSE_SETTLE_MS, useRunStore } from '../../../renderer/stores/run.ts';
 import { FakeBench, settle } from './fake-bench.ts';
 import { ev, point, runStarted } from './run-events.ts';
 
@@ -130,5 +130,40 @@ describe('run store', () => {
     fake.emit('runState', runState('passed'));
     await settle();
     expect(useHistoryStore().runs.map((r) => r.runId)).toEqual(['r1']);
+  });
+
+  it('says "pausing…" while the measurement in hand still delivers readings, and "paused" once they stop', async () => {
+    vi.useFakeTimers();
+    try {
+      const run = useRunStore();
+      await run.init();
+      const all = events('r1', 6);
+      [0, 1, 2].forEach((index) => fake.emit('run', { index, event: all[index] as RunEvent }));
+      fake.emit('runState', runState('running'));
+      runFrames();
+      expect(run.phaseLabel).toBe('running');
+      fake.emit('runState', runState('paused'));
+      fake.emit('run', { index: 3, event: ev('r1', 3, { type: 'paused', reason: 'user', stepId: 'sweep' }) });
+      runFrames();
+      expect(run.phaseLabel).toBe('pausing…');
+      // The fly line in hand lands its samples 0.3 s later: still pausing, and counted.
+      await vi.advanceTimersByTimeAsync(300);
+      [4, 5].forEach((index) => fake.emit('run', { index, event: { ...(all[index - 1] as RunEvent) } }));
+      runFrames();
+      expect(run.readingsSincePause).toBe(2);
+      await vi.advanceTimersByTimeAsync(PAUSE_SETTLE_MS - 100);
+      expect(run.phaseLabel).toBe('pausing…');
+      await vi.advanceTimersByTimeAsync(200);
+      expect(run.phaseLabel).toBe('paused');
+      expect(run.readingsSincePause).toBe(2);
+      // Resumed: the count starts again at the next pause.
+      fake.emit('runState', runState('running'));
+      fake.emit('run', { index: 6, event: ev('r1', 6, { type: 'resumed', stepId: 'sweep' }) });
+      runFrames();
+      expect(run.phaseLabel).toBe('running');
+      expect(run.settling).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
