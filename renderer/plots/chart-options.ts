@@ -76,13 +76,24 @@ export function decadeLabels(splits: number[]): string[] {
 /** Beyond this many points a series is drawn as a line (uPlot thins lines per pixel; markers it cannot). */
 export const DENSE_POINTS = 2000;
 
+/**
+ * The residual axis: symmetric about zero (so the eye sees a bias), padded, never narrower than `floor`;
+ * otherwise uPlot's automatic range on a short panel leaves one tick ("0") and no scale at all.
+ */
+export function residualRange(min: number | null, max: number | null, floor = 0.01): [number, number] {
+  const m = Math.max(Math.abs(Number.isFinite(min) ? (min as number) : 0), Math.abs(Number.isFinite(max) ? (max as number) : 0));
+  const half = Math.max(m * 1.15, floor);
+  return [-half, half];
+}
+
 /** Residuals (measured − model) as points around a zero line; a dense series as a thin line. */
 export function residualOptions(p: { width: number; height: number; x: string; y: string; dense?: boolean }): uPlot.Options {
   return {
     width: p.width, height: p.height,
-    scales: { x: { time: false } },
+    scales: { x: { time: false }, y: { range: (_u, min, max) => residualRange(min, max) } },
     legend: { show: false },
-    axes: [axis(p.x), axis(p.y, { size: 56 })],
+    // Ticks closer than uPlot's default spacing: a residual panel is short, and its scale must be readable.
+    axes: [axis(p.x), axis(p.y, { size: 56, space: 16 })],
     series: [{}, p.dense
       ? { label: 'residual', stroke: COLOURS.residual, width: 1, points: { show: false } }
       : { label: 'residual', stroke: COLOURS.residual, width: 0, paths: () => null, points: dots(COLOURS.residual, 4) }],

@@ -21,6 +21,27 @@ function hex(c: string): [number, number, number] {
 }
 
 const COLOURBAR_PX = 96;
+const TOLERANCE = '#ff1744';
+
+/**
+ * Where each ring's label goes (radians, canvas y down): the two tolerance rings are a few pixels apart, so
+ * their labels sit on opposite sides (upper right, lower left); the iso rings' on the other diagonal.
+ */
+const LABEL_ANGLES = { tolerance: [-Math.PI / 4, (3 * Math.PI) / 4], iso: [(-3 * Math.PI) / 4, Math.PI / 4] } as const;
+
+/** Text with a halo of the other contrast, so it reads over any colour of the map. */
+function label(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, alignRight: boolean, fill: string, halo: string): void {
+  const ratio = uPlot.pxRatio;
+  ctx.font = `600 ${10 * ratio}px system-ui, sans-serif`;
+  ctx.textAlign = alignRight ? 'right' : 'left';
+  ctx.textBaseline = 'middle';
+  ctx.lineJoin = 'round';
+  ctx.lineWidth = 3 * ratio;
+  ctx.strokeStyle = halo;
+  ctx.strokeText(text, x, y);
+  ctx.fillStyle = fill;
+  ctx.fillText(text, x, y);
+}
 
 export type HeatmapView = 'full' | 'peak';
 
@@ -94,22 +115,29 @@ function drawHeatmap(u: uPlot, d: AlignHeatmapData | null): void {
   const pxPerUm = Math.abs(u.valToPos(1, 'x', true) - u.valToPos(0, 'x', true));
   if (d.fit) {
     const cx = u.valToPos(d.fit.x0_um, 'x', true), cy = u.valToPos(d.fit.y0_um, 'y', true);
-    // Labels at different angles round their rings, so close rings (0.5 dB, 1 dB) do not print over each other.
-    const angles = [-0.35, -0.95, 0.45, 1.05];
-    d.contours.forEach((c, k) => {
-      ctx.strokeStyle = c.kind === 'tolerance' ? '#ff1744' : 'rgba(255,255,255,0.85)';
-      ctx.lineWidth = (c.kind === 'tolerance' ? 2 : 1) * ratio;
+    const nth = { tolerance: 0, iso: 0 };
+    for (const c of d.contours) {
+      const r = c.radius_um * pxPerUm;
       ctx.setLineDash(c.kind === 'tolerance' ? [] : [5 * ratio, 4 * ratio]);
+      if (c.kind === 'iso') {
+        // White dashes on a dark under-stroke: visible over the bright core and the dark floor alike.
+        ctx.strokeStyle = 'rgba(0,0,0,0.55)';
+        ctx.lineWidth = 2.5 * ratio;
+        ctx.beginPath();
+        ctx.arc(cx, cy, r, 0, 2 * Math.PI);
+        ctx.stroke();
+      }
+      ctx.strokeStyle = c.kind === 'tolerance' ? TOLERANCE : '#fff';
+      ctx.lineWidth = (c.kind === 'tolerance' ? 2 : 1.2) * ratio;
       ctx.beginPath();
-      ctx.arc(cx, cy, c.radius_um * pxPerUm, 0, 2 * Math.PI);
+      ctx.arc(cx, cy, r, 0, 2 * Math.PI);
       ctx.stroke();
       ctx.setLineDash([]);
-      ctx.fillStyle = ctx.strokeStyle;
-      ctx.font = `${10 * ratio}px system-ui, sans-serif`;
-      const a = angles[k % angles.length] as number, r = c.radius_um * pxPerUm;
-      ctx.fillText(c.label, cx + r * Math.cos(a) + 4 * ratio, cy + r * Math.sin(a));
-    });
-    ctx.strokeStyle = '#ff1744';
+      const a = LABEL_ANGLES[c.kind][nth[c.kind]++ % 2] as number;
+      label(ctx, c.label, cx + (r + 3 * ratio) * Math.cos(a), cy + (r + 3 * ratio) * Math.sin(a), Math.cos(a) < 0,
+        c.kind === 'tolerance' ? TOLERANCE : '#222', 'rgba(255,255,255,0.9)');
+    }
+    ctx.strokeStyle = TOLERANCE;
     ctx.lineWidth = 2 * ratio;
     ctx.beginPath();
     ctx.moveTo(cx - 9 * ratio, cy); ctx.lineTo(cx + 9 * ratio, cy);

@@ -1,6 +1,6 @@
 // The UI end to end, in Chromium, against `benchctl serve` on the simulated bench: open the simulator,
 // turn the laser on and see it flagged, move to the chip, jog and see the live reading change, talk SCPI,
-// see a broken sequence's errors inline, run a short align + BER sequence while its plots fill, pause and
+// see a broken sequence's errors inline, run a short align + spectrum + BER sequence while its plots fill, pause and
 // resume it, reopen it from the history and export a CSV (checked against the run folder) and a PNG.
 // Screenshots of every view go to test-output/e2e/.
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -157,11 +157,13 @@ describe('the UI in Chromium against benchctl serve', () => {
     await expect.poll(() => page.locator(tid('bench-name')).textContent(), { timeout: 30_000 }).toContain('real time');
   }, 60_000);
 
-  it('runs a short align + BER sequence: plan and ETA, plots filling live, pause and resume', async () => {
+  it('runs a short align + spectrum + BER sequence: plan and ETA, plots filling live, pause and resume', async () => {
     await page.locator('[data-view="sequence"]').click();
     await page.locator(tid('sequence-upload')).setInputFiles(join(FIXTURES, 'short-align-ber.yaml'));
     await page.waitForSelector(tid('plan'));
-    expect(await page.locator(`${tid('plan')} tbody tr`).count()).toBe(5);
+    expect(await page.locator(`${tid('plan')} tbody tr`).count()).toBe(6);
+    // A valid upload keeps its text folded away (no empty editor in its place).
+    expect(await page.locator(tid('sequence-editor')).count()).toBe(0);
     expect(await page.locator(tid('eta')).textContent()).toMatch(/\d+(\.\d+)? s|min/);
     await shot('06-sequence-plan');
 
@@ -169,20 +171,17 @@ describe('the UI in Chromium against benchctl serve', () => {
     await page.waitForSelector(tid('view-results'));
     await expect.poll(alignReadings, { timeout: 30_000, interval: 20 }).toBeGreaterThan(0);
     await page.locator(results('run-pause')).click();
+    // The engine stops at the step's next checkpoint: a fly line under way still delivers its logged
+    // samples. The UI says "pausing…" until they have stopped coming, and only then "paused".
+    await expect.poll(() => page.locator(results('run-phase')).textContent(), { timeout: 10_000, interval: 50 }).toBe('pausing…');
     await expect.poll(() => page.locator(results('run-phase')).textContent(), { timeout: 15_000 }).toBe('paused');
-    // A fly line under way when the pause came still delivers its logged samples; then nothing moves.
-    let paused = await alignReadings();
-    for (let settled = false, tries = 0; !settled; tries++) {
-      expect(tries, 'the readings kept coming after the pause').toBeLessThan(10);
-      await page.waitForTimeout(1000);
-      const now = await alignReadings();
-      settled = now === paused;
-      paused = now;
-    }
-    await page.waitForTimeout(1500);
-    expect(await alignReadings()).toBe(paused);
+    expect(await page.locator(results('pause-note')).textContent()).toMatch(/nothing moves until Resume/);
+    const paused = await alignReadings();
+    await page.waitForTimeout(2500);
+    expect(await alignReadings(), 'readings arrived after the UI said "paused"').toBe(paused);
     expect(await page.locator(tid('laser-badge')).getAttribute('data-emission')).toBe('unknown');
-    // Paused in the alignment: the BER step (and its plot) has not begun.
+    // Paused in the alignment: the spectrum and BER steps (and their plots) have not begun.
+    expect(await page.locator(`${tid('view-results')} ${tid('spectrum-plots')}`).count()).toBe(0);
     expect(await page.locator(`${tid('view-results')} ${tid('waterfall-plots')}`).count()).toBe(0);
     await shot('07-results-paused');
 
@@ -193,7 +192,11 @@ describe('the UI in Chromium against benchctl serve', () => {
     expect(await alignReadings()).toBeGreaterThanOrEqual(paused);
     // The fits arrived and are drawn with the data: the Gaussian's peak and tolerance, the waterfall's sensitivity.
     await expect.poll(() => page.locator(tid('align-plots')).textContent()).toContain('fitted peak');
-    expect(await page.locator(tid('align-plots')).textContent()).toMatch(/1-dB tolerance ±\d/);
+    expect(await page.locator(tid('align-plots')).textContent()).toMatch(/±\d+\.\d+ µm costs 1 dB/);
+    // The IL spectrum beside its grating fit.
+    const spectrum = page.locator(`${tid('view-results')} ${tid('spectrum-plots')}`);
+    expect(Number.parseInt(/(\d+) points/.exec((await spectrum.locator('figcaption').first().textContent()) ?? '')?.[1] ?? '0', 10)).toBeGreaterThan(1000);
+    expect(await spectrum.textContent()).toMatch(/fit:\s*centre 15\d\d\.\d+ nm, peak loss \d+\.\d+ dB, 1-dB bandwidth \d+\.\d+ nm/);
     const waterfall = page.locator(`${tid('view-results')} ${tid('waterfall-plots')}`);
     // The BER points arrived after the resume and are plotted.
     expect(Number.parseInt(/(\d+) points/.exec((await waterfall.locator('figcaption').first().textContent()) ?? '')?.[1] ?? '0', 10)).toBeGreaterThanOrEqual(5);
