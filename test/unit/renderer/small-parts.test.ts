@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatBer, formatDbm, formatDuration, formatMeasurement, formatPower_mW, unitOf } from '../../../renderer/format/quantity.ts';
-import { decadeLabels, decadeSplits } from '../../../renderer/plots/chart-options.ts';
+import { decadeLabels, decadeSplits, residualRange } from '../../../renderer/plots/chart-options.ts';
 import { FrameBatcher, setFrameScheduler } from '../../../renderer/plots/frame-batcher.ts';
 import { describeEvent } from '../../../renderer/stores/run-log.ts';
 import { ReadingTrend } from '../../../renderer/stores/reading-trend.ts';
@@ -36,6 +36,15 @@ describe('log axis decades', () => {
     expect(decadeSplits(2e-7, 0.5)).toEqual([1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1]);
     expect(decadeSplits(1e-15, 1).length).toBeLessThanOrEqual(9);
     expect(decadeLabels([1e-6, 2e-6, 1e-5])).toEqual(['1e-6', '', '1e-5']);
+  });
+});
+
+describe('residual axis', () => {
+  it('is symmetric about zero with a margin, never collapses, and ignores gaps', () => {
+    expect(residualRange(-0.06, 0.08)).toEqual([-0.092, 0.092].map((v) => expect.closeTo(v, 9)));
+    expect(residualRange(0, 0)).toEqual([-0.01, 0.01]);
+    expect(residualRange(null, 3)).toEqual([-3.45, 3.45].map((v) => expect.closeTo(v, 9)));
+    expect(residualRange(Number.NaN, Number.NaN, 0.5)).toEqual([-0.5, 0.5]);
   });
 });
 
