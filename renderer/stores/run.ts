@@ -180,7 +180,13 @@ export const useRunStore = defineStore('run', () => {
 
   function onState(s: RunState): void {
     const wasActive = active.value;
+    const wasPaused = state.value?.phase === 'paused';
     state.value = s;
+    // The state may come before the 'paused' event itself (events wait for the next frame): pausing from now.
+    if (s.phase === 'paused' && !wasPaused) {
+      readingsSincePause.value = 0;
+      unsettle();
+    }
     // A finished run is a new run folder: the history lists it.
     if (wasActive && !ACTIVE.has(s.phase)) void useHistoryStore().refresh();
   }
