@@ -10,7 +10,7 @@ describe('request schemas', () => {
   it('cover exactly the channels of the map', () => {
     expect(Object.keys(requestSchemas).sort()).toEqual([...BENCH_CHANNELS].sort());
     expect(new Set(BENCH_CHANNELS).size).toBe(BENCH_CHANNELS.length);
-    expect(BENCH_EVENTS).toEqual(['run', 'runState', 'monitor', 'bench', 'stage']);
+    expect(BENCH_EVENTS).toEqual(['run', 'runState', 'monitor', 'bench', 'stage', 'laser']);
   });
 
   it('take calls without an argument as undefined, null or {}', () => {
