@@ -46,3 +46,47 @@ export class AlignTimeoutError extends AlignError {
 export class AlignAreaError extends AlignError {
   override name = 'AlignAreaError';
 }
+
+/**
+ * The final power stayed far below the peak the alignment's own scans saw, even after re-peaking by
+ * step-and-read: the light, the chip or the stage changed during the alignment, or the readings cannot
+ * be trusted. Never reported as success.
+ */
+export class AlignVerificationError extends AlignError {
+  override name = 'AlignVerificationError';
+  readonly final_dBm: number;
+  /** The scans' evidence of the peak power, and the least the final power had to reach. */
+  readonly seen_dBm: number;
+  readonly required_dBm: number;
+  readonly best_dBm: number | undefined;
+  readonly bestAt: Point_um | undefined;
+
+  constructor(o: { final_dBm: number; firstFinal_dBm: number; seen_dBm: number; seenAs: string; required_dBm: number; best?: { power_dBm: number; at: Point_um } }) {
+    const best = o.best ? `; best reading ${o.best.power_dBm.toFixed(2)} dBm at (${o.best.at.x_um.toFixed(2)}, ${o.best.at.y_um.toFixed(2)}) µm` : '';
+    super(`align: final power ${o.final_dBm.toFixed(2)} dBm after a step-and-read re-peak (${o.firstFinal_dBm.toFixed(2)} dBm before it) stays ` +
+      `${(o.seen_dBm - o.final_dBm).toFixed(2)} dB below ${o.seenAs} the scans saw, ${o.seen_dBm.toFixed(2)} dBm (at least ${o.required_dBm.toFixed(2)} dBm expected${best}); ` +
+      'the light, the chip or the stage changed during the alignment');
+    this.final_dBm = o.final_dBm;
+    this.seen_dBm = o.seen_dBm;
+    this.required_dBm = o.required_dBm;
+    this.best_dBm = o.best?.power_dBm;
+    this.bestAt = o.best?.at;
+  }
+}
+
+/**
+ * The step's clock does not follow the instruments (a log finished in far less of the step's time than
+ * it logged): fly-scan samples cannot be placed on the trajectory. The alignment goes on by step-and-read.
+ */
+export class FlyTimingError extends AlignError {
+  override name = 'FlyTimingError';
+  readonly logged_s: number;
+  readonly waited_s: number;
+
+  constructor(logged_s: number, waited_s: number) {
+    super(`align: the step's clock does not follow the instruments: a log of ${(logged_s * 1000).toFixed(1)} ms finished after ` +
+      `${(waited_s * 1000).toFixed(2)} ms of it (a simulator on its own virtual clock, driven through a bench file?); fly-scan positions cannot be timed`);
+    this.logged_s = logged_s;
+    this.waited_s = waited_s;
+  }
+}

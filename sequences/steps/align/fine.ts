@@ -15,6 +15,7 @@ import type { PeakEstimate } from './first-light.ts';
 import { alongLine } from './fly.ts';
 import type { FlySample, FlySegment } from './fly.ts';
 import { fitLinePeak } from './line-fit.ts';
+import type { LinePeak } from './line-fit.ts';
 import type { Point_um } from './paths.ts';
 import type { AlignRig } from './rig.ts';
 
@@ -32,8 +33,25 @@ export interface Refined {
    * peak, not its height), dBm: the final reading should come within noise of it.
    */
   linePeak_dBm?: number;
+  /** Every fitted line top behind the estimate, with its standard uncertainty (for the final check). */
+  lineTops?: LineTop[];
+  /** The readings behind `fit` (for the final check's noise estimate). */
+  points?: ScanPoint[];
   /** The fly segments behind the estimate (for a later timing check). */
   segments?: FlySegment[];
+}
+
+export interface LineTop {
+  peak_dBm: number;
+  sigma_dB: number;
+  /** The line's sample scatter near its top, dB (LinePeak.noise_dB). */
+  noise_dB?: number;
+}
+
+/** A fitted line's top as evidence of the peak power (undefined when the line did not show the peak). */
+export function lineTop(peak: LinePeak | undefined): LineTop | undefined {
+  if (!peak?.fitted || !peak.inside) return undefined;
+  return { peak_dBm: peak.peak_dBm, sigma_dB: peak.peakSigma_dB, ...(peak.noise_dB !== undefined ? { noise_dB: peak.noise_dB } : {}) };
 }
 
 export interface FlyRefineOptions {
@@ -45,6 +63,14 @@ export interface FlyRefineOptions {
   located_um?: number;
   /** Lines the refinement may add to the first 2-D fit (default 3). */
   maxRefineLines?: number;
+}
+
+/** 1/e² radius of the coupled-power profile assumed before a fit has measured it (SMF on a grating loopback). */
+export const NOMINAL_PROFILE_RADIUS_UM = 5.2;
+
+/** Radius to size scans by: measured when a fit gave a plausible one, nominal otherwise. */
+export function scanRadius(measured: number | undefined): number {
+  return measured !== undefined && measured > 1 && measured < 50 ? measured : NOMINAL_PROFILE_RADIUS_UM;
 }
 
 type Axis = 'x' | 'y';
@@ -90,9 +116,9 @@ export function scanPoints(segments: readonly FlySegment[], floor_dBm: number, f
   return usable.filter((s) => s.power_dBm >= cut).map((s) => ({ x_um: s.x_um, y_um: s.y_um, power_mW: 10 ** (s.power_dBm / 10) }));
 }
 
-function fit2D(segments: readonly FlySegment[], floor_dBm: number, frame: Frame): Gaussian2DFit | FitError {
+function fit2D(points: readonly ScanPoint[]): Gaussian2DFit | FitError {
   try {
-    return fitGaussian2D(scanPoints(segments, floor_dBm, frame));
+    return fitGaussian2D(points);
   } catch (err) {
     if (err instanceof FitError) return err;
     throw err;
@@ -108,9 +134,12 @@ export async function flyRefine(rig: AlignRig, start: PeakEstimate, flown: reado
   let radius = start.radius_um ?? o.profileRadius_um;
   const frame: Frame = { ...start.frame };
   let linePeak_dBm = -Infinity;
-  const top = (line: FlySegment): void => {
-    const peak = fitLinePeak(alongLine(line), { floor_dBm: rig.floor_dBm });
-    if (peak?.fitted && peak.inside) linePeak_dBm = Math.max(linePeak_dBm, peak.peak_dBm);
+  const lineTops: LineTop[] = [];
+  const top = (peak: LinePeak | undefined): void => {
+    const t = lineTop(peak);
+    if (!t) return;
+    linePeak_dBm = Math.max(linePeak_dBm, t.peak_dBm);
+    lineTops.push(t);
   };
   for (let round = 0; Math.max(range.x, range.y) > located; round++) {
     if (round >= 6) throw new LostLightError(`align: the peak could not be located by fly lines around (${at.x_um.toFixed(2)}, ${at.y_um.toFixed(2)}) µm`);
@@ -125,14 +154,15 @@ export async function flyRefine(rig: AlignRig, start: PeakEstimate, flown: reado
         `(${at.x_um.toFixed(2)}, ${at.y_um.toFixed(2)}) µm saw only the floor`);
     }
     const good = peak.fitted && peak.inside;
-    if (good) linePeak_dBm = Math.max(linePeak_dBm, peak.peak_dBm);
+    top(peak);
     at = withCoord(at, axis, good ? peak.centre_um : peak.best.position_um);
     // An unfitted line (the peak at or past its end) moves the estimate to its brightest sample, still a range off.
     range[axis] = good ? Math.max(3 * peak.sigma_um, 0.1) : half / 2;
     if (good && peak.radius_um > 1 && peak.radius_um < 50) radius = peak.radius_um;
   }
   rig.phase = 'refinement (2-D Gaussian fit)';
-  let fit = fit2D(segments, rig.floor_dBm, frame);
+  let points = scanPoints(segments, rig.floor_dBm, frame);
+  let fit = fit2D(points);
   for (let added = 0; added < (o.maxRefineLines ?? 3); added++) {
     if (!(fit instanceof FitError) && fit.peakInsideScan && Math.max(fit.sigma.x0_um, fit.sigma.y0_um) <= o.accuracy_um) break;
     const centre = fit instanceof FitError ? at : { x_um: fit.x0_um, y_um: fit.y0_um };
@@ -142,11 +172,12 @@ export async function flyRefine(rig: AlignRig, start: PeakEstimate, flown: reado
     // micrometre beyond is flown twice; 0.7 radii (a 4 dB fall) still shows the curvature.
     const flownNow = await flyLine(rig, axis, centre, coord(centre, axis), 1.6 * radius, 0.7 * radius, frame);
     segments.push(...flownNow);
-    top(flownNow.at(-1) as FlySegment);
-    fit = fit2D(segments, rig.floor_dBm, frame);
+    top(fitLinePeak(alongLine(flownNow.at(-1) as FlySegment), { floor_dBm: rig.floor_dBm }));
+    points = scanPoints(segments, rig.floor_dBm, frame);
+    fit = fit2D(points);
   }
   const promised = Number.isFinite(linePeak_dBm) ? { linePeak_dBm } : {};
-  if (fit instanceof FitError) return { centre: at, radius_um: radius, frame, segments, ...promised, notes: [`2-D Gaussian refinement not fitted (${fit.reason}): ${fit.message}`] };
-  return { centre: { x_um: fit.x0_um, y_um: fit.y0_um }, fit, radius_um: fit.radius_um, frame, segments, ...promised, notes: [] };
+  if (fit instanceof FitError) return { centre: at, radius_um: radius, frame, segments, lineTops, ...promised, notes: [`2-D Gaussian refinement not fitted (${fit.reason}): ${fit.message}`] };
+  return { centre: { x_um: fit.x0_um, y_um: fit.y0_um }, fit, points, radius_um: fit.radius_um, frame, segments, lineTops, ...promised, notes: [] };
 }
 

@@ -5,7 +5,10 @@
 // error-query exchange (timed by the rig) before each confirmation returns. No waiting for the
 // controller's settling: the log is sized to outlast the longer move, and once it is complete the
 // encoders confirm arrival; an axis short of its target is waited for, so a stall surfaces as the
-// stage's MotionTimeoutError naming it.
+// stage's MotionTimeoutError naming it. A log cannot finish in less time than it logs: if the step's
+// clock says it did, that clock is not the instruments' (a simulator on its own virtual clock driven from
+// a bench file, whose step clock is wall time) and no sample can be placed; FlyTimingError says so.
+import { FlyTimingError } from './errors.ts';
 import type { LineSample } from './line-fit.ts';
 import type { Point_um } from './paths.ts';
 import type { AlignRig } from './rig.ts';
@@ -36,6 +39,11 @@ export interface FlySegment {
 const ARRIVED_UM = 0.05;
 /** Extra logging past the planned end of the move, s: a sample or so of slack for the timing estimate. */
 const LOG_MARGIN_S = 5e-4;
+/**
+ * A log that took less than this share of its own duration on the step's clock shows the clock does not
+ * follow the instruments (on one that does it takes at least the whole duration, plus the exchanges).
+ */
+const CLOCK_SHARE = 0.5;
 
 export async function flySegment(rig: AlignRig, to: Point_um, phase: string): Promise<FlySegment> {
   const from = rig.at ?? (await rig.position());
@@ -66,14 +74,19 @@ export async function flySegment(rig: AlignRig, to: Point_um, phase: string): Pr
   const late: string[] = [];
   for (const axis of moved) if (Math.abs((await rig.stage.position_um(axis)) - (targets[axis] as number)) > ARRIVED_UM) late.push(axis);
   if (late.length > 0) await rig.stage.waitForMotion({ axes: late, timeout_s: motionTimeout_s(duration_s) });
+  const waited_s = rig.ctx.now_s() - logStart_s;
   const watts = await rig.meter.fetchLog_W(ch);
   // A finished log still holds the function: single readings are refused until it is stopped.
   await rig.meter.stopLogging(ch);
   rig.loggedSamples += watts.length;
   rig.segmentsFlown += 1;
+  if (waited_s < CLOCK_SHARE * samples * tau) {
+    rig.flyTimingUsable = false;
+    throw new FlyTimingError(samples * tau, waited_s);
+  }
   const timing: LogTiming = { moveStart_s, logStart_s, averagingTime_s: tau, samples: watts.length };
   const out = placeSamples(watts, px, py, timing);
-  for (const s of out) await rig.note(s, s.power_dBm, phase);
+  await rig.noteAll(out, phase);
   return { from, to, along, samples: out, duration_s };
 }
 

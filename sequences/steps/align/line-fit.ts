@@ -29,6 +29,13 @@ export interface LinePeak {
   /** Standard uncertainty of the centre, µm (Infinity when not fitted). */
   sigma_um: number;
   peak_dBm: number;
+  /** Standard uncertainty of peak_dBm from the fit (Infinity when not fitted), dB. */
+  peakSigma_dB: number;
+  /**
+   * Scatter of one sample about the fitted parabola where the line is bright (within TOP_DB of its
+   * peak: relative noise, clear of the floor's), dB; undefined with fewer than MIN_TOP samples there.
+   */
+  noise_dB?: number;
   /** 1/e² radius of the power profile, µm (NaN when not fitted). */
   radius_um: number;
   /** A parabola was fitted (enough samples with curvature); otherwise centre and peak are the best sample's. */
@@ -39,6 +46,10 @@ export interface LinePeak {
   used: number;
   best: LineSample;
 }
+
+/** Samples this close to the fitted peak measure the relative noise (noise_dB), dB. */
+const TOP_DB = 10;
+const MIN_TOP = 6;
 
 /** Noise in dB of a reading P (linear) with relative noise r on top of dark noise at a third of the floor. */
 function sigma_dB(power_dBm: number, floor_dBm: number, rel: number): number {
@@ -58,7 +69,7 @@ export function fitLinePeak(samples: readonly LineSample[], opts: LinePeakOption
   const cut = Math.max(opts.floor_dBm + margin, best.power_dBm - windowDb);
   const used = finite.filter((s) => s.power_dBm >= cut);
   const fallback: LinePeak = {
-    centre_um: best.position_um, sigma_um: Infinity, peak_dBm: best.power_dBm, radius_um: NaN,
+    centre_um: best.position_um, sigma_um: Infinity, peak_dBm: best.power_dBm, peakSigma_dB: Infinity, radius_um: NaN,
     fitted: false, inside: true, used: used.length, best,
   };
   const lo = Math.min(...used.map((s) => s.position_um)), hi = Math.max(...used.map((s) => s.position_um));
@@ -82,10 +93,26 @@ export function fitLinePeak(samples: readonly LineSample[], opts: LinePeakOption
   const var1 = cov[1]?.[1] ?? 0, var2 = cov[2]?.[2] ?? 0, cov12 = cov[1]?.[2] ?? 0;
   const sigmaU = Math.sqrt(Math.max(0, d1 * d1 * var1 + d2 * d2 * var2 + 2 * d1 * d2 * cov12));
   const centre_um = mid + u0 * half;
+  // σ(peak) likewise: peak = c0 − c1²/(4c2), gradient (1, −c1/(2c2), c1²/(4c2²)).
+  const g = [1, -c1 / (2 * c2), (c1 * c1) / (4 * c2 * c2)];
+  let varPeak = 0;
+  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) varPeak += (g[i] as number) * (g[j] as number) * (cov[i]?.[j] ?? 0);
+  const peak_dBm = c0 - (c1 * c1) / (4 * c2);
+  const top: number[] = [];
+  used.forEach((s, i) => {
+    const [, u = 0] = design[i] as number[];
+    const fitted = c0 + c1 * u + c2 * u * u;
+    if (fitted >= peak_dBm - TOP_DB) top.push(s.power_dBm - fitted);
+  });
+  // Three parameters came from all the samples: a share of them is spent on these.
+  const dof = top.length * (1 - 3 / used.length);
+  const noise = top.length >= MIN_TOP ? { noise_dB: Math.sqrt(top.reduce((a, r) => a + r * r, 0) / dof) } : {};
   return {
+    ...noise,
     centre_um,
     sigma_um: sigmaU * half,
-    peak_dBm: c0 - (c1 * c1) / (4 * c2),
+    peak_dBm,
+    peakSigma_dB: Math.sqrt(Math.max(0, varPeak)),
     radius_um: half * Math.sqrt(DB_PER_RADIUS2 / -c2),
     fitted: true,
     inside: centre_um >= lo && centre_um <= hi,

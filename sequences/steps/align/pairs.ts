@@ -7,8 +7,8 @@ import { FitError } from '../../../models/fits/fit-error.ts';
 import { fitGaussian2D } from '../../../models/fits/gaussian2d.ts';
 import type { ScanPoint } from '../../../models/fits/gaussian2d.ts';
 import { LostLightError } from './errors.ts';
-import { flyLine } from './fine.ts';
-import type { Refined } from './fine.ts';
+import { flyLine, lineTop } from './fine.ts';
+import type { LineTop, Refined } from './fine.ts';
 import { alongLine } from './fly.ts';
 import type { FlySegment } from './fly.ts';
 import { fitLinePeak } from './line-fit.ts';
@@ -27,6 +27,8 @@ interface Pair {
   both: boolean;
   /** The brighter run's fitted top, dBm. */
   top_dBm: number;
+  /** The runs' fitted tops that lie inside them. */
+  tops: LineTop[];
 }
 
 /** Rounds a pair is flown again around its own result while a run missed the peak or the centre moved. */
@@ -49,6 +51,7 @@ async function flyPair(rig: AlignRig, axis: Axis, centre: Point_um, half_um: num
     shift_um: both ? (fo.centre_um - fb.centre_um) / 2 : 0,
     both,
     top_dBm: Math.max(fo.peak_dBm, fb.peak_dBm),
+    tops: [fo, fb].map(lineTop).filter((t) => t !== undefined),
   };
 }
 
@@ -86,11 +89,15 @@ export async function pairRefine(rig: AlignRig, from: Point_um, radius_um: numbe
     });
   }
   const shifts = `apparent shifts of a forward line ${px.shift_um.toFixed(2)} µm (x), ${py.shift_um.toFixed(2)} µm (y)`;
+  const lineTops = [...px.tops, ...py.tops];
   try {
     const fit = fitGaussian2D(points);
-    return { centre: { x_um: fit.x0_um, y_um: fit.y0_um }, fit, radius_um: fit.radius_um, linePeak_dBm: Math.max(px.top_dBm, py.top_dBm), notes: [`re-peaked with out-and-back pairs: ${shifts}`] };
+    return {
+      centre: { x_um: fit.x0_um, y_um: fit.y0_um }, fit, points, radius_um: fit.radius_um, linePeak_dBm: Math.max(px.top_dBm, py.top_dBm), lineTops,
+      notes: [`re-peaked with out-and-back pairs: ${shifts}`],
+    };
   } catch (err) {
     if (!(err instanceof FitError)) throw err;
-    return { centre, radius_um, notes: [`re-peaked with out-and-back pairs (${shifts}); 2-D fit not possible: ${err.message}`] };
+    return { centre, radius_um, lineTops, notes: [`re-peaked with out-and-back pairs (${shifts}); 2-D fit not possible: ${err.message}`] };
   }
 }

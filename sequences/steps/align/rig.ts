@@ -1,10 +1,11 @@
 // The I/O side of an alignment: the two stage axes and the meter channel, seen as a plane of positions
 // and powers. Moves wait with a timeout fitted to the move (a stalled axis surfaces as the stage's
-// MotionTimeoutError naming it), readings are counted, every point is recorded, the time budget and
-// pause/abort are honoured between moves. Fly segments (fly.ts) log the meter while the axes run.
+// MotionTimeoutError naming it), readings are counted, every point is recorded (a fly segment's samples
+// in one write), the time budget of each alignment (max_time) and pause/abort are honoured between
+// moves. Fly segments (fly.ts) log the meter while the axes run.
 import type { PowerMeter } from '../../../drivers/roles/power-meter.ts';
 import type { Stage } from '../../../drivers/roles/stage.ts';
-import type { StepContext } from '../../step.ts';
+import type { Row, StepContext } from '../../step.ts';
 import type { Evaluate } from './convergence.ts';
 import { AlignAreaError, AlignTimeoutError } from './errors.ts';
 import { flySegment } from './fly.ts';
@@ -14,7 +15,7 @@ import { planProfile } from './trajectory.ts';
 
 export const ALIGN_TABLE = 'align_scan';
 
-export type RigContext = Pick<StepContext, 'now_s' | 'checkpoint' | 'point' | 'log' | 'warn'>;
+export type RigContext = Pick<StepContext, 'now_s' | 'checkpoint' | 'point' | 'points' | 'log' | 'warn'>;
 
 export interface RigSettings {
   axes: readonly [string, string];
@@ -41,8 +42,13 @@ export class AlignRig {
   segmentsFlown = 0;
   /** Darkest reading seen so far, dBm: the floor the relative threshold stands on. */
   floor_dBm = Infinity;
-  /** The brightest reading seen and where. */
+  /** The brightest reading of the current alignment and where. */
   best: { power_dBm: number; at: Point_um } | null = null;
+  /**
+   * False once a log showed that the step's clock does not follow the instruments (fly.ts): fly
+   * segments cannot be timed, and alignments go by step-and-read from then on.
+   */
+  flyTimingUsable = true;
   /** Bench seconds spent per phase, in the order entered. */
   readonly phaseTimes: Record<string, number> = {};
   /** Where the axes were last sent (the start of the next move's trapezoid); null until known. */
@@ -57,6 +63,8 @@ export class AlignRig {
   /** How far the stage's motion was found to lag the timing estimate (timing-lag.ts), s: added from then on. */
   lag_s = 0;
   readonly start_s: number;
+  /** When the current alignment started: max_time counts from here. */
+  private alignStart_s: number;
   private currentPhase = 'start';
   private phaseStart_s: number;
   private averaging_s: number | null = null;
@@ -71,7 +79,17 @@ export class AlignRig {
     readonly settings: RigSettings,
   ) {
     this.start_s = ctx.now_s();
+    this.alignStart_s = this.start_s;
     this.phaseStart_s = this.start_s;
+  }
+
+  /**
+   * A new alignment (the first, or a re-alignment while tracking): its own max_time budget, and its own
+   * best reading, which the final check holds it to. The floor carries over.
+   */
+  startAlignment(): void {
+    this.alignStart_s = this.ctx.now_s();
+    this.best = null;
   }
 
   get phase(): string {
@@ -90,11 +108,12 @@ export class AlignRig {
     return this.singleReadings + this.loggedSamples;
   }
 
+  /** Bench time since the current alignment started. */
   elapsed_s(): number {
-    return this.ctx.now_s() - this.start_s;
+    return this.ctx.now_s() - this.alignStart_s;
   }
 
-  /** Between moves: pause/abort, then the time budget. */
+  /** Between moves: pause/abort, then the alignment's time budget. */
   async checkpoint(): Promise<void> {
     await this.ctx.checkpoint();
     const spent = this.elapsed_s();
@@ -219,10 +238,21 @@ export class AlignRig {
 
   /** Tracks floor and best, and records the point. */
   async note(p: Point_um, power_dBm: number, phase: string): Promise<void> {
-    if (!Number.isFinite(power_dBm)) return;
-    this.floor_dBm = Math.min(this.floor_dBm, power_dBm);
-    if (!this.best || power_dBm > this.best.power_dBm) this.best = { power_dBm, at: { ...p } };
-    await this.ctx.point(ALIGN_TABLE, { x_um: round3(p.x_um), y_um: round3(p.y_um), power_dBm: round3(power_dBm), phase });
+    await this.noteAll([{ ...p, power_dBm }], phase);
+  }
+
+  /** The same for a burst of readings (a fly segment's samples): one durable write where the context can. */
+  async noteAll(readings: readonly (Point_um & { power_dBm: number })[], phase: string): Promise<void> {
+    const rows: Row[] = [];
+    for (const r of readings) {
+      if (!Number.isFinite(r.power_dBm)) continue;
+      this.floor_dBm = Math.min(this.floor_dBm, r.power_dBm);
+      if (!this.best || r.power_dBm > this.best.power_dBm) this.best = { power_dBm: r.power_dBm, at: { x_um: r.x_um, y_um: r.y_um } };
+      rows.push({ x_um: round3(r.x_um), y_um: round3(r.y_um), power_dBm: round3(r.power_dBm), phase });
+    }
+    if (rows.length === 0) return;
+    if (this.ctx.points) await this.ctx.points(ALIGN_TABLE, rows);
+    else for (const row of rows) await this.ctx.point(ALIGN_TABLE, row);
   }
 
   private async setRamps(axis: string, want: Ramps): Promise<void> {

@@ -31,11 +31,22 @@ export interface AlignSim {
   close(): Promise<void>;
 }
 
-export async function openAlignSim(opts: { seed: number; drift_um_per_h?: number; laserOn?: boolean; stage?: StageFrontEnd }): Promise<AlignSim> {
+export interface AlignSimOptions {
+  seed: number;
+  drift_um_per_h?: number;
+  laserOn?: boolean;
+  stage?: StageFrontEnd;
+  /** Reach the simulator over loopback TCP (as `benchctl sim` serves it) instead of in-process links. */
+  tcp?: boolean;
+}
+
+export async function openAlignSim(opts: AlignSimOptions): Promise<AlignSim> {
   const sim = new VirtualBench({ seed: opts.seed, mode: 'fast', ...(opts.drift_um_per_h !== undefined ? { drift_um_per_h: opts.drift_um_per_h } : {}) });
+  const served = opts.tcp ? await sim.serveTcp({ portBase: 0 }) : undefined;
+  const resource = (role: string): string => (served ? served.resource(role) : `SIM::${role}`);
   // The simulator's own bench file, cut down to the roles alignment drives (the drivers of the others
   // need not be registered for these tests).
-  const file = parse(simBenchFileYaml({ seed: opts.seed, mode: 'fast', tcp: Object.fromEntries(ROLES.map((r) => [r, `SIM::${r}`])) })) as {
+  const file = parse(simBenchFileYaml({ seed: opts.seed, mode: 'fast', tcp: Object.fromEntries([...ROLES, 'stage-esp', 'stage-pi'].map((r) => [r, resource(r)])) })) as {
     instruments: Record<string, unknown>;
   };
   for (const role of Object.keys(file.instruments)) if (!ROLES.includes(role)) delete file.instruments[role];
@@ -43,7 +54,7 @@ export async function openAlignSim(opts: { seed: number; drift_um_per_h?: number
   // Another controller dialect over the same simulated stage: its resource and driver (terminators and
   // the rest are the driver's defaults).
   const stage = file.instruments['stage'] as Record<string, unknown>;
-  file.instruments['stage'] = { resource: `SIM::${front.role}`, driver: front.driver, timeout_ms: stage['timeout_ms'], axes: stage['axes'] };
+  file.instruments['stage'] = { resource: resource(front.role), driver: front.driver, timeout_ms: stage['timeout_ms'], axes: stage['axes'] };
   const config = parseBenchFile(stringify(file), {
     file: `simulated bench (seed ${opts.seed})`,
     drivers: DRIVERS.map(({ name, kind }) => ({ name, kind })),

@@ -17,7 +17,7 @@ afterEach(async () => {
   open = [];
 });
 
-async function setup(seed: number, o: { laserOn?: boolean; drift_um_per_h?: number; stage?: StageFrontEnd } = {}): Promise<AlignSim & { ctx: MemoryContext }> {
+async function setup(seed: number, o: { laserOn?: boolean; drift_um_per_h?: number; stage?: StageFrontEnd; tcp?: boolean } = {}): Promise<AlignSim & { ctx: MemoryContext }> {
   const s = await openAlignSim({ seed, ...o });
   open.push(s);
   await goToSite(s.bench, 0);
@@ -87,6 +87,21 @@ describe('align step on the simulated bench', () => {
   ])('aligns with %s', async (_name, body) => {
     const s = await setup(3);
     const out = await alignStep.run(s.ctx, alignStep.schema.parse({ ...body, max_time: '120s' }));
+    const truth = await truePeak_dBm(s);
+    expect(Math.hypot(out.measurements.x_um!.value - truth.x_um, out.measurements.y_um!.value - truth.y_um)).toBeLessThan(0.4);
+    expect(Math.abs(out.measurements.power_dBm!.value - truth.power_dBm)).toBeLessThan(0.08);
+  });
+
+  it.each([4, 7])('seed %i over TCP with the step on wall time (benchctl run --bench against benchctl sim): aligns by step-and-read, on the peak', async (seed) => {
+    // The served simulator keeps its own virtual clock; the step's clock is the host's, as when a bench
+    // is opened from a bench file. Fly samples cannot be timed by it: the first log shows that, and the
+    // alignment goes on by step-and-read instead of reporting a peak micrometres off (or 43 dB down).
+    const s = await setup(seed, { tcp: true });
+    const t0 = performance.now();
+    s.ctx.now_s = () => (performance.now() - t0) / 1000;
+    const out = await alignStep.run(s.ctx, alignStep.schema.parse({ search_radius: '35um' }));
+    expect(out.notes?.some((n) => /aligned by step-and-read, not fly scans: the step's clock does not follow the instruments/.test(n))).toBe(true);
+    expect(s.ctx.warnings.some((w) => /^align: aligned by step-and-read, not fly scans/.test(w))).toBe(true);
     const truth = await truePeak_dBm(s);
     expect(Math.hypot(out.measurements.x_um!.value - truth.x_um, out.measurements.y_um!.value - truth.y_um)).toBeLessThan(0.4);
     expect(Math.abs(out.measurements.power_dBm!.value - truth.power_dBm)).toBeLessThan(0.08);

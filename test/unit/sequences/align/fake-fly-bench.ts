@@ -2,7 +2,11 @@
 // noise floor, axes that run trapezoids on a virtual clock, mechanical play (the fiber lags its motor by
 // half the play in the direction it last moved), a meter that logs the light at the fiber's true
 // position, and a fixed cost per exchange. Just what the align rig calls; anything else is absent.
+// Timing faults: a stage that starts its moves late (fixed or at random), and a host clock that does not
+// follow the instruments (the bench opened from a bench file — wall time — while the simulator it talks
+// to runs on its own virtual clock: every exchange costs the host a random latency, waits cost it nothing).
 import normal from '@stdlib/random-base-normal';
+import uniform from '@stdlib/random-base-uniform';
 import { MotionTimeoutError } from '../../../../drivers/roles/stage.ts';
 import type { PowerMeter } from '../../../../drivers/roles/power-meter.ts';
 import type { Stage } from '../../../../drivers/roles/stage.ts';
@@ -23,6 +27,17 @@ export interface FakeFlyOptions {
   exchange_s?: number;
   /** The stage starts each move this long after it confirmed it (a clock the aligner does not know about), s. */
   moveLag_s?: number;
+  /** …plus a random delay, uniform in [0, moveJitter_s), drawn for each move, s. */
+  moveJitter_s?: number;
+  /**
+   * The step's clock (ctx.now_s) is the host's, not the instruments': each exchange costs it a random
+   * latency (uniform up to twice `latency_s`, and one exchange in `hiccupEvery` a stall of up to
+   * `hiccup_s`), instrument time spent waiting costs it nothing.
+   */
+  hostClock?: { latency_s: number; hiccup_s?: number; hiccupEvery?: number };
+  /** From this bench time on the light is `dim_dB` weaker (a source or a chip that changed mid-run), s. */
+  dimAt_s?: number;
+  dim_dB?: number;
   seed?: number;
 }
 
@@ -71,15 +86,19 @@ export class FakeFlyBench {
   t = 0;
   readonly axes: Record<'X' | 'Y', FakeAxis>;
   readonly log: string[] = [];
-  private readonly o: Required<Omit<FakeFlyOptions, 'seed'>>;
+  /** The host's clock (hostClock option), s. */
+  wall = 0;
+  private readonly o: Required<Omit<FakeFlyOptions, 'seed' | 'hostClock' | 'dimAt_s'>> & Pick<FakeFlyOptions, 'hostClock' | 'dimAt_s'>;
   private readonly gauss: () => number;
+  private readonly draw: () => number;
   private averaging_s = 0.1;
   private logging: { start_s: number; n: number; tau_s: number } | null = null;
 
   constructor(o: FakeFlyOptions) {
-    this.o = { peak_dBm: -20, radius_um: 5.2, floor_dBm: -68, relativeNoise: 0.02, backlash_um: 0.3, exchange_s: 2e-4, moveLag_s: 0, ...o };
+    this.o = { peak_dBm: -20, radius_um: 5.2, floor_dBm: -68, relativeNoise: 0.02, backlash_um: 0.3, exchange_s: 2e-4, moveLag_s: 0, moveJitter_s: 0, dim_dB: 0, ...o };
     this.axes = { X: new FakeAxis(o.start.x_um, this.o.backlash_um), Y: new FakeAxis(o.start.y_um, this.o.backlash_um) };
     this.gauss = normal.factory(0, 1, { seed: o.seed ?? 5 });
+    this.draw = uniform.factory(0, 1, { seed: (o.seed ?? 5) + 1000 });
   }
 
   /** Where the fiber really is now. */
@@ -90,7 +109,8 @@ export class FakeFlyBench {
   /** Noise-free power at the fiber's true position at time t, W. */
   light_W(t: number): number {
     const dx = this.axes.X.load_um(t) - this.o.peak.x_um, dy = this.axes.Y.load_um(t) - this.o.peak.y_um;
-    return 10 ** ((this.o.peak_dBm - 30) / 10) * Math.exp((-2 * (dx * dx + dy * dy)) / this.o.radius_um ** 2);
+    const dim = this.o.dimAt_s !== undefined && t >= this.o.dimAt_s ? this.o.dim_dB : 0;
+    return 10 ** ((this.o.peak_dBm - dim - 30) / 10) * Math.exp((-2 * (dx * dx + dy * dy)) / this.o.radius_um ** 2);
   }
 
   private reading_W(t0: number, tau: number): number {
@@ -102,6 +122,11 @@ export class FakeFlyBench {
 
   private async exchange(what: string): Promise<void> {
     this.t += this.o.exchange_s;
+    const h = this.o.hostClock;
+    if (h) {
+      this.wall += 2 * h.latency_s * this.draw();
+      if (h.hiccup_s && this.draw() * (h.hiccupEvery ?? 20) < 1) this.wall += h.hiccup_s * this.draw();
+    }
     this.log.push(what);
   }
 
@@ -133,7 +158,8 @@ export class FakeFlyBench {
     },
     moveAbsolute_um: async (targets: Record<string, number>) => {
       await this.exchange(`move ${JSON.stringify(targets)}`);
-      for (const [axis, target] of Object.entries(targets)) this.axis(axis).moveTo(target, this.t + this.o.moveLag_s);
+      const late = this.o.moveLag_s + this.o.moveJitter_s * this.draw();
+      for (const [axis, target] of Object.entries(targets)) this.axis(axis).moveTo(target, this.t + late);
       await this.exchange('move confirmed');
     },
     waitForMotion: async (opts: { axes?: string[]; timeout_s?: number } = {}) => {
@@ -188,21 +214,36 @@ export class FakeFlyBench {
     },
   } as unknown as PowerMeter;
 
-  /** A step context on this bench's clock; points counted, logs and warnings kept. */
-  context(): RigContext & { points: number; warnings: string[] } {
-    const ctx = {
-      points: 0,
-      warnings: [] as string[],
-      now_s: () => this.t,
+  /**
+   * A step context on this bench's clock (or the host's, with hostClock): rows counted, and the writes
+   * they took (a burst through points() is one); logs and warnings kept. `burst: false` leaves points()
+   * out, as a hand-made context may.
+   */
+  context(o: { burst?: boolean } = {}): RigContext & { rows: number; writes: number; logs: string[]; warnings: string[] } {
+    const ctx: RigContext & { rows: number; writes: number; logs: string[]; warnings: string[] } = {
+      rows: 0,
+      writes: 0,
+      logs: [],
+      warnings: [],
+      now_s: () => (this.o.hostClock ? this.wall : this.t),
       checkpoint: async () => undefined,
       point: async () => {
-        ctx.points += 1;
+        ctx.rows += 1;
+        ctx.writes += 1;
       },
-      log: () => undefined,
+      log: (m: string) => {
+        ctx.logs.push(m);
+      },
       warn: (m: string) => {
         ctx.warnings.push(m);
       },
     };
+    if (o.burst !== false) {
+      ctx.points = async (_table, rows) => {
+        ctx.rows += rows.length;
+        ctx.writes += 1;
+      };
+    }
     return ctx;
   }
 }

@@ -88,6 +88,26 @@ describe('fly alignment on a synthetic bench with mechanical play', () => {
     expect(Math.hypot(fiber.x_um - peak.x_um, fiber.y_um - peak.y_um)).toBeLessThan(0.1);
   });
 
+  it('hands each fly segment\'s samples over in one write (ctx.points), and row by row where the context has no points()', async () => {
+    const run = async (burst: boolean) => {
+      const bench = new FakeFlyBench({ peak, start: { x_um: 1000 + 12, y_um: 2000 - 9 } });
+      const ctx = bench.context({ burst });
+      const rig = new AlignRig(ctx, bench.stage, bench.meter, {
+        axes: ['X', 'Y'], channel: 1, fly_velocity_um_s: 10_000, fly_acceleration_um_s2: 200_000, sample_time_s: 4e-4, max_time_s: 30,
+      });
+      const result = await runAlignment(rig, alignSchema.parse({ fly_acceleration: '200mm/s2', final_averaging: '10ms' }), { x_um: 1012, y_um: 1991 });
+      return { ctx, rig, result };
+    };
+    const burst = await run(true);
+    expect(burst.ctx.rows).toBe(burst.rig.loggedSamples);
+    expect(burst.ctx.writes).toBe(burst.rig.segmentsFlown);
+    const rowByRow = await run(false);
+    expect(rowByRow.ctx.writes).toBe(rowByRow.ctx.rows);
+    // The same alignment either way.
+    expect(rowByRow.ctx.rows).toBe(burst.ctx.rows);
+    expect(rowByRow.result.position).toEqual(burst.result.position);
+  });
+
   it('sets the fly ramps for the alignment and puts the user\'s back afterwards', async () => {
     const { bench } = await align({ start: { x_um: 1000 + 5, y_um: 2000 + 5 } });
     expect(bench.axes.X.velocity_um_s).toBe(2000);

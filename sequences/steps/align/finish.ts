@@ -1,0 +1,163 @@
+// The end of an alignment: move to the refined peak (approaching it the way it was measured), read the
+// final power, and check it. Fly mode checks the timing on the way: the approach runs back over the
+// peak, so with it the samples hold motion both ways, and a timing lag that reconciles them
+// (timing-lag.ts) means every one-way estimate was off; the peak is refitted with the lag taken out.
+// When the final power falls short of what the fly scans promised, out-and-back pairs re-peak once.
+// Last, whatever the mode, the final check (verify.ts): a final power far below the peak the scans saw
+// re-peaks by step-and-read, and if that does not reach it either, the alignment fails.
+import { chipModeRadius_um } from '../../../models/coupling.ts';
+import { gaussianTolerances } from '../../../models/fits/gaussian2d.ts';
+import type { Gaussian2DFit } from '../../../models/fits/gaussian2d.ts';
+import { AlignVerificationError, LostLightError } from './errors.ts';
+import { scanRadius } from './fine.ts';
+import type { Frame, Refined } from './fine.ts';
+import { pairRefine } from './pairs.ts';
+import type { Point_um } from './paths.ts';
+import type { AlignRig } from './rig.ts';
+import type { AlignParams } from './schema.ts';
+import { fitTiming } from './timing-lag.ts';
+import { VERIFY_DB, describeShortfall, meetsEvidence, peakEvidence, stepRepeak } from './verify.ts';
+
+/**
+ * The last stretch of the final move, run in the direction the centre was measured in: longer than any
+ * mechanical play of a fiber-alignment stage, so the play is taken up the same way as during the scans.
+ */
+const APPROACH_UM = 1;
+
+export interface AlignResult {
+  position: Point_um;
+  power_dBm: number;
+  /** The refinement's fit (absent when it could not be fitted; `notes` says why). */
+  fit?: Gaussian2DFit;
+  profileRadius_um: number;
+  modeRadius_um: number;
+  tolerance1dB_um: number;
+  readings: number;
+  time_s: number;
+  notes: string[];
+}
+
+/** Where to come from so that the last APPROACH_UM of each axis runs the way its centre was measured. */
+export function approachFrom(at: Point_um, target: Point_um, frame: Frame): Point_um | null {
+  const before = (axis: 'x' | 'y'): number | null => {
+    const d = frame[axis];
+    if (d === undefined) return null;
+    const from = axis === 'x' ? at.x_um : at.y_um, to = axis === 'x' ? target.x_um : target.y_um;
+    return d * (to - from) >= APPROACH_UM ? null : to - d * APPROACH_UM;
+  };
+  const bx = before('x'), by = before('y');
+  if (bx === null && by === null) return null;
+  return { x_um: bx ?? at.x_um, y_um: by ?? at.y_um };
+}
+
+/** The peak power the fly refinement promises: its 2-D fit's, or the brightest line top, dBm (−Infinity: none). */
+function promised_dBm(r: Refined): number {
+  const fitted = r.fit ? 10 * Math.log10(r.fit.peak_mW + r.fit.background_mW) : -Infinity;
+  return Math.max(fitted, r.linePeak_dBm ?? -Infinity);
+}
+
+/** Flies the approach to `r`'s centre when its frame asks for one (the segment, for the timing check). */
+async function approach(rig: AlignRig, r: Refined) {
+  const via = r.frame && rig.at ? approachFrom(rig.at, r.centre, r.frame) : null;
+  return via ? rig.flyTo(via, 'approach') : null;
+}
+
+/** Moves to `r`'s centre (approached its way) and reads the final power. */
+async function settle(rig: AlignRig, p: AlignParams, r: Refined, approached = false): Promise<number> {
+  rig.phase = 'final reading';
+  await rig.checkpoint();
+  if (!approached) await approach(rig, r);
+  await rig.moveTo(r.centre);
+  return rig.read_dBm(p.final_averaging);
+}
+
+/** The fly timing check: `refined` as it was, or with the centre the lag-and-play fit gives. */
+async function timingChecked(rig: AlignRig, refined: Refined): Promise<{ refined: Refined; approached: boolean }> {
+  rig.phase = 'final reading';
+  await rig.checkpoint();
+  const flownApproach = await approach(rig, refined);
+  if (!refined.segments || !refined.frame) return { refined, approached: true };
+  const flown = flownApproach ? [...refined.segments, flownApproach] : refined.segments;
+  const timing = fitTiming(flown, rig.floor_dBm, refined);
+  if (!timing?.significant) return { refined, approached: true };
+  // Every one-way estimate was off by lag × velocity: take the centre of the fit that knows it, and time
+  // the scans from here on with the lag added. Approached the frame's way, the motor stands half the
+  // play beyond where the fiber ends up.
+  rig.lag_s += timing.lag_s;
+  const f = refined.frame;
+  const centre = { x_um: timing.centre.x_um + (f.x ?? 0) * timing.halfPlay_um.x, y_um: timing.centre.y_um + (f.y ?? 0) * timing.halfPlay_um.y };
+  rig.ctx.log(`align: the fly scans ran ${(timing.lag_s * 1000).toFixed(2)} ms later than timed; peak refitted with the lag (and the play) as parameters`);
+  return {
+    refined: {
+      ...refined, centre, radius_um: timing.radius_um,
+      notes: [...refined.notes, `fly timing corrected by ${(timing.lag_s * 1000).toFixed(2)} ± ${(timing.lagSigma_s * 1000).toFixed(2)} ms; ` +
+        `half play ${timing.halfPlay_um.x.toFixed(2)} µm (x), ${timing.halfPlay_um.y.toFixed(2)} µm (y)`],
+    },
+    approached: false,
+  };
+}
+
+export async function finish(rig: AlignRig, p: AlignParams, refined: Refined): Promise<AlignResult> {
+  // Every refinement made on the way: the final check holds the result to all their evidence.
+  const seen: Refined[] = [refined];
+  let r = refined;
+  let approached = false;
+  if (p.fly) ({ refined: r, approached } = await timingChecked(rig, refined));
+  let power_dBm = await settle(rig, p, r, approached);
+  if (p.fly && power_dBm < promised_dBm(r) - VERIFY_DB) {
+    rig.ctx.log(`align: final power ${power_dBm.toFixed(2)} dBm is ${(promised_dBm(r) - power_dBm).toFixed(2)} dB short of the peak the scans saw; ` +
+      're-peaking with out-and-back pairs');
+    try {
+      const again = await pairRefine(rig, r.centre, r.radius_um);
+      seen.push(again);
+      r = { ...again, notes: [...r.notes, ...again.notes] };
+    } catch (err) {
+      // The pairs missed the light (the estimate was too far off): the final check re-peaks without them.
+      if (!(err instanceof LostLightError)) throw err;
+      rig.ctx.log(err.message);
+    }
+    power_dBm = await settle(rig, p, r);
+  }
+  const evidence = peakEvidence(seen, rig.best);
+  if (!meetsEvidence(power_dBm, evidence)) {
+    const shortfall = describeShortfall(power_dBm, evidence);
+    rig.ctx.log(`align: ${shortfall}; re-peaking by step-and-read around the best reading`);
+    const first_dBm = power_dBm;
+    const again = await stepRepeak(rig, r.centre, power_dBm, rig.best?.at, { averaging_s: p.averaging, radius_um: scanRadius(r.radius_um) });
+    const earlier = r.notes;
+    r = again;
+    power_dBm = await settle(rig, p, r);
+    // Held to the same evidence, and to any brighter reading the re-peak itself made.
+    const after = peakEvidence([...seen, again], rig.best);
+    if (!meetsEvidence(power_dBm, after)) {
+      throw new AlignVerificationError({
+        final_dBm: power_dBm, firstFinal_dBm: first_dBm, seen_dBm: after.strongest?.power_dBm ?? NaN, seenAs: after.strongest?.what ?? 'the peak',
+        required_dBm: after.required_dBm, ...(after.best ? { best: after.best } : {}),
+      });
+    }
+    r = { ...r, notes: [...earlier, `final check: ${shortfall}; re-peaked by step-and-read around the best reading: ${power_dBm.toFixed(2)} dBm`, ...again.notes] };
+  }
+  return resultOf(rig, p, r, power_dBm);
+}
+
+function resultOf(rig: AlignRig, p: AlignParams, r: Refined, power_dBm: number): AlignResult {
+  rig.phase = 'done';
+  const notes = [...r.notes];
+  let modeRadius_um = NaN;
+  try {
+    modeRadius_um = chipModeRadius_um(r.radius_um, p.fiber_mode_radius, p.couplers);
+  } catch (err) {
+    notes.push(`chip mode radius not derived: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return {
+    position: r.centre,
+    power_dBm,
+    ...(r.fit ? { fit: r.fit } : {}),
+    profileRadius_um: r.radius_um,
+    modeRadius_um,
+    tolerance1dB_um: gaussianTolerances({ radius_um: r.radius_um, sigma: { x0_um: 0, y0_um: 0, peak_mW: 0, radius_um: 0, background_mW: 0 } }).tolerance1dB_um,
+    readings: rig.readings,
+    time_s: rig.elapsed_s(),
+    notes,
+  };
+}
