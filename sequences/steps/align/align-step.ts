@@ -2,14 +2,14 @@
 // light, fine peaking, 2-D Gaussian refinement, final power — then, optionally, tracking. The algorithm
 // lives in align-run.ts and the files it uses; this file is the step contract around it.
 import { checkStageTarget, requireRole } from '../../capabilities.ts';
-import type { BenchInfo, FitRecord, Measurement, StepContext, StepDefinition, ValidationIssue } from '../../step.ts';
+import type { BenchInfo, FitRecord, Measurement, StepDefinition, ValidationIssue } from '../../step.ts';
 import { runAlignment } from './align-run.ts';
 import type { AlignResult } from './align-run.ts';
 import { coveringOffsets_um, squareSpiralLegs } from './paths.ts';
 import { ALIGN_TABLE, AlignRig } from './rig.ts';
 import { alignSchema, defaultPitch_um } from './schema.ts';
 import type { AlignParams } from './schema.ts';
-import { AlignTracker, TRACK_TABLE } from './tracking.ts';
+import { TRACK_COLUMNS, TRACK_TABLE, track, trackedBefore } from './tracking.ts';
 
 const MEASUREMENTS: Record<string, string> = {
   power_dBm: 'dBm',
@@ -110,22 +110,6 @@ function measurementsOf(r: AlignResult): Record<string, Measurement> {
   };
 }
 
-async function track(ctx: StepContext, rig: AlignRig, p: AlignParams, aligned: AlignResult): Promise<AlignResult> {
-  const t = p.track;
-  if (!t || !(t.for > 0)) return aligned;
-  const tracker = new AlignTracker(rig, ctx.bench.get(p.meter, 'meter'), p, aligned);
-  const until = ctx.now_s() + t.for;
-  let last = aligned;
-  while (ctx.now_s() < until) {
-    const c = await tracker.check(Math.min(t.every, until - ctx.now_s()), t.drop);
-    if (c.result) last = c.result;
-    const at = last.position;
-    await ctx.point(TRACK_TABLE, { t_s: c.t_s, power_dBm: c.power_dBm, drop_dB: c.drop_dB, realigned: c.realigned, x_um: at.x_um, y_um: at.y_um });
-    if (c.realigned) ctx.log(`align: tracking re-peaked after a ${c.drop_dB.toFixed(2)} dB drop: ${last.power_dBm.toFixed(2)} dBm`);
-  }
-  return { ...last, notes: [...last.notes, `tracking: ${tracker.realignments} re-alignments in ${t.for} s`] };
-}
-
 export const alignStep: StepDefinition<AlignParams> = {
   kind: 'align',
   description: 'active fiber alignment: first light, fine peaking, 2-D Gaussian refinement (and tracking)',
@@ -133,7 +117,7 @@ export const alignStep: StepDefinition<AlignParams> = {
   tables: (p) => [
     { name: ALIGN_TABLE, columns: ['x_um', 'y_um', 'power_dBm', 'phase'], description: 'every reading of the alignment, where it was taken' },
     ...(p.track && p.track.for > 0
-      ? [{ name: TRACK_TABLE, columns: ['t_s', 'power_dBm', 'drop_dB', 'realigned', 'x_um', 'y_um'], description: 'power while tracking, and re-alignments' }]
+      ? [{ name: TRACK_TABLE, columns: [...TRACK_COLUMNS], description: 'power while tracking, and re-alignments' }]
       : []),
   ],
   measurements: () => ({ ...MEASUREMENTS }),
@@ -142,8 +126,14 @@ export const alignStep: StepDefinition<AlignParams> = {
   async run(ctx, p) {
     const stage = ctx.bench.get(p.stage, 'stage');
     const meter = ctx.bench.get(p.meter, 'meter');
-    // Alignment keeps no partial state worth resuming: after a crash it simply starts again.
-    if (ctx.resume) ctx.log('align: resuming — the alignment restarts from first light');
+    // An alignment keeps no partial state worth resuming: after a crash it starts again from first light.
+    // Tracking goes on for what its recorded checks had not yet watched.
+    const before = trackedBefore(ctx.resume, p.track);
+    if (ctx.resume) {
+      const t = p.track;
+      const tracking = t && t.for > 0 ? `; then tracking for the ${+(t.for - before.watched_s).toFixed(3)} s of ${t.for} s not yet watched (${before.checks} checks recorded)` : '';
+      ctx.log(`align: resuming — the alignment restarts from first light${tracking}`);
+    }
     const rig = new AlignRig(ctx, stage, meter, {
       axes: p.axes, channel: p.channel, fly_velocity_um_s: p.fly_velocity, sample_time_s: p.sample_time, max_time_s: p.max_time,
       ...(p.fly_acceleration !== undefined ? { fly_acceleration_um_s2: p.fly_acceleration } : {}),
@@ -152,7 +142,7 @@ export const alignStep: StepDefinition<AlignParams> = {
     const [ax, ay] = p.axes;
     const centre = { x_um: p.center?.[ax] ?? here.x_um, y_um: p.center?.[ay] ?? here.y_um };
     const aligned = await runAlignment(rig, p, centre);
-    const result = await track(ctx, rig, p, aligned);
+    const result = await track(ctx, rig, p, aligned, before);
     const fit = fitRecord(result);
     if (fit) ctx.fit('gaussian2d', fit);
     for (const n of result.notes) ctx.warn(`align: ${n}`);

@@ -44,7 +44,10 @@ const track = z.strictObject({
   every: q.duration_s({ positive: true }),
   /** Re-align when the power has fallen this far below the aligned power. */
   drop: q.ratio_dB({ positive: true }),
-  /** How long the step keeps tracking after the first alignment (default: not at all here; see tracking.ts). */
+  /**
+   * How long the step keeps tracking after the first alignment, in watched time (re-alignments come on
+   * top, each bounded by max_time); after a resume, only what the recorded checks had not yet watched.
+   */
   for: q.duration_s({ min: 0 }).default(0),
 }, { error: 'expected { every: 60s, drop: 0.5dB, for: 8h }' });
 
@@ -86,6 +89,7 @@ export const alignSchema = z.strictObject({
    * until the fit is this good. 0.15 µm costs about 0.01 dB on a 5 µm profile.
    */
   accuracy: q.length_um({ positive: true }).default(0.15),
+  /** Bench-time budget of each alignment, first light to final reading (a re-alignment while tracking gets its own); not of the tracking. */
   max_time: q.duration_s({ positive: true }).default(60),
   /** 2 for a loopback (both fibers of the array couple), 1 for a single coupler: turns the scan radius into the chip's mode radius. */
   couplers: z.union([z.literal(1), z.literal(2)], { error: 'expected 1 or 2 couplers' }).default(2),

@@ -1,16 +1,22 @@
 // Tracking: after an alignment, watch the power and re-peak when it has fallen by a margin (thermal
 // drift, adhesive cure, a chip creeping overnight). Between checks the meter logs the power
 // continuously (one sample per second or so), which is also how bench time passes while tracking.
+// Tracking is bounded by its own `for`, counted in watched time (the checks' logs, the instruments'
+// own time); max_time bounds each alignment and re-alignment, not the tracking around them.
 import type { PowerMeter } from '../../../drivers/roles/power-meter.ts';
+import type { ResumeInfo, StepContext } from '../../step.ts';
 import { realign } from './align-run.ts';
 import type { AlignResult } from './align-run.ts';
 import type { AlignRig } from './rig.ts';
-import type { AlignParams } from './schema.ts';
+import type { AlignParams, TrackParams } from './schema.ts';
 
 export const TRACK_TABLE = 'align_track';
+export const TRACK_COLUMNS = ['t_s', 'power_dBm', 'drop_dB', 'realigned', 'x_um', 'y_um'];
 
 /** The meter's longest averaging time: a check interval is logged in samples no longer than this. */
 const MAX_SAMPLE_S = 1;
+/** Less tracking than this left counts as none (rounding of the intervals), s. */
+const DONE_S = 1e-6;
 
 export interface TrackCheck {
   t_s: number;
@@ -44,7 +50,8 @@ export class AlignTracker {
   private radius_um: number;
 
   async check(every_s: number, drop_dB: number): Promise<TrackCheck> {
-    await this.rig.checkpoint();
+    // Pause and abort only: the alignment's time budget does not run while watching.
+    await this.rig.ctx.checkpoint();
     const ch = this.params.channel;
     const samples = Math.max(1, Math.ceil(every_s / MAX_SAMPLE_S));
     const atime = every_s / samples;
@@ -65,4 +72,50 @@ export class AlignTracker {
     this.radius_um = result.profileRadius_um;
     return { t_s, power_dBm, drop_dB: drop, realigned: true, result };
   }
+}
+
+/** What an interrupted run of the step had tracked: watched seconds and re-alignments. */
+export interface TrackedBefore {
+  watched_s: number;
+  realignments: number;
+  checks: number;
+}
+
+/**
+ * Read back from the track rows already recorded (ResumeInfo.rows; their count where the context has no
+ * rows): every check but a tracking's last watches `every` seconds, so n checks watched n·every, at most
+ * the whole `for`.
+ */
+export function trackedBefore(resume: ResumeInfo | null, t: TrackParams | undefined): TrackedBefore {
+  if (!resume || !t) return { watched_s: 0, realignments: 0, checks: 0 };
+  const rows = resume.rows?.[TRACK_TABLE];
+  const checks = rows?.length ?? resume.pointsByTable[TRACK_TABLE] ?? 0;
+  return {
+    watched_s: Math.min(t.for, checks * t.every),
+    realignments: rows ? rows.filter((r) => r['realigned'] === true).length : 0,
+    checks,
+  };
+}
+
+/**
+ * Tracks after `aligned` for what remains of `for` (all of it on a fresh start), recording every check;
+ * returns the last alignment's result with a note on the tracking.
+ */
+export async function track(ctx: StepContext, rig: AlignRig, p: AlignParams, aligned: AlignResult, before: TrackedBefore): Promise<AlignResult> {
+  const t = p.track;
+  if (!t || !(t.for > 0)) return aligned;
+  const tracker = new AlignTracker(rig, ctx.bench.get(p.meter, 'meter'), p, aligned);
+  let watched = before.watched_s;
+  let last = aligned;
+  while (t.for - watched > DONE_S) {
+    const interval = Math.min(t.every, t.for - watched);
+    const c = await tracker.check(interval, t.drop);
+    watched += interval;
+    if (c.result) last = c.result;
+    const at = last.position;
+    await ctx.point(TRACK_TABLE, { t_s: c.t_s, power_dBm: c.power_dBm, drop_dB: c.drop_dB, realigned: c.realigned, x_um: at.x_um, y_um: at.y_um });
+    if (c.realigned) ctx.log(`align: tracking re-peaked after a ${c.drop_dB.toFixed(2)} dB drop: ${last.power_dBm.toFixed(2)} dBm`);
+  }
+  const earlier = before.checks > 0 ? ` (${before.watched_s} s and ${before.realignments} re-alignments of them before the interruption)` : '';
+  return { ...last, notes: [...last.notes, `tracking: ${tracker.realignments + before.realignments} re-alignments in ${t.for} s${earlier}`] };
 }
