@@ -77,6 +77,8 @@ export const q = {
   rate_Gbps: (b?: QuantityBounds) => quantity('rate_Gbps', b),
   speed_nm_s: (b?: QuantityBounds) => quantity('speed_nm_s', b),
   velocity_um_s: (b?: QuantityBounds) => quantity('velocity_um_s', b),
+  /** Stage acceleration in µm/s²: `200mm/s2`, `200000um/s^2`, `0.2m/s²`, `0.02g`. */
+  acceleration_um_s2: (b?: QuantityBounds) => quantity('acceleration_um_s2', b),
   angle_deg: (b?: QuantityBounds) => quantity('angle_deg', b),
   /** `95%` or `0.95` → 0.95, within [0, 1]. */
   fraction: (b?: QuantityBounds) => quantity('fraction', { min: 0, max: 1, ...b }),

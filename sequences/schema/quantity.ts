@@ -32,6 +32,8 @@ export interface QuantityKind {
   units: readonly UnitRule[];
   /** A bare number is accepted (dimensionless kinds only). */
   bareNumber?: boolean;
+  /** The units messages list, when `units` holds many spellings of a few (default: every unit). */
+  shown?: readonly string[];
 }
 
 // Dividing by the inverse of a small factor keeps `95%` at 0.95 and `100ms` at 0.1 (no 0.9500000000000001).
@@ -89,6 +91,12 @@ export const QUANTITY_KINDS = {
     noun: 'a stage velocity', target: 'um/s', example: '1000um/s',
     units: [...aliases(micro('m/s'), 1), scale('mm/s', 1e3), scale('nm/s', 1e-3)],
   },
+  acceleration_um_s2: {
+    // Per second squared written s2, s^2 or s²; g for the standard gravity.
+    noun: 'a stage acceleration', target: 'um/s2', example: '200mm/s2', shown: ['um/s2', 'mm/s2', 'm/s2', 'g'],
+    units: [...['/s2', '/s^2', '/s²'].flatMap((per) => [...aliases(micro('m' + per), 1), ...aliases(['mm' + per], 1e3), ...aliases(['m' + per], 1e6)]),
+      scale('g', 9.80665e6)],
+  },
   angle_deg: {
     noun: 'an angle', target: 'deg', example: '8deg',
     units: [scale('deg', 1), scale('°', 1), scale('rad', 180 / Math.PI), scale('mrad', 0.18 / Math.PI)],
@@ -112,7 +120,8 @@ export function splitQuantity(text: string): { value: number; unit: string } | n
 }
 
 export function describeKind(kind: QuantityKind): string {
-  const units = kind.units.map((u) => u.unit).join(', ');
+  const shown = kind.shown ? [...kind.shown] : kind.units.map((u) => u.unit);
+  const units = kind.shown && shown.length > 1 ? `${shown.slice(0, -1).join(', ')} or ${shown.at(-1) as string}` : shown.join(', ');
   return kind.bareNumber
     ? `${kind.noun} (a number${units ? ` or ${units}` : ''}, e.g. ${kind.example})`
     : `${kind.noun} with a unit (${units}), e.g. ${kind.example}`;
@@ -159,7 +168,7 @@ function unitHint(unit: string): string {
 export function kindOfUnit(unit: string): QuantityKindName | undefined {
   // Wavelengths and lengths share units: a parameter given in nm or pm is a wavelength, in µm or mm a length.
   const preference: QuantityKindName[] = ['length_um', 'wavelength_nm', 'duration_s', 'power_dBm', 'ratio_dB',
-    'rate_Gbps', 'frequency_Hz', 'speed_nm_s', 'velocity_um_s', 'angle_deg', 'fraction'];
+    'rate_Gbps', 'frequency_Hz', 'speed_nm_s', 'velocity_um_s', 'acceleration_um_s2', 'angle_deg', 'fraction'];
   if (unit === 'nm' || unit === 'pm') return 'wavelength_nm';
   if (unit === 'nm/s' || unit === 'pm/s') return 'speed_nm_s';
   if (unit === 'GHz' || unit === 'MHz') return 'rate_Gbps';

@@ -3,7 +3,6 @@
 // benchmark measured (fly scans, Gaussian cross-scan peaking).
 import { z } from 'zod';
 import { q } from '../../schema/q.ts';
-import { splitQuantity } from '../../schema/quantity.ts';
 
 export const FIRST_LIGHT_METHODS = ['raster', 'spiral'] as const;
 export const FINE_METHODS = ['fit', 'gradient', 'simplex'] as const;
@@ -15,29 +14,6 @@ const threshold = z.union([
   q.power_dBm(),
   z.strictObject({ above_floor: q.ratio_dB({ positive: true }) }, { error: 'expected a power (e.g. -60dBm) or { above_floor: 10dB }' }),
 ], { error: 'expected a power (e.g. -60dBm) or { above_floor: 10dB }' });
-
-/** µm/s² per unit; sequence files write e.g. `200mm/s2`, `200000um/s^2` or `0.02g`. */
-const ACCELERATION_UNITS: Readonly<Record<string, number>> = Object.fromEntries([
-  ...['um', 'µm', 'μm'].flatMap((u) => ['/s2', '/s^2', '/s²'].map((s) => [u + s, 1])),
-  ...['/s2', '/s^2', '/s²'].map((s) => ['mm' + s, 1e3]),
-  ...['/s2', '/s^2', '/s²'].map((s) => ['m' + s, 1e6]),
-  ['g', 9.80665e6],
-]);
-
-const ACCELERATION_EXPECTED = 'a stage acceleration with a unit (um/s2, mm/s2, m/s2 or g), e.g. 200mm/s2';
-
-/** A stage acceleration, in µm/s², > 0. */
-const acceleration_um_s2 = z.unknown().transform((raw, ctx) => {
-  const parts = typeof raw === 'string' ? splitQuantity(raw) : null;
-  const factor = parts ? ACCELERATION_UNITS[parts.unit] : undefined;
-  const value = parts && factor !== undefined ? parts.value * factor : NaN;
-  if (!(Number.isFinite(value) && value > 0)) {
-    const why = parts && factor === undefined ? ` (unknown unit '${parts.unit}')` : parts ? ' (must be > 0)' : '';
-    ctx.addIssue({ code: 'custom', message: `expected ${ACCELERATION_EXPECTED}, got ${JSON.stringify(raw) ?? String(raw)}${why}` });
-    return z.NEVER;
-  }
-  return value;
-});
 
 const track = z.strictObject({
   /** How often the power is checked (logged continuously in between). */
@@ -77,7 +53,7 @@ export const alignSchema = z.strictObject({
   /** Stage velocity during fly scans and the moves between them (the user's is put back afterwards). */
   fly_velocity: q.velocity_um_s({ positive: true }).default(10_000),
   /** Stage acceleration (and deceleration) for the same; default: the controller's own, left as it is. */
-  fly_acceleration: acceleration_um_s2.optional(),
+  fly_acceleration: q.acceleration_um_s2({ positive: true }).optional(),
   /** Averaging time of each logged sample during a fly line. */
   sample_time: q.duration_s({ min: 1e-6, max: 0.1 }).default(4e-4),
   /** Averaging time of each step-and-read reading. */

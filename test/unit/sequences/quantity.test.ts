@@ -21,6 +21,11 @@ describe('quantities', () => {
     ['53.125Gb/s', 'rate_Gbps', 53.125],
     ['10nm/s', 'speed_nm_s', 10],
     ['2mm/s', 'velocity_um_s', 2000],
+    ['200mm/s2', 'acceleration_um_s2', 200_000],
+    ['200000um/s^2', 'acceleration_um_s2', 200_000],
+    ['150 µm/s²', 'acceleration_um_s2', 150],
+    ['0.2m/s²', 'acceleration_um_s2', 200_000],
+    ['0.02g', 'acceleration_um_s2', 196_133],
     ['95%', 'fraction', 0.95],
     [0.95, 'fraction', 0.95],
     ['1e3nm', 'wavelength_nm', 1000],
@@ -32,6 +37,15 @@ describe('quantities', () => {
     expect(() => parseQuantity(1550, 'wavelength_nm')).toThrow(QuantityError);
     expect(() => parseQuantity(1550, 'wavelength_nm')).toThrow(/expected a wavelength with a unit \(nm, .*\), e\.g\. 1550nm, got 1550 \(a number without a unit\)/);
     expect(() => parseQuantity('1550', 'wavelength_nm')).toThrow(/a number without a unit/);
+  });
+
+  it('names an acceleration\'s units in short, and tells a velocity from an acceleration', () => {
+    expect(() => parseQuantity(200_000, 'acceleration_um_s2')).toThrow('expected a stage acceleration with a unit (um/s2, mm/s2, m/s2 or g), e.g. 200mm/s2, got 200000 (a number without a unit)');
+    expect(() => parseQuantity('200mm/s', 'acceleration_um_s2')).toThrow(/'mm\/s' is the unit of a stage velocity/);
+    expect(() => parseQuantity('2mm/s2', 'velocity_um_s')).toThrow(/'mm\/s2' is the unit of a stage acceleration/);
+    expect(() => parseQuantity('2mm/s3', 'acceleration_um_s2')).toThrow(/unknown unit 'mm\/s3'/);
+    expect(kindOfUnit('mm/s2')).toBe('acceleration_um_s2');
+    expect(kindOfUnit('g')).toBe('acceleration_um_s2');
   });
 
   it('refuses a wrong unit and says which kind that unit belongs to', () => {
@@ -64,6 +78,7 @@ describe('q schema helpers', () => {
     expect(q.onOff().parse(false)).toBe(false);
     expect(q.ber().parse(1e-12)).toBe(1e-12);
     expect(q.count().parse('1e12')).toBe(1e12);
+    expect(q.acceleration_um_s2().parse('0.5m/s^2')).toBe(500_000);
   });
 
   it('report bounds in the target unit', () => {
@@ -72,6 +87,9 @@ describe('q schema helpers', () => {
     expect(r.error?.issues[0]?.message).toMatch(/expected a duration > 0, got "0s"/);
     const w = q.wavelength_nm({ min: 1500, max: 1600 }).safeParse('1310nm');
     expect(w.error?.issues[0]?.message).toMatch(/between 1500 nm and 1600 nm/);
+    const a = q.acceleration_um_s2({ positive: true, max: 1e6 }).safeParse('2m/s2');
+    expect(a.error?.issues[0]?.message).toBe('expected a stage acceleration <= 1000000 um/s2, got "2m/s2"');
+    expect(q.acceleration_um_s2({ positive: true }).safeParse('0g').error?.issues[0]?.message).toBe('expected a stage acceleration > 0, got "0g"');
   });
 
   it('refuse bad plain numbers and switches', () => {

@@ -61,8 +61,9 @@ describe('align step body', () => {
     [{ couplers: 3 }, /couplers: expected 1 or 2 couplers/],
     [{ sample_time: '1s' }, /sample_time: expected a duration/],
     [{ colour: 'blue' }, /Unrecognized key: "colour"/],
-    [{ fly_acceleration: '200mm/s' }, /fly_acceleration: expected a stage acceleration with a unit .*unknown unit 'mm\/s'/],
-    [{ fly_acceleration: '-5mm/s2' }, /fly_acceleration: expected a stage acceleration .*must be > 0/],
+    [{ fly_acceleration: '200mm/s' }, /fly_acceleration: expected a stage acceleration with a unit .*got "200mm\/s" \('mm\/s' is the unit of a stage velocity\)/],
+    [{ fly_acceleration: '200mm/s3' }, /fly_acceleration: expected a stage acceleration with a unit .*unknown unit 'mm\/s3'/],
+    [{ fly_acceleration: '-5mm/s2' }, /fly_acceleration: expected a stage acceleration > 0, got "-5mm\/s2"/],
     [{ fly_acceleration: 200_000 }, /fly_acceleration: expected a stage acceleration with a unit \(um\/s2, mm\/s2, m\/s2 or g\), e.g. 200mm\/s2, got 200000/],
   ])('refuses %j, naming the field', (body, message) => {
     expect(issues(body).join('\n')).toMatch(message);
