@@ -14,7 +14,7 @@ import { pollUntilOrStop } from '../properties/wait.ts';
 import type { LoggingOptions, LoggingState, LoggingTrigger, PowerMeter, PowerUnit } from '../roles/power-meter.ts';
 import { readingToDbm, readingToW } from '../roles/units.ts';
 import type { ScpiSession } from '../session/scpi-session.ts';
-import { ReplyFormatError } from '../errors.ts';
+import { InstrumentError, ReplyFormatError } from '../errors.ts';
 import { N774X_MODEL, channelMap, parseN774xOptions } from './keysight-n774x-model.ts';
 import type { ChannelAddress } from './keysight-n774x-model.ts';
 import { AVERAGING_TIME_RANGE_S, POWER_UNIT, meterTable, meterWavelengthRange_nm } from './keysight-n774x-table.ts';
@@ -133,9 +133,21 @@ export class KeysightN774xMeter implements PowerMeter {
     this.check('startLogging.samples', samples, integerIn(1, MAX_LOG_SAMPLES)(samples));
     this.check('startLogging.averagingTime_s', averagingTime_s, inRange(AVERAGING_TIME_RANGE_S, 's')(averagingTime_s));
     this.check('startLogging.trigger', trigger, oneOf<LoggingTrigger>(['ignore', 'single'])(trigger));
-    await writeChecked(this.session, `:TRIG${a.slot}:INP ${TRIGGER_INPUT[trigger]}`);
-    await writeChecked(this.session, `:SENS${a.slot}:CHAN${a.chan}:FUNC:PAR:LOGG ${samples},${PLAIN_NUMBER.format(averagingTime_s)}S`);
-    await writeChecked(this.session, `:SENS${a.slot}:CHAN${a.chan}:FUNC:STAT LOGG,STAR`);
+    // One program message and one error check: a fly scan starts a log per segment, and each exchange
+    // costs bench time between the log and the move it records.
+    const message = [
+      `:TRIG${a.slot}:INP ${TRIGGER_INPUT[trigger]}`,
+      `:SENS${a.slot}:CHAN${a.chan}:FUNC:PAR:LOGG ${samples},${PLAIN_NUMBER.format(averagingTime_s)}S`,
+      `:SENS${a.slot}:CHAN${a.chan}:FUNC:STAT LOGG,STAR`,
+    ].join(';');
+    try {
+      await writeChecked(this.session, message);
+    } catch (err) {
+      // A refused part need not stop the rest of the message: a log may have started with the old
+      // parameters. It is stopped (best effort) before the refusal is reported.
+      if (err instanceof InstrumentError) await this.stopLogging(channel).catch(() => undefined);
+      throw err;
+    }
   }
 
   async loggingState(channel: number): Promise<LoggingState> {

@@ -168,21 +168,17 @@ describe('keysight-n774x: readings', () => {
 });
 
 describe('keysight-n774x: logging', () => {
-  it('arms triggered logging, polls it, fetches the float32 block (W) and stops', async () => {
+  it('arms triggered logging in one message and one error check, polls it, fetches the float32 block (W) and stops', async () => {
     const samples = [1e-6, 2.5e-6, 3.25e-9];
     await expectProtocol([IDN,
-      [':TRIG2:INP SME', null], NO_ERROR,
-      [':SENS2:CHAN1:FUNC:PAR:LOGG 3,0.0001S', null], NO_ERROR,
-      [':SENS2:CHAN1:FUNC:STAT LOGG,STAR', null], NO_ERROR,
+      [':TRIG2:INP SME;:SENS2:CHAN1:FUNC:PAR:LOGG 3,0.0001S;:SENS2:CHAN1:FUNC:STAT LOGG,STAR', null], NO_ERROR,
       [':SENS2:CHAN1:FUNC:STAT?', 'LOGGING_STABILITY,PROGRESS'],
       [':SENS2:CHAN1:FUNC:STAT?', 'LOGGING_STABILITY,PROGRESS'],
       [':SENS2:CHAN1:FUNC:STAT?', 'LOGGING_STABILITY,COMPLETE'],
       [':SENS2:CHAN1:FUNC:RES?', floatBlock(samples, 'float32')],
       [':SENS2:CHAN1:FUNC:STAT LOGG,STOP', null], NO_ERROR,
       [':SENS2:CHAN1:FUNC:STAT?', 'NONE,COMPLETE'],
-      [':TRIG1:INP IGN', null], NO_ERROR,
-      [':SENS1:CHAN1:FUNC:PAR:LOGG 1000,1S', null], NO_ERROR,
-      [':SENS1:CHAN1:FUNC:STAT LOGG,STAR', null], NO_ERROR,
+      [':TRIG1:INP IGN;:SENS1:CHAN1:FUNC:PAR:LOGG 1000,1S;:SENS1:CHAN1:FUNC:STAT LOGG,STAR', null], NO_ERROR,
     ], async (s) => {
       const m = await meter(s);
       await m.startLogging({ channel: 2, samples: 3, averagingTime_s: 1e-4, trigger: 'single' });
@@ -194,6 +190,19 @@ describe('keysight-n774x: logging', () => {
       await m.stopLogging(2);
       expect(await m.loggingState(2)).toBe('idle');
       await m.startLogging({ channel: 1, samples: 1000, averagingTime_s: 1, trigger: 'ignore' });
+    });
+  });
+
+  it('a refused part of the logging message is an InstrumentError naming the message, and any log it started is stopped', async () => {
+    const message = ':TRIG3:INP IGN;:SENS3:CHAN1:FUNC:PAR:LOGG 1000000,0.0001S;:SENS3:CHAN1:FUNC:STAT LOGG,STAR';
+    await expectProtocol([IDN,
+      [message, null], ['SYST:ERR?', '-222,"Data out of range"'], NO_ERROR,
+      [':SENS3:CHAN1:FUNC:STAT LOGG,STOP', null], NO_ERROR,
+    ], async (s) => {
+      const m = await meter(s);
+      const err = await m.startLogging({ channel: 3, samples: 1_000_000, averagingTime_s: 1e-4, trigger: 'ignore' }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(InstrumentError);
+      expect([(err as InstrumentError).code, (err as InstrumentError).command]).toEqual([-222, message]);
     });
   });
 
