@@ -25,7 +25,7 @@ export interface Gaussian2DOptions {
   noise_mW?: number | readonly number[];
   /** Fix the background instead of fitting it (e.g. the meter's dark level), mW. */
   background_mW?: number;
-  /** Iteration budget (default 400). */
+  /** Iteration budget (default 400), of each pass when the background is fitted again on its bound. */
   maxIterations?: number;
 }
 
@@ -132,9 +132,26 @@ function initialGuess(points: readonly ScanPoint[], background?: number): Guess 
   return { x0, y0, amplitude, radius, background: floor };
 }
 
-/** Fits a circular 2-D Gaussian to an alignment scan; throws FitError when no peak can be fitted. */
+/**
+ * Fits a circular 2-D Gaussian to an alignment scan; throws FitError when no peak can be fitted. The
+ * background is a power, so it is fitted within B ≥ 0: when the unconstrained optimum lies below zero
+ * (noise on a dark floor), the constrained one lies on the bound, and the fit is made again with B = 0
+ * (its σ stays the free fit's: how well the scan pins the floor down). A negative floor would make the
+ * model curve plunge to −∞ dB away from the peak.
+ */
 export function fitGaussian2D(points: readonly ScanPoint[], opts: Gaussian2DOptions = {}): Gaussian2DFit {
   validate(points, opts);
+  const free = fitOnce(points, opts);
+  if (opts.background_mW !== undefined || free.background_mW >= 0) return free;
+  const bounded = fitOnce(points, { ...opts, background_mW: 0 });
+  return {
+    ...bounded,
+    sigma: { ...bounded.sigma, background_mW: free.sigma.background_mW },
+    iterations: free.iterations + bounded.iterations,
+  };
+}
+
+function fitOnce(points: readonly ScanPoint[], opts: Gaussian2DOptions): Gaussian2DFit {
   const fixedBackground = opts.background_mW;
   const guess = initialGuess(points, fixedBackground);
   if (!(guess.amplitude > 0)) throw new FitError(FIT, 'no-peak', 'the scan is flat: every reading is the same');

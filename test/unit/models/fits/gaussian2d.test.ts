@@ -124,6 +124,34 @@ describe('fitGaussian2D recovers a loopback alignment scan (200 seeds)', () => {
     expect(fixed.sigma.radius_um).toBeLessThan(free.sigma.radius_um);
   });
 
+  it('keeps the background a power (>= 0) when the true one is 0: 200 seeds of a dark floor, the model finite in dB', () => {
+    let onBound = 0, worstCentre = 0, worstRadius = 0, worstPeak = 0;
+    for (let seed = 1; seed <= SEEDS; seed++) {
+      const truth = { ...randomTruth(seed + 500), background_mW: 0 };
+      // 1 % multiplicative noise and a meter's tiny positive dark reading: every reading >= 0, as a meter's are.
+      const gauss = normal.factory(0, 1, { seed });
+      const points = loopbackScan(truth, () => 0).map((p) => ({ ...p, power_mW: p.power_mW * (1 + 0.01 * gauss()) + 1e-5 * Math.abs(gauss()) }));
+      const fit = fitGaussian2D(points);
+      expect(fit.background_mW).toBeGreaterThanOrEqual(0);
+      if (fit.background_mW === 0) {
+        onBound++;
+        // How well the scan pins the floor down is still reported.
+        expect(fit.sigma.background_mW).toBeGreaterThan(0);
+      }
+      const far_dBm = 10 * Math.log10(gaussianSurface(fit, fit.x0_um + 30, fit.y0_um));
+      expect(Number.isNaN(far_dBm)).toBe(false);
+      const radius = scanProfileRadius_um(W_FIBER, truth.wChip, 2);
+      worstCentre = Math.max(worstCentre, Math.abs(fit.x0_um - truth.x0), Math.abs(fit.y0_um - truth.y0));
+      worstRadius = Math.max(worstRadius, Math.abs(fit.radius_um / radius - 1));
+      worstPeak = Math.max(worstPeak, Math.abs(fit.peak_mW / truth.peak_mW - 1));
+    }
+    // The unconstrained optimum falls below zero often: the bound is exercised, not just stated.
+    expect(onBound).toBeGreaterThan(SEEDS / 10);
+    expect(worstCentre).toBeLessThan(0.05);
+    expect(worstRadius).toBeLessThan(0.01);
+    expect(worstPeak).toBeLessThan(0.02);
+  });
+
   it('flags a peak found outside the scanned box, and draws the fitted surface', () => {
     const truth = { x0: 12, y0: 2, wChip: 5.2, peak_mW: 0.1, background_mW: 1e-3 };
     const fit = fitGaussian2D(loopbackScan(truth, normal.factory(0, 1e-5, { seed: 5 })));
