@@ -48,6 +48,8 @@ const failed = (err: unknown): Outcome => ({ ok: false, error: err instanceof Er
 
 /** Bench seconds per phase of the align step's runs (from its notes), for the breakdown line. */
 const phaseTimes: Record<string, number[]> = {};
+/** How often the align step's safety nets acted (from its notes). */
+const safetyNets = { timingCorrected: 0, pairs: 0, finalCheck: 0, stepFallback: 0 };
 
 async function ours(seed: number, start: Point_um): Promise<Outcome> {
   const s = await prepare(seed, start);
@@ -62,6 +64,11 @@ async function ours(seed: number, start: Point_um): Promise<Outcome> {
     const time_s = s.sim.benchTime_s() - t0;
     const note = out.notes?.find((n) => n.startsWith('bench time per phase')) ?? '';
     for (const m of note.matchAll(/(?:: |, )([^,:]+?) ([0-9.]+) s/g)) (phaseTimes[m[1] as string] ??= []).push(Number(m[2]));
+    const notes = out.notes ?? [];
+    if (notes.some((n) => n.startsWith('fly timing corrected'))) safetyNets.timingCorrected += 1;
+    if (notes.some((n) => /^re-peaked with out-and-back pairs/.test(n))) safetyNets.pairs += 1;
+    if (notes.some((n) => n.startsWith('final check:'))) safetyNets.finalCheck += 1;
+    if (notes.some((n) => n.startsWith('aligned by step-and-read, not fly scans'))) safetyNets.stepFallback += 1;
     const here = await powerHere_dBm(s);
     const ref = await referencePeak_dBm(s);
     return { ok: true, time_s, readings: out.measurements.readings!.value, loss_dB: ref - here };
@@ -134,6 +141,8 @@ export async function run(): Promise<void> {
   process.stdout.write(`  ${await meterSpreads()}\n`);
   process.stdout.write(`${table([HEADER, summaryRow('align (fly spiral + fly lines + 2-D fit)', mine), ...BASELINES.map((b, i) => summaryRow(b.name, base[i]!, ref))])}\n`);
   process.stdout.write(`align, median bench s per phase: ${Object.entries(phaseTimes).map(([k, v]) => `${k} ${quantile(v, 0.5).toFixed(3)}`).join(', ')}\n`);
+  process.stdout.write(`align safety nets, runs of ${SEEDS}: fly timing corrected ${safetyNets.timingCorrected}, out-and-back re-peak ${safetyNets.pairs}, ` +
+    `final check re-peaked by step-and-read ${safetyNets.finalCheck}, fly scans abandoned for step-and-read ${safetyNets.stepFallback}\n`);
   process.stdout.write(`goal: align ≥ 10× faster than the baseline (median ${(medianTime_s(base[0]!) / ref).toFixed(1)}×) and near 1 s (median ${ref.toFixed(3)} s), ` +
     '100 % success, every alignment within 0.05 dB of the true peak\n');
   process.stdout.write('true peak: 7×7 grid (0.6 µm, 100 ms readings) through the simulator around bench.truth()\'s optimum, 2-D Gaussian fit; ' +

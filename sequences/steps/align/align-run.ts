@@ -24,7 +24,6 @@ import { stepRepeak } from './verify.ts';
 export { approachFrom } from './finish.ts';
 export type { AlignResult } from './finish.ts';
 
-
 function fromFit(centre: Point_um, fit: Gaussian2DFit | FitError, points: ScanPoint[], fallbackRadius_um: number): Refined {
   if (fit instanceof FitError) return { centre, radius_um: fallbackRadius_um, notes: [`2-D Gaussian refinement not fitted (${fit.reason}): ${fit.message}`] };
   return { centre: { x_um: fit.x0_um, y_um: fit.y0_um }, fit, points, radius_um: fit.radius_um, notes: [] };
