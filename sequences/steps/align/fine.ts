@@ -44,14 +44,12 @@ export interface Refined {
 export interface LineTop {
   peak_dBm: number;
   sigma_dB: number;
-  /** The line's sample scatter near its top, dB (LinePeak.noise_dB). */
-  noise_dB?: number;
 }
 
 /** A fitted line's top as evidence of the peak power (undefined when the line did not show the peak). */
 export function lineTop(peak: LinePeak | undefined): LineTop | undefined {
   if (!peak?.fitted || !peak.inside) return undefined;
-  return { peak_dBm: peak.peak_dBm, sigma_dB: peak.peakSigma_dB, ...(peak.noise_dB !== undefined ? { noise_dB: peak.noise_dB } : {}) };
+  return { peak_dBm: peak.peak_dBm, sigma_dB: peak.peakSigma_dB };
 }
 
 export interface FlyRefineOptions {

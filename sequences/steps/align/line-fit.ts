@@ -31,11 +31,6 @@ export interface LinePeak {
   peak_dBm: number;
   /** Standard uncertainty of peak_dBm from the fit (Infinity when not fitted), dB. */
   peakSigma_dB: number;
-  /**
-   * Scatter of one sample about the fitted parabola where the line is bright (within TOP_DB of its
-   * peak: relative noise, clear of the floor's), dB; undefined with fewer than MIN_TOP samples there.
-   */
-  noise_dB?: number;
   /** 1/e² radius of the power profile, µm (NaN when not fitted). */
   radius_um: number;
   /** A parabola was fitted (enough samples with curvature); otherwise centre and peak are the best sample's. */
@@ -46,10 +41,6 @@ export interface LinePeak {
   used: number;
   best: LineSample;
 }
-
-/** Samples this close to the fitted peak measure the relative noise (noise_dB), dB. */
-const TOP_DB = 10;
-const MIN_TOP = 6;
 
 /** Noise in dB of a reading P (linear) with relative noise r on top of dark noise at a third of the floor. */
 function sigma_dB(power_dBm: number, floor_dBm: number, rel: number): number {
@@ -98,17 +89,7 @@ export function fitLinePeak(samples: readonly LineSample[], opts: LinePeakOption
   let varPeak = 0;
   for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) varPeak += (g[i] as number) * (g[j] as number) * (cov[i]?.[j] ?? 0);
   const peak_dBm = c0 - (c1 * c1) / (4 * c2);
-  const top: number[] = [];
-  used.forEach((s, i) => {
-    const [, u = 0] = design[i] as number[];
-    const fitted = c0 + c1 * u + c2 * u * u;
-    if (fitted >= peak_dBm - TOP_DB) top.push(s.power_dBm - fitted);
-  });
-  // Three parameters came from all the samples: a share of them is spent on these.
-  const dof = top.length * (1 - 3 / used.length);
-  const noise = top.length >= MIN_TOP ? { noise_dB: Math.sqrt(top.reduce((a, r) => a + r * r, 0) / dof) } : {};
   return {
-    ...noise,
     centre_um,
     sigma_um: sigmaU * half,
     peak_dBm,

@@ -3,8 +3,9 @@
 // of the peak power does not depend on where a sample was placed, only on what the meter read:
 //   - a fitted peak: a line's top (its parabola in dB) or a 2-D fit's peak inside its scan, less three of
 //     its standard uncertainties;
-//   - the brightest single reading, less three standard deviations of a reading like it (the relative
-//     scatter of the brightest readings about the fitted surface; 5 % when nothing was fitted).
+//   - the brightest single reading, less three standard deviations of a reading like it (measured from
+//     consecutive fly samples, which needs no positions; else the scatter about a step-and-read fit;
+//     5 % when nothing measured it).
 // The final reading must come within VERIFY_DB of the highest of these. When it does not, the peak is
 // found again by step-and-read around the best reading (no timing involved: every reading is taken at
 // rest where the stage reports it) and checked once more; failing that, AlignVerificationError names

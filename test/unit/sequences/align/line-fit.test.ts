@@ -46,6 +46,20 @@ describe('line peak fit (parabola in dB)', () => {
     }
   });
 
+  it('gives its peak power a standard uncertainty that covers the truth (the final check\'s allowance)', () => {
+    let covered = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const fit = fitLinePeak(line({ centre: 0.37, rel: 0.03, from: -8, to: 8, n: 40, seed }), { floor_dBm: -68 });
+      expect(fit?.peakSigma_dB).toBeGreaterThan(0.005);
+      expect(fit?.peakSigma_dB).toBeLessThan(0.05);
+      if (Math.abs((fit?.peak_dBm ?? 0) + 20) <= 2 * (fit?.peakSigma_dB ?? 0)) covered += 1;
+    }
+    // About 95 % within 2σ.
+    expect(covered).toBeGreaterThanOrEqual(34);
+    // Unfitted: the best sample, with no uncertainty to speak of.
+    expect(fitLinePeak(line({ centre: 0, from: -0.2, to: 0.2, n: 3 }), { floor_dBm: -68 })?.peakSigma_dB).toBe(Infinity);
+  });
+
   it('says nothing was seen when every sample sits on the floor', () => {
     expect(fitLinePeak(line({ centre: 0, offset: 40, from: -10, to: 10, n: 50 }), { floor_dBm: -68 })).toBeUndefined();
     expect(fitLinePeak([], { floor_dBm: -68 })).toBeUndefined();
