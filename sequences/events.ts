@@ -84,9 +84,21 @@ export interface StepFinishedEvent extends EventBase {
   error?: string;
 }
 
+/**
+ * pause() was asked: the step goes on to its next checkpoint (a fly line under way lands its readings, a
+ * sample in hand is written), then the run holds and 'paused' follows. After a reconnect, a pause asked
+ * before the loss is announced again with this event: it takes effect at the next checkpoint.
+ */
+export interface PausingEvent extends EventBase {
+  type: 'pausing';
+  reason: 'user';
+  stepId: string | null;
+}
+
+/** The run holds: nothing moves and no reading is taken until 'resumed' (or an abort). */
 export interface PausedEvent extends EventBase {
   type: 'paused';
-  /** 'user' for pause(); 'instrument-lost' while reconnecting. */
+  /** 'user': the run reached a checkpoint after pause(); 'instrument-lost': held while reconnecting. */
   reason: 'user' | 'instrument-lost';
   stepId: string | null;
 }
@@ -152,6 +164,7 @@ export type RunEvent =
   | LogEvent
   | WarningEvent
   | StepFinishedEvent
+  | PausingEvent
   | PausedEvent
   | ResumedEvent
   | InstrumentLostEvent

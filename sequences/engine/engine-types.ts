@@ -51,4 +51,5 @@ export interface RunResult {
   folder: string | null;
 }
 
-export type EngineState = 'idle' | 'running' | 'paused' | 'finished';
+/** 'pausing': pause() was asked and the step has not reached its next checkpoint yet. */
+export type EngineState = 'idle' | 'running' | 'pausing' | 'paused' | 'finished';

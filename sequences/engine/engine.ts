@@ -25,7 +25,7 @@ export class RunEngine {
   private readonly plan: Plan;
   private readonly bench: Bench;
   private readonly records: RunRecords;
-  private readonly control = new RunControl();
+  private readonly control = new RunControl(() => this.held());
   private readonly listeners = new Set<RunEventListener>();
   private readonly recovery: RecoveryPolicy;
   private readonly now_s: () => number;
@@ -43,6 +43,8 @@ export class RunEngine {
   private stateValue: EngineState = 'idle';
   private running: Promise<void> | null = null;
   private currentStart_s = 0;
+  /** Held by an instrument loss (the 'paused' state then is the reconnect's, not the operator's). */
+  private reconnecting = false;
 
   constructor(opts: EngineOptions) {
     this.plan = opts.plan;
@@ -61,12 +63,19 @@ export class RunEngine {
       bench: this.bench, recovery: this.recovery, signal: this.control.signal, now_ms: this.wallNow_ms, sleep_ms: this.sleep_ms,
       emit: (body) => this.emit(body),
       enterPause: () => {
-        const was = this.stateValue === 'paused';
+        this.reconnecting = true;
         this.stateValue = 'paused';
-        return was;
       },
-      leavePause: (was) => {
-        this.stateValue = was ? 'paused' : 'running';
+      leavePause: (stepId) => {
+        this.reconnecting = false;
+        // A pause asked before (or during) the outage still stands: it takes effect at the next checkpoint.
+        if (this.control.isPaused) {
+          this.stateValue = 'pausing';
+          this.emit({ type: 'pausing', reason: 'user', stepId });
+        } else {
+          this.stateValue = 'running';
+          this.emit({ type: 'resumed', stepId });
+        }
       },
     });
   }
@@ -80,17 +89,30 @@ export class RunEngine {
     return () => this.listeners.delete(listener);
   }
 
-  /** Pauses at the step's next checkpoint (or before the next step). */
+  /**
+   * Pauses at the step's next checkpoint (or before the next step): 'pausing' now, 'paused' once the run
+   * really holds there — the measurement under way finishes first and its readings still arrive.
+   */
   pause(): void {
     if (this.stateValue !== 'running' || !this.control.pause()) return;
-    this.stateValue = 'paused';
-    this.emit({ type: 'paused', reason: 'user', stepId: this.current });
+    this.stateValue = 'pausing';
+    this.emit({ type: 'pausing', reason: 'user', stepId: this.current });
   }
 
+  /** Lets a paused run go on; while still pausing, withdraws the pause (the run never held). */
   resume(): void {
-    if (this.stateValue !== 'paused' || !this.control.resume()) return;
+    if ((this.stateValue !== 'paused' && this.stateValue !== 'pausing') || !this.control.resume()) return;
+    // Held by a lost instrument: the pause asked before is withdrawn, but the run waits for the instrument.
+    if (this.reconnecting) return;
     this.stateValue = 'running';
     this.emit({ type: 'resumed', stepId: this.current });
+  }
+
+  /** A checkpoint started waiting on the pause: the run holds now. */
+  private held(): void {
+    if (this.stateValue !== 'pausing') return;
+    this.stateValue = 'paused';
+    this.emit({ type: 'paused', reason: 'user', stepId: this.current });
   }
 
   /** Stops the run as soon as possible; the bench is made safe first. */

@@ -13,10 +13,10 @@ export interface LossDeps {
   now_ms(): number;
   sleep_ms(ms: number, signal: AbortSignal): Promise<void>;
   emit(body: RunEventBody): void;
-  /** The run is paused for the reconnect; returns whether the operator had paused it already. */
-  enterPause(): boolean;
-  /** The instrument is back; `wasPaused` as enterPause() returned it. */
-  leavePause(wasPaused: boolean): void;
+  /** The run is held for the reconnect. */
+  enterPause(): void;
+  /** The instrument is back: the run goes on (or, with a pause asked meanwhile, pauses at its next checkpoint); emits what it does. */
+  leavePause(stepId: string | null): void;
 }
 
 export class LostInstruments {
@@ -67,7 +67,7 @@ export class LostInstruments {
     const { bench, recovery, emit } = this.deps;
     const [role, err] = this.roles.entries().next().value as [string, Error];
     const resource = bench.instrument(role).resource;
-    const wasPaused = this.deps.enterPause();
+    this.deps.enterPause();
     emit({ type: 'instrument-lost', role, resource, error: errorMessage(err), deadline_s: recovery.deadline_s });
     emit({ type: 'paused', reason: 'instrument-lost', stepId });
     const result = await reconnect(bench, role, recovery, {
@@ -81,7 +81,6 @@ export class LostInstruments {
     }
     this.roles.delete(role);
     emit({ type: 'instrument-restored', role, identity: result.identity, attempts: result.attempts, outage_s: result.outage_s });
-    this.deps.leavePause(wasPaused);
-    if (!wasPaused) emit({ type: 'resumed', stepId });
+    this.deps.leavePause(stepId);
   }
 }

@@ -1,12 +1,19 @@
 // Pause, resume and abort of a run: what checkpoint() waits on. Pausing takes effect at the step's next
-// checkpoint (or between steps); aborting wakes anyone paused and fails every later checkpoint.
+// checkpoint (or between steps), and `onHold` says when it has: that is when the run really stands still.
+// Aborting wakes anyone paused and fails every later checkpoint.
 import { RunAbortedError, type AbortReason } from './errors.ts';
 
 export class RunControl {
   private readonly controller = new AbortController();
+  private readonly onHold: (() => void) | undefined;
   private paused = false;
   private waiters: (() => void)[] = [];
   private abortedPromise: Promise<RunAbortedError> | undefined;
+
+  /** `onHold`: a checkpoint starts waiting on a pause (called at each hold, before anything can resume it). */
+  constructor(onHold?: () => void) {
+    this.onHold = onHold;
+  }
 
   get signal(): AbortSignal {
     return this.controller.signal;
@@ -51,7 +58,10 @@ export class RunControl {
   async checkpoint(): Promise<void> {
     this.throwIfAborted();
     while (this.paused) {
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
+      const woken = new Promise<void>((resolve) => this.waiters.push(resolve));
+      // Told after the waiter is in place: a listener that resumes at once wakes it.
+      this.onHold?.();
+      await woken;
       this.throwIfAborted();
     }
   }

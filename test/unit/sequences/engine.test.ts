@@ -1,5 +1,6 @@
-// The engine with fake steps on a fake bench: event order, pause/resume/abort at any point, the bench made
-// safe on abort and on error, instrument loss → paused → reconnect with backoff → restored, or the deadline.
+// The engine with fake steps on a fake bench: event order, pause/resume/abort at any point ('pausing' at the
+// request, 'paused' when the run really holds), the bench made safe on abort and on error, instrument loss →
+// paused → reconnect with backoff → restored, or the deadline.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { RunEngine } from '../../../sequences/engine/engine.ts';
@@ -113,11 +114,53 @@ describe('RunEngine', () => {
         }, 20);
       }
     };
+    let stateAtRequest: string | undefined;
+    engine.on((e) => {
+      if (e.type === 'pausing') stateAtRequest = engine.state;
+    });
     const result = await engine.run();
     expect(result.status).toBe('passed');
+    expect(stateAtRequest).toBe('pausing');
     expect(seen).toEqual({ state: 'paused', points: 2 });
-    // pause() is heard at once; the point of the iteration under way is written, then nothing until resume().
-    expect(types(events)).toEqual(['run-started', 'step-started', 'point', 'paused', 'point', 'resumed', 'point', 'point', 'step-finished', 'finished']);
+    // pause() is heard at once ('pausing'); the point of the iteration under way is written; 'paused' comes
+    // when the step holds at its next checkpoint, and nothing after it until resume().
+    expect(types(events)).toEqual(['run-started', 'step-started', 'point', 'pausing', 'point', 'paused', 'resumed', 'point', 'point', 'step-finished', 'finished']);
+    expect(events.find((e) => e.type === 'paused')).toMatchObject({ reason: 'user', stepId: 'count' });
+  });
+
+  it('a resume while still pausing withdraws the pause: the run never holds', async () => {
+    const { engine, events } = setup('  - count: { n: 3 }\n');
+    hooks.onPoint = (i) => {
+      if (i === 1) {
+        engine.pause();
+        engine.resume();
+      }
+    };
+    expect((await engine.run()).status).toBe('passed');
+    expect(types(events)).toEqual(['run-started', 'step-started', 'point', 'pausing', 'resumed', 'point', 'point', 'step-finished', 'finished']);
+  });
+
+  it('a listener may resume as soon as it hears "paused"', async () => {
+    const { engine, events } = setup('  - count: { n: 3 }\n');
+    engine.on((e) => {
+      if (e.type === 'paused') engine.resume();
+    });
+    hooks.onPoint = (i) => {
+      if (i === 0) engine.pause();
+    };
+    expect((await engine.run()).status).toBe('passed');
+    expect(types(events)).toEqual(['run-started', 'step-started', 'pausing', 'point', 'paused', 'resumed', 'point', 'point', 'step-finished', 'finished']);
+  });
+
+  it('a pause asked between steps holds before the next step starts', async () => {
+    const { engine, events } = setup('  - count: { n: 1 }\n  - log: next\n');
+    engine.on((e) => {
+      if (e.type === 'step-finished' && e.stepId === 'count') engine.pause();
+      if (e.type === 'paused') setTimeout(() => engine.resume(), 5);
+    });
+    expect((await engine.run()).status).toBe('passed');
+    expect(types(events)).toEqual(['run-started', 'step-started', 'point', 'step-finished', 'pausing', 'paused', 'resumed', 'step-started', 'log', 'step-finished', 'finished']);
+    expect(events.find((e) => e.type === 'paused')).toMatchObject({ stepId: null });
   });
 
   it('abort: bench made safe before the records close and the aborted event', async () => {
@@ -188,6 +231,51 @@ describe('RunEngine', () => {
     expect(sleeps).toEqual([500, 1000]);
     expect(hooks.runs).toEqual([{ resume: null }, { resume: 3 }]);
     expect(records.rows.get('count/counts')?.map((r) => r.i)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('a pause asked just before an instrument is lost: held for the reconnect, then pausing again until the step holds', async () => {
+    const { engine, events, sessions } = setup('  - count: { n: 5 }\n');
+    const meter = sessions.meter!;
+    hooks.onPoint = (i) => {
+      if (i === 2 && meter.reopens === 0) {
+        engine.pause();
+        throw meter.lose();
+      }
+    };
+    const states: string[] = [];
+    engine.on((e) => {
+      if (e.type === 'paused' && e.reason === 'user') setTimeout(() => engine.resume(), 5);
+      if (e.type === 'instrument-restored' || e.type === 'paused') states.push(`${e.type}:${engine.state}`);
+    });
+    expect((await engine.run()).status).toBe('passed');
+    expect(types(events)).toEqual([
+      'run-started', 'step-started', 'point', 'point', 'pausing',
+      'instrument-lost', 'paused', 'instrument-restored', 'pausing', 'paused', 'resumed',
+      'point', 'point', 'point', 'step-finished', 'finished',
+    ]);
+    expect(events.filter((e) => e.type === 'paused').map((e) => (e as { reason: string }).reason)).toEqual(['instrument-lost', 'user']);
+    expect(states).toEqual(['paused:paused', 'instrument-restored:paused', 'paused:paused']);
+  });
+
+  it('a resume during the reconnect withdraws the pause asked before the loss, but the run waits for the instrument', async () => {
+    const { engine, events, sessions } = setup('  - count: { n: 4 }\n');
+    const meter = sessions.meter!;
+    meter.failIdentify = 1;
+    hooks.onPoint = (i) => {
+      if (i === 1 && meter.reopens === 0) {
+        engine.pause();
+        throw meter.lose();
+      }
+    };
+    engine.on((e) => {
+      if (e.type === 'warning') engine.resume();
+    });
+    expect((await engine.run()).status).toBe('passed');
+    expect(types(events)).toEqual([
+      'run-started', 'step-started', 'point', 'pausing',
+      'instrument-lost', 'paused', 'warning', 'instrument-restored', 'resumed',
+      'point', 'point', 'point', 'step-finished', 'finished',
+    ]);
   });
 
   it('a loss reported between exchanges is acted on at the next checkpoint', async () => {
