@@ -1,8 +1,9 @@
-// `benchctl resume <run-folder>`: continue an interrupted run into the same records.
-import { prepareResume } from '../sequences/runner.ts';
+// `benchctl resume <run-folder>`: continue an interrupted run into the same records, through BenchService
+// in this process (resumeRun with the folder's run id), as the UI can from its run history.
+import { basename, dirname, resolve } from 'node:path';
 import type { CliCommand } from './command.ts';
 import { parseResumeArgs } from './run-args.ts';
-import { executeRun } from './run-exec.ts';
+import { cliService, executeRun } from './run-exec.ts';
 
 const USAGE = `Usage: benchctl resume <run-folder> [--bench FILE | --sim [--seed N] [--realtime]] [--json]
 
@@ -30,11 +31,14 @@ export const resumeCommand: CliCommand = {
       process.stdout.write(`${USAGE}\n`);
       return 0;
     }
-    // A SequenceError (file:line:col: field: expected …) reaches main(), which prints it and exits 2.
-    const run = await prepareResume({
-      folder: a.folder, ...(a.bench ? { bench: a.bench } : {}),
-      ...(a.reconnectDeadline_s !== undefined ? { recovery: { deadline_s: a.reconnectDeadline_s } } : {}),
-    });
-    return executeRun(run, a.json);
+    const folder = resolve(a.folder);
+    const service = cliService({ runsDir: dirname(folder), ...(a.reconnectDeadline_s !== undefined ? { recovery: { deadline_s: a.reconnectDeadline_s } } : {}) });
+    const bench = a.bench;
+    // Errors (not a run folder, a finished run, a changed sequence) reach main(), which prints them and exits 2.
+    return executeRun(service, {
+      // With no bench given, resumeRun opens the one the run was started on.
+      ...(bench ? { prepare: async (svc) => void (await svc.openBench(bench)) } : {}),
+      begin: (svc) => svc.resumeRun({ runId: basename(folder) }),
+    }, a.json);
   },
 };

@@ -1,20 +1,22 @@
-// Options shared by `benchctl run`, `resume` and `validate`: the bench choice and the small parsers.
+// Options shared by `benchctl run`, `resume` and `validate`: the bench to open (as BenchService's
+// openBench takes it), parameter overrides (as its sequence requests take them), and the small parsers.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { BenchChoice } from '../sequences/runner.ts';
+import type { OpenBenchRequest } from '../service/bench-types.ts';
 import { CliUsageError } from './usage-error.ts';
 
 export interface RunArgs {
   sequence: string;
-  bench: BenchChoice;
+  bench: OpenBenchRequest;
   outDir: string;
-  set: string[];
+  /** `--set NAME=VALUE`, by name (the last one given wins). */
+  set: Record<string, string>;
   json: boolean;
   reconnectDeadline_s: number | undefined;
 }
 
 export interface ResumeArgs {
   folder: string;
-  bench: BenchChoice | undefined;
+  bench: OpenBenchRequest | undefined;
   json: boolean;
   reconnectDeadline_s: number | undefined;
 }
@@ -22,7 +24,7 @@ export interface ResumeArgs {
 export interface ValidateArgs {
   sequence: string;
   benchFile: string | undefined;
-  set: string[];
+  set: Record<string, string>;
   json: boolean;
 }
 
@@ -54,7 +56,18 @@ function one(positionals: string[], what: string): string {
   return positionals[0] as string;
 }
 
-function benchChoice(v: { bench?: string; sim?: boolean; seed?: string; realtime?: boolean }, required: boolean): BenchChoice | undefined {
+/** `--set NAME=VALUE`... → { NAME: VALUE } (whether NAME is a parameter and VALUE fits it is the sequence's to say). */
+export function overridesOf(set: readonly string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of set ?? []) {
+    const eq = entry.indexOf('=');
+    if (eq <= 0) throw new CliUsageError(`--set expects NAME=VALUE with the value's unit (e.g. --set wavelength=1560nm), got '${entry}'`);
+    out[entry.slice(0, eq).trim()] = entry.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+function benchChoice(v: { bench?: string; sim?: boolean; seed?: string; realtime?: boolean }, required: boolean): OpenBenchRequest | undefined {
   if (v.bench !== undefined && v.sim) throw new CliUsageError('give either --bench FILE or --sim, not both');
   if (v.bench === undefined && !v.sim) {
     if (v.seed !== undefined || v.realtime) throw new CliUsageError('--seed and --realtime apply to --sim');
@@ -63,9 +76,9 @@ function benchChoice(v: { bench?: string; sim?: boolean; seed?: string; realtime
   }
   if (v.bench !== undefined) {
     if (v.seed !== undefined || v.realtime) throw new CliUsageError('--seed and --realtime apply to --sim, not to --bench');
-    return { sim: false, file: v.bench };
+    return { kind: 'file', path: v.bench };
   }
-  return { sim: true, seed: integer('seed', v.seed, 1), realtime: Boolean(v.realtime) };
+  return { kind: 'sim', seed: integer('seed', v.seed, 1), realtime: Boolean(v.realtime) };
 }
 
 const BENCH_OPTIONS = {
@@ -83,9 +96,9 @@ export function parseRunArgs(args: string[]): RunArgs | 'help' {
   if (v.help) return 'help';
   return {
     sequence: one(positionals, 'a sequence file (sequence.yaml)'),
-    bench: benchChoice(v as Parameters<typeof benchChoice>[0], true) as BenchChoice,
+    bench: benchChoice(v as Parameters<typeof benchChoice>[0], true) as OpenBenchRequest,
     outDir: typeof v.out === 'string' ? v.out : 'runs',
-    set: (v.set as string[] | undefined) ?? [],
+    set: overridesOf(v.set as string[] | undefined),
     json: Boolean(v.json),
     reconnectDeadline_s: seconds('reconnect-deadline', v['reconnect-deadline'] as string | undefined),
   };
@@ -110,7 +123,7 @@ export function parseValidateArgs(args: string[]): ValidateArgs | 'help' {
   return {
     sequence: one(positionals, 'a sequence file (sequence.yaml)'),
     benchFile: typeof v.bench === 'string' ? v.bench : undefined,
-    set: (v.set as string[] | undefined) ?? [],
+    set: overridesOf(v.set as string[] | undefined),
     json: Boolean(v.json),
   };
 }

@@ -1,8 +1,11 @@
-// `benchctl run <sequence.yaml> [--bench FILE | --sim] ...`: validate, plan, run, record.
-import { prepareRun } from '../sequences/runner.ts';
+// `benchctl run <sequence.yaml> [--bench FILE | --sim] ...`: validate, plan, run, record — through
+// BenchService in this process, as the desktop app and the browser UI run sequences.
+import { SequenceError } from '../sequences/schema/errors.ts';
+import { SequenceRejectedError } from '../service/errors.ts';
+import type { SequenceSource } from '../service/run-types.ts';
 import type { CliCommand } from './command.ts';
 import { parseRunArgs } from './run-args.ts';
-import { executeRun } from './run-exec.ts';
+import { cliService, executeRun } from './run-exec.ts';
 
 const USAGE = `Usage: benchctl run <sequence.yaml> (--bench FILE | --sim) [options]
 
@@ -31,11 +34,20 @@ export const runCommand: CliCommand = {
       process.stdout.write(`${USAGE}\n`);
       return 0;
     }
+    const source: SequenceSource = { kind: 'file', path: a.sequence, set: a.set };
+    const service = cliService({ runsDir: a.outDir, ...(a.reconnectDeadline_s !== undefined ? { recovery: { deadline_s: a.reconnectDeadline_s } } : {}) });
     // A SequenceError (file:line:col: field: expected …) reaches main(), which prints it and exits 2.
-    const run = await prepareRun({
-      sequenceFile: a.sequence, set: a.set, outDir: a.outDir, bench: a.bench,
-      ...(a.reconnectDeadline_s !== undefined ? { recovery: { deadline_s: a.reconnectDeadline_s } } : {}),
-    });
-    return executeRun(run, a.json);
+    return executeRun(service, {
+      async prepare(svc) {
+        // What the file alone can be checked for (YAML, schema, units, --set) is checked before any bench opens.
+        const checked = await svc.loadSequence(source);
+        if (!checked.ok) throw new SequenceError(checked.issues);
+        await svc.openBench(a.bench);
+      },
+      // Then against the opened bench's ranges and soft limits, before anything moves.
+      begin: (svc) => svc.startRun(source).catch((err: unknown) => {
+        throw err instanceof SequenceRejectedError ? new SequenceError(err.issues) : err;
+      }),
+    }, a.json);
   },
 };

@@ -1,6 +1,11 @@
-// Runs a prepared run in the CLI: output wired, Ctrl-C (SIGINT) and SIGTERM abort it safely, the bench
-// closed at the end. Exit code 0 passed, 1 a limit failed, 2 error or abort.
-import type { PreparedRun } from '../sequences/runner.ts';
+// A run as `benchctl run`/`resume` drive it: through BenchService in this process (the one API the
+// desktop app and the browser UI use too). The service's run events go to the output; Ctrl-C (SIGINT)
+// and SIGTERM abort the run safely (the engine makes the bench safe before the records close), or, before
+// it started, stop there; at the end the service shuts down, making the bench safe and closing it.
+// Exit code 0 passed, 1 a limit failed, 2 error or abort.
+import type { RecoveryPolicy } from '../sequences/engine/link-loss.ts';
+import { BenchService } from '../service/bench-service.ts';
+import type { RunPhase, RunState } from '../service/run-types.ts';
 import { jsonOutput, plainOutput, progressOutput, type RunOutput } from './run-output.ts';
 
 export function chooseOutput(json: boolean): RunOutput {
@@ -9,26 +14,92 @@ export function chooseOutput(json: boolean): RunOutput {
   return plainOutput((l) => process.stdout.write(l));
 }
 
-export async function executeRun(run: PreparedRun, json: boolean): Promise<number> {
+const ENDED: ReadonlySet<RunPhase> = new Set(['passed', 'failed', 'aborted', 'error']);
+
+export function exitCodeOf(phase: RunPhase): number {
+  return phase === 'passed' ? 0 : phase === 'failed' ? 1 : 2;
+}
+
+export interface CliServiceOptions {
+  /** Where run folders go (`--out`), or where the resumed run's folder is. */
+  runsDir: string;
+  /** `--reconnect-deadline`. */
+  recovery?: Partial<RecoveryPolicy>;
+}
+
+/**
+ * The service for one headless command: paths resolve against the working directory; no meter monitor and
+ * no laser watch (nobody to show them to); no run events kept for catching up (each is printed as it comes).
+ */
+export function cliService(opts: CliServiceOptions): BenchService {
+  return new BenchService({
+    runsDir: opts.runsDir, cwd: process.cwd(), monitor: { enabled: false }, laserWatch: { enabled: false }, keptRunEvents: 0,
+    ...(opts.recovery ? { recovery: opts.recovery } : {}),
+  });
+}
+
+export interface CliRunSteps {
+  /** Before the run: check the sequence, open the bench. A signal meanwhile stops the command after it. */
+  prepare?(service: BenchService): Promise<void>;
+  /** Starts the run: startRun, or resumeRun with a run id. */
+  begin(service: BenchService): Promise<RunState>;
+}
+
+export async function executeRun(service: BenchService, steps: CliRunSteps, json: boolean): Promise<number> {
   const out = chooseOutput(json);
-  const off = run.engine.on((e) => out.event(e));
+  let interrupted: NodeJS.Signals | null = null;
+  let started = false;
   let signals = 0;
-  const onSignal = (sig: NodeJS.Signals) => {
+  const abort = (sig: NodeJS.Signals): void => {
+    // Refused only when the run has ended meanwhile: nothing left to abort.
+    service.abortRun({ message: `interrupted by ${sig}` }).catch(() => undefined);
+  };
+  const onSignal = (sig: NodeJS.Signals): void => {
     signals++;
     // A second Ctrl-C while the bench is being made safe must not kill it halfway: say so instead.
     if (signals > 1) process.stderr.write(`benchctl: ${sig} again; still making the bench safe and closing the records\n`);
-    run.engine.abort(`interrupted by ${sig}`);
+    interrupted ??= sig;
+    if (started) abort(sig);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  try {
-    const result = await run.engine.run();
-    return result.status === 'passed' ? 0 : result.status === 'failed' ? 1 : 2;
-  } finally {
+  let ended: (s: RunState) => void = () => {};
+  const end = new Promise<RunState>((resolve) => (ended = resolve));
+  const offs = [
+    service.on('run', ({ event }) => out.event(event)),
+    service.on('runState', (s) => {
+      if (s.runId !== null && ENDED.has(s.phase)) ended(s);
+    }),
+  ];
+  const body = async (): Promise<number> => {
+    await steps.prepare?.(service);
+    if (interrupted) {
+      process.stderr.write(`benchctl: interrupted by ${interrupted} before the run started; nothing was run\n`);
+      return 2;
+    }
+    await steps.begin(service);
+    started = true;
+    if (interrupted) abort(interrupted);
+    return exitCodeOf((await end).phase);
+  };
+  // The records are closed by then; the bench is made safe (laser off, stages stopped) and closed. The
+  // signal handlers stay until it is, so a second Ctrl-C cannot cut the safe state short.
+  const close = async (): Promise<boolean> => {
+    for (const off of offs) off();
+    out.stop();
+    const closed = await service.shutdown();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    off();
-    out.stop();
-    await run.close();
+    if (!closed.ok) process.stderr.write(`benchctl: the bench could NOT be made safe on closing: ${closed.message}\n`);
+    return closed.ok;
+  };
+  let code: number;
+  try {
+    code = await body();
+  } catch (err) {
+    await close();
+    throw err;
   }
+  // A run that passed on a bench left unsafe is not a clean exit.
+  return (await close()) ? code : Math.max(code, 2);
 }

@@ -31,6 +31,7 @@ export function describeEvent(e: RunEvent): string | null {
     }
     case 'log': return `${e.stepId ?? 'run'}: ${e.message}`;
     case 'warning': return `warning: ${e.stepId ?? 'run'}: ${e.message}`;
+    case 'pausing': return 'pausing: the measurement under way finishes first';
     case 'paused': return `paused (${e.reason})`;
     case 'resumed': return 'resumed';
     case 'instrument-lost': return `instrument lost: ${e.role} (${e.resource}): ${e.error}; reconnecting for up to ${e.deadline_s} s`;

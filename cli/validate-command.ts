@@ -1,11 +1,9 @@
-// `benchctl validate <sequence.yaml> [--bench FILE]`: every check that needs no instrument, and the plan.
-import { loadBenchFile } from '../drivers/bench/bench-file.ts';
-import { benchInfoFromConfig } from '../sequences/bench-info.ts';
-import { buildPlan } from '../sequences/plan/build-plan.ts';
+// `benchctl validate <sequence.yaml> [--bench FILE]`: every check that needs no instrument, and the plan —
+// BenchService's loadSequence, in this process, with no bench opened.
 import { SequenceError } from '../sequences/schema/errors.ts';
-import { loadSequenceFile } from '../sequences/schema/load.ts';
 import type { CliCommand } from './command.ts';
 import { parseValidateArgs } from './run-args.ts';
+import { cliService } from './run-exec.ts';
 import { formatDuration } from './run-output.ts';
 
 const USAGE = `Usage: benchctl validate <sequence.yaml> [--bench FILE] [--set NAME=VALUE]... [--json]
@@ -24,31 +22,35 @@ export const validateCommand: CliCommand = {
       process.stdout.write(`${USAGE}\n`);
       return 0;
     }
+    const service = cliService({ runsDir: 'runs' });
     try {
-      const seq = await loadSequenceFile(a.sequence, { set: a.set });
-      const bench = a.benchFile ? benchInfoFromConfig(await loadBenchFile(a.benchFile)) : undefined;
-      const plan = buildPlan(seq, bench ? { bench } : {});
-      if (a.json) {
-        process.stdout.write(`${JSON.stringify({
-          valid: true, sequence: seq.doc.name, dut: seq.metadata.dut, estimate_s: plan.estimate_s,
-          steps: plan.steps.map((s) => ({ stepId: s.stepId, kind: s.kind, estimate_s: s.estimate_s, tables: s.tables.map((t) => t.name) })),
-          limits: plan.limits.map((l) => ({ label: l.label, measurement: l.measurement, min: l.min, max: l.max, unit: l.unit, steps: l.stepIds })),
-        })}\n`);
-        return 0;
-      }
-      const lines = plan.steps.map((s, i) => `  ${String(i + 1).padStart(3)}. ${s.stepId.padEnd(32)} ${s.kind.padEnd(8)} ~${formatDuration(s.estimate_s)}`);
-      process.stdout.write(`${a.sequence}: valid${bench ? ` for bench '${bench.name}' (its file's soft limits and declared ranges; an instrument's own range is checked when run opens it)` : ' (no bench given: instrument ranges not checked)'}\n` +
-        `${seq.doc.name} on ${seq.metadata.dut}: ${plan.steps.length} steps, estimated ${formatDuration(plan.estimate_s)} of bench time\n` +
-        `${lines.join('\n')}\n` +
-        (plan.limits.length ? `limits:\n${plan.limits.map((l) => `  ${l.label}: ${l.min ?? '-∞'} … ${l.max ?? '+∞'} ${l.unit} (${l.stepIds.length} step(s))`).join('\n')}\n` : ''));
-      return 0;
-    } catch (err) {
-      if (err instanceof SequenceError) {
+      const r = await service.loadSequence({ kind: 'file', path: a.sequence, set: a.set, ...(a.benchFile !== undefined ? { benchFile: a.benchFile } : {}) });
+      if (!r.ok) {
+        const err = new SequenceError(r.issues);
         if (a.json) process.stdout.write(`${JSON.stringify({ valid: false, issues: err.issues })}\n`);
         process.stderr.write(`benchctl validate: ${err.message}\n`);
         return 2;
       }
-      throw err;
+      const seq = r.sequence;
+      if (a.json) {
+        process.stdout.write(`${JSON.stringify({
+          valid: true, sequence: seq.name, dut: seq.metadata['dut'], estimate_s: seq.estimate_s,
+          steps: seq.steps.map((s) => ({ stepId: s.stepId, kind: s.kind, estimate_s: s.estimate_s, tables: s.tables.map((t) => t.name) })),
+          limits: seq.limits.map((l) => ({ label: l.label, measurement: l.measurement, min: l.min, max: l.max, unit: l.unit, steps: l.stepIds })),
+        })}\n`);
+        return 0;
+      }
+      const lines = seq.steps.map((s, i) => `  ${String(i + 1).padStart(3)}. ${s.stepId.padEnd(32)} ${s.kind.padEnd(8)} ~${formatDuration(s.estimate_s)}`);
+      const against = seq.benchChecked
+        ? ` for bench '${seq.benchName ?? a.benchFile}' (its file's soft limits and declared ranges; an instrument's own range is checked when run opens it)`
+        : ' (no bench given: instrument ranges not checked)';
+      process.stdout.write(`${a.sequence}: valid${against}\n` +
+        `${seq.name} on ${String(seq.metadata['dut'])}: ${seq.steps.length} steps, estimated ${formatDuration(seq.estimate_s)} of bench time\n` +
+        `${lines.join('\n')}\n` +
+        (seq.limits.length ? `limits:\n${seq.limits.map((l) => `  ${l.label}: ${l.min ?? '-∞'} … ${l.max ?? '+∞'} ${l.unit} (${l.stepIds.length} step(s))`).join('\n')}\n` : ''));
+      return 0;
+    } finally {
+      await service.shutdown();
     }
   },
 };

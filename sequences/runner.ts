@@ -1,6 +1,8 @@
-// Everything between "run this file on that bench" and a RunEngine ready to go: the sequence loaded and
-// validated against the opened bench's capabilities (before anything moves), the run folder created, the
-// bench clock and bench-time waits wired. Also the same for continuing an interrupted run folder.
+// Everything between "run this plan on that bench" and a RunEngine ready to go, in one place for every
+// caller (BenchService, and through it the CLI and the UI): opening a bench for runs (a bench file, or the
+// in-process simulator with its virtual clock), creating a run folder for a plan and wiring the engine to
+// the bench's clock and bench-time waits, and continuing an interrupted run folder on an open bench.
+// prepareRun/prepareResume join the two for callers that own their bench (tests, scripts).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,31 +23,26 @@ import type { BenchInfo } from './step.ts';
 
 export type BenchChoice = { sim: true; seed: number; realtime: boolean } | { sim: false; file: string };
 
-export interface PreparedRun {
-  plan: Plan;
+/** An open bench with what runs need of it: its clock, bench-time waits, and how it was opened (for resume). */
+export interface OpenedBench {
   bench: Bench;
-  benchInfo: BenchInfo;
-  engine: RunEngine;
-  recorder: RunRecorder;
-  /** The simulator, for --sim runs (tests inject faults through it). */
+  /** The simulator, for simulated benches (tests inject faults through it). */
   sim: VirtualBench | undefined;
-  /** Closes the bench (and the simulator). */
-  close(): Promise<void>;
-}
-
-interface OpenedBench {
-  bench: Bench;
-  sim: VirtualBench | undefined;
+  /** Recorded in each run's journal: `benchctl resume` opens the same again by default. */
+  choice: BenchChoice;
+  /** Bench seconds: the simulator's clock, or wall time since the bench opened. */
   now_s: () => number;
+  /** Lets bench time pass: advances the simulator's fast clock, or sleeps. */
   benchWait: (duration_s: number, signal: AbortSignal) => Promise<void>;
 }
 
-async function open(choice: BenchChoice): Promise<OpenedBench> {
+/** Opens a bench file, or an in-process simulator (closed with the bench). */
+export async function openRunBench(choice: BenchChoice): Promise<OpenedBench> {
   if (choice.sim) {
     const sim = new VirtualBench({ seed: choice.seed, mode: choice.realtime ? 'realtime' : 'fast' });
     try {
       const bench = await openSimBench(sim, { closeSimulator: true });
-      return { bench, sim, now_s: () => sim.clock.now_s(), benchWait: (d) => sim.clock.advance(d) };
+      return { bench, sim, choice, now_s: () => sim.clock.now_s(), benchWait: (d) => sim.clock.advance(d) };
     } catch (err) {
       await sim.close();
       throw err;
@@ -53,77 +50,125 @@ async function open(choice: BenchChoice): Promise<OpenedBench> {
   }
   const bench = await openBench(choice.file);
   const t0 = performance.now();
-  return { bench, sim: undefined, now_s: () => (performance.now() - t0) / 1000, benchWait: (d, signal) => sleep(d * 1000, undefined, { signal }) };
+  return {
+    bench, sim: undefined, choice: { sim: false, file: choice.file },
+    now_s: () => (performance.now() - t0) / 1000, benchWait: (d, signal) => sleep(d * 1000, undefined, { signal }),
+  };
 }
 
-export interface StartRunOptions {
-  sequenceFile: string;
-  set?: readonly string[];
-  outDir: string;
-  bench: BenchChoice;
+/** What a caller may add to a run's set-up. */
+export interface RunSetupOptions {
+  /** Overrides of the sequence's `recovery:` settings (e.g. `--reconnect-deadline`). */
   recovery?: Partial<RecoveryPolicy>;
   /** Per instrument, how long making the bench safe may take (default 10 s). */
   safeTimeout_s?: number;
 }
 
-/** Loads and validates the sequence, opens the bench, checks every step against it, creates the run folder. */
-export async function prepareRun(opts: StartRunOptions): Promise<PreparedRun> {
-  const seq = await loadSequenceFile(opts.sequenceFile, { ...(opts.set ? { set: opts.set } : {}) });
-  const opened = await open(opts.bench);
-  try {
-    const benchInfo = benchInfoFromBench(opened.bench, opened.sim !== undefined);
-    const plan = buildPlan(seq, { bench: benchInfo });
-    const config: Omit<RunConfig, 'runId'> = {
-      sequenceName: seq.doc.name, sequenceFile: seq.file, baseDir: seq.baseDir, overrides: seq.overrides,
-      bench: opts.bench.sim ? opts.bench : { sim: false, file: opts.bench.file }, software: { ...SOFTWARE },
-    };
-    const recorder = RunRecorder.create(opts.outDir, plan, config, benchRecord(opened));
-    return assemble(plan, opened, benchInfo, recorder, opts);
-  } catch (err) {
-    await opened.bench.close();
-    throw err;
-  }
+/** A run ready to start: engine.run() runs it into the recorder's folder. */
+export interface ReadyRun {
+  plan: Plan;
+  engine: RunEngine;
+  recorder: RunRecorder;
 }
 
-export interface ResumeRunOptions {
-  folder: string;
-  /** Default: the bench the run was started on (the same simulator seed, or the same bench file). */
-  bench?: BenchChoice;
-  recovery?: Partial<RecoveryPolicy>;
-  safeTimeout_s?: number;
+/** The BenchInfo a plan is checked against on this bench (driver ranges, channels, soft limits). */
+export function benchInfoOf(on: OpenedBench): BenchInfo {
+  return benchInfoFromBench(on.bench, on.sim !== undefined);
 }
 
-/** Rebuilds the plan from the run folder's copy of the sequence and its overrides, and reopens its records. */
-export async function prepareResume(opts: ResumeRunOptions): Promise<PreparedRun> {
-  const config = RunRecorder.config(opts.folder);
-  const file = join(opts.folder, 'sequence.yaml');
+/**
+ * A new run of `plan` (built against this bench, see benchInfoOf) on an open bench: the run folder created
+ * under `outDir` with the sequence and the plan journalled, the engine wired to the bench's clock.
+ */
+export function createRun(on: OpenedBench, plan: Plan, outDir: string, opts: RunSetupOptions = {}): ReadyRun {
+  const seq = plan.sequence;
+  const config: Omit<RunConfig, 'runId'> = {
+    sequenceName: seq.doc.name, sequenceFile: seq.file, baseDir: seq.baseDir, overrides: seq.overrides,
+    bench: { ...on.choice }, software: { ...SOFTWARE },
+  };
+  const recorder = RunRecorder.create(outDir, plan, config, benchRecord(on));
+  return { plan, engine: engineFor(on, plan, recorder, opts), recorder };
+}
+
+/** How an interrupted run was started (its journal's first entry); throws naming the folder when it is not a run. */
+export function runConfigOf(folder: string): RunConfig {
+  return RunRecorder.config(folder);
+}
+
+/**
+ * Continues an interrupted run folder on an open bench: the plan rebuilt from the folder's copy of the
+ * sequence and its overrides (checked against this bench), its records reopened. The engine first puts the
+ * bench back as the finished steps left it, then continues the interrupted step after its last point.
+ */
+export function continueRun(on: OpenedBench, folder: string, opts: RunSetupOptions = {}): ReadyRun {
+  const config = runConfigOf(folder);
+  const file = join(folder, 'sequence.yaml');
   const seq = loadSequenceText(file, readFileSync(file, 'utf8'), {
     set: Object.entries(config.overrides).map(([k, v]) => `${k}=${v}`), baseDir: config.baseDir, fallbackName: config.sequenceName,
   });
-  const opened = await open(opts.bench ?? config.bench);
-  try {
-    const benchInfo = benchInfoFromBench(opened.bench, opened.sim !== undefined);
-    const plan = buildPlan(seq, { bench: benchInfo });
-    const recorder = RunRecorder.reopen(opts.folder, plan, benchRecord(opened));
-    return assemble(plan, opened, benchInfo, recorder, opts);
-  } catch (err) {
-    await opened.bench.close();
-    throw err;
-  }
+  const plan = buildPlan(seq, { bench: benchInfoOf(on) });
+  const recorder = RunRecorder.reopen(folder, plan, benchRecord(on));
+  return { plan, engine: engineFor(on, plan, recorder, opts), recorder };
 }
 
-function benchRecord(o: OpenedBench) {
-  return { name: o.bench.name, simulated: o.sim !== undefined, identities: o.bench.identities() };
+function benchRecord(on: OpenedBench) {
+  return { name: on.bench.name, simulated: on.sim !== undefined, identities: on.bench.identities() };
 }
 
-function assemble(plan: Plan, o: OpenedBench, benchInfo: BenchInfo, recorder: RunRecorder,
-  opts: { recovery?: Partial<RecoveryPolicy>; safeTimeout_s?: number }): PreparedRun {
-  const engine = new RunEngine({
-    plan, bench: o.bench, now_s: o.now_s, records: recorder, runId: recorder.runId, benchWait: o.benchWait,
+function engineFor(on: OpenedBench, plan: Plan, recorder: RunRecorder, opts: RunSetupOptions): RunEngine {
+  return new RunEngine({
+    plan, bench: on.bench, now_s: on.now_s, records: recorder, runId: recorder.runId, benchWait: on.benchWait,
     recovery: { ...plan.sequence.doc.recovery, ...opts.recovery },
     ...(opts.safeTimeout_s !== undefined ? { safeTimeout_s: opts.safeTimeout_s } : {}),
     // A resumed run first puts the bench back: settings, the stage at its site, the alignment re-run.
     restoreOnResume: true,
   });
-  return { plan, bench: o.bench, benchInfo, engine, recorder, sim: o.sim, close: () => o.bench.close() };
+}
+
+// ── for callers that own their bench ──
+
+export interface PreparedRun extends ReadyRun {
+  bench: Bench;
+  benchInfo: BenchInfo;
+  /** The simulator, for --sim runs (tests inject faults through it). */
+  sim: VirtualBench | undefined;
+  /** Closes the bench (and the simulator). */
+  close(): Promise<void>;
+}
+
+export interface StartRunOptions extends RunSetupOptions {
+  sequenceFile: string;
+  set?: readonly string[];
+  outDir: string;
+  bench: BenchChoice;
+}
+
+/** Loads and validates the sequence, opens the bench, checks every step against it, creates the run folder. */
+export async function prepareRun(opts: StartRunOptions): Promise<PreparedRun> {
+  const seq = await loadSequenceFile(opts.sequenceFile, { ...(opts.set ? { set: opts.set } : {}) });
+  return withOpened(opts.bench, (on) => createRun(on, buildPlan(seq, { bench: benchInfoOf(on) }), opts.outDir, opts));
+}
+
+export interface ResumeRunOptions extends RunSetupOptions {
+  folder: string;
+  /** Default: the bench the run was started on (the same simulator seed, or the same bench file). */
+  bench?: BenchChoice;
+}
+
+/** Rebuilds the plan from the run folder's copy of the sequence and its overrides, and reopens its records. */
+export async function prepareResume(opts: ResumeRunOptions): Promise<PreparedRun> {
+  // Read first: a folder that is not a run is refused before any bench is opened.
+  const config = runConfigOf(opts.folder);
+  return withOpened(opts.bench ?? config.bench, (on) => continueRun(on, opts.folder, opts));
+}
+
+async function withOpened(choice: BenchChoice, make: (on: OpenedBench) => ReadyRun): Promise<PreparedRun> {
+  const on = await openRunBench(choice);
+  try {
+    const ready = make(on);
+    return { ...ready, bench: on.bench, benchInfo: benchInfoOf(on), sim: on.sim, close: () => on.bench.close() };
+  } catch (err) {
+    await on.bench.close();
+    throw err;
+  }
 }

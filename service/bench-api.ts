@@ -10,7 +10,8 @@ import type {
   MonitorSettings, MonitorState, OpenBenchRequest, ScpiReply, StageState, VoaSettings, VoaState,
 } from './bench-types.ts';
 import type {
-  ExportedFile, RunDetails, RunState, RunSummary, SequenceEntry, SequenceLoadResult, SequenceSource,
+  ContinueRunRequest, ExportedFile, RunDetails, RunState, RunSummary, SequenceEntry, SequenceLoadRequest, SequenceLoadResult,
+  SequenceSource,
 } from './run-types.ts';
 
 export type * from './bench-types.ts';
@@ -69,15 +70,26 @@ export interface BenchApi {
   listSequences(): Promise<SequenceEntry[]>;
   /**
    * Loads and validates a sequence (a library name, a path, or uploaded text) with parameter overrides, and
-   * plans it with its ETA against the open bench's capabilities. Problems come back as data, with line and
-   * field, for inline display.
+   * plans it with its ETA against the open bench's capabilities (or, with `benchFile`, against what that
+   * file declares, without opening it). Problems come back as data, with line and field, for inline display.
    */
-  loadSequence(req: SequenceSource): Promise<SequenceLoadResult>;
+  loadSequence(req: SequenceLoadRequest): Promise<SequenceLoadResult>;
   /** Starts a run of the sequence on the open bench; one run at a time. Rejects when it does not validate. */
   startRun(req: SequenceSource): Promise<RunState>;
+  /**
+   * Asks the run to pause: the phase is 'pausing' until the step reaches its next checkpoint (the
+   * measurement under way finishes and its readings arrive), then 'paused'.
+   */
   pauseRun(): Promise<RunState>;
-  resumeRun(): Promise<RunState>;
-  abortRun(): Promise<RunState>;
+  /**
+   * Without an argument: lets the paused (or pausing) run go on. With a run id from the history: continues
+   * that interrupted run (killed, crashed, aborted) into the same records, as `benchctl resume` does — on the
+   * open bench, or, with none open, on the bench the run was started on (opened first). The bench is put
+   * back as the finished steps left it, then the interrupted step continues after its last recorded point.
+   */
+  resumeRun(req?: ContinueRunRequest): Promise<RunState>;
+  /** Aborts the run: the bench is made safe, then the records are closed. `message` says why, for the record. */
+  abortRun(req?: { message?: string }): Promise<RunState>;
   runState(): Promise<RunState>;
   /** The current (or last) run's events from index `since` on: what a reconnecting UI missed. */
   runEvents(req: { since: number }): Promise<{ runId: string | null; events: RunEvent[]; next: number }>;

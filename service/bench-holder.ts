@@ -2,8 +2,7 @@
 // which run owns it, and each instrument's state and last error (what the Bench view shows). Every manual
 // instrument call goes through call(), so a failure is recorded against the role that failed.
 import { resolve } from 'node:path';
-import { openBench } from '../drivers/bench/index.ts';
-import { openSimBench } from '../sequences/sim-bench.ts';
+import { openRunBench, type BenchChoice, type OpenedBench } from '../sequences/runner.ts';
 import type { Bench, BenchInstrument } from '../drivers/bench/index.ts';
 import type { RoleKind } from '../drivers/driver.ts';
 import { InstrumentError, LinkLostError } from '../drivers/errors.ts';
@@ -11,7 +10,7 @@ import type { TunableLaser } from '../drivers/roles/tunable-laser.ts';
 import type { PowerMeter } from '../drivers/roles/power-meter.ts';
 import type { Attenuator } from '../drivers/roles/attenuator.ts';
 import type { Stage } from '../drivers/roles/stage.ts';
-import { VirtualBench } from '../sim/virtual-bench.ts';
+import type { VirtualBench } from '../sim/virtual-bench.ts';
 import type { BenchSource, BenchStatus, InstrumentErrorInfo, InstrumentState, InstrumentStatus, OpenBenchRequest } from './bench-types.ts';
 import { BenchBusyError, BenchNotOpenError, ServiceRoleError } from './errors.ts';
 import type { BenchEventHub } from './event-hub.ts';
@@ -19,6 +18,8 @@ import type { BenchEventHub } from './event-hub.ts';
 interface OpenBench {
   bench: Bench;
   sim: VirtualBench | null;
+  /** The bench with its clock, as runs take it (sequences/runner.ts). */
+  opened: OpenedBench;
   source: BenchSource;
   opened_ms: number;
   unwatch: (() => void)[];
@@ -89,28 +90,15 @@ export class BenchHolder {
   private async openNow(req: OpenBenchRequest): Promise<BenchStatus> {
     if (this.ownerRunId) throw new BenchBusyError('openBench', this.ownerRunId);
     await this.closeNow();
-    let sim: VirtualBench | null = null;
-    let bench: Bench;
-    let source: BenchSource;
-    if (req.kind === 'sim') {
-      const seed = req.seed ?? 1;
-      const realtime = req.realtime ?? false;
-      sim = new VirtualBench({ seed, mode: realtime ? 'realtime' : 'fast' });
-      try {
-        bench = await openSimBench(sim, { closeSimulator: true });
-      } catch (err) {
-        await sim.close();
-        throw err;
-      }
-      source = { kind: 'sim', seed, realtime };
-    } else {
-      const path = resolve(this.opts.cwd ?? process.cwd(), req.path);
-      bench = await openBench(path);
-      source = { kind: 'file', path };
-    }
+    const choice: BenchChoice = req.kind === 'sim'
+      ? { sim: true, seed: req.seed ?? 1, realtime: req.realtime ?? false }
+      : { sim: false, file: resolve(this.opts.cwd ?? process.cwd(), req.path) };
+    const opened = await openRunBench(choice);
+    const { bench } = opened;
+    const source: BenchSource = choice.sim ? { kind: 'sim', seed: choice.seed, realtime: choice.realtime } : { kind: 'file', path: choice.file };
     this.health.clear();
     for (const role of bench.roles) this.health.set(role, { state: 'ok', lastError: null });
-    this.current = { bench, sim, source, opened_ms: performance.now(), unwatch: this.watchLinks(bench) };
+    this.current = { bench, sim: opened.sim ?? null, opened, source, opened_ms: performance.now(), unwatch: this.watchLinks(bench) };
     this.emitStatus();
     return this.status();
   }
@@ -140,6 +128,17 @@ export class BenchHolder {
   require(operation: string): Bench {
     if (!this.current) throw new BenchNotOpenError(operation);
     return this.current.bench;
+  }
+
+  /** The open bench with its clock (null with none open). */
+  get opened(): OpenedBench | null {
+    return this.current?.opened ?? null;
+  }
+
+  /** The open bench with its clock, for a run to take: open and not owned by another run. */
+  forRun(operation: string): OpenedBench {
+    this.requireIdle(operation);
+    return (this.current as OpenBench).opened;
   }
 
   /** The bench for a manual call: open and not owned by a run. */

@@ -23,15 +23,18 @@ const gate = z.discriminatedUnion('mode', [
   z.strictObject({ mode: z.literal('bits'), bits: num.int().positive() }),
 ]);
 
-const sequenceSource = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('library'), name: z.string().min(1).max(128), set: overrides }),
-  z.strictObject({ kind: z.literal('file'), path, set: overrides }),
-  z.strictObject({ kind: z.literal('text'), name: z.string().min(1).max(256), text: z.string().max(1_000_000), set: overrides }),
+const sources = <T extends z.core.$ZodLooseShape>(extra: T) => z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('library'), name: z.string().min(1).max(128), set: overrides, ...extra }),
+  z.strictObject({ kind: z.literal('file'), path, set: overrides, ...extra }),
+  z.strictObject({ kind: z.literal('text'), name: z.string().min(1).max(256), text: z.string().max(1_000_000), set: overrides, ...extra }),
 ]);
+const sequenceSource = sources({});
 
 /** A run id is a folder name under the runs directory: no separators, no '..'. */
 const runId = z.string().min(1).max(256).regex(/^[A-Za-z0-9._-]+$/, 'a run folder name (letters, digits, . _ -)')
   .refine((s) => s !== '.' && s !== '..', 'a run folder name, not . or ..');
+/** Calls with an optional argument: undefined, null or {} mean none. */
+const optional = <T extends z.ZodType>(schema: T) => z.union([z.undefined(), z.null(), schema]).transform((v) => v ?? undefined);
 const fileName = z.string().min(1).max(256).regex(/^[^/\\]+\.csv$/i, 'a CSV file name in the run folder (no path)');
 
 export const requestSchemas = {
@@ -73,11 +76,12 @@ export const requestSchemas = {
     timeout_ms: num.int().min(1).max(600_000).optional(),
   }),
   listSequences: none,
-  loadSequence: sequenceSource,
+  loadSequence: sources({ benchFile: path.optional() }),
   startRun: sequenceSource,
   pauseRun: none,
-  resumeRun: none,
-  abortRun: none,
+  // None (or {}) stays "the paused run", as before this call took a run id.
+  resumeRun: optional(z.strictObject({ runId: runId.optional() })).transform((v) => (v?.runId === undefined ? undefined : { runId: v.runId })),
+  abortRun: optional(z.strictObject({ message: z.string().trim().min(1).max(500).optional() })),
   runState: none,
   runEvents: z.strictObject({ since: num.int().min(0) }),
   listRuns: none,

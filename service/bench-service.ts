@@ -10,9 +10,12 @@ import type {
   MonitorSettings, MonitorState, OpenBenchRequest, ScpiReply, StageState, VoaSettings, VoaState,
 } from './bench-types.ts';
 import type {
-  ExportedFile, RunDetails, RunState, RunSummary, SequenceEntry, SequenceLoadResult, SequenceSource,
+  ContinueRunRequest, ExportedFile, RunDetails, RunState, RunSummary, SequenceEntry, SequenceLoadRequest, SequenceLoadResult,
+  SequenceSource,
 } from './run-types.ts';
+import type { RecoveryPolicy } from '../sequences/engine/link-loss.ts';
 import type { RunEvent } from '../sequences/events.ts';
+import { benchInfoOf } from '../sequences/runner.ts';
 import type { VirtualBench } from '../sim/virtual-bench.ts';
 import { BenchHolder } from './bench-holder.ts';
 import { BertControl } from './bert-control.ts';
@@ -37,8 +40,12 @@ export interface BenchServiceOptions {
   monitor?: MonitorOptions;
   /** The lasers' re-read period while idle (default 2 s). */
   laserWatch?: LaserWatchOptions;
-  /** Per-instrument limit for bench.safe() (default 10 s). */
+  /** Per-instrument limit for bench.safe() (default 10 s), on close and when a run stops early. */
   safeTimeout_s?: number;
+  /** Overrides of every run's `recovery:` settings (`benchctl run --reconnect-deadline`). */
+  recovery?: Partial<RecoveryPolicy>;
+  /** Run events kept for catching up (runEvents); default 500,000. The CLI, which never catches up, keeps none. */
+  keptRunEvents?: number;
 }
 
 export class BenchService implements BenchApi, BenchEventSource {
@@ -62,7 +69,14 @@ export class BenchService implements BenchApi, BenchEventSource {
     this.monitor = new MeterMonitor(this.holder, this.manual, this.events, opts.monitor);
     this.lasers = new LaserWatch(this.holder, this.manual, this.events, opts.laserWatch);
     this.library = new SequenceLibrary({ libraryDir: opts.libraryDir ?? DEFAULT_LIBRARY_DIR, cwd });
-    this.runs = new RunManager(this.holder, this.events, this.library, { runsDir });
+    this.runs = new RunManager(this.holder, this.events, this.library, {
+      runsDir,
+      ...(opts.keptRunEvents !== undefined ? { keptEvents: opts.keptRunEvents } : {}),
+      setup: {
+        ...(opts.recovery ? { recovery: opts.recovery } : {}),
+        ...(opts.safeTimeout_s !== undefined ? { safeTimeout_s: opts.safeTimeout_s } : {}),
+      },
+    });
     this.history = new RunHistory(runsDir);
   }
 
@@ -206,9 +220,11 @@ export class BenchService implements BenchApi, BenchEventSource {
     return this.library.list();
   }
 
-  loadSequence(req: SequenceSource): Promise<SequenceLoadResult> {
-    const bench = this.holder.isOpen ? { bench: this.holder.require('loadSequence'), simulated: this.holder.simulator !== null } : null;
-    return this.library.load(req, bench);
+  async loadSequence(req: SequenceLoadRequest): Promise<SequenceLoadResult> {
+    const { benchFile, ...source } = req;
+    const opened = this.holder.opened;
+    const against = benchFile !== undefined ? await this.library.benchFileInfo(benchFile) : opened ? benchInfoOf(opened) : null;
+    return this.library.load(source, against);
   }
 
   startRun(req: SequenceSource): Promise<RunState> {
@@ -219,12 +235,12 @@ export class BenchService implements BenchApi, BenchEventSource {
     return this.runs.pause();
   }
 
-  async resumeRun(): Promise<RunState> {
-    return this.runs.resume();
+  async resumeRun(req?: ContinueRunRequest): Promise<RunState> {
+    return req?.runId === undefined ? this.runs.resume() : this.runs.continue(req.runId);
   }
 
-  async abortRun(): Promise<RunState> {
-    return this.runs.abort();
+  async abortRun(req?: { message?: string }): Promise<RunState> {
+    return this.runs.abort(req?.message);
   }
 
   async runState(): Promise<RunState> {

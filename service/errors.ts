@@ -1,5 +1,6 @@
 // The service's refusals. Each names what was asked and what the caller can do about it; they travel to
 // the UI as { name, message } (IPC and the WebSocket carry no classes).
+import { formatIssue, type SequenceIssue } from '../sequences/schema/errors.ts';
 
 /** A call that needs an open bench, with none open. */
 export class BenchNotOpenError extends Error {
@@ -39,6 +40,13 @@ export class RunNotFoundError extends Error {
 /** A sequence that does not validate, when starting a run (loadSequence returns the issues as data). */
 export class SequenceRejectedError extends Error {
   override name = 'SequenceRejectedError';
+  /** Each problem located (file, line, column, field), for callers in the process; the message lists them too. */
+  readonly issues: readonly SequenceIssue[];
+
+  constructor(operation: string, issues: readonly SequenceIssue[]) {
+    super(`${operation}: the sequence does not validate (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${issues.map(formatIssue).join('\n')}`);
+    this.issues = issues;
+  }
 }
 
 /** A call's payload failed its schema, or the channel does not exist. */

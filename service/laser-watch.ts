@@ -14,6 +14,11 @@ const DEFAULT_INTERVAL_S = 2;
 export interface LaserWatchOptions {
   /** Re-read period while idle; 0 turns the periodic reading off (the other triggers stay). */
   interval_s?: number;
+  /**
+   * false: no watching at all — neither the periodic reads nor the read when the bench opens or a run gives
+   * it back (a headless `benchctl run` has no window to tell); refresh() still reads when asked. Default true.
+   */
+  enabled?: boolean;
 }
 
 export class LaserWatch {
@@ -33,7 +38,7 @@ export class LaserWatch {
     this.hub = hub;
     this.interval_s = opts.interval_s ?? DEFAULT_INTERVAL_S;
     // Opened, closed, taken by a run or given back: read at once when the bench becomes idle.
-    this.unsubscribe = hub.on('bench', () => {
+    this.unsubscribe = opts.enabled === false ? () => {} : hub.on('bench', () => {
       const idle = this.idle();
       if (idle && !this.wasIdle) void this.refresh();
       this.wasIdle = idle;

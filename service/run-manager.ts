@@ -1,19 +1,19 @@
-// One run at a time on the service's open bench: the sequence planned against it, a run folder created,
-// the engine started in the background; its events kept (for a UI that reconnects mid-run) and pushed;
-// pause/resume/abort forwarded. While it runs, the run owns the bench: manual control and the monitor wait.
-import { setTimeout as sleep } from 'node:timers/promises';
+// One run at a time on the service's open bench: a sequence planned against it and a run folder created,
+// or an interrupted run folder continued (sequences/runner.ts does the set-up for both); the engine started
+// in the background; its events kept (for a UI that reconnects mid-run) and pushed; pause/resume/abort
+// forwarded. While it runs, the run owns the bench: manual control and the monitor wait.
+import { basename, join } from 'node:path';
 import type { RunEvent } from '../sequences/events.ts';
-import { RunEngine } from '../sequences/engine/engine.ts';
-import type { RunConfig } from '../sequences/records/journal.ts';
-import { RunRecorder } from '../sequences/records/recorder.ts';
-import { SOFTWARE } from '../sequences/records/software.ts';
+import { benchInfoOf, continueRun, createRun, runConfigOf, type BenchChoice, type OpenedBench, type ReadyRun, type RunSetupOptions } from '../sequences/runner.ts';
+import type { RunEngine } from '../sequences/engine/engine.ts';
 import type { BenchHolder } from './bench-holder.ts';
+import type { OpenBenchRequest } from './bench-types.ts';
 import type { RunPhase, RunState, SequenceSource } from './run-types.ts';
-import { RunStateError, SequenceRejectedError } from './errors.ts';
+import { RunNotFoundError, RunStateError, SequenceRejectedError } from './errors.ts';
 import type { BenchEventHub } from './event-hub.ts';
 import type { SequenceLibrary } from './sequence-library.ts';
 
-/** Events kept per run for catching up; an overnight run's oldest points go first past this. */
+/** Events kept per run for catching up, by default; an overnight run's oldest points go first past this. */
 const MAX_KEPT_EVENTS = 500_000;
 
 interface ActiveRun {
@@ -28,10 +28,19 @@ interface ActiveRun {
   start_s: number;
   now_s: () => number;
   done: Promise<void>;
+  /** The bench was given back (a resumed run has the same id as its earlier self: this, not the id, says which). */
+  released: boolean;
 }
 
 export interface RunManagerOptions {
   runsDir: string;
+  /**
+   * Run events kept for a UI that catches up (runEvents); default 500,000. A caller that never catches up
+   * (the CLI prints each event as it comes) keeps none, so an overnight run's points do not pile up.
+   */
+  keptEvents?: number;
+  /** Every run's set-up: recovery overrides (`--reconnect-deadline`), the safe-state timeout. */
+  setup?: RunSetupOptions;
 }
 
 const IDLE: RunState = {
@@ -45,6 +54,8 @@ export class RunManager {
   private readonly holder: BenchHolder;
   private readonly hub: BenchEventHub;
   private readonly library: SequenceLibrary;
+  private readonly keptEvents: number;
+  private readonly setup: RunSetupOptions;
   readonly runsDir: string;
 
   constructor(holder: BenchHolder, hub: BenchEventHub, library: SequenceLibrary, opts: RunManagerOptions) {
@@ -52,69 +63,37 @@ export class RunManager {
     this.hub = hub;
     this.library = library;
     this.runsDir = opts.runsDir;
+    this.keptEvents = Math.max(0, opts.keptEvents ?? MAX_KEPT_EVENTS);
+    this.setup = opts.setup ?? {};
   }
 
   get running(): boolean {
     return this.run !== null && isLive(this.run.state.phase);
   }
 
-  async start(source: SequenceSource): Promise<RunState> {
-    if (this.run && isLive(this.run.state.phase)) throw new RunStateError(`startRun: run ${this.run.runId} is still ${this.run.state.phase}; abort it or wait for it to end`);
-    // Planning awaits; a second start meanwhile must not make a second run.
-    if (this.starting) throw new RunStateError('startRun: another run is being started');
-    this.starting = true;
-    try {
-      return await this.startNow(source);
-    } finally {
-      this.starting = false;
-    }
+  start(source: SequenceSource): Promise<RunState> {
+    return this.exclusive('startRun', async () => {
+      const on = this.holder.forRun('startRun');
+      const prepared = await this.library.prepare(source, benchInfoOf(on));
+      if (!prepared.ok) throw new SequenceRejectedError('startRun', prepared.result.issues);
+      this.checkSameBench(on, 'startRun');
+      return this.launch(on, createRun(on, prepared.plan, this.runsDir, this.setup));
+    });
   }
 
-  private async startNow(source: SequenceSource): Promise<RunState> {
-    const bench = this.holder.requireIdle('startRun');
-    const sim = this.holder.simulator;
-    const prepared = await this.library.prepare(source, { bench, simulated: sim !== null });
-    if (!prepared.ok) {
-      const lines = prepared.result.issues.map((i) => `${i.line > 0 ? `${i.file}:${i.line}: ` : ''}${i.field}: ${i.message}`);
-      throw new SequenceRejectedError(`startRun: the sequence does not validate (${lines.length} problem${lines.length === 1 ? '' : 's'}):\n${lines.join('\n')}`);
-    }
-    const { plan } = prepared;
-    const seq = plan.sequence;
-    const src = this.holder.source;
-    const config: Omit<RunConfig, 'runId'> = {
-      sequenceName: seq.doc.name, sequenceFile: seq.file, baseDir: seq.baseDir, overrides: seq.overrides,
-      bench: src?.kind === 'sim' ? { sim: true, seed: src.seed, realtime: src.realtime } : { sim: false, file: src?.kind === 'file' ? src.path : bench.name },
-      software: { ...SOFTWARE },
-    };
-    const recorder = RunRecorder.create(this.runsDir, plan, config, { name: bench.name, simulated: sim !== null, identities: bench.identities() });
-    const t0 = performance.now();
-    const now_s = sim ? () => sim.clock.now_s() : () => (performance.now() - t0) / 1000;
-    const engine = new RunEngine({
-      plan, bench, now_s, records: recorder, runId: recorder.runId, recovery: seq.doc.recovery,
-      benchWait: sim ? (d) => sim.clock.advance(d) : (d, signal) => sleep(d * 1000, undefined, { signal }),
+  /**
+   * Continues the interrupted run `runId` (a folder of the runs directory) into the same records: on the open
+   * bench, or with none open on the bench the run was started on, opened first.
+   */
+  continue(runId: string): Promise<RunState> {
+    return this.exclusive('resumeRun', async () => {
+      const folder = this.folderOf(runId);
+      // A folder that is not a run (no journal) is refused before any bench is opened.
+      const config = runConfigOf(folder);
+      if (!this.holder.isOpen) await this.holder.open(openRequestOf(config.bench));
+      const on = this.holder.forRun('resumeRun');
+      return this.launch(on, continueRun(on, folder, this.setup));
     });
-    const run: ActiveRun = {
-      engine, runId: recorder.runId, folder: recorder.folder, events: [], firstIndex: 0, start_s: now_s(), now_s,
-      state: {
-        ...IDLE, phase: 'running', runId: recorder.runId, runFolder: recorder.folder, sequence: seq.doc.name,
-        dut: String(seq.metadata.dut), stepCount: plan.steps.length, estimate_s: plan.estimate_s, remaining_s: plan.estimate_s,
-      },
-      done: Promise.resolve(),
-    };
-    this.run = run;
-    engine.on((event) => this.onEvent(run, event));
-    this.holder.setOwner(run.runId);
-    this.pushState(run);
-    run.done = engine.run().then(
-      (result) => {
-        if (isLive(run.state.phase)) this.setPhase(run, result.status, result.message ?? null, result.passed);
-      },
-      (err: unknown) => this.setPhase(run, 'error', err instanceof Error ? err.message : String(err), null),
-    ).finally(() => {
-      this.holder.setOwner(null);
-      this.pushState(run);
-    });
-    return this.state();
   }
 
   pause(): RunState {
@@ -124,16 +103,19 @@ export class RunManager {
     return this.state();
   }
 
+  /** A paused run goes on; a pausing one never holds. */
   resume(): RunState {
     const run = this.live('resumeRun');
-    if (run.state.phase !== 'paused') throw new RunStateError(`resumeRun: run ${run.runId} is ${run.state.phase}, not paused`);
+    if (run.state.phase !== 'paused' && run.state.phase !== 'pausing') {
+      throw new RunStateError(`resumeRun: run ${run.runId} is ${run.state.phase}, not paused; to continue an interrupted run, give its runId`);
+    }
     run.engine.resume();
     return this.state();
   }
 
-  abort(): RunState {
+  abort(message = 'aborted by the operator'): RunState {
     const run = this.live('abortRun');
-    run.engine.abort('aborted by the operator');
+    run.engine.abort(message);
     if (isLive(run.state.phase)) {
       run.state.phase = 'stopping';
       this.pushState(run);
@@ -166,6 +148,59 @@ export class RunManager {
     await run.done;
   }
 
+  /** One start (or continue) at a time, and none while a run is live: planning awaits, a second call must not make a second run. */
+  private async exclusive(op: string, begin: () => Promise<RunState>): Promise<RunState> {
+    if (this.run && isLive(this.run.state.phase)) throw new RunStateError(`${op}: run ${this.run.runId} is still ${this.run.state.phase}; abort it or wait for it to end`);
+    if (this.starting) throw new RunStateError(`${op}: another run is being started`);
+    this.starting = true;
+    try {
+      return await begin();
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  /** The bench after planning: still the one the plan was checked against. */
+  private checkSameBench(planned: OpenedBench, op: string): void {
+    if (this.holder.forRun(op) !== planned) throw new RunStateError(`${op}: the bench was replaced while the sequence was being planned; start again`);
+  }
+
+  private folderOf(runId: string): string {
+    if (runId === '' || runId === '.' || runId === '..' || basename(runId) !== runId || /[\\/]/.test(runId)) {
+      throw new RunNotFoundError(`resumeRun: '${runId}' is not a run folder name; expected the name of a folder in ${this.runsDir}`);
+    }
+    return join(this.runsDir, runId);
+  }
+
+  private launch(on: OpenedBench, ready: ReadyRun): RunState {
+    const { plan, engine, recorder } = ready;
+    const seq = plan.sequence;
+    const run: ActiveRun = {
+      engine, runId: recorder.runId, folder: recorder.folder, events: [], firstIndex: 0, start_s: on.now_s(), now_s: on.now_s,
+      state: {
+        ...IDLE, phase: 'running', runId: recorder.runId, runFolder: recorder.folder, sequence: seq.doc.name,
+        dut: String(seq.metadata.dut), stepCount: plan.steps.length, estimate_s: plan.estimate_s, remaining_s: plan.estimate_s,
+      },
+      done: Promise.resolve(),
+      released: false,
+    };
+    this.run = run;
+    engine.on((event) => this.onEvent(run, event));
+    this.holder.setOwner(run.runId);
+    this.pushState(run);
+    run.done = engine.run().then(
+      (result) => {
+        this.release(run);
+        if (isLive(run.state.phase)) this.setPhase(run, result.status, result.message ?? null, result.passed);
+      },
+      (err: unknown) => {
+        this.release(run);
+        this.setPhase(run, 'error', err instanceof Error ? err.message : String(err), null);
+      },
+    ).finally(() => this.pushState(run));
+    return this.state();
+  }
+
   private live(op: string): ActiveRun {
     const run = this.run;
     if (!run || !isLive(run.state.phase)) throw new RunStateError(`${op}: no run is going on`);
@@ -175,13 +210,15 @@ export class RunManager {
   private onEvent(run: ActiveRun, event: RunEvent): void {
     const index = run.firstIndex + run.events.length;
     run.events.push(event);
-    if (run.events.length > MAX_KEPT_EVENTS) {
-      const drop = run.events.length - MAX_KEPT_EVENTS;
+    if (run.events.length > this.keptEvents) {
+      const drop = run.events.length - this.keptEvents;
       run.events.splice(0, drop);
       run.firstIndex += drop;
     }
     const s = run.state;
     s.elapsed_s = event.t_s;
+    // Once abort was asked, the run is stopping whatever a step still reports.
+    const settable = s.phase !== 'stopping';
     switch (event.type) {
       case 'run-started':
         s.estimate_s = event.estimate_s;
@@ -193,24 +230,39 @@ export class RunManager {
         s.stepCount = event.total;
         s.remaining_s = event.remaining_s;
         break;
+      case 'pausing':
+        if (settable) s.phase = 'pausing';
+        break;
       case 'paused':
-        s.phase = 'paused';
+        if (settable) s.phase = 'paused';
         break;
       case 'resumed':
-        s.phase = 'running';
+        if (settable) s.phase = 'running';
         break;
       case 'finished':
         s.remaining_s = 0;
+        this.release(run);
         this.setPhase(run, event.passed ? 'passed' : 'failed', null, event.passed);
         break;
       case 'aborted':
+        this.release(run);
         this.setPhase(run, event.reason === 'error' ? 'error' : 'aborted', event.message, null);
         break;
       default:
         break;
     }
     this.hub.emit('run', { index, event });
-    if (event.type === 'paused' || event.type === 'resumed' || event.type === 'step-started' || event.type === 'run-started') this.pushState(run);
+    if (PUSHES_STATE.has(event.type)) this.pushState(run);
+  }
+
+  /**
+   * The run's last event comes once its records are closed (and, stopping early, the bench made safe): the
+   * bench is given back then, so whoever sees the final state may use it at once (start again, resume).
+   */
+  private release(run: ActiveRun): void {
+    if (run.released) return;
+    run.released = true;
+    if (this.holder.owner === run.runId) this.holder.setOwner(null);
   }
 
   private setPhase(run: ActiveRun, phase: RunPhase, message: string | null, passed: boolean | null): void {
@@ -226,6 +278,13 @@ export class RunManager {
   }
 }
 
+const PUSHES_STATE: ReadonlySet<RunEvent['type']> = new Set(['pausing', 'paused', 'resumed', 'step-started', 'run-started']);
+
 function isLive(phase: RunPhase): boolean {
-  return phase === 'running' || phase === 'paused' || phase === 'stopping';
+  return phase === 'running' || phase === 'pausing' || phase === 'paused' || phase === 'stopping';
+}
+
+/** The bench a run journal names, as the service opens it. */
+function openRequestOf(choice: BenchChoice): OpenBenchRequest {
+  return choice.sim ? { kind: 'sim', seed: choice.seed, realtime: choice.realtime } : { kind: 'file', path: choice.file };
 }

@@ -19,6 +19,12 @@ export type SequenceSource = (
   | { kind: 'text'; name: string; text: string }
 ) & { set?: Record<string, string> };
 
+/**
+ * loadSequence's request: a sequence, checked against the open bench — or, with `benchFile`, against what
+ * that bench file declares (stage soft limits, declared ranges) without opening it (`benchctl validate`).
+ */
+export type SequenceLoadRequest = SequenceSource & { benchFile?: string };
+
 export interface SequenceIssueInfo {
   file: string;
   /** 1-based; 0 when the problem has no place in the file (an override). */
@@ -65,8 +71,10 @@ export interface SequenceInfo {
   steps: PlanStepInfo[];
   limits: LimitInfo[];
   estimate_s: number;
-  /** True when it was also checked against the open bench's ranges and soft limits. */
+  /** True when it was also checked against the open bench's ranges and soft limits (or a bench file's). */
   benchChecked: boolean;
+  /** The name of the bench it was checked against, when benchChecked. */
+  benchName?: string;
 }
 
 export type SequenceLoadResult =
@@ -75,7 +83,16 @@ export type SequenceLoadResult =
 
 // ── runs ──
 
-export type RunPhase = 'idle' | 'running' | 'paused' | 'stopping' | 'passed' | 'failed' | 'aborted' | 'error';
+/**
+ * 'pausing': pause was asked and the step goes on to its next checkpoint (the measurement under way lands
+ * its readings); 'paused': the run holds, nothing moves until resumed. 'stopping': abort was asked.
+ */
+export type RunPhase = 'idle' | 'running' | 'pausing' | 'paused' | 'stopping' | 'passed' | 'failed' | 'aborted' | 'error';
+
+/** resumeRun's request: which interrupted run (a folder name in the run history) to continue. */
+export interface ContinueRunRequest {
+  runId: string;
+}
 
 export interface RunState {
   phase: RunPhase;

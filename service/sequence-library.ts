@@ -1,15 +1,17 @@
 // Sequences for the Sequence view: the library folder's files, and loading one (from the library, a path,
 // or uploaded text) with parameter overrides into a validated plan with its ETA — checked against the
-// open bench's ranges and soft limits when a bench is open. Problems come back as located issues.
+// open bench's ranges and soft limits when a bench is open, or against what a bench file declares.
+// Problems come back as located issues, naming a file as the caller named it.
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { Bench } from '../drivers/bench/index.ts';
-import { benchInfoFromBench } from '../sequences/bench-info.ts';
+import { loadBenchFile } from '../drivers/bench/index.ts';
+import { benchInfoFromConfig } from '../sequences/bench-info.ts';
 import { buildPlan } from '../sequences/plan/build-plan.ts';
 import type { Plan } from '../sequences/plan/plan-types.ts';
 import { SequenceError } from '../sequences/schema/errors.ts';
 import { loadSequenceFile, loadSequenceText, type LoadedSequence } from '../sequences/schema/load.ts';
+import type { BenchInfo } from '../sequences/step.ts';
 import type { SequenceEntry, SequenceInfo, SequenceLoadResult, SequenceSource } from './run-types.ts';
 
 export interface SequenceLibraryOptions {
@@ -45,8 +47,8 @@ export class SequenceLibrary {
     }));
   }
 
-  /** Loads, validates and plans; `bench` (when open) adds the range and soft-limit checks. */
-  async prepare(source: SequenceSource, bench: { bench: Bench; simulated: boolean } | null): Promise<PreparedSequence> {
+  /** Loads, validates and plans; `bench` (an open bench's, or a bench file's) adds the range and soft-limit checks. */
+  async prepare(source: SequenceSource, bench: BenchInfo | null): Promise<PreparedSequence> {
     const set = Object.entries(source.set ?? {}).map(([k, v]) => `${k}=${v}`);
     let path = source.kind === 'file' ? source.path : source.name;
     try {
@@ -54,17 +56,25 @@ export class SequenceLibrary {
       let seq: LoadedSequence;
       if (source.kind === 'text') seq = loadSequenceText(source.name, source.text, { set, baseDir: this.cwd });
       else seq = await loadSequenceFile(path, { set });
-      const plan = buildPlan(seq, bench ? { bench: benchInfoFromBench(bench.bench, bench.simulated) } : {});
-      return { ok: true, plan, info: sequenceInfo(path, plan, bench !== null) };
+      const plan = buildPlan(seq, bench ? { bench } : {});
+      return { ok: true, plan, info: sequenceInfo(path, plan, bench) };
     } catch (err) {
       if (!(err instanceof SequenceError)) throw err;
-      return { ok: false, result: { ok: false, path, issues: err.issues.map((i) => ({ ...i })) } };
+      // A path is resolved against cwd to be read; messages name it as the caller gave it.
+      const named = source.kind === 'file' ? source.path : path;
+      const issues = err.issues.map((i) => ({ ...i, file: i.file === path ? named : i.file }));
+      return { ok: false, result: { ok: false, path, issues } };
     }
   }
 
-  async load(source: SequenceSource, bench: { bench: Bench; simulated: boolean } | null): Promise<SequenceLoadResult> {
+  async load(source: SequenceSource, bench: BenchInfo | null): Promise<SequenceLoadResult> {
     const p = await this.prepare(source, bench);
     return p.ok ? { ok: true, sequence: p.info } : p.result;
+  }
+
+  /** What a bench file declares (soft limits, declared ranges), without opening its instruments; throws BenchFileError. */
+  async benchFileInfo(file: string): Promise<BenchInfo> {
+    return benchInfoFromConfig(await loadBenchFile(resolve(this.cwd, file)));
   }
 
   private pathOf(source: SequenceSource): string {
@@ -83,7 +93,7 @@ export class SequenceLibrary {
   }
 }
 
-function sequenceInfo(path: string, plan: Plan, benchChecked: boolean): SequenceInfo {
+function sequenceInfo(path: string, plan: Plan, bench: BenchInfo | null): SequenceInfo {
   const seq = plan.sequence;
   return {
     path,
@@ -102,7 +112,8 @@ function sequenceInfo(path: string, plan: Plan, benchChecked: boolean): Sequence
       ...(l.min !== undefined ? { min: l.min } : {}), ...(l.max !== undefined ? { max: l.max } : {}),
     })),
     estimate_s: plan.estimate_s,
-    benchChecked,
+    benchChecked: bench !== null,
+    ...(bench ? { benchName: bench.name } : {}),
   };
 }
 

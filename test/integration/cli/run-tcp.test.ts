@@ -1,16 +1,20 @@
 // `benchctl run --bench FILE` against the simulator served on loopback TCP: the same sequence, through
-// sockets, as against real instruments.
+// sockets, as against real instruments — the bench left safe when the command ends, and the reconnect
+// deadline of --reconnect-deadline honoured when an instrument stops answering.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openResource } from '../../../drivers/open-resource.ts';
 import type { RunEvent } from '../../../sequences/events.ts';
 import { simBenchFileYaml } from '../../../sim/link/bench-file.ts';
 import { VirtualBench } from '../../../sim/virtual-bench.ts';
 import { runBenchctl } from './run-benchctl.ts';
 
 const LIBRARY = fileURLToPath(new URL('../../../sequences/library/', import.meta.url));
+const BENCHCTL = fileURLToPath(new URL('../../../bin/benchctl.js', import.meta.url));
 
 let dir: string;
 let sim: VirtualBench;
@@ -23,16 +27,63 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+async function servedBench(): Promise<{ bench: string; laser: string }> {
+  const served = await sim.serveTcp({ portBase: 0 });
+  const bench = join(dir, 'bench.yaml');
+  writeFileSync(bench, simBenchFileYaml({ seed: 1, mode: 'fast', tcp: Object.fromEntries(sim.roles.map((r) => [r, served.resource(r)])) }));
+  return { bench, laser: served.resource('laser') };
+}
+
+/** The laser's emission as the instrument itself reports it, asked over its own socket. */
+async function laserOutput(resource: string): Promise<boolean> {
+  const s = await openResource(resource, { timeout_ms: 2000 });
+  try {
+    return (await s.queryNumber(':SOUR0:POW:STAT?')) === 1;
+  } finally {
+    await s.close();
+  }
+}
+
+const events = (stdout: string) => stdout.trim().split('\n').map((l) => JSON.parse(l) as RunEvent);
+
 describe('benchctl run over TCP', () => {
-  it('aligns through the served simulator with a bench file', async () => {
-    const served = await sim.serveTcp({ portBase: 0 });
-    const bench = join(dir, 'bench.yaml');
-    writeFileSync(bench, simBenchFileYaml({ seed: 1, mode: 'fast', tcp: Object.fromEntries(sim.roles.map((r) => [r, served.resource(r)])) }));
+  it('aligns through the served simulator with a bench file, and leaves the laser off when it ends', async () => {
+    const { bench, laser } = await servedBench();
     const r = await runBenchctl(['run', join(LIBRARY, 'align.yaml'), '--bench', bench, '--out', join(dir, 'runs'), '--json'], { timeout_ms: 60_000 });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as RunEvent);
-    expect(events.at(-1)).toMatchObject({ type: 'finished', passed: true });
+    const ev = events(r.stdout);
+    expect(ev.some((e) => e.type === 'point')).toBe(true);
+    expect(ev.at(-1)).toMatchObject({ type: 'finished', passed: true });
     expect(readdirSync(join(dir, 'runs'))).toHaveLength(1);
+    // The sequence switched the laser on; the command's exit made the bench safe.
+    expect(await laserOutput(laser)).toBe(false);
+  }, 60_000);
+
+  it('--reconnect-deadline: a meter that stops answering aborts the run after that long, not the sequence\'s minute', async () => {
+    const { bench, laser } = await servedBench();
+    const file = join(dir, 'hang.yaml');
+    writeFileSync(file, 'sequence: hang\nmetadata: { dut: CHIP-H }\nrecovery: { deadline: 10min }\nsteps:\n' +
+      '  - set: { laser.output: on }\n  - measure: { channels: [1], samples: 100000, interval: 50ms }\n');
+    const child = spawn(process.execPath, [BENCHCTL, 'run', file, '--bench', bench, '--out', join(dir, 'runs'), '--json', '--reconnect-deadline', '1.5']);
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      if (!out.includes('"type":"point"') && (out + d).includes('"type":"point"')) {
+        // A hung box whose cable is then pulled: the link drops, and reconnecting finds nobody answering.
+        sim.faults.stopAnswering('meter');
+        sim.faults.dropConnection('meter');
+      }
+      out += d;
+      // The reconnect has failed and the deadline is past: the meter may answer again for the safe states.
+      if (out.includes('"type":"warning"')) sim.faults.clear();
+    });
+    const started = Date.now();
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(2);
+    const ev = events(out);
+    expect(ev.find((e) => e.type === 'instrument-lost')).toMatchObject({ role: 'meter', deadline_s: 1.5 });
+    expect(ev.at(-1)).toMatchObject({ type: 'aborted', reason: 'instrument-lost', message: expect.stringMatching(/meter .* did not come back within 1\.5 s/) });
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(await laserOutput(laser)).toBe(false);
   }, 60_000);
 });

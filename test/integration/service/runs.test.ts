@@ -88,6 +88,34 @@ describe('sequences', () => {
     if (!r.ok) expect(r.issues.map((i) => i.message).join('\n')).toMatch(/1700/);
   });
 
+  it('checks against a bench file\'s declared soft limits without opening it, naming the bench', async () => {
+    writeFileSync(join(dir, 'bench.yaml'), [
+      'name: file bench',
+      'instruments:',
+      '  stage:',
+      '    resource: TCPIP0::127.0.0.1::9::SOCKET',
+      '    driver: scpi-stage',
+      '    axes:',
+      '      X: { axis: 1, min_um: 0, max_um: 25000 }',
+      '      Y: { axis: 2, min_um: 0, max_um: 25000 }',
+      '      Z: { axis: 3, min_um: 5008, max_um: 10000 }',
+      '',
+    ].join('\n'));
+    writeFileSync(join(dir, 'deep.yaml'), 'sequence: deep\nmetadata: { dut: X }\nsteps:\n  - set: { stage.Z: 5001um }\n');
+    const r = await service.loadSequence({ kind: 'file', path: 'deep.yaml', benchFile: 'bench.yaml' });
+    expect(r.ok).toBe(false);
+    // The file named as given (relative to the service's cwd), with line, column and field.
+    if (!r.ok) expect(r.issues[0]).toMatchObject({ file: 'deep.yaml', line: 4, field: 'steps[0].set.stage.Z', message: expect.stringMatching(/beyond its soft limits \[5008, 10000\] µm/) });
+    const ok = await service.loadSequence({
+      kind: 'text', name: 'shallow.yaml', text: 'sequence: shallow\nmetadata: { dut: X }\nsteps:\n  - set: { stage.Z: 6000um }\n', benchFile: 'bench.yaml',
+    });
+    expect(ok.ok && ok.sequence).toMatchObject({ benchChecked: true, benchName: 'file bench' });
+    await expect(service.loadSequence({ kind: 'file', path: 'deep.yaml', benchFile: 'nope.yaml' })).rejects.toThrow(/nope\.yaml/);
+    // With the open bench instead, the check names it too.
+    const open = await service.loadSequence(text());
+    expect(open.ok && open.sequence.benchName).toMatch(/simulated bench/);
+  });
+
   it('names a missing library sequence and refuses a path disguised as a name', async () => {
     const missing = await service.loadSequence({ kind: 'library', name: 'nope' });
     expect(missing.ok ? null : missing.issues[0]?.message).toMatch(/no such file/);
@@ -162,18 +190,27 @@ describe('runs', () => {
   it('pauses at the next point, stays paused, resumes, and finishes', async () => {
     let pausedAt = -1;
     const points: number[] = [];
+    const asked: RunState[] = [];
     service.on('run', ({ index, event }) => {
       if (event.type !== 'point') return;
       points.push(index);
       if (pausedAt < 0) {
         pausedAt = index;
-        void service.pauseRun();
+        void service.pauseRun().then((s) => asked.push(s));
       }
+    });
+    const phases: string[] = [];
+    service.on('runState', (s) => {
+      if (phases.at(-1) !== s.phase) phases.push(s.phase);
     });
     const paused = whenPhase((s) => s.phase === 'paused');
     await service.startRun(text());
     const p = await paused;
     expect(p.stepId).toBe('measure');
+    // Asked: 'pausing' while the sample in hand finishes; 'paused' once the step holds at its checkpoint.
+    expect(asked[0]?.phase).toBe('pausing');
+    expect(phases).toEqual(['running', 'pausing', 'paused']);
+    await expect(service.pauseRun()).rejects.toThrow(/is paused, not running/);
     // Pause takes effect at the step's next checkpoint: the rest of the sample in hand (channel 2) still lands.
     await new Promise((r) => setTimeout(r, 100));
     const n = points.length;
@@ -186,8 +223,39 @@ describe('runs', () => {
     expect((await service.resumeRun()).phase).toBe('running');
     expect((await done).phase).toBe('passed');
     expect(points).toHaveLength(10);
-    const types = (await service.runEvents({ since: 0 })).events.map((e) => e.type);
+    const all = (await service.runEvents({ since: 0 })).events;
+    const types = all.map((e) => e.type);
+    expect(types.indexOf('pausing')).toBeLessThan(types.indexOf('paused'));
     expect(types.indexOf('paused')).toBeLessThan(types.indexOf('resumed'));
+    // Not one reading between 'paused' and 'resumed': paused means the run holds.
+    expect(types.slice(types.indexOf('paused'), types.indexOf('resumed'))).not.toContain('point');
+    expect(phases).toEqual(['running', 'pausing', 'paused', 'running', 'passed']);
+  });
+
+  it('a resume while the run is still pausing withdraws the pause; the run never holds', async () => {
+    let asked = false;
+    service.on('run', ({ event }) => {
+      if (event.type === 'point' && !asked) {
+        asked = true;
+        void service.pauseRun().then(() => service.resumeRun());
+      }
+    });
+    const done = whenPhase(ended);
+    await service.startRun(text());
+    expect((await done).phase).toBe('passed');
+    const types = (await service.runEvents({ since: 0 })).events.map((e) => e.type);
+    expect(types).toContain('pausing');
+    expect(types).not.toContain('paused');
+  });
+
+  it('records why a run was aborted', async () => {
+    service.on('run', ({ event }) => {
+      if (event.type === 'point') void service.abortRun({ message: 'the DUT slipped' }).catch(() => undefined);
+    });
+    const done = whenPhase(ended);
+    const { runId } = await service.startRun(text());
+    expect(await done).toMatchObject({ phase: 'aborted', message: 'the DUT slipped' });
+    expect((await service.openRun({ runId: runId ?? '' })).record).toMatchObject({ status: 'aborted', message: 'the DUT slipped' });
   });
 
   it('aborts a paused run: the bench is made safe (laser off) and the run recorded as aborted', async () => {

@@ -44,6 +44,24 @@ describe('request schemas', () => {
     expect(parseRequest('exportRunCsv', { runId: '20260101-000000-seq-DUT', file: 'power.csv' })).toEqual({ runId: '20260101-000000-seq-DUT', file: 'power.csv' });
   });
 
+  it('take resumeRun with no argument (the paused run) or a run id (an interrupted run), and abortRun with a reason', () => {
+    for (const arg of [undefined, null, {}]) expect(parseRequest('resumeRun', arg)).toBeUndefined();
+    expect(parseRequest('resumeRun', { runId: '20260101-000000-seq-DUT' })).toEqual({ runId: '20260101-000000-seq-DUT' });
+    for (const runId of ['..', '../x', 'a/b', '']) expect(() => parseRequest('resumeRun', { runId })).toThrow(/'resumeRun'.*runId/);
+    expect(() => parseRequest('resumeRun', { folder: '/runs/x' })).toThrow(/'resumeRun'/);
+    for (const arg of [undefined, null]) expect(parseRequest('abortRun', arg)).toBeUndefined();
+    expect(parseRequest('abortRun', { message: 'the DUT slipped' })).toEqual({ message: 'the DUT slipped' });
+    expect(() => parseRequest('abortRun', { message: '' })).toThrow(/'abortRun'.*message/);
+    expect(() => parseRequest('abortRun', { reason: 'x' })).toThrow(/'abortRun'.*reason/);
+  });
+
+  it('take loadSequence with a bench file to check against, and startRun without one', () => {
+    expect(parseRequest('loadSequence', { kind: 'file', path: 'seq.yaml', benchFile: 'bench.yaml' })).toEqual({ kind: 'file', path: 'seq.yaml', benchFile: 'bench.yaml' });
+    expect(parseRequest('loadSequence', { kind: 'library', name: 'align', set: { wl: '1550nm' }, benchFile: 'b.yaml' })).toMatchObject({ benchFile: 'b.yaml' });
+    expect(() => parseRequest('loadSequence', { kind: 'file', path: 'seq.yaml', benchFile: '' })).toThrow(/benchFile/);
+    expect(() => parseRequest('startRun', { kind: 'file', path: 'seq.yaml', benchFile: 'bench.yaml' })).toThrow(/'startRun'.*benchFile/);
+  });
+
   it('name an unknown channel', () => {
     expect(() => checkChannel('deleteEverything')).toThrow(/unknown channel "deleteEverything"/);
     expect(() => checkChannel(42)).toThrow(ApiPayloadError);
