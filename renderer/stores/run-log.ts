@@ -27,6 +27,8 @@ export function describeEvent(e: RunEvent): LogEntry | null {
       return line('info', e.stepId, e.message);
     case 'warning':
       return line('warn', e.stepId, e.message);
+    case 'pausing':
+      return line('info', e.stepId, 'pausing: the measurement under way finishes first');
     case 'paused':
       return line('warn', e.stepId, e.reason === 'user' ? 'paused' : 'paused: an instrument was lost, reconnecting');
     case 'resumed':

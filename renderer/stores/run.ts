@@ -21,14 +21,7 @@ export interface StepProgress {
 }
 
 const LOG_LINES = 2000;
-const ACTIVE = new Set(['running', 'paused', 'stopping']);
-/**
- * A pause takes effect at the step's next checkpoint: a measurement under way (a fly line of an alignment,
- * a sample of a sweep) finishes first and its readings still arrive. The engine reports 'paused' at once
- * and says nothing when the step actually stops, so the UI shows "pausing…" until no reading has come for
- * this long, and counts the readings that came after the pause.
- */
-export const PAUSE_SETTLE_MS = 1500;
+const ACTIVE = new Set(['running', 'pausing', 'paused', 'stopping']);
 
 export const useRunStore = defineStore('run', () => {
   const state = ref<RunState | null>(null);
@@ -36,11 +29,14 @@ export const useRunStore = defineStore('run', () => {
   const log = shallowRef<LogEntry[]>([]);
   const busy = ref(false);
   const error = ref<string | null>(null);
-  /** Paused, but readings of the measurement in hand may still be arriving (see PAUSE_SETTLE_MS). */
-  const settling = ref(false);
-  /** Readings that arrived after the pause was reported. */
+  /**
+   * Readings that arrived after Pause was pressed: a pause takes effect at the step's next checkpoint, so
+   * the measurement under way (a fly line of an alignment, a sample of a sweep) finishes first. The service
+   * says 'pausing' meanwhile and 'paused' once the run holds; nothing arrives after that.
+   */
   const readingsSincePause = ref(0);
-  let settleTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Between 'pausing' and the run holding: readings still landing are counted. */
+  let landing = false;
   const results = useResultsStore();
   let runId: string | null = null;
   let next = 0;
@@ -51,27 +47,14 @@ export const useRunStore = defineStore('run', () => {
 
   const active = computed(() => state.value !== null && ACTIVE.has(state.value.phase));
   const paused = computed(() => state.value?.phase === 'paused');
-  /** The phase as the UI shows it: 'pausing…' while a paused run's step is still delivering readings. */
+  /** Pause was asked and the step has not reached its checkpoint yet: its readings still arrive. */
+  const pausing = computed(() => state.value?.phase === 'pausing');
+  /** The phase as the UI shows it. */
   const phaseLabel = computed(() => {
     const phase = state.value?.phase ?? 'idle';
-    return phase === 'paused' && settling.value ? 'pausing…' : phase;
+    return phase === 'pausing' ? 'pausing…' : phase;
   });
 
-  /** (Re)starts the quiet period after which a paused run counts as settled. */
-  function unsettle(): void {
-    settling.value = true;
-    if (settleTimer) clearTimeout(settleTimer);
-    settleTimer = setTimeout(() => {
-      settleTimer = null;
-      settling.value = false;
-    }, PAUSE_SETTLE_MS);
-  }
-
-  function settled(): void {
-    if (settleTimer) clearTimeout(settleTimer);
-    settleTimer = null;
-    settling.value = false;
-  }
   const progress = computed(() => {
     const s = state.value;
     if (!s || s.runId === null) return 0;
@@ -81,8 +64,8 @@ export const useRunStore = defineStore('run', () => {
   });
 
   function startRunView(id: string): void {
-    settled();
     readingsSincePause.value = 0;
+    landing = false;
     runId = id;
     next = 0;
     steps.value = [];
@@ -149,15 +132,16 @@ export const useRunStore = defineStore('run', () => {
     results.ingest(events);
   }
 
+  /** Counts the readings between 'pausing' and the run holding (the measurement under way landing). */
   function trackPause(e: RunEvent): void {
-    if (e.type === 'paused') {
-      readingsSincePause.value = 0;
-      unsettle();
-    } else if (e.type === 'resumed' || e.type === 'finished' || e.type === 'aborted') {
-      settled();
-    } else if (e.type === 'point' && state.value?.phase === 'paused') {
+    if (e.type === 'pausing') {
+      // Announced again after a reconnect (held meanwhile for the lost instrument): the count goes on.
+      if (!landing) readingsSincePause.value = 0;
+      landing = true;
+    } else if ((e.type === 'paused' && e.reason === 'user') || e.type === 'resumed' || e.type === 'finished' || e.type === 'aborted') {
+      landing = false;
+    } else if (e.type === 'point' && landing) {
       readingsSincePause.value++;
-      unsettle();
     }
   }
 
@@ -180,13 +164,7 @@ export const useRunStore = defineStore('run', () => {
 
   function onState(s: RunState): void {
     const wasActive = active.value;
-    const wasPaused = state.value?.phase === 'paused';
     state.value = s;
-    // The state may come before the 'paused' event itself (events wait for the next frame): pausing from now.
-    if (s.phase === 'paused' && !wasPaused) {
-      readingsSincePause.value = 0;
-      unsettle();
-    }
     // A finished run is a new run folder: the history lists it.
     if (wasActive && !ACTIVE.has(s.phase)) void useHistoryStore().refresh();
   }
@@ -234,7 +212,7 @@ export const useRunStore = defineStore('run', () => {
   const abort = () => control(() => useBench().abortRun());
 
   return {
-    state, steps, log, busy, error, active, paused, progress, settling, readingsSincePause, phaseLabel,
+    state, steps, log, busy, error, active, paused, pausing, progress, readingsSincePause, phaseLabel,
     init, dispose, start, pause, resume, abort, flush: () => batcher.flush(),
   };
 });

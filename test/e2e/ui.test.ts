@@ -170,12 +170,21 @@ describe('the UI in Chromium against benchctl serve', () => {
     await page.locator(tid('run-start')).click();
     await page.waitForSelector(tid('view-results'));
     await expect.poll(alignReadings, { timeout: 30_000, interval: 20 }).toBeGreaterThan(0);
+    // Every text the phase shows from here on (a MutationObserver misses no state, however short).
+    await page.evaluate(`(() => {
+      const el = document.querySelector(${JSON.stringify(results('run-phase'))});
+      const seen = (window.__phases = [el.textContent]);
+      new MutationObserver(() => seen.push(el.textContent)).observe(el, { childList: true, characterData: true, subtree: true });
+    })()`);
     await page.locator(results('run-pause')).click();
     // The engine stops at the step's next checkpoint: a fly line under way still delivers its logged
-    // samples. The UI says "pausing…" until they have stopped coming, and only then "paused".
-    await expect.poll(() => page.locator(results('run-phase')).textContent(), { timeout: 10_000, interval: 50 }).toBe('pausing…');
-    await expect.poll(() => page.locator(results('run-phase')).textContent(), { timeout: 15_000 }).toBe('paused');
+    // samples. The service says 'pausing' at the request and 'paused' once the run holds; the UI shows both.
+    await expect.poll(() => page.locator(results('run-phase')).textContent(), { timeout: 15_000, interval: 50 }).toBe('paused');
+    const phases = (await page.evaluate('window.__phases')) as string[];
+    expect(phases.filter((p, i) => p !== phases[i - 1])).toEqual(['running', 'pausing…', 'paused']);
     expect(await page.locator(results('pause-note')).textContent()).toMatch(/nothing moves until Resume/);
+    // Points are drawn once per frame, the phase at once: two frames for the last points before the hold.
+    await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
     const paused = await alignReadings();
     await page.waitForTimeout(2500);
     expect(await alignReadings(), 'readings arrived after the UI said "paused"').toBe(paused);

@@ -1,11 +1,11 @@
 import { createPinia, setActivePinia } from 'pinia';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunEvent, RunState } from '../../../service/bench-api.ts';
 import { setBench } from '../../../renderer/api/bench-access.ts';
 import { setFrameScheduler } from '../../../renderer/plots/frame-batcher.ts';
 import { useHistoryStore } from '../../../renderer/stores/history.ts';
 import { useResultsStore } from '../../../renderer/stores/results.ts';
-import { PAUSE_SETTLE_MS, useRunStore } from '../../../renderer/stores/run.ts';
+import { useRunStore } from '../../../renderer/stores/run.ts';
 import { FakeBench, settle } from './fake-bench.ts';
 import { ev, point, runStarted } from './run-events.ts';
 
@@ -132,38 +132,61 @@ describe('run store', () => {
     expect(useHistoryStore().runs.map((r) => r.runId)).toEqual(['r1']);
   });
 
-  it('says "pausing…" while the measurement in hand still delivers readings, and "paused" once they stop', async () => {
-    vi.useFakeTimers();
-    try {
-      const run = useRunStore();
-      await run.init();
-      const all = events('r1', 6);
-      [0, 1, 2].forEach((index) => fake.emit('run', { index, event: all[index] as RunEvent }));
-      fake.emit('runState', runState('running'));
-      runFrames();
-      expect(run.phaseLabel).toBe('running');
-      fake.emit('runState', runState('paused'));
-      fake.emit('run', { index: 3, event: ev('r1', 3, { type: 'paused', reason: 'user', stepId: 'sweep' }) });
-      runFrames();
-      expect(run.phaseLabel).toBe('pausing…');
-      // The fly line in hand lands its samples 0.3 s later: still pausing, and counted.
-      await vi.advanceTimersByTimeAsync(300);
-      [4, 5].forEach((index) => fake.emit('run', { index, event: { ...(all[index - 1] as RunEvent) } }));
-      runFrames();
-      expect(run.readingsSincePause).toBe(2);
-      await vi.advanceTimersByTimeAsync(PAUSE_SETTLE_MS - 100);
-      expect(run.phaseLabel).toBe('pausing…');
-      await vi.advanceTimersByTimeAsync(200);
-      expect(run.phaseLabel).toBe('paused');
-      expect(run.readingsSincePause).toBe(2);
-      // Resumed: the count starts again at the next pause.
-      fake.emit('runState', runState('running'));
-      fake.emit('run', { index: 6, event: ev('r1', 6, { type: 'resumed', stepId: 'sweep' }) });
-      runFrames();
-      expect(run.phaseLabel).toBe('running');
-      expect(run.settling).toBe(false);
-    } finally {
-      vi.useRealTimers();
-    }
+  it('says "pausing…" from the pause request until the service says the run holds, counting the readings that land meanwhile', async () => {
+    const run = useRunStore();
+    await run.init();
+    const all = events('r1', 6);
+    [0, 1, 2].forEach((index) => fake.emit('run', { index, event: all[index] as RunEvent }));
+    fake.emit('runState', runState('running'));
+    runFrames();
+    expect(run.phaseLabel).toBe('running');
+    fake.handlers.pauseRun = async () => runState('pausing');
+    expect(await run.pause()).toBe(true);
+    // The request is answered at once with 'pausing': no guessing, no timer.
+    expect(run.phaseLabel).toBe('pausing…');
+    expect(run.pausing).toBe(true);
+    expect(run.active).toBe(true);
+    fake.emit('run', { index: 3, event: ev('r1', 3, { type: 'pausing', reason: 'user', stepId: 'sweep' }) });
+    // The fly line in hand lands its samples: still pausing, and counted.
+    [4, 5].forEach((index) => fake.emit('run', { index, event: { ...(all[index - 1] as RunEvent) } }));
+    runFrames();
+    expect(run.phaseLabel).toBe('pausing…');
+    expect(run.readingsSincePause).toBe(2);
+    // However long it takes, only the service's word ends it.
+    fake.emit('runState', runState('paused'));
+    fake.emit('run', { index: 6, event: ev('r1', 6, { type: 'paused', reason: 'user', stepId: 'sweep' }) });
+    runFrames();
+    expect(run.phaseLabel).toBe('paused');
+    expect(run.paused).toBe(true);
+    expect(run.readingsSincePause).toBe(2);
+    expect(run.log.map((l) => l.text).slice(-2)).toEqual(['pausing: the measurement under way finishes first', 'paused']);
+    // Resumed: the count starts again at the next pause.
+    fake.emit('runState', runState('running'));
+    fake.emit('run', { index: 7, event: ev('r1', 7, { type: 'resumed', stepId: 'sweep' }) });
+    fake.emit('run', { index: 8, event: ev('r1', 8, { type: 'pausing', reason: 'user', stepId: 'sweep' }) });
+    runFrames();
+    expect(run.readingsSincePause).toBe(0);
+  });
+
+  it('keeps counting through an instrument lost while pausing, and resumes from "pausing" too', async () => {
+    const run = useRunStore();
+    await run.init();
+    const all = events('r1', 3);
+    [0, 1].forEach((index) => fake.emit('run', { index, event: all[index] as RunEvent }));
+    const pt = (index: number) => point('r1', 'sweep', 'spectrum', index, { wavelength_nm: 1500 + index, loss_dB: 5 });
+    const seq: RunEvent[] = [
+      ev('r1', 2, { type: 'pausing', reason: 'user', stepId: 'sweep' }), pt(0),
+      ev('r1', 3, { type: 'instrument-lost', role: 'meter', resource: 'SIM::meter', error: 'cable', deadline_s: 60 }),
+      ev('r1', 3, { type: 'paused', reason: 'instrument-lost', stepId: 'sweep' }),
+      ev('r1', 4, { type: 'instrument-restored', role: 'meter', identity: 'X', attempts: 1, outage_s: 1 }),
+      ev('r1', 4, { type: 'pausing', reason: 'user', stepId: 'sweep' }), pt(1),
+    ];
+    seq.forEach((event, i) => fake.emit('run', { index: 2 + i, event }));
+    fake.emit('runState', runState('pausing'));
+    runFrames();
+    expect(run.readingsSincePause).toBe(2);
+    fake.handlers.resumeRun = async () => runState('running');
+    expect(await run.resume()).toBe(true);
+    expect(run.phaseLabel).toBe('running');
   });
 });
