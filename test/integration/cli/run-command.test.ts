@@ -58,6 +58,15 @@ describe('benchctl run', () => {
     expect((JSON.parse(readFileSync(join(folder, 'run.json'), 'utf8')) as RunRecord).status).toBe('passed');
   });
 
+  it('--seed picks the simulated chip and is recorded, so resume opens the same one', async () => {
+    const file = sequence('seeded', MEASURE);
+    const r = await runBenchctl(['run', file, '--sim', '--seed', '7', '--out', join(dir, 'runs')]);
+    expect(r.code).toBe(0);
+    const first = JSON.parse(readFileSync(join(onlyRunFolder(), 'journal.jsonl'), 'utf8').split('\n')[0] ?? '') as { config: { bench: unknown } };
+    expect(first.config.bench).toEqual({ sim: true, seed: 7, realtime: false });
+    expect((JSON.parse(readFileSync(join(onlyRunFolder(), 'run.json'), 'utf8')) as RunRecord).bench.name).toMatch(/seed 7/);
+  });
+
   it('exit 1 when a limit fails, with the verdicts printed', async () => {
     const file = sequence('fail', `${MEASURE}limits:\n  - { measurement: power_ch1_dBm, min: 20dBm }\n`);
     const r = await runBenchctl(['run', file, '--sim', '--out', join(dir, 'runs')]);

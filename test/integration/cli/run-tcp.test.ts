@@ -1,8 +1,10 @@
 // `benchctl run --bench FILE` against the simulator served on loopback TCP: the same sequence, through
-// sockets, as against real instruments — the bench left safe when the command ends, and the reconnect
-// deadline of --reconnect-deadline honoured when an instrument stops answering.
+// sockets, as against real instruments — the bench left safe when the command ends, the reconnect
+// deadline of --reconnect-deadline honoured when an instrument stops answering, and Ctrl-C while the
+// bench is still opening stopping the command before any run.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,20 +20,58 @@ const BENCHCTL = fileURLToPath(new URL('../../../bin/benchctl.js', import.meta.u
 
 let dir: string;
 let sim: VirtualBench;
+const servers: Server[] = [];
+const sockets: Socket[] = [];
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'benchctl-run-tcp-'));
   sim = new VirtualBench({ seed: 1, mode: 'fast' });
 });
 afterEach(async () => {
+  for (const s of sockets.splice(0)) s.destroy();
+  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
   await sim.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function servedBench(): Promise<{ bench: string; laser: string }> {
+/** The simulator on loopback TCP and a bench file for it; `via` puts something between a role and its port. */
+async function servedBench(via: Partial<Record<string, (resource: string) => Promise<string>>> = {}): Promise<{ bench: string; laser: string }> {
   const served = await sim.serveTcp({ portBase: 0 });
+  const resources = Object.fromEntries(await Promise.all(sim.roles.map(async (r) => [r, await (via[r] ?? (async (x) => x))(served.resource(r))] as const)));
   const bench = join(dir, 'bench.yaml');
-  writeFileSync(bench, simBenchFileYaml({ seed: 1, mode: 'fast', tcp: Object.fromEntries(sim.roles.map((r) => [r, served.resource(r)])) }));
+  writeFileSync(bench, simBenchFileYaml({ seed: 1, mode: 'fast', tcp: resources }));
   return { bench, laser: served.resource('laser') };
+}
+
+/**
+ * A loopback relay to `resource` that holds back everything the instrument says until release() (a
+ * slow box answering its identity): the client is stuck opening the bench meanwhile.
+ */
+async function heldRelay(resource: string): Promise<{ resource: string; connected: Promise<void>; release(): void }> {
+  const [, host = '127.0.0.1', port = '0'] = /^TCPIP\d*::([^:]+)::(\d+)::SOCKET$/.exec(resource) ?? [];
+  let held = true;
+  const waiting: (() => void)[] = [];
+  let onConnect: () => void = () => {};
+  const connected = new Promise<void>((resolve) => (onConnect = resolve));
+  const server = createServer((client) => {
+    const upstream = createConnection({ host, port: Number(port) });
+    sockets.push(client, upstream);
+    client.on('data', (d) => upstream.write(d));
+    upstream.on('data', (d) => (held ? waiting.push(() => client.write(d)) : client.write(d)));
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+    onConnect();
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port: relayPort } = server.address() as { port: number };
+  return {
+    resource: `TCPIP0::127.0.0.1::${relayPort}::SOCKET`,
+    connected,
+    release() {
+      held = false;
+      for (const w of waiting.splice(0)) w();
+    },
+  };
 }
 
 /** The laser's emission as the instrument itself reports it, asked over its own socket. */
@@ -85,5 +125,28 @@ describe('benchctl run over TCP', () => {
     expect(ev.at(-1)).toMatchObject({ type: 'aborted', reason: 'instrument-lost', message: expect.stringMatching(/meter .* did not come back within 1\.5 s/) });
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(await laserOutput(laser)).toBe(false);
+  }, 60_000);
+
+  it('Ctrl-C while the bench is still opening: the command stops there, exit 2, no run folder', async () => {
+    let laser: Awaited<ReturnType<typeof heldRelay>> | undefined;
+    const { bench } = await servedBench({ laser: async (resource) => (laser = await heldRelay(resource)).resource });
+    if (!laser) throw new Error('no relay');
+    const file = join(dir, 'never.yaml');
+    writeFileSync(file, 'sequence: never\nmetadata: { dut: CHIP-N }\nsteps:\n  - set: { laser.output: on }\n');
+    const child = spawn(process.execPath, [BENCHCTL, 'run', file, '--bench', bench, '--out', join(dir, 'runs'), '--json']);
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await laser.connected;
+    child.kill('SIGINT');
+    // The laser answers after the signal: the bench opens, and the command goes no further.
+    const relay = laser;
+    setTimeout(() => relay.release(), 300);
+    expect(await closed).toBe(2);
+    expect(err).toMatch(/benchctl: interrupted by SIGINT before the run started; nothing was run/);
+    expect(out).toBe('');
+    expect(existsSync(join(dir, 'runs'))).toBe(false);
   }, 60_000);
 });
