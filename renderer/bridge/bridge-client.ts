@@ -48,6 +48,8 @@ export class BenchCallError extends Error {
 const OPEN = 1;
 const SLOW_CALLS: Partial<Record<BenchChannel, number>> = {
   openBench: 120_000, closeBench: 60_000, makeSafe: 60_000, jogStage: 180_000, moveStage: 180_000, startRun: 60_000, openRun: 120_000,
+  // With a run id it may open the bench the run started on first.
+  resumeRun: 120_000,
 };
 
 interface Pending {
