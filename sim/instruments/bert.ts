@@ -5,7 +5,7 @@
 import { CommandTable, ScpiError, ScpiErrorCode, formatBoolean, formatNR1, formatNR3, parseBoolean, parseEnum, parseNumeric } from '../../drivers/scpi/index.ts';
 import type { HandlerArgs } from '../../drivers/scpi/index.ts';
 import type { BenchClock } from '../clock.ts';
-import { ScpiInstrument, noParams, numericQuery, param, suffix } from '../scpi/index.ts';
+import { ScpiInstrument, settingHandlers, noParams, param, suffix } from '../scpi/index.ts';
 import type { NumericLimits } from '../scpi/index.ts';
 import type { OpticalWorld } from '../world/optical-world.ts';
 import { PRBS_PATTERNS, SYNC_LOSS_BER, receiverBer } from '../world/receiver-link.ts';
@@ -13,6 +13,8 @@ import type { PrbsPattern } from '../world/receiver-link.ts';
 import { Timeline } from '../world/timeline.ts';
 import { Gate } from './bert-gate.ts';
 import type { DetectorView, GateCounts } from './bert-gate.ts';
+
+const { setOrQuery, numericSetting } = settingHandlers(checkOne);
 
 export const BERT_IDENTITY = 'Anritsu,MP1900A,6201900123,2.05.00';
 export const BERT_RATE_RANGE_HZ = [1e9, 116e9] as const;
@@ -109,23 +111,7 @@ function checkOne(a: HandlerArgs): void {
   a.match.suffixes.forEach((_, i) => suffix(a, i, 1, 1));
 }
 
-function setOrQuery(a: HandlerArgs, get: () => string, set: (token: string) => void): string | undefined {
-  checkOne(a);
-  if (a.match.query) {
-    noParams(a);
-    return get();
-  }
-  set(param(a));
-  return undefined;
-}
 
-/** A numeric setting whose query also answers `MIN|MAX|DEF` (SCPI-99 §7.2.1.2). */
-function numericSetting(a: HandlerArgs, limits: NumericLimits, current: () => number, format: (v: number) => string, set: (token: string) => void): string | undefined {
-  checkOne(a);
-  if (a.match.query) return format(numericQuery(a, current, limits));
-  set(param(a));
-  return undefined;
-}
 
 function setRate(b: Bert, token: string): void {
   b.configure({ rate_Hz: parseNumeric(token, { unit: 'HZ', ...RATE_HZ }) });

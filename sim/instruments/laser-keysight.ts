@@ -18,7 +18,7 @@ import {
 } from '../../drivers/scpi/index.ts';
 import type { HandlerArgs } from '../../drivers/scpi/index.ts';
 import type { BenchClock } from '../clock.ts';
-import { ScpiInstrument, noParams, numericQuery, param, suffix } from '../scpi/index.ts';
+import { ScpiInstrument, settingHandlers, noParams, param, suffix } from '../scpi/index.ts';
 import type { NumericLimits } from '../scpi/index.ts';
 import { LASER_WAVELENGTH_RANGE_NM } from '../world/laser-source.ts';
 import type { LaserSource } from '../world/laser-source.ts';
@@ -26,6 +26,8 @@ import { expectedTriggers, stepsPerDirection } from '../world/sweep.ts';
 import type { SweepPlan, SweepTrigger } from '../world/sweep.ts';
 import { checkSweep } from './laser-sweep-check.ts';
 import { guardInterlock, sweepRunningQuery } from './laser-common.ts';
+
+const { setOrQuery, numericSetting } = settingHandlers(checkSlot);
 
 export const KEYSIGHT_LASER_IDENTITY = 'Keysight Technologies,N7778C,DE56300112,1.4.2';
 export const KEYSIGHT_POWER_RANGE_DBM = [-10, 13] as const;
@@ -110,33 +112,7 @@ function checkSlot(a: HandlerArgs): void {
   a.match.suffixes.forEach((_, i) => suffix(a, i, i === 0 ? 0 : 1, 1));
 }
 
-/** A setting whose query takes no parameter (-108 for one, e.g. `POW:STAT? MAX`). */
-function setOrQuery(a: HandlerArgs, get: () => string, set: (token: string) => void): string | undefined {
-  checkSlot(a);
-  if (a.match.query) {
-    noParams(a);
-    return get();
-  }
-  set(param(a));
-  return undefined;
-}
 
-/**
- * A numeric setting whose query also answers MINimum|MAXimum|DEFault: the N777xC / 8164B guides give
- * `WAV?`, `POW?`, `WAV:SWE:STAR?|STOP?|STEP?|SPE?|DWEL?|CYCL?` the optional `MIN|MAX|DEF` parameter.
- */
-function numericSetting(
-  a: HandlerArgs,
-  limits: NumericLimits,
-  current: () => number,
-  format: (v: number) => string,
-  set: (token: string) => void,
-): string | undefined {
-  checkSlot(a);
-  if (a.match.query) return format(numericQuery(a, current, limits));
-  set(param(a));
-  return undefined;
-}
 
 function wavelengthParam(token: string, limits: NumericLimits = WL_M): number {
   return parseNumeric(token, { unit: 'M', ...limits }) * 1e9;

@@ -14,15 +14,16 @@ import {
   parseNumeric,
   parseNumericWithUnit,
 } from '../../drivers/scpi/index.ts';
-import type { HandlerArgs } from '../../drivers/scpi/index.ts';
 import type { BenchClock } from '../clock.ts';
 import type { SeededRandom } from '../random.ts';
-import { ScpiInstrument, noParams, param } from '../scpi/index.ts';
+import { ScpiInstrument, settingHandlers, noParams, param } from '../scpi/index.ts';
 import { LASER_WAVELENGTH_RANGE_NM } from '../world/laser-source.ts';
 import type { LaserSource } from '../world/laser-source.ts';
 import type { SweepPlan, SweepTrigger } from '../world/sweep.ts';
 import { guardInterlock, sweepRunningQuery } from './laser-common.ts';
 import { checkSweep } from './laser-sweep-check.ts';
+
+const { setOrQuery } = settingHandlers();
 
 export const SANTEC_IDENTITY = 'SANTEC,TSL-570,21060017,0003.0012';
 export const SANTEC_POWER_RANGE_DBM = [-15, 13] as const;
@@ -114,14 +115,6 @@ export class SantecLaser extends ScpiInstrument {
   }
 }
 
-function setOrQuery(a: HandlerArgs, get: () => string, set: (token: string) => void): string | undefined {
-  if (a.match.query) {
-    noParams(a);
-    return get();
-  }
-  set(param(a));
-  return undefined;
-}
 
 /** Santec takes wavelengths in nm; an explicit SI unit (e.g. 1.55E-6M, 1550NM) is honoured too. */
 function nmParam(token: string): number {

@@ -16,7 +16,7 @@ import {
 } from '../../drivers/scpi/index.ts';
 import type { HandlerArgs } from '../../drivers/scpi/index.ts';
 import type { BenchClock } from '../clock.ts';
-import { ScpiInstrument, noParams, param, params, suffix } from '../scpi/index.ts';
+import { ScpiInstrument, settingHandlers, noParams, params, suffix } from '../scpi/index.ts';
 import { METER_PORTS } from '../world/optical-world.ts';
 import type { OpticalWorld } from '../world/optical-world.ts';
 import { METER_RANGES_DBM } from './meter-detector.ts';
@@ -25,6 +25,8 @@ import { MAX_LOGGING_POINTS } from './meter-logging.ts';
 import type { TriggerInput } from './meter-logging.ts';
 import { MeterPortState } from './meter-port.ts';
 import type { MeterTriggerOutput } from './meter-port.ts';
+
+const { setOrQuery } = settingHandlers();
 
 export const METER_IDENTITY = 'Keysight Technologies,N7744A,MY54100321,1.210';
 const WAVELENGTH_RANGE_M = { min: 1.25e-6, max: 1.65e-6 };
@@ -65,14 +67,6 @@ function formatReading(r: Reading, watts: boolean, port: number, owner: Keysight
   return formatNR3(watts ? r.power_W : 10 * Math.log10(r.power_W) + 30);
 }
 
-function setOrQuery<T>(a: HandlerArgs, get: () => string, set: (token: string) => T): string | undefined {
-  if (a.match.query) {
-    noParams(a);
-    return get();
-  }
-  set(param(a));
-  return undefined;
-}
 
 const SENS = ':SENSe#[:CHANnel#]';
 

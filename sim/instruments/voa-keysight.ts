@@ -6,10 +6,12 @@ import { CommandTable, ScpiError, ScpiErrorCode, formatBoolean, formatNR1, forma
 import type { HandlerArgs } from '../../drivers/scpi/index.ts';
 import type { BenchClock } from '../clock.ts';
 import type { SeededRandom } from '../random.ts';
-import { ScpiInstrument, noParams, numericQuery, param, suffix } from '../scpi/index.ts';
+import { ScpiInstrument, settingHandlers, noParams, suffix } from '../scpi/index.ts';
 import type { NumericLimits } from '../scpi/index.ts';
 import type { OpticalWorld } from '../world/optical-world.ts';
 import { VOA_MAX_ATTENUATION_DB } from '../world/voa-path.ts';
+
+const { setOrQuery, numericSetting } = settingHandlers(checkChannel);
 
 export const VOA_IDENTITY = 'Keysight Technologies,N7762A,MY53100042,1.32';
 const WL: NumericLimits = { min: 1.26e-6, max: 1.64e-6, default: 1.55e-6 };
@@ -63,23 +65,7 @@ function checkChannel(a: HandlerArgs): void {
   a.match.suffixes.forEach((_, i) => suffix(a, i, 1, 1));
 }
 
-function setOrQuery(a: HandlerArgs, get: () => string, set: (token: string) => void): string | undefined {
-  checkChannel(a);
-  if (a.match.query) {
-    noParams(a);
-    return get();
-  }
-  set(param(a));
-  return undefined;
-}
 
-/** A numeric setting whose query also answers `MIN|MAX|DEF` (816x guide: `INP:ATT?`, `INP:OFFS?`, `INP:WAV?`, `OUTP:POW?`). */
-function numericSetting(a: HandlerArgs, limits: NumericLimits, current: () => number, format: (v: number) => string, set: (token: string) => void): string | undefined {
-  checkChannel(a);
-  if (a.match.query) return format(numericQuery(a, current, limits));
-  set(param(a));
-  return undefined;
-}
 
 /**
  * The displayed attenuation's limits: the setting includes the offset, so (816x guide, `INP:ATT? MIN|DEF|MAX`)

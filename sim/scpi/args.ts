@@ -59,3 +59,32 @@ export function numericQuery(args: HandlerArgs, current: () => number, limits: N
   if (which === 'MAXimum') return limits.max;
   return limits.default as number;
 }
+
+/** The two handler shapes most settings take, with the instrument's own suffix check run first. */
+export interface SettingHandlers {
+  /** A setting with a command form (one parameter) and a query form (none). */
+  setOrQuery(a: HandlerArgs, get: () => string, set: (token: string) => unknown): string | undefined;
+  /** The same for a numeric setting whose query also answers `MIN|MAX|DEF` (numericQuery). */
+  numericSetting(a: HandlerArgs, limits: NumericLimits, current: () => number, format: (v: number) => string,
+    set: (token: string) => unknown): string | undefined;
+}
+
+export function settingHandlers(check: (a: HandlerArgs) => void = () => {}): SettingHandlers {
+  return {
+    setOrQuery(a, get, set) {
+      check(a);
+      if (a.match.query) {
+        noParams(a);
+        return get();
+      }
+      set(param(a));
+      return undefined;
+    },
+    numericSetting(a, limits, current, format, set) {
+      check(a);
+      if (a.match.query) return format(numericQuery(a, current, limits));
+      set(param(a));
+      return undefined;
+    },
+  };
+}
