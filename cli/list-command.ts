@@ -9,6 +9,7 @@ import { getDriver } from '../drivers/bench/registry.ts';
 import { openResource } from '../drivers/open-resource.ts';
 import type { CliCommand } from './command.ts';
 import { CliUsageError } from './usage-error.ts';
+import { table } from './text-table.ts';
 
 const USAGE = `Usage: benchctl list [--bench FILE] [--timeout MS]
 
@@ -49,11 +50,6 @@ export async function identifyRole(entry: BenchInstrumentConfig, timeout_ms?: nu
   } catch (err) {
     return { ...base, driver: entry.driver, error: (err as Error).message };
   }
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
-  return rows.map((r) => '  ' + r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c] ?? 0))).join('  ')).join('\n') + '\n';
 }
 
 async function serialPorts(): Promise<string> {

@@ -8,6 +8,7 @@ import { socatAvailable, type PtyEndpoint } from '../sim/link/pty-server.ts';
 import { SIM_ROLES, VirtualBench } from '../sim/virtual-bench.ts';
 import type { CliCommand } from './command.ts';
 import { CliUsageError } from './usage-error.ts';
+import { table } from './text-table.ts';
 
 const PTY_ROLE = 'stage-esp';
 
@@ -103,11 +104,6 @@ function watchSignals(): { signal: Promise<NodeJS.Signals>; cancel(): void } {
   process.on('SIGINT', on);
   process.on('SIGTERM', on);
   return { signal, cancel };
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
-  return rows.map((r) => '  ' + r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c] ?? 0))).join('  ')).join('\n') + '\n';
 }
 
 export async function runSim(opts: SimCommandOptions, out: (text: string) => void): Promise<number> {
