@@ -2,6 +2,7 @@
 // its dialect, reachable in-process (`SIM::<role>`), on loopback TCP and (the ESP301) on a serial pty,
 // with every fault scriptable through `faults`.
 import type { Duplex } from 'node:stream';
+import { createArrayBench, type ArrayBench } from './array-instruments.ts';
 import { createClock, type BenchClock } from './clock.ts';
 import { BenchFaults } from './faults.ts';
 import { LinkHub, type ServedBench } from './link/link-hub.ts';
@@ -10,13 +11,16 @@ import type { StageTruth } from './motion/stage-motion.ts';
 import { createOpticalBench, type OpticalBench } from './optical-instruments.ts';
 import type { SimInstrument } from './sim-instrument.ts';
 import { createStageBench, type StageBench } from './stage-instruments.ts';
+import type { ArrayTruthSnapshot, CureSettings } from './world/array-world.ts';
+import type { FiberArrayConfig } from './world/fiber-array.ts';
 import type { TruthSnapshot } from './world/optical-world.ts';
 
 /**
  * Every role, in serving order: with `--port-base N` role i listens on N + i, so by default
- * meter 5025, laser 5026, laser-santec 5027, voa 5028, bert 5029, stage 5030, stage-esp 5031, stage-pi 5032.
+ * meter 5025, laser 5026, laser-santec 5027, voa 5028, bert 5029, stage 5030, stage-esp 5031, stage-pi 5032,
+ * meter-array 5033, stage-hexapod 5034 (the fiber-array bench).
  */
-export const SIM_ROLES = ['meter', 'laser', 'laser-santec', 'voa', 'bert', 'stage', 'stage-esp', 'stage-pi'] as const;
+export const SIM_ROLES = ['meter', 'laser', 'laser-santec', 'voa', 'bert', 'stage', 'stage-esp', 'stage-pi', 'meter-array', 'stage-hexapod'] as const;
 export type SimRole = (typeof SIM_ROLES)[number];
 
 /** What the ESP301's pty links are called: `<dir>/esp301-client` (users open it) and `<dir>/esp301-dev`. */
@@ -29,6 +33,8 @@ export interface VirtualBenchOptions {
   mode?: 'fast' | 'realtime';
   /** How fast the chip's optimum wanders, µm per hour (default: the world's). */
   drift_um_per_h?: number;
+  /** The fiber array on the hexapod (count, pitch, mode radius, polish angle, loopback pairs); default 8 fibers, loopback 1–8. */
+  fiberArray?: Partial<FiberArrayConfig>;
 }
 
 /** Hidden truth of the whole bench at the current bench time (never visible through an instrument). */
@@ -39,6 +45,8 @@ export interface BenchTruth {
   optical: TruthSnapshot;
   /** Stage backlash and repeatability. */
   stage: StageTruth;
+  /** The fiber array's chip (placement, rotation, couplers), the cure's pull and each channel's geometry now. */
+  array: ArrayTruthSnapshot;
 }
 
 export class VirtualBench {
@@ -48,6 +56,7 @@ export class VirtualBench {
   private readonly links: LinkHub;
   private readonly optical: OpticalBench;
   private readonly stage: StageBench;
+  private readonly array: ArrayBench;
 
   constructor(opts: VirtualBenchOptions = {}) {
     this.seed = opts.seed ?? 1;
@@ -66,7 +75,8 @@ export class VirtualBench {
       motion: this.stage.motion,
       ...(drift !== undefined ? { drift_um_per_h: drift } : {}),
     });
-    this.links = new LinkHub(inServingOrder([...this.optical.instruments, ...this.stage.instruments]), { seed: this.seed });
+    this.array = createArrayBench({ world: this.optical.world, clock: this.clock, ...(opts.fiberArray ? { fiberArray: opts.fiberArray } : {}) });
+    this.links = new LinkHub(inServingOrder([...this.optical.instruments, ...this.stage.instruments, ...this.array.instruments]), { seed: this.seed });
     this.faults = new BenchFaults({ links: this.links, optical: this.optical.faults, stage: this.stage.motion });
   }
 
@@ -108,7 +118,22 @@ export class VirtualBench {
       benchTime_s: this.clock.now_s(),
       optical: this.optical.world.truth(),
       stage: this.stage.motion.truth(),
+      array: this.array.world.truth(this.clock.now_s()),
     };
+  }
+
+  /**
+   * Starts the adhesive cure under the fiber array now: shrinkage pulls the array a few µm sideways (X)
+   * and toward the chip (Z) over about a minute (seeded unless given). Returns the settings drawn.
+   */
+  startCure(settings?: Partial<CureSettings>): CureSettings {
+    return this.array.world.startCure(this.clock.now_s(), settings);
+  }
+
+  /** Coupling of each array fiber now (linear, 1-based index − 1): verification only. */
+  arrayCouplings(): number[] {
+    const t = this.clock.now_s();
+    return Array.from({ length: this.array.world.config.count }, (_, i) => this.array.world.coupling(i + 1, t));
   }
 
   /** Closes every server, pty and socat child this bench opened, and cuts in-process links. Idempotent. */
