@@ -33,10 +33,6 @@ const OPTIONS = z.strictObject({
     V: z.tuple([z.number(), z.number()]).optional(),
     W: z.tuple([z.number(), z.number()]).optional(),
   }, { error: 'expected { U: [min, max], V: [min, max], W: [min, max] } in degrees' }).optional(),
-}, {
-  error: (issue) => (issue.code === 'unrecognized_keys'
-    ? `has unknown option(s) ${issue.keys.join(', ')}; ${PI_GCS_HEXAPOD_DRIVER_NAME} takes: enable, pivot_um, rotation_limits_deg`
-    : `must be a map; ${PI_GCS_HEXAPOD_DRIVER_NAME} takes: enable, pivot_um, rotation_limits_deg`),
 });
 export type HexapodOptions = z.output<typeof OPTIONS>;
 
