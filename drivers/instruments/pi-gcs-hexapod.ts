@@ -27,6 +27,8 @@ const OPTIONS = z.strictObject({
   enable: z.boolean({ error: 'expected true or false' }).default(true),
   /** The pivot point set at open (R S T, platform coordinates, µm): where the fiber array's facet is. */
   pivot_um: z.tuple([z.number(), z.number(), z.number()], { error: 'expected [R, S, T] in µm, e.g. [0, 0, -45000]' }).optional(),
+  /** Loopback pairs of the fiber array's chip, 1-based fiber (= meter channel) numbers, e.g. [[1, 8]]. */
+  loopbacks: z.array(z.tuple([z.number().int().min(1), z.number().int().min(1)]), { error: 'expected pairs of fiber numbers, e.g. [[1, 8]]' }).optional(),
   /** Soft limits of the rotations, degrees; a rotation without limits is refused. */
   rotation_limits_deg: z.strictObject({
     U: z.tuple([z.number(), z.number()]).optional(),
@@ -149,7 +151,10 @@ export class PiGcsHexapodProtocol implements StageProtocol {
 export class PiGcsHexapod extends AxisStage implements Hexapod {
   readonly hexapod = true as const;
   readonly poseLimits: Readonly<Record<PoseAxisName, PoseLimits>>;
+  readonly loopbacks: readonly (readonly [number, number])[];
   private readonly gcs: PiGcsHexapodProtocol;
+  /** The target of the last pose move, while nothing else moved the platform (saves six MOV? per move). */
+  private knownTarget: PoseValues | null = null;
 
   constructor(role: string, protocol: PiGcsHexapodProtocol, axes: Readonly<Record<string, StageAxisSettings>> | undefined, options: HexapodOptions) {
     super(PI_GCS_HEXAPOD_DRIVER_NAME, role, protocol, axes);
@@ -165,6 +170,27 @@ export class PiGcsHexapod extends AxisStage implements Hexapod {
       return l ? { min: l[0], max: l[1] } : { min: 0, max: 0 };
     };
     this.poseLimits = { X: lin('X'), Y: lin('Y'), Z: lin('Z'), U: rot('U'), V: rot('V'), W: rot('W') };
+    this.loopbacks = options.loopbacks ?? [];
+  }
+
+  override async moveAbsolute_um(axisOrTargets: string | Readonly<Record<string, number>>, target_um?: number): Promise<void> {
+    this.knownTarget = null;
+    return typeof axisOrTargets === 'string' ? super.moveAbsolute_um(axisOrTargets, target_um as number) : super.moveAbsolute_um(axisOrTargets);
+  }
+
+  override async moveRelative_um(axisOrDeltas: string | Readonly<Record<string, number>>, delta_um?: number): Promise<void> {
+    this.knownTarget = null;
+    return typeof axisOrDeltas === 'string' ? super.moveRelative_um(axisOrDeltas, delta_um as number) : super.moveRelative_um(axisOrDeltas);
+  }
+
+  override async stop(axis?: string): Promise<void> {
+    this.knownTarget = null;
+    return super.stop(axis);
+  }
+
+  override async safe(): Promise<void> {
+    this.knownTarget = null;
+    return super.safe();
   }
 
   async pose(): Promise<PoseValues> {
@@ -182,7 +208,7 @@ export class PiGcsHexapod extends AxisStage implements Hexapod {
 
   async movePose(target: Partial<PoseValues>): Promise<void> {
     const checked = this.checkPose(target);
-    const from = await this.targetPose();
+    const from = this.knownTarget ?? (await this.targetPose());
     const full: PoseValues = { ...from, ...checked };
     if (!(await this.vmo(full))) {
       let culprit: PoseAxisName | null = null;
@@ -195,7 +221,9 @@ export class PiGcsHexapod extends AxisStage implements Hexapod {
       throw new UnreachablePoseError(this.role, full, culprit, await this.pivot_um());
     }
     const changed = POSE_AXIS_NAMES.filter((a) => a in checked);
+    this.knownTarget = null;
     await writeChecked(this.session, `MOV ${changed.map((a) => `${a} ${wire(a, full[a])}`).join(' ')}`);
+    this.knownTarget = full;
   }
 
   async pivot_um(): Promise<[number, number, number]> {
@@ -205,6 +233,7 @@ export class PiGcsHexapod extends AxisStage implements Hexapod {
   }
 
   async setPivot_um(pivot: readonly [number, number, number]): Promise<void> {
+    this.knownTarget = null;
     if (pivot.length !== 3 || !pivot.every((v) => typeof v === 'number' && Number.isFinite(v))) {
       throw new RangeError(`${this.role}: setPivot_um expected [R, S, T] as three finite numbers in µm, got ${JSON.stringify(pivot)}; nothing was sent`);
     }
@@ -257,6 +286,9 @@ export const piGcsHexapod: DriverDescriptor<PiGcsHexapod> = {
   checkOptions: (options) => void parseHexapodOptions(options),
   async create(ctx) {
     const options = parseHexapodOptions(ctx.options);
+    for (const [a, b] of options.loopbacks ?? []) {
+      if (a === b) throw new RangeError(`${PI_GCS_HEXAPOD_DRIVER_NAME}: options.loopbacks: a loopback joins two different fibers, got [${a}, ${b}]`);
+    }
     const stage = new PiGcsHexapod(ctx.role, new PiGcsHexapodProtocol(ctx.session), ctx.axes, options);
     await stage.prepare({ enable: options.enable });
     if (options.pivot_um) await stage.setPivot_um(options.pivot_um);

@@ -18,6 +18,8 @@ export interface Hexapod extends Stage {
   readonly hexapod: true;
   /** Soft limits of each pose axis (X Y Z µm from the bench file's axes, U V W ° from `rotation_limits_deg`). */
   readonly poseLimits: Readonly<Record<PoseAxisName, PoseLimits>>;
+  /** The fiber array's loopback pairs (bench file option), 1-based fiber numbers. */
+  readonly loopbacks: readonly (readonly [number, number])[];
   /** Where the platform is: POS? of all six axes. */
   pose(): Promise<PoseValues>;
   /** Where it is heading (= where it stands when idle): MOV? of all six axes. */

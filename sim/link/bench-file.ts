@@ -3,7 +3,7 @@
 import { Document, isMap } from 'yaml';
 import { DEFAULT_AXIS_CONFIG } from '../motion/axis-config.ts';
 import type { AxisName } from '../motion/motion-system.ts';
-import { ARRAY_FACET_UM } from '../world/fiber-array.ts';
+import { ARRAY_FACET_UM, DEFAULT_FIBER_ARRAY } from '../world/fiber-array.ts';
 import { CHIP_SURFACE_Z_UM, STAGE_TRAVEL_UM, SURFACE_TOLERANCE_UM } from '../world/layout.ts';
 
 /** The driver that speaks each simulated role's dialect. */
@@ -82,7 +82,11 @@ function entry(role: string, input: SimBenchFileInput): Entry | undefined {
   }
   if (role === 'stage-hexapod') {
     e['axes'] = structuredClone(SIM_HEXAPOD_AXES);
-    e['options'] = { pivot_um: [...ARRAY_FACET_UM], rotation_limits_deg: structuredClone(SIM_HEXAPOD_ROTATION_LIMITS_DEG) };
+    e['options'] = {
+      pivot_um: [...ARRAY_FACET_UM],
+      rotation_limits_deg: structuredClone(SIM_HEXAPOD_ROTATION_LIMITS_DEG),
+      loopbacks: DEFAULT_FIBER_ARRAY.loopbacks.map(([a, b]) => [a, b]),
+    };
   } else if (role.startsWith('stage')) e['axes'] = axes();
   return e;
 }
