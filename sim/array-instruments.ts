@@ -16,6 +16,7 @@ export const ARRAY_METER_IDENTITY = 'Keysight Technologies,N7745A,MY54200458,1.2
 export interface ArrayBench {
   world: ArrayWorld;
   hexapod: HexapodMotion;
+  meter: KeysightMeter;
   /** meter-array, stage-hexapod. */
   instruments: SimInstrument[];
 }
@@ -25,5 +26,5 @@ export function createArrayBench(opts: { world: OpticalWorld; clock: BenchClock;
   const config: FiberArrayConfig = { ...DEFAULT_FIBER_ARRAY, ...opts.fiberArray };
   const world = new ArrayWorld(opts.world, hexapod, config);
   const meter = new KeysightMeter(world, opts.clock, ARRAY_METER_IDENTITY, { ports: 8, role: 'meter-array' });
-  return { world, hexapod, instruments: [meter, new PiHexapodStage(hexapod)] };
+  return { world, hexapod, meter, instruments: [meter, new PiHexapodStage(hexapod)] };
 }

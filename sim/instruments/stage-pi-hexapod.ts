@@ -45,6 +45,8 @@ export class PiHexapodStage implements SimInstrument {
   private errorCode: number = PiGcsError.NoError;
   private readonly table: Readonly<Record<string, Handler>>;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Bench time one exchange costs; 0 when a timing profile's link charges it instead. */
+  commandLatency_s = COMMAND_LATENCY_S;
 
   constructor(private readonly motion: HexapodMotion) {
     this.clock = motion.clock;
@@ -94,7 +96,7 @@ export class PiHexapodStage implements SimInstrument {
   }
 
   private async run(message: string): Promise<Uint8Array | undefined> {
-    await this.clock.advance(COMMAND_LATENCY_S);
+    await this.clock.advance(this.commandLatency_s);
     try {
       const cmd = parseGcsLine(message);
       if (!cmd) return undefined;

@@ -22,7 +22,7 @@ export const LEG_STROKE_UM = 12_000;
 /** Acceleration of the path parameter: µm/s² for translations (the same number in °/s² × 1000 for rotations). */
 const PATH_ACCELERATION_UM_S2 = 200_000;
 /** Time after the path ends before the controller reports on target (servo settling), s. */
-export const HEXAPOD_SETTLE_S = 0.004;
+export const HEXAPOD_SETTLE_S = 0.01;
 /** Default and largest system velocity (`VLS`), mm/s; a rotation runs at the same number in °/s. */
 export const HEXAPOD_DEFAULT_VELOCITY_MM_S = 5;
 export const HEXAPOD_MAX_VELOCITY_MM_S = 10;
