@@ -13,6 +13,7 @@ import type { SimInstrument } from './sim-instrument.ts';
 import { createStageBench, type StageBench } from './stage-instruments.ts';
 import type { ArrayTruthSnapshot, CureSettings } from './world/array-world.ts';
 import type { FiberArrayConfig } from './world/fiber-array.ts';
+import type { Pose, Vec3 } from './world/pose.ts';
 import type { TruthSnapshot } from './world/optical-world.ts';
 import { linkTimings, meterLoggingTiming, resolveBenchTiming, stageAxisOverrides } from './timing/bench-timing.ts';
 import type { TimingOption } from './timing/bench-timing.ts';
@@ -152,6 +153,11 @@ export class VirtualBench {
    */
   startCure(settings?: Partial<CureSettings>): CureSettings {
     return this.array.world.startCure(this.clock.now_s(), settings);
+  }
+
+  /** The hexapod's true pose and pivot now (µm, degrees): verification only. */
+  arrayPose(): { pose: Pose; pivot_um: Vec3 } {
+    return { pose: this.array.hexapod.pose(), pivot_um: this.array.hexapod.pivot };
   }
 
   /** Coupling of each array fiber now (linear, 1-based index − 1): verification only. */

@@ -16,7 +16,7 @@ import type { Hexapod, PoseAxisName, PoseLimits, PoseValues } from '../roles/hex
 import { AxisStage } from '../roles/stage-driver.ts';
 import type { StageProtocol } from '../roles/stage-protocol.ts';
 import { umAsMmText } from '../roles/stage-units.ts';
-import type { StageAxisSettings } from '../roles/stage.ts';
+import type { MotionWaitOptions, StageAxisSettings } from '../roles/stage.ts';
 
 export const PI_GCS_HEXAPOD_DRIVER_NAME = 'pi-gcs-hexapod';
 const STOPPED_BY_COMMAND = 10;
@@ -181,6 +181,11 @@ export class PiGcsHexapod extends AxisStage implements Hexapod {
   override async moveRelative_um(axisOrDeltas: string | Readonly<Record<string, number>>, delta_um?: number): Promise<void> {
     this.knownTarget = null;
     return typeof axisOrDeltas === 'string' ? super.moveRelative_um(axisOrDeltas, delta_um as number) : super.moveRelative_um(axisOrDeltas);
+  }
+
+  /** A hexapod's axes move as one coordinated move: one axis on target is the platform on target. */
+  override async waitForMotion(opts: MotionWaitOptions = {}): Promise<void> {
+    return super.waitForMotion({ ...opts, axes: opts.axes ?? this.axes.slice(0, 1) });
   }
 
   override async stop(axis?: string): Promise<void> {

@@ -21,7 +21,8 @@ const TRACK_COLUMNS = ['t_s', 'objective_dB', 'min_channel_dBm', 'repeaked'];
 const JOINT_ROUNDS: readonly (readonly [PoseAxisName, number, number, number])[] = [
   ['X', 2, 5, 1], ['Y', 2, 5, 1], ['W', 0.15, 5, 1],
   ['Z', 12, 5, 10], ['U', 0.5, 5, 10], ['V', 0.5, 5, 10],
-  ['X', 1.2, 5, 2], ['Y', 1.2, 5, 2], ['W', 0.08, 5, 2],
+  ['X', 1.5, 5, 10], ['Y', 1.5, 5, 10], ['W', 0.1, 5, 10],
+  ['X', 1, 5, 20], ['Y', 1, 5, 20], ['W', 0.06, 5, 20],
 ];
 
 const MEASUREMENTS: Record<string, string> = {
@@ -82,7 +83,7 @@ async function holdPose(ctx: StepContext, rig: ArrayRig, p: ArrayAlignParams, al
   if (!ctx.wait_s) throw new AlignError('align: track needs a step context that can wait (the engine provides one)');
   const start = ctx.now_s();
   const limits = rig.hexapod.poseLimits;
-  const score = (s: ArraySample): number => objectiveOf(s.powers_dBm, p.objective);
+  const score = { channels: p.channels.map((_, i) => i), objective: p.objective };
   let repeaks = 0;
   await rig.averaging(p.final_averaging);
   while (ctx.now_s() - start < t.for) {
@@ -93,9 +94,11 @@ async function holdPose(ctx: StepContext, rig: ArrayRig, p: ArrayAlignParams, al
     await ctx.point(ARRAY_TRACK_TABLE, { t_s: round(ctx.now_s() - start), objective_dB: round(obj), min_channel_dBm: round(Math.min(...powers)), repeaked: repeak });
     if (repeak) {
       repeaks += 1;
-      await rig.averaging(p.averaging * 2);
+      // The cure pulls sideways (X) and down (Z); Y and the rotations hold. Readings averaged as the
+      // late joint rounds, or the noise would walk the pose.
+      await rig.averaging(p.averaging * 10);
       for (const axis of ['X', 'Y', 'Z'] as const) {
-        if (p.axes.includes(axis)) await peakLine(rig, axis, axis === 'Z' ? 4 : 0.8, axis === 'Z' ? 3 : 5, score, 'track', limits[axis]);
+        if (p.axes.includes(axis)) await peakLine(rig, axis, axis === 'Z' ? 4 : 1, axis === 'Z' ? 3 : 5, score, 'track', limits[axis]);
       }
       await rig.averaging(p.final_averaging);
     }
@@ -121,13 +124,12 @@ async function runArrayAlign(ctx: StepContext, p: ArrayAlignParams): Promise<Ste
   await firstLight(rig, { loopback, radius: p.search_radius, pitch: p.pitch, threshold_dB: p.threshold, start });
   ctx.log(`align: first light on loopback [${loopback.join(', ')}] after ${rig.readings} readings`);
   // Peak the loopback laterally, then roll against the outermost listed channels, then everything jointly.
-  const pair = loopback.map((c) => read.indexOf(c));
-  const onPair = (s: ArraySample): number => objectiveOf(s.powers_dBm, 'sum', pair);
+  const onPair = { channels: loopback.map((c) => read.indexOf(c)), objective: 'sum' as const };
   for (const [axis, span] of [['X', 4], ['Y', 4], ['X', 2], ['Y', 2]] as const) await peakLine(rig, axis, span, 5, onPair, 'loopback', limits[axis]);
   const outer = [Math.min(...p.channels), Math.max(...p.channels)].map((c) => read.indexOf(c));
-  const objective = (s: ArraySample): number => objectiveOf(s.powers_dBm, p.objective, own);
+  const objective = { channels: own, objective: p.objective };
   if (p.axes.includes('W')) {
-    const balance = (s: ArraySample): number => objectiveOf(s.powers_dBm, 'sum', outer);
+    const balance = { channels: outer, objective: 'min' as const };
     await peakLine(rig, 'W', 0.6, 7, balance, 'roll', limits.W);
     await peakLine(rig, 'Y', 2, 5, objective, 'roll', limits.Y);
     await peakLine(rig, 'W', 0.2, 5, balance, 'roll', limits.W);
@@ -136,7 +138,7 @@ async function runArrayAlign(ctx: StepContext, p: ArrayAlignParams): Promise<Ste
     if (!p.axes.includes(axis)) continue;
     await rig.averaging(p.averaging * f);
     // Z, U, V barely change the coupling: fitted on the mean of all channels (less noise than the weakest).
-    const score = 'ZUV'.includes(axis) ? (s: ArraySample): number => objectiveOf(s.powers_dBm, 'sum', own) : objective;
+    const score = 'ZUV'.includes(axis) ? { channels: own, objective: 'sum' as const } : objective;
     await peakLine(rig, axis, span, n, score, 'joint', limits[axis]);
   }
   const at = await rig.here();

@@ -80,7 +80,7 @@ describe('pi-gcs-hexapod driver', () => {
   it('moves X Y Z as a Stage (MOV with X Y Z identifiers), sets the system velocity with VLS, stops with HLT', async () => {
     await withHexapod([
       ['MOV X 0.1 Z 0.02', null], OK,
-      ['ONT? X', 'X=1'], ['ONT? Y', 'Y=1'], ['ONT? Z', 'Z=1'],
+      ['ONT? X', 'X=1'],
       ['VLS 2', null], OK,
       ['HLT', null], ['ERR?', '10'], OK,
     ], async (h) => {
