@@ -137,8 +137,9 @@ async function runArrayAlign(ctx: StepContext, p: ArrayAlignParams): Promise<Ste
   for (const [axis, span, n, f] of JOINT_ROUNDS) {
     if (!p.axes.includes(axis)) continue;
     await rig.averaging(p.averaging * f);
-    // Z, U, V barely change the coupling: fitted on the mean of all channels (less noise than the weakest).
-    const score = 'ZUV'.includes(axis) ? { channels: own, objective: 'sum' as const } : objective;
+    // Z, U, V barely change the coupling, and roll trades the outer channels against each other: fitted
+    // on the mean of all channels (smooth, and less noisy than the weakest, whose kinks stall a line search).
+    const score = 'ZUVW'.includes(axis) ? { channels: own, objective: 'sum' as const } : objective;
     await peakLine(rig, axis, span, n, score, 'joint', limits[axis]);
   }
   const at = await rig.here();
