@@ -71,7 +71,7 @@ describe('benchctl serve', () => {
     r.child.kill('SIGTERM');
     expect(await r.exit).toBe(0);
     expect(r.stderr()).toMatch(/SIGTERM, making the bench safe/);
-    expect(r.stderr()).toMatch(/all 5 instruments safe/);
+    expect(r.stderr()).toMatch(/all 7 instruments safe/);
   });
 
   it('refuses a bridge connection without the token', async () => {
