@@ -115,6 +115,12 @@ export interface InstrumentLostEvent extends EventBase {
   error: string;
   /** Bench seconds the engine keeps trying before aborting. */
   deadline_s: number;
+  /** 'link lost': the connection dropped; 'not answering': a reply timed out (a hung box, a stalled network). */
+  reason?: 'link lost' | 'not answering';
+  /** The fault's number in the run (1, 2, ...). */
+  fault?: number;
+  /** Set when the same command timed out again right after a successful resync: the same fault, its deadline unchanged. */
+  recurrence?: number;
 }
 
 export interface InstrumentRestoredEvent extends EventBase {
@@ -124,6 +130,8 @@ export interface InstrumentRestoredEvent extends EventBase {
   attempts: number;
   /** Seconds between the loss and the restore. */
   outage_s: number;
+  reason?: 'link lost' | 'not answering';
+  fault?: number;
 }
 
 export interface LimitResult {

@@ -34,7 +34,7 @@ export function describeEvent(e: RunEvent): LogEntry | null {
     case 'resumed':
       return line('info', e.stepId, 'resumed');
     case 'instrument-lost':
-      return line('error', null, `${e.role} lost (${e.resource}): ${e.error}; giving up after ${formatDuration(e.deadline_s)}`);
+      return line('error', null, `${e.role} ${e.reason === 'not answering' ? 'not answering' : 'lost'} (${e.resource}): ${e.error}; giving up after ${formatDuration(e.deadline_s)}`);
     case 'instrument-restored':
       return line('info', null, `${e.role} restored after ${formatDuration(e.outage_s)} (${e.attempts} attempts)`);
     case 'finished': {

@@ -219,8 +219,8 @@ export class RunEngine {
       } catch (err) {
         if (this.control.aborted) throw this.control.abortError;
         if (!this.lost.claim(err)) throw failed(err);
-        await this.lost.recoverAll(stepId);
-        onRecovered?.();
+        // A recurrence of the same stall is not another reconnect in the records.
+        if (await this.lost.recoverAll(stepId) > 0) onRecovered?.();
       }
     }
   }
@@ -259,6 +259,7 @@ export class RunEngine {
     return makeStepContext(this.contextDeps(), step, resume, {
       point: async (table, row) => {
         await this.records.point(stepId, table, row);
+        this.lost.progress();
         const index = counts[table] ?? 0;
         counts[table] = index + 1;
         this.emit({ type: 'point', stepId, table, index, row });
