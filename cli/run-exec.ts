@@ -20,6 +20,17 @@ export function exitCodeOf(phase: RunPhase): number {
   return phase === 'passed' ? 0 : phase === 'failed' ? 1 : 2;
 }
 
+/** The bench could not be made safe (some role stayed unsafe past the safe deadline): worse than any run outcome. */
+export const EXIT_UNSAFE = 3;
+
+/** `--reconnect-deadline` and `--safe-deadline` as overrides of the sequence's `recovery:`. */
+export function recoveryOverrides(a: { reconnectDeadline_s: number | undefined; safeDeadline_s: number | undefined }): Partial<RecoveryPolicy> {
+  return {
+    ...(a.reconnectDeadline_s !== undefined ? { deadline_s: a.reconnectDeadline_s } : {}),
+    ...(a.safeDeadline_s !== undefined ? { safeDeadline_s: a.safeDeadline_s } : {}),
+  };
+}
+
 export interface CliServiceOptions {
   /** Where run folders go (`--out`), or where the resumed run's folder is. */
   runsDir: string;
@@ -35,6 +46,8 @@ export function cliService(opts: CliServiceOptions): BenchService {
   return new BenchService({
     runsDir: opts.runsDir, cwd: process.cwd(), monitor: { enabled: false }, laserWatch: { enabled: false }, keptRunEvents: 0,
     ...(opts.recovery ? { recovery: opts.recovery } : {}),
+    // Closing insists too: said on stderr while it does, so a wait of a minute is never silent.
+    onSafeProgress: (message) => process.stderr.write(`benchctl: ${message}\n`),
   });
 }
 
@@ -100,6 +113,7 @@ export async function executeRun(service: BenchService, steps: CliRunSteps, json
     await close();
     throw err;
   }
-  // A run that passed on a bench left unsafe is not a clean exit.
-  return (await close()) ? code : Math.max(code, 2);
+  // A bench left unsafe is not a clean exit, whatever the run's outcome: closing tried until the safe
+  // deadline, so this is the bench's state as the process leaves it.
+  return (await close()) ? code : EXIT_UNSAFE;
 }

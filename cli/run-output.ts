@@ -44,6 +44,7 @@ export function describeEvent(e: RunEvent): string | null {
         ` (${l.min !== undefined ? `min ${l.min}` : ''}${l.min !== undefined && l.max !== undefined ? ', ' : ''}${l.max !== undefined ? `max ${l.max}` : ''})${l.reason ? `: ${l.reason}` : ''}`);
       return `${e.passed ? 'PASSED' : 'FAILED'} in ${formatDuration(e.duration_s)} (bench time)${lines.length ? `\n${lines.join('\n')}` : ''}`;
     }
+    case 'making-safe': return `${e.message}: ${e.pending.map((p) => `${p.role}: ${p.error}`).join('; ')}; trying again for up to ${e.deadline_s} s`;
     case 'aborted': return `ABORTED (${e.reason}): ${e.message}\nbench ${e.safe.ok ? 'left safe' : `NOT SAFE: ${e.safe.error}`}`;
     default: return null;
   }

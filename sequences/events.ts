@@ -160,8 +160,19 @@ export interface AbortedEvent extends EventBase {
   reason: 'user' | 'error' | 'instrument-lost';
   message: string;
   stepId: string | null;
-  /** Whether bench.safe() succeeded, and what failed if not. */
-  safe: { ok: boolean; error?: string };
+  /** Whether the bench reached its safe state, what failed if not, and which roles stayed unsafe since when. */
+  safe: { ok: boolean; error?: string; unsafe?: { role: string; what: string; since: string }[] };
+}
+
+/**
+ * Making the bench safe failed for some roles and is being tried again (until the safe deadline): the UI and
+ * CLI show `message` — `making safe… (laser not confirmed off)` — until the run's last event.
+ */
+export interface MakingSafeEvent extends EventBase {
+  type: 'making-safe';
+  message: string;
+  pending: { role: string; what: string; since: string; error: string; attempts: number }[];
+  deadline_s: number;
 }
 
 export type RunEvent =
@@ -178,6 +189,7 @@ export type RunEvent =
   | InstrumentLostEvent
   | InstrumentRestoredEvent
   | FinishedEvent
+  | MakingSafeEvent
   | AbortedEvent;
 
 export type RunEventType = RunEvent['type'];

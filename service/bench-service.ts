@@ -46,6 +46,8 @@ export interface BenchServiceOptions {
   recovery?: Partial<RecoveryPolicy>;
   /** Run events kept for catching up (runEvents); default 500,000. The CLI, which never catches up, keeps none. */
   keptRunEvents?: number;
+  /** While closing the bench keeps trying to make a role safe: `making safe… (laser not confirmed off)`. */
+  onSafeProgress?: (message: string) => void;
 }
 
 export class BenchService implements BenchApi, BenchEventSource {
@@ -63,7 +65,11 @@ export class BenchService implements BenchApi, BenchEventSource {
   constructor(opts: BenchServiceOptions = {}) {
     const cwd = opts.cwd ?? process.cwd();
     const runsDir = opts.runsDir ?? `${cwd}/runs`;
-    this.holder = new BenchHolder(this.events, { cwd, ...(opts.safeTimeout_s !== undefined ? { safeTimeout_s: opts.safeTimeout_s } : {}) });
+    this.holder = new BenchHolder(this.events, {
+      cwd, ...(opts.safeTimeout_s !== undefined ? { safeTimeout_s: opts.safeTimeout_s } : {}),
+      ...(opts.recovery?.safeDeadline_s !== undefined ? { safeDeadline_s: opts.recovery.safeDeadline_s } : {}),
+      ...(opts.onSafeProgress ? { onSafeProgress: opts.onSafeProgress } : {}),
+    });
     this.manual = new ManualControl(this.holder, this.events);
     this.bertControl = new BertControl(this.holder);
     this.monitor = new MeterMonitor(this.holder, this.manual, this.events, opts.monitor);

@@ -42,6 +42,8 @@ export function describeEvent(e: RunEvent): LogEntry | null {
       return line(e.passed ? 'pass' : 'fail', null, `${e.passed ? 'PASSED' : 'FAILED'} in ${formatDuration(e.duration_s)}` +
         (failed.length ? `: ${failed.map((l) => `${l.measurement} (${l.stepId}) = ${l.value ?? l.reason ?? '—'}`).join(', ')}` : ''));
     }
+    case 'making-safe':
+      return line('error', null, `${e.message}: trying again for up to ${formatDuration(e.deadline_s)}`);
     case 'aborted':
       return line('error', e.stepId, `aborted (${e.reason}): ${e.message}${e.safe.ok ? '; bench made safe' : `; SAFE STATE FAILED: ${e.safe.error ?? 'unknown'}`}`);
     default:

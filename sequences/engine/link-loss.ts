@@ -25,6 +25,8 @@ export interface RecoveryPolicy {
   /** First wait between attempts; doubles up to maxBackoff_s. */
   backoff_s: number;
   maxBackoff_s: number;
+  /** Making the bench safe keeps trying a role that failed until this long has passed (default 60 s). */
+  safeDeadline_s?: number;
 }
 
 export interface ReconnectHooks {

@@ -2,6 +2,7 @@
 // limits and recovery settings. Step bodies stay raw here; each step kind's own schema parses them when the
 // plan is built, once parameters and loop variables are substituted.
 import { z } from 'zod';
+import { DEFAULT_SAFE_DEADLINE_S } from '../../drivers/bench/safe-insist.ts';
 import { formatPath, type FieldPath, type SequenceIssue } from './errors.ts';
 import { inferKind, type ParameterDecl } from './parameters.ts';
 import { q } from './q.ts';
@@ -50,7 +51,7 @@ export interface SequenceDoc {
   parameters: Map<string, ParameterDecl>;
   steps: SequenceNode[];
   limits: LimitDecl[];
-  recovery: { deadline_s: number; backoff_s: number; maxBackoff_s: number };
+  recovery: { deadline_s: number; backoff_s: number; maxBackoff_s: number; safeDeadline_s: number };
 }
 
 const RESERVED_STEP_KEYS = new Set(['id']);
@@ -76,7 +77,8 @@ const recoverySchema = z.strictObject({
   deadline: q.duration_s({ positive: true }).optional(),
   backoff: q.duration_s({ positive: true }).optional(),
   max_backoff: q.duration_s({ positive: true }).optional(),
-}, { error: 'expected a mapping { deadline, backoff, max_backoff } of durations' });
+  safe_deadline: q.duration_s({ positive: true }).optional(),
+}, { error: 'expected a mapping { deadline, backoff, max_backoff, safe_deadline } of durations' });
 
 const TOP_KEYS = ['sequence', 'description', 'metadata', 'parameters', 'steps', 'limits', 'recovery'];
 
@@ -108,7 +110,10 @@ export function readSequenceStructure(source: SourceFile, fallbackName: string, 
     parameters,
     steps,
     limits,
-    recovery: { deadline_s: recovery.deadline ?? 120, backoff_s: recovery.backoff ?? 0.5, maxBackoff_s: recovery.max_backoff ?? 10 },
+    recovery: {
+      deadline_s: recovery.deadline ?? 120, backoff_s: recovery.backoff ?? 0.5, maxBackoff_s: recovery.max_backoff ?? 10,
+      safeDeadline_s: recovery.safe_deadline ?? DEFAULT_SAFE_DEADLINE_S,
+    },
   };
 }
 

@@ -28,7 +28,7 @@ const countStep: StepDefinition<{ n: number }> = {
       await hooks.onPoint?.(i, ctx);
       await ctx.point('counts', { i });
     }
-    return {};
+    return { measurements: {} };
   },
 };
 
