@@ -7,10 +7,10 @@ import { basename, extname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { loadBenchFile } from '../drivers/bench/index.ts';
 import { benchInfoFromConfig } from '../sequences/bench-info.ts';
-import { buildPlan } from '../sequences/plan/build-plan.ts';
+import { loadAndPlan } from '../sequences/plan/all-issues.ts';
 import type { Plan } from '../sequences/plan/plan-types.ts';
 import { SequenceError } from '../sequences/schema/errors.ts';
-import { loadSequenceFile, loadSequenceText, type LoadedSequence } from '../sequences/schema/load.ts';
+import { loadSequenceFile, loadSequenceText } from '../sequences/schema/load.ts';
 import type { BenchInfo } from '../sequences/step.ts';
 import type { SequenceEntry, SequenceInfo, SequenceLoadResult, SequenceSource } from './run-types.ts';
 
@@ -53,10 +53,10 @@ export class SequenceLibrary {
     let path = source.kind === 'file' ? source.path : source.name;
     try {
       path = this.pathOf(source);
-      let seq: LoadedSequence;
-      if (source.kind === 'text') seq = loadSequenceText(source.name, source.text, { set, baseDir: this.cwd });
-      else seq = await loadSequenceFile(path, { set });
-      const plan = buildPlan(seq, bench ? { bench } : {});
+      const file = path;
+      const plan = await loadAndPlan(() => (source.kind === 'text'
+        ? loadSequenceText(source.name, source.text, { set, baseDir: this.cwd })
+        : loadSequenceFile(file, { set })), bench ? { bench } : {});
       return { ok: true, plan, info: sequenceInfo(path, plan, bench) };
     } catch (err) {
       if (!(err instanceof SequenceError)) throw err;
