@@ -34,8 +34,8 @@ export function describeEvent(e: RunEvent): string | null {
     case 'pausing': return 'pausing: the measurement under way finishes first';
     case 'paused': return `paused (${e.reason})`;
     case 'resumed': return 'resumed';
-    case 'instrument-lost': return e.reason === 'not answering'
-      ? `instrument not answering: ${e.role} (${e.resource}): ${e.error}; resynchronising for up to ${e.deadline_s} s` +
+    case 'instrument-lost': return e.reason === 'not answering' || e.reason === 'garbled reply'
+      ? `instrument ${e.reason}: ${e.role} (${e.resource}): ${e.error}; resynchronising for up to ${e.deadline_s} s` +
         `${e.recurrence ? ` (the same fault, timed out ${e.recurrence + 1} times)` : ''}`
       : `instrument lost: ${e.role} (${e.resource}): ${e.error}; reconnecting for up to ${e.deadline_s} s`;
     case 'instrument-restored': return `instrument restored: ${e.role} after ${e.attempts} attempt(s), ${formatDuration(e.outage_s)}: ${e.identity}`;

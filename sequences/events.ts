@@ -115,8 +115,11 @@ export interface InstrumentLostEvent extends EventBase {
   error: string;
   /** Bench seconds the engine keeps trying before aborting. */
   deadline_s: number;
-  /** 'link lost': the connection dropped; 'not answering': a reply timed out (a hung box, a stalled network). */
-  reason?: 'link lost' | 'not answering';
+  /**
+   * 'link lost': the connection dropped; 'not answering': a reply timed out (a hung box, a stalled network);
+   * 'garbled reply': a reply came back malformed (noise on the line, a confused box).
+   */
+  reason?: 'link lost' | 'not answering' | 'garbled reply';
   /** The fault's number in the run (1, 2, ...). */
   fault?: number;
   /** Set when the same command timed out again right after a successful resync: the same fault, its deadline unchanged. */
@@ -130,7 +133,7 @@ export interface InstrumentRestoredEvent extends EventBase {
   attempts: number;
   /** Seconds between the loss and the restore. */
   outage_s: number;
-  reason?: 'link lost' | 'not answering';
+  reason?: 'link lost' | 'not answering' | 'garbled reply';
   fault?: number;
 }
 

@@ -108,7 +108,7 @@ export class LostInstruments {
   private note(role: string, reason: FaultReason, command: string | undefined): void {
     if (this.faults.has(role)) return;
     const before = this.recovered.get(role);
-    if (reason === 'not answering' && before && before.command === command) {
+    if (reason !== 'link lost' && before && before.command === command) {
       this.faults.set(role, { ...before, recurrences: before.recurrences + 1 });
       return;
     }
@@ -126,14 +126,15 @@ export class LostInstruments {
       ...(fault.recurrences > 0 ? { recurrence: fault.recurrences } : {}),
     });
     emit({ type: 'paused', reason: 'instrument-lost', stepId });
-    const stalled = fault.reason === 'not answering';
+    // A stall or a garbled reply: the link stayed up, so what the instrument did meanwhile is read back.
+    const stalled = fault.reason !== 'link lost';
     const elapsed_s = (this.deps.now_ms() - fault.since_ms) / 1000;
     if (fault.recurrences > 0) {
-      emit({ type: 'warning', stepId, message: `${role} (${resource}): '${fault.command}' timed out again after a successful resync; ` +
+      emit({ type: 'warning', stepId, message: `${role} (${resource}): '${fault.command}' ${fault.reason === 'garbled reply' ? 'was garbled' : 'timed out'} again after a successful resync; ` +
         `the same fault as ${Number(elapsed_s.toFixed(1))} s ago, within the same deadline` });
       if (elapsed_s >= recovery.deadline_s) {
         throw new RunAbortedError('instrument-lost', `${role} (${resource}) did not come back within ${recovery.deadline_s} s: ` +
-          `'${fault.command}' timed out again after every resync (${fault.recurrences + 1} times; last: ${errorMessage(err)})`, { cause: err });
+          `'${fault.command}' ${fault.reason === 'garbled reply' ? 'was garbled' : 'timed out'} again after every resync (${fault.recurrences + 1} times; last: ${errorMessage(err)})`, { cause: err });
       }
     }
     const result = await reconnect(bench, role, recovery, {
@@ -144,14 +145,14 @@ export class LostInstruments {
     if (!result.ok) {
       if (this.deps.signal.aborted) throw this.deps.signal.reason as Error;
       throw new RunAbortedError('instrument-lost',
-        `${role} (${resource}) did not come back within ${recovery.deadline_s} s (${stalled ? 'not answering; ' : ''}${result.attempts} attempts; last: ${result.lastError})`, { cause: err });
+        `${role} (${resource}) did not come back within ${recovery.deadline_s} s (${stalled ? `${fault.reason}; ` : ''}${result.attempts} attempts; last: ${result.lastError})`, { cause: err });
     }
     this.roles.delete(role);
     this.faults.delete(role);
     if (stalled) this.recovered.set(role, fault);
     else this.recovered.delete(role);
     emit({ type: 'instrument-restored', role, identity: result.identity, attempts: result.attempts, outage_s: result.outage_s, reason: fault.reason, fault: fault.id });
-    if (result.state !== null) emit({ type: 'log', stepId, message: `after the stall, re-read before going on: ${result.state}` });
+    if (result.state !== null) emit({ type: 'log', stepId, message: `after the ${fault.reason === 'garbled reply' ? 'garbled reply' : 'stall'}, re-read before going on: ${result.state}` });
     this.deps.leavePause(stepId);
     return fault.recurrences === 0 ? 1 : 0;
   }

@@ -38,7 +38,7 @@ export function buildPlan(seq: LoadedSequence, opts: PlanOptions = {}): Plan {
     if (e.kind === 'script') resolveScriptModule(e, seq.baseDir, source, issues);
     const parsed = def.schema.safeParse(e.body);
     if (!parsed.success) {
-      for (const i of parsed.error.issues) issues.push(source.issue([...e.path, ...(i.path as (string | number)[])], zodMessage(i)));
+      for (const i of parsed.error.issues) issues.push(source.issue([...e.path, ...(i.path as (string | number)[])], zodMessage(i, e.body)));
       continue;
     }
     const params = parsed.data;

@@ -125,14 +125,34 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 export function zodInto<T>(source: SourceFile, schema: z.ZodType<T>, value: unknown, base: FieldPath, issues: SequenceIssue[]): T | undefined {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  for (const i of r.error.issues) issues.push(source.issue([...base, ...(i.path as (string | number)[])], zodMessage(i)));
+  for (const i of r.error.issues) issues.push(source.issue([...base, ...(i.path as (string | number)[])], zodMessage(i, value)));
   return undefined;
 }
 
 /** zod's own messages for unknown keys say "Unrecognized key"; say what was expected instead. */
-export function zodMessage(i: z.core.$ZodIssue): string {
+export function zodMessage(i: z.core.$ZodIssue, root: unknown = NO_ROOT): string {
   if (i.code === 'unrecognized_keys') return `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `'${k}'`).join(', ')}`;
+  // A field left out (or left empty) is `missing`, never "got undefined": say so first, then what it takes.
+  if (root !== NO_ROOT && isAbsent(root, i.path as readonly PropertyKey[])) return `missing; ${withoutFound(i.message)}`;
   return i.message;
+}
+
+/** zodMessage without the value parsed: absent fields cannot be told. */
+const NO_ROOT = Symbol('no root');
+
+/** Whether the value at `path` under `root` is absent (no such key, or an empty YAML value). */
+function isAbsent(root: unknown, path: readonly PropertyKey[]): boolean {
+  let v: unknown = root;
+  for (const part of path) {
+    if (v === null || typeof v !== 'object') return true;
+    v = (v as Record<PropertyKey, unknown>)[part];
+  }
+  return v === undefined || v === null;
+}
+
+/** The message without its "got undefined" / "received null" tail (zod's own wording or ours). */
+function withoutFound(message: string): string {
+  return message.replace(/[,;:]?\s*(got|received)\s+(undefined|null)\b.*$/, '').replace(/^Invalid input: /, '');
 }
 
 function readParameters(source: SourceFile, raw: unknown, issues: SequenceIssue[]): Map<string, ParameterDecl> {

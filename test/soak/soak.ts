@@ -86,6 +86,18 @@ async function laserOff(served: ServedBench): Promise<boolean | null> {
   return null;
 }
 
+/** Opening the bench under a fault (a stall, a restart) fails like `benchctl run` would; an operator tries again. */
+async function openWithRetry<T>(open: () => Promise<T>): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await open();
+    } catch (err) {
+      if (i >= 30) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const random = seeded(SEED);
   const out = process.env.SOAK_OUT ?? mkdtempSync(join(tmpdir(), 'benchctl-soak-'));
@@ -124,10 +136,10 @@ async function main(): Promise<void> {
     const started_ms = Date.now();
     let outcome: RunOutcome;
     try {
-      const run = await prepareRun({
+      const run = await openWithRetry(() => prepareRun({
         sequenceFile: join(LIBRARY, seq.file), set: seq.set, outDir: join(out, 'runs'), bench: { sim: false, file: benchFile },
         recovery: { deadline_s: DEADLINE_S, backoff_s: 0.5, maxBackoff_s: 4, safeDeadline_s: 60 },
-      });
+      }));
       let last: RunEvent | undefined;
       run.engine.on((e) => {
         if (e.type === 'finished' || e.type === 'aborted') last = e;

@@ -4,7 +4,7 @@
 // successful recovery is one fault bounded by the deadline, not a loop.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { TimeoutError, TruncatedBlockError } from '../../../drivers/errors.ts';
+import { ReplyFormatError, TimeoutError, TruncatedBlockError } from '../../../drivers/errors.ts';
 import { RunEngine } from '../../../sequences/engine/engine.ts';
 import { MemoryRecords } from '../../../sequences/engine/records-port.ts';
 import type { RunEvent } from '../../../sequences/events.ts';
@@ -133,5 +133,31 @@ describe('a stalled instrument during a run', () => {
     };
     expect((await engine.run()).status).toBe('error');
     expect(events.some((e) => e.type === 'instrument-lost')).toBe(false);
+  });
+});
+
+describe('a garbled reply during a run', () => {
+  it('is a fault like a stall: re-identified, the state re-read, the step continued; one that always garbles ends at the deadline', async () => {
+    const once = setup(4);
+    let garbled = false;
+    hooks.onPoint = (i) => {
+      if (i === 2 && !garbled) {
+        garbled = true;
+        throw new ReplyFormatError('SIM::meter', ':READ1:POW?', '~D}/9bb', 'a number');
+      }
+    };
+    expect((await once.engine.run()).status).toBe('passed');
+    expect(once.events.find((e) => e.type === 'instrument-lost')).toMatchObject({ role: 'meter', reason: 'garbled reply' });
+    expect(once.records.rows.get('count/counts')?.map((r) => r.i)).toEqual([0, 1, 2, 3]);
+
+    const always = setup(3);
+    hooks.onPoint = (i) => {
+      if (i === 1) {
+        always.advance(1000);
+        throw new ReplyFormatError('SIM::meter', ':READ1:POW?', 'junk', 'a number');
+      }
+    };
+    expect((await always.engine.run()).status).toBe('aborted');
+    expect(always.events.at(-1)).toMatchObject({ message: expect.stringMatching(/':READ1:POW\?' was garbled again after every resync/) });
   });
 });

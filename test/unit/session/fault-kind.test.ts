@@ -1,6 +1,6 @@
 // Which failures are the instrument's (worth waiting out) and what command a timeout is about.
 import { describe, expect, it } from 'vitest';
-import { InstrumentError, LinkLostError, ReplyFormatError, TimeoutError, TruncatedBlockError } from '../../../drivers/errors.ts';
+import { BlockFormatError, InstrumentError, LinkLostError, ReplyFormatError, TimeoutError, TruncatedBlockError } from '../../../drivers/errors.ts';
 import { instrumentFaultOf } from '../../../drivers/session/fault-kind.ts';
 
 const R = 'TCPIP0::127.0.0.1::5025::SOCKET';
@@ -27,9 +27,15 @@ describe('instrumentFaultOf', () => {
     expect(instrumentFaultOf(wrapped)).toMatchObject({ reason: 'not answering', command: ':LOG?' });
   });
 
-  it('instrument errors, malformed replies and plain errors are not instrument faults', () => {
+  it('a malformed reply is "garbled reply"; a timeout behind it wins', () => {
+    expect(instrumentFaultOf(new ReplyFormatError(R, ':X?', 'junk', 'a number'))).toMatchObject({ reason: 'garbled reply', command: ':X?' });
+    expect(instrumentFaultOf(new BlockFormatError(R, ':LOG?', 'bad header'))).toMatchObject({ reason: 'garbled reply', command: ':LOG?' });
+    const cut = new TruncatedBlockError(R, ':LOG?', 3, 10, new TimeoutError(R, ':LOG?', 2000));
+    expect(instrumentFaultOf(cut)?.reason).toBe('not answering');
+  });
+
+  it('instrument errors (refusals) and plain errors are not instrument faults', () => {
     expect(instrumentFaultOf(new InstrumentError(R, ':X', [{ code: -113, message: 'Undefined header' }]))).toBeUndefined();
-    expect(instrumentFaultOf(new ReplyFormatError(R, ':X?', 'junk', 'a number'))).toBeUndefined();
     expect(instrumentFaultOf(new Error('nope'))).toBeUndefined();
     expect(instrumentFaultOf('text')).toBeUndefined();
   });
