@@ -168,6 +168,7 @@ async function main(): Promise<void> {
   await injecting;
   clearInterval(memTimer);
   sampleMemory();
+  writeFileSync(join(out, 'soak.json'), JSON.stringify({ faults: injector.faults, outcomes, audit, memory }, null, 1));
   const met = printReport({ faults: injector.faults, outcomes, audit, memory, deadline_s: DEADLINE_S, elapsed_s: (Date.now() - t0) / 1000 });
   process.exitCode = met ? 0 : 1;
   for (const p of Object.values(proxies)) await p.close();
