@@ -105,6 +105,7 @@ export class LostInstruments {
     return fresh;
   }
 
+  /** Starts a fault's record (a recurrence continues the one it recurs of); its clock starts when recovery does. */
   private note(role: string, reason: FaultReason, command: string | undefined): void {
     if (this.faults.has(role)) return;
     const before = this.recovered.get(role);
@@ -119,6 +120,7 @@ export class LostInstruments {
     const { bench, recovery, emit } = this.deps;
     const [role, err] = this.roles.entries().next().value as [string, Error];
     const fault = this.faults.get(role) ?? { id: ++this.count, reason: 'link lost', command: undefined, since_ms: this.deps.now_ms(), recurrences: 0 };
+    if (fault.recurrences === 0) fault.since_ms = this.deps.now_ms();
     const resource = bench.instrument(role).resource;
     this.deps.enterPause();
     emit({
@@ -138,7 +140,10 @@ export class LostInstruments {
       }
     }
     const result = await reconnect(bench, role, recovery, {
-      now_ms: this.deps.now_ms, sleep_ms: this.deps.sleep_ms, signal: this.deps.signal, since_ms: fault.since_ms,
+      // A recurrence keeps its first start; a fresh fault gets the whole deadline from now, however late a
+      // step's checkpoint noticed it (a loss reported between exchanges).
+      now_ms: this.deps.now_ms, sleep_ms: this.deps.sleep_ms, signal: this.deps.signal,
+      ...(fault.recurrences > 0 ? { since_ms: fault.since_ms } : {}),
       ...(stalled ? { afterIdentify: () => rereadState(bench, role) } : {}),
       onAttemptFailed: (n, e) => emit({ type: 'warning', stepId, message: `reconnect attempt ${n} to ${role} (${resource}) failed: ${errorMessage(e)}` }),
     });
