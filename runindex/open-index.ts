@@ -48,8 +48,10 @@ function dialectOf(target: IndexTarget, opts: OpenIndexOptions) {
     max: opts.poolSize ?? 4,
     connectionTimeoutMillis: opts.connectTimeout_ms ?? 5000,
   });
-  // An idle client whose server went away emits 'error' on the pool; without a listener Node would exit.
+  // A client whose server went away (a restart, a cut cable) emits 'error' — on the pool while idle, on
+  // itself while checked out; without a listener Node would exit. The failing query rejects by itself.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new PostgresDialect({ pool });
 }
 

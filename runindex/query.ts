@@ -129,7 +129,7 @@ export interface TrendPoint {
 export async function trendOf(db: IndexDb, name: string, f: RunFilter = {}, limit = 5000): Promise<TrendPoint[]> {
   const rows = await filtered(db, f).innerJoin('measurements as m', 'm.run_id', 'runs.run_id').where('m.name', '=', name)
     .select(['runs.run_id', 'runs.started', 'runs.lot', 'm.step_id', 'm.value', 'm.unit', 'm.min', 'm.max', 'm.verdict'])
-    .orderBy('runs.started', 'desc').orderBy('runs.run_id', 'desc').orderBy('m.step_id').limit(limit).execute();
+    .orderBy('runs.started', 'desc').orderBy('runs.run_id', 'desc').orderBy('m.step_id', 'desc').limit(limit).execute();
   return rows.reverse().map((r) => ({
     runId: r.run_id, started: r.started, lot: r.lot, step: r.step_id, value: r.value, unit: r.unit, min: r.min, max: r.max,
     verdict: r.verdict === 'pass' || r.verdict === 'fail' ? r.verdict : null,
