@@ -50,8 +50,9 @@ const initial: NamedMigration = {
         .addColumn('verdict', 'text')
         .addPrimaryKeyConstraint('measurements_pk', ['run_id', 'step_id', 'name'])
         .execute();
-      // "runs whose power_dBm is above -25": by name and value, then back to the run.
-      await db.schema.createIndex('measurements_name_value').on('measurements').columns(['name', 'value', 'run_id']).execute();
+      // "this run's power_dBm is above -25" (the search's EXISTS, per run): name and run are equalities, the
+      // value a range inside them; a trend reads one name across runs from the same index.
+      await db.schema.createIndex('measurements_name_run_value').on('measurements').columns(['name', 'run_id', 'value']).execute();
 
       await db.schema.createTable('fits')
         .addColumn('run_id', 'text', (c) => c.notNull().references('runs.run_id').onDelete('cascade'))
