@@ -8,6 +8,8 @@ import { runCommand } from './run-command.ts';
 import { resumeCommand } from './resume-command.ts';
 import { validateCommand } from './validate-command.ts';
 import { serveCommand } from './serve-command.ts';
+import { historyCommand } from './history-command.ts';
+import { indexCommand } from './index-command.ts';
 
 export const commands: Record<string, CliCommand> = {
   start: startCommand,
@@ -18,4 +20,6 @@ export const commands: Record<string, CliCommand> = {
   resume: resumeCommand,
   validate: validateCommand,
   serve: serveCommand,
+  history: historyCommand,
+  index: indexCommand,
 };

@@ -6,11 +6,13 @@ import type { OpenBenchRequest } from '../service/bench-types.ts';
 import { startBrowserMode, type BrowserMode } from '../service/web/browser-mode.ts';
 import { DEFAULT_UI_DIR, type BuildPolicy } from '../service/web/renderer-build.ts';
 import type { CliCommand } from './command.ts';
+import type { IndexTarget } from '../runindex/index-target.ts';
+import { indexTargetOf } from './index-option.ts';
 import { CliUsageError } from './usage-error.ts';
 
 export const DEFAULT_SERVE_PORT = 8420;
 
-const USAGE = `Usage: benchctl serve [--sim [--seed N] [--realtime] | --bench FILE] [--port N] [--runs DIR] [--ui DIR] [--build | --no-build]
+const USAGE = `Usage: benchctl serve [--sim [--seed N] [--realtime] | --bench FILE] [--port N] [--runs DIR] [--ui DIR] [--build | --no-build] [--index URL]
 
 Serves the UI and its bench service to a browser on this machine (127.0.0.1 only). Open the printed URL:
 it carries a token that changes at every start; connections without it are refused.
@@ -26,6 +28,8 @@ Options:
   --ui DIR         the built UI to serve (default dist/renderer/ of this checkout); with --build it is
                    built there, so a test or a second checkout need not touch the shared build
   --build          rebuild the UI (Vite) before serving; --no-build never builds (default: build if missing)
+  --index URL      the run index the History view searches and runs are written to: postgresql://… for a
+                   lab server, or an SQLite file (default: the bench file's index:, else beside --runs)
   -h, --help       this text
 
 Output: notes, then 'url <URL>' and 'ready' once listening. Ctrl-C (SIGINT) or SIGTERM aborts a run,
@@ -38,6 +42,8 @@ export interface ServeOptions {
   /** The built UI's folder (index.html and assets/). */
   uiDir: string;
   build: BuildPolicy;
+  /** The run index; undefined: the default beside the runs folder. */
+  index?: IndexTarget | undefined;
 }
 
 function integer(name: string, text: string, min: number, max: number): number {
@@ -54,7 +60,7 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
       args, strict: true, allowPositionals: false,
       options: {
         sim: { type: 'boolean' }, seed: { type: 'string' }, realtime: { type: 'boolean' }, bench: { type: 'string' },
-        port: { type: 'string' }, runs: { type: 'string' }, ui: { type: 'string' }, build: { type: 'boolean' }, 'no-build': { type: 'boolean' },
+        port: { type: 'string' }, runs: { type: 'string' }, index: { type: 'string' }, ui: { type: 'string' }, build: { type: 'boolean' }, 'no-build': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -77,6 +83,7 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
     runsDir: resolve(v.runs ?? 'runs'),
     uiDir: v.ui === undefined ? DEFAULT_UI_DIR : resolve(v.ui),
     build: v.build ? 'always' : v['no-build'] ? 'never' : 'auto',
+    index: indexTargetOf({ index: v.index, benchFile: v.bench }),
   };
 }
 
@@ -109,8 +116,10 @@ export async function runServe(opts: ServeOptions, out: (text: string) => void, 
   const stop = watchSignals();
   let mode: BrowserMode;
   try {
-    mode = await startBrowserMode({ bench: opts.bench, port: opts.port, uiDir: opts.uiDir, build: opts.build, service: { runsDir: opts.runsDir } });
-    out(`benchctl serve: bench service on ${describeBench(opts.bench)}\n${mode.uiNote}\nruns: ${opts.runsDir}\n` +
+    mode = await startBrowserMode({ bench: opts.bench, port: opts.port, uiDir: opts.uiDir, build: opts.build, service: {
+      runsDir: opts.runsDir, index: { ...(opts.index ? { target: opts.index } : {}), onProblem: (m) => err(`benchctl serve: ${m}\n`) },
+    } });
+    out(`benchctl serve: bench service on ${describeBench(opts.bench)}\n${mode.uiNote}\nruns: ${opts.runsDir}\nindex: ${mode.service.runIndex?.conn.description ?? 'none'}\n` +
       `listening on 127.0.0.1:${mode.server.port} only; open the URL below (its token changes at every start). Ctrl-C stops.\n`);
     out(`url ${mode.server.url}\n`);
     out('ready\n');

@@ -23,7 +23,10 @@ import { BenchEventHub } from './event-hub.ts';
 import { LaserWatch, type LaserWatchOptions } from './laser-watch.ts';
 import { ManualControl } from './manual-control.ts';
 import { MeterMonitor, type MonitorOptions } from './meter-monitor.ts';
+import { RunNotFoundError } from './errors.ts';
 import { RunHistory } from './run-history.ts';
+import type { IndexInfo, LotYield, RunSearchFilter, RunSearchPage, RunSearchRequest, RunTrendRequest, TrendPoint } from './index-types.ts';
+import { RunIndex, type RunIndexOptions } from './run-index.ts';
 import { RunManager } from './run-manager.ts';
 import { scpiLine } from './scpi-console.ts';
 import { SequenceLibrary } from './sequence-library.ts';
@@ -48,6 +51,11 @@ export interface BenchServiceOptions {
   keptRunEvents?: number;
   /** While closing the bench keeps trying to make a role safe: `making safe… (laser not confirmed off)`. */
   onSafeProgress?: (message: string) => void;
+  /**
+   * The run index: where it lives (default an SQLite file beside the runs folder) and who hears of its
+   * problems; `false` keeps none (the History search then refuses, naming why).
+   */
+  index?: RunIndexOptions | false;
 }
 
 export class BenchService implements BenchApi, BenchEventSource {
@@ -60,6 +68,8 @@ export class BenchService implements BenchApi, BenchEventSource {
   private readonly library: SequenceLibrary;
   private readonly runs: RunManager;
   private readonly history: RunHistory;
+  /** null when the service keeps no index (index: false). */
+  readonly runIndex: RunIndex | null;
   private closed = false;
 
   constructor(opts: BenchServiceOptions = {}) {
@@ -84,6 +94,7 @@ export class BenchService implements BenchApi, BenchEventSource {
       },
     });
     this.history = new RunHistory(runsDir);
+    this.runIndex = opts.index === false ? null : new RunIndex(this.events, runsDir, opts.index ?? {});
   }
 
   on<E extends BenchEventName>(event: E, listener: BenchEventListener<E>): () => void {
@@ -109,7 +120,15 @@ export class BenchService implements BenchApi, BenchEventSource {
       return await this.holder.close();
     } catch (err) {
       return { ok: false, message: `shutdown: ${(err as Error).message}` };
+    } finally {
+      // After the run's last record: what the index is still owed waits in the outbox for the next start.
+      await this.runIndex?.close().catch(() => undefined);
     }
+  }
+
+  private index(op: string): RunIndex {
+    if (!this.runIndex) throw new RunNotFoundError(`${op}: this service keeps no run index (started without one); list the run folders with listRuns`);
+    return this.runIndex;
   }
 
   /**
@@ -268,5 +287,22 @@ export class BenchService implements BenchApi, BenchEventSource {
 
   exportRunCsv(req: { runId: string; file: string }): Promise<ExportedFile> {
     return this.history.exportCsv(req.runId, req.file);
+  }
+
+  async searchRuns(req?: RunSearchRequest): Promise<RunSearchPage> {
+    return this.index('searchRuns').search(req ?? {});
+  }
+
+  async runTrend(req: RunTrendRequest): Promise<TrendPoint[]> {
+    return this.index('runTrend').trend(req);
+  }
+
+  async lotYield(req?: RunSearchFilter): Promise<LotYield[]> {
+    return this.index('lotYield').yieldByLot(req ?? {});
+  }
+
+  async indexInfo(): Promise<IndexInfo> {
+    if (!this.runIndex) return { index: null, pending: 0, lastError: null, measurements: [] };
+    return this.runIndex.info();
   }
 }
