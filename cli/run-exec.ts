@@ -33,7 +33,7 @@ export interface CliServiceOptions {
  */
 export function cliService(opts: CliServiceOptions): BenchService {
   return new BenchService({
-    runsDir: opts.runsDir, cwd: process.cwd(), monitor: { enabled: false }, laserWatch: { enabled: false }, keptRunEvents: 0,
+    runsDir: opts.runsDir, cwd: process.cwd(), roots: 'any', scriptRoots: 'any', monitor: { enabled: false }, laserWatch: { enabled: false }, keptRunEvents: 0,
     ...(opts.recovery ? { recovery: opts.recovery } : {}),
   });
 }

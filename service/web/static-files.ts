@@ -4,6 +4,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { isInsideRoots } from '../../sequences/plan/path-roots.ts';
 
 const TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -50,7 +51,11 @@ export function securityHeaders(port: number): Record<string, string> {
   };
 }
 
-/** Where a URL path points inside `root`, or null for anything that tries to leave it. */
+/**
+ * Where a URL path points inside `root`, or null for anything that tries to leave it: `..`, a NUL, a dot
+ * file or folder (.git, .env), or a symbolic link whose target is outside the folder (a link in a build
+ * folder would otherwise serve any file of the machine).
+ */
 export function resolveInside(root: string, urlPath: string): string | null {
   let decoded: string;
   try {
@@ -58,10 +63,12 @@ export function resolveInside(root: string, urlPath: string): string | null {
   } catch {
     return null;
   }
-  if (decoded.includes('\0') || decoded.split(/[\\/]/).includes('..')) return null;
+  const parts = decoded.split(/[\\/]/);
+  if (decoded.includes('\0') || parts.includes('..') || parts.some((p) => p.startsWith('.') && p !== '.')) return null;
   const full = resolve(root, '.' + normalize('/' + decoded));
   const base = resolve(root);
-  return full === base || full.startsWith(base + sep) ? full : null;
+  if (full !== base && !full.startsWith(base + sep)) return null;
+  return isInsideRoots(full, [base]) ? full : null;
 }
 
 const NOT_BUILT = (hint: string) => `<!doctype html><meta charset="utf-8"><title>benchctl</title>

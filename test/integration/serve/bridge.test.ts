@@ -1,7 +1,7 @@
 // The browser-mode server over real sockets: bound to 127.0.0.1, the handshake's token/Host/Origin checks,
 // calls and their errors, pushed events, the static UI with its security headers, and the browser client
 // (BridgeClient over the `ws` package) with timeouts, reconnect and run catch-up.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -294,6 +294,15 @@ describe('the static UI', () => {
         expect(r.body).not.toContain('secret');
       }
       expect((await get('/..%2fsecret.txt')).status).toBe(400);
+      // Symbolic links out of the folder (to a file or a folder) and dot files are refused.
+      symlinkSync(join(dir, 'secret.txt'), join(ui, 'leak.txt'));
+      symlinkSync(dir, join(ui, 'up'));
+      writeFileSync(join(ui, '.env'), 'secret');
+      for (const path of ['/leak.txt', '/up/secret.txt', '/.env']) {
+        const r = await get(path);
+        expect(r.status, path).toBe(400);
+        expect(r.body).not.toContain('secret');
+      }
       expect((await get('/', 'POST')).status).toBe(405);
       expect((await get('/', 'GET', `attacker.example:${s.port}`)).status).toBe(421);
     } finally {
