@@ -8,6 +8,7 @@ import { runCommand } from './run-command.ts';
 import { resumeCommand } from './resume-command.ts';
 import { validateCommand } from './validate-command.ts';
 import { serveCommand } from './serve-command.ts';
+import { tokenCommand } from './token-command.ts';
 
 export const commands: Record<string, CliCommand> = {
   start: startCommand,
@@ -18,4 +19,5 @@ export const commands: Record<string, CliCommand> = {
   resume: resumeCommand,
   validate: validateCommand,
   serve: serveCommand,
+  token: tokenCommand,
 };

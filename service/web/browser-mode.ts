@@ -1,15 +1,29 @@
 // Browser mode assembled: the BenchService (with a bench opened if asked), the built UI, and the bridge
-// server on 127.0.0.1. stop() closes the server first (no new calls), then shuts the service down, which
-// aborts a run and makes the bench safe before closing it.
+// server (127.0.0.1, or a lab address with TLS). Control actions are audited into `audit.jsonl` beside the
+// runs. stop() closes the server first (no new calls), then shuts the service down, which aborts a run and
+// makes the bench safe before closing it.
+import { join } from 'node:path';
+import type { ClientLimitOptions } from '../access/client-limits.ts';
+import { AUDIT_FILE_NAME } from '../access/audit-log.ts';
+import { TokenStore } from '../access/token-store.ts';
 import { BenchService, type BenchServiceOptions } from '../bench-service.ts';
 import type { BenchStatus, OpenBenchRequest } from '../bench-types.ts';
 import { BridgeServer } from './bridge-server.ts';
 import { BUILD_HINT, DEFAULT_UI_DIR, ensureUi, type BuildPolicy } from './renderer-build.ts';
+import type { TlsMaterial } from './tls.ts';
 
 export interface BrowserModeOptions {
   /** The bench to open at start; null starts with none (the UI can open one). */
   bench: OpenBenchRequest | null;
   port: number;
+  /** Default 127.0.0.1; anything else needs `tls`. */
+  host?: string;
+  tls?: TlsMaterial | null;
+  /** DNS names the server answers as, besides its address. */
+  names?: readonly string[];
+  /** The named-token file (benchctl token); null: only the printed one-time login. */
+  tokenFile?: string | null;
+  limits?: ClientLimitOptions;
   service?: BenchServiceOptions;
   uiDir?: string;
   build?: BuildPolicy;
@@ -22,18 +36,26 @@ export interface BrowserMode {
   /** The opened bench, when one was asked for. */
   bench: BenchStatus | null;
   uiNote: string;
+  auditFile: string;
   stop(): Promise<{ ok: boolean; message: string }>;
 }
 
 export async function startBrowserMode(opts: BrowserModeOptions): Promise<BrowserMode> {
   const ui = await ensureUi(opts.uiDir ?? DEFAULT_UI_DIR, opts.build ?? 'auto');
   const service = new BenchService(opts.service);
+  const auditFile = join(opts.service?.runsDir ?? join(opts.service?.cwd ?? process.cwd(), 'runs'), AUDIT_FILE_NAME);
   let bench: BenchStatus | null = null;
   let srv: BridgeServer;
   try {
     if (opts.bench) bench = await service.openBench(opts.bench);
     srv = await BridgeServer.start({
-      service, port: opts.port, staticDir: ui.dir, notBuiltHint: BUILD_HINT, ...(opts.token ? { token: opts.token } : {}),
+      service, port: opts.port, staticDir: ui.dir, notBuiltHint: BUILD_HINT, auditFile,
+      ...(opts.host ? { host: opts.host } : {}),
+      ...(opts.tls ? { tls: { cert: opts.tls.cert, key: opts.tls.key } } : {}),
+      ...(opts.names ? { names: opts.names } : {}),
+      ...(opts.tokenFile ? { tokens: new TokenStore(opts.tokenFile) } : {}),
+      ...(opts.limits ? { limits: opts.limits } : {}),
+      ...(opts.token ? { token: opts.token } : {}),
     });
   } catch (err) {
     await service.shutdown();
@@ -41,7 +63,7 @@ export async function startBrowserMode(opts: BrowserModeOptions): Promise<Browse
   }
   let stopped: Promise<{ ok: boolean; message: string }> | null = null;
   return {
-    service, server: srv, bench, uiNote: ui.note,
+    service, server: srv, bench, uiNote: ui.note, auditFile,
     stop: () => (stopped ??= srv.close().then(() => service.shutdown())),
   };
 }

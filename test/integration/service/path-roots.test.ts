@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BenchService } from '../../../service/bench-service.ts';
 
 let dir: string;
-let services: BenchService[] = [];
+const services: BenchService[] = [];
 
 const SCRIPT = 'export async function scan() { return { measurements: { peak_dBm: { value: -3, unit: "dBm" } } }; }\n';
 const withScript = (module: string) => `sequence: s\nmetadata: { dut: D }\nsteps:\n  - script: { module: ${module}, export: scan }\n`;
