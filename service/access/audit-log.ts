@@ -24,7 +24,7 @@ export interface AuditSink {
 
 export const AUDIT_FILE_NAME = 'audit.jsonl';
 
-export class AuditLog implements AuditSink {
+export class AuditLog implements AuditSink, Flushable {
   readonly file: string;
   private readonly sinks: AuditSink[];
   private queue: Promise<void> = Promise.resolve();
@@ -47,6 +47,15 @@ export class AuditLog implements AuditSink {
     });
     return this.queue;
   }
+
+  flush(): Promise<void> {
+    return this.queue;
+  }
+}
+
+export interface Flushable {
+  /** Resolves once every entry written so far is on disk. */
+  flush(): Promise<void>;
 }
 
 /** Long strings (an uploaded sequence's text) are recorded by length, not copied into every line. */

@@ -2,7 +2,7 @@
 // salt) is stored, so the file does not let anyone in. A token reads `bct_<id>_<secret>`: the id finds
 // its record without hashing every entry. The serving process re-reads the file when it changes, so a
 // token revoked by `benchctl token revoke` in another shell is refused at once.
-import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -42,6 +42,8 @@ export class TokenStore {
   readonly file: string;
   private records: TokenRecord[] = [];
   private stamp = '';
+  /** Tokens already verified, by their SHA-256: scrypt is slow by design, and a client reconnects often. */
+  private readonly verified = new Map<string, { name: string; role: Role; id: string }>();
 
   constructor(file: string) {
     this.file = file;
@@ -98,10 +100,19 @@ export class TokenStore {
     const m = typeof token === 'string' ? TOKEN.exec(token) : null;
     if (!m) return null;
     const rec = this.current().find((r) => r.id === m[1]);
-    if (!rec) return null;
+    const key = createHash('sha256').update(token as string).digest('hex');
+    if (!rec) {
+      this.verified.delete(key);
+      return null;
+    }
+    const known = this.verified.get(key);
+    if (known && known.id === rec.id) return { ...known, role: rec.role };
     const hash = await scrypt(m[2] as string, Buffer.from(rec.salt, 'base64'), 32);
     const want = Buffer.from(rec.hash, 'base64');
-    return want.length === hash.length && timingSafeEqual(want, hash) ? { name: rec.name, role: rec.role, id: rec.id } : null;
+    if (want.length !== hash.length || !timingSafeEqual(want, hash)) return null;
+    const who = { name: rec.name, role: rec.role, id: rec.id };
+    this.verified.set(key, who);
+    return who;
   }
 
   /** Whether the token with this id is still in the file (not revoked). */

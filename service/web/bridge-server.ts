@@ -232,6 +232,7 @@ export class BridgeServer {
       }
       for (const ws of this.wss.clients) ws.terminate();
       await new Promise<void>((r) => this.wss.close(() => r()));
+      await this.audit?.flush();
       await new Promise<void>((r) => {
         this.http.close(() => r());
         this.http.closeAllConnections();
