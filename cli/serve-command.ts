@@ -16,7 +16,7 @@ import { CliUsageError } from './usage-error.ts';
 export const DEFAULT_SERVE_PORT = 8420;
 
 const USAGE = `Usage: benchctl serve [--sim [--seed N] [--realtime] | --bench FILE] [--port N] [--runs DIR] [--ui DIR] [--build | --no-build]
-                     [--host ADDR (--tls self-signed | --tls-cert FILE --tls-key FILE)] [--name DNS]... [--tokens FILE] [--scripts DIR]...
+                     [--host ADDR (--tls self-signed | --tls-cert FILE --tls-key FILE)] [--name DNS]... [--tokens FILE] [--scripts DIR]... [--lab URL [--lab-name NAME]]
 
 Serves the UI and its bench service to a browser: on 127.0.0.1, or on a lab address with TLS. Open the
 printed URL once: its login code works one time and is exchanged for a session cookie. Others log in at
@@ -34,6 +34,9 @@ Options:
   --tls-cert FILE, --tls-key FILE  serve TLS with this PEM certificate and key instead
   --name DNS       a DNS name of this machine to answer as (and put in the self-signed certificate); repeatable
   --tokens FILE    the named-token file (default ${defaultTokenFile()})
+  --lab URL        the lab's PostgreSQL (postgresql://…): publish this bench's live state and heartbeat,
+                   and show every bench at /fleet, each linking to its own UI
+  --lab-name NAME  this bench's name in the fleet view (default HOST:PORT)
   --scripts DIR    a folder sequence files and their script steps may be loaded from; repeatable
                    (besides the sequence library; an uploaded sequence never runs scripts)
   --runs DIR       where run folders are written and listed from (default ./runs)
@@ -53,6 +56,7 @@ export interface ServeOptions {
   names: string[];
   tokenFile: string;
   scripts: string[];
+  lab: { url: string; bench?: string } | null;
   runsDir: string;
   /** The built UI's folder (index.html and assets/). */
   uiDir: string;
@@ -76,6 +80,7 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
         port: { type: 'string' }, runs: { type: 'string' }, ui: { type: 'string' }, build: { type: 'boolean' }, 'no-build': { type: 'boolean' },
         host: { type: 'string' }, tls: { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' },
         name: { type: 'string', multiple: true }, tokens: { type: 'string' }, scripts: { type: 'string', multiple: true },
+        lab: { type: 'string' }, 'lab-name': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -98,6 +103,8 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
     : v['tls-cert'] !== undefined ? { kind: 'files', cert: resolve(v['tls-cert']), key: resolve(v['tls-key'] as string) } : null;
   if (!tls && !isLoopback(host)) throw new CliUsageError(new InsecureBindError(host).message);
   for (const d of [...(v.scripts ?? []), ...(v.name ?? [])]) if (d.trim() === '') throw new CliUsageError('--scripts and --name expect a value');
+  if (v.lab !== undefined && !/^postgres(ql)?:\/\//.test(v.lab)) throw new CliUsageError(`--lab expects a PostgreSQL URL (postgresql://user@host:port/db), got '${v.lab}'`);
+  if (v['lab-name'] !== undefined && v.lab === undefined) throw new CliUsageError('--lab-name names this bench in the fleet view: add --lab URL');
   let bench: OpenBenchRequest | null = null;
   if (v.sim) bench = { kind: 'sim', seed: v.seed === undefined ? 1 : integer('seed', v.seed, 0, 2 ** 32 - 1), realtime: v.realtime ?? false };
   else if (v.bench !== undefined) bench = { kind: 'file', path: resolve(v.bench) };
@@ -107,6 +114,7 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
     host, tls, names: v.name ?? [],
     tokenFile: resolve(v.tokens ?? defaultTokenFile()),
     scripts: (v.scripts ?? []).map((d) => resolve(d)),
+    lab: v.lab === undefined ? null : { url: v.lab, ...(v['lab-name'] !== undefined ? { bench: v['lab-name'] } : {}) },
     runsDir: resolve(v.runs ?? 'runs'),
     uiDir: v.ui === undefined ? DEFAULT_UI_DIR : resolve(v.ui),
     build: v.build ? 'always' : v['no-build'] ? 'never' : 'auto',
@@ -147,12 +155,13 @@ export async function runServe(opts: ServeOptions, out: (text: string) => void, 
     // The bench file's folder is a root too: its operator named it on the command line.
     const benchRoots = opts.bench?.kind === 'file' ? [dirname(opts.bench.path)] : [];
     mode = await startBrowserMode({
-      bench: opts.bench, port: opts.port, host: opts.host, tls, names: opts.names, tokenFile: opts.tokenFile, uiDir: opts.uiDir, build: opts.build,
+      bench: opts.bench, port: opts.port, host: opts.host, tls, names: opts.names, tokenFile: opts.tokenFile, uiDir: opts.uiDir, build: opts.build, lab: opts.lab,
       service: { runsDir: opts.runsDir, roots: [process.cwd(), ...opts.scripts, ...benchRoots], scriptRoots: opts.scripts },
     });
     out(`benchctl serve: bench service on ${describeBench(opts.bench)}\n${mode.uiNote}\nruns: ${opts.runsDir}\naudit: ${mode.auditFile}\n` +
       `tokens: ${opts.tokenFile}\nlistening on ${opts.host}:${mode.server.port}${tls ? ' (TLS)' : ' only'}; open the URL below once (its login code works one time), ` +
       `or log in at ${mode.server.origin}/login with a token. Ctrl-C stops.\n`);
+    if (opts.lab) out(`fleet: every bench of the lab at ${mode.server.origin}/fleet\n`);
     out(`url ${mode.server.url}\n`);
     out('ready\n');
     const signal = await stop.signal;

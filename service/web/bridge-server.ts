@@ -24,7 +24,9 @@ import { callMessageSchema } from './call-message.ts';
 import { hostAllowed, hostPort, isLoopback, newToken, originAllowed, type ServerIdentity } from './guard.ts';
 import { handleLogin, LOGIN_PATH } from './login-routes.ts';
 import { InsecureBindError, serverNames } from './server-names.ts';
-import { serveStatic } from './static-files.ts';
+import { securityHeaders, serveStatic } from './static-files.ts';
+import type { FleetWatch } from '../fleet/fleet-watch.ts';
+import { sendFleet } from '../fleet/fleet-page.ts';
 
 export interface BridgeTarget extends BenchApi {
   events: { onAny(listener: AnyBenchEventListener): () => void };
@@ -47,6 +49,8 @@ export interface BridgeServerOptions {
   /** Where control actions are recorded (JSON lines); null: nowhere. */
   auditFile?: string | null;
   limits?: ClientLimitOptions;
+  /** The lab's benches (benchctl serve --lab): shown at /fleet and /fleet.json. */
+  fleet?: FleetWatch | null;
   /** The built UI (index.html and assets); null serves a page saying how to build it. */
   staticDir?: string | null;
   notBuiltHint?: string;
@@ -81,6 +85,7 @@ export class BridgeServer {
   private readonly firstCode: string;
   private readonly staticDir: string | null;
   private readonly notBuiltHint: string;
+  private readonly fleet: FleetWatch | null;
   private readonly cleanups: (() => void)[] = [];
   private closing: Promise<void> | null = null;
 
@@ -97,6 +102,7 @@ export class BridgeServer {
     this.firstCode = this.sessions.newCode(LAUNCH);
     this.staticDir = opts.staticDir ?? null;
     this.notBuiltHint = opts.notBuiltHint ?? 'Build it with: npm run build:renderer';
+    this.fleet = opts.fleet ?? null;
   }
 
   /** The URL to open once: the UI's login with a one-time code (an operator's), exchanged for a cookie. */
@@ -201,6 +207,10 @@ export class BridgeServer {
       // Not logged in: a page load goes to the login form; anything else is refused.
       if ((req.headers.accept ?? '').includes('text/html')) res.writeHead(303, { Location: LOGIN_PATH, 'Cache-Control': 'no-store' }).end();
       else res.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`log in first: ${LOGIN_PATH}\n`);
+      return;
+    }
+    if (this.fleet && (path === '/fleet' || path === '/fleet.json')) {
+      sendFleet(res, path, this.fleet.benches, this.fleet.error, securityHeaders(this.identity));
       return;
     }
     await serveStatic(req, res, { root: this.staticDir, identity: this.identity, notBuiltHint: this.notBuiltHint });

@@ -11,6 +11,9 @@ import type { BenchStatus, OpenBenchRequest } from '../bench-types.ts';
 import { BridgeServer } from './bridge-server.ts';
 import { BUILD_HINT, DEFAULT_UI_DIR, ensureUi, type BuildPolicy } from './renderer-build.ts';
 import type { TlsMaterial } from './tls.ts';
+import { FleetPublisher } from '../fleet/fleet-publisher.ts';
+import { FleetWatch } from '../fleet/fleet-watch.ts';
+import { hostname } from 'node:os';
 
 export interface BrowserModeOptions {
   /** The bench to open at start; null starts with none (the UI can open one). */
@@ -24,6 +27,8 @@ export interface BrowserModeOptions {
   /** The named-token file (benchctl token); null: only the printed one-time login. */
   tokenFile?: string | null;
   limits?: ClientLimitOptions;
+  /** The lab database (postgresql://…): publish this bench's heartbeat and show every bench at /fleet. */
+  lab?: { url: string; bench?: string } | null;
   service?: BenchServiceOptions;
   uiDir?: string;
   build?: BuildPolicy;
@@ -46,9 +51,13 @@ export async function startBrowserMode(opts: BrowserModeOptions): Promise<Browse
   const auditFile = join(opts.service?.runsDir ?? join(opts.service?.cwd ?? process.cwd(), 'runs'), AUDIT_FILE_NAME);
   let bench: BenchStatus | null = null;
   let srv: BridgeServer;
+  let watch: FleetWatch | null = null;
+  let publisher: FleetPublisher | null = null;
   try {
     if (opts.bench) bench = await service.openBench(opts.bench);
+    if (opts.lab) watch = await FleetWatch.start(opts.lab.url);
     srv = await BridgeServer.start({
+      fleet: watch,
       service, port: opts.port, staticDir: ui.dir, notBuiltHint: BUILD_HINT, auditFile,
       ...(opts.host ? { host: opts.host } : {}),
       ...(opts.tls ? { tls: { cert: opts.tls.cert, key: opts.tls.key } } : {}),
@@ -57,13 +66,28 @@ export async function startBrowserMode(opts: BrowserModeOptions): Promise<Browse
       ...(opts.limits ? { limits: opts.limits } : {}),
       ...(opts.token ? { token: opts.token } : {}),
     });
+    if (opts.lab) {
+      publisher = await FleetPublisher.start({
+        url: opts.lab.url, bench: opts.lab.bench ?? `${hostname()}:${srv.port}`, uiUrl: `${srv.origin}/login`, service,
+      }).catch(async (err: Error) => {
+        await srv.close();
+        throw err;
+      });
+    }
   } catch (err) {
+    await watch?.stop();
     await service.shutdown();
     throw err;
   }
   let stopped: Promise<{ ok: boolean; message: string }> | null = null;
   return {
     service, server: srv, bench, uiNote: ui.note, auditFile,
-    stop: () => (stopped ??= srv.close().then(() => service.shutdown())),
+    stop: () => (stopped ??= (async () => {
+      await srv.close();
+      const r = await service.shutdown();
+      await publisher?.stop();
+      await watch?.stop();
+      return r;
+    })()),
   };
 }

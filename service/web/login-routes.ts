@@ -31,7 +31,10 @@ function page(title: string, message: string | null): string {
 }
 
 function html(res: ServerResponse, id: ServerIdentity, status: number, body: string, head = false): void {
-  res.writeHead(status, { ...securityHeaders(id, "'self'"), 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }).end(head ? undefined : body);
+  // With no-referrer a browser posts the form with `Origin: null`, which the login-CSRF check must refuse;
+  // same-origin keeps the Origin (and sends nothing to other sites).
+  res.writeHead(status, { ...securityHeaders(id, "'self'"), 'Referrer-Policy': 'same-origin', 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' })
+    .end(head ? undefined : body);
 }
 
 function loggedIn(res: ServerResponse, ctx: LoginContext, s: Session): void {

@@ -11,7 +11,7 @@ describe('benchctl serve options', () => {
   it('defaults: no bench, the default port, ./runs, build when missing', () => {
     expect(parseServeArgs([])).toEqual({
       bench: null, port: DEFAULT_SERVE_PORT, runsDir: resolve('runs'), uiDir: DEFAULT_UI_DIR, build: 'auto',
-      host: '127.0.0.1', tls: null, names: [], tokenFile: defaultTokenFile(), scripts: [],
+      host: '127.0.0.1', tls: null, names: [], tokenFile: defaultTokenFile(), scripts: [], lab: null,
     });
   });
 
