@@ -27,6 +27,7 @@ describe('benchctl serve options', () => {
       .toMatchObject({ host: '0.0.0.0', tls: { kind: 'self-signed' }, names: ['bench3.lab', 'b3'], tokenFile: resolve('t.json'), scripts: [resolve('s1'), resolve('s2')] });
     expect(parseServeArgs(['--host', '10.0.0.5', '--tls-cert', 'c.pem', '--tls-key', 'k.pem'])).toMatchObject({ tls: { kind: 'files', cert: resolve('c.pem'), key: resolve('k.pem') } });
     expect(parseServeArgs(['--host', '127.0.0.2'])).toMatchObject({ host: '127.0.0.2', tls: null });
+    expect(parseServeArgs(['--lab', 'postgresql://lab@db/lab', '--lab-name', 'bench3'])).toMatchObject({ lab: { url: 'postgresql://lab@db/lab', bench: 'bench3' } });
   });
 
   it('refuses any address but loopback without TLS, saying why', () => {
@@ -49,6 +50,8 @@ describe('benchctl serve options', () => {
       [['--tls', 'self-signed', '--tls-cert', 'c.pem'], /exclude each other/],
       [['--tls-cert', 'c.pem'], /--tls-cert and --tls-key go together/],
       [['--host', ''], /--host expects an address/],
+      [['--lab', 'mysql://x'], /--lab expects a PostgreSQL URL \(postgresql:\/\/user@host:port\/db\), got 'mysql:\/\/x'/],
+      [['--lab-name', 'b'], /--lab-name names this bench in the fleet view: add --lab URL/],
       [['--colour'], /Unknown option '--colour'/],
       [['extra'], /positional/],
     ];
