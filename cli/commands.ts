@@ -10,6 +10,7 @@ import { validateCommand } from './validate-command.ts';
 import { serveCommand } from './serve-command.ts';
 import { historyCommand } from './history-command.ts';
 import { indexCommand } from './index-command.ts';
+import { tokenCommand } from './token-command.ts';
 
 export const commands: Record<string, CliCommand> = {
   start: startCommand,
@@ -22,4 +23,5 @@ export const commands: Record<string, CliCommand> = {
   serve: serveCommand,
   history: historyCommand,
   index: indexCommand,
+  token: tokenCommand,
 };

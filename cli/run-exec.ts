@@ -47,7 +47,7 @@ export interface CliServiceOptions {
  */
 export function cliService(opts: CliServiceOptions): BenchService {
   return new BenchService({
-    runsDir: opts.runsDir, cwd: process.cwd(), monitor: { enabled: false }, laserWatch: { enabled: false }, keptRunEvents: 0,
+    runsDir: opts.runsDir, cwd: process.cwd(), roots: 'any', scriptRoots: 'any', monitor: { enabled: false }, laserWatch: { enabled: false }, keptRunEvents: 0,
     ...(opts.recovery ? { recovery: opts.recovery } : {}),
     // Closing insists too: said on stderr while it does, so a wait of a minute is never silent.
     onSafeProgress: (message) => process.stderr.write(`benchctl: ${message}\n`),

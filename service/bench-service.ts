@@ -40,6 +40,10 @@ export interface BenchServiceOptions {
   libraryDir?: string;
   /** Relative bench-file and sequence paths resolve against this. Default: the process's working directory. */
   cwd?: string;
+  /** Folders named sequence and bench files may be read from, besides the library (default: cwd; 'any': anywhere). */
+  roots?: readonly string[] | 'any';
+  /** Folders `script` steps may load modules from, besides the library ('any': beside a named sequence file). */
+  scriptRoots?: readonly string[] | 'any';
   monitor?: MonitorOptions;
   /** The lasers' re-read period while idle (default 2 s). */
   laserWatch?: LaserWatchOptions;
@@ -84,7 +88,10 @@ export class BenchService implements BenchApi, BenchEventSource {
     this.bertControl = new BertControl(this.holder);
     this.monitor = new MeterMonitor(this.holder, this.manual, this.events, opts.monitor);
     this.lasers = new LaserWatch(this.holder, this.manual, this.events, opts.laserWatch);
-    this.library = new SequenceLibrary({ libraryDir: opts.libraryDir ?? DEFAULT_LIBRARY_DIR, cwd });
+    this.library = new SequenceLibrary({
+      libraryDir: opts.libraryDir ?? DEFAULT_LIBRARY_DIR, cwd,
+      ...(opts.roots !== undefined ? { roots: opts.roots } : {}), ...(opts.scriptRoots !== undefined ? { scriptRoots: opts.scriptRoots } : {}),
+    });
     this.runs = new RunManager(this.holder, this.events, this.library, {
       runsDir,
       ...(opts.keptRunEvents !== undefined ? { keptEvents: opts.keptRunEvents } : {}),
@@ -145,8 +152,18 @@ export class BenchService implements BenchApi, BenchEventSource {
     }
   }
 
+  /**
+   * Lets named paths be read from `dir` too: for a folder the operator chose in the desktop app's native
+   * file dialog, which no renderer can fake. Not part of BenchApi (no bridge or IPC caller reaches it).
+   */
+  allowFolder(dir: string): void {
+    this.library.allowFolder(dir);
+  }
+
   // ── the bench ──
-  openBench(req: OpenBenchRequest): Promise<BenchStatus> {
+  async openBench(req: OpenBenchRequest): Promise<BenchStatus> {
+    // A bench file names resources the service will open: read only from the configured folders.
+    if (req.kind === 'file') this.library.resolveNamed('bench file', req.path);
     return this.holder.open(req);
   }
 
