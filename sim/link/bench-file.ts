@@ -20,8 +20,15 @@ export const SIM_DRIVERS: Readonly<Record<string, string>> = {
 /** Roles a bench uses by default; the others are alternate front ends of the same laser or stage. */
 export const DEFAULT_BENCH_ROLES = ['laser', 'meter', 'voa', 'bert', 'stage'] as const;
 
+/**
+ * The stage a written bench file drives: the PI GCS controller (a real dialect), its trigger output 1
+ * cabled to the meter's trigger input. The SCPI stage is this project's own dialect; it and the ESP301
+ * follow as commented alternates.
+ */
+export const SIM_BENCH_STAGE_ROLE = 'stage-pi';
+
 /** Which default role an alternate stands in for. */
-const ALTERNATE_OF: Readonly<Record<string, string>> = { 'laser-santec': 'laser', 'stage-esp': 'stage', 'stage-pi': 'stage' };
+const ALTERNATE_OF: Readonly<Record<string, string>> = { 'laser-santec': 'laser', 'stage-esp': 'stage', stage: 'stage' };
 
 /**
  * The Z soft lower limit: above the highest the hidden chip surface can be, plus clearance, so no move can
@@ -65,6 +72,7 @@ function entry(role: string, input: SimBenchFileInput): Entry | undefined {
     e['read_termination'] = '\r\n';
     e['write_termination'] = '\r';
   }
+  if (role === 'stage-pi') e['options'] = { trigger_output: 1 }; // cabled to the meter's trigger input (sim/README.md)
   if (role.startsWith('stage')) e['axes'] = axes();
   return e;
 }
@@ -73,7 +81,7 @@ function entry(role: string, input: SimBenchFileInput): Entry | undefined {
 export function simBenchFileYaml(input: SimBenchFileInput): string {
   const instruments: Record<string, Entry> = {};
   for (const role of DEFAULT_BENCH_ROLES) {
-    const e = entry(role, input);
+    const e = entry(role === 'stage' ? SIM_BENCH_STAGE_ROLE : role, input);
     if (e) instruments[role] = e;
   }
   const doc = new Document({ name: `simulated bench (seed ${input.seed}${input.mode === 'realtime' ? ', real time' : ''})`, instruments });
@@ -93,7 +101,8 @@ export function simBenchFileYaml(input: SimBenchFileInput): string {
       const replaces = ALTERNATE_OF[role] ?? role;
       const doc1 = new Document({ [replaces]: e });
       flowAxes(doc1, [replaces], []);
-      lines.push(`   # simulator role '${role}', instead of the ${replaces} above:`);
+      const own = role === 'stage' ? " (this project's own SCPI stage dialect; no vendor speaks it)" : '';
+      lines.push(`   # simulator role '${role}'${own}, instead of the ${replaces} above:`);
       for (const line of doc1.toString().trimEnd().split('\n')) lines.push(`   ${line}`);
     }
     doc.comment = lines.join('\n');
