@@ -68,7 +68,12 @@ function entry(role: string, input: SimBenchFileInput): Entry | undefined {
   const e: Entry = { resource: serial ?? tcp, driver, timeout_ms: 2000 };
   if (role === 'stage-esp') {
     // The ESP301 speaks CR in, CR LF out. On the pty it is a serial port; on TCP, as through a serial device server.
-    if (serial) e['baud_rate'] = 921600;
+    // On the pty it stands for the controller's USB virtual COM port: 921600 baud, no handshake lines
+    // (the driver's defaults are RS-232's 19200 baud with RTS/CTS).
+    if (serial) {
+      e['baud_rate'] = 921600;
+      e['flow_control'] = 'none';
+    }
     e['read_termination'] = '\r\n';
     e['write_termination'] = '\r';
   }
