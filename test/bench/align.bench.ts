@@ -136,7 +136,12 @@ export async function runAlignBench(o: { timing: typeof TIMING; stage: StageFron
 }
 
 export async function run(): Promise<void> {
-  await runAlignBench({ timing: TIMING, stage: STAGE, seeds: SEEDS });
+  // From the environment, not the module's current settings (align-serial.bench.ts changes those).
+  await runAlignBench({
+    timing: (process.env['ALIGN_BENCH_TIMING'] ?? 'lan') as typeof TIMING,
+    stage: (process.env['ALIGN_BENCH_STAGE'] ?? 'pi') as StageFrontEnd,
+    seeds: Number(process.env['ALIGN_BENCH_SEEDS'] ?? 100),
+  });
 }
 
 async function runAll(): Promise<void> {
