@@ -25,7 +25,7 @@ Options:
   --port-base N       first TCP port (default ${DEFAULT_PORT_BASE}); 0 = an ephemeral port per role
   --seed N            seed of the hidden world (default 1)
   --realtime          operations take their real time (default: fast virtual clock)
-  --write-bench FILE  write a bench file for these resources (laser=Keysight, stage=SCPI; alternates commented)
+  --write-bench FILE  write a bench file for these resources (laser=Keysight, stage=PI GCS with its trigger cabled to the meter; alternates commented)
   --no-pty            do not serve the ESP301 on a pty
   --drift UM_PER_H    drift of the chip's optimum, µm per hour (default: the world's)
   --timing PROFILE    exchange, meter and servo timing: lan (default; LAN instruments, ESP301 on USB),

@@ -96,6 +96,8 @@ export class VirtualBench {
     });
     this.array = createArrayBench({ world: this.optical.world, clock: this.clock, ...(opts.fiberArray ? { fiberArray: opts.fiberArray } : {}) });
     for (const p of [...this.optical.meter.ports, ...this.array.meter.ports]) p.logging.setTiming(meterLoggingTiming(this.timing));
+    // The PI controller's trigger output is cabled to the meter's trigger input, beside the laser's.
+    this.stage.pi.triggerOutputs.connect(this.optical.world.triggers);
     // A timed role's link charges its exchanges; its own constant cost would count them twice.
     for (const i of [...this.optical.instruments, ...this.array.instruments]) if (timed.includes(i.role) && 'commandLatency_s' in i) (i as { commandLatency_s: number }).commandLatency_s = 0;
     const all = inServingOrder([...this.optical.instruments, ...this.stage.instruments, ...this.array.instruments]);

@@ -25,7 +25,7 @@ export const KEYSIGHT_N774X = 'keysight-n774x';
 /** The N774x logs up to 1 M samples (816x modules fewer; they refuse more with an instrument error). */
 export const MAX_LOG_SAMPLES = 1_000_000;
 
-const TRIGGER_INPUT: Readonly<Record<LoggingTrigger, string>> = { ignore: 'IGN', single: 'SME' };
+const TRIGGER_INPUT: Readonly<Record<LoggingTrigger, string>> = { ignore: 'IGN', single: 'SME', continuous: 'CME' };
 
 export class KeysightN774xMeter implements MultiPortLogger {
   readonly kind = 'meter' as const;
@@ -133,7 +133,7 @@ export class KeysightN774xMeter implements MultiPortLogger {
     const a = this.address(channel);
     this.check('startLogging.samples', samples, integerIn(1, MAX_LOG_SAMPLES)(samples));
     this.check('startLogging.averagingTime_s', averagingTime_s, inRange(AVERAGING_TIME_RANGE_S, 's')(averagingTime_s));
-    this.check('startLogging.trigger', trigger, oneOf<LoggingTrigger>(['ignore', 'single'])(trigger));
+    this.check('startLogging.trigger', trigger, oneOf<LoggingTrigger>(['ignore', 'single', 'continuous'])(trigger));
     // One program message and one error check: a fly scan starts a log per segment, and each exchange
     // costs bench time between the log and the move it records.
     const message = [

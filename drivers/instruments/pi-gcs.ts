@@ -11,11 +11,11 @@ import { ResponseFormatError, parseResponseBoolean } from '../scpi/response.ts';
 import { PI_GCS_DIALECT } from '../session/dialect.ts';
 import type { ScpiSession } from '../session/scpi-session.ts';
 import { AxisStage } from '../roles/stage-driver.ts';
-import { parseStageOptions } from '../roles/stage-options.ts';
 import type { StageProtocol } from '../roles/stage-protocol.ts';
 import { RampSetter } from '../roles/stage-ramps.ts';
 import { UM_VIA_MM, umAsMmText } from '../roles/stage-units.ts';
 import type { Stage } from '../roles/stage.ts';
+import { parsePiGcsOptions, PiGcsTriggeredStage } from './pi-gcs-trigger.ts';
 
 export const PI_GCS_DRIVER_NAME = 'pi-gcs';
 
@@ -141,9 +141,16 @@ export const piGcs: DriverDescriptor<Stage> = {
   description: 'PI GCS motion controller, C-884 class (TCP, LF-terminated GCS commands, mm)',
   sessionDefaults: { dialect: PI_GCS_DIALECT },
   matchesIdentity: (identity) => /Physik\s+Instrumente/i.test(identity) && !/C-887/i.test(identity), // hexapods: pi-gcs-hexapod
+  checkOptions(options) {
+    parsePiGcsOptions(PI_GCS_DRIVER_NAME, options);
+  },
   async create(ctx) {
-    const options = parseStageOptions(PI_GCS_DRIVER_NAME, ctx.options);
-    const stage = new AxisStage(PI_GCS_DRIVER_NAME, ctx.role, new PiGcsProtocol(ctx.session), ctx.axes);
+    const { trigger_output, ...options } = parsePiGcsOptions(PI_GCS_DRIVER_NAME, ctx.options);
+    const protocol = new PiGcsProtocol(ctx.session);
+    // With a trigger output cabled to the meter, fly scans start their logs by hardware (pi-gcs-trigger.ts).
+    const stage = trigger_output === undefined
+      ? new AxisStage(PI_GCS_DRIVER_NAME, ctx.role, protocol, ctx.axes)
+      : new PiGcsTriggeredStage(PI_GCS_DRIVER_NAME, ctx.role, protocol, ctx.axes, trigger_output);
     await stage.prepare(options);
     return stage;
   },

@@ -6,9 +6,10 @@ export type PowerUnit = 'dBm' | 'W';
 
 /**
  * 'ignore': log free-running from the start command; 'single': one sample per pulse on the trigger input
- * (the laser's trigger output during a sweep).
+ * (the laser's trigger output during a sweep); 'continuous': the first pulse starts the whole log, back to
+ * back (a stage's trigger output at motion start).
  */
-export type LoggingTrigger = 'ignore' | 'single';
+export type LoggingTrigger = 'ignore' | 'single' | 'continuous';
 
 export interface LoggingOptions {
   channel: number;

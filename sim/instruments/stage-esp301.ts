@@ -1,11 +1,11 @@
 // A Newport ESP301-style 3-axis motion controller (role 'stage-esp'), a front end of the shared
 // StageMotion. ASCII over serial: commands end with CR, replies with CR LF, one reply line per query;
-// commands are silent and errors go to the error buffer (`TB?`, `TE?`). Units are millimetres.
+// commands are silent and errors go to the error buffer (`TB?`, `TE?`). Units are per axis (nSN).
 //
 // Implemented: nPA nPR (moves; `?` → target), nTP[?] (encoder position), nDP? (target), nMD? (1 when
 // done), nOR[mode] (home), nST / ST (stop), nVA nAC nAG (velocity, acceleration, deceleration; `?`),
 // nVU? (max velocity), nMO nMF nMO? (motor on/off), nSL nSR (software travel limits; `?`), nWS[ms]
-// (wait for stop), nID? (stage), nSN? (units: 2 = mm), TB? TE? VE?.
+// (wait for stop), nID? (stage), nSN / nSN? (units per axis: 2 = mm at power-up, 3 = µm), TB? TE? VE?.
 // The motors power up on and the software limits power up at the hardware travel.
 //
 // Deceleration: `nAG` is kept per axis, checked like `nAC` (the controller's AU maximum bounds both
@@ -27,7 +27,7 @@ import {
 } from './esp301-errors.ts';
 import type { Esp301Command } from './esp301-parser.ts';
 import { parseEsp301Line } from './esp301-parser.ts';
-import { axisForNumber, mmToUm, parseDecimal, umToMm } from './stage-axes.ts';
+import { axisForNumber, parseDecimal, umToMm } from './stage-axes.ts';
 
 export const ESP301_FRAMING: Framing = { inputTerminator: '\r', outputTerminator: '\r\n' };
 export const ESP301_IDENTITY = 'ESP301 Version 3.0.2 03/26/12';
@@ -51,7 +51,12 @@ interface AxisSettings {
   softMax_um: number;
   homeMode: number;
   deceleration_um_s2: number;
+  /** Displacement units (nSN): 2 mm or 3 µm; every position, speed and ramp of the axis is in it. */
+  unitCode: 2 | 3;
 }
+
+/** µm per unit of the codes this controller models (ESP301 manual, SN: 2 millimetre, 3 micrometre). */
+const UNIT_UM: Readonly<Record<2 | 3, number>> = { 2: 1000, 3: 1 };
 
 export class Esp301Stage implements SimInstrument {
   readonly role = 'stage-esp';
@@ -71,29 +76,29 @@ export class Esp301Stage implements SimInstrument {
     this.latency_s = opts.commandLatency_s ?? ESP301_COMMAND_LATENCY_S;
     const init = (axis: AxisName): AxisSettings => {
       const { min_um, max_um } = this.motion.limits(axis);
-      return { motorOn: true, softMin_um: min_um, softMax_um: max_um, homeMode: 1, deceleration_um_s2: this.motion.acceleration_um_s2(axis) };
+      return { motorOn: true, softMin_um: min_um, softMax_um: max_um, homeMode: 1, deceleration_um_s2: this.motion.acceleration_um_s2(axis), unitCode: 2 };
     };
     this.settings = { X: init('X'), Y: init('Y'), Z: init('Z') };
-    const target: Handler = (c) => formatMm(this.motion.target_um(this.axis(c)));
+    const target: Handler = (c) => this.fmt(c, this.motion.target_um(this.axis(c)));
     this.table = {
       PA: { command: (c) => this.move(c, this.number(c)), query: target },
-      PR: { command: (c) => this.move(c, this.motion.target_um(this.axis(c)) / 1000 + this.number(c)), query: target },
+      PR: { command: (c) => this.move(c, this.motion.target_um(this.axis(c)) / this.unitUm(c) + this.number(c)), query: target },
       TP: { command: (c) => this.position(c), query: (c) => this.position(c) },
       DP: { query: target },
       MD: { query: (c) => this.motionDone(c) },
       OR: { command: (c) => this.home(c), query: (c) => String(this.settings[this.axis(c)].homeMode) },
       ST: { command: (c) => this.stop(c) },
-      VA: { command: (c) => this.setVelocity(c), query: (c) => formatMm(this.motion.velocity_um_s(this.axis(c))) },
-      AC: { command: (c) => this.setAcceleration(c), query: (c) => formatMm(this.motion.acceleration_um_s2(this.axis(c))) },
-      AG: { command: (c) => this.setDeceleration(c), query: (c) => formatMm(this.settings[this.axis(c)].deceleration_um_s2) },
-      VU: { query: (c) => formatMm(this.motion.config(this.axis(c)).maxVelocity_um_s) },
+      VA: { command: (c) => this.setVelocity(c), query: (c) => this.fmt(c, this.motion.velocity_um_s(this.axis(c))) },
+      AC: { command: (c) => this.setAcceleration(c), query: (c) => this.fmt(c, this.motion.acceleration_um_s2(this.axis(c))) },
+      AG: { command: (c) => this.setDeceleration(c), query: (c) => this.fmt(c, this.settings[this.axis(c)].deceleration_um_s2) },
+      VU: { query: (c) => this.fmt(c, this.motion.config(this.axis(c)).maxVelocity_um_s) },
       MO: { command: (c) => this.motor(c, true), query: (c) => (this.settings[this.axis(c)].motorOn ? '1' : '0') },
       MF: { command: (c) => this.motor(c, false) },
-      SL: { command: (c) => this.softLimit(c, 'min'), query: (c) => formatMm(this.settings[this.axis(c)].softMin_um) },
-      SR: { command: (c) => this.softLimit(c, 'max'), query: (c) => formatMm(this.settings[this.axis(c)].softMax_um) },
+      SL: { command: (c) => this.softLimit(c, 'min'), query: (c) => this.fmt(c, this.settings[this.axis(c)].softMin_um) },
+      SR: { command: (c) => this.softLimit(c, 'max'), query: (c) => this.fmt(c, this.settings[this.axis(c)].softMax_um) },
       WS: { command: (c) => this.waitForStop(c) },
       ID: { query: (c) => `MFA-CC, SIM-${this.axis(c)}00${c.axis ?? 0}` },
-      SN: { query: (c) => this.units(c) },
+      SN: { command: (c) => this.setUnits(c), query: (c) => this.units(c) },
       TB: { query: () => this.errors.nextMessage(this.clock.now_s() * 1000) },
       TE: { query: () => String(this.errors.nextCode()) },
       VE: { query: () => ESP301_IDENTITY },
@@ -164,7 +169,7 @@ export class Esp301Stage implements SimInstrument {
     const axis = this.axis(cmd);
     const s = this.settings[axis];
     if (!s.motorOn) throw this.axisError(cmd, Esp301AxisError.MotorNotEnabled);
-    const target_um = mmToUm(target_mm);
+    const target_um = target_mm * this.unitUm(cmd);
     const tol = 1e-6;
     if (target_um > s.softMax_um + tol) throw this.axisError(cmd, Esp301AxisError.PositiveSoftwareLimitDetected);
     if (target_um < s.softMin_um - tol) throw this.axisError(cmd, Esp301AxisError.NegativeSoftwareLimitDetected);
@@ -177,14 +182,31 @@ export class Esp301Stage implements SimInstrument {
     return undefined;
   }
 
-  /** Displacement units code: 2 = millimetre, the only unit this controller is set up for. */
+  /** Displacement units code of the axis: 2 = millimetre (power-up), 3 = micrometre. */
   private units(cmd: Esp301Command): string {
-    this.axis(cmd);
-    return '2';
+    return String(this.settings[this.axis(cmd)].unitCode);
+  }
+
+  /** nSN<code>: the axis's units; this controller models mm (2) and µm (3), others are out of range here. */
+  private setUnits(cmd: Esp301Command): undefined {
+    const axis = this.axis(cmd);
+    const code = this.number(cmd);
+    if (code !== 2 && code !== 3) throw new Esp301CommandError(Esp301Error.ParameterOutOfRange, cmd.text);
+    this.settings[axis].unitCode = code;
+    return undefined;
+  }
+
+  private unitUm(cmd: Esp301Command): number {
+    return UNIT_UM[this.settings[this.axis(cmd)].unitCode];
+  }
+
+  /** A µm-based value in the axis's units as the controller prints them: 6 decimals, no negative zero. */
+  private fmt(cmd: Esp301Command, um: number): string {
+    return formatMm((um / this.unitUm(cmd)) * 1000);
   }
 
   private position(cmd: Esp301Command): string {
-    return formatMm(this.motion.position_um(this.axis(cmd)));
+    return this.fmt(cmd, this.motion.position_um(this.axis(cmd)));
   }
 
   private async motionDone(cmd: Esp301Command): Promise<string> {
@@ -212,7 +234,7 @@ export class Esp301Stage implements SimInstrument {
 
   private setVelocity(cmd: Esp301Command): undefined {
     const axis = this.axis(cmd);
-    const v_um_s = mmToUm(this.number(cmd));
+    const v_um_s = this.number(cmd) * this.unitUm(cmd);
     if (v_um_s <= 0) throw new Esp301CommandError(Esp301Error.ParameterOutOfRange, cmd.text);
     try {
       this.motion.setVelocity(axis, v_um_s);
@@ -225,7 +247,7 @@ export class Esp301Stage implements SimInstrument {
 
   private setAcceleration(cmd: Esp301Command): undefined {
     const axis = this.axis(cmd);
-    const a_um_s2 = mmToUm(this.number(cmd));
+    const a_um_s2 = this.number(cmd) * this.unitUm(cmd);
     if (a_um_s2 <= 0) throw new Esp301CommandError(Esp301Error.ParameterOutOfRange, cmd.text);
     try {
       this.motion.setAcceleration(axis, a_um_s2);
@@ -238,7 +260,7 @@ export class Esp301Stage implements SimInstrument {
 
   private setDeceleration(cmd: Esp301Command): undefined {
     const axis = this.axis(cmd);
-    const a_um_s2 = mmToUm(this.number(cmd));
+    const a_um_s2 = this.number(cmd) * this.unitUm(cmd);
     if (a_um_s2 <= 0) throw new Esp301CommandError(Esp301Error.ParameterOutOfRange, cmd.text);
     if (a_um_s2 > this.motion.config(axis).maxAcceleration_um_s2) throw this.axisError(cmd, Esp301AxisError.MaximumAccelerationExceeded);
     this.settings[axis].deceleration_um_s2 = a_um_s2;
@@ -255,7 +277,7 @@ export class Esp301Stage implements SimInstrument {
 
   private softLimit(cmd: Esp301Command, side: 'min' | 'max'): undefined {
     const axis = this.axis(cmd);
-    const v_um = mmToUm(this.number(cmd));
+    const v_um = this.number(cmd) * this.unitUm(cmd);
     const { min_um, max_um } = this.motion.limits(axis);
     const s = this.settings[axis];
     const ok = side === 'min' ? v_um >= min_um && v_um < s.softMax_um : v_um <= max_um && v_um > s.softMin_um;

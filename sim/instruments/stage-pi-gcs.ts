@@ -22,6 +22,7 @@ import { PiGcsCommandError, PiGcsError } from './pi-gcs-errors.ts';
 import type { PiGcsCommand } from './pi-gcs-parser.ts';
 import { axisValuePairs, formatGcsLines, parseGcsLine } from './pi-gcs-parser.ts';
 import { axisForNumber, mmToUm, umToMm } from './stage-axes.ts';
+import { PiTriggerOutputs } from './pi-gcs-trigger.ts';
 
 export const PI_GCS_FRAMING: Framing = { inputTerminator: '\n', outputTerminator: '\n' };
 export const PI_GCS_IDENTITY = '(c)2015 Physik Instrumente (PI) GmbH & Co. KG, C-884.4DC, SIM0000001, 2.0.1.3';
@@ -51,6 +52,8 @@ export class PiGcsStage implements SimInstrument {
   private readonly servo: Record<AxisName, boolean> = { X: false, Y: false, Z: false };
   private readonly deceleration_um_s2: Record<AxisName, number>;
   private errorCode: number = PiGcsError.NoError;
+  /** Digital trigger outputs (CTO/TRO); VirtualBench cables them to the meter's trigger input. */
+  readonly triggerOutputs = new PiTriggerOutputs();
   private readonly table: Readonly<Record<string, Handler>>;
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -86,6 +89,10 @@ export class PiGcsStage implements SimInstrument {
       HLT: (c) => this.halt(c, 'decelerate', false),
       'SAI?': () => formatGcsLines(ALL_IDS),
       '#5': () => this.motionStatus(),
+      CTO: (c) => this.triggerOutputs.cto(c),
+      'CTO?': (c) => this.triggerOutputs.ctoQuery(c),
+      TRO: (c) => this.triggerOutputs.tro(c),
+      'TRO?': (c) => this.triggerOutputs.troQuery(c),
     };
   }
 
@@ -176,7 +183,12 @@ export class PiGcsStage implements SimInstrument {
       if (!(target_um >= min_um - 1e-6 && target_um <= max_um + 1e-6)) throw new PiGcsCommandError(PiGcsError.PositionOutOfLimits, cmd.text);
       return { axis: ref.axis, target_um };
     });
-    for (const m of moves) this.motion.moveTo(m.axis, m.target_um);
+    const started = moves.map((m) => {
+      const wasRunning = this.motion.trajectoryRunning(m.axis);
+      const receipt = this.motion.moveTo(m.axis, m.target_um);
+      return { axisNumber: AXES.indexOf(m.axis) + 1, axis: m.axis, start_s: receipt.start_s, wasRunning };
+    });
+    this.triggerOutputs.motionStarted(started);
     return undefined;
   }
 

@@ -35,8 +35,15 @@ export const SIM_HEXAPOD_AXES = {
 } as const;
 export const SIM_HEXAPOD_ROTATION_LIMITS_DEG = { U: [-1, 1], V: [-1, 1], W: [-1.5, 1.5] } as const;
 
+/**
+ * The stage a written bench file drives: the PI GCS controller (a real dialect), its trigger output 1
+ * cabled to the meter's trigger input. The SCPI stage is this project's own dialect; it and the ESP301
+ * follow as commented alternates.
+ */
+export const SIM_BENCH_STAGE_ROLE = 'stage-pi';
+
 /** Which default role an alternate stands in for. */
-const ALTERNATE_OF: Readonly<Record<string, string>> = { 'laser-santec': 'laser', 'stage-esp': 'stage', 'stage-pi': 'stage' };
+const ALTERNATE_OF: Readonly<Record<string, string>> = { 'laser-santec': 'laser', 'stage-esp': 'stage', stage: 'stage' };
 
 /**
  * The Z soft lower limit: above the highest the hidden chip surface can be, plus clearance, so no move can
@@ -76,7 +83,12 @@ function entry(role: string, input: SimBenchFileInput): Entry | undefined {
   const e: Entry = { resource: serial ?? tcp, driver, timeout_ms: 2000 };
   if (role === 'stage-esp') {
     // The ESP301 speaks CR in, CR LF out. On the pty it is a serial port; on TCP, as through a serial device server.
-    if (serial) e['baud_rate'] = 921600;
+    // On the pty it stands for the controller's USB virtual COM port: 921600 baud, no handshake lines
+    // (the driver's defaults are RS-232's 19200 baud with RTS/CTS).
+    if (serial) {
+      e['baud_rate'] = 921600;
+      e['flow_control'] = 'none';
+    }
     e['read_termination'] = '\r\n';
     e['write_termination'] = '\r';
   }
@@ -87,7 +99,10 @@ function entry(role: string, input: SimBenchFileInput): Entry | undefined {
       rotation_limits_deg: structuredClone(SIM_HEXAPOD_ROTATION_LIMITS_DEG),
       loopbacks: DEFAULT_FIBER_ARRAY.loopbacks.map(([a, b]) => [a, b]),
     };
-  } else if (role.startsWith('stage')) e['axes'] = axes();
+  } else {
+    if (role === 'stage-pi') e['options'] = { trigger_output: 1 }; // cabled to the meter's trigger input (sim/README.md)
+    if (role.startsWith('stage')) e['axes'] = axes();
+  }
   return e;
 }
 
@@ -95,7 +110,7 @@ function entry(role: string, input: SimBenchFileInput): Entry | undefined {
 export function simBenchFileYaml(input: SimBenchFileInput): string {
   const instruments: Record<string, Entry> = {};
   for (const role of DEFAULT_BENCH_ROLES) {
-    const e = entry(role, input);
+    const e = entry(role === 'stage' ? SIM_BENCH_STAGE_ROLE : role, input);
     if (e) instruments[role] = e;
   }
   const doc = new Document({ name: `simulated bench (seed ${input.seed}${input.mode === 'realtime' ? ', real time' : ''})`, instruments });
@@ -115,7 +130,8 @@ export function simBenchFileYaml(input: SimBenchFileInput): string {
       const replaces = ALTERNATE_OF[role] ?? role;
       const doc1 = new Document({ [replaces]: e });
       flowAxes(doc1, [replaces], []);
-      lines.push(`   # simulator role '${role}', instead of the ${replaces} above:`);
+      const own = role === 'stage' ? " (this project's own SCPI stage dialect; no vendor speaks it)" : '';
+      lines.push(`   # simulator role '${role}'${own}, instead of the ${replaces} above:`);
       for (const line of doc1.toString().trimEnd().split('\n')) lines.push(`   ${line}`);
     }
     doc.comment = lines.join('\n');

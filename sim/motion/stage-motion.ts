@@ -99,6 +99,12 @@ export class StageMotion implements MotionSystem {
     return t_s < last.doneAt_s || last.profile.start_s > t_s;
   }
 
+  /** Whether the axis's commanded trajectory is running at `t_s` (what a controller's in-motion output shows; settling excluded). */
+  trajectoryRunning(axis: AxisName, t_s = this.clock.now_s()): boolean {
+    const m = this.axes[axis].trajectory.moveAt(t_s);
+    return m !== undefined && t_s < m.profile.end_s;
+  }
+
   /** Bench time the current move will be reported done (Infinity while stalled; now when idle). */
   doneAt_s(axis: AxisName): number {
     const now = this.clock.now_s();

@@ -1,4 +1,5 @@
-// The BNC cable from the laser's trigger output to the meter's trigger input. The laser posts the
+// The BNC cables into the meter's trigger input: from the laser's trigger output and from the PI stage
+// controller's trigger output (its rising edge at motion start, pi-gcs-trigger.ts). The laser posts the
 // pulse times of a sweep when it starts (they are deterministic); a stop truncates them. The meter
 // asks which pulses arrived after it armed. Times are bench seconds.
 

@@ -85,7 +85,7 @@ describe('the UI in Chromium against benchctl serve', () => {
     const rows = page.locator(`${tid('instruments')} tbody tr`);
     await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(5);
     const text = await page.locator(tid('instruments')).textContent();
-    for (const id of ['N7778C', 'N7744A', 'N7762A', 'MP1900A', 'XYZ-25']) expect(text).toContain(id);
+    for (const id of ['N7778C', 'N7744A', 'N7762A', 'MP1900A', 'C-884']) expect(text).toContain(id);
     expect(await page.locator(`${tid('instruments')} .state.ok`).count()).toBe(5);
     await expect.poll(() => page.locator(tid('bench-name')).textContent()).toContain(`seed ${SEED}`);
     await shot('01-bench-open');

@@ -154,6 +154,7 @@ const singleFiberAlign: StepDefinition<AlignParams> = {
       ...(fit ? { fits: { gaussian2d: fit } } : {}),
       notes: [
         `${rig.segmentsFlown} fly segments (${rig.loggedSamples} logged samples), ${rig.singleReadings} single readings`,
+        ...(rig.segmentsFlown > 0 ? [rig.flyTimingMethod()] : []),
         `bench time per phase: ${Object.entries({ ...rig.phaseTimes }).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v.toFixed(3)} s`).join(', ')}`,
         ...result.notes,
       ],

@@ -90,3 +90,16 @@ export class FlyTimingError extends AlignError {
     this.waited_s = waited_s;
   }
 }
+
+/** A hardware-started fly log never completed: the stage's trigger pulse did not reach the meter. */
+export class FlyTriggerError extends AlignError {
+  override name = 'FlyTriggerError';
+  readonly triggerOutput: number;
+
+  constructor(triggerOutput: number, cause: unknown) {
+    super(`align: a fly log armed on the meter's trigger input never completed: no pulse from the stage's trigger output ${triggerOutput} ` +
+      `(is it cabled to the meter's trigger input, as the bench file's trigger_output says?): ${cause instanceof Error ? cause.message : String(cause)}`,
+    { cause });
+    this.triggerOutput = triggerOutput;
+  }
+}

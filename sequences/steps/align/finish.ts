@@ -71,6 +71,9 @@ async function settle(rig: AlignRig, p: AlignParams, r: Refined, approached = fa
   return rig.read_dBm(p.final_averaging);
 }
 
+/** A hardware-synchronised lag known worse than this is left out (the one-way estimate stands), s. */
+const HARDWARE_LAG_SIGMA_MAX_S = 0.1e-3;
+
 /** The fly timing check: `refined` as it was, or with the centre the lag-and-play fit gives. */
 async function timingChecked(rig: AlignRig, refined: Refined): Promise<{ refined: Refined; approached: boolean }> {
   rig.phase = 'final reading';
@@ -78,7 +81,17 @@ async function timingChecked(rig: AlignRig, refined: Refined): Promise<{ refined
   const flownApproach = await approach(rig, refined);
   if (!refined.segments || !refined.frame) return { refined, approached: true };
   const flown = flownApproach ? [...refined.segments, flownApproach] : refined.segments;
-  const timing = fitTiming(flown, rig.floor_dBm, refined);
+  // Hardware-started logs leave only the stage's own lag (servo following, trigger latency): real and
+  // never zero, so it is fitted whenever the data pins it down, not only when it stands out of the noise.
+  const hw = rig.motionTrigger !== undefined;
+  const timing = fitTiming(flown, rig.floor_dBm, refined, hw ? { significance: 0, min_s: 0 } : {});
+  if (hw && (!timing || timing.lagSigma_s > HARDWARE_LAG_SIGMA_MAX_S)) {
+    // The peaking data does not pin the stage's lag down: measure it — out-and-back pairs see it as equal
+    // and opposite shifts, so their mean is free of it (pairs.ts).
+    rig.ctx.log('align: the stage lag is not determined by the fly lines; re-peaking with out-and-back pairs');
+    const again = await pairRefine(rig, refined.centre, refined.radius_um);
+    return { refined: { ...again, notes: [...refined.notes, ...again.notes] }, approached: false };
+  }
   if (!timing?.significant) return { refined, approached: true };
   // Every one-way estimate was off by lag × velocity: take the centre of the fit that knows it, and time
   // the scans from here on with the lag added. Approached the frame's way, the motor stands half the

@@ -8,7 +8,7 @@
 // stage's MotionTimeoutError naming it. A log cannot finish in less time than it logs: if the step's
 // clock says it did, that clock is not the instruments' (a simulator on its own virtual clock driven from
 // a bench file, whose step clock is wall time) and no sample can be placed; FlyTimingError says so.
-import { FlyTimingError } from './errors.ts';
+import { FlyTimingError, FlyTriggerError } from './errors.ts';
 import type { LineSample } from './line-fit.ts';
 import type { Point_um } from './paths.ts';
 import type { AlignRig } from './rig.ts';
@@ -60,6 +60,7 @@ export async function flySegment(rig: AlignRig, to: Point_um, phase: string): Pr
   if (moved.length === 0) return { from, to, along, samples: [], duration_s: 0 };
   const tau = rig.settings.sample_time_s;
   const ch = rig.settings.channel;
+  if (rig.motionTrigger) return triggeredSegment(rig, { from, to, along, moved, targets, px, py, duration_s }, phase);
   const samples = Math.max(1, Math.ceil((rig.logLead_s + duration_s + LOG_MARGIN_S) / tau));
   await rig.meter.startLogging({ channel: ch, samples, averagingTime_s: tau, trigger: 'ignore' });
   rig.forgetAveraging();
@@ -88,6 +89,51 @@ export async function flySegment(rig: AlignRig, to: Point_um, phase: string): Pr
   const out = placeSamples(watts, px, py, timing);
   await rig.noteAll(out, phase);
   return { from, to, along, samples: out, duration_s };
+}
+
+interface PlannedSegment {
+  from: Point_um;
+  to: Point_um;
+  along: FlySegment['along'];
+  moved: string[];
+  targets: Record<string, number>;
+  px: MoveProfile;
+  py: MoveProfile;
+  duration_s: number;
+}
+
+/**
+ * A segment whose log the stage's motion-start pulse starts (the meter's CME trigger input): sample k
+ * spans [k·τ, (k+1)·τ] after the move started, plus the lag the timing fit may have found (servo
+ * following, the meter's trigger latency). No host clock is read.
+ */
+async function triggeredSegment(rig: AlignRig, s: PlannedSegment, phase: string): Promise<FlySegment> {
+  const trigger = rig.motionTrigger as NonNullable<AlignRig['motionTrigger']>;
+  const tau = rig.settings.sample_time_s;
+  const ch = rig.settings.channel;
+  const samples = Math.max(1, Math.ceil((s.duration_s + LOG_MARGIN_S) / tau));
+  await trigger.armMotionStartTrigger(s.moved[0] as string);
+  await rig.meter.startLogging({ channel: ch, samples, averagingTime_s: tau, trigger: 'continuous' });
+  rig.forgetAveraging();
+  await rig.stage.moveAbsolute_um(s.targets);
+  rig.at = { ...s.to };
+  try {
+    await rig.meter.waitLogging(ch, 2 + s.duration_s * 2 + samples * tau * 2);
+  } catch (err) {
+    await rig.meter.stopLogging(ch).catch(() => undefined);
+    throw new FlyTriggerError(trigger.triggerOutput, err);
+  }
+  const late: string[] = [];
+  for (const axis of s.moved) if (Math.abs((await rig.stage.position_um(axis)) - (s.targets[axis] as number)) > ARRIVED_UM) late.push(axis);
+  if (late.length > 0) await rig.stage.waitForMotion({ axes: late, timeout_s: motionTimeout_s(s.duration_s) });
+  const watts = await rig.meter.fetchLog_W(ch);
+  await rig.meter.stopLogging(ch);
+  rig.loggedSamples += watts.length;
+  rig.segmentsFlown += 1;
+  const timing: LogTiming = { moveStart_s: rig.lag_s, logStart_s: 0, averagingTime_s: tau, samples: watts.length };
+  const out = placeSamples(watts, s.px, s.py, timing);
+  await rig.noteAll(out, phase);
+  return { from: s.from, to: s.to, along: s.along, samples: out, duration_s: s.duration_s };
 }
 
 /** Logged watts → samples with both axes' positions and velocities over each window. */

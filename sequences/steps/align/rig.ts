@@ -3,6 +3,8 @@
 // MotionTimeoutError naming it), readings are counted, every point is recorded (a fly segment's samples
 // in one write), the time budget of each alignment (max_time) and pause/abort are honoured between
 // moves. Fly segments (fly.ts) log the meter while the axes run.
+import { motionStartTrigger } from '../../../drivers/roles/motion-trigger.ts';
+import type { MotionStartTrigger } from '../../../drivers/roles/motion-trigger.ts';
 import type { PowerMeter } from '../../../drivers/roles/power-meter.ts';
 import type { Stage } from '../../../drivers/roles/stage.ts';
 import type { Row, StepContext } from '../../step.ts';
@@ -63,6 +65,11 @@ export class AlignRig {
   /** How far the stage's motion was found to lag the timing estimate (timing-lag.ts), s: added from then on. */
   lag_s = 0;
   readonly start_s: number;
+  /**
+   * The stage's motion-start trigger output cabled to the meter's trigger input, when the bench has one:
+   * fly logs then start by hardware (fly.ts) and the step's clock plays no part in placing samples.
+   */
+  readonly motionTrigger: MotionStartTrigger | undefined;
   /** When the current alignment started: max_time counts from here. */
   private alignStart_s: number;
   private currentPhase = 'start';
@@ -79,6 +86,7 @@ export class AlignRig {
     readonly settings: RigSettings,
   ) {
     this.start_s = ctx.now_s();
+    this.motionTrigger = motionStartTrigger(stage);
     this.alignStart_s = this.start_s;
     this.phaseStart_s = this.start_s;
   }
@@ -166,12 +174,20 @@ export class AlignRig {
 
   /** Times one query on each link (a fly segment's timing subtracts them from its confirmations). */
   async measureExchanges(): Promise<void> {
+    if (this.motionTrigger) return; // hardware-started logs need no exchange timing
     let t = this.ctx.now_s();
     await this.stage.position_um(this.settings.axes[0]);
     this.exchange_s.stage = this.ctx.now_s() - t;
     t = this.ctx.now_s();
     await this.meter.averagingTime_s(this.settings.channel);
     this.exchange_s.meter = this.ctx.now_s() - t;
+  }
+
+  /** How fly segments are timed, for the step's notes. */
+  flyTimingMethod(): string {
+    return this.motionTrigger
+      ? `fly timing: hardware — the stage's trigger output ${this.motionTrigger.triggerOutput} pulses at motion start into the meter's trigger input (log started on the edge)`
+      : 'fly timing: software — each log and move timed from its command\'s confirmation, the residual lag measured from out-and-back lines';
   }
 
   /** Puts the user's ramps back (after success, failure or abort alike). */

@@ -38,10 +38,19 @@ export interface AlignSimOptions {
   stage?: StageFrontEnd;
   /** Reach the simulator over loopback TCP (as `benchctl sim` serves it) instead of in-process links. */
   tcp?: boolean;
+  /** The simulator on its real-time clock (as `benchctl sim --realtime`). */
+  realtime?: boolean;
+  /** The simulator's timing profile (default 'ideal', as in the unit tests; benchmarks pass 'lan'). */
+  timing?: 'ideal' | 'lan' | 'serial';
+  /**
+   * PI stage only: its trigger output 1 is cabled to the meter's trigger input and the bench file says so
+   * (`options: { trigger_output: 1 }`), so fly logs start by hardware. Default true.
+   */
+  hardwareTrigger?: boolean;
 }
 
 export async function openAlignSim(opts: AlignSimOptions): Promise<AlignSim> {
-  const sim = new VirtualBench({ seed: opts.seed, mode: 'fast', ...(opts.drift_um_per_h !== undefined ? { drift_um_per_h: opts.drift_um_per_h } : {}) });
+  const sim = new VirtualBench({ seed: opts.seed, mode: opts.realtime ? 'realtime' : 'fast', timing: opts.timing ?? 'ideal', ...(opts.drift_um_per_h !== undefined ? { drift_um_per_h: opts.drift_um_per_h } : {}) });
   const served = opts.tcp ? await sim.serveTcp({ portBase: 0 }) : undefined;
   const resource = (role: string): string => (served ? served.resource(role) : `SIM::${role}`);
   // The simulator's own bench file, cut down to the roles alignment drives (the drivers of the others
@@ -54,7 +63,11 @@ export async function openAlignSim(opts: AlignSimOptions): Promise<AlignSim> {
   // Another controller dialect over the same simulated stage: its resource and driver (terminators and
   // the rest are the driver's defaults).
   const stage = file.instruments['stage'] as Record<string, unknown>;
-  file.instruments['stage'] = { resource: resource(front.role), driver: front.driver, timeout_ms: stage['timeout_ms'], axes: stage['axes'] };
+  const trigger = front.driver === 'pi-gcs' && (opts.hardwareTrigger ?? true);
+  file.instruments['stage'] = {
+    resource: resource(front.role), driver: front.driver, timeout_ms: stage['timeout_ms'], axes: stage['axes'],
+    ...(trigger ? { options: { trigger_output: 1 } } : {}),
+  };
   const config = parseBenchFile(stringify(file), {
     file: `simulated bench (seed ${opts.seed})`,
     drivers: DRIVERS.map(({ name, kind }) => ({ name, kind })),

@@ -34,7 +34,7 @@ describe('benchctl list', () => {
   it('identifies every role of a bench file, auto-detected ones with the driver found', async () => {
     const tcp = Object.fromEntries(served.endpoints.map((e) => [e.role, e.resource]));
     const file = join(dir, 'bench.yaml');
-    await writeFile(file, simBenchFileYaml({ seed: 1, mode: 'fast', tcp }).replace(/driver: scpi-stage/, 'driver: auto'));
+    await writeFile(file, simBenchFileYaml({ seed: 1, mode: 'fast', tcp }).replace(/driver: pi-gcs/, 'driver: auto'));
     const r = await runBenchctl(['list', '--bench', file]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -44,7 +44,7 @@ describe('benchctl list', () => {
       ['meter', tcp['meter'], 'keysight-n774x', sim.instrument('meter').identity],
       ['voa', tcp['voa'], 'keysight-n776x', sim.instrument('voa').identity],
       ['bert', tcp['bert'], 'scpi-bert', sim.instrument('bert').identity],
-      ['stage', tcp['stage'], 'auto → scpi-stage', sim.instrument('stage').identity],
+      ['stage', tcp['stage-pi'], 'auto → pi-gcs', sim.instrument('stage-pi').identity],
     ]);
   });
 

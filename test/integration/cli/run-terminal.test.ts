@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 const BENCHCTL = fileURLToPath(new URL('../../../bin/benchctl.js', import.meta.url));
+// util-linux `script` is a test dependency (.ci/run installs it): without it this test must fail, not skip.
 const HAS_SCRIPT = spawnSync('script', ['--version']).status === 0;
 
 let dir: string;
@@ -49,7 +50,11 @@ function onTerminal(args: string[]): Promise<{ code: number | null; screen: stri
 }
 
 describe('benchctl run on a terminal', () => {
-  it.runIf(HAS_SCRIPT)('draws a progress bar with the step and the ETA, the log lines above it, then the verdict', async () => {
+  it('needs util-linux script (installed by .ci/run)', () => {
+    expect(HAS_SCRIPT, 'util-linux `script` is not installed: apt-get install util-linux').toBe(true);
+  });
+
+  it('draws a progress bar with the step and the ETA, the log lines above it, then the verdict', async () => {
     const file = sequence([
       'steps:',
       '  - set: { laser.output: on }',

@@ -62,8 +62,9 @@ describe('benchctl scpi', () => {
     const file = join(dir, 'bench.yaml');
     const tcp = Object.fromEntries(served.endpoints.map((e) => [e.role, e.resource]));
     await writeFile(file, simBenchFileYaml({ seed: 1, mode: 'fast', tcp }));
-    const r = await runBenchctl(['scpi', '--bench', file, '--role', 'stage', ':AXIS3:POS?']);
-    expect(r).toEqual({ code: 0, stdout: '+1.00000000E+04\n', stderr: '' });
+    // The written bench file's stage is the PI GCS controller: Z (axis 3) powers up at the top, 10 mm.
+    const r = await runBenchctl(['scpi', '--bench', file, '--role', 'stage', 'POS? 3']);
+    expect(r).toEqual({ code: 0, stdout: '3=10.000000\n', stderr: '' });
     const missing = await runBenchctl(['scpi', '--bench', file, '--role', 'chiller', '*IDN?']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/has no role 'chiller'; its roles are laser, meter, voa, bert, stage/);

@@ -165,8 +165,9 @@ describe('faults against the simulator', () => {
       }
     });
     const result = await r.engine.run();
-    // Not an abort: the step marks the points without sync and carries on (a thinner fit may then fail a limit).
-    expect(['passed', 'failed']).toContain(result.status);
+    // Not an abort: the step marks the points without sync and carries on; the fit from the points that kept
+    // sync still meets the sequence's limits.
+    expect(result.status).toBe('passed');
     const ber = result.measurements.get('ber');
     expect(ber?.syncLostPoints?.value).toBeGreaterThanOrEqual(1);
     expect(events.some((e) => e.type === 'warning' && e.stepId === 'ber' && /sync/.test(e.message))).toBe(true);

@@ -66,7 +66,7 @@ describe('benchctl sim (child process)', () => {
 
     const bench = parse(readFileSync(benchPath, 'utf8')) as { instruments: Record<string, { resource: string; driver: string }> };
     expect(bench.instruments['laser']).toMatchObject({ resource: sim.tcp['laser'], driver: 'keysight-n777x' });
-    expect(bench.instruments['stage']).toMatchObject({ resource: sim.tcp['stage'], driver: 'scpi-stage' });
+    expect(bench.instruments['stage']).toMatchObject({ resource: sim.tcp['stage-pi'], driver: 'pi-gcs', options: { trigger_output: 1 } });
     expect(readFileSync(benchPath, 'utf8')).toContain(`resource: ${espResource}`);
 
     sim.child.kill('SIGINT');

@@ -17,7 +17,9 @@ const AXES = {
   Y: { axis: 2, min_um: 0, max_um: 25_000, home_um: 0 },
   Z: { axis: 3, min_um: 5_008, max_um: 10_000, home_um: 10_000 },
 };
-const OPEN: Exchange[] = [OK, ['1MO;2MO;3MO', null], OK];
+/** Each axis's displacement unit (2 = mm), as the ESP301 answers nSN?. */
+const UNITS_MM: Exchange[] = [['1SN?', '2'], ['2SN?', '2'], ['3SN?', '2']];
+const OPEN: Exchange[] = [...UNITS_MM, OK, ['1MO;2MO;3MO', null], OK];
 
 function create(session: ScpiSession, options: Record<string, unknown> = {}): Promise<Stage> {
   return newportEsp301.create({ session, role: 'stage', options, axes: AXES });
@@ -29,8 +31,33 @@ function withStage<T>(exchanges: Exchange[], body: (stage: Stage) => Promise<T>)
 }
 
 describe('newport-esp301 driver', () => {
+  it('reads each axis\'s units with nSN? and speaks them: µm on axis 2, inches on axis 3', async () => {
+    // ESP301 manual, SN: 2 millimetre, 3 micrometre, 4 inch. The Stage role stays in µm.
+    await expectProtocol([
+      ['1SN?', '2'], ['2SN?', '3'], ['3SN?', '4'], OK, ['1MO;2MO;3MO', null], OK,
+      ['1PA12.5;2PA850;3PA0.3', null], OK,
+      ['2TP?', '849.990000'],
+      ['3VA?', '0.010000'],
+      ['2VA200', null], OK,
+    ], async (session) => {
+      const stage = await create(session);
+      await stage.moveAbsolute_um({ X: 12_500, Y: 850, Z: 7_620 });
+      expect(await stage.position_um('Y')).toBeCloseTo(849.99, 9);
+      expect(await stage.velocity_um_s('Z')).toBeCloseTo(254, 9);
+      await stage.setVelocity_um_s('Y', 200);
+    }, newportEsp301.sessionDefaults);
+  });
+
+  it('refuses an axis set up in counts, steps or a rotary unit, naming the axis, the unit and the fix', async () => {
+    for (const [reply, what] of [['0', 'encoder counts \\(code 0\\)'], ['7', 'degrees \\(code 7\\)'], ['mm', "'mm'"]] as const) {
+      await expect(expectProtocol([['1SN?', '2'], ['2SN?', reply]], (session) => create(session), newportEsp301.sessionDefaults))
+        .rejects.toThrow(new RegExp(`stage: ESP301 axis 2 is set up in ${what} \\(2SN\\?\\); the driver needs a length unit: mm \\(2\\), µm \\(3\\).*e\\.g\\. 2SN2 for mm`));
+    }
+  });
+
   it('speaks CR-terminated ESP301 ASCII by default', () => {
-    expect(newportEsp301.sessionDefaults).toMatchObject({ writeTermination: '\r', readTermination: '\r\n', baudRate: 921600 });
+    // RS-232 as it leaves the factory: 19200 baud, RTS/CTS (921600 is its USB port's, set in the bench file).
+    expect(newportEsp301.sessionDefaults).toMatchObject({ writeTermination: '\r', readTermination: '\r\n', baudRate: 19200, flowControl: 'rtscts' });
     expect(newportEsp301.name).toBe(ESP301_DRIVER_NAME);
     expect(newportEsp301.kind).toBe('stage');
   });
@@ -43,6 +70,7 @@ describe('newport-esp301 driver', () => {
 
   it('drains stale errors, then switches the motors of the bench-file axes on when it opens', async () => {
     await expectProtocol([
+      ...UNITS_MM,
       ['TB?', '7, 120, PARAMETER OUT OF RANGE'],
       ['TB?', '6, 130, COMMAND DOES NOT EXIST'],
       OK,
@@ -52,7 +80,7 @@ describe('newport-esp301 driver', () => {
   });
 
   it('leaves the motors alone with options.enable false', async () => {
-    await expectProtocol([OK], (session) => create(session, { enable: false }), newportEsp301.sessionDefaults);
+    await expectProtocol([...UNITS_MM, OK], (session) => create(session, { enable: false }), newportEsp301.sessionDefaults);
   });
 
   it('refuses unknown driver options before sending anything', async () => {

@@ -46,7 +46,8 @@ describe('simBenchFileYaml', () => {
     expect(bench.instruments['meter']).toMatchObject({ resource: tcp['meter'], driver: 'keysight-n774x' });
     expect(bench.instruments['voa']?.driver).toBe('keysight-n776x');
     expect(bench.instruments['bert']?.driver).toBe('scpi-bert');
-    expect(bench.instruments['stage']).toMatchObject({ resource: tcp['stage'], driver: 'scpi-stage' });
+    // A real dialect, not the project's own SCPI stage; its trigger output is cabled to the meter.
+    expect(bench.instruments['stage']).toMatchObject({ resource: tcp['stage-pi'], driver: 'pi-gcs', options: { trigger_output: 1 } });
   });
 
   it('sets stage soft limits in µm with Z kept clear of any possible chip surface but below every optimum', () => {
@@ -64,7 +65,7 @@ describe('simBenchFileYaml', () => {
   it('comments the alternate front ends so that uncommenting one gives a valid bench', () => {
     const text = simBenchFileYaml({ seed: 1, mode: 'realtime', tcp, serial: { 'stage-esp': ESP_PTY } });
     expect((parse(text) as Bench).name).toBe('simulated bench (seed 1, real time)');
-    const [santec, esp, pi] = alternates(text);
+    const [santec, esp, scpi] = alternates(text);
     expect(santec?.instruments['laser']).toMatchObject({ resource: tcp['laser-santec'], driver: 'santec-tsl' });
     expect(esp?.instruments['stage']).toMatchObject({
       resource: ESP_PTY,
@@ -74,8 +75,9 @@ describe('simBenchFileYaml', () => {
       write_termination: '\r',
     });
     expect(esp?.instruments['stage']?.axes?.['Z']?.min_um).toBe(SIM_Z_SOFT_MIN_UM);
-    expect(pi?.instruments['stage']).toMatchObject({ resource: tcp['stage-pi'], driver: 'pi-gcs' });
-    expect(Object.keys(pi?.instruments ?? {})).toEqual(['laser', 'meter', 'voa', 'bert', 'stage', 'meter-array', 'stage-hexapod']);
+    expect(scpi?.instruments['stage']).toMatchObject({ resource: tcp['stage'], driver: 'scpi-stage' });
+    expect(Object.keys(scpi?.instruments ?? {})).toEqual(['laser', 'meter', 'voa', 'bert', 'stage', 'meter-array', 'stage-hexapod']);
+    expect(text).toContain("simulator role 'stage' (this project's own SCPI stage dialect; no vendor speaks it)");
   });
 
   it('puts the ESP301 on its TCP port, with its terminators and no baud rate, when there is no pty', () => {

@@ -59,7 +59,10 @@ describe('ESP301 dialect: commands and replies', () => {
   it('tolerates the LF a CR LF-sending client leaves in front of the next line', async () => {
     const { esp } = setup();
     await send(esp, '1PA2');
-    expect(Number(await send(esp, '\n1TP?'))).toBeGreaterThanOrEqual(0);
+    // The stray LF must not turn the query into garbage: it is answered, with where axis 1 is on its way to 2 mm.
+    const tp = Number(await send(esp, '\n1TP?'));
+    expect(tp).toBeGreaterThan(0);
+    expect(tp).toBeLessThanOrEqual(2.0001);
     expect(await send(esp, 'TE?')).toBe('0\r\n');
   });
 
@@ -161,5 +164,25 @@ describe('ESP301 dialect: commands and replies', () => {
     const { esp } = setup();
     expect(await send(esp, '2ID?')).toMatch(/^MFA-CC, \S+\r\n$/);
     expect(await send(esp, '2SN?')).toBe('2\r\n');
+  });
+});
+
+describe('ESP301 per-axis units (nSN)', () => {
+  it('powers up in mm (2); nSN3 puts the axis in µm for positions, speeds and limits; other codes are refused', async () => {
+    const { motion } = fastMotion();
+    const esp = new Esp301Stage({ motion });
+    expect(await send(esp, '1SN?')).toBe('2\r\n');
+    expect(await send(esp, '2SN3')).toBeUndefined();
+    expect(await send(esp, '2SN?')).toBe('3\r\n');
+    expect(await send(esp, '1SN?')).toBe('2\r\n');
+    await send(esp, '2VA500;2PA1500;1PA1.5');
+    expect(motion.target_um('Y')).toBe(1500);
+    expect(motion.target_um('X')).toBe(1500);
+    expect(motion.velocity_um_s('Y')).toBe(500);
+    expect(await send(esp, '2DP?')).toBe('1500.000000\r\n');
+    expect(await send(esp, '2VA?')).toBe('500.000000\r\n');
+    expect(await send(esp, '2SN7')).toBeUndefined();
+    expect(await send(esp, 'TE?')).toBe('7\r\n');
+    expect(await send(esp, '2SN?')).toBe('3\r\n');
   });
 });
