@@ -14,6 +14,8 @@ export interface RunArgs {
   reconnectDeadline_s: number | undefined;
   /** `--safe-deadline`: how long making safe keeps trying a role that failed. */
   safeDeadline_s: number | undefined;
+  /** `--index`: the run index (a postgresql:// URL or an SQLite file). */
+  index: string | undefined;
 }
 
 export interface ResumeArgs {
@@ -23,6 +25,7 @@ export interface ResumeArgs {
   reconnectDeadline_s: number | undefined;
   /** `--safe-deadline`: how long making safe keeps trying a role that failed. */
   safeDeadline_s: number | undefined;
+  index: string | undefined;
 }
 
 export interface ValidateArgs {
@@ -93,6 +96,7 @@ const BENCH_OPTIONS = {
   json: { type: 'boolean' },
   'reconnect-deadline': { type: 'string' },
   'safe-deadline': { type: 'string' },
+  index: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -107,6 +111,7 @@ export function parseRunArgs(args: string[]): RunArgs | 'help' {
     json: Boolean(v.json),
     reconnectDeadline_s: seconds('reconnect-deadline', v['reconnect-deadline'] as string | undefined),
     safeDeadline_s: seconds('safe-deadline', v['safe-deadline'] as string | undefined),
+    index: v.index as string | undefined,
   };
 }
 
@@ -119,6 +124,7 @@ export function parseResumeArgs(args: string[]): ResumeArgs | 'help' {
     json: Boolean(v.json),
     reconnectDeadline_s: seconds('reconnect-deadline', v['reconnect-deadline'] as string | undefined),
     safeDeadline_s: seconds('safe-deadline', v['safe-deadline'] as string | undefined),
+    index: v.index as string | undefined,
   };
 }
 

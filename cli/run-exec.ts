@@ -3,6 +3,7 @@
 // and SIGTERM abort the run safely (the engine makes the bench safe before the records close), or, before
 // it started, stop there; at the end the service shuts down, making the bench safe and closing it.
 // Exit code 0 passed, 1 a limit failed, 2 error or abort.
+import type { IndexTarget } from '../runindex/index-target.ts';
 import type { RecoveryPolicy } from '../sequences/engine/link-loss.ts';
 import { BenchService } from '../service/bench-service.ts';
 import type { RunPhase, RunState } from '../service/run-types.ts';
@@ -36,6 +37,8 @@ export interface CliServiceOptions {
   runsDir: string;
   /** `--reconnect-deadline`. */
   recovery?: Partial<RecoveryPolicy>;
+  /** `--index` or the bench file's `index:`; default an SQLite file beside the runs folder. */
+  index?: IndexTarget | undefined;
 }
 
 /**
@@ -44,10 +47,12 @@ export interface CliServiceOptions {
  */
 export function cliService(opts: CliServiceOptions): BenchService {
   return new BenchService({
-    runsDir: opts.runsDir, cwd: process.cwd(), monitor: { enabled: false }, laserWatch: { enabled: false }, keptRunEvents: 0,
+    runsDir: opts.runsDir, cwd: process.cwd(), roots: 'any', scriptRoots: 'any', monitor: { enabled: false }, laserWatch: { enabled: false }, keptRunEvents: 0,
     ...(opts.recovery ? { recovery: opts.recovery } : {}),
     // Closing insists too: said on stderr while it does, so a wait of a minute is never silent.
     onSafeProgress: (message) => process.stderr.write(`benchctl: ${message}\n`),
+    // The run never waits for the index; a server that cannot be reached is said once, on stderr.
+    index: { ...(opts.index ? { target: opts.index } : {}), onProblem: (m) => process.stderr.write(`benchctl: ${m}\n`) },
   });
 }
 
