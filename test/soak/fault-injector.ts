@@ -33,9 +33,11 @@ export interface InjectorDeps {
  * and jitter (FaultProxy can do both) are left out by default: an alignment's fly scan times the stage
  * against the meter's log, and tens of milliseconds of jitter at 10 mm/s move the log by a millimetre —
  * the scan then honestly finds no light, which says nothing about recovery. SOAK_TIMING_FAULTS=1 adds them.
+ * An interlock trip switches the laser off for the rest of the run (by design: nothing switches it back on
+ * unasked), so it ends the run it lands in; it stays rare, or it would end nearly every run.
  */
 const WEIGHTS: readonly [FaultKind, number][] = [
-  ['proxy-stall', 26], ['box-stall', 12], ['drop', 16], ['garbage', 8], ['corrupt', 8], ['bert-sync', 6], ['interlock', 2], ['sim-restart', 2],
+  ['proxy-stall', 26], ['box-stall', 12], ['drop', 16], ['garbage', 8], ['corrupt', 8], ['bert-sync', 6], ['interlock', 0.4], ['sim-restart', 2],
   ...(process.env.SOAK_TIMING_FAULTS === '1' ? [['split', 12], ['jitter', 12]] as [FaultKind, number][] : []),
 ];
 

@@ -139,9 +139,13 @@ const singleFiberAlign: StepDefinition<AlignParams> = {
       axes: p.axes, channel: p.channel, fly_velocity_um_s: p.fly_velocity, sample_time_s: p.sample_time, max_time_s: p.max_time,
       ...(p.fly_acceleration !== undefined ? { fly_acceleration_um_s2: p.fly_acceleration } : {}),
     });
-    const here = await rig.position();
     const [ax, ay] = p.axes;
+    // Restarted after a fault mid-search, the stage stands wherever the search had taken it: the search
+    // goes back to the centre it started from, never re-centred on that spot (each fault would move it on).
+    const saved = (ctx.resume?.state as { centre?: { x_um: number; y_um: number } } | undefined)?.centre;
+    const here = saved ?? await rig.position();
     const centre = { x_um: p.center?.[ax] ?? here.x_um, y_um: p.center?.[ay] ?? here.y_um };
+    if (!saved) await ctx.saveState({ centre });
     const aligned = await runAlignment(rig, p, centre);
     const result = await track(ctx, rig, p, aligned, before);
     const fit = fitRecord(result);
