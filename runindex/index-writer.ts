@@ -73,9 +73,17 @@ export class IndexWriter {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    // The drain in flight first (closing the connection under it would fail it), then one more for what it left.
+    const last = (async (): Promise<void> => {
+      await this.draining?.catch(() => undefined);
+      if (this.outbox.size > 0) await this.drainOnce();
+    })();
     let timeout: NodeJS.Timeout | undefined;
-    await Promise.race([this.drainOnce(), new Promise((r) => (timeout = setTimeout(r, wait_ms)))]).catch(() => undefined);
+    await Promise.race([last, new Promise((r) => (timeout = setTimeout(r, wait_ms)))]).catch(() => undefined);
     clearTimeout(timeout);
+    if (this.outbox.size > 0) {
+      this.opts.onProblem?.(`run index ${this.conn.description}: ${this.outbox.size} run(s) not sent yet; kept in ${this.opts.outboxFile} and sent at the next start`);
+    }
   }
 
   private kick(): void {
@@ -123,7 +131,8 @@ export class IndexWriter {
 
   private fail(err: unknown): void {
     const message = (err as Error).message;
-    if (this.lastError === null) this.opts.onProblem?.(`run index ${this.conn.description} unreachable (${message}); runs are kept in ${this.opts.outboxFile} and sent when it is back`);
+    // While closing, close() itself tells what is still owed.
+    if (this.lastError === null && !this.closed) this.opts.onProblem?.(`run index ${this.conn.description} unreachable (${message}); runs are kept in ${this.opts.outboxFile} and sent when it is back`);
     this.lastError = message;
     void this.conn.reset();
     if (this.closed) return;
