@@ -8,6 +8,7 @@ import { LinkHub, type ServedBench } from './link/link-hub.ts';
 import type { PtyEndpoint } from './link/pty-server.ts';
 import type { StageTruth } from './motion/stage-motion.ts';
 import { createOpticalBench, type OpticalBench } from './optical-instruments.ts';
+import type { BertDialect } from './instruments/bert.ts';
 import type { SimInstrument } from './sim-instrument.ts';
 import { createStageBench, type StageBench } from './stage-instruments.ts';
 import type { TruthSnapshot } from './world/optical-world.ts';
@@ -29,6 +30,8 @@ export interface VirtualBenchOptions {
   mode?: 'fast' | 'realtime';
   /** How fast the chip's optimum wanders, µm per hour (default: the world's). */
   drift_um_per_h?: number;
+  /** The BERT's command tree: 'mp1900a' (default, an Anritsu MP1900A) or 'scpi-bert' (this project's own placeholder tree). */
+  bertDialect?: BertDialect;
 }
 
 /** Hidden truth of the whole bench at the current bench time (never visible through an instrument). */
@@ -65,6 +68,7 @@ export class VirtualBench {
       clock: this.clock,
       motion: this.stage.motion,
       ...(drift !== undefined ? { drift_um_per_h: drift } : {}),
+      ...(opts.bertDialect !== undefined ? { bertDialect: opts.bertDialect } : {}),
     });
     this.links = new LinkHub(inServingOrder([...this.optical.instruments, ...this.stage.instruments]), { seed: this.seed });
     this.faults = new BenchFaults({ links: this.links, optical: this.optical.faults, stage: this.stage.motion });

@@ -132,6 +132,9 @@ export async function runBerSweep(ctx: StepContext, p: BerParams): Promise<StepO
   const meter = ctx.bench.get(p.meter, 'meter');
   const goals = rig ? goalsOf(p, rig.bitsPerSecond) : null;
   if (p.counting === 'live' && !ctx.wait_s) ctx.log('live counting needs bench-time waits, which this context lacks: counting in chained gates');
+  if (rig && p.counting === 'gates' && rig.bert.bitGates !== 'any' && ctx.wait_s) {
+    ctx.log(`${rig.bert.driverName} ends a gate only on 10^n bits: counting each point in one running gate, read as it runs`);
+  }
   for (let i = recorded; rig && goals && i < atts.length; i++) {
     const attenuation_dB = atts[i] as number;
     await ctx.checkpoint();
