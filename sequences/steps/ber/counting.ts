@@ -22,7 +22,7 @@ export const MAX_LOOK_S = 10;
 /** Headroom for a gate's end to be reported, s. */
 const GATE_WAIT_MARGIN_S = 30;
 
-export type CountStatus = 'measured' | 'bounded' | 'limited' | 'sync-lost';
+export type CountStatus = 'measured' | 'bounded' | 'limited' | 'failed' | 'sync-lost';
 
 export interface PointCount {
   status: CountStatus;

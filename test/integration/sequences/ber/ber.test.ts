@@ -45,7 +45,7 @@ describe('ber on the simulated bench', () => {
       expect(m['rSquared']?.value).toBeGreaterThan(0.99);
       expect(m['predictedSensitivity_dBm']?.value).toBe(-12);
       expect(m['margin_dB']?.value).toBeCloseTo(-12 - (m['sensitivity_dBm']?.value ?? 0), 9);
-      expect(Object.keys(ctx.fits).sort()).toEqual(['receiver-model', 'waterfall-loglog', 'waterfall-q']);
+      expect(Object.keys(ctx.fits).sort()).toEqual(['receiver-model', 'receiver-q-model', 'waterfall-loglog', 'waterfall-q']);
 
       const rows = ctx.rows['ber'] ?? [];
       expect(rows).toHaveLength(14);
