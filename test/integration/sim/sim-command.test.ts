@@ -136,17 +136,21 @@ describe('benchctl sim (child process)', () => {
 
 describe('parseSimArgs', () => {
   it('has defaults', () => {
-    expect(parseSimArgs([])).toEqual({ portBase: 5025, seed: 1, realtime: false, writeBench: undefined, pty: true, drift_um_per_h: undefined });
+    const opts = parseSimArgs([]);
+    expect(opts).toMatchObject({ portBase: 5025, seed: 1, realtime: false, writeBench: undefined, pty: true, drift_um_per_h: undefined });
+    // benchctl sim times its links like a LAN bench unless told otherwise.
+    expect(opts !== 'help' && opts.timing.name).toBe('lan');
   });
 
   it('reads every option', () => {
-    expect(parseSimArgs(['--port-base', '0', '--seed', '9', '--realtime', '--write-bench', 'b.yaml', '--no-pty', '--drift', '2.5'])).toEqual({
+    expect(parseSimArgs(['--port-base', '0', '--seed', '9', '--realtime', '--write-bench', 'b.yaml', '--no-pty', '--drift', '2.5', '--timing', 'serial'])).toMatchObject({
       portBase: 0,
       seed: 9,
       realtime: true,
       writeBench: 'b.yaml',
       pty: false,
       drift_um_per_h: 2.5,
+      timing: { name: 'serial' },
     });
     expect(parseSimArgs(['-h'])).toBe('help');
   });
@@ -156,6 +160,8 @@ describe('parseSimArgs', () => {
     expect(() => parseSimArgs(['--seed', '1.5'])).toThrow("--seed expects an integer 0-4294967295, got '1.5'");
     expect(() => parseSimArgs(['--drift=-1'])).toThrow("--drift expects a number of µm per hour ≥ 0, got '-1'");
     expect(() => parseSimArgs(['--write-bench', ''])).toThrow('--write-bench expects a file path');
+    expect(() => parseSimArgs(['--timing', ''])).toThrow('--timing expects ideal, lan, serial or a profile file');
+    expect(() => parseSimArgs(['--timing', '/nonexistent/profile.yaml'])).toThrow(/--timing: \/nonexistent\/profile.yaml: cannot read the timing profile/);
     expect(() => parseSimArgs(['--bogus'])).toThrow(CliUsageError);
     expect(() => parseSimArgs(['--bogus'])).toThrow(/--bogus/);
     expect(() => parseSimArgs(['extra'])).toThrow(CliUsageError);
