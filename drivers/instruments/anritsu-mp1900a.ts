@@ -196,6 +196,19 @@ export class AnritsuMp1900a implements Bert {
     return writeChecked(this.session, `${this.ppg};:SOUR:PATT:EADD:SING`);
   }
 
+  /** The data input's decision threshold, V (−3.5 … 3.3 V). */
+  async setDecisionThreshold_V(threshold_V: number): Promise<void> {
+    if (!(typeof threshold_V === 'number' && threshold_V >= -3.5 && threshold_V <= 3.3)) this.refuse('decisionThreshold_V', threshold_V, '−3.5 … 3.3 V');
+    await writeChecked(this.session, `${this.ed};:INP:DATA:THR DATA,${Number(threshold_V.toFixed(4))}`);
+  }
+
+  async decisionThreshold_V(): Promise<number> {
+    const [r = ''] = await this.ask(this.ed, [':INP:DATA:THR? DATA']);
+    const v = Number(r.trim());
+    if (!Number.isFinite(v)) this.reply(':INP:DATA:THR? DATA', r, 'a threshold in V (e.g. 0.000)');
+    return v;
+  }
+
   /** Stops the measurement and switches every output off (nothing then drives the DUT), then checks the measurement. */
   safe(): Promise<void> {
     return runSafeSteps(this.session.resource, [

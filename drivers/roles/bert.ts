@@ -50,4 +50,7 @@ export interface Bert extends InstrumentDriver {
   synced(): Promise<boolean>;
   /** Inserts one bit error into the generated pattern. */
   insertError(): Promise<void>;
+  /** The detector's decision threshold, V, where the BERT can move it (for a threshold scan / Q factor). */
+  setDecisionThreshold_V?(threshold_V: number): Promise<void>;
+  decisionThreshold_V?(): Promise<number>;
 }

@@ -9,7 +9,7 @@
 //        :SENSe:MEASure:EALarm:UNIT TIME|CLOCk, :SENSe:MEASure:EALarm:PERiod d,h,m,s,
 //        :SENSe:MEASure:EALarm:CLOCkcnt E_n, :SENSe:MEASure:STARt|STOP, :SENSe:MEASure:EALarm:STATe?,
 //        :CALCulate:DATA:EALarm? "CURRent:EC|ER|CC:TOTal" | "CURRent:AINTerval:PSLoss" (quoted replies),
-//        :CALCulate:DATA:MONitor? "PSLoss" (Occur while sync is lost now)
+//        :CALCulate:DATA:MONitor? "PSLoss" (Occur while sync is lost now), :INPut:DATA:THReshold DATA,<V>
 import { CommandTable, ScpiError, ScpiErrorCode, formatBoolean, parseBoolean, parseEnum, parseNumeric, parseString } from '../../drivers/scpi/index.ts';
 import type { HandlerArgs } from '../../drivers/scpi/index.ts';
 import { noParams, param, params, settingHandlers } from '../scpi/index.ts';
@@ -162,6 +162,18 @@ export const MP1900A_COMMANDS = new CommandTable<Bert>()
     // Fast mode: waiting is free; polling a running timed gate jumps to its end.
     if (g && b.clock.mode === 'fast' && b.running() && Number.isFinite(g.end_s)) await b.clock.advanceTo(g.end_s);
     return formatBoolean(b.running());
+  })
+  // Decision threshold of the data input, V (`DATA` or `XDATA`; the simulator's one input takes either).
+  .add(':INPut:DATA:THReshold[?]', (b, a) => {
+    requireModule(b, a, 'ed');
+    if (a.match.query) {
+      parseEnum(param(a), ['DATA', 'XDATA']);
+      return b.config.current.threshold_V.toFixed(3);
+    }
+    const [port, value] = params(a, 2);
+    parseEnum(port, ['DATA', 'XDATA']);
+    b.configure({ threshold_V: parseNumeric(value, { min: -3.5, max: 3.3 }) });
+    return undefined;
   })
   .add(':CALCulate:DATA:EALarm?', (b, a) => {
     requireModule(b, a, 'ed');

@@ -9,7 +9,7 @@
 import type { BenchClock } from '../clock.ts';
 import { ScpiInstrument } from '../scpi/index.ts';
 import type { OpticalWorld } from '../world/optical-world.ts';
-import { SYNC_LOSS_BER, receiverBer } from '../world/receiver-link.ts';
+import { SYNC_LOSS_BER, berAtThreshold, receiverBer } from '../world/receiver-link.ts';
 import type { PrbsPattern } from '../world/receiver-link.ts';
 import { Timeline } from '../world/timeline.ts';
 import { Gate } from './bert-gate.ts';
@@ -32,9 +32,11 @@ interface BertConfig {
   readonly outputOn: boolean;
   /** Fault: the detector cannot hold sync whatever it receives. */
   readonly forcedLoss: boolean;
+  /** The ED's decision threshold from the eye's centre, V. */
+  readonly threshold_V: number;
 }
 
-const DEFAULT_CONFIG: BertConfig = { genPattern: 'PRBS31', detPattern: 'PRBS31', rate_Hz: BERT_DEFAULT_RATE_HZ, outputOn: false, forcedLoss: false };
+const DEFAULT_CONFIG: BertConfig = { genPattern: 'PRBS31', detPattern: 'PRBS31', rate_Hz: BERT_DEFAULT_RATE_HZ, outputOn: false, forcedLoss: false, threshold_V: 0 };
 
 export class Bert extends ScpiInstrument {
   /** Generator and detector settings over bench time: a gate evaluated late still sees each moment's. */
@@ -65,7 +67,7 @@ export class Bert extends ScpiInstrument {
   view(t_s: number): DetectorView {
     const c = this.config.at(t_s);
     const power_W = this.world.bertInput_W(t_s);
-    const ber = receiverBer(power_W, c.rate_Hz, c.genPattern, this.world.receiverTruth());
+    const ber = berAtThreshold(receiverBer(power_W, c.rate_Hz, c.genPattern, this.world.receiverTruth()), c.threshold_V);
     const synced = c.outputOn && !c.forcedLoss && c.genPattern === c.detPattern && power_W > 0 && ber < SYNC_LOSS_BER;
     return { synced, ber, rate_Hz: c.rate_Hz };
   }

@@ -11,6 +11,7 @@ import { describeFit, gaussianParams, gratingParams, waterfallParams } from '../
 import { ascendingOrder, gapsAsNull, mergeOnX, mergeSorted } from '../../../renderer/results/plot-arrays.ts';
 import { spectrumPlot } from '../../../renderer/results/spectrum-plot.ts';
 import { pickWaterfallFits, waterfallPlot } from '../../../renderer/results/waterfall-plot.ts';
+import type { FitRecord } from '../../../renderer/api/types.ts';
 
 const GC = { centre_nm: 1552.3, peakLoss_dB: 4.2, bandwidth1dB_nm: 31 };
 const gratingFit = {
@@ -155,7 +156,7 @@ describe('waterfallPlot', () => {
       parameters: { sensitivity_dBm: { value: -12, unit: 'dBm' }, slope: { value: 2, unit: 'dB/dB' }, intercept: { value: 16.94 + 24, unit: 'dB' } },
       extra: { targetBer: 1e-12, confidence: 0.95, intervalLow_dBm: -12.05, intervalHigh_dBm: -11.95, usable: true, quality: 'χ² p = 0.4' },
     };
-    const fits = pickWaterfallFits(new Map([['waterfall-q', waterfallRecord(t, 'q').record], ['receiver-q-model', q]]));
+    const fits = pickWaterfallFits(new Map<string, FitRecord>([['waterfall-q', waterfallRecord(t, 'q').record], ['receiver-q-model', q]]));
     const p = waterfallPlot(t, fits);
     expect(p.qModel).toMatchObject({ sensitivity_dBm: -12, low_dBm: -12.05, high_dBm: -11.95, usable: true });
     const [x, , , , , model, low, high] = p.main as (number | null)[][];

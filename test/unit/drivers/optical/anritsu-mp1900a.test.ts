@@ -116,6 +116,18 @@ describe('anritsu-mp1900a: measurements', () => {
     });
   });
 
+  it('the decision threshold in V on the ED (for a threshold scan)', async () => {
+    await expectProtocol([IDN,
+      [`${ED};:INP:DATA:THR DATA,-0.025`, null], NO_ERROR,
+      [`${ED};:INP:DATA:THR? DATA`, '-0.025'],
+    ], async (s) => {
+      const b = await bert(s);
+      await b.setDecisionThreshold_V(-0.025);
+      expect(await b.decisionThreshold_V()).toBe(-0.025);
+      await expect(b.setDecisionThreshold_V(4)).rejects.toThrow(/decisionThreshold_V = 4 .*−3.5 … 3.3 V/);
+    });
+  });
+
   it('error insertion; safe() stops the measurement and the outputs, then confirms', async () => {
     await expectProtocol([IDN,
       [`${PPG};:SOUR:PATT:EADD:SING`, null], NO_ERROR,
