@@ -11,6 +11,7 @@ import { checkGoals, errorsForPrecision } from './dwell.ts';
 import type { DwellGoals, PointStatus } from './dwell.ts';
 import { berTrend, planPoint } from './prediction.ts';
 import { modelDecision } from './extrapolate.ts';
+import { runQScan } from './q-scan.ts';
 import { attenuations_dB } from './schema.ts';
 import type { BerParams } from './schema.ts';
 import { waterfallReport } from './waterfall-report.ts';
@@ -200,5 +201,10 @@ export async function runBerSweep(ctx: StepContext, p: BerParams): Promise<StepO
   });
   for (const w of report.warnings) ctx.warn(w);
   for (const [model, fit] of Object.entries(report.fits)) ctx.fit(model, fit);
+  if (p.q_scan && !(ctx.resume?.pointsByTable['qscan'])) {
+    Object.assign(report.measurements, await runQScan(ctx, p.q_scan, p.bert, {
+      voa, readPower_dBm: async () => (await meter.readPower_dBm(p.channel)) + p.power_offset,
+    }));
+  }
   return { measurements: report.measurements, fits: report.fits };
 }

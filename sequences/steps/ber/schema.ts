@@ -11,6 +11,7 @@ import { checkRange, requireRole } from '../../capabilities.ts';
 import { q } from '../../schema/q.ts';
 import type { BenchInfo, TableSpec, ValidationIssue } from '../../step.ts';
 import { errorsForPrecision } from './dwell.ts';
+import { QSCAN_MEASUREMENTS, qScanSchema, qScanTable, validateQScan } from './q-scan.ts';
 
 /** A waterfall fit needs at least five points with errors (PHYSICS.md). */
 export const MIN_WATERFALL_POINTS = 5;
@@ -75,6 +76,8 @@ export const berSchema = z.strictObject({
   early_stop: q.onOff().default(true),
   /** The receiver's specification, for the model's prediction of the sensitivity beside the measured one. */
   receiver: receiver.optional(),
+  /** After the sweep: the BER against the decision threshold at one attenuation, and Q from the bathtub's walls. */
+  q_scan: qScanSchema.optional(),
 });
 
 export type BerParams = z.output<typeof berSchema>;
@@ -95,7 +98,7 @@ export function attenuations_dB(p: Pick<BerParams, 'attenuation'>): number[] {
 export const BER_COLUMNS = ['attenuation_dB', 'power_dBm', 'bits', 'errors', 'ber', 'ber_upper', 'ber_lower', 'confidence', 'dwell_s', 'status'];
 
 export function berTables(p: BerParams): TableSpec[] {
-  return [{
+  return [...(p.q_scan ? [qScanTable()] : []), {
     name: 'ber',
     columns: BER_COLUMNS,
     description: `loopback BER vs received power (meter channel ${p.channel}${p.power_offset ? ` + ${p.power_offset} dB` : ''}); ` +
@@ -113,6 +116,7 @@ export function berMeasurements(p: BerParams): Record<string, string> {
     ...(p.receiver ? { predictedSensitivity_dBm: 'dBm', margin_dB: 'dB' } : {}),
     boundedPower_dBm: 'dBm',
     points: '', measuredPoints: '', skippedPoints: '', syncLostPoints: '', dwell_s: 's',
+    ...(p.q_scan ? QSCAN_MEASUREMENTS : {}),
   };
 }
 
@@ -147,6 +151,7 @@ export function validateBer(p: BerParams, bench: BenchInfo): ValidationIssue[] {
   if (p.method === 'extrapolate' && !(p.fit_from > p.target)) {
     issues.push({ field: 'fit_from', message: `${p.fit_from} must be a BER above the target ${p.target}: the model extrapolates from fit_from down to the target` });
   }
+  if (p.q_scan) issues.push(...validateQScan(p.q_scan));
   if (p.min_gate > p.max_dwell) issues.push({ field: 'min_gate', message: `${p.min_gate} s is longer than max_dwell (${p.max_dwell} s)` });
   try {
     errorsForPrecision(p.precision, p.confidence);

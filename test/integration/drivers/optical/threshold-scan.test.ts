@@ -53,3 +53,26 @@ describe('decision-threshold scan (bathtub) on the simulated MP1900A', () => {
     expect(() => qFromThresholdScan(flat)).toThrow(/needs 3/);
   });
 });
+
+describe('ber step: q_scan', () => {
+  it('after the sweep, scans the threshold at one attenuation, records the bathtub and Q, and puts the threshold back', async () => {
+    const { berStep } = await import('../../../../sequences/steps/ber/index.ts');
+    const { recordedContext } = await import('../../sequences/ber/optical-sim.ts');
+    s = await openOpticalSim({ seed: 8, laserPower_dBm: 13 });
+    const a12 = await attenuationForBer(s, 1e-12), a7 = await attenuationForBer(s, 3e-7);
+    const ctx = recordedContext(s.sim, s.bench);
+    const out = await berStep.run(ctx, berStep.schema.parse({
+      attenuation: { start: `${(a12 - 0.6).toFixed(3)}dB`, stop: `${(a12 + 3.3).toFixed(3)}dB`, step: '0.3dB' }, method: 'extrapolate',
+      q_scan: { attenuation: `${a7.toFixed(3)}dB`, start_mV: -45, stop_mV: 45, step_mV: 5, gate: '1s' },
+    }));
+    expect(ctx.rows['qscan']).toHaveLength(19);
+    const centred = await trueBerAt(s, a7);
+    expect((out.measurements['qScan_Q']?.value ?? 0) / qFromBer(centred)).toBeGreaterThan(0.95);
+    expect((out.measurements['qScan_Q']?.value ?? 0) / qFromBer(centred)).toBeLessThan(1.05);
+    expect(ctx.fits['threshold-q']).toBeDefined();
+    expect(await s.bench.bert.decisionThreshold_V?.()).toBe(0);
+    expect(berStep.tables(berStep.schema.parse({ attenuation: ['1dB'], q_scan: { attenuation: '5dB', start_mV: -1, stop_mV: 1, step_mV: 1 } })).map((t) => t.name)).toEqual(['qscan', 'ber']);
+    const issues = berStep.validate?.(berStep.schema.parse({ attenuation: ['1dB'], q_scan: { attenuation: '5dB', start_mV: -1, stop_mV: 1, step_mV: 1 } }), { roles: {} } as never) ?? [];
+    expect(issues.some((i) => i.field === 'q_scan' && /3 thresholds; the Q fit needs at least 3 on each wall/.test(i.message))).toBe(true);
+  });
+});
