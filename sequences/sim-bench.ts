@@ -7,7 +7,7 @@ import type { BenchConfig } from '../drivers/bench/bench-file.ts';
 import type { Bench } from '../drivers/bench/bench.ts';
 import { openBench } from '../drivers/bench/open-bench.ts';
 import type { DriverDescriptor } from '../drivers/driver.ts';
-import { SIM_DRIVERS, simBenchFileYaml } from '../sim/link/bench-file.ts';
+import { SIM_DRIVERS, simBenchFileYaml, simDriverFor } from '../sim/link/bench-file.ts';
 import type { VirtualBench } from '../sim/virtual-bench.ts';
 
 export interface SimBenchOptions {
@@ -23,7 +23,8 @@ export interface SimBenchOptions {
 /** The simulator's bench configuration with SIM:: resources (the default roles, then `use` substitutions). */
 export function simBenchConfig(sim: VirtualBench, opts: Pick<SimBenchOptions, 'use' | 'autoDetect'> = {}): BenchConfig {
   const resources = Object.fromEntries(sim.roles.map((r) => [r, `SIM::${r}`]));
-  const text = simBenchFileYaml({ seed: sim.seed, mode: sim.clock.mode, tcp: resources });
+  const drivers = Object.fromEntries(sim.roles.map((r) => [r, simDriverFor(r, sim.instrument(r).identity) ?? '']).filter(([, d]) => d !== ''));
+  const text = simBenchFileYaml({ seed: sim.seed, mode: sim.clock.mode, tcp: resources, drivers });
   const config = parseBenchFile(text, { file: `simulated bench (seed ${sim.seed})` });
   for (const [role, simRole] of Object.entries(opts.use ?? {})) {
     const entry = config.instruments.find((i) => i.role === role);

@@ -2,6 +2,7 @@
 // (meter, Keysight laser, Santec laser, VOA, BERT), plus the physical faults they can suffer.
 import type { BenchClock } from './clock.ts';
 import { Bert } from './instruments/bert.ts';
+import type { BertDialect } from './instruments/bert.ts';
 import { KeysightLaser } from './instruments/laser-keysight.ts';
 import { SantecLaser } from './instruments/laser-santec.ts';
 import { KeysightMeter } from './instruments/meter-keysight.ts';
@@ -15,6 +16,8 @@ export interface OpticalBenchOptions {
   clock: BenchClock;
   motion: MotionSystem;
   drift_um_per_h?: number;
+  /** The BERT's command tree: the MP1900A's (default) or this project's own `scpi-bert` placeholder. */
+  bertDialect?: BertDialect;
 }
 
 /** Physical faults of the optical bench (error injection per instrument is each instrument's `pushError`). */
@@ -52,7 +55,7 @@ export function createOpticalBench(opts: OpticalBenchOptions): OpticalBench {
   const laser = new KeysightLaser(world.laser, clock);
   const laserSantec = new SantecLaser(world.laser, clock, world.stream('santec-monitor'));
   const voa = new KeysightVoa(world, clock, world.stream('voa-monitor'));
-  const bert = new Bert(world, clock);
+  const bert = new Bert(world, clock, opts.bertDialect ?? 'mp1900a');
   const faults: OpticalFaults = {
     tripInterlock: () => world.laser.tripInterlock(clock.now_s()),
     resetInterlock: () => world.laser.resetInterlock(clock.now_s()),

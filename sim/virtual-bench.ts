@@ -9,6 +9,7 @@ import { LinkHub, type ServedBench } from './link/link-hub.ts';
 import type { PtyEndpoint } from './link/pty-server.ts';
 import type { StageTruth } from './motion/stage-motion.ts';
 import { createOpticalBench, type OpticalBench } from './optical-instruments.ts';
+import type { BertDialect } from './instruments/bert.ts';
 import type { SimInstrument } from './sim-instrument.ts';
 import { createStageBench, type StageBench } from './stage-instruments.ts';
 import type { ArrayTruthSnapshot, CureSettings } from './world/array-world.ts';
@@ -39,6 +40,8 @@ export interface VirtualBenchOptions {
   drift_um_per_h?: number;
   /** The fiber array on the hexapod (count, pitch, mode radius, polish angle, loopback pairs); default 8 fibers, loopback 1–8. */
   fiberArray?: Partial<FiberArrayConfig>;
+  /** The BERT's command tree: 'mp1900a' (default, an Anritsu MP1900A) or 'scpi-bert' (this project's own placeholder tree). */
+  bertDialect?: BertDialect;
   /**
    * Exchange, meter and servo timing (sim/timing, sim/README.md "Timing profiles"): 'ideal' (default: one
    * constant small cost per exchange, no dead time, no servo lag), 'lan', 'serial', or a profile object.
@@ -93,6 +96,7 @@ export class VirtualBench {
       clock: this.clock,
       motion: this.stage.motion,
       ...(drift !== undefined ? { drift_um_per_h: drift } : {}),
+      ...(opts.bertDialect !== undefined ? { bertDialect: opts.bertDialect } : {}),
     });
     this.array = createArrayBench({ world: this.optical.world, clock: this.clock, ...(opts.fiberArray ? { fiberArray: opts.fiberArray } : {}) });
     for (const p of [...this.optical.meter.ports, ...this.array.meter.ports]) p.logging.setTiming(meterLoggingTiming(this.timing));

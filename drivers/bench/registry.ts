@@ -1,5 +1,6 @@
 // Every driver a bench file's `driver:` may name, by name.
 import type { DriverDescriptor } from '../driver.ts';
+import { anritsuMp1900aDescriptor } from '../instruments/anritsu-mp1900a.ts';
 import { keysightN774xDescriptor } from '../instruments/keysight-n774x.ts';
 import { keysightN776xDescriptor } from '../instruments/keysight-n776x.ts';
 import { keysightN777xDescriptor } from '../instruments/keysight-n777x.ts';
@@ -17,6 +18,7 @@ export const DRIVERS: readonly DriverDescriptor[] = [
   keysightN777xDescriptor,
   santecTslDescriptor,
   keysightN776xDescriptor,
+  anritsuMp1900aDescriptor,
   scpiBertDescriptor,
   scpiStage,
   newportEsp301,

@@ -1,4 +1,6 @@
-// The SCPI BERT of INSTRUMENTS.md (MP1900A / J-BERT class): one pattern generator and one error detector.
+// This project's own BERT dialect: INSTRUMENTS.md's placeholder tree, which no vendor speaks. Only the
+// simulator serves it (`new VirtualBench({ bertDialect: 'scpi-bert' })`), under its own identity; real
+// BERTs have their own drivers (anritsu-mp1900a). One pattern generator and one error detector.
 // setPattern() sets both, since a loopback test compares the pattern it sends. A sync loss is never
 // hidden: results() reports the detector's sync now and the gate's pattern-sync-loss seconds (`PSL?`, the
 // MP1900A's PSLoss alarm-interval count), as results: an MP1900A queues no error for a loss of sync.
@@ -22,11 +24,9 @@ import { BIT_COUNT, GATE_MODE, SYNC_LOSS_SECONDS, bertTable } from './scpi-bert-
 
 export const SCPI_BERT = 'scpi-bert';
 
-/** BERTs the driver recognises by `*IDN?`, with their line-rate ranges in Gb/s. */
+/** The identities that speak this dialect (the simulator's own), with their line-rate ranges in Gb/s. */
 const MODELS: ReadonlyArray<[RegExp, RegExp, Range]> = [
-  [/^anritsu/i, /^MP1900A$/i, { min: 1, max: 116 }],
-  [/^(keysight|agilent)/i, /^M8040A$/i, { min: 2, max: 64 }],
-  [/^(keysight|agilent)/i, /^M8020A$/i, { min: 0.256, max: 16 }],
+  [/^BENCHSIM$/i, /^SIM-BERT$/i, { min: 1, max: 116 }],
 ];
 
 const optionsSchema = z.object({
@@ -38,6 +38,7 @@ const optionsSchema = z.object({
 export class ScpiBert implements Bert {
   readonly kind = 'bert' as const;
   readonly driverName = SCPI_BERT;
+  readonly bitGates = 'any' as const;
   readonly session: ScpiSession;
   readonly model: string;
   readonly lineRateRange_Gbps: Range;
@@ -185,7 +186,7 @@ export class ScpiBert implements Bert {
 export const scpiBertDescriptor: DriverDescriptor<ScpiBert> = {
   name: SCPI_BERT,
   kind: 'bert',
-  description: 'SCPI bit error ratio tester (pattern generator + error detector, MP1900A / J-BERT class)',
+  description: "this project's own BERT dialect (the simulator's scpi-bert tree; no vendor speaks it)",
   sessionDefaults: { readTermination: '\n', writeTermination: '\n', timeout_ms: 5000 },
   matchesIdentity(identity) {
     const { manufacturer, model } = parseIdentity(identity);

@@ -26,6 +26,11 @@ export interface BertResults {
 
 export interface Bert extends InstrumentDriver {
   readonly kind: 'bert';
+  /**
+   * Which bit counts a 'bits' gate may have: 'any' (the detector ends a gate on any count), or 'decades'
+   * (10^n only, as the MP1900A's clock-count gate): a sweep that needs exact counts reads a running gate instead.
+   */
+  readonly bitGates: 'any' | 'decades';
   setPattern(pattern: BertPattern): Promise<void>;
   pattern(): Promise<BertPattern>;
   setLineRate_Gbps(rate_Gbps: number): Promise<void>;
@@ -45,4 +50,7 @@ export interface Bert extends InstrumentDriver {
   synced(): Promise<boolean>;
   /** Inserts one bit error into the generated pattern. */
   insertError(): Promise<void>;
+  /** The detector's decision threshold, V, where the BERT can move it (for a threshold scan / Q factor). */
+  setDecisionThreshold_V?(threshold_V: number): Promise<void>;
+  decisionThreshold_V?(): Promise<number>;
 }

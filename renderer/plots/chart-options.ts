@@ -13,6 +13,7 @@ export const COLOURS = {
   bound: '#6a1b9a',
   residual: '#2e7d32',
   marker: '#c62828',
+  qModel: '#00838f',
   grid: 'rgba(0,0,0,0.08)',
 };
 
@@ -129,6 +130,9 @@ export function waterfallOptions(width: number, height: number, plot: () => Wate
       { label: 'upper bound (0 errors)', stroke: COLOURS.bound, width: 0, paths: () => null, points: dots(COLOURS.bound, 7, '#fff') },
       { label: provisional ? 'model (provisional fit)' : `model (step fit, ${plot()?.model?.method ?? ''})`, stroke: provisional ? COLOURS.provisional : COLOURS.model, width: 2, dash: provisional ? [6, 4] : undefined, points: { show: false }, spanGaps: true },
       { label: `other fit (${plot()?.alternate?.method ?? '—'})`, stroke: '#8d6e63', width: 1, dash: [3, 3], points: { show: false }, spanGaps: true, show: plot()?.alternate != null },
+      { label: 'receiver model (Q ∝ P, fitted to the counts)', stroke: COLOURS.qModel, width: 2, points: { show: false }, spanGaps: true, show: plot()?.qModel != null },
+      { label: `model interval (${Math.round((plot()?.qModel?.confidence ?? 0.95) * 100)} %)`, stroke: COLOURS.qModel, width: 1, dash: [2, 3], points: { show: false }, spanGaps: true, show: plot()?.qModel != null },
+      { label: '', stroke: COLOURS.qModel, width: 1, dash: [2, 3], points: { show: false }, spanGaps: true, show: plot()?.qModel != null },
     ],
     hooks: { draw: [(u) => drawWaterfallOverlays(u, plot())] },
   };
@@ -156,6 +160,22 @@ function drawWaterfallOverlays(u: uPlot, d: WaterfallPlotData | null): void {
     ctx.moveTo(x - 3 * ratio, hi); ctx.lineTo(x + 3 * ratio, hi);
     if (p.lower > 0) { ctx.moveTo(x - 3 * ratio, lo); ctx.lineTo(x + 3 * ratio, lo); }
     ctx.stroke();
+  }
+  // The receiver model's sensitivity and its interval: a bar at the target BER.
+  const q = d.qModel;
+  if (q) {
+    const y = u.valToPos(q.targetBer, 'y', true);
+    const x0 = u.valToPos(q.low_dBm, 'x', true), x1 = u.valToPos(q.high_dBm, 'x', true), xm = u.valToPos(q.sensitivity_dBm, 'x', true);
+    if ([y, x0, x1, xm].every(Number.isFinite)) {
+      ctx.strokeStyle = COLOURS.qModel;
+      ctx.lineWidth = 2 * ratio;
+      ctx.beginPath();
+      ctx.moveTo(x0, y); ctx.lineTo(x1, y);
+      ctx.moveTo(x0, y - 5 * ratio); ctx.lineTo(x0, y + 5 * ratio);
+      ctx.moveTo(x1, y - 5 * ratio); ctx.lineTo(x1, y + 5 * ratio);
+      ctx.moveTo(xm, y - 8 * ratio); ctx.lineTo(xm, y + 8 * ratio);
+      ctx.stroke();
+    }
   }
   // Points that could not be counted (sync lost, skipped): a cross on the power axis, one caption for all.
   ctx.strokeStyle = COLOURS.marker;

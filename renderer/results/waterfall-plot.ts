@@ -5,6 +5,7 @@
 // points so far (same models/ code, labelled provisional).
 import type { FitRecord } from '../api/types.ts';
 import { FitError } from '../../models/fits/fit-error.ts';
+import { berModelAt } from '../../models/fits/ber-model.ts';
 import { fitWaterfall, waterfallCurve } from '../../models/fits/waterfall.ts';
 import type { ColumnTable } from './column-table.ts';
 import { waterfallParams } from './fit-params.ts';
@@ -22,8 +23,24 @@ export interface BerPoint {
   status: string;
 }
 
+/** The receiver model fitted to the counts (fit 'receiver-q-model'), with its sensitivity's interval. */
+export interface QModel {
+  slope: number;
+  intercept_dB: number;
+  targetBer: number;
+  sensitivity_dBm: number;
+  low_dBm: number;
+  high_dBm: number;
+  confidence: number;
+  usable: boolean;
+  quality: string;
+}
+
 export interface WaterfallPlotData {
-  /** [power_dBm, measured BER, upper bound (error-free points), model BER, other-method model BER] on one ascending x. */
+  /**
+   * [power_dBm, measured BER, upper bound (error-free points), model BER, other-method model BER, receiver
+   * model BER, and the receiver model through each end of its sensitivity's interval] on one ascending x.
+   */
   main: (number | null)[][];
   /** [power_dBm, log10(measured / model) decades] */
   residuals: (number | null)[][];
@@ -35,6 +52,8 @@ export interface WaterfallPlotData {
   alternate: WaterfallParams | null;
   /** The receiver specification's sensitivity at the target BER (a marker), when given to the step. */
   predicted_dBm: number | null;
+  /** The receiver model fitted to the counts, drawn with its interval (method: extrapolate reports it). */
+  qModel: QModel | null;
   source: ModelSource;
   note: string | null;
 }
@@ -63,7 +82,7 @@ export function berPoints(table: ColumnTable): BerPoint[] {
 }
 
 /** Statuses whose counts are valid (the ber step's PointStatus); others (sync lost, skipped) were not counted. */
-const COUNTED = new Set(['measured', 'bounded', 'limited']);
+const COUNTED = new Set(['measured', 'bounded', 'limited', 'failed']);
 const counted = (p: BerPoint) => COUNTED.has(p.status);
 
 /** The fits a ber step emits: 'waterfall-<method>' (the step's method first, then the other), 'receiver-model'. */
@@ -72,6 +91,8 @@ export interface WaterfallFits {
   alternate?: FitRecord;
   /** The receiver specification's predicted sensitivity, when the step was given one. */
   receiver?: FitRecord;
+  /** The receiver model fitted to the counts ('receiver-q-model'). */
+  qModel?: FitRecord;
 }
 
 export function pickWaterfallFits(fits: ReadonlyMap<string, FitRecord>): WaterfallFits {
@@ -81,6 +102,8 @@ export function pickWaterfallFits(fits: ReadonlyMap<string, FitRecord>): Waterfa
   if (lines[1]) out.alternate = lines[1][1];
   const rx = fits.get('receiver-model');
   if (rx) out.receiver = rx;
+  const q = fits.get('receiver-q-model');
+  if (q) out.qModel = q;
   return out;
 }
 
@@ -104,11 +127,14 @@ export function waterfallPlot(table: ColumnTable, fits: WaterfallFits, targetBer
   const curve = model ? modelCurve(model, all) : [];
   const alternate = source === 'step' ? waterfallParams(fits.alternate) : null;
   const altCurve = alternate ? modelCurve(alternate, all) : [];
+  const qModel = qModelOf(fits.qModel);
+  const qCurves = qModel ? qModelCurves(qModel, all) : { model: [], low: [], high: [] };
   const main = mergeOnX([
     { x: withErrors.map((p) => p.power_dBm), y: withErrors.map((p) => p.ber) },
     { x: bounded.map((p) => p.power_dBm), y: bounded.map((p) => p.upper) },
     { x: curve.map((c) => c.power_dBm), y: curve.map((c) => c.ber) },
     { x: altCurve.map((c) => c.power_dBm), y: altCurve.map((c) => c.ber) },
+    ...[qCurves.model, qCurves.low, qCurves.high].map((c) => ({ x: c.map((v) => v.power_dBm), y: c.map((v) => v.ber) })),
   ]);
   const rx = fits.receiver?.parameters['sensitivity_dBm']?.value;
   const predicted_dBm = typeof rx === 'number' && Number.isFinite(rx) ? rx : null;
@@ -120,7 +146,31 @@ export function waterfallPlot(table: ColumnTable, fits: WaterfallFits, targetBer
       return m > 0 ? Math.log10(p.ber / m) : null;
     });
   }
-  return { main, residuals, points, uncounted, model, alternate, predicted_dBm, source, note };
+  return { main, residuals, points, uncounted, model, alternate, predicted_dBm, qModel, source, note };
+}
+
+function qModelOf(fit: FitRecord | undefined): QModel | null {
+  if (!fit) return null;
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  const slope = num(fit.parameters['slope']?.value), intercept_dB = num(fit.parameters['intercept']?.value);
+  const sensitivity_dBm = num(fit.parameters['sensitivity_dBm']?.value);
+  const x = fit.extra ?? {};
+  const low_dBm = num(x['intervalLow_dBm']), high_dBm = num(x['intervalHigh_dBm']), targetBer = num(x['targetBer']);
+  if (slope === null || intercept_dB === null || sensitivity_dBm === null || low_dBm === null || high_dBm === null || targetBer === null) return null;
+  return {
+    slope, intercept_dB, sensitivity_dBm, low_dBm, high_dBm, targetBer, confidence: num(x['confidence']) ?? 0.95,
+    usable: x['usable'] === true, quality: typeof x['quality'] === 'string' ? x['quality'] : '',
+  };
+}
+
+/** The receiver model, and the same model through each end of the sensitivity's interval (a band along the curve). */
+function qModelCurves(m: QModel, pts: readonly BerPoint[]): Record<'model' | 'low' | 'high', { power_dBm: number; ber: number }[]> {
+  const r = finiteRange(pts.map((p) => p.power_dBm));
+  const lo = Math.min((r?.min ?? m.sensitivity_dBm) - 1, m.low_dBm - 0.5), hi = Math.max((r?.max ?? m.sensitivity_dBm) + 1, m.high_dBm + 0.5);
+  const xs = linspace(lo, hi, MODEL_CURVE_POINTS);
+  const at = (shift: number) => xs.map((power_dBm) => ({ power_dBm, ber: berModelAt(m, power_dBm - shift) }))
+    .filter((c) => Number.isFinite(c.ber) && c.ber >= MODEL_FLOOR_BER && c.ber < 0.5);
+  return { model: at(0), low: at(m.low_dBm - m.sensitivity_dBm), high: at(m.high_dBm - m.sensitivity_dBm) };
 }
 
 /** The model from a little below the lowest measured power to past the sensitivity (or the floor BER). */

@@ -1,13 +1,17 @@
-// One measurement gate of the BERT's error detector. The gate is cut into up to 1000 segments; each
-// segment's errors are a Poisson draw with mean BER × bits at the line rate, the BER taken from the
-// received power at the segment's middle (so drift, VOA steps and a moving fiber show up). Short gates at
-// low BER honestly show zero errors. While the detector has no pattern sync, the bits it compares are
-// random: a BER of 0.5, and the gate remembers the loss, counted in
-// sync-loss seconds (1-s alarm intervals from the gate's start with any loss, as the MP1900A counts them). Completed segments are cached, so counts only grow.
+// One measurement gate of the BERT's error detector, drawn piece by piece as bench time passes. Each piece
+// (at most a thousandth of a planned gate, 1 s of an untimed one, and cut wherever the counts are read)
+// draws its errors from a Poisson law with mean BER × bits at the line rate, the BER taken from the
+// received power at the piece's middle (so drift, VOA steps and a moving fiber show up). Cutting a Poisson
+// process anywhere leaves it a Poisson process, so a gate read while it runs is as random as one read at
+// its end, and counts only grow. Short gates at low BER honestly show zero errors. While the detector has
+// no pattern sync, the bits it compares are random: a BER of 0.5, and the gate remembers the loss, counted
+// in sync-loss seconds (1-s alarm intervals from the gate's start with any loss, as the MP1900A counts them).
 import type { SeededRandom } from '../random.ts';
 
 const MAX_SEGMENTS = 1000;
 const MIN_SEGMENT_S = 1e-3;
+/** Longest piece of a gate without a planned end (MP1900A UNTimed), s. */
+const UNTIMED_SEGMENT_S = 1;
 
 /** What the detector sees at one instant. */
 export interface DetectorView {
@@ -29,10 +33,17 @@ export interface GateCounts {
 /** The alarm interval the detector counts sync-loss seconds in. */
 const ALARM_INTERVAL_S = 1;
 
+interface Piece {
+  from_s: number;
+  to_s: number;
+  bits: number;
+  errors: number;
+  synced: boolean;
+}
+
 export class Gate {
   private readonly seg_s: number;
-  private readonly cached: { bits: number; errors: number; synced: boolean }[] = [];
-  private last: { bits: number; errors: number; synced: boolean } | null = null;
+  private readonly pieces: Piece[] = [];
   private readonly insertions: number[] = [];
   private stopped_s: number | null = null;
 
@@ -42,10 +53,10 @@ export class Gate {
     private readonly view: (t_s: number) => DetectorView,
     private readonly rng: SeededRandom,
   ) {
-    this.seg_s = Math.max(MIN_SEGMENT_S, planned_s / MAX_SEGMENTS);
+    this.seg_s = Number.isFinite(planned_s) ? Math.max(MIN_SEGMENT_S, planned_s / MAX_SEGMENTS) : UNTIMED_SEGMENT_S;
   }
 
-  /** When the gate ends (planned, or when it was stopped). */
+  /** When the gate ends (planned, or when it was stopped); Infinity while an untimed gate runs. */
   get end_s(): number {
     return Math.min(this.start_s + this.planned_s, this.stopped_s ?? Infinity);
   }
@@ -55,7 +66,10 @@ export class Gate {
   }
 
   stop(t_s: number): void {
-    if (t_s < this.end_s) this.stopped_s = Math.max(t_s, this.start_s);
+    if (t_s < this.end_s) {
+      this.drawUntil(t_s);
+      this.stopped_s = Math.max(t_s, this.start_s);
+    }
   }
 
   /** One error inserted into the transmitted pattern at t (counted when the gate runs and is synced then). */
@@ -66,6 +80,7 @@ export class Gate {
   /** Counts accumulated by bench time t. */
   countsAt(t_s: number): GateCounts {
     const te = Math.min(t_s, this.end_s);
+    this.drawUntil(te);
     let bits = 0;
     let errors = 0;
     // Unsynced stretches come in time order, so each alarm interval is counted once by remembering the last.
@@ -79,53 +94,30 @@ export class Gate {
       lossSeconds += last - first + 1;
       lastCounted = last;
     };
-    if (te > this.start_s) {
-      const full = Math.floor((te - this.start_s) / this.seg_s + 1e-9);
-      for (let i = 0; i < full; i++) {
-        const s = this.segment(i);
-        bits += s.bits;
-        errors += s.errors;
-        if (!s.synced) lost(this.start_s + i * this.seg_s, this.start_s + (i + 1) * this.seg_s);
-      }
-      const partialFrom = this.start_s + full * this.seg_s;
-      const partial_s = te - partialFrom;
-      if (partial_s > 1e-12) {
-        if (te >= this.end_s) {
-          // The gate's last, shorter segment: final, so drawn like the others.
-          this.last ??= this.segmentOver(full, partialFrom, te);
-          const s = this.last;
-          bits += s.bits;
-          errors += s.errors;
-          if (!s.synced) lost(partialFrom, te);
-        } else {
-          // Mid-segment (real time): the expected count so far, never a peek at the future.
-          const v = this.view(te);
-          const b = v.rate_Hz * partial_s;
-          bits += b;
-          errors += Math.floor((v.synced ? v.ber : 0.5) * b);
-          if (!v.synced) lost(partialFrom, te);
-        }
-      }
+    for (const p of this.pieces) {
+      if (p.to_s > te + 1e-12) break;
+      bits += p.bits;
+      errors += p.errors;
+      if (!p.synced) lost(p.from_s, p.to_s);
     }
     for (const t of this.insertions) if (t <= te && this.view(t).synced) errors += 1;
     return { bits: Math.round(bits), errors, syncLost: lossSeconds > 0, syncLoss_s: lossSeconds };
   }
 
-  private segment(i: number): { bits: number; errors: number; synced: boolean } {
-    const a = this.start_s + i * this.seg_s;
-    return this.segmentOver(i, a, a + this.seg_s);
-  }
-
-  private segmentOver(i: number, a: number, b: number): { bits: number; errors: number; synced: boolean } {
-    const full = Math.abs(b - a - this.seg_s) < 1e-12;
-    const hit = this.cached[i];
-    if (hit && full) return hit;
-    while (this.cached.length < i) this.segment(this.cached.length);
-    const v = this.view((a + b) / 2);
-    const bits = v.rate_Hz * (b - a);
-    const ber = v.synced ? v.ber : 0.5;
-    const s = { bits, errors: this.rng.poisson(ber * bits), synced: v.synced };
-    if (full) this.cached[i] = s;
-    return s;
+  /** Draws the pieces from the last one's end up to t (never past the gate's end). */
+  private drawUntil(t_s: number): void {
+    const until = Math.min(t_s, this.end_s);
+    let from = this.pieces.at(-1)?.to_s ?? this.start_s;
+    while (until - from > 1e-12) {
+      // Pieces keep to the gate's grid, so a gate read only at its end is drawn as before.
+      const k = Math.floor((from - this.start_s) / this.seg_s + 1e-9);
+      const gridEnd = this.start_s + (k + 1) * this.seg_s;
+      const to = Math.min(until, gridEnd - from < 1e-12 ? gridEnd + this.seg_s : gridEnd);
+      const v = this.view((from + to) / 2);
+      const bits = v.rate_Hz * (to - from);
+      const ber = v.synced ? v.ber : 0.5;
+      this.pieces.push({ from_s: from, to_s: to, bits, errors: this.rng.poisson(ber * bits), synced: v.synced });
+      from = to;
+    }
   }
 }

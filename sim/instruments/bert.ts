@@ -1,27 +1,29 @@
-// Bit error ratio tester (pattern generator + error detector), modeled on the MP1900A / J-BERT class in
-// INSTRUMENTS.md's command set. The generator drives the modulator after the laser; the detector is the
-// receiver at the end of the chip loopback (sim/world/README.md). Sync needs light, the generator's
-// output on, matching patterns, and a BER the detector can lock to; a loss is reported, never hidden.
-import { CommandTable, ScpiError, ScpiErrorCode, formatBoolean, formatNR1, formatNR3, parseBoolean, parseEnum, parseNumeric } from '../../drivers/scpi/index.ts';
-import type { HandlerArgs } from '../../drivers/scpi/index.ts';
+// Bit error ratio tester (pattern generator + error detector). The generator drives the modulator after the
+// laser; the detector is the receiver at the end of the chip loopback (sim/world/README.md). Sync needs
+// light, the generator's output on, matching patterns, and a BER the detector can lock to; a loss is
+// reported, never hidden.
+//
+// Two command trees, one instrument: 'mp1900a' (default) speaks the Anritsu MP1900A's remote commands and
+// answers `*IDN?` as one (bert-mp1900a.ts); 'scpi-bert' speaks INSTRUMENTS.md's placeholder tree, which no
+// vendor speaks, under this simulator's own identity (bert-scpi-commands.ts).
 import type { BenchClock } from '../clock.ts';
-import { ScpiInstrument, settingHandlers, noParams, param, suffix } from '../scpi/index.ts';
-import type { NumericLimits } from '../scpi/index.ts';
+import { ScpiInstrument } from '../scpi/index.ts';
 import type { OpticalWorld } from '../world/optical-world.ts';
-import { PRBS_PATTERNS, SYNC_LOSS_BER, receiverBer } from '../world/receiver-link.ts';
+import { SYNC_LOSS_BER, berAtThreshold, receiverBer } from '../world/receiver-link.ts';
 import type { PrbsPattern } from '../world/receiver-link.ts';
 import { Timeline } from '../world/timeline.ts';
 import { Gate } from './bert-gate.ts';
 import type { DetectorView, GateCounts } from './bert-gate.ts';
+import { BERT_DEFAULT_RATE_HZ } from './bert-limits.ts';
+import { MP1900A_COMMANDS, MP1900A_IDENTITY, Mp1900aSelection } from './bert-mp1900a.ts';
+import { SCPI_BERT_COMMANDS, SCPI_BERT_IDENTITY } from './bert-scpi-commands.ts';
 
-const { setOrQuery, numericSetting } = settingHandlers(checkOne);
-
-export const BERT_IDENTITY = 'Anritsu,MP1900A,6201900123,2.05.00';
-export const BERT_RATE_RANGE_HZ = [1e9, 116e9] as const;
-/** Line rate (NRZ: bit rate = clock frequency), Hz; `FREQ? MIN|MAX|DEF` and `RATE? MIN|MAX|DEF` answer these. */
-const RATE_HZ: NumericLimits = { min: BERT_RATE_RANGE_HZ[0], max: BERT_RATE_RANGE_HZ[1], default: 25.78125e9 };
-const GATE_PERIOD_S: NumericLimits = { min: 1e-3, max: 1e6, default: 1 };
-const GATE_BITS: NumericLimits = { min: 1e3, max: 1e17, default: 1e12 };
+export { BERT_RATE_RANGE_HZ } from './bert-limits.ts';
+export type BertDialect = 'mp1900a' | 'scpi-bert';
+export const BERT_DIALECTS: readonly BertDialect[] = ['mp1900a', 'scpi-bert'];
+/** The identity the default BERT answers with (an MP1900A, whose commands it speaks). */
+export const BERT_IDENTITY = MP1900A_IDENTITY;
+export { SCPI_BERT_IDENTITY };
 
 interface BertConfig {
   readonly genPattern: PrbsPattern;
@@ -30,33 +32,42 @@ interface BertConfig {
   readonly outputOn: boolean;
   /** Fault: the detector cannot hold sync whatever it receives. */
   readonly forcedLoss: boolean;
+  /** The ED's decision threshold from the eye's centre, V. */
+  readonly threshold_V: number;
 }
 
-const DEFAULT_CONFIG: BertConfig = { genPattern: 'PRBS31', detPattern: 'PRBS31', rate_Hz: 25.78125e9, outputOn: false, forcedLoss: false };
+const DEFAULT_CONFIG: BertConfig = { genPattern: 'PRBS31', detPattern: 'PRBS31', rate_Hz: BERT_DEFAULT_RATE_HZ, outputOn: false, forcedLoss: false, threshold_V: 0 };
 
 export class Bert extends ScpiInstrument {
   /** Generator and detector settings over bench time: a gate evaluated late still sees each moment's. */
   readonly config = new Timeline<BertConfig>(DEFAULT_CONFIG);
+  /** TIME: a gate of gatePeriod_s; BITS: of gateBits (the MP1900A's clock-count unit). */
   gateMode: 'TIME' | 'BITS' = 'TIME';
+  /** MP1900A `:SENS:MEAS:EAL:MODE UNTimed`: the gate runs until stopped. */
+  untimed = false;
   gatePeriod_s = 1;
   gateBits = 1e12;
   gate: Gate | null = null;
+  /** The MP1900A's `:UENT:ID` / `:MOD:ID` selection (unused by the scpi-bert tree). */
+  readonly selection = new Mp1900aSelection();
   private gates = 0;
 
   constructor(
     readonly world: OpticalWorld,
     clock: BenchClock,
-    identity = BERT_IDENTITY,
+    readonly dialect: BertDialect = 'mp1900a',
   ) {
-    super({ role: 'bert', identity, clock });
-    this.useCommands(BERT_COMMANDS, this);
+    super({ role: 'bert', identity: dialect === 'mp1900a' ? MP1900A_IDENTITY : SCPI_BERT_IDENTITY, clock });
+    if (!BERT_DIALECTS.includes(dialect)) throw new RangeError(`simulated BERT: dialect must be one of ${BERT_DIALECTS.join(', ')}, got '${String(dialect)}'`);
+    if (dialect === 'mp1900a') this.useCommands(MP1900A_COMMANDS, this);
+    else this.useCommands(SCPI_BERT_COMMANDS, this);
   }
 
   /** What the detector sees at bench time t. */
   view(t_s: number): DetectorView {
     const c = this.config.at(t_s);
     const power_W = this.world.bertInput_W(t_s);
-    const ber = receiverBer(power_W, c.rate_Hz, c.genPattern, this.world.receiverTruth());
+    const ber = berAtThreshold(receiverBer(power_W, c.rate_Hz, c.genPattern, this.world.receiverTruth()), c.threshold_V);
     const synced = c.outputOn && !c.forcedLoss && c.genPattern === c.detPattern && power_W > 0 && ber < SYNC_LOSS_BER;
     return { synced, ber, rate_Hz: c.rate_Hz };
   }
@@ -78,14 +89,22 @@ export class Bert extends ScpiInstrument {
     const t = this.clock.now_s();
     this.gate?.stop(t);
     const rate = this.config.at(t).rate_Hz;
-    const planned_s = this.gateMode === 'TIME' ? this.gatePeriod_s : this.gateBits / rate;
+    const planned_s = this.untimed ? Infinity : this.gateMode === 'TIME' ? this.gatePeriod_s : this.gateBits / rate;
     this.gates += 1;
     this.gate = new Gate(t, planned_s, (ts) => this.view(ts), this.world.stream(`bert-gate-${this.gates}`));
   }
 
+  stopGate(): void {
+    this.gate?.stop(this.clock.now_s());
+  }
+
+  running(): boolean {
+    return !!this.gate && this.gate.running(this.clock.now_s());
+  }
+
   /**
-   * Counts of the current (or last) gate so far. A loss of sync is a result (`SYNC?`, `PSL?`), never an
-   * error-queue entry: a real MP1900A queues nothing for it.
+   * Counts of the current (or last) gate so far. A loss of sync is a result, never an error-queue entry:
+   * a real MP1900A queues nothing for it.
    */
   counts(): GateCounts {
     if (!this.gate) return { bits: 0, errors: 0, syncLost: false, syncLoss_s: 0 };
@@ -97,90 +116,14 @@ export class Bert extends ScpiInstrument {
     const forcedLoss = this.config.current.forcedLoss;
     this.config.set(this.clock.now_s(), { ...DEFAULT_CONFIG, forcedLoss });
     this.gateMode = 'TIME';
+    this.untimed = false;
     this.gatePeriod_s = 1;
     this.gateBits = 1e12;
+    this.selection.reset();
   }
 
   protected override pendingUntil_s(): number {
     const t = this.clock.now_s();
-    return this.gate && this.gate.running(t) ? this.gate.end_s : t;
+    return this.gate && this.gate.running(t) && Number.isFinite(this.gate.end_s) ? this.gate.end_s : t;
   }
 }
-
-function checkOne(a: HandlerArgs): void {
-  a.match.suffixes.forEach((_, i) => suffix(a, i, 1, 1));
-}
-
-
-
-function setRate(b: Bert, token: string): void {
-  b.configure({ rate_Hz: parseNumeric(token, { unit: 'HZ', ...RATE_HZ }) });
-}
-
-function patternParam(token: string): PrbsPattern {
-  return parseEnum(token, PRBS_PATTERNS);
-}
-
-const nr3 = (v: number): string => formatNR3(v);
-
-const BERT_COMMANDS = new CommandTable<Bert>()
-  .add(':SOURce#:PATTern[:SELect][?]', (b, a) => setOrQuery(a, () => b.config.current.genPattern, (t) => b.configure({ genPattern: patternParam(t) })))
-  // NRZ: the clock frequency is the bit rate, so FREQ and RATE are one setting in two names (INSTRUMENTS.md).
-  .add(':SOURce#:FREQuency[?]', (b, a) => numericSetting(a, RATE_HZ, () => b.config.current.rate_Hz, nr3, (t) => setRate(b, t)))
-  .add(':SOURce#:RATE[?]', (b, a) => numericSetting(a, RATE_HZ, () => b.config.current.rate_Hz, nr3, (t) => setRate(b, t)))
-  .add(':SOURce#:EINSertion:ONCE', (b, a) => {
-    checkOne(a);
-    noParams(a);
-    if (!b.config.current.outputOn) throw new ScpiError(ScpiErrorCode.SettingsConflict, 'generator output is off: no error can be inserted');
-    b.gate?.insertError(b.clock.now_s());
-    return undefined;
-  })
-  .add(':OUTPut#[:STATe][?]', (b, a) => setOrQuery(a, () => formatBoolean(b.config.current.outputOn), (t) => b.configure({ outputOn: parseBoolean(t) })))
-  .add(':SENSe#:PATTern[:SELect][?]', (b, a) => setOrQuery(a, () => b.config.current.detPattern, (t) => b.configure({ detPattern: patternParam(t) })))
-  .add(':SENSe#:GATE:MODE[?]', (b, a) => setOrQuery(a, () => b.gateMode, (t) => (b.gateMode = parseEnum(t, ['TIME', 'BITS']))))
-  .add(':SENSe#:GATE:PERiod[?]', (b, a) => numericSetting(a, GATE_PERIOD_S, () => b.gatePeriod_s, nr3, (t) => (b.gatePeriod_s = parseNumeric(t, { unit: 'S', ...GATE_PERIOD_S }))))
-  .add(':SENSe#:GATE:BITS[?]', (b, a) => numericSetting(a, GATE_BITS, () => b.gateBits, nr3, (t) => (b.gateBits = Math.round(parseNumeric(t, GATE_BITS)))))
-  .add(':SENSe#:GATE[:STATe]?', async (b, a) => {
-    checkOne(a);
-    noParams(a);
-    const g = b.gate;
-    // Fast mode: waiting is free; polling a running gate jumps to its end.
-    if (g && b.clock.mode === 'fast' && g.running(b.clock.now_s())) await b.clock.advanceTo(g.end_s);
-    return formatBoolean(!!g && g.running(b.clock.now_s()));
-  })
-  .add(':SENSe#:GATE[:STATe]', (b, a) => {
-    checkOne(a);
-    if (parseBoolean(param(a))) b.startGate();
-    else b.gate?.stop(b.clock.now_s());
-    return undefined;
-  })
-  .add(':SENSe#:SYNC?', (b, a) => {
-    checkOne(a);
-    noParams(a);
-    return formatBoolean(b.view(b.clock.now_s()).synced);
-  })
-  .add(':FETCh:SENSe#:BITS?', (b, a) => {
-    checkOne(a);
-    noParams(a);
-    return formatNR3(b.counts().bits);
-  })
-  .add(':FETCh:SENSe#:ERRors?', (b, a) => {
-    checkOne(a);
-    noParams(a);
-    return formatNR1(b.counts().errors);
-  })
-  // Pattern-sync-loss seconds of the current (or last) gate: the number of its 1-s intervals, counted from
-  // the gate's start, in which the detector was out of sync at all — the MP1800A/MP1900A error detector's
-  // "PSLoss" alarm-interval result (`:CALC:DATA:EALarm? "CURRent:AINTerval:PSLoss"`), in INSTRUMENTS.md's
-  // FETCh form. 0 for a clean gate; the loss is reported here, not hidden and not queued as an error.
-  .add(':FETCh:SENSe#:PSLoss?', (b, a) => {
-    checkOne(a);
-    noParams(a);
-    return formatNR1(b.counts().syncLoss_s);
-  })
-  .add(':FETCh:SENSe#:BER?', (b, a) => {
-    checkOne(a);
-    noParams(a);
-    const c = b.counts();
-    return formatNR3(c.bits > 0 ? c.errors / c.bits : Number.NaN);
-  });

@@ -12,13 +12,19 @@ export const SIM_DRIVERS: Readonly<Record<string, string>> = {
   laser: 'keysight-n777x',
   'laser-santec': 'santec-tsl',
   voa: 'keysight-n776x',
-  bert: 'scpi-bert',
+  bert: 'anritsu-mp1900a',
   stage: 'scpi-stage',
   'stage-esp': 'newport-esp301',
   'stage-pi': 'pi-gcs',
   'meter-array': 'keysight-n774x',
   'stage-hexapod': 'pi-gcs-hexapod',
 };
+
+/** The driver for a served role whose dialect is a choice of the simulator: the BERT's, by the identity it answers. */
+export function simDriverFor(role: string, identity: string): string | undefined {
+  if (role === 'bert' && /^BENCHSIM,SIM-BERT,/.test(identity)) return 'scpi-bert';
+  return SIM_DRIVERS[role];
+}
 
 /** Roles a bench uses by default; the others are alternate front ends of the same laser or stage. */
 export const DEFAULT_BENCH_ROLES = ['laser', 'meter', 'voa', 'bert', 'stage', 'meter-array', 'stage-hexapod'] as const;
@@ -58,6 +64,8 @@ export interface SimBenchFileInput {
   tcp: Readonly<Record<string, string>>;
   /** role → serial resource for roles also served on a pty (the ESP301). */
   serial?: Readonly<Record<string, string>>;
+  /** role → driver where the served instrument speaks another dialect than SIM_DRIVERS names (the BERT's 'scpi-bert' tree). */
+  drivers?: Readonly<Record<string, string>>;
 }
 
 type Entry = Record<string, unknown>;
@@ -76,7 +84,7 @@ function axes(): Entry {
 }
 
 function entry(role: string, input: SimBenchFileInput): Entry | undefined {
-  const driver = SIM_DRIVERS[role];
+  const driver = input.drivers?.[role] ?? SIM_DRIVERS[role];
   const tcp = input.tcp[role];
   if (!driver || !tcp) return undefined;
   const serial = input.serial?.[role];

@@ -1,6 +1,8 @@
 // The BERT's optical receiver: a thermal-noise-limited front end (models/receiver.ts) whose hidden
 // sensitivity holds at a reference line rate with PRBS7. Faster lines need more power (noise bandwidth:
 // Q ∝ P/√B, so +5·log10(B/B_ref) dB), longer patterns a little more (baseline wander).
+import { berFromQ, qFromBer } from '../../models/ber.ts';
+import { erfc } from '../../models/numerics/special.ts';
 import { berAtPower } from '../../models/receiver.ts';
 import type { ReceiverModel } from '../../models/receiver.ts';
 
@@ -28,4 +30,18 @@ export function receiverBer(power_W: number, rate_Hz: number, pattern: PrbsPatte
   if (!(power_W > 0)) return 0.5;
   const power_dBm = 10 * Math.log10(power_W) + 30;
   return berAtPower(power_dBm - receiverPenalty_dB(rate_Hz, pattern, truth), truth.receiver);
+}
+
+/**
+ * rms noise at the error detector's decision circuit, V: the eye's rails sit ±Q·σ from the centre, so a
+ * decision threshold v off the centre gives BER = ¼·erfc((Q − v/σ)/√2) + ¼·erfc((Q + v/σ)/√2).
+ */
+export const DECISION_NOISE_V = 0.01;
+
+/** BER with the decision threshold `threshold_V` from the eye's centre, for a signal whose centred BER is `ber`. */
+export function berAtThreshold(ber: number, threshold_V: number): number {
+  if (threshold_V === 0 || !(ber > 0 && ber < 0.5)) return ber;
+  const q = qFromBer(ber);
+  const u = threshold_V / DECISION_NOISE_V;
+  return Math.min(0.5, 0.25 * erfc((q - u) / Math.SQRT2) + 0.25 * erfc((q + u) / Math.SQRT2)) || berFromQ(Infinity);
 }

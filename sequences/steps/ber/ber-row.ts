@@ -5,8 +5,8 @@ import { pointClaim } from './dwell.ts';
 import type { SweptPoint } from './waterfall-report.ts';
 
 export function berRow(p: SweptPoint, confidence: number): Row {
-  const valid = p.status === 'measured' || p.status === 'bounded' || p.status === 'limited';
-  const claim = valid ? pointClaim(p.status as 'measured' | 'bounded' | 'limited', { bits: p.bits, errors: p.errors }, confidence) : null;
+  const valid = p.status === 'measured' || p.status === 'bounded' || p.status === 'limited' || p.status === 'failed';
+  const claim = valid ? pointClaim(p.status, { bits: p.bits, errors: p.errors }, confidence) : null;
   return {
     attenuation_dB: p.attenuation_dB,
     power_dBm: Number.isFinite(p.power_dBm) ? p.power_dBm : '',

@@ -22,7 +22,7 @@ export const MAX_LOOK_S = 10;
 /** Headroom for a gate's end to be reported, s. */
 const GATE_WAIT_MARGIN_S = 30;
 
-export type CountStatus = 'measured' | 'bounded' | 'limited' | 'sync-lost';
+export type CountStatus = 'measured' | 'bounded' | 'limited' | 'failed' | 'sync-lost';
 
 export interface PointCount {
   status: CountStatus;
@@ -45,8 +45,14 @@ function syncLost(c: DwellCounts, looks: number, now: string): PointCount['why']
   return `pattern sync lost ${now} (after ${c.bits.toExponential(3)} bits and ${c.errors} errors in ${looks} looks); the counts are not valid`;
 }
 
+/** How the point is counted: chained gates only where the BERT ends a gate on any bit count. */
+export function countingOn(bert: Bert, asked: 'gates' | 'live', canWait: boolean): 'gates' | 'live' {
+  if (!canWait) return 'gates';
+  return asked === 'live' || bert.bitGates !== 'any' ? 'live' : 'gates';
+}
+
 export async function countPoint(ctx: StepContext, bert: Bert, o: CountOptions): Promise<PointCount> {
-  const live = o.counting === 'live' && typeof ctx.wait_s === 'function';
+  const live = countingOn(bert, o.counting, typeof ctx.wait_s === 'function') === 'live';
   return live ? countLive(ctx, bert, o) : countGates(ctx, bert, o);
 }
 
@@ -77,7 +83,8 @@ async function countLive(ctx: StepContext, bert: Bert, o: CountOptions): Promise
   const t0 = ctx.now_s();
   let counts: DwellCounts = { bits: 0, errors: 0 };
   // One gate long enough for the whole point; stopped as soon as the point is decided.
-  await bert.setGate({ mode: 'time', period_s: o.goals.maxBits / o.bitsPerSecond + GATE_WAIT_MARGIN_S });
+  // Whole seconds: BERTs such as the MP1900A gate in d,h,m,s.
+  await bert.setGate({ mode: 'time', period_s: Math.ceil(o.goals.maxBits / o.bitsPerSecond + GATE_WAIT_MARGIN_S) });
   await bert.startGate();
   try {
     for (let looks = 0; ; looks++) {

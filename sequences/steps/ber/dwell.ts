@@ -32,6 +32,11 @@ export interface DwellGoals {
   minGateBits: number;
   /** Largest factor by which one gate may grow the point's total bits (keeps a wrong guess cheap). */
   growth: number;
+  /**
+   * Early stop on failing points: once the errors show BER > target at the confidence, a point whose
+   * measurement to precision would cost more bits than its bound test ends as 'failed'.
+   */
+  stopFailing?: boolean;
 }
 
 /** The planned one-look bound test: claim BER ≤ target iff at most `errorsAllowed` errors in `bits` bits. */
@@ -45,11 +50,11 @@ export interface DwellCounts {
   errors: number;
 }
 
-export type PointStatus = 'measured' | 'bounded' | 'limited' | 'sync-lost' | 'no-sync' | 'skipped';
+export type PointStatus = 'measured' | 'bounded' | 'limited' | 'failed' | 'sync-lost' | 'no-sync' | 'skipped';
 
 export type DwellDecision =
   | { done: false; nextGateBits: number }
-  | { done: true; status: 'measured' | 'bounded' | 'limited'; why: string };
+  | { done: true; status: 'measured' | 'bounded' | 'limited' | 'failed'; why: string };
 
 /** The BER of a finished point with its interval, as the ber table records it. */
 export interface PointClaim {
@@ -70,6 +75,7 @@ export function checkGoals(g: DwellGoals): void {
   if (!(g.maxBits > 0 && Number.isFinite(g.maxBits))) bad('maxBits', 'a finite number > 0', g.maxBits);
   if (!(g.minGateBits >= 1 && Number.isFinite(g.minGateBits))) bad('minGateBits', 'a finite number >= 1', g.minGateBits);
   if (!(g.growth > 1 && Number.isFinite(g.growth))) bad('growth', 'a finite number > 1', g.growth);
+  if (g.stopFailing !== undefined && typeof g.stopFailing !== 'boolean') bad('stopFailing', 'true or false', g.stopFailing);
 }
 
 function checkCounts(c: DwellCounts): void {
@@ -172,6 +178,8 @@ export function decideDwell(goals: DwellGoals, test: BoundTest | null, c: DwellC
   if (n >= goals.maxBits) return { done: true, status: 'limited', why: `maximum dwell reached (${fmtBits(goals.maxBits)} bits) with ${e} errors` };
 
   const alive = boundAlive(test, c);
+  const failing = failingStop(goals, test, c, alive, predictedBer);
+  if (failing) return failing;
   if (!alive && n > 0) {
     // Neither claim reachable any more? Be generous: assume the BER is at the upper end of what we saw.
     const optimistic = e > 0 ? berUpperBound(n, e, goals.confidence) : predictedBer;
@@ -193,6 +201,26 @@ export function decideDwell(goals: DwellGoals, test: BoundTest | null, c: DwellC
   const end = Math.min(grown, ...targets);
   const nextGateBits = Math.max(Math.ceil(end - n), Math.min(goals.minGateBits, Math.ceil(goals.maxBits - n)), 1);
   return { done: false, nextGateBits };
+}
+
+/**
+ * Early stop: the errors already show BER > target at the confidence (one error in 5.1e10 bits does, for
+ * 1e-12 at 95 %), the bound test can no longer pass, and counting on to the precision's error count would
+ * take more bits than the bound test itself (at the predicted BER, else the BER counted so far): the point
+ * was there to be claimed, and it has failed its claim.
+ */
+function failingStop(goals: DwellGoals, test: BoundTest | null, c: DwellCounts, alive: boolean, predictedBer?: number): DwellDecision | null {
+  const { bits: n, errors: e } = c;
+  if (!goals.stopFailing || e === 0 || alive) return null;
+  if (confidenceLevelAbove(n, e, goals.targetBer) < goals.confidence) return null;
+  const claimBits = test?.bits ?? boundTest(goals, 0)?.bits ?? goals.maxBits;
+  const rate = predictedBer !== undefined && predictedBer > 0 ? predictedBer : e / n;
+  if (n + (goals.minErrors - e) / rate <= claimBits) return null;
+  return {
+    done: true, status: 'failed',
+    why: `${e} error${e === 1 ? '' : 's'} in ${fmtBits(n)} bits: BER > ${goals.targetBer} at ${pct(goals.confidence)}; ` +
+      `counting to ${goals.minErrors} errors would take longer than the claim itself, so the point stops here`,
+  };
 }
 
 /**

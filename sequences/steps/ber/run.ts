@@ -10,6 +10,8 @@ import { countPoint } from './counting.ts';
 import { checkGoals, errorsForPrecision } from './dwell.ts';
 import type { DwellGoals, PointStatus } from './dwell.ts';
 import { berTrend, planPoint } from './prediction.ts';
+import { modelDecision } from './extrapolate.ts';
+import { runQScan } from './q-scan.ts';
 import { attenuations_dB } from './schema.ts';
 import type { BerParams } from './schema.ts';
 import { waterfallReport } from './waterfall-report.ts';
@@ -80,6 +82,7 @@ function goalsOf(p: BerParams, bitsPerSecond: number): DwellGoals {
     maxBits: p.max_dwell * bitsPerSecond,
     minGateBits: Math.ceil(p.min_gate * bitsPerSecond),
     growth: 4,
+    stopFailing: p.early_stop,
   };
   checkGoals(goals);
   return goals;
@@ -132,9 +135,29 @@ export async function runBerSweep(ctx: StepContext, p: BerParams): Promise<StepO
   const meter = ctx.bench.get(p.meter, 'meter');
   const goals = rig ? goalsOf(p, rig.bitsPerSecond) : null;
   if (p.counting === 'live' && !ctx.wait_s) ctx.log('live counting needs bench-time waits, which this context lacks: counting in chained gates');
+  if (rig && p.counting === 'gates' && rig.bert.bitGates !== 'any' && ctx.wait_s) {
+    ctx.log(`${rig.bert.driverName} ends a gate only on 10^n bits: counting each point in one running gate, read as it runs`);
+  }
+  let extrapolating = p.method === 'extrapolate';
   for (let i = recorded; rig && goals && i < atts.length; i++) {
     const attenuation_dB = atts[i] as number;
     await ctx.checkpoint();
+    if (extrapolating) {
+      const next = modelDecision(state.points, p, i, atts.length);
+      if (next.action === 'extrapolate') {
+        ctx.log(next.message);
+        for (const a of atts.slice(i)) {
+          const rest: SweptPoint = { attenuation_dB: a, power_dBm: NaN, bits: 0, errors: 0, status: 'skipped', dwell_s: 0 };
+          await ctx.point('ber', berRow(rest, p.confidence));
+          state.points.push(rest);
+        }
+        break;
+      }
+      if (next.action === 'count-down') {
+        ctx.warn(next.message);
+        extrapolating = false;
+      }
+    }
     await voa.setAttenuation_dB(attenuation_dB);
     // The filter moves for tens of ms: a power reading or a gate during the move would see the wrong power.
     await voa.waitSettled();
@@ -164,16 +187,24 @@ export async function runBerSweep(ctx: StepContext, p: BerParams): Promise<StepO
         ctx.warn(`${attenuation_dB} dB (${power_dBm.toFixed(2)} dBm): ${c.why}; point marked sync-lost`);
       } else if (c.status === 'limited') {
         ctx.warn(`${attenuation_dB} dB (${power_dBm.toFixed(2)} dBm): ${c.why}; recorded with its interval`);
+      } else if (c.status === 'failed') {
+        ctx.log(`${attenuation_dB} dB (${power_dBm.toFixed(2)} dBm): ${c.why}`);
       }
     }
     await ctx.point('ber', berRow(point, p.confidence));
     state.points.push(point);
   }
   const report = waterfallReport(state.points, {
-    targetBer: p.target, method: p.method,
+    targetBer: p.target, method: p.method === 'extrapolate' ? 'q' : p.method, confidence: p.confidence,
+    useModel: p.method === 'extrapolate',
     ...(p.receiver ? { receiver: { kind: p.receiver.kind, sensitivity_dBm: p.receiver.sensitivity, atBer: p.receiver.at } } : {}),
   });
   for (const w of report.warnings) ctx.warn(w);
   for (const [model, fit] of Object.entries(report.fits)) ctx.fit(model, fit);
+  if (p.q_scan && !(ctx.resume?.pointsByTable['qscan'])) {
+    Object.assign(report.measurements, await runQScan(ctx, p.q_scan, p.bert, {
+      voa, readPower_dBm: async () => (await meter.readPower_dBm(p.channel)) + p.power_offset,
+    }));
+  }
   return { measurements: report.measurements, fits: report.fits };
 }

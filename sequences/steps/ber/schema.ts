@@ -11,6 +11,7 @@ import { checkRange, requireRole } from '../../capabilities.ts';
 import { q } from '../../schema/q.ts';
 import type { BenchInfo, TableSpec, ValidationIssue } from '../../step.ts';
 import { errorsForPrecision } from './dwell.ts';
+import { QSCAN_MEASUREMENTS, qScanSchema, qScanTable, validateQScan } from './q-scan.ts';
 
 /** A waterfall fit needs at least five points with errors (PHYSICS.md). */
 export const MIN_WATERFALL_POINTS = 5;
@@ -62,10 +63,21 @@ export const berSchema = z.strictObject({
   rate: q.rate_Gbps({ positive: true }).optional(),
   pattern: z.enum(BERT_PATTERNS, { error: `expected one of ${BERT_PATTERNS.join(', ')}` }).optional(),
   wavelength: q.wavelength_nm({ positive: true }).optional(),
-  /** The reported waterfall fit: PHYSICS.md's log10(−log10 BER) ('loglog') or 20·log10 Q ('q'). Both are recorded. */
-  method: z.enum(['loglog', 'q'], { error: 'expected loglog or q' }).default('loglog'),
+  /**
+   * The reported sensitivity: the waterfall fit of PHYSICS.md's log10(−log10 BER) ('loglog') or of 20·log10 Q
+   * ('q'), both over points counted down towards the target; or 'extrapolate': count only down to `fit_from`,
+   * fit the receiver model (Q linear in power) to the counts and report its sensitivity at `target` with an
+   * interval at `confidence` — counting on down directly if the fit's quality falls short.
+   */
+  method: z.enum(['loglog', 'q', 'extrapolate'], { error: 'expected loglog, q or extrapolate' }).default('loglog'),
+  /** With method: extrapolate, the lowest BER counted: points predicted below it are left to the model. */
+  fit_from: q.ber().default(1e-9),
+  /** Stop a point as soon as its errors show BER > target at the confidence, where counting it to precision would cost more than its claim. */
+  early_stop: q.onOff().default(true),
   /** The receiver's specification, for the model's prediction of the sensitivity beside the measured one. */
   receiver: receiver.optional(),
+  /** After the sweep: the BER against the decision threshold at one attenuation, and Q from the bathtub's walls. */
+  q_scan: qScanSchema.optional(),
 });
 
 export type BerParams = z.output<typeof berSchema>;
@@ -86,22 +98,25 @@ export function attenuations_dB(p: Pick<BerParams, 'attenuation'>): number[] {
 export const BER_COLUMNS = ['attenuation_dB', 'power_dBm', 'bits', 'errors', 'ber', 'ber_upper', 'ber_lower', 'confidence', 'dwell_s', 'status'];
 
 export function berTables(p: BerParams): TableSpec[] {
-  return [{
+  return [...(p.q_scan ? [qScanTable()] : []), {
     name: 'ber',
     columns: BER_COLUMNS,
     description: `loopback BER vs received power (meter channel ${p.channel}${p.power_offset ? ` + ${p.power_offset} dB` : ''}); ` +
       `status measured: ±${p.precision * 100} % at the confidence, Garwood interval; bounded: BER ≤ ${p.target} shown, [0, one-sided bound]; ` +
-      'limited: max dwell, Garwood interval; sync-lost/no-sync: counts not valid; skipped: predicted unreachable',
+      'limited: max dwell, Garwood interval; failed: BER > target shown at the confidence (early stop), Garwood interval; ' +
+      'sync-lost/no-sync: counts not valid; skipped: predicted unreachable, or left to the model (extrapolate, no power read)',
   }];
 }
 
 export function berMeasurements(p: BerParams): Record<string, string> {
   return {
     sensitivity_dBm: 'dBm', sensitivitySigma_dB: 'dB', rSquared: '', sensitivityExtrapolated: '',
+    ...(p.method === 'extrapolate' ? { sensitivityLow_dBm: 'dBm', sensitivityHigh_dBm: 'dBm', modelUsed: '' } : {}),
     sensitivityQ_dBm: 'dBm', slopeQ_dB_per_dB: 'dB/dB',
     ...(p.receiver ? { predictedSensitivity_dBm: 'dBm', margin_dB: 'dB' } : {}),
     boundedPower_dBm: 'dBm',
     points: '', measuredPoints: '', skippedPoints: '', syncLostPoints: '', dwell_s: 's',
+    ...(p.q_scan ? QSCAN_MEASUREMENTS : {}),
   };
 }
 
@@ -133,6 +148,10 @@ export function validateBer(p: BerParams, bench: BenchInfo): ValidationIssue[] {
     issues.push({ field: 'max_dwell', message: `${p.max_dwell} s cannot show BER ≤ ${p.target} at ${p.confidence * 100} % ` +
       `(that takes ${claim_s.toPrecision(3)} s without errors at ${p.rate ?? DEFAULT_RATE_GBPS} Gb/s)` });
   }
+  if (p.method === 'extrapolate' && !(p.fit_from > p.target)) {
+    issues.push({ field: 'fit_from', message: `${p.fit_from} must be a BER above the target ${p.target}: the model extrapolates from fit_from down to the target` });
+  }
+  if (p.q_scan) issues.push(...validateQScan(p.q_scan));
   if (p.min_gate > p.max_dwell) issues.push({ field: 'min_gate', message: `${p.min_gate} s is longer than max_dwell (${p.max_dwell} s)` });
   try {
     errorsForPrecision(p.precision, p.confidence);
@@ -152,6 +171,11 @@ const POINT_OVERHEAD_S = 0.15;
  */
 export function estimateBer_s(p: BerParams): number {
   const rate = p.rate ?? DEFAULT_RATE_GBPS;
+  if (p.method === 'extrapolate') {
+    // Counting stops near fit_from: a few of its precision counts, plus each point's overhead.
+    const minErrors = errorsForPrecision(p.precision, p.confidence);
+    return (3 * minErrors) / p.fit_from / (rate * 1e9) + attenuations_dB(p).length * (POINT_OVERHEAD_S + p.averaging);
+  }
   const claim_s = Math.min(timeToClaim_s(p.target, p.confidence, rate), p.max_dwell);
   return 1.3 * claim_s + attenuations_dB(p).length * (POINT_OVERHEAD_S + p.averaging);
 }

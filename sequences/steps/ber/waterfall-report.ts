@@ -7,7 +7,9 @@ import { fitWaterfall } from '../../../models/fits/waterfall.ts';
 import type { WaterfallFit, WaterfallMethod } from '../../../models/fits/waterfall.ts';
 import { powerForBer } from '../../../models/receiver.ts';
 import type { ReceiverModel } from '../../../models/receiver.ts';
+import type { BerModelFit } from '../../../models/fits/ber-model.ts';
 import type { FitRecord, Measurement } from '../../step.ts';
+import { tryBerModel } from './extrapolate.ts';
 import type { PointStatus } from './dwell.ts';
 import { MIN_WATERFALL_POINTS } from './schema.ts';
 
@@ -30,6 +32,10 @@ export interface ReportOptions {
   targetBer: number;
   method: WaterfallMethod;
   receiver?: ReceiverModel;
+  /** Of the model's interval (default 0.95). */
+  confidence?: number;
+  /** method: extrapolate — the receiver model's sensitivity (when its fit is usable) is the reported one. */
+  useModel?: boolean;
 }
 
 /** Points whose counts may enter a fit: valid counts (measured, or limited by the dwell) with errors. */
@@ -64,6 +70,24 @@ function tryFit(points: ReturnType<typeof fittable>, targetBer: number, method: 
   }
 }
 
+function modelRecord(fit: BerModelFit): FitRecord {
+  return {
+    parameters: {
+      sensitivity_dBm: { value: fit.sensitivity_dBm, sigma: fit.sigma.sensitivity_dB, unit: 'dBm' },
+      slope: { value: fit.slope, sigma: fit.sigma.slope, unit: 'dB/dB' },
+      intercept: { value: fit.intercept_dB, sigma: fit.sigma.intercept_dB, unit: 'dB' },
+    },
+    rSquared: fit.rSquared,
+    points: fit.points,
+    extra: {
+      model: '20·log10 Q = intercept + slope·P, Poisson likelihood of the counts', targetBer: fit.targetBer,
+      confidence: fit.confidence, intervalLow_dBm: fit.interval_dBm.low, intervalHigh_dBm: fit.interval_dBm.high,
+      chiSquare: fit.chiSquare, dof: fit.dof, pValue: fit.pValue, powerSigma_dB: fit.sigmaX_dB, usable: fit.usable, quality: fit.why,
+      powerMin_dBm: fit.powerRange_dBm.min, powerMax_dBm: fit.powerRange_dBm.max,
+    },
+  };
+}
+
 export function waterfallReport(points: readonly SweptPoint[], o: ReportOptions): WaterfallReport {
   const m: Record<string, Measurement> = {};
   const fits: Record<string, FitRecord> = {};
@@ -71,7 +95,7 @@ export function waterfallReport(points: readonly SweptPoint[], o: ReportOptions)
   const count = (...s: SweptPoint['status'][]) => points.filter((p) => s.includes(p.status)).length;
   Object.assign(m, {
     points: { value: points.length, unit: '' },
-    measuredPoints: { value: count('measured', 'bounded', 'limited'), unit: '' },
+    measuredPoints: { value: count('measured', 'bounded', 'limited', 'failed'), unit: '' },
     skippedPoints: { value: count('skipped'), unit: '' },
     syncLostPoints: { value: count('sync-lost', 'no-sync'), unit: '' },
     dwell_s: { value: points.reduce((s, p) => s + p.dwell_s, 0), unit: 's' },
@@ -103,6 +127,28 @@ export function waterfallReport(points: readonly SweptPoint[], o: ReportOptions)
   if (!(q instanceof FitError)) {
     m['sensitivityQ_dBm'] = { value: q.sensitivity_dBm, unit: 'dBm' };
     m['slopeQ_dB_per_dB'] = { value: q.slope, unit: 'dB/dB' };
+  }
+  const model = tryBerModel(points, o.targetBer, o.confidence ?? 0.95);
+  if (!(model instanceof FitError)) {
+    fits['receiver-q-model'] = modelRecord(model);
+    if (o.useModel) {
+      m['modelUsed'] = { value: model.usable ? 1 : 0, unit: '' };
+      if (model.usable) {
+        Object.assign(m, {
+          sensitivity_dBm: { value: model.sensitivity_dBm, unit: 'dBm' },
+          sensitivitySigma_dB: { value: model.sigma.sensitivity_dB, unit: 'dB' },
+          sensitivityLow_dBm: { value: model.interval_dBm.low, unit: 'dBm' },
+          sensitivityHigh_dBm: { value: model.interval_dBm.high, unit: 'dBm' },
+          rSquared: { value: model.rSquared, unit: '' },
+          sensitivityExtrapolated: { value: 1, unit: '' },
+        });
+      } else {
+        warnings.push(`the model fit's quality is below its threshold (${model.why}): the sensitivity reported is the waterfall fit's`);
+      }
+    }
+  } else if (o.useModel) {
+    m['modelUsed'] = { value: 0, unit: '' };
+    warnings.push(`no model fit: ${model.message}`);
   }
   if (o.receiver) {
     const predicted = powerForBer(o.targetBer, o.receiver);

@@ -114,7 +114,7 @@ describe('VirtualBench', () => {
 
     b.faults.loseBertSync();
     expect(b.faults.active()).toEqual(['bert: pattern sync lost']);
-    expect(await bert.query(':SENS1:SYNC?\n')).toBe('0');
+    expect(await bert.query(':UENT:ID 1;:MOD:ID 2;:CALC:DATA:MON? "PSL"\n')).toBe('"Occur"');
     b.faults.clear();
     expect(b.faults.active()).toEqual([]);
 

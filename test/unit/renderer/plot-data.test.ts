@@ -11,6 +11,7 @@ import { describeFit, gaussianParams, gratingParams, waterfallParams } from '../
 import { ascendingOrder, gapsAsNull, mergeOnX, mergeSorted } from '../../../renderer/results/plot-arrays.ts';
 import { spectrumPlot } from '../../../renderer/results/spectrum-plot.ts';
 import { pickWaterfallFits, waterfallPlot } from '../../../renderer/results/waterfall-plot.ts';
+import type { FitRecord } from '../../../renderer/api/types.ts';
 
 const GC = { centre_nm: 1552.3, peakLoss_dB: 4.2, bandwidth1dB_nm: 31 };
 const gratingFit = {
@@ -147,6 +148,25 @@ describe('waterfallPlot', () => {
     const p = waterfallPlot(early, {});
     expect(p.model).toBeNull();
     expect(p.note).toMatch(/needs 5 points with errors; 1 so far/);
+  });
+
+  it('draws the receiver model fitted to the counts with its interval: curves through the interval\'s ends and a bar at the target', () => {
+    const t = berTable();
+    const q = {
+      parameters: { sensitivity_dBm: { value: -12, unit: 'dBm' }, slope: { value: 2, unit: 'dB/dB' }, intercept: { value: 16.94 + 24, unit: 'dB' } },
+      extra: { targetBer: 1e-12, confidence: 0.95, intervalLow_dBm: -12.05, intervalHigh_dBm: -11.95, usable: true, quality: 'χ² p = 0.4' },
+    };
+    const fits = pickWaterfallFits(new Map<string, FitRecord>([['waterfall-q', waterfallRecord(t, 'q').record], ['receiver-q-model', q]]));
+    const p = waterfallPlot(t, fits);
+    expect(p.qModel).toMatchObject({ sensitivity_dBm: -12, low_dBm: -12.05, high_dBm: -11.95, usable: true });
+    const [x, , , , , model, low, high] = p.main as (number | null)[][];
+    const at = (col: (number | null)[] | undefined, i: number) => col?.[i] ?? null;
+    const i = (x ?? []).findIndex((v, k) => v !== null && at(model, k) !== null && at(low, k) !== null && at(high, k) !== null);
+    expect(i).toBeGreaterThanOrEqual(0);
+    // The low end of the interval needs less power: its curve lies below the model's, the high end's above.
+    expect(at(low, i) as number).toBeLessThan(at(model, i) as number);
+    expect(at(high, i) as number).toBeGreaterThan(at(model, i) as number);
+    expect(waterfallPlot(t, { main: waterfallRecord(t, 'q').record }).qModel).toBeNull();
   });
 
   it('picks the step fit, the other method and the receiver prediction from the step\'s fits', () => {

@@ -5,7 +5,7 @@ import { InstrumentError, LinkLostError, ReplyFormatError, TimeoutError } from '
 import { keysightN774xDescriptor } from '../../../../drivers/instruments/keysight-n774x.ts';
 import { keysightN776xDescriptor } from '../../../../drivers/instruments/keysight-n776x.ts';
 import { keysightN777xDescriptor } from '../../../../drivers/instruments/keysight-n777x.ts';
-import { scpiBertDescriptor } from '../../../../drivers/instruments/scpi-bert.ts';
+import { anritsuMp1900aDescriptor } from '../../../../drivers/instruments/anritsu-mp1900a.ts';
 import { SafeStateError } from '../../../../drivers/properties/safe-state.ts';
 import { LINKS, simFixture } from './sim-fixture.ts';
 import type { SimFixture } from './sim-fixture.ts';
@@ -57,7 +57,7 @@ describe.each(LINKS)('faults and the safe state (%s)', (link) => {
   });
 
   it('a hung instrument times out (TimeoutError), and the driver works again once it answers', async () => {
-    const bert = await f.open(scpiBertDescriptor, 'bert', {}, { timeout_ms: 300 });
+    const bert = await f.open(anritsuMp1900aDescriptor, 'bert', {}, { timeout_ms: 300 });
     f.bench.faults.stopAnswering('bert');
     await expect(bert.gateRunning()).rejects.toThrow(TimeoutError);
     f.bench.faults.stopAnswering('bert', false);
@@ -68,7 +68,7 @@ describe.each(LINKS)('faults and the safe state (%s)', (link) => {
     const laser = await f.open(keysightN777xDescriptor, 'laser');
     const meter = await f.open(keysightN774xDescriptor, 'meter');
     const voa = await f.open(keysightN776xDescriptor, 'voa');
-    const bert = await f.open(scpiBertDescriptor, 'bert');
+    const bert = await f.open(anritsuMp1900aDescriptor, 'bert');
     await laser.setOutput(true);
     await voa.setAttenuation_dB(7);
     await bert.setOutput(true);

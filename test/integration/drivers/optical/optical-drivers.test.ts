@@ -4,7 +4,7 @@ import { keysightN774xDescriptor } from '../../../../drivers/instruments/keysigh
 import { keysightN776xDescriptor } from '../../../../drivers/instruments/keysight-n776x.ts';
 import { keysightN777xDescriptor } from '../../../../drivers/instruments/keysight-n777x.ts';
 import { santecTslDescriptor } from '../../../../drivers/instruments/santec-tsl.ts';
-import { scpiBertDescriptor } from '../../../../drivers/instruments/scpi-bert.ts';
+import { anritsuMp1900aDescriptor } from '../../../../drivers/instruments/anritsu-mp1900a.ts';
 import { InvalidSettingError } from '../../../../drivers/properties/errors.ts';
 import { stepSweep } from '../../../../drivers/roles/tunable-laser.ts';
 import { LINKS, simFixture } from './sim-fixture.ts';
@@ -187,11 +187,11 @@ describe.each(LINKS)('optical drivers against the simulator (%s)', (link) => {
   });
 
   it('BERT: pattern, line rate, output, gate settings, start/stop, sync', async () => {
-    const bert = await f.open(scpiBertDescriptor, 'bert');
+    const bert = await f.open(anritsuMp1900aDescriptor, 'bert');
     expect(await bert.identify()).toMatch(/MP1900A/);
     await bert.setPattern('PRBS15');
     expect(await bert.pattern()).toBe('PRBS15');
-    expect(await bert.props.detectorPattern.get(bert.at)).toBe('PRBS15');
+    expect(await bert.session.query(':UENT:ID 1;:MOD:ID 2;:SENS:PATT:PRBS:LENG?')).toBe('15');
     await bert.setLineRate_Gbps(53.125);
     expect(await bert.lineRate_Gbps()).toBeCloseTo(53.125, 9);
     await bert.setOutput(true);

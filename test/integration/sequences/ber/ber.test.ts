@@ -15,8 +15,9 @@ afterEach(async () => {
   open = [];
 });
 
-async function sim(seed: number): Promise<OpticalSim> {
-  const s = await openOpticalSim({ seed, laserPower_dBm: 13 });
+/** The default BERT is an MP1900A (one running gate per point); 'scpi-bert' chains exact-length gates. */
+async function sim(seed: number, bertDialect?: 'scpi-bert'): Promise<OpticalSim> {
+  const s = await openOpticalSim({ seed, laserPower_dBm: 13, ...(bertDialect ? { bertDialect } : {}) });
   open.push(s);
   return s;
 }
@@ -44,7 +45,7 @@ describe('ber on the simulated bench', () => {
       expect(m['rSquared']?.value).toBeGreaterThan(0.99);
       expect(m['predictedSensitivity_dBm']?.value).toBe(-12);
       expect(m['margin_dB']?.value).toBeCloseTo(-12 - (m['sensitivity_dBm']?.value ?? 0), 9);
-      expect(Object.keys(ctx.fits).sort()).toEqual(['receiver-model', 'waterfall-loglog', 'waterfall-q']);
+      expect(Object.keys(ctx.fits).sort()).toEqual(['receiver-model', 'receiver-q-model', 'waterfall-loglog', 'waterfall-q']);
 
       const rows = ctx.rows['ber'] ?? [];
       expect(rows).toHaveLength(14);
@@ -77,7 +78,7 @@ describe('ber on the simulated bench', () => {
   });
 
   it('a loss of pattern sync during a gate marks that point, warns, and the sweep goes on', async () => {
-    const s = await sim(5);
+    const s = await sim(5, 'scpi-bert');
     let gates = 0, lost = false;
     const onGate = hookBench(s.bench, 'bert', 'startGate', () => {
       if (++gates === 12) {
@@ -185,7 +186,7 @@ steps:
   });
 
   it('an abort between gates stops the sweep at once, with the points before it recorded', async () => {
-    const s = await sim(10);
+    const s = await sim(10, 'scpi-bert');
     let gates = 0;
     let ctx = recordedContext(s.sim, s.bench);
     const bench = hookBench(s.bench, 'bert', 'startGate', () => {

@@ -6,6 +6,7 @@ import { openSimBench } from '../../../../sequences/sim-bench.ts';
 import type { Bench } from '../../../../drivers/bench/index.ts';
 import type { FitRecord, ResumeInfo, Row, StepContext } from '../../../../sequences/step.ts';
 import { VirtualBench } from '../../../../sim/index.ts';
+import type { BertDialect } from '../../../../sim/instruments/bert.ts';
 
 export interface OpticalSim {
   sim: VirtualBench;
@@ -13,8 +14,11 @@ export interface OpticalSim {
   close(): Promise<void>;
 }
 
-export async function openOpticalSim(opts: { seed: number; site?: number; laserPower_dBm?: number }): Promise<OpticalSim> {
-  const sim = new VirtualBench({ seed: opts.seed, mode: 'fast', drift_um_per_h: 0 });
+export async function openOpticalSim(opts: { seed: number; site?: number; laserPower_dBm?: number; bertDialect?: BertDialect; timing?: 'ideal' | 'lan' }): Promise<OpticalSim> {
+  const sim = new VirtualBench({
+    seed: opts.seed, mode: 'fast', drift_um_per_h: 0,
+    ...(opts.bertDialect ? { bertDialect: opts.bertDialect } : {}), ...(opts.timing ? { timing: opts.timing } : {}),
+  });
   const bench = await openSimBench(sim);
   const optimum = sim.truth().optical.optimaNow_um[opts.site ?? 0];
   if (!optimum) throw new Error(`no site ${opts.site}`);

@@ -8,7 +8,7 @@ import type { ScpiSession } from '../../../../drivers/session/scpi-session.ts';
 import { NO_ERROR, expectProtocol } from '../../../helpers/protocol-replay.ts';
 import type { Exchange } from '../../../helpers/protocol-replay.ts';
 
-const IDN: Exchange = ['*IDN?', 'Anritsu,MP1900A,6201900123,2.05.00'];
+const IDN: Exchange = ['*IDN?', 'BENCHSIM,SIM-BERT,SIM00002,1.0.0'];
 const RESULTS = ':FETC:SENS1:BITS?;:FETC:SENS1:ERR?;:FETC:SENS1:BER?;:SENS1:SYNC?;:FETC:SENS1:PSL?';
 
 function bert(session: ScpiSession, options: Record<string, unknown> = {}): Promise<ScpiBert> {
@@ -53,8 +53,10 @@ describe('scpi-bert: settings', () => {
       await expect(bert(s)).rejects.toThrow(/driver 'scpi-bert': option 'lineRateRange_Gbps' is needed.*ACME,BERT-9/);
       expect((await bert(s, { lineRateRange_Gbps: [10, 30] })).lineRateRange_Gbps).toEqual({ min: 10, max: 30 });
     });
-    expect(scpiBertDescriptor.matchesIdentity('Anritsu,MP1900A,1,1')).toBe(true);
-    expect(scpiBertDescriptor.matchesIdentity('Keysight Technologies,M8040A,1,1')).toBe(true);
+    // Our own dialect: it claims the simulator's own identity, never a real BERT's.
+    expect(scpiBertDescriptor.matchesIdentity('BENCHSIM,SIM-BERT,SIM00002,1.0.0')).toBe(true);
+    expect(scpiBertDescriptor.matchesIdentity('Anritsu,MP1900A,1,1')).toBe(false);
+    expect(scpiBertDescriptor.matchesIdentity('Keysight Technologies,M8040A,1,1')).toBe(false);
     expect(scpiBertDescriptor.matchesIdentity('Keysight Technologies,N7744A,1,1')).toBe(false);
   });
 });

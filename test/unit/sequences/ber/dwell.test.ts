@@ -184,3 +184,38 @@ describe('pointClaim and probabilities', () => {
     expect(probabilityAtLeast(2, 0, 1e-12)).toBe(0);
   });
 });
+
+describe('early stop on failing points', () => {
+  const goals = goalsFor({ stopFailing: true });
+  const test = planBoundTest(goals);
+
+  it('one error in 5.1e10 bits shows BER > 1e-12 at 95 %: a point predicted near the target stops there as failed', () => {
+    const d = decideDwell(goals, test, { bits: 5.1e10, errors: 1 }, 3e-12);
+    expect(d).toMatchObject({ done: true, status: 'failed' });
+    if (d.done) expect(d.why).toMatch(/1 error in 5\.100e\+10 bits: BER > 1e-12 at 95 %/);
+  });
+
+  it('but not when one error came too late to show it, nor for a waterfall point that is cheap to count to precision', () => {
+    expect(decideDwell(goals, test, { bits: 6e10, errors: 1 }, 3e-12).done).toBe(false);
+    expect(decideDwell(goals, test, { bits: 1e8, errors: 3 }, 1e-7).done).toBe(false);
+    expect(decideDwell(goalsFor(), test, { bits: 5.1e10, errors: 1 }, 3e-12).done).toBe(false);
+  });
+
+  it('at a true BER of 5e-12 most points stop as failed, on average for fewer bits than the claim', () => {
+    const draw = poissonDraw(77);
+    let failed = 0, bits = 0;
+    for (let i = 0; i < 400; i++) {
+      const r = simulatePoint(goals, test, 5e-12, draw, 5e-12);
+      if (r.status === 'failed') {
+        failed++;
+        bits += r.bits;
+      }
+    }
+    expect(failed).toBeGreaterThan(300);
+    expect(bits / failed).toBeLessThan(test?.bits ?? 0);
+  });
+
+  it('refuses a stopFailing that is not a boolean, naming it', () => {
+    expect(() => decideDwell({ ...goals, stopFailing: 'yes' as unknown as boolean }, test, { bits: 0, errors: 0 })).toThrow(/stopFailing must be true or false/);
+  });
+});

@@ -30,7 +30,7 @@ describe('waterfallReport', () => {
     expect(m['sensitivityExtrapolated']?.value).toBe(1);
     expect(m['predictedSensitivity_dBm']?.value).toBe(powerForBer(1e-12, rx));
     expect(m['margin_dB']?.value).toBeCloseTo(-12 - (m['sensitivity_dBm']?.value ?? 0), 10);
-    expect(Object.keys(r.fits).sort()).toEqual(['receiver-model', 'waterfall-loglog', 'waterfall-q']);
+    expect(Object.keys(r.fits).sort()).toEqual(['receiver-model', 'receiver-q-model', 'waterfall-loglog', 'waterfall-q']);
     expect(r.fits['waterfall-loglog']?.extra).toMatchObject({ method: 'loglog', extrapolated: true });
     expect(r.warnings).toEqual([expect.stringMatching(/sensitivity at BER 1e-12 \(-1[12]\.\d\d dBm\) is extrapolated beyond the measured -15.00…-1[23]\.\d\d dBm/)]);
     expect(m['points']?.value).toBe(9);

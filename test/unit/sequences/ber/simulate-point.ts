@@ -5,7 +5,7 @@ import { decideDwell, pointClaim } from '../../../../sequences/steps/ber/dwell.t
 import type { BoundTest, DwellGoals, PointClaim } from '../../../../sequences/steps/ber/dwell.ts';
 
 export interface SimulatedPoint {
-  status: 'measured' | 'bounded' | 'limited';
+  status: 'measured' | 'bounded' | 'limited' | 'failed';
   bits: number;
   errors: number;
   gates: number;

@@ -3,6 +3,7 @@ import { FastClock } from '../../../../sim/clock.ts';
 import type { BenchClock } from '../../../../sim/clock.ts';
 import { createOpticalBench } from '../../../../sim/optical-instruments.ts';
 import type { OpticalBench } from '../../../../sim/optical-instruments.ts';
+import type { BertDialect } from '../../../../sim/instruments/bert.ts';
 import { FixedStage } from '../world/fixtures.ts';
 import { send } from './helpers.ts';
 
@@ -11,10 +12,11 @@ export interface BenchFixture extends OpticalBench {
   clock: BenchClock;
 }
 
-export function makeBench(seed = 51, opts: { clock?: BenchClock; drift_um_per_h?: number } = {}): BenchFixture {
+/** The BERT speaks `bertDialect` (default here: 'scpi-bert', the tree these unit tests address). */
+export function makeBench(seed = 51, opts: { clock?: BenchClock; drift_um_per_h?: number; bertDialect?: BertDialect } = {}): BenchFixture {
   const clock = opts.clock ?? new FastClock();
   const stage = new FixedStage();
-  const bench = createOpticalBench({ seed, clock, motion: stage, drift_um_per_h: opts.drift_um_per_h ?? 0 });
+  const bench = createOpticalBench({ seed, clock, motion: stage, drift_um_per_h: opts.drift_um_per_h ?? 0, bertDialect: opts.bertDialect ?? 'scpi-bert' });
   return { ...bench, stage, clock };
 }
 

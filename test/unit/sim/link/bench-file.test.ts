@@ -45,7 +45,7 @@ describe('simBenchFileYaml', () => {
     expect(bench.instruments['laser']).toMatchObject({ resource: tcp['laser'], driver: 'keysight-n777x' });
     expect(bench.instruments['meter']).toMatchObject({ resource: tcp['meter'], driver: 'keysight-n774x' });
     expect(bench.instruments['voa']?.driver).toBe('keysight-n776x');
-    expect(bench.instruments['bert']?.driver).toBe('scpi-bert');
+    expect(bench.instruments['bert']?.driver).toBe('anritsu-mp1900a');
     // A real dialect, not the project's own SCPI stage; its trigger output is cabled to the meter.
     expect(bench.instruments['stage']).toMatchObject({ resource: tcp['stage-pi'], driver: 'pi-gcs', options: { trigger_output: 1 } });
   });
