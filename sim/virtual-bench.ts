@@ -6,6 +6,7 @@ import { createClock, type BenchClock } from './clock.ts';
 import { BenchFaults } from './faults.ts';
 import { LinkHub, type ServedBench } from './link/link-hub.ts';
 import type { PtyEndpoint } from './link/pty-server.ts';
+import type { Vxi11Endpoint } from './link/vxi11-server.ts';
 import type { StageTruth } from './motion/stage-motion.ts';
 import { createOpticalBench, type OpticalBench } from './optical-instruments.ts';
 import type { SimInstrument } from './sim-instrument.ts';
@@ -17,6 +18,8 @@ import type { TruthSnapshot } from './world/optical-world.ts';
  * meter 5025, laser 5026, laser-santec 5027, voa 5028, bert 5029, stage 5030, stage-esp 5031, stage-pi 5032.
  */
 export const SIM_ROLES = ['meter', 'laser', 'laser-santec', 'voa', 'bert', 'stage', 'stage-esp', 'stage-pi'] as const;
+/** The roles served over VXI-11, as inst0, inst1, ...: the Keysight N77xx/816x boxes, which offer it. */
+export const VXI11_ROLES: readonly string[] = ['meter', 'laser', 'voa'];
 export type SimRole = (typeof SIM_ROLES)[number];
 
 /** What the ESP301's pty links are called: `<dir>/esp301-client` (users open it) and `<dir>/esp301-dev`. */
@@ -93,6 +96,14 @@ export class VirtualBench {
   /** One loopback TCP server per role (`TCPIP0::127.0.0.1::<port>::SOCKET`), ports in SIM_ROLES order from portBase (0 = ephemeral). */
   serveTcp(opts: { host?: '127.0.0.1'; portBase?: number } = {}): Promise<ServedBench> {
     return this.links.serveTcp(opts);
+  }
+
+  /**
+   * The Keysight instruments over VXI-11 (`TCPIP0::127.0.0.1::instN::INSTR`, inst0 the meter), as the real
+   * N77xx/816x boxes offer it, with a portmapper on `portmapperPort` (0 = ephemeral; real clients want 111).
+   */
+  serveVxi11(opts: { portmapperPort?: number } = {}): Promise<Vxi11Endpoint> {
+    return this.links.serveVxi11({ ...opts, roles: VXI11_ROLES.filter((r) => this.roles.includes(r)) });
   }
 
   /** Serves `role` (meant for the ESP301 stage) on a serial pty made by socat; open `ASRL<path>::INSTR`. */
