@@ -6,7 +6,9 @@ import { createClock, type BenchClock } from './clock.ts';
 import { BenchFaults } from './faults.ts';
 import { LinkHub, type ServedBench } from './link/link-hub.ts';
 import type { PtyEndpoint } from './link/pty-server.ts';
+import type { UsbtmcStandIn } from './link/usbtmc-standin.ts';
 import type { Vxi11Endpoint } from './link/vxi11-server.ts';
+import { ThorlabsPm100 } from './instruments/meter-thorlabs.ts';
 import type { StageTruth } from './motion/stage-motion.ts';
 import { createOpticalBench, type OpticalBench } from './optical-instruments.ts';
 import type { SimInstrument } from './sim-instrument.ts';
@@ -20,6 +22,8 @@ import type { TruthSnapshot } from './world/optical-world.ts';
 export const SIM_ROLES = ['meter', 'laser', 'laser-santec', 'voa', 'bert', 'stage', 'stage-esp', 'stage-pi'] as const;
 /** The roles served over VXI-11, as inst0, inst1, ...: the Keysight N77xx/816x boxes, which offer it. */
 export const VXI11_ROLES: readonly string[] = ['meter', 'laser', 'voa'];
+/** The simulated PM100D's USB identity: Thorlabs' vendor id 0x1313, the PM100D's product id 0x8078 (ThorPy). */
+export const PM100_USB = { vendorId: 0x1313, productId: 0x8078, serial: 'P0012345', manufacturer: 'Thorlabs', product: 'PM100D' };
 export type SimRole = (typeof SIM_ROLES)[number];
 
 /** What the ESP301's pty links are called: `<dir>/esp301-client` (users open it) and `<dir>/esp301-dev`. */
@@ -104,6 +108,15 @@ export class VirtualBench {
    */
   serveVxi11(opts: { portmapperPort?: number } = {}): Promise<Vxi11Endpoint> {
     return this.links.serveVxi11({ ...opts, roles: VXI11_ROLES.filter((r) => this.roles.includes(r)) });
+  }
+
+  /**
+   * A Thorlabs PM100D on the fiber the meter's port 1 sees, through a USBTMC stand-in (a pty and a sysfs
+   * tree of its own; usbtmc-standin.ts). It is no TCP role: the real console has USB only. One per call.
+   */
+  serveUsbtmc(): Promise<UsbtmcStandIn> {
+    const pm100 = new ThorlabsPm100(this.optical.world, this.clock);
+    return this.links.serveUsbtmc(pm100, PM100_USB);
   }
 
   /** Serves `role` (meant for the ESP301 stage) on a serial pty made by socat; open `ASRL<path>::INSTR`. */
