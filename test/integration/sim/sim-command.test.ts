@@ -136,17 +136,23 @@ describe('benchctl sim (child process)', () => {
 
 describe('parseSimArgs', () => {
   it('has defaults', () => {
-    expect(parseSimArgs([])).toEqual({ portBase: 5025, seed: 1, realtime: false, writeBench: undefined, pty: true, drift_um_per_h: undefined });
+    expect(parseSimArgs([])).toEqual({
+      portBase: 5025, seed: 1, realtime: false, writeBench: undefined, pty: true, drift_um_per_h: undefined, vxi11: false, portmapperPort: 111, usbtmc: false,
+    });
   });
 
   it('reads every option', () => {
-    expect(parseSimArgs(['--port-base', '0', '--seed', '9', '--realtime', '--write-bench', 'b.yaml', '--no-pty', '--drift', '2.5'])).toEqual({
+    expect(parseSimArgs(['--port-base', '0', '--seed', '9', '--realtime', '--write-bench', 'b.yaml', '--no-pty', '--drift', '2.5',
+      '--vxi11', '--portmapper-port', '0', '--usbtmc'])).toEqual({
       portBase: 0,
       seed: 9,
       realtime: true,
       writeBench: 'b.yaml',
       pty: false,
       drift_um_per_h: 2.5,
+      vxi11: true,
+      portmapperPort: 0,
+      usbtmc: true,
     });
     expect(parseSimArgs(['-h'])).toBe('help');
   });
