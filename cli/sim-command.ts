@@ -6,6 +6,8 @@ import { simBenchFileYaml } from '../sim/link/bench-file.ts';
 import { DEFAULT_PORT_BASE } from '../sim/link/link-hub.ts';
 import { socatAvailable, type PtyEndpoint } from '../sim/link/pty-server.ts';
 import { SIM_ROLES, VirtualBench } from '../sim/virtual-bench.ts';
+import { resolveTimingOption } from '../sim/timing/timing-file.ts';
+import type { TimingProfile } from '../sim/timing/timing-profile.ts';
 import type { CliCommand } from './command.ts';
 import { CliUsageError } from './usage-error.ts';
 import { table } from './text-table.ts';
@@ -13,7 +15,8 @@ import { table } from './text-table.ts';
 const PTY_ROLE = 'stage-esp';
 
 const USAGE = `Usage: benchctl sim [--port-base N] [--seed N] [--realtime] [--write-bench FILE] [--no-pty] [--drift UM_PER_H]
-                   [--vxi11] [--portmapper-port N] [--usbtmc]
+                    [--timing ideal|lan|serial|FILE]
+                    [--vxi11] [--portmapper-port N] [--usbtmc]
 
 Serves every simulated instrument on 127.0.0.1, one TCP port per role from --port-base upward in this order:
   ${SIM_ROLES.map((r, i) => `${r}=${DEFAULT_PORT_BASE + i}`).join(' ')}
@@ -26,6 +29,9 @@ Options:
   --write-bench FILE  write a bench file for these resources (laser=Keysight, stage=SCPI; alternates commented)
   --no-pty            do not serve the ESP301 on a pty
   --drift UM_PER_H    drift of the chip's optimum, µm per hour (default: the world's)
+  --timing PROFILE    exchange, meter and servo timing: lan (default; LAN instruments, ESP301 on USB),
+                      serial (the ESP301 on RS-232 at 19200 baud), ideal (a constant 0.2 ms per exchange),
+                      or a YAML/JSON profile file (format: sim/README.md, "Timing profiles")
   --vxi11             also serve meter, laser and voa over VXI-11 as inst0, inst1, inst2
                       (TCPIP0::127.0.0.1::inst0::INSTR), with a portmapper
   --portmapper-port N where the portmapper listens (default 111, what lxi-tools and pyvisa-py ask; when 111
@@ -47,6 +53,7 @@ export interface SimCommandOptions {
   vxi11: boolean;
   portmapperPort: number;
   usbtmc: boolean;
+  timing: TimingProfile;
 }
 
 function integerOption(name: string, text: string, min: number, max: number): number {
@@ -75,6 +82,7 @@ export function parseSimArgs(args: string[]): SimCommandOptions | 'help' {
         vxi11: { type: 'boolean' },
         'portmapper-port': { type: 'string' },
         usbtmc: { type: 'boolean' },
+        timing: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -91,6 +99,13 @@ export function parseSimArgs(args: string[]): SimCommandOptions | 'help' {
     }
   }
   if (v['write-bench'] !== undefined && v['write-bench'].trim() === '') throw new CliUsageError('--write-bench expects a file path');
+  if (v.timing !== undefined && v.timing.trim() === '') throw new CliUsageError('--timing expects ideal, lan, serial or a profile file');
+  let timing: TimingProfile;
+  try {
+    timing = resolveTimingOption(v.timing ?? 'lan', SIM_ROLES);
+  } catch (err) {
+    throw new CliUsageError(`--timing: ${(err as Error).message}`);
+  }
   return {
     portBase: v['port-base'] === undefined ? DEFAULT_PORT_BASE : integerOption('port-base', v['port-base'], 0, 65535 - (SIM_ROLES.length - 1)),
     seed: v.seed === undefined ? 1 : integerOption('seed', v.seed, 0, 2 ** 32 - 1),
@@ -101,6 +116,7 @@ export function parseSimArgs(args: string[]): SimCommandOptions | 'help' {
     vxi11: v.vxi11 ?? false,
     portmapperPort: v['portmapper-port'] === undefined ? 111 : integerOption('portmapper-port', v['portmapper-port'], 0, 65535),
     usbtmc: v.usbtmc ?? false,
+    timing,
   };
 }
 
@@ -123,7 +139,7 @@ function watchSignals(): { signal: Promise<NodeJS.Signals>; cancel(): void } {
 }
 
 export async function runSim(opts: SimCommandOptions, out: (text: string) => void): Promise<number> {
-  const bench = new VirtualBench({ seed: opts.seed, mode: opts.realtime ? 'realtime' : 'fast', drift_um_per_h: opts.drift_um_per_h });
+  const bench = new VirtualBench({ seed: opts.seed, mode: opts.realtime ? 'realtime' : 'fast', drift_um_per_h: opts.drift_um_per_h, timing: opts.timing });
   // Listen for signals before anything is served, so a signal during start-up still cleans up.
   const stop = watchSignals();
   try {
@@ -144,7 +160,7 @@ export async function runSim(opts: SimCommandOptions, out: (text: string) => voi
     for (const e of served.endpoints) rows.push([e.role, e.resource, bench.instrument(e.role).identity]);
     if (pty) rows.push([PTY_ROLE, pty.resource, `${bench.instrument(PTY_ROLE).identity} (serial pty)`]);
     out(
-      `benchctl sim: virtual bench, seed ${opts.seed}, ${opts.realtime ? 'real-time clock (operations take their real time)' : 'fast clock (waiting is free; bench time advances as instruments spend it)'}\n` +
+      `benchctl sim: virtual bench, seed ${opts.seed}, timing: ${opts.timing.name}, ${opts.realtime ? 'real-time clock (operations take their real time)' : 'fast clock (waiting is free; bench time advances as instruments spend it)'}\n` +
         table(rows) +
         `${ptyNote}\nlistening on 127.0.0.1 only. Ctrl-C stops.\n`,
     );

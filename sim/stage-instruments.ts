@@ -21,6 +21,8 @@ export interface StageOptions {
   axes?: Partial<Record<AxisName, Partial<AxisConfig>>>;
   /** Whether the axes power up referenced (default true). */
   referenced?: boolean;
+  /** Per role ('stage', 'stage-esp', 'stage-pi'): the controller's own constant exchange cost, s (0 when a timing profile times its link). */
+  commandLatency_s?: Partial<Record<string, number>>;
 }
 
 export interface StageBench {
@@ -41,8 +43,12 @@ export function createStageBench(opts: StageOptions): StageBench {
     ...(opts.axes !== undefined ? { axes: opts.axes } : {}),
     ...(opts.referenced !== undefined ? { referenced: opts.referenced } : {}),
   });
-  const scpi = new ScpiStage({ motion });
-  const esp301 = new Esp301Stage({ motion });
-  const pi = new PiGcsStage({ motion });
+  const latency = (role: string): { commandLatency_s?: number } => {
+    const v = opts.commandLatency_s?.[role];
+    return v !== undefined ? { commandLatency_s: v } : {};
+  };
+  const scpi = new ScpiStage({ motion, ...latency('stage') });
+  const esp301 = new Esp301Stage({ motion, ...latency('stage-esp') });
+  const pi = new PiGcsStage({ motion, ...latency('stage-pi') });
   return { motion, instruments: [scpi, esp301, pi], scpi, esp301, pi };
 }

@@ -14,6 +14,9 @@ import { createOpticalBench, type OpticalBench } from './optical-instruments.ts'
 import type { SimInstrument } from './sim-instrument.ts';
 import { createStageBench, type StageBench } from './stage-instruments.ts';
 import type { TruthSnapshot } from './world/optical-world.ts';
+import { linkTimings, meterLoggingTiming, resolveBenchTiming, stageAxisOverrides } from './timing/bench-timing.ts';
+import type { TimingOption } from './timing/bench-timing.ts';
+import type { TimingProfile } from './timing/timing-profile.ts';
 
 /**
  * Every role, in serving order: with `--port-base N` role i listens on N + i, so by default
@@ -36,6 +39,11 @@ export interface VirtualBenchOptions {
   mode?: 'fast' | 'realtime';
   /** How fast the chip's optimum wanders, µm per hour (default: the world's). */
   drift_um_per_h?: number;
+  /**
+   * Exchange, meter and servo timing (sim/timing, sim/README.md "Timing profiles"): 'ideal' (default: one
+   * constant small cost per exchange, no dead time, no servo lag), 'lan', 'serial', or a profile object.
+   */
+  timing?: TimingOption;
 }
 
 /** Hidden truth of the whole bench at the current bench time (never visible through an instrument). */
@@ -52,6 +60,8 @@ export class VirtualBench {
   readonly seed: number;
   readonly clock: BenchClock;
   readonly faults: BenchFaults;
+  /** The timing profile in force (validated). */
+  readonly timing: TimingProfile;
   private readonly links: LinkHub;
   private readonly optical: OpticalBench;
   private readonly stage: StageBench;
@@ -65,15 +75,29 @@ export class VirtualBench {
     if (drift !== undefined && !(Number.isFinite(drift) && drift >= 0)) {
       throw new RangeError(`VirtualBench: drift_um_per_h must be a finite number ≥ 0, got ${drift}`);
     }
+    this.timing = resolveBenchTiming(opts.timing, SIM_ROLES);
+    const timed = Object.keys(this.timing.instruments);
     this.clock = createClock(mode);
-    this.stage = createStageBench({ seed: this.seed, clock: this.clock });
+    const axes = stageAxisOverrides(this.timing);
+    this.stage = createStageBench({
+      seed: this.seed,
+      clock: this.clock,
+      ...(axes ? { axes } : {}),
+      commandLatency_s: Object.fromEntries(timed.map((role) => [role, 0])),
+    });
     this.optical = createOpticalBench({
       seed: this.seed,
       clock: this.clock,
       motion: this.stage.motion,
       ...(drift !== undefined ? { drift_um_per_h: drift } : {}),
     });
-    this.links = new LinkHub(inServingOrder([...this.optical.instruments, ...this.stage.instruments]), { seed: this.seed });
+    for (const p of this.optical.meter.ports) p.logging.setTiming(meterLoggingTiming(this.timing));
+    // A timed role's link charges its exchanges; its own constant cost would count them twice.
+    for (const i of this.optical.instruments) if (timed.includes(i.role) && 'commandLatency_s' in i) (i as { commandLatency_s: number }).commandLatency_s = 0;
+    const all = inServingOrder([...this.optical.instruments, ...this.stage.instruments]);
+    this.links = new LinkHub(all, { seed: this.seed });
+    const terminator = (role: string): number => all.find((i) => i.role === role)?.framing.inputTerminator.length ?? 1;
+    for (const [role, link] of linkTimings(this.timing, this.seed, terminator)) this.links.host(role, 'timing').useTiming(link, this.clock);
     this.faults = new BenchFaults({ links: this.links, optical: this.optical.faults, stage: this.stage.motion });
   }
 

@@ -20,6 +20,14 @@ export interface LoggingParams {
 
 export type LoggingState = 'none' | 'progress' | 'complete';
 
+/** What a timing profile adds to a log (sim/timing): zero on the ideal bench. */
+export interface LoggingTiming {
+  /** Gap between one averaging window and the next, s. */
+  deadTime_s: number;
+  /** From the start command (IGN) or the trigger pulse (SME, CME) to the window it opens, s. */
+  startLatency_s: number;
+}
+
 interface Run {
   readonly points: number;
   readonly settings: DetectorSettings;
@@ -34,12 +42,17 @@ interface Run {
 export class MeterLogging {
   private run: Run | null = null;
   private runs = 0;
+  private timing: LoggingTiming = { deadTime_s: 0, startLatency_s: 0 };
 
   constructor(
     private readonly world: OpticalWorld,
     private readonly port: MeterPort,
     private readonly triggers: TriggerLine,
   ) {}
+
+  setTiming(timing: LoggingTiming): void {
+    this.timing = { ...timing };
+  }
 
   get active(): boolean {
     return this.run !== null && this.run.stopped_s === null;
@@ -94,12 +107,13 @@ export class MeterLogging {
   /** Start times of the sample windows known now (up to n). */
   private windows(r: Run): number[] {
     const atime = r.settings.atime_s;
+    const { deadTime_s: dead, startLatency_s: lat } = this.timing;
     const out: number[] = [];
     if (r.trigger === 'IGN') {
-      for (let k = 0; k < r.points; k++) out.push(r.armed_s + k * atime);
+      for (let k = 0; k < r.points; k++) out.push(r.armed_s + lat + k * (atime + dead));
     } else if (r.trigger === 'CME') {
       const first = this.triggers.pulsesFrom(r.armed_s, 1)[0];
-      if (first !== undefined) for (let k = 0; k < r.points; k++) out.push(first + k * atime);
+      if (first !== undefined) for (let k = 0; k < r.points; k++) out.push(first + lat + k * (atime + dead));
     } else {
       let from = r.armed_s;
       let free = -Infinity;
@@ -107,9 +121,10 @@ export class MeterLogging {
         const batch = this.triggers.pulsesFrom(from, r.points - out.length + 256);
         if (batch.length === 0) break;
         for (const t of batch) {
-          if (t >= free - 1e-9 && out.length < r.points) {
-            out.push(t);
-            free = t + atime;
+          // A pulse during a window or the dead time after it is ignored, as on the real meter.
+          if (t + lat >= free - 1e-9 && out.length < r.points) {
+            out.push(t + lat);
+            free = t + lat + atime + dead;
           }
         }
         from = (batch[batch.length - 1] as number) + 1e-12;

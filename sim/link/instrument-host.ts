@@ -1,7 +1,9 @@
 // One simulated instrument as the links see it: a single parser that executes program messages one at a
 // time in arrival order across every connection (as a real box with one input buffer does), the links
 // currently attached to it, and the link-level faults (silence, garbage) that sit between the two.
+import type { BenchClock } from '../clock.ts';
 import type { SimInstrument } from '../sim-instrument.ts';
+import type { LinkTiming } from '../timing/link-timing.ts';
 import type { JunkSource } from './junk.ts';
 
 /** Something attached to a host that a pulled cable would cut: a TCP connection, an in-process duplex, a pty. */
@@ -29,6 +31,7 @@ export class InstrumentHost {
   private readonly links = new Set<AttachedLink>();
   private readonly junk: JunkSource;
   private readonly onInternalError: (err: unknown, message: string) => void;
+  private timing: { link: LinkTiming; clock: BenchClock } | null = null;
 
   constructor(
     instrument: SimInstrument,
@@ -57,11 +60,21 @@ export class InstrumentHost {
     await this.tail;
   }
 
+  /**
+   * A timing profile's link: each message costs its way in before it executes and its reply the way back
+   * (sim/timing). Without one, the instrument's own constant exchange cost is all there is.
+   */
+  useTiming(link: LinkTiming, clock: BenchClock): void {
+    this.timing = { link, clock };
+  }
+
   private async executeOne(message: string): Promise<Uint8Array | undefined> {
     if (this.silent) return undefined;
     let reply: Uint8Array | undefined;
     try {
+      if (this.timing) await this.timing.clock.advance(this.timing.link.inbound_s(message));
       reply = await this.instrument.execute(message);
+      if (reply !== undefined && this.timing) await this.timing.clock.advance(this.timing.link.outbound_s(reply));
     } catch (err) {
       // The contract says execute never rejects; if it does, that is a simulator bug, not a reason to die.
       this.onInternalError(err, message);

@@ -19,6 +19,12 @@ export interface AxisConfig {
   readonly homeSearch_s: number;
   /** Servo settling after each move before the controller reports it done / on target. */
   readonly settle_s: number;
+  /**
+   * Following lag of the servo: the load (and its encoder) runs the commanded profile this much later,
+   * so the following error is v × lag while moving; the controller reports done lag + settle after the
+   * profile ends. 0 in the ideal bench; a timing profile sets it.
+   */
+  readonly servoLag_s: number;
   readonly encoderResolution_um: number;
   /** Mechanical play, drawn per seed in this range. */
   readonly backlashMin_um: number;
@@ -39,6 +45,7 @@ const LATERAL: AxisConfig = {
   homeVelocity_um_s: 1_000,
   homeSearch_s: 0.25,
   settle_s: 0.01,
+  servoLag_s: 0,
   encoderResolution_um: 0.01,
   backlashMin_um: 0.1,
   backlashMax_um: 0.3,
@@ -67,7 +74,7 @@ export function resolveAxisConfig(axis: AxisName, overrides: Partial<AxisConfig>
   for (const f of positive) {
     if (!(Number.isFinite(c[f]) && c[f] > 0)) throw new AxisConfigError(axis, f, c[f], 'a finite number > 0');
   }
-  const nonNegative: (keyof AxisConfig)[] = ['homeSearch_s', 'settle_s', 'backlashMin_um', 'backlashMax_um', 'repeatabilitySigma_um'];
+  const nonNegative: (keyof AxisConfig)[] = ['homeSearch_s', 'settle_s', 'servoLag_s', 'backlashMin_um', 'backlashMax_um', 'repeatabilitySigma_um'];
   for (const f of nonNegative) {
     if (!(Number.isFinite(c[f]) && c[f] >= 0)) throw new AxisConfigError(axis, f, c[f], 'a finite number ≥ 0');
   }

@@ -65,7 +65,7 @@ export function commandMove(a: AxisState, now: number, requested_um: number, kin
   if (distance === 0 && kind === 'move') {
     return { start_s: now, done_s: Math.max(now, current?.doneAt_s ?? now) };
   }
-  const extra_s = a.config.settle_s + (kind === 'home' ? a.config.homeSearch_s : 0);
+  const extra_s = a.config.servoLag_s + a.config.settle_s + (kind === 'home' ? a.config.homeSearch_s : 0);
   const doneAt_s = profile.end_s + extra_s;
   const move: Move = {
     kind,
@@ -105,7 +105,7 @@ export function stopAxis(a: AxisState, now: number, mode: StopMode): void {
   m.stalled = false;
   m.target_um = m.profile.to_um;
   if (wasStalled) m.doneAt_s = Math.max(now, m.profile.end_s);
-  else if (inMotion) m.doneAt_s = m.profile.end_s + (mode === 'abrupt' ? 0 : a.config.settle_s);
+  else if (inMotion) m.doneAt_s = m.profile.end_s + a.config.servoLag_s + (mode === 'abrupt' ? 0 : a.config.settle_s);
   m.pollUntil_s = m.doneAt_s;
   if (m.kind === 'home' && (inMotion || wasStalled)) a.referencedAt_s = Infinity; // homing aborted
 }

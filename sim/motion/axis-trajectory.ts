@@ -54,6 +54,8 @@ export class AxisTrajectory {
     initial_um: number,
     readonly backlash_um: number,
     readonly encoderResolution_um: number,
+    /** The servo's following lag: the load and the encoder run the motor profile this much later, s. */
+    readonly lag_s = 0,
   ) {
     // Powered up after an approach from below: the play is taken up on the positive side.
     this.base = { motor_um: initial_um, load_um: initial_um - backlash_um / 2, error_um: 0, servoOffset_um: 0 };
@@ -113,7 +115,8 @@ export class AxisTrajectory {
   }
 
   /** Where the fiber array really is: backlash and repeatability included. */
-  true_um(t_s: number): number {
+  true_um(at_s: number): number {
+    const t_s = at_s - this.lag_s;
     const m = this.moveAt(t_s);
     if (!m) return this.base.load_um + this.base.error_um;
     const motor = sampleProfile(m.profile, t_s).position_um;
@@ -121,7 +124,8 @@ export class AxisTrajectory {
   }
 
   /** The encoder readback. */
-  reported_um(t_s: number): number {
+  reported_um(at_s: number): number {
+    const t_s = at_s - this.lag_s;
     const m = this.moveAt(t_s);
     if (!m) return this.quantise(this.base.motor_um + this.base.servoOffset_um);
     const motor = sampleProfile(m.profile, t_s).position_um;

@@ -48,7 +48,7 @@ export class StageMotion implements MotionSystem {
       const backlash_um = rng.fork(`backlash:${axis}`).uniform(config.backlashMin_um, config.backlashMax_um);
       return {
         config,
-        trajectory: new AxisTrajectory(config.initial_um, backlash_um, config.encoderResolution_um),
+        trajectory: new AxisTrajectory(config.initial_um, backlash_um, config.encoderResolution_um, config.servoLag_s),
         velocity_um_s: config.velocity_um_s,
         acceleration_um_s2: config.acceleration_um_s2,
         stallFault: false,

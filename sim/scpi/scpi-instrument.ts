@@ -30,7 +30,8 @@ export abstract class ScpiInstrument implements SimInstrument {
   readonly identity: string;
   readonly framing: Framing;
   readonly clock: BenchClock;
-  readonly commandLatency_s: number;
+  /** Zero once a timing profile's link charges the exchange instead (sim/timing). */
+  commandLatency_s: number;
   protected readonly errors: ErrorQueue;
   protected readonly status = new StatusRegisters();
   /** Bench time at which *OPC was last armed; the OPC event bit is set once no operation is pending past it. */

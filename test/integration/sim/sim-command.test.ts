@@ -136,14 +136,17 @@ describe('benchctl sim (child process)', () => {
 
 describe('parseSimArgs', () => {
   it('has defaults', () => {
-    expect(parseSimArgs([])).toEqual({
+    const opts = parseSimArgs([]);
+    expect(opts).toMatchObject({
       portBase: 5025, seed: 1, realtime: false, writeBench: undefined, pty: true, drift_um_per_h: undefined, vxi11: false, portmapperPort: 111, usbtmc: false,
     });
+    // benchctl sim times its links like a LAN bench unless told otherwise.
+    expect(opts !== 'help' && opts.timing.name).toBe('lan');
   });
 
   it('reads every option', () => {
-    expect(parseSimArgs(['--port-base', '0', '--seed', '9', '--realtime', '--write-bench', 'b.yaml', '--no-pty', '--drift', '2.5',
-      '--vxi11', '--portmapper-port', '0', '--usbtmc'])).toEqual({
+    expect(parseSimArgs(['--port-base', '0', '--seed', '9', '--realtime', '--write-bench', 'b.yaml', '--no-pty', '--drift', '2.5', '--timing', 'serial',
+      '--vxi11', '--portmapper-port', '0', '--usbtmc'])).toMatchObject({
       portBase: 0,
       seed: 9,
       realtime: true,
@@ -153,6 +156,7 @@ describe('parseSimArgs', () => {
       vxi11: true,
       portmapperPort: 0,
       usbtmc: true,
+      timing: { name: 'serial' },
     });
     expect(parseSimArgs(['-h'])).toBe('help');
   });
@@ -162,6 +166,8 @@ describe('parseSimArgs', () => {
     expect(() => parseSimArgs(['--seed', '1.5'])).toThrow("--seed expects an integer 0-4294967295, got '1.5'");
     expect(() => parseSimArgs(['--drift=-1'])).toThrow("--drift expects a number of µm per hour ≥ 0, got '-1'");
     expect(() => parseSimArgs(['--write-bench', ''])).toThrow('--write-bench expects a file path');
+    expect(() => parseSimArgs(['--timing', ''])).toThrow('--timing expects ideal, lan, serial or a profile file');
+    expect(() => parseSimArgs(['--timing', '/nonexistent/profile.yaml'])).toThrow(/--timing: \/nonexistent\/profile.yaml: cannot read the timing profile/);
     expect(() => parseSimArgs(['--bogus'])).toThrow(CliUsageError);
     expect(() => parseSimArgs(['--bogus'])).toThrow(/--bogus/);
     expect(() => parseSimArgs(['extra'])).toThrow(CliUsageError);
