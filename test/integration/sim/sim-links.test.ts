@@ -15,7 +15,8 @@ describe('benchctl sim --vxi11 --usbtmc', () => {
   });
 
   it('prints the VXI-11 and USBTMC resources, and both answer', async () => {
-    sim = await startSim(['--port-base', '0', '--no-pty', '--vxi11', '--portmapper-port', '0', '--usbtmc']);
+    // A child process: slow to start on a loaded machine, hence the longer waits.
+    sim = await startSim(['--port-base', '0', '--no-pty', '--vxi11', '--portmapper-port', '0', '--usbtmc'], 60_000);
     const out = sim.stdout();
     const vxi = /^vxi11 meter (TCPIP0::127\.0\.0\.1::inst0::INSTR) portmapper (\d+)$/m.exec(out);
     expect(vxi, out).not.toBeNull();
@@ -31,5 +32,5 @@ describe('benchctl sim --vxi11 --usbtmc', () => {
     await Promise.all(sessions.splice(0).map((s) => s.close()));
     sim.child.kill('SIGINT');
     expect(await sim.exited).toBe(0);
-  });
+  }, 90_000);
 });
