@@ -60,6 +60,16 @@ export default tseslint.config(
       }],
     },
   },
+  {
+    // runindex/ sits above sequences/ (it reads the run records) and below service/: it never reaches up.
+    files: ['runindex/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [NO_ELECTRON],
+        patterns: [{ regex: '(^|/)(service|cli|renderer|sim|drivers|electron)/', message: 'runindex/ imports only sequences/ (record shapes) and its own files; service/ feeds it (ARCHITECTURE.md).' }],
+      }],
+    },
+  },
   // The renderer (Vue 3): .vue files parsed with TypeScript inside; browser globals; it reaches the bench
   // only through window.bench (BenchApi), so it may import models/ (pure) but only types from the layers
   // below, and nothing from Node.

@@ -8,6 +8,9 @@ import { runCommand } from './run-command.ts';
 import { resumeCommand } from './resume-command.ts';
 import { validateCommand } from './validate-command.ts';
 import { serveCommand } from './serve-command.ts';
+import { historyCommand } from './history-command.ts';
+import { indexCommand } from './index-command.ts';
+import { tokenCommand } from './token-command.ts';
 
 export const commands: Record<string, CliCommand> = {
   start: startCommand,
@@ -18,4 +21,7 @@ export const commands: Record<string, CliCommand> = {
   resume: resumeCommand,
   validate: validateCommand,
   serve: serveCommand,
+  history: historyCommand,
+  index: indexCommand,
+  token: tokenCommand,
 };

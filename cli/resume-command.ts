@@ -2,10 +2,11 @@
 // in this process (resumeRun with the folder's run id), as the UI can from its run history.
 import { basename, dirname, resolve } from 'node:path';
 import type { CliCommand } from './command.ts';
+import { indexTargetOf } from './index-option.ts';
 import { parseResumeArgs } from './run-args.ts';
-import { cliService, executeRun } from './run-exec.ts';
+import { cliService, executeRun, recoveryOverrides } from './run-exec.ts';
 
-const USAGE = `Usage: benchctl resume <run-folder> [--bench FILE | --sim [--seed N] [--realtime]] [--json]
+const USAGE = `Usage: benchctl resume <run-folder> [--bench FILE | --sim [--seed N] [--realtime]] [--json] [--index URL]
 
 Continues an interrupted run (killed, crashed, aborted): rebuilds the plan from the folder's copy of the
 sequence and its parameters and skips the steps that finished; puts the bench back as they left it (their
@@ -18,9 +19,11 @@ Options:
   --bench FILE | --sim      run on another bench than the original (--sim: --seed N, --realtime)
   --json                    one event per line on stdout (JSON)
   --reconnect-deadline S    abort when a lost instrument is not back after S seconds
+  --safe-deadline S         keep trying to make an instrument safe for S seconds
+  --index URL|FILE          the run index (default: the bench file's index:, else beside the runs folder)
   -h, --help                this text
 
-Exit codes: 0 passed, 1 a limit failed, 2 error or abort.`;
+Exit codes: 0 passed, 1 a limit failed, 2 error or abort, 3 the bench could not be made safe (stderr names the role).`;
 
 export const resumeCommand: CliCommand = {
   summary: 'continue an interrupted run from its last recorded point',
@@ -32,7 +35,8 @@ export const resumeCommand: CliCommand = {
       return 0;
     }
     const folder = resolve(a.folder);
-    const service = cliService({ runsDir: dirname(folder), ...(a.reconnectDeadline_s !== undefined ? { recovery: { deadline_s: a.reconnectDeadline_s } } : {}) });
+    const index = indexTargetOf({ index: a.index, benchFile: a.bench?.kind === 'file' ? a.bench.path : undefined });
+    const service = cliService({ runsDir: dirname(folder), index, recovery: recoveryOverrides(a) });
     const bench = a.bench;
     // Errors (not a run folder, a finished run, a changed sequence) reach main(), which prints them and exits 2.
     return executeRun(service, {

@@ -12,6 +12,10 @@ export interface RunArgs {
   set: Record<string, string>;
   json: boolean;
   reconnectDeadline_s: number | undefined;
+  /** `--safe-deadline`: how long making safe keeps trying a role that failed. */
+  safeDeadline_s: number | undefined;
+  /** `--index`: the run index (a postgresql:// URL or an SQLite file). */
+  index: string | undefined;
 }
 
 export interface ResumeArgs {
@@ -19,6 +23,9 @@ export interface ResumeArgs {
   bench: OpenBenchRequest | undefined;
   json: boolean;
   reconnectDeadline_s: number | undefined;
+  /** `--safe-deadline`: how long making safe keeps trying a role that failed. */
+  safeDeadline_s: number | undefined;
+  index: string | undefined;
 }
 
 export interface ValidateArgs {
@@ -88,6 +95,8 @@ const BENCH_OPTIONS = {
   realtime: { type: 'boolean' },
   json: { type: 'boolean' },
   'reconnect-deadline': { type: 'string' },
+  'safe-deadline': { type: 'string' },
+  index: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -101,6 +110,8 @@ export function parseRunArgs(args: string[]): RunArgs | 'help' {
     set: overridesOf(v.set as string[] | undefined),
     json: Boolean(v.json),
     reconnectDeadline_s: seconds('reconnect-deadline', v['reconnect-deadline'] as string | undefined),
+    safeDeadline_s: seconds('safe-deadline', v['safe-deadline'] as string | undefined),
+    index: v.index as string | undefined,
   };
 }
 
@@ -112,6 +123,8 @@ export function parseResumeArgs(args: string[]): ResumeArgs | 'help' {
     bench: benchChoice(v as Parameters<typeof benchChoice>[0], false),
     json: Boolean(v.json),
     reconnectDeadline_s: seconds('reconnect-deadline', v['reconnect-deadline'] as string | undefined),
+    safeDeadline_s: seconds('safe-deadline', v['safe-deadline'] as string | undefined),
+    index: v.index as string | undefined,
   };
 }
 

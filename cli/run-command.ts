@@ -4,8 +4,9 @@ import { SequenceError } from '../sequences/schema/errors.ts';
 import { SequenceRejectedError } from '../service/errors.ts';
 import type { SequenceSource } from '../service/run-types.ts';
 import type { CliCommand } from './command.ts';
+import { indexTargetOf } from './index-option.ts';
 import { parseRunArgs } from './run-args.ts';
-import { cliService, executeRun } from './run-exec.ts';
+import { cliService, executeRun, recoveryOverrides } from './run-exec.ts';
 
 const USAGE = `Usage: benchctl run <sequence.yaml> (--bench FILE | --sim) [options]
 
@@ -21,9 +22,12 @@ Options:
   --set NAME=VALUE          override a parameter, with its unit (repeatable): --set wavelength=1560nm
   --json                    one event per line on stdout (JSON), for scripts
   --reconnect-deadline S    abort when a lost instrument is not back after S seconds (default: the sequence's)
+  --safe-deadline S         keep trying to make an instrument safe for S seconds (default: the sequence's, 60)
+  --index URL|FILE          the run index: postgresql://user@host/db for a lab server, or an SQLite file
+                            (default: the bench file's index:, else <out>.index.sqlite beside the runs folder)
   -h, --help                this text
 
-Exit codes: 0 passed, 1 a limit failed, 2 error or abort. Ctrl-C aborts safely (laser off, stages stopped).`;
+Exit codes: 0 passed, 1 a limit failed, 2 error or abort, 3 the bench could not be made safe (stderr names the role). Ctrl-C aborts safely (laser off, stages stopped).`;
 
 export const runCommand: CliCommand = {
   summary: 'run a sequence file on a bench (or --sim), recording a run folder',
@@ -35,7 +39,8 @@ export const runCommand: CliCommand = {
       return 0;
     }
     const source: SequenceSource = { kind: 'file', path: a.sequence, set: a.set };
-    const service = cliService({ runsDir: a.outDir, ...(a.reconnectDeadline_s !== undefined ? { recovery: { deadline_s: a.reconnectDeadline_s } } : {}) });
+    const index = indexTargetOf({ index: a.index, benchFile: a.bench.kind === 'file' ? a.bench.path : undefined });
+    const service = cliService({ runsDir: a.outDir, index, recovery: recoveryOverrides(a) });
     // A SequenceError (file:line:col: field: expected …) reaches main(), which prints it and exits 2.
     return executeRun(service, {
       async prepare(svc) {

@@ -3,6 +3,7 @@
 // and SIGTERM abort the run safely (the engine makes the bench safe before the records close), or, before
 // it started, stop there; at the end the service shuts down, making the bench safe and closing it.
 // Exit code 0 passed, 1 a limit failed, 2 error or abort.
+import type { IndexTarget } from '../runindex/index-target.ts';
 import type { RecoveryPolicy } from '../sequences/engine/link-loss.ts';
 import { BenchService } from '../service/bench-service.ts';
 import type { RunPhase, RunState } from '../service/run-types.ts';
@@ -20,11 +21,24 @@ export function exitCodeOf(phase: RunPhase): number {
   return phase === 'passed' ? 0 : phase === 'failed' ? 1 : 2;
 }
 
+/** The bench could not be made safe (some role stayed unsafe past the safe deadline): worse than any run outcome. */
+export const EXIT_UNSAFE = 3;
+
+/** `--reconnect-deadline` and `--safe-deadline` as overrides of the sequence's `recovery:`. */
+export function recoveryOverrides(a: { reconnectDeadline_s: number | undefined; safeDeadline_s: number | undefined }): Partial<RecoveryPolicy> {
+  return {
+    ...(a.reconnectDeadline_s !== undefined ? { deadline_s: a.reconnectDeadline_s } : {}),
+    ...(a.safeDeadline_s !== undefined ? { safeDeadline_s: a.safeDeadline_s } : {}),
+  };
+}
+
 export interface CliServiceOptions {
   /** Where run folders go (`--out`), or where the resumed run's folder is. */
   runsDir: string;
   /** `--reconnect-deadline`. */
   recovery?: Partial<RecoveryPolicy>;
+  /** `--index` or the bench file's `index:`; default an SQLite file beside the runs folder. */
+  index?: IndexTarget | undefined;
 }
 
 /**
@@ -33,8 +47,12 @@ export interface CliServiceOptions {
  */
 export function cliService(opts: CliServiceOptions): BenchService {
   return new BenchService({
-    runsDir: opts.runsDir, cwd: process.cwd(), monitor: { enabled: false }, laserWatch: { enabled: false }, keptRunEvents: 0,
+    runsDir: opts.runsDir, cwd: process.cwd(), roots: 'any', scriptRoots: 'any', monitor: { enabled: false }, laserWatch: { enabled: false }, keptRunEvents: 0,
     ...(opts.recovery ? { recovery: opts.recovery } : {}),
+    // Closing insists too: said on stderr while it does, so a wait of a minute is never silent.
+    onSafeProgress: (message) => process.stderr.write(`benchctl: ${message}\n`),
+    // The run never waits for the index; a server that cannot be reached is said once, on stderr.
+    index: { ...(opts.index ? { target: opts.index } : {}), onProblem: (m) => process.stderr.write(`benchctl: ${m}\n`) },
   });
 }
 
@@ -100,6 +118,7 @@ export async function executeRun(service: BenchService, steps: CliRunSteps, json
     await close();
     throw err;
   }
-  // A run that passed on a bench left unsafe is not a clean exit.
-  return (await close()) ? code : Math.max(code, 2);
+  // A bench left unsafe is not a clean exit, whatever the run's outcome: closing tried until the safe
+  // deadline, so this is the bench's state as the process leaves it.
+  return (await close()) ? code : EXIT_UNSAFE;
 }

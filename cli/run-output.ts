@@ -34,13 +34,17 @@ export function describeEvent(e: RunEvent): string | null {
     case 'pausing': return 'pausing: the measurement under way finishes first';
     case 'paused': return `paused (${e.reason})`;
     case 'resumed': return 'resumed';
-    case 'instrument-lost': return `instrument lost: ${e.role} (${e.resource}): ${e.error}; reconnecting for up to ${e.deadline_s} s`;
+    case 'instrument-lost': return e.reason === 'not answering' || e.reason === 'garbled reply'
+      ? `instrument ${e.reason}: ${e.role} (${e.resource}): ${e.error}; resynchronising for up to ${e.deadline_s} s` +
+        `${e.recurrence ? ` (the same fault, timed out ${e.recurrence + 1} times)` : ''}`
+      : `instrument lost: ${e.role} (${e.resource}): ${e.error}; reconnecting for up to ${e.deadline_s} s`;
     case 'instrument-restored': return `instrument restored: ${e.role} after ${e.attempts} attempt(s), ${formatDuration(e.outage_s)}: ${e.identity}`;
     case 'finished': {
       const lines = e.limits.map((l) => `  ${l.passed ? 'PASS' : 'FAIL'} ${l.stepId} ${l.measurement} = ${l.value === null ? '—' : Number(l.value.toPrecision(6))} ${l.unit}` +
         ` (${l.min !== undefined ? `min ${l.min}` : ''}${l.min !== undefined && l.max !== undefined ? ', ' : ''}${l.max !== undefined ? `max ${l.max}` : ''})${l.reason ? `: ${l.reason}` : ''}`);
       return `${e.passed ? 'PASSED' : 'FAILED'} in ${formatDuration(e.duration_s)} (bench time)${lines.length ? `\n${lines.join('\n')}` : ''}`;
     }
+    case 'making-safe': return `${e.message}: ${e.pending.map((p) => `${p.role}: ${p.error}`).join('; ')}; trying again for up to ${e.deadline_s} s`;
     case 'aborted': return `ABORTED (${e.reason}): ${e.message}\nbench ${e.safe.ok ? 'left safe' : `NOT SAFE: ${e.safe.error}`}`;
     default: return null;
   }

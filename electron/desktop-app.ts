@@ -4,7 +4,7 @@
 // run and makes the bench safe first; a renderer crash aborts the run and makes the bench safe. (A crash of
 // the main process itself is launch.ts's to catch.)
 import { app, dialog, ipcMain, protocol, session, type BrowserWindow } from 'electron';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { BenchService } from '../service/bench-service.ts';
 import { handleAppScheme, registerAppScheme } from './app-protocol.ts';
 import type { DesktopOptions } from './desktop-options.ts';
@@ -97,6 +97,8 @@ async function wire(service: BenchService, opts: DesktopOptions, paths: DesktopP
   });
   if (opts.bench) {
     const req = opts.bench;
+    // Named on the command line (benchctl start --bench): the operator's choice, so its folder is readable.
+    if (req.kind === 'file') service.allowFolder(dirname(req.path));
     void service.openBench(req).catch((err: unknown) => {
       dialog.showErrorBox('benchctl: cannot open the bench', err instanceof Error ? err.message : String(err));
     });

@@ -1,10 +1,11 @@
 // The application menu: open a bench file or the simulator, make the bench safe, quit; view and help.
 // Actions go to the service like any UI call; the window hears about them through the 'bench' event.
 import { dialog, Menu, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
+import { dirname } from 'node:path';
 import type { BenchApi } from '../service/bench-api.ts';
 
 export interface MenuContext {
-  service: Pick<BenchApi, 'openBench' | 'makeSafe'>;
+  service: Pick<BenchApi, 'openBench' | 'makeSafe'> & { allowFolder(dir: string): void };
   window(): BrowserWindow | null;
   /** Developer tools only when running from source. */
   isPackaged: boolean;
@@ -33,7 +34,11 @@ export function menuTemplate(ctx: MenuContext): MenuItemConstructorOptions[] {
             const options = { title: 'Open a bench file', filters: [{ name: 'Bench files', extensions: ['yaml', 'yml'] }], properties: ['openFile' as const] };
             const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
             const path = r.filePaths[0];
-            if (!r.canceled && path) await ctx.service.openBench({ kind: 'file', path });
+            if (!r.canceled && path) {
+              // Chosen in the native dialog, so the operator's choice: its folder becomes readable.
+              ctx.service.allowFolder(dirname(path));
+              await ctx.service.openBench({ kind: 'file', path });
+            }
           }),
         },
         { label: 'Open Simulated Bench', click: () => void report('opening the simulated bench', () => ctx.service.openBench({ kind: 'sim', seed: 1 })) },

@@ -28,12 +28,20 @@ export function benchInfoFromBench(bench: Bench, simulated: boolean): BenchInfo 
   for (const i of bench.instruments()) {
     const channels = (i.driver as { channels?: readonly number[] }).channels;
     const axes = axesOf(i.axes);
+    const loopbacks = loopbacksOf((i.driver as { loopbacks?: unknown }).loopbacks);
     roles[i.role] = {
       kind: i.kind, driver: i.driverName, resource: i.resource, ranges: driverRanges(i.driver),
       ...(axes ? { axes } : {}), ...(i.kind === 'meter' && channels ? { channels: [...channels] } : {}),
+      ...(loopbacks ? { loopbacks } : {}),
     };
   }
   return { name: bench.name, roles, simulated };
+}
+
+/** A fiber array's loopback pairs ([[1, 8]]) from a driver or a bench file's options, if declared. */
+function loopbacksOf(v: unknown): [number, number][] | undefined {
+  if (!Array.isArray(v)) return undefined;
+  return v.filter((p): p is [number, number] => Array.isArray(p) && p.length === 2 && p.every((x) => typeof x === 'number')).map(([a, b]) => [a, b]);
 }
 
 const OPTION_RANGE = /^([A-Za-z]+)Range_([A-Za-z]+)$/;
@@ -50,7 +58,8 @@ export function benchInfoFromConfig(config: BenchConfig): BenchInfo {
       if (m && Array.isArray(v) && typeof v[0] === 'number' && typeof v[1] === 'number') ranges[`${m[1]}_${m[2]}`] = { min: v[0], max: v[1] };
     }
     const axes = axesOf(c.axes);
-    roles[c.role] = { kind, driver: c.driver, resource: c.resource, ranges, ...(axes ? { axes } : {}) };
+    const loopbacks = loopbacksOf(c.options['loopbacks']);
+    roles[c.role] = { kind, driver: c.driver, resource: c.resource, ranges, ...(axes ? { axes } : {}), ...(loopbacks ? { loopbacks } : {}) };
   }
   return { name: config.name, roles, simulated: config.instruments.every((c) => c.resource.startsWith('SIM::')) };
 }

@@ -115,6 +115,15 @@ export interface InstrumentLostEvent extends EventBase {
   error: string;
   /** Bench seconds the engine keeps trying before aborting. */
   deadline_s: number;
+  /**
+   * 'link lost': the connection dropped; 'not answering': a reply timed out (a hung box, a stalled network);
+   * 'garbled reply': a reply came back malformed (noise on the line, a confused box).
+   */
+  reason?: 'link lost' | 'not answering' | 'garbled reply';
+  /** The fault's number in the run (1, 2, ...). */
+  fault?: number;
+  /** Set when the same command timed out again right after a successful resync: the same fault, its deadline unchanged. */
+  recurrence?: number;
 }
 
 export interface InstrumentRestoredEvent extends EventBase {
@@ -124,6 +133,8 @@ export interface InstrumentRestoredEvent extends EventBase {
   attempts: number;
   /** Seconds between the loss and the restore. */
   outage_s: number;
+  reason?: 'link lost' | 'not answering' | 'garbled reply';
+  fault?: number;
 }
 
 export interface LimitResult {
@@ -152,8 +163,19 @@ export interface AbortedEvent extends EventBase {
   reason: 'user' | 'error' | 'instrument-lost';
   message: string;
   stepId: string | null;
-  /** Whether bench.safe() succeeded, and what failed if not. */
-  safe: { ok: boolean; error?: string };
+  /** Whether the bench reached its safe state, what failed if not, and which roles stayed unsafe since when. */
+  safe: { ok: boolean; error?: string; unsafe?: { role: string; what: string; since: string }[] };
+}
+
+/**
+ * Making the bench safe failed for some roles and is being tried again (until the safe deadline): the UI and
+ * CLI show `message` — `making safe… (laser not confirmed off)` — until the run's last event.
+ */
+export interface MakingSafeEvent extends EventBase {
+  type: 'making-safe';
+  message: string;
+  pending: { role: string; what: string; since: string; error: string; attempts: number }[];
+  deadline_s: number;
 }
 
 export type RunEvent =
@@ -170,6 +192,7 @@ export type RunEvent =
   | InstrumentLostEvent
   | InstrumentRestoredEvent
   | FinishedEvent
+  | MakingSafeEvent
   | AbortedEvent;
 
 export type RunEventType = RunEvent['type'];

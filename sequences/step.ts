@@ -33,6 +33,8 @@ export interface RoleInfo {
   axes?: Record<string, { min_um: number; max_um: number }>;
   /** Meters: channel numbers. */
   channels?: number[];
+  /** Hexapods carrying a fiber array: the chip's loopback pairs the bench file declares (fiber numbers). */
+  loopbacks?: [number, number][];
 }
 
 /** The bench's declared capabilities: what `validate` and `estimate_s` may look at. */

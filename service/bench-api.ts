@@ -13,8 +13,10 @@ import type {
   ContinueRunRequest, ExportedFile, RunDetails, RunState, RunSummary, SequenceEntry, SequenceLoadRequest, SequenceLoadResult,
   SequenceSource,
 } from './run-types.ts';
+import type { IndexInfo, LotYield, RunSearchFilter, RunSearchPage, RunSearchRequest, RunTrendRequest, TrendPoint } from './index-types.ts';
 
 export type * from './bench-types.ts';
+export type * from './index-types.ts';
 export type * from './run-types.ts';
 export type { RunEvent, RunRecord };
 
@@ -100,6 +102,14 @@ export interface BenchApi {
   openRun(req: { runId: string }): Promise<RunDetails>;
   /** One CSV file of a run, as written (for a download); `file` is its name in the run folder. */
   exportRunCsv(req: { runId: string; file: string }): Promise<ExportedFile>;
+  /** The run index, searched: filters (DUT, lot, wafer, sequence, status, since, `where`), newest first, a page at a time. */
+  searchRuns(req?: RunSearchRequest): Promise<RunSearchPage>;
+  /** One measurement over the matching runs, oldest first, with its limits. */
+  runTrend(req: RunTrendRequest): Promise<TrendPoint[]>;
+  /** Passed, failed and unjudged runs per lot. */
+  lotYield(req?: RunSearchFilter): Promise<LotYield[]>;
+  /** Where the index lives, what it is owed, and the measurement names it holds. */
+  indexInfo(): Promise<IndexInfo>;
 }
 
 export type BenchChannel = keyof BenchApi;
@@ -142,7 +152,7 @@ export const BENCH_CHANNELS = [
   'bertState', 'setBert', 'startBertGate', 'stopBertGate',
   'scpi',
   'listSequences', 'loadSequence', 'startRun', 'pauseRun', 'resumeRun', 'abortRun', 'runState', 'runEvents',
-  'listRuns', 'openRun', 'exportRunCsv',
+  'listRuns', 'openRun', 'exportRunCsv', 'searchRuns', 'runTrend', 'lotYield', 'indexInfo',
 ] as const satisfies readonly BenchChannel[];
 
 export const BENCH_EVENTS = ['run', 'runState', 'monitor', 'bench', 'stage', 'laser'] as const satisfies readonly BenchEventName[];

@@ -1,6 +1,7 @@
 // The open bench of the service: opening a bench file or the in-process simulator, closing it safely,
 // which run owns it, and each instrument's state and last error (what the Bench view shows). Every manual
 // instrument call goes through call(), so a failure is recorded against the role that failed.
+import { DEFAULT_SAFE_DEADLINE_S, insistSafe } from '../drivers/bench/safe-insist.ts';
 import { resolve } from 'node:path';
 import { openRunBench, type BenchChoice, type OpenedBench } from '../sequences/runner.ts';
 import type { Bench, BenchInstrument } from '../drivers/bench/index.ts';
@@ -33,8 +34,12 @@ interface RoleHealth {
 export interface BenchHolderOptions {
   /** Relative bench file paths resolve against this (default: the process's working directory). */
   cwd?: string;
-  /** Per-instrument limit for safe() on close (default 10 s). */
+  /** Per-instrument limit for one try of safe() on close (default 10 s). */
   safeTimeout_s?: number;
+  /** On close, a role that fails its safe state is tried again until this long has passed (default 60 s). */
+  safeDeadline_s?: number;
+  /** While closing keeps trying: `making safe… (laser not confirmed off)`. */
+  onSafeProgress?: (message: string) => void;
 }
 
 export class BenchHolder {
@@ -110,7 +115,12 @@ export class BenchHolder {
     if (!cur) return { ok: true, message: 'no bench open' };
     this.current = null;
     for (const off of cur.unwatch) off();
-    const report = await cur.bench.safe({ timeout_s: this.opts.safeTimeout_s ?? 10 });
+    const report = await insistSafe(cur.bench, {
+      timeout_s: this.opts.safeTimeout_s ?? 10, deadline_s: this.opts.safeDeadline_s ?? DEFAULT_SAFE_DEADLINE_S,
+      onProgress: ({ pending, message }) => {
+        if (pending.length > 0) this.opts.onSafeProgress?.(message);
+      },
+    });
     await cur.bench.close();
     this.health.clear();
     this.emitStatus();

@@ -37,6 +37,12 @@ const runId = z.string().min(1).max(256).regex(/^[A-Za-z0-9._-]+$/, 'a run folde
 const optional = <T extends z.ZodType>(schema: T) => z.union([z.undefined(), z.null(), schema]).transform((v) => v ?? undefined);
 const fileName = z.string().min(1).max(256).regex(/^[^/\\]+\.csv$/i, 'a CSV file name in the run folder (no path)');
 
+const text = z.string().max(256).optional();
+const searchFilter = {
+  dut: text, lot: text, wafer: text, sequence: text, status: text, since: z.string().max(64).optional(), where: z.string().max(1024).optional(),
+};
+const measurementName = z.string().min(1).max(128);
+
 export const requestSchemas = {
   openBench: z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('sim'), seed: num.int().min(0).max(2 ** 32 - 1).optional(), realtime: z.boolean().optional() }),
@@ -87,6 +93,13 @@ export const requestSchemas = {
   listRuns: none,
   openRun: z.strictObject({ runId }),
   exportRunCsv: z.strictObject({ runId, file: fileName }),
+  searchRuns: optional(z.strictObject({
+    ...searchFilter, limit: num.int().min(1).max(1000).optional(), offset: num.int().min(0).optional(),
+    measurements: z.array(measurementName).max(64).optional(),
+  })),
+  runTrend: z.strictObject({ ...searchFilter, measurement: measurementName, limit: num.int().min(1).max(50_000).optional() }),
+  lotYield: optional(z.strictObject(searchFilter)),
+  indexInfo: none,
 } satisfies { [C in BenchChannel]: z.ZodType<BenchRequest<C>, unknown> };
 
 const CHANNEL_SET: ReadonlySet<string> = new Set(BENCH_CHANNELS);

@@ -23,7 +23,10 @@ import { BenchEventHub } from './event-hub.ts';
 import { LaserWatch, type LaserWatchOptions } from './laser-watch.ts';
 import { ManualControl } from './manual-control.ts';
 import { MeterMonitor, type MonitorOptions } from './meter-monitor.ts';
+import { RunNotFoundError } from './errors.ts';
 import { RunHistory } from './run-history.ts';
+import type { IndexInfo, LotYield, RunSearchFilter, RunSearchPage, RunSearchRequest, RunTrendRequest, TrendPoint } from './index-types.ts';
+import { RunIndex, type RunIndexOptions } from './run-index.ts';
 import { RunManager } from './run-manager.ts';
 import { scpiLine } from './scpi-console.ts';
 import { SequenceLibrary } from './sequence-library.ts';
@@ -37,6 +40,10 @@ export interface BenchServiceOptions {
   libraryDir?: string;
   /** Relative bench-file and sequence paths resolve against this. Default: the process's working directory. */
   cwd?: string;
+  /** Folders named sequence and bench files may be read from, besides the library (default: cwd; 'any': anywhere). */
+  roots?: readonly string[] | 'any';
+  /** Folders `script` steps may load modules from, besides the library ('any': beside a named sequence file). */
+  scriptRoots?: readonly string[] | 'any';
   monitor?: MonitorOptions;
   /** The lasers' re-read period while idle (default 2 s). */
   laserWatch?: LaserWatchOptions;
@@ -46,6 +53,13 @@ export interface BenchServiceOptions {
   recovery?: Partial<RecoveryPolicy>;
   /** Run events kept for catching up (runEvents); default 500,000. The CLI, which never catches up, keeps none. */
   keptRunEvents?: number;
+  /** While closing the bench keeps trying to make a role safe: `making safe… (laser not confirmed off)`. */
+  onSafeProgress?: (message: string) => void;
+  /**
+   * The run index: where it lives (default an SQLite file beside the runs folder) and who hears of its
+   * problems; `false` keeps none (the History search then refuses, naming why).
+   */
+  index?: RunIndexOptions | false;
 }
 
 export class BenchService implements BenchApi, BenchEventSource {
@@ -58,17 +72,26 @@ export class BenchService implements BenchApi, BenchEventSource {
   private readonly library: SequenceLibrary;
   private readonly runs: RunManager;
   private readonly history: RunHistory;
+  /** null when the service keeps no index (index: false). */
+  readonly runIndex: RunIndex | null;
   private closed = false;
 
   constructor(opts: BenchServiceOptions = {}) {
     const cwd = opts.cwd ?? process.cwd();
     const runsDir = opts.runsDir ?? `${cwd}/runs`;
-    this.holder = new BenchHolder(this.events, { cwd, ...(opts.safeTimeout_s !== undefined ? { safeTimeout_s: opts.safeTimeout_s } : {}) });
+    this.holder = new BenchHolder(this.events, {
+      cwd, ...(opts.safeTimeout_s !== undefined ? { safeTimeout_s: opts.safeTimeout_s } : {}),
+      ...(opts.recovery?.safeDeadline_s !== undefined ? { safeDeadline_s: opts.recovery.safeDeadline_s } : {}),
+      ...(opts.onSafeProgress ? { onSafeProgress: opts.onSafeProgress } : {}),
+    });
     this.manual = new ManualControl(this.holder, this.events);
     this.bertControl = new BertControl(this.holder);
     this.monitor = new MeterMonitor(this.holder, this.manual, this.events, opts.monitor);
     this.lasers = new LaserWatch(this.holder, this.manual, this.events, opts.laserWatch);
-    this.library = new SequenceLibrary({ libraryDir: opts.libraryDir ?? DEFAULT_LIBRARY_DIR, cwd });
+    this.library = new SequenceLibrary({
+      libraryDir: opts.libraryDir ?? DEFAULT_LIBRARY_DIR, cwd,
+      ...(opts.roots !== undefined ? { roots: opts.roots } : {}), ...(opts.scriptRoots !== undefined ? { scriptRoots: opts.scriptRoots } : {}),
+    });
     this.runs = new RunManager(this.holder, this.events, this.library, {
       runsDir,
       ...(opts.keptRunEvents !== undefined ? { keptEvents: opts.keptRunEvents } : {}),
@@ -78,6 +101,7 @@ export class BenchService implements BenchApi, BenchEventSource {
       },
     });
     this.history = new RunHistory(runsDir);
+    this.runIndex = opts.index === false ? null : new RunIndex(this.events, runsDir, opts.index ?? {});
   }
 
   on<E extends BenchEventName>(event: E, listener: BenchEventListener<E>): () => void {
@@ -103,7 +127,15 @@ export class BenchService implements BenchApi, BenchEventSource {
       return await this.holder.close();
     } catch (err) {
       return { ok: false, message: `shutdown: ${(err as Error).message}` };
+    } finally {
+      // After the run's last record: what the index is still owed waits in the outbox for the next start.
+      await this.runIndex?.close().catch(() => undefined);
     }
+  }
+
+  private index(op: string): RunIndex {
+    if (!this.runIndex) throw new RunNotFoundError(`${op}: this service keeps no run index (started without one); list the run folders with listRuns`);
+    return this.runIndex;
   }
 
   /**
@@ -120,8 +152,18 @@ export class BenchService implements BenchApi, BenchEventSource {
     }
   }
 
+  /**
+   * Lets named paths be read from `dir` too: for a folder the operator chose in the desktop app's native
+   * file dialog, which no renderer can fake. Not part of BenchApi (no bridge or IPC caller reaches it).
+   */
+  allowFolder(dir: string): void {
+    this.library.allowFolder(dir);
+  }
+
   // ── the bench ──
-  openBench(req: OpenBenchRequest): Promise<BenchStatus> {
+  async openBench(req: OpenBenchRequest): Promise<BenchStatus> {
+    // A bench file names resources the service will open: read only from the configured folders.
+    if (req.kind === 'file') this.library.resolveNamed('bench file', req.path);
     return this.holder.open(req);
   }
 
@@ -262,5 +304,22 @@ export class BenchService implements BenchApi, BenchEventSource {
 
   exportRunCsv(req: { runId: string; file: string }): Promise<ExportedFile> {
     return this.history.exportCsv(req.runId, req.file);
+  }
+
+  async searchRuns(req?: RunSearchRequest): Promise<RunSearchPage> {
+    return this.index('searchRuns').search(req ?? {});
+  }
+
+  async runTrend(req: RunTrendRequest): Promise<TrendPoint[]> {
+    return this.index('runTrend').trend(req);
+  }
+
+  async lotYield(req?: RunSearchFilter): Promise<LotYield[]> {
+    return this.index('lotYield').yieldByLot(req ?? {});
+  }
+
+  async indexInfo(): Promise<IndexInfo> {
+    if (!this.runIndex) return { index: null, pending: 0, lastError: null, measurements: [] };
+    return this.runIndex.info();
   }
 }

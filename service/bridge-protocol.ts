@@ -8,7 +8,7 @@ import { BENCH_EVENTS } from './bench-api.ts';
 import type { ErrorInfo } from './errors.ts';
 
 export const BRIDGE_PROTOCOL = 1;
-/** The WebSocket endpoint on the serve origin; the token rides in its query (`/bridge?token=…`). */
+/** The WebSocket endpoint on the serve origin; the caller is its session cookie (or a Bearer header). */
 export const BRIDGE_PATH = '/bridge';
 /** Frames bigger than this are refused (a sequence upload is ≤ 1 MB of text). */
 export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
@@ -19,6 +19,8 @@ export const CLOSE = {
   protocolError: 4400,
   /** The client fell too far behind on events; reconnect and catch up with runEvents. */
   tooSlow: 4008,
+  /** The caller's token was revoked (benchctl token revoke): it must not reconnect with it. */
+  revoked: 4401,
   /** The server is shutting down. */
   goingAway: 1001,
 } as const;
@@ -39,6 +41,8 @@ export interface HelloMessage {
   protocol: number;
   channels: string[];
   events: string[];
+  /** Who the server took the caller for (browser mode); absent over IPC. */
+  who?: { name: string; role: string };
 }
 
 export type EventMessage = { [E in BenchEventName]: { type: 'event'; event: E; payload: BenchEvents[E] } }[BenchEventName];

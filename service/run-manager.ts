@@ -239,6 +239,11 @@ export class RunManager {
       case 'resumed':
         if (settable) s.phase = 'running';
         break;
+      case 'making-safe':
+        // Shown until the run's last event: `making safe… (laser not confirmed off)`.
+        s.phase = 'stopping';
+        s.message = event.message;
+        break;
       case 'finished':
         s.remaining_s = 0;
         this.release(run);
@@ -278,7 +283,7 @@ export class RunManager {
   }
 }
 
-const PUSHES_STATE: ReadonlySet<RunEvent['type']> = new Set(['pausing', 'paused', 'resumed', 'step-started', 'run-started']);
+const PUSHES_STATE: ReadonlySet<RunEvent['type']> = new Set(['pausing', 'paused', 'resumed', 'step-started', 'run-started', 'making-safe']);
 
 function isLive(phase: RunPhase): boolean {
   return phase === 'running' || phase === 'pausing' || phase === 'paused' || phase === 'stopping';

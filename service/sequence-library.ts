@@ -7,18 +7,31 @@ import { basename, extname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { loadBenchFile } from '../drivers/bench/index.ts';
 import { benchInfoFromConfig } from '../sequences/bench-info.ts';
-import { buildPlan } from '../sequences/plan/build-plan.ts';
+import { loadAndPlan } from '../sequences/plan/all-issues.ts';
+import type { ScriptPolicy } from '../sequences/plan/build-plan.ts';
+import { checkInsideRoots, PathOutsideRootsError } from '../sequences/plan/path-roots.ts';
 import type { Plan } from '../sequences/plan/plan-types.ts';
 import { SequenceError } from '../sequences/schema/errors.ts';
-import { loadSequenceFile, loadSequenceText, type LoadedSequence } from '../sequences/schema/load.ts';
+import { loadSequenceFile, loadSequenceText } from '../sequences/schema/load.ts';
 import type { BenchInfo } from '../sequences/step.ts';
 import type { SequenceEntry, SequenceInfo, SequenceLoadResult, SequenceSource } from './run-types.ts';
 
 export interface SequenceLibraryOptions {
   /** Folder of library sequences (*.yaml). */
   libraryDir: string;
-  /** Relative paths (and uploaded sequences' script modules) resolve against this. */
+  /** Relative paths resolve against this. */
   cwd: string;
+  /**
+   * Folders a named path (a sequence file, a bench file) may be read from, besides the library.
+   * Default: `cwd`; 'any' for the CLI. A path outside them is refused naming it and them, before anything is read.
+   */
+  roots?: readonly string[] | 'any';
+  /**
+   * Folders `script` steps may load modules from, besides the library; 'any' lets a named sequence file's
+   * scripts load from anywhere (the CLI, whose user named the file at the shell). Default: none besides
+   * the library. Uploaded sequences (text) never run scripts.
+   */
+  scriptRoots?: readonly string[] | 'any';
 }
 
 /** A plan ready to run, or the issues that keep it from running. */
@@ -26,11 +39,30 @@ export type PreparedSequence = { ok: true; plan: Plan; info: SequenceInfo } | { 
 
 export class SequenceLibrary {
   readonly libraryDir: string;
+  /** Where named paths may be read from (the library first); null: anywhere. */
+  private roots: string[] | null;
   private readonly cwd: string;
+  private readonly scripts: ScriptPolicy;
+  private readonly scriptRoots: readonly string[];
 
   constructor(opts: SequenceLibraryOptions) {
     this.libraryDir = resolve(opts.libraryDir);
     this.cwd = resolve(opts.cwd);
+    this.roots = opts.roots === 'any' ? null : unique([this.libraryDir, ...(opts.roots ?? [this.cwd]).map((r) => resolve(this.cwd, r))]);
+    const scriptRoots = Array.isArray(opts.scriptRoots) ? opts.scriptRoots : [];
+    this.scriptRoots = unique([this.libraryDir, ...scriptRoots.map((r) => resolve(this.cwd, r))]);
+    this.scripts = opts.scriptRoots === 'any' ? { kind: 'any' } : { kind: 'roots', roots: this.scriptRoots };
+  }
+
+  /** Adds a folder named paths may be read from (one the operator picked in a native file dialog). */
+  allowFolder(dir: string): void {
+    if (this.roots !== null) this.roots = unique([...this.roots, resolve(this.cwd, dir)]);
+  }
+
+  /** A named path resolved against cwd, refused (PathOutsideRootsError) unless inside a configured root. */
+  resolveNamed(what: string, path: string): string {
+    const abs = resolve(this.cwd, path);
+    return this.roots === null ? abs : checkInsideRoots(what, abs, this.roots);
   }
 
   async list(): Promise<SequenceEntry[]> {
@@ -53,10 +85,13 @@ export class SequenceLibrary {
     let path = source.kind === 'file' ? source.path : source.name;
     try {
       path = this.pathOf(source);
-      let seq: LoadedSequence;
-      if (source.kind === 'text') seq = loadSequenceText(source.name, source.text, { set, baseDir: this.cwd });
-      else seq = await loadSequenceFile(path, { set });
-      const plan = buildPlan(seq, bench ? { bench } : {});
+      const file = path;
+      const scripts: ScriptPolicy = source.kind === 'text'
+        ? { kind: 'refused', reason: `an uploaded sequence (${source.name}, sent as text)`, roots: this.scriptRoots }
+        : this.scripts;
+      const plan = await loadAndPlan(() => (source.kind === 'text'
+        ? loadSequenceText(source.name, source.text, { set, baseDir: this.cwd })
+        : loadSequenceFile(file, { set })), { ...(bench ? { bench } : {}), scripts });
       return { ok: true, plan, info: sequenceInfo(path, plan, bench) };
     } catch (err) {
       if (!(err instanceof SequenceError)) throw err;
@@ -74,7 +109,7 @@ export class SequenceLibrary {
 
   /** What a bench file declares (soft limits, declared ranges), without opening its instruments; throws BenchFileError. */
   async benchFileInfo(file: string): Promise<BenchInfo> {
-    return benchInfoFromConfig(await loadBenchFile(resolve(this.cwd, file)));
+    return benchInfoFromConfig(await loadBenchFile(this.resolveNamed('bench file', file)));
   }
 
   private pathOf(source: SequenceSource): string {
@@ -86,11 +121,20 @@ export class SequenceLibrary {
         }
         return join(this.libraryDir, /\.ya?ml$/i.test(source.name) ? source.name : `${source.name}.yaml`);
       case 'file':
-        return resolve(this.cwd, source.path);
+        try {
+          return this.resolveNamed('sequence file', source.path);
+        } catch (err) {
+          if (!(err instanceof PathOutsideRootsError)) throw err;
+          throw new SequenceError([{ file: source.path, line: 0, col: 0, field: '(file)', message: err.message }]);
+        }
       case 'text':
         return source.name;
     }
   }
+}
+
+function unique(paths: readonly string[]): string[] {
+  return [...new Set(paths)];
 }
 
 function sequenceInfo(path: string, plan: Plan, bench: BenchInfo | null): SequenceInfo {

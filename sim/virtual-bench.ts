@@ -2,6 +2,7 @@
 // its dialect, reachable in-process (`SIM::<role>`), on loopback TCP and (the ESP301) on a serial pty,
 // with every fault scriptable through `faults`.
 import type { Duplex } from 'node:stream';
+import { createArrayBench, type ArrayBench } from './array-instruments.ts';
 import { createClock, type BenchClock } from './clock.ts';
 import { BenchFaults } from './faults.ts';
 import { LinkHub, type ServedBench } from './link/link-hub.ts';
@@ -13,6 +14,9 @@ import type { StageTruth } from './motion/stage-motion.ts';
 import { createOpticalBench, type OpticalBench } from './optical-instruments.ts';
 import type { SimInstrument } from './sim-instrument.ts';
 import { createStageBench, type StageBench } from './stage-instruments.ts';
+import type { ArrayTruthSnapshot, CureSettings } from './world/array-world.ts';
+import type { FiberArrayConfig } from './world/fiber-array.ts';
+import type { Pose, Vec3 } from './world/pose.ts';
 import type { TruthSnapshot } from './world/optical-world.ts';
 import { linkTimings, meterLoggingTiming, resolveBenchTiming, stageAxisOverrides } from './timing/bench-timing.ts';
 import type { TimingOption } from './timing/bench-timing.ts';
@@ -20,9 +24,10 @@ import type { TimingProfile } from './timing/timing-profile.ts';
 
 /**
  * Every role, in serving order: with `--port-base N` role i listens on N + i, so by default
- * meter 5025, laser 5026, laser-santec 5027, voa 5028, bert 5029, stage 5030, stage-esp 5031, stage-pi 5032.
+ * meter 5025, laser 5026, laser-santec 5027, voa 5028, bert 5029, stage 5030, stage-esp 5031, stage-pi 5032,
+ * meter-array 5033, stage-hexapod 5034 (the fiber-array bench).
  */
-export const SIM_ROLES = ['meter', 'laser', 'laser-santec', 'voa', 'bert', 'stage', 'stage-esp', 'stage-pi'] as const;
+export const SIM_ROLES = ['meter', 'laser', 'laser-santec', 'voa', 'bert', 'stage', 'stage-esp', 'stage-pi', 'meter-array', 'stage-hexapod'] as const;
 /** The roles served over VXI-11, as inst0, inst1, ...: the Keysight N77xx/816x boxes, which offer it. */
 export const VXI11_ROLES: readonly string[] = ['meter', 'laser', 'voa'];
 /** The simulated PM100D's USB identity: Thorlabs' vendor id 0x1313, the PM100D's product id 0x8078 (ThorPy). */
@@ -39,6 +44,8 @@ export interface VirtualBenchOptions {
   mode?: 'fast' | 'realtime';
   /** How fast the chip's optimum wanders, µm per hour (default: the world's). */
   drift_um_per_h?: number;
+  /** The fiber array on the hexapod (count, pitch, mode radius, polish angle, loopback pairs); default 8 fibers, loopback 1–8. */
+  fiberArray?: Partial<FiberArrayConfig>;
   /**
    * Exchange, meter and servo timing (sim/timing, sim/README.md "Timing profiles"): 'ideal' (default: one
    * constant small cost per exchange, no dead time, no servo lag), 'lan', 'serial', or a profile object.
@@ -54,6 +61,8 @@ export interface BenchTruth {
   optical: TruthSnapshot;
   /** Stage backlash and repeatability. */
   stage: StageTruth;
+  /** The fiber array's chip (placement, rotation, couplers), the cure's pull and each channel's geometry now. */
+  array: ArrayTruthSnapshot;
 }
 
 export class VirtualBench {
@@ -65,6 +74,7 @@ export class VirtualBench {
   private readonly links: LinkHub;
   private readonly optical: OpticalBench;
   private readonly stage: StageBench;
+  private readonly array: ArrayBench;
 
   constructor(opts: VirtualBenchOptions = {}) {
     this.seed = opts.seed ?? 1;
@@ -91,10 +101,11 @@ export class VirtualBench {
       motion: this.stage.motion,
       ...(drift !== undefined ? { drift_um_per_h: drift } : {}),
     });
-    for (const p of this.optical.meter.ports) p.logging.setTiming(meterLoggingTiming(this.timing));
+    this.array = createArrayBench({ world: this.optical.world, clock: this.clock, ...(opts.fiberArray ? { fiberArray: opts.fiberArray } : {}) });
+    for (const p of [...this.optical.meter.ports, ...this.array.meter.ports]) p.logging.setTiming(meterLoggingTiming(this.timing));
     // A timed role's link charges its exchanges; its own constant cost would count them twice.
-    for (const i of this.optical.instruments) if (timed.includes(i.role) && 'commandLatency_s' in i) (i as { commandLatency_s: number }).commandLatency_s = 0;
-    const all = inServingOrder([...this.optical.instruments, ...this.stage.instruments]);
+    for (const i of [...this.optical.instruments, ...this.array.instruments]) if (timed.includes(i.role) && 'commandLatency_s' in i) (i as { commandLatency_s: number }).commandLatency_s = 0;
+    const all = inServingOrder([...this.optical.instruments, ...this.stage.instruments, ...this.array.instruments]);
     this.links = new LinkHub(all, { seed: this.seed });
     const terminator = (role: string): number => all.find((i) => i.role === role)?.framing.inputTerminator.length ?? 1;
     for (const [role, link] of linkTimings(this.timing, this.seed, terminator)) this.links.host(role, 'timing').useTiming(link, this.clock);
@@ -156,7 +167,27 @@ export class VirtualBench {
       benchTime_s: this.clock.now_s(),
       optical: this.optical.world.truth(),
       stage: this.stage.motion.truth(),
+      array: this.array.world.truth(this.clock.now_s()),
     };
+  }
+
+  /**
+   * Starts the adhesive cure under the fiber array now: shrinkage pulls the array a few µm sideways (X)
+   * and toward the chip (Z) over about a minute (seeded unless given). Returns the settings drawn.
+   */
+  startCure(settings?: Partial<CureSettings>): CureSettings {
+    return this.array.world.startCure(this.clock.now_s(), settings);
+  }
+
+  /** The hexapod's true pose and pivot now (µm, degrees): verification only. */
+  arrayPose(): { pose: Pose; pivot_um: Vec3 } {
+    return { pose: this.array.hexapod.pose(), pivot_um: this.array.hexapod.pivot };
+  }
+
+  /** Coupling of each array fiber now (linear, 1-based index − 1): verification only. */
+  arrayCouplings(): number[] {
+    const t = this.clock.now_s();
+    return Array.from({ length: this.array.world.config.count }, (_, i) => this.array.world.coupling(i + 1, t));
   }
 
   /** Closes every server, pty and socat child this bench opened, and cuts in-process links. Idempotent. */

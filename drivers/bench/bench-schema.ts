@@ -108,6 +108,8 @@ export type InstrumentEntry = z.infer<ReturnType<typeof instrumentSchema>>;
 export function topSchema() {
   return z.strictObject({
     name: z.string({ error: 'expected a text (the bench name copied into test records)' }).optional(),
+    // The run index this bench's runs go to (read by the CLI, runindex/index-target.ts checks it).
+    index: z.string({ error: 'expected a postgresql:// URL or an SQLite file path (the run index)' }).optional(),
     instruments: z.record(
       z.string().regex(ROLE_NAME, "expected a role name: lowercase letters, digits, '-' or '_' (laser, meter, voa, bert, stage, laser2, ...)"),
       z.unknown(),

@@ -5,6 +5,7 @@ import { keysightN776xDescriptor } from '../instruments/keysight-n776x.ts';
 import { keysightN777xDescriptor } from '../instruments/keysight-n777x.ts';
 import { newportEsp301 } from '../instruments/newport-esp301.ts';
 import { piGcs } from '../instruments/pi-gcs.ts';
+import { piGcsHexapod } from '../instruments/pi-gcs-hexapod.ts';
 import { santecTslDescriptor } from '../instruments/santec-tsl.ts';
 import { scpiBertDescriptor } from '../instruments/scpi-bert.ts';
 import { scpiStage } from '../instruments/scpi-stage.ts';
@@ -21,6 +22,7 @@ export const DRIVERS: readonly DriverDescriptor[] = [
   scpiBertDescriptor,
   scpiStage,
   newportEsp301,
+  piGcsHexapod,
   piGcs,
 ];
 

@@ -11,7 +11,8 @@ import { runSafeSteps, writeTolerant } from '../properties/safe-state.ts';
 import { writeChecked } from '../properties/send.ts';
 import { inRange, integerIn, oneOf } from '../properties/validators.ts';
 import { pollUntilOrStop } from '../properties/wait.ts';
-import type { LoggingOptions, LoggingState, LoggingTrigger, PowerMeter, PowerUnit } from '../roles/power-meter.ts';
+import type { MultiPortLogger, MultiPortLoggingOptions } from '../roles/multiport-logging.ts';
+import type { LoggingOptions, LoggingState, LoggingTrigger, PowerUnit } from '../roles/power-meter.ts';
 import { readingToDbm, readingToW } from '../roles/units.ts';
 import type { ScpiSession } from '../session/scpi-session.ts';
 import { InstrumentError, ReplyFormatError } from '../errors.ts';
@@ -26,7 +27,7 @@ export const MAX_LOG_SAMPLES = 1_000_000;
 
 const TRIGGER_INPUT: Readonly<Record<LoggingTrigger, string>> = { ignore: 'IGN', single: 'SME' };
 
-export class KeysightN774xMeter implements PowerMeter {
+export class KeysightN774xMeter implements MultiPortLogger {
   readonly kind = 'meter' as const;
   readonly driverName = KEYSIGHT_N774X;
   readonly session: ScpiSession;
@@ -156,6 +157,46 @@ export class KeysightN774xMeter implements PowerMeter {
       if (err instanceof InstrumentError) await this.stopLogging(channel).catch(() => undefined);
       throw err;
     }
+  }
+
+  /** Every listed port armed in one program message (trigger, parameters, start), then one error check. */
+  async startLoggingAll(options: MultiPortLoggingOptions): Promise<void> {
+    const { channels, samples, averagingTime_s, trigger } = options;
+    if (!Array.isArray(channels) || channels.length === 0) this.check('startLoggingAll.channels', channels, 'at least one channel');
+    if (new Set(channels).size !== channels.length) this.check('startLoggingAll.channels', channels, 'each channel once');
+    const addrs = channels.map((ch) => this.address(ch));
+    this.check('startLoggingAll.samples', samples, integerIn(1, MAX_LOG_SAMPLES)(samples));
+    this.check('startLoggingAll.averagingTime_s', averagingTime_s, inRange(AVERAGING_TIME_RANGE_S, 's')(averagingTime_s));
+    this.check('startLoggingAll.trigger', trigger, oneOf<LoggingTrigger>(['ignore', 'single'])(trigger));
+    const message = [
+      ...addrs.flatMap((a) => [
+        `:TRIG${a.slot}:INP ${TRIGGER_INPUT[trigger]}`,
+        `:SENS${a.slot}:CHAN${a.chan}:FUNC:PAR:LOGG ${samples},${PLAIN_NUMBER.format(averagingTime_s)}S`,
+      ]),
+      ...addrs.map((a) => `:SENS${a.slot}:CHAN${a.chan}:FUNC:STAT LOGG,STAR`),
+    ].join(';');
+    try {
+      await writeChecked(this.session, message);
+    } catch (err) {
+      if (err instanceof InstrumentError) await this.stopLoggingAll(channels).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async waitLoggingAll(channels: readonly number[], timeout_s: number): Promise<void> {
+    // The ports were started together with one sample time: the last one done is the last one listed
+    // only by accident, so each is waited for (a finished port answers at once).
+    for (const ch of channels) await this.waitLogging(ch, timeout_s);
+  }
+
+  async fetchLogs_W(channels: readonly number[]): Promise<number[][]> {
+    const out: number[][] = [];
+    for (const ch of channels) out.push(await this.fetchLog_W(ch));
+    return out;
+  }
+
+  async stopLoggingAll(channels: readonly number[]): Promise<void> {
+    for (const ch of channels) await this.stopLogging(ch);
   }
 
   async loggingState(channel: number): Promise<LoggingState> {

@@ -140,7 +140,7 @@ export const piGcs: DriverDescriptor<Stage> = {
   kind: 'stage',
   description: 'PI GCS motion controller, C-884 class (TCP, LF-terminated GCS commands, mm)',
   sessionDefaults: { dialect: PI_GCS_DIALECT },
-  matchesIdentity: (identity) => /Physik\s+Instrumente/i.test(identity),
+  matchesIdentity: (identity) => /Physik\s+Instrumente/i.test(identity) && !/C-887/i.test(identity), // hexapods: pi-gcs-hexapod
   async create(ctx) {
     const options = parseStageOptions(PI_GCS_DRIVER_NAME, ctx.options);
     const stage = new AxisStage(PI_GCS_DRIVER_NAME, ctx.role, new PiGcsProtocol(ctx.session), ctx.axes);

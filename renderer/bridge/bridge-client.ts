@@ -7,7 +7,7 @@ import {
   BENCH_CHANNELS, type BenchApi, type BenchBridge, type BenchChannel, type BenchEventListener, type BenchEventName,
   type BenchEvents, type BenchReply, type BenchRequest, type RunEvent,
 } from '../../service/bench-api.ts';
-import { parseServerMessage, type ServerMessage } from '../../service/bridge-protocol.ts';
+import { CLOSE, parseServerMessage, type ServerMessage } from '../../service/bridge-protocol.ts';
 
 /** The part of a WebSocket this client uses (the browser's and the `ws` package's both fit). */
 export interface SocketLike {
@@ -23,7 +23,7 @@ export interface SocketLike {
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 export interface BridgeClientOptions {
-  /** ws://127.0.0.1:PORT/bridge?token=… */
+  /** ws://127.0.0.1:PORT/bridge (the browser sends the session cookie; tests send a Bearer header) */
   url: string;
   createSocket: (url: string) => SocketLike;
   /** Per call; default 30 s, longer for the calls that move things or open benches. */
@@ -92,7 +92,7 @@ export class BridgeClient {
       const limit = setTimeout(() => {
         off();
         reject(new Error(`cannot connect to the bench bridge at ${redact(this.opts.url)} within ${(this.opts.connectTimeout_ms ?? 10_000) / 1000} s: ` +
-          'is `benchctl serve` running, and is this the URL it printed (the token changes at every start)?'));
+          'is `benchctl serve` running, and are you logged in (open the one-time URL it printed, or log in at /login with a token)?'));
       }, this.opts.connectTimeout_ms ?? 10_000);
       const off = this.onConnection((state) => {
         if (state !== 'open') return;
@@ -164,8 +164,15 @@ export class BridgeClient {
       if (this.socket !== socket) return;
       this.socket = null;
       if (this.closedByUser) return;
+      if (ev.code === CLOSE.revoked) {
+        // Reconnecting with a revoked token would only be refused again.
+        this.closedByUser = true;
+        this.failAll(`the bench bridge was closed: ${ev.reason || 'the access token was revoked'}`);
+        this.setState('closed', ev.reason || 'the access token was revoked');
+        return;
+      }
       const why = ev.code === 1006 && !this.everOpened
-        ? 'the server refused or could not be reached (a wrong or old token is refused: use the URL benchctl serve printed)'
+        ? 'the server refused or could not be reached (not logged in, or the session ended when serve restarted: log in again at /login)'
         : `connection closed (${ev.code}${ev.reason ? `: ${ev.reason}` : ''})`;
       this.failSent(`the bench bridge lost its connection: ${why}`);
       this.setState('reconnecting', why);

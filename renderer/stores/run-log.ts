@@ -34,7 +34,7 @@ export function describeEvent(e: RunEvent): LogEntry | null {
     case 'resumed':
       return line('info', e.stepId, 'resumed');
     case 'instrument-lost':
-      return line('error', null, `${e.role} lost (${e.resource}): ${e.error}; giving up after ${formatDuration(e.deadline_s)}`);
+      return line('error', null, `${e.role} ${e.reason === 'not answering' ? 'not answering' : 'lost'} (${e.resource}): ${e.error}; giving up after ${formatDuration(e.deadline_s)}`);
     case 'instrument-restored':
       return line('info', null, `${e.role} restored after ${formatDuration(e.outage_s)} (${e.attempts} attempts)`);
     case 'finished': {
@@ -42,6 +42,8 @@ export function describeEvent(e: RunEvent): LogEntry | null {
       return line(e.passed ? 'pass' : 'fail', null, `${e.passed ? 'PASSED' : 'FAILED'} in ${formatDuration(e.duration_s)}` +
         (failed.length ? `: ${failed.map((l) => `${l.measurement} (${l.stepId}) = ${l.value ?? l.reason ?? '—'}`).join(', ')}` : ''));
     }
+    case 'making-safe':
+      return line('error', null, `${e.message}: trying again for up to ${formatDuration(e.deadline_s)}`);
     case 'aborted':
       return line('error', e.stepId, `aborted (${e.reason}): ${e.message}${e.safe.ok ? '; bench made safe' : `; SAFE STATE FAILED: ${e.safe.error ?? 'unknown'}`}`);
     default:

@@ -52,6 +52,8 @@ export const useRunStore = defineStore('run', () => {
   /** The phase as the UI shows it. */
   const phaseLabel = computed(() => {
     const phase = state.value?.phase ?? 'idle';
+    // While the safe state is tried again, the state says what is not confirmed yet (laser not confirmed off).
+    if (phase === 'stopping' && state.value?.message) return state.value.message;
     return phase === 'pausing' ? 'pausing…' : phase;
   });
 

@@ -4,6 +4,7 @@
 // An instrument loss pauses the run, reconnects with backoff and re-runs the step from its last point.
 // A resumed run first puts the bench back as the finished steps left it (resume-restore.ts).
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DEFAULT_SAFE_DEADLINE_S, insistSafe, type UnsafeRole } from '../../drivers/bench/safe-insist.ts';
 import type { Bench } from '../bench-port.ts';
 import type { RunEvent, RunEventBody, RunEventListener } from '../events.ts';
 import { evaluateLimits } from '../plan/limits.ts';
@@ -219,8 +220,8 @@ export class RunEngine {
       } catch (err) {
         if (this.control.aborted) throw this.control.abortError;
         if (!this.lost.claim(err)) throw failed(err);
-        await this.lost.recoverAll(stepId);
-        onRecovered?.();
+        // A recurrence of the same stall is not another reconnect in the records.
+        if (await this.lost.recoverAll(stepId) > 0) onRecovered?.();
       }
     }
   }
@@ -259,6 +260,7 @@ export class RunEngine {
     return makeStepContext(this.contextDeps(), step, resume, {
       point: async (table, row) => {
         await this.records.point(stepId, table, row);
+        this.lost.progress();
         const index = counts[table] ?? 0;
         counts[table] = index + 1;
         this.emit({ type: 'point', stepId, table, index, row });
@@ -304,16 +306,29 @@ export class RunEngine {
       this.emit({ type: 'step-finished', stepId, kind, status, duration_s, measurements: {}, error: message });
     }
     const status: RunStatus = reason === 'error' ? 'error' : 'aborted';
-    await this.records.finish(status, [], this.elapsed(), `${message}${safe.ok ? '' : `; ${safe.error}`}`);
+    await this.records.finish(status, [], this.elapsed(), `${message}${safe.ok ? '' : `; ${safe.error}`}`, safe.unsafeRoles);
     this.stateValue = 'finished';
-    this.emit({ type: 'aborted', reason, message, stepId, safe });
+    const { unsafeRoles, ...safeSummary } = safe;
+    const unsafe = unsafeRoles?.map((u) => ({ role: u.role, what: u.what, since: u.since }));
+    this.emit({ type: 'aborted', reason, message, stepId, safe: { ...safeSummary, ...(unsafe && unsafe.length > 0 ? { unsafe } : {}) } });
     return { status, passed: null, limits: [], measurements: this.measured, message, folder: this.records.folder };
   }
 
-  private async makeSafe(): Promise<{ ok: boolean; error?: string }> {
+  /** Insists: a role that fails is tried again with backoff until the safe deadline (safe-insist.ts). */
+  private async makeSafe(): Promise<{ ok: boolean; error?: string; unsafeRoles?: UnsafeRole[] }> {
+    const deadline_s = this.recovery.safeDeadline_s ?? DEFAULT_SAFE_DEADLINE_S;
     try {
-      const report = await this.bench.safe({ timeout_s: this.safeTimeout_s });
-      return report.ok ? { ok: true } : { ok: false, error: report.message };
+      const report = await insistSafe(this.bench, {
+        deadline_s, timeout_s: this.safeTimeout_s, backoff_s: this.recovery.backoff_s, maxBackoff_s: this.recovery.maxBackoff_s,
+        onProgress: ({ pending, message }) => {
+          if (pending.length === 0) return;
+          this.emit({
+            type: 'making-safe', message, deadline_s,
+            pending: pending.map((p) => ({ role: p.role, what: p.what, since: p.since, error: p.error, attempts: p.attempts })),
+          });
+        },
+      });
+      return report.ok ? { ok: true } : { ok: false, error: report.message, unsafeRoles: report.unsafe };
     } catch (e) {
       return { ok: false, error: errorMessage(e) };
     }

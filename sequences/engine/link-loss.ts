@@ -25,18 +25,27 @@ export interface RecoveryPolicy {
   /** First wait between attempts; doubles up to maxBackoff_s. */
   backoff_s: number;
   maxBackoff_s: number;
+  /** Making the bench safe keeps trying a role that failed until this long has passed (default 60 s). */
+  safeDeadline_s?: number;
 }
 
 export interface ReconnectHooks {
   /** Wall-clock milliseconds (injectable for tests). */
   now_ms(): number;
+  /** When the outage began (default: now); the deadline counts from here (a recurring stall keeps its first start). */
+  since_ms?: number;
+  /**
+   * After the identity answered, within the same attempt: re-read what the instrument was doing (a stall
+   * may have let a move finish, or not); a failure fails the attempt. Returns a line for the log.
+   */
+  afterIdentify?(): Promise<string | null>;
   sleep_ms(ms: number, signal: AbortSignal): Promise<void>;
   signal: AbortSignal;
   onAttemptFailed?(attempt: number, err: unknown): void;
 }
 
 export type ReconnectResult =
-  | { ok: true; identity: string; attempts: number; outage_s: number }
+  | { ok: true; identity: string; attempts: number; outage_s: number; state: string | null }
   | { ok: false; attempts: number; outage_s: number; lastError: string };
 
 /** Shortest time an attempt is given, however close the deadline. */
@@ -60,7 +69,7 @@ async function withinSeconds<T>(limit_s: number, f: () => Promise<T>): Promise<T
 /** Reopens the role's session and asks its identity, retrying with backoff until the deadline. */
 export async function reconnect(bench: Bench, role: string, policy: RecoveryPolicy, hooks: ReconnectHooks): Promise<ReconnectResult> {
   const driver = bench.get(role);
-  const start = hooks.now_ms();
+  const start = hooks.since_ms ?? hooks.now_ms();
   let delay_s = policy.backoff_s;
   let attempts = 0;
   let lastError: string;
@@ -70,11 +79,12 @@ export async function reconnect(bench: Bench, role: string, policy: RecoveryPoli
     try {
       // An attempt may not outlive the deadline (a hung box answers nothing for a whole read timeout).
       const left_s = Math.max(policy.deadline_s - (hooks.now_ms() - start) / 1000, MIN_ATTEMPT_S);
-      const identity = await withinSeconds(left_s, async () => {
+      const { identity, state } = await withinSeconds(left_s, async () => {
         await driver.session.reopen();
-        return driver.identify();
+        const id = await driver.identify();
+        return { identity: id, state: (await hooks.afterIdentify?.()) ?? null };
       });
-      return { ok: true, identity, attempts, outage_s: (hooks.now_ms() - start) / 1000 };
+      return { ok: true, identity, attempts, outage_s: (hooks.now_ms() - start) / 1000, state };
     } catch (err) {
       lastError = errorMessage(err);
       hooks.onAttemptFailed?.(attempts, err);

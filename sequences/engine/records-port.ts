@@ -1,5 +1,6 @@
 // What the engine needs of the records: RunRecorder (a run folder) implements it; MemoryRecords keeps
 // counts and states in memory for runs without a folder (tests, rehearsals that record nothing).
+import type { UnsafeRole } from '../../drivers/bench/safe-insist.ts';
 import type { LimitResult } from '../events.ts';
 import type { PlannedStep } from '../plan/plan-types.ts';
 import { RecordError } from '../records/csv-table.ts';
@@ -20,7 +21,8 @@ export interface RunRecords {
   fit(stepId: string, model: string, result: FitRecord): void;
   incrementReconnects(stepId: string): void;
   endStep(stepId: string, end: StepEnd, bench_s: number): Promise<void>;
-  finish(status: 'passed' | 'failed' | 'aborted' | 'error', limits: LimitResult[], bench_s: number, message?: string): Promise<void>;
+  /** `unsafe`: the roles making safe gave up on (run.json says which, and since when). */
+  finish(status: 'passed' | 'failed' | 'aborted' | 'error', limits: LimitResult[], bench_s: number, message?: string, unsafe?: readonly UnsafeRole[]): Promise<void>;
   /**
    * A resumed run restoring the bench before it continues (settings applied again, an alignment re-run):
    * where that is recorded, apart from the steps' own tables. Records without it keep nothing of it.

@@ -10,6 +10,7 @@ import { registry as defaultRegistry } from '../steps/index.ts';
 import type { AnyStepDefinition, BenchInfo } from '../step.ts';
 import { expandSteps } from './expand.ts';
 import { planLimits } from './limits.ts';
+import { describeRoots, isInsideRoots } from './path-roots.ts';
 import type { Plan, PlannedStep } from './plan-types.ts';
 
 /** What estimates see when no bench is given (`benchctl validate` without --bench): no roles, no ranges. */
@@ -19,7 +20,18 @@ export interface PlanOptions {
   /** The bench's capabilities; when given, each step's `validate` runs against it. */
   bench?: BenchInfo;
   registry?: readonly AnyStepDefinition[];
+  /** Where `script` steps may load modules from; default anywhere (the shell user named the sequence file). */
+  scripts?: ScriptPolicy;
 }
+
+/**
+ * Script steps run code with the service's rights, so a service taking sequences from others loads them only
+ * from folders its operator configured, and never from a sequence sent as text.
+ */
+export type ScriptPolicy =
+  | { kind: 'any' }
+  | { kind: 'roots'; roots: readonly string[] }
+  | { kind: 'refused'; reason: string; roots: readonly string[] };
 
 export function buildPlan(seq: LoadedSequence, opts: PlanOptions = {}): Plan {
   const registry = opts.registry ?? defaultRegistry;
@@ -35,10 +47,10 @@ export function buildPlan(seq: LoadedSequence, opts: PlanOptions = {}): Plan {
       issues.push(source.issue(e.path, `unknown step kind '${e.kind}'; expected one of ${registry.map((d) => d.kind).join(', ')} or loop`, formatKindField(e.path)));
       continue;
     }
-    if (e.kind === 'script') resolveScriptModule(e, seq.baseDir, source, issues);
+    if (e.kind === 'script') resolveScriptModule(e, seq.baseDir, source, issues, opts.scripts ?? { kind: 'any' });
     const parsed = def.schema.safeParse(e.body);
     if (!parsed.success) {
-      for (const i of parsed.error.issues) issues.push(source.issue([...e.path, ...(i.path as (string | number)[])], zodMessage(i)));
+      for (const i of parsed.error.issues) issues.push(source.issue([...e.path, ...(i.path as (string | number)[])], zodMessage(i, e.body)));
       continue;
     }
     const params = parsed.data;
@@ -74,10 +86,18 @@ export function buildPlan(seq: LoadedSequence, opts: PlanOptions = {}): Plan {
 }
 
 /** A script's module path is relative to the sequence file, not to wherever benchctl was started. */
-function resolveScriptModule(e: { body: unknown; path: FieldPath }, baseDir: string, source: LoadedSequence['source'], issues: SequenceIssue[]): void {
+function resolveScriptModule(e: { body: unknown; path: FieldPath }, baseDir: string, source: LoadedSequence['source'], issues: SequenceIssue[], policy: ScriptPolicy): void {
   const body = e.body as { module?: unknown } | null;
+  if (policy.kind === 'refused') {
+    issues.push(source.issue(e.path, `script steps are refused in ${policy.reason}: a script runs code on this machine; put the sequence and its module in a configured folder (${describeRoots(policy.roots)}) and load it from there`));
+    return;
+  }
   if (body === null || typeof body !== 'object' || typeof body.module !== 'string' || body.module === '') return;
   const abs = resolve(baseDir, body.module);
+  if (policy.kind === 'roots' && !isInsideRoots(abs, policy.roots)) {
+    issues.push(source.issue([...e.path, 'module'], `script module ${abs} is outside the folders scripts may load from; expected a module inside ${describeRoots(policy.roots)} (the sequence library or a --scripts folder)`));
+    return;
+  }
   if (!existsSync(abs)) issues.push(source.issue([...e.path, 'module'], `no such module ${abs}; expected a .ts or .js file relative to the sequence file`));
   e.body = { ...body, module: abs };
 }

@@ -3,6 +3,7 @@
 // reopens the same folder and continues the same files.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { UnsafeRole } from '../../drivers/bench/safe-insist.ts';
 import type { LimitResult } from '../events.ts';
 import type { Plan, PlannedStep } from '../plan/plan-types.ts';
 import type { FitRecord, Measurement, ResumeInfo, Row } from '../step.ts';
@@ -243,7 +244,7 @@ export class RunRecorder {
   }
 
   /** The end of the run (passed, failed, aborted, error): journalled, run.json final, files closed. */
-  async finish(status: Exclude<RunStatus, 'running'>, limits: LimitResult[], bench_s: number, message?: string): Promise<void> {
+  async finish(status: Exclude<RunStatus, 'running'>, limits: LimitResult[], bench_s: number, message?: string, unsafe?: readonly UnsafeRole[]): Promise<void> {
     for (const t of this.open.values()) await t.close();
     this.open.clear();
     this.record.status = status;
@@ -252,6 +253,7 @@ export class RunRecorder {
     this.record.finished = now();
     this.record.timings.bench_s = bench_s;
     if (message) this.record.message = message;
+    if (unsafe && unsafe.length > 0) this.record.unsafe = unsafe.map((u) => ({ role: u.role, what: u.what, since: u.since, attempts: u.attempts, error: u.error }));
     this.journal.append({ type: 'end', time: now(), status, limits, ...(message ? { message } : {}) });
     this.writeRunJson();
     this.journal.close();

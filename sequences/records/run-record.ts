@@ -79,6 +79,8 @@ export interface RunRecord {
   /** null while running or when aborted before the limits could be judged. */
   passed: boolean | null;
   message?: string;
+  /** Roles the safe state gave up on when the run stopped: what was not confirmed, since when, the last error. */
+  unsafe?: { role: string; what: string; since: string; attempts: number; error: string }[];
   sequence: { name: string; file: string; description?: string };
   metadata: Record<string, unknown>;
   parameters: Record<string, unknown>;

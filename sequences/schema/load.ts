@@ -77,17 +77,32 @@ export function loadSequenceText(file: string, text: string, opts: LoadOptions =
   const rawMeta = resolveRefs(doc.rawMetadata ?? {}, parameterScope(doc.parameters), ['metadata'], refIssues);
   for (const r of refIssues) issues.push(source.issue(r.path, r.message));
   const metadata = zodInto(source, metadataSchema, rawMeta, ['metadata'], issues);
-  if (issues.length) throw new SequenceError(issues);
-  return {
+  const loaded: LoadedSequence = {
     file,
     baseDir: opts.baseDir ?? dirname(resolve(file)),
     text,
     source,
     doc,
-    metadata: metadata as SequenceMetadata,
+    metadata: (metadata ?? rawMeta) as SequenceMetadata,
     parameters: doc.parameters,
     overrides,
   };
+  if (issues.length) throw new IncompleteSequenceError(issues, loaded);
+  return loaded;
+}
+
+/**
+ * Problems above the steps (metadata, limits, unknown keys, --set) in a file whose structure could still be
+ * read: `partial` is the sequence as far as it goes, so its steps can be checked too and every problem
+ * reported at once (plan/all-issues.ts).
+ */
+export class IncompleteSequenceError extends SequenceError {
+  readonly partial: LoadedSequence;
+
+  constructor(issues: readonly SequenceIssue[], partial: LoadedSequence) {
+    super(issues);
+    this.partial = partial;
+  }
 }
 
 export function parameterScope(parameters: ReadonlyMap<string, ParameterDecl>): Map<string, unknown> {

@@ -2,6 +2,7 @@
 // limits and recovery settings. Step bodies stay raw here; each step kind's own schema parses them when the
 // plan is built, once parameters and loop variables are substituted.
 import { z } from 'zod';
+import { DEFAULT_SAFE_DEADLINE_S } from '../../drivers/bench/safe-insist.ts';
 import { formatPath, type FieldPath, type SequenceIssue } from './errors.ts';
 import { inferKind, type ParameterDecl } from './parameters.ts';
 import { q } from './q.ts';
@@ -50,7 +51,7 @@ export interface SequenceDoc {
   parameters: Map<string, ParameterDecl>;
   steps: SequenceNode[];
   limits: LimitDecl[];
-  recovery: { deadline_s: number; backoff_s: number; maxBackoff_s: number };
+  recovery: { deadline_s: number; backoff_s: number; maxBackoff_s: number; safeDeadline_s: number };
 }
 
 const RESERVED_STEP_KEYS = new Set(['id']);
@@ -76,7 +77,8 @@ const recoverySchema = z.strictObject({
   deadline: q.duration_s({ positive: true }).optional(),
   backoff: q.duration_s({ positive: true }).optional(),
   max_backoff: q.duration_s({ positive: true }).optional(),
-}, { error: 'expected a mapping { deadline, backoff, max_backoff } of durations' });
+  safe_deadline: q.duration_s({ positive: true }).optional(),
+}, { error: 'expected a mapping { deadline, backoff, max_backoff, safe_deadline } of durations' });
 
 const TOP_KEYS = ['sequence', 'description', 'metadata', 'parameters', 'steps', 'limits', 'recovery'];
 
@@ -108,7 +110,10 @@ export function readSequenceStructure(source: SourceFile, fallbackName: string, 
     parameters,
     steps,
     limits,
-    recovery: { deadline_s: recovery.deadline ?? 120, backoff_s: recovery.backoff ?? 0.5, maxBackoff_s: recovery.max_backoff ?? 10 },
+    recovery: {
+      deadline_s: recovery.deadline ?? 120, backoff_s: recovery.backoff ?? 0.5, maxBackoff_s: recovery.max_backoff ?? 10,
+      safeDeadline_s: recovery.safe_deadline ?? DEFAULT_SAFE_DEADLINE_S,
+    },
   };
 }
 
@@ -120,14 +125,34 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 export function zodInto<T>(source: SourceFile, schema: z.ZodType<T>, value: unknown, base: FieldPath, issues: SequenceIssue[]): T | undefined {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  for (const i of r.error.issues) issues.push(source.issue([...base, ...(i.path as (string | number)[])], zodMessage(i)));
+  for (const i of r.error.issues) issues.push(source.issue([...base, ...(i.path as (string | number)[])], zodMessage(i, value)));
   return undefined;
 }
 
 /** zod's own messages for unknown keys say "Unrecognized key"; say what was expected instead. */
-export function zodMessage(i: z.core.$ZodIssue): string {
+export function zodMessage(i: z.core.$ZodIssue, root: unknown = NO_ROOT): string {
   if (i.code === 'unrecognized_keys') return `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `'${k}'`).join(', ')}`;
+  // A field left out (or left empty) is `missing`, never "got undefined": say so first, then what it takes.
+  if (root !== NO_ROOT && isAbsent(root, i.path as readonly PropertyKey[])) return `missing; ${withoutFound(i.message)}`;
   return i.message;
+}
+
+/** zodMessage without the value parsed: absent fields cannot be told. */
+const NO_ROOT = Symbol('no root');
+
+/** Whether the value at `path` under `root` is absent (no such key, or an empty YAML value). */
+function isAbsent(root: unknown, path: readonly PropertyKey[]): boolean {
+  let v: unknown = root;
+  for (const part of path) {
+    if (v === null || typeof v !== 'object') return true;
+    v = (v as Record<PropertyKey, unknown>)[part];
+  }
+  return v === undefined || v === null;
+}
+
+/** The message without its "got undefined" / "received null" tail (zod's own wording or ours). */
+function withoutFound(message: string): string {
+  return message.replace(/[,;:]?\s*(got|received)\s+(undefined|null)\b.*$/, '').replace(/^Invalid input: /, '');
 }
 
 function readParameters(source: SourceFile, raw: unknown, issues: SequenceIssue[]): Map<string, ParameterDecl> {

@@ -4,6 +4,8 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { isInsideRoots } from '../../sequences/plan/path-roots.ts';
+import { hostPort, type ServerIdentity } from './guard.ts';
 
 const TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -24,24 +26,26 @@ export function contentTypeOf(path: string): string {
   return TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
 }
 
-export function contentSecurityPolicy(port: number): string {
+export function contentSecurityPolicy(id: ServerIdentity, formAction = "'none'"): string {
+  const ws = id.names.map((n) => `${id.tls ? 'wss' : 'ws'}://${hostPort(n, id.port)}`).join(' ');
   return [
     "default-src 'self'",
     "script-src 'self'",
     // uPlot and Vue set styles through the CSSOM; inline style attributes stay allowed for them.
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
-    `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
+    `connect-src 'self' ${ws}`,
     "object-src 'none'",
     "base-uri 'none'",
-    "form-action 'none'",
+    `form-action ${formAction}`,
     "frame-ancestors 'none'",
   ].join('; ');
 }
 
-export function securityHeaders(port: number): Record<string, string> {
+/** `formAction`: the login page posts its form to us ('self'); the app posts none. */
+export function securityHeaders(id: ServerIdentity, formAction?: string): Record<string, string> {
   return {
-    'Content-Security-Policy': contentSecurityPolicy(port),
+    'Content-Security-Policy': contentSecurityPolicy(id, formAction),
     'X-Content-Type-Options': 'nosniff',
     'X-Frame-Options': 'DENY',
     'Referrer-Policy': 'no-referrer',
@@ -50,7 +54,11 @@ export function securityHeaders(port: number): Record<string, string> {
   };
 }
 
-/** Where a URL path points inside `root`, or null for anything that tries to leave it. */
+/**
+ * Where a URL path points inside `root`, or null for anything that tries to leave it: `..`, a NUL, a dot
+ * file or folder (.git, .env), or a symbolic link whose target is outside the folder (a link in a build
+ * folder would otherwise serve any file of the machine).
+ */
 export function resolveInside(root: string, urlPath: string): string | null {
   let decoded: string;
   try {
@@ -58,10 +66,12 @@ export function resolveInside(root: string, urlPath: string): string | null {
   } catch {
     return null;
   }
-  if (decoded.includes('\0') || decoded.split(/[\\/]/).includes('..')) return null;
+  const parts = decoded.split(/[\\/]/);
+  if (decoded.includes('\0') || parts.includes('..') || parts.some((p) => p.startsWith('.') && p !== '.')) return null;
   const full = resolve(root, '.' + normalize('/' + decoded));
   const base = resolve(root);
-  return full === base || full.startsWith(base + sep) ? full : null;
+  if (full !== base && !full.startsWith(base + sep)) return null;
+  return isInsideRoots(full, [base]) ? full : null;
 }
 
 const NOT_BUILT = (hint: string) => `<!doctype html><meta charset="utf-8"><title>benchctl</title>
@@ -71,13 +81,13 @@ const NOT_BUILT = (hint: string) => `<!doctype html><meta charset="utf-8"><title
 
 export interface StaticOptions {
   root: string | null;
-  port: number;
+  identity: ServerIdentity;
   /** Shown when the UI is not built: how to build it. */
   notBuiltHint: string;
 }
 
 export async function serveStatic(req: IncomingMessage, res: ServerResponse, opts: StaticOptions): Promise<void> {
-  const headers = securityHeaders(opts.port);
+  const headers = securityHeaders(opts.identity);
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { ...headers, Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('method not allowed: the UI server answers GET and HEAD only\n');
     return;

@@ -3,7 +3,7 @@
 // power beyond its range. Its responsivity calibration is set by the wavelength setting: light far from
 // that wavelength reads a little wrong.
 import type { SeededRandom } from '../random.ts';
-import type { MeterPort, OpticalWorld } from '../world/optical-world.ts';
+import type { TriggerLine } from '../world/trigger-line.ts';
 
 /** Highest power any range can measure (+10 dBm on this meter family), dBm. */
 export const METER_MAX_POWER_DBM = 10;
@@ -19,6 +19,14 @@ const RANGE_DYNAMIC_DB = 60;
 const RANGE_HEADROOM_DB = 3;
 /** Responsivity error per nm between the light and the wavelength setting (InGaAs slope near 1550 nm). */
 const RESPONSIVITY_SLOPE_PER_NM = 0.001;
+
+/** What a meter needs of the optics it looks at: the single-fiber world or the fiber-array world. */
+export interface MeterOptics {
+  powerAtMeter_W(port: number, t_s: number): number;
+  readonly laser: { wavelengthAt_nm(t_s: number): number };
+  stream(label: string): SeededRandom;
+  readonly triggers: TriggerLine;
+}
 
 export interface DetectorSettings {
   wavelength_nm: number;
@@ -48,7 +56,7 @@ export function responsivityFactor(light_nm: number, set_nm: number): number {
 }
 
 /** True optical power averaged over [t0, t0 + atime], with the wavelength at the window's middle. */
-function averagedLight(world: OpticalWorld, port: MeterPort, t0_s: number, atime_s: number): { power_W: number; wavelength_nm: number } {
+function averagedLight(world: MeterOptics, port: number, t0_s: number, atime_s: number): { power_W: number; wavelength_nm: number } {
   const k = Math.min(5, Math.max(1, Math.round(atime_s / 1e-3)));
   let sum = 0;
   for (let i = 0; i < k; i++) sum += world.powerAtMeter_W(port, t0_s + ((i + 0.5) / k) * atime_s);
@@ -56,7 +64,7 @@ function averagedLight(world: OpticalWorld, port: MeterPort, t0_s: number, atime
 }
 
 /** One measurement over the averaging window starting at t0. */
-export function measure(world: OpticalWorld, port: MeterPort, t0_s: number, s: DetectorSettings, rng: SeededRandom): Reading {
+export function measure(world: MeterOptics, port: number, t0_s: number, s: DetectorSettings, rng: SeededRandom): Reading {
   const light = averagedLight(world, port, t0_s, s.atime_s);
   const seen_W = light.power_W * responsivityFactor(light.wavelength_nm, s.wavelength_nm);
   if (seen_W > overrangeAbove_W(s)) return { overrange: true, power_W: seen_W };

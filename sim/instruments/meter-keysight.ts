@@ -18,9 +18,8 @@ import type { HandlerArgs } from '../../drivers/scpi/index.ts';
 import type { BenchClock } from '../clock.ts';
 import { ScpiInstrument, settingHandlers, noParams, params, suffix } from '../scpi/index.ts';
 import { METER_PORTS } from '../world/optical-world.ts';
-import type { OpticalWorld } from '../world/optical-world.ts';
 import { METER_RANGES_DBM } from './meter-detector.ts';
-import type { Reading } from './meter-detector.ts';
+import type { MeterOptics, Reading } from './meter-detector.ts';
 import { MAX_LOGGING_POINTS } from './meter-logging.ts';
 import type { TriggerInput } from './meter-logging.ts';
 import { MeterPortState } from './meter-port.ts';
@@ -35,9 +34,11 @@ const ATIME_RANGE_S = { min: 1e-6, max: 10 };
 export class KeysightMeter extends ScpiInstrument {
   readonly ports: readonly MeterPortState[];
 
-  constructor(world: OpticalWorld, clock: BenchClock, identity = METER_IDENTITY) {
-    super({ role: 'meter', identity, clock });
-    this.ports = METER_PORTS.map((p) => new MeterPortState(world, clock, p));
+  /** `opts.ports`: how many ports (default the N7744A's 4); `opts.role` (default 'meter'). */
+  constructor(world: MeterOptics, clock: BenchClock, identity = METER_IDENTITY, opts: { ports?: number; role?: string } = {}) {
+    super({ role: opts.role ?? 'meter', identity, clock });
+    const ports = opts.ports === undefined ? [...METER_PORTS] : Array.from({ length: opts.ports }, (_, i) => i + 1);
+    this.ports = ports.map((p) => new MeterPortState(world, clock, p));
     this.useCommands(METER_COMMANDS, this);
   }
 

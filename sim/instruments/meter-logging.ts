@@ -4,10 +4,9 @@
 // CME the first pulse starts back-to-back sampling. Samples are computed lazily from the world, which is
 // a function of bench time, so a sample means the light at its own time.
 import type { SeededRandom } from '../random.ts';
-import type { MeterPort, OpticalWorld } from '../world/optical-world.ts';
 import type { TriggerLine } from '../world/trigger-line.ts';
 import { measure } from './meter-detector.ts';
-import type { DetectorSettings } from './meter-detector.ts';
+import type { DetectorSettings, MeterOptics } from './meter-detector.ts';
 
 export type TriggerInput = 'IGN' | 'SME' | 'CME';
 
@@ -45,8 +44,8 @@ export class MeterLogging {
   private timing: LoggingTiming = { deadTime_s: 0, startLatency_s: 0 };
 
   constructor(
-    private readonly world: OpticalWorld,
-    private readonly port: MeterPort,
+    private readonly world: MeterOptics,
+    private readonly port: number,
     private readonly triggers: TriggerLine,
   ) {}
 

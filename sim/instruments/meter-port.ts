@@ -4,9 +4,8 @@
 import { ScpiError, ScpiErrorCode } from '../../drivers/scpi/index.ts';
 import type { BenchClock } from '../clock.ts';
 import type { SeededRandom } from '../random.ts';
-import type { MeterPort, OpticalWorld } from '../world/optical-world.ts';
 import { measure } from './meter-detector.ts';
-import type { DetectorSettings, Reading } from './meter-detector.ts';
+import type { DetectorSettings, MeterOptics, Reading } from './meter-detector.ts';
 import { MeterLogging } from './meter-logging.ts';
 import type { LoggingParams, TriggerInput } from './meter-logging.ts';
 
@@ -26,9 +25,9 @@ export class MeterPortState {
   private readonly rng: SeededRandom;
 
   constructor(
-    private readonly world: OpticalWorld,
+    private readonly world: MeterOptics,
     private readonly clock: BenchClock,
-    readonly port: MeterPort,
+    readonly port: number,
   ) {
     this.logging = new MeterLogging(world, port, world.triggers);
     this.rng = world.stream(`meter-port-${port}`);

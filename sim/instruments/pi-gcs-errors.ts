@@ -22,6 +22,7 @@ const MESSAGES: Readonly<Record<number, string>> = {
   5: 'Unallowable move attempted on unreferenced axis, or move attempted with servo off',
   7: 'Position out of limits',
   8: 'Velocity out of limits',
+  9: 'Attempt to set pivot point while U, V and W not all 0',
   10: 'Controller was stopped by command',
   15: 'Invalid axis identifier',
   17: 'Parameter out of range',

@@ -3,6 +3,7 @@
 import { Document, isMap } from 'yaml';
 import { DEFAULT_AXIS_CONFIG } from '../motion/axis-config.ts';
 import type { AxisName } from '../motion/motion-system.ts';
+import { ARRAY_FACET_UM, DEFAULT_FIBER_ARRAY } from '../world/fiber-array.ts';
 import { CHIP_SURFACE_Z_UM, STAGE_TRAVEL_UM, SURFACE_TOLERANCE_UM } from '../world/layout.ts';
 
 /** The driver that speaks each simulated role's dialect. */
@@ -15,10 +16,24 @@ export const SIM_DRIVERS: Readonly<Record<string, string>> = {
   stage: 'scpi-stage',
   'stage-esp': 'newport-esp301',
   'stage-pi': 'pi-gcs',
+  'meter-array': 'keysight-n774x',
+  'stage-hexapod': 'pi-gcs-hexapod',
 };
 
 /** Roles a bench uses by default; the others are alternate front ends of the same laser or stage. */
-export const DEFAULT_BENCH_ROLES = ['laser', 'meter', 'voa', 'bert', 'stage'] as const;
+export const DEFAULT_BENCH_ROLES = ['laser', 'meter', 'voa', 'bert', 'stage', 'meter-array', 'stage-hexapod'] as const;
+
+/**
+ * The hexapod's soft limits in pose space about the fiber array's facet (its pivot): the hidden chip lies
+ * within ±50 µm, ±0.5° roll and ±0.2° tip and tilt of the zero pose, and its surface at least 8 µm below
+ * the facet there, so Z ≥ −5 µm keeps every fiber of a tilted array off the chip.
+ */
+export const SIM_HEXAPOD_AXES = {
+  X: { axis: 1, min_um: -300, max_um: 300 },
+  Y: { axis: 2, min_um: -300, max_um: 300 },
+  Z: { axis: 3, min_um: -5, max_um: 300 },
+} as const;
+export const SIM_HEXAPOD_ROTATION_LIMITS_DEG = { U: [-1, 1], V: [-1, 1], W: [-1.5, 1.5] } as const;
 
 /** Which default role an alternate stands in for. */
 const ALTERNATE_OF: Readonly<Record<string, string>> = { 'laser-santec': 'laser', 'stage-esp': 'stage', 'stage-pi': 'stage' };
@@ -65,7 +80,14 @@ function entry(role: string, input: SimBenchFileInput): Entry | undefined {
     e['read_termination'] = '\r\n';
     e['write_termination'] = '\r';
   }
-  if (role.startsWith('stage')) e['axes'] = axes();
+  if (role === 'stage-hexapod') {
+    e['axes'] = structuredClone(SIM_HEXAPOD_AXES);
+    e['options'] = {
+      pivot_um: [...ARRAY_FACET_UM],
+      rotation_limits_deg: structuredClone(SIM_HEXAPOD_ROTATION_LIMITS_DEG),
+      loopbacks: DEFAULT_FIBER_ARRAY.loopbacks.map(([a, b]) => [a, b]),
+    };
+  } else if (role.startsWith('stage')) e['axes'] = axes();
   return e;
 }
 

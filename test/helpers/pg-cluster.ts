@@ -20,6 +20,10 @@ export interface PgCluster {
   /** A URL to another database of this cluster (create it first with createDatabase). */
   urlFor(database: string): string;
   createDatabase(name: string): Promise<string>;
+  /** Stops the server (immediately, as a crash or a network cut would), keeping its data for restart(). */
+  halt(): Promise<void>;
+  /** Starts a halted server again on the same port with the same data. */
+  restart(): Promise<void>;
   /** Stops the server (immediately) and removes its folder; idempotent. */
   stop(): Promise<void>;
 }
@@ -76,15 +80,26 @@ export async function startPgCluster(): Promise<PgCluster> {
   try {
     await as('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
     const port = await freePort();
-    await as('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '30', '-o',
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, 'start']);
-    started = true;
+    const startServer = async (): Promise<void> => {
+      await as('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '30', '-o',
+        `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, 'start']);
+      started = true;
+    };
+    await startServer();
+    const halt = async (): Promise<void> => {
+      if (!started) return;
+      await as('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      started = false;
+    };
+    const restart = async (): Promise<void> => {
+      if (!started) await startServer();
+    };
     const urlFor = (database: string): string => `postgresql://postgres@127.0.0.1:${port}/${database}`;
     const createDatabase = async (name: string): Promise<string> => {
       await as('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', name]);
       return urlFor(name);
     };
-    return { url: urlFor('postgres'), port, dir, urlFor, createDatabase, stop };
+    return { url: urlFor('postgres'), port, dir, urlFor, createDatabase, halt, restart, stop };
   } catch (err) {
     await stop();
     throw err;

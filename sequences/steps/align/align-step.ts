@@ -3,6 +3,7 @@
 // lives in align-run.ts and the files it uses; this file is the step contract around it.
 import { checkStageTarget, requireRole } from '../../capabilities.ts';
 import type { BenchInfo, FitRecord, Measurement, StepDefinition, ValidationIssue } from '../../step.ts';
+import { withArrayAlign } from './align-modes.ts';
 import { runAlignment } from './align-run.ts';
 import type { AlignResult } from './align-run.ts';
 import { coveringOffsets_um, squareSpiralLegs } from './paths.ts';
@@ -110,7 +111,7 @@ function measurementsOf(r: AlignResult): Record<string, Measurement> {
   };
 }
 
-export const alignStep: StepDefinition<AlignParams> = {
+const singleFiberAlign: StepDefinition<AlignParams> = {
   kind: 'align',
   description: 'active fiber alignment: first light, fine peaking, 2-D Gaussian refinement (and tracking)',
   schema: alignSchema,
@@ -159,3 +160,6 @@ export const alignStep: StepDefinition<AlignParams> = {
     };
   },
 };
+
+/** The `align` step: single-fiber, or a fiber array when the body lists `channels` (align-modes.ts). */
+export const alignStep = withArrayAlign(singleFiberAlign);

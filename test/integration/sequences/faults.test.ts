@@ -30,11 +30,14 @@ function writeSequence(steps: string): string {
   return file;
 }
 
-async function start(file: string, opts: { deadline_s?: number; set?: string[] } = {}) {
+async function start(file: string, opts: { deadline_s?: number; safeDeadline_s?: number; set?: string[] } = {}) {
   run = await prepareRun({
     sequenceFile: file, outDir: join(dir, 'runs'), bench: { sim: true, seed: 3, realtime: false }, safeTimeout_s: 1,
     ...(opts.set ? { set: opts.set } : {}),
-    recovery: { backoff_s: 0.05, maxBackoff_s: 0.2, ...(opts.deadline_s !== undefined ? { deadline_s: opts.deadline_s } : {}) },
+    recovery: {
+      backoff_s: 0.05, maxBackoff_s: 0.2, ...(opts.deadline_s !== undefined ? { deadline_s: opts.deadline_s } : {}),
+      ...(opts.safeDeadline_s !== undefined ? { safeDeadline_s: opts.safeDeadline_s } : {}),
+    },
   });
   const events: RunEvent[] = [];
   run.engine.on((e) => events.push(e));
@@ -68,8 +71,8 @@ describe('faults against the simulator', () => {
     expect(record.steps[1]).toMatchObject({ stepId: 'measure', status: 'done', reconnects: 1, tables: [{ rows: 60 }] });
   });
 
-  it('an instrument that does not come back before the deadline aborts the run and leaves the bench safe', async () => {
-    const { run: r, events } = await start(writeSequence('  - measure: { channels: [1], samples: 30 }\n'), { deadline_s: 0.3 });
+  it('an instrument that does not come back before the deadline aborts the run; the rest is made safe, the meter reported unsafe since when', async () => {
+    const { run: r, events } = await start(writeSequence('  - measure: { channels: [1], samples: 30 }\n'), { deadline_s: 0.3, safeDeadline_s: 1.5 });
     r.engine.on((e) => {
       if (e.type === 'point' && e.index === 5) {
         r.sim!.faults.stopAnswering('meter');
@@ -80,12 +83,19 @@ describe('faults against the simulator', () => {
     expect(result.status).toBe('aborted');
     expect(result.message).toMatch(/^meter \(SIM::meter\) did not come back within 0\.3 s/);
     const aborted = events.at(-1);
-    expect(aborted).toMatchObject({ type: 'aborted', reason: 'instrument-lost', stepId: 'measure', safe: { ok: false, error: expect.stringMatching(/meter/) } });
+    expect(aborted).toMatchObject({
+      type: 'aborted', reason: 'instrument-lost', stepId: 'measure',
+      safe: { ok: false, error: expect.stringMatching(/bench NOT SAFE after 1\.5 s of trying: meter not confirmed safe since \d{4}-/), unsafe: [{ role: 'meter' }] },
+    });
+    // It kept trying the meter meanwhile, and said so.
+    const makingSafe = events.filter((e) => e.type === 'making-safe');
+    expect(makingSafe.length).toBeGreaterThanOrEqual(1);
+    expect(makingSafe[0]).toMatchObject({ message: 'making safe… (meter not confirmed safe)', pending: [{ role: 'meter' }] });
     expect(await r.bench.laser.output()).toBe(false);
     const rows = csvRows(join(r.recorder.folder, 'power.csv'));
     expect(rows.map((x) => Number(x.sample))).toEqual([0, 1, 2, 3, 4, 5]);
     const record = JSON.parse(readFileSync(join(r.recorder.folder, 'run.json'), 'utf8')) as RunRecord;
-    expect(record).toMatchObject({ status: 'aborted', passed: null });
+    expect(record).toMatchObject({ status: 'aborted', passed: null, unsafe: [{ role: 'meter', what: 'meter not confirmed safe', since: expect.stringMatching(/^\d{4}-/) }] });
     expect(record.steps[1]).toMatchObject({ status: 'aborted' });
     r.sim!.faults.stopAnswering('meter', false);
   });

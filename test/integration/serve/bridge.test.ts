@@ -1,7 +1,7 @@
-// The browser-mode server over real sockets: bound to 127.0.0.1, the handshake's token/Host/Origin checks,
+// The browser-mode server over real sockets: bound to 127.0.0.1, the handshake's caller/Host/Origin checks,
 // calls and their errors, pushed events, the static UI with its security headers, and the browser client
 // (BridgeClient over the `ws` package) with timeouts, reconnect and run catch-up.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,40 +78,49 @@ function httpGet(path: string, headers: Record<string, string> = {}, method = 'G
 }
 
 const own = () => `http://127.0.0.1:${server.port}`;
-const bridgeUrl = (token: string | null) => `ws://127.0.0.1:${server.port}/bridge${token === null ? '' : `?token=${encodeURIComponent(token)}`}`;
+const bridgeUrl = () => `ws://127.0.0.1:${server.port}/bridge`;
+/** The Authorization header of a non-browser client. */
+const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+const bearerSocket = (token: string) => (u: string) => new WebSocket(u, { headers: bearer(token) }) as unknown as SocketLike;
 
 describe('the bridge handshake', () => {
-  it('listens on 127.0.0.1 only, and prints a URL that carries the token', () => {
+  it('listens on 127.0.0.1 only, and prints a one-time login URL, never the token', () => {
     expect(server.address()).toEqual({ host: '127.0.0.1', port: server.port });
-    expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${server.token}`);
+    expect(server.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/login\\?code=[\\w-]{32}$`));
+    expect(server.url).not.toContain(server.token);
     expect(server.token.length).toBeGreaterThanOrEqual(32);
   });
 
-  it('refuses a connection without the token, or with a wrong one, with 401', async () => {
-    expect((await handshake(bridgeUrl(null), { Origin: own() })).status).toBe(401);
-    expect((await handshake(bridgeUrl('x'.repeat(server.token.length)), { Origin: own() })).status).toBe(401);
-    expect((await handshake(bridgeUrl(`${server.token}x`), { Origin: own() })).status).toBe(401);
+  it('refuses a connection without credentials, with a wrong token, or with the token in the URL, with 401', async () => {
+    expect((await handshake(bridgeUrl(), { Origin: own() })).status).toBe(401);
+    expect((await handshake(bridgeUrl(), { Origin: own(), ...bearer('x'.repeat(server.token.length)) })).status).toBe(401);
+    expect((await handshake(bridgeUrl(), { Origin: own(), ...bearer(`${server.token}x`) })).status).toBe(401);
+    // The old way, a token in the query string, is no longer taken: it stayed in histories and logs.
+    expect((await handshake(`${bridgeUrl()}?token=${server.token}`, { Origin: own() })).status).toBe(401);
     expect(server.clientCount).toBe(0);
   });
 
   it('refuses a foreign Origin with 403 even with the token, and a foreign Host with 421', async () => {
-    expect((await handshake(bridgeUrl(server.token), { Origin: 'http://evil.example' })).status).toBe(403);
-    expect((await handshake(bridgeUrl(server.token), { Origin: `http://127.0.0.1:${server.port + 1}` })).status).toBe(403);
-    expect((await handshake(bridgeUrl(server.token), { Host: `evil.example:${server.port}` })).status).toBe(421);
+    expect((await handshake(bridgeUrl(), { Origin: 'http://evil.example', ...bearer(server.token) })).status).toBe(403);
+    expect((await handshake(bridgeUrl(), { Origin: `http://127.0.0.1:${server.port + 1}`, ...bearer(server.token) })).status).toBe(403);
+    expect((await handshake(bridgeUrl(), { Host: `evil.example:${server.port}`, ...bearer(server.token) })).status).toBe(421);
   });
 
   it('accepts the token from our own origin (and from a non-browser client without Origin) and says hello', async () => {
-    const a = await handshake(bridgeUrl(server.token), { Origin: own() });
+    const a = await handshake(bridgeUrl(), { Origin: own(), ...bearer(server.token) });
     expect(a.status).toBe('open');
-    expect(a.first).toMatchObject({ type: 'hello', protocol: 1, channels: expect.arrayContaining(['openBench', 'setLaser']), events: ['run', 'runState', 'monitor', 'bench', 'stage', 'laser'] });
-    expect((await handshake(bridgeUrl(server.token))).status).toBe('open');
-    expect((await handshake(`ws://localhost:${server.port}/bridge?token=${server.token}`, { Origin: `http://localhost:${server.port}` })).status).toBe('open');
+    expect(a.first).toMatchObject({
+      type: 'hello', protocol: 1, channels: expect.arrayContaining(['openBench', 'setLaser']), events: ['run', 'runState', 'monitor', 'bench', 'stage', 'laser'],
+      who: { name: 'launch', role: 'operator' },
+    });
+    expect((await handshake(bridgeUrl(), bearer(server.token))).status).toBe('open');
+    expect((await handshake(`ws://localhost:${server.port}/bridge`, { Origin: `http://localhost:${server.port}`, ...bearer(server.token) })).status).toBe('open');
   });
 });
 
 describe('calls and events over the bridge', () => {
   it('answers calls by id, pushes events, and answers bad payloads with an error naming channel and field', async () => {
-    const { ws } = await handshake(bridgeUrl(server.token), { Origin: own() });
+    const { ws } = await handshake(bridgeUrl(), { Origin: own(), ...bearer(server.token) });
     const f = frames(ws);
     ws.send(JSON.stringify({ type: 'call', id: 7, channel: 'openBench', arg: { kind: 'sim', seed: 2 } }));
     const benchEvent = await f.next((m) => m['type'] === 'event' && m['event'] === 'bench');
@@ -149,7 +158,7 @@ describe('calls and events over the bridge', () => {
   });
 
   it('gives the browser client window.bench: typed calls, service errors by name, events', async () => {
-    const client = new BridgeClient({ url: server.bridgeUrl, createSocket: (u) => new WebSocket(u) as unknown as SocketLike });
+    const client = new BridgeClient({ url: server.bridgeUrl, createSocket: bearerSocket(server.token) });
     clients.push(client);
     await client.connect();
     const bench = client.bridge();
@@ -189,14 +198,14 @@ describe('the browser client', () => {
   });
 
   it('times out a call the service never answers, naming it', async () => {
-    const client = new BridgeClient({ url: fakeServer.bridgeUrl, createSocket: (u) => new WebSocket(u) as unknown as SocketLike, timeout_ms: 200 });
+    const client = new BridgeClient({ url: fakeServer.bridgeUrl, createSocket: bearerSocket(fakeServer.token), timeout_ms: 200 });
     clients.push(client);
     await client.connect();
     await expect(client.bridge().makeSafe()).rejects.toMatchObject({ name: 'BridgeTimeoutError', message: 'makeSafe: no reply from the bench service within 0.2 s' });
   });
 
   it('reconnects after the connection drops and replays the run events it missed, once each, in order', async () => {
-    const client = new BridgeClient({ url: fakeServer.bridgeUrl, createSocket: (u) => new WebSocket(u) as unknown as SocketLike, reconnectDelay_ms: 50 });
+    const client = new BridgeClient({ url: fakeServer.bridgeUrl, createSocket: bearerSocket(fakeServer.token), reconnectDelay_ms: 50 });
     clients.push(client);
     const states: string[] = [];
     client.onConnection((s) => states.push(s));
@@ -223,7 +232,7 @@ describe('the browser client', () => {
   it('disconnects a client that stops reading once its unsent events pass the limit, and still shuts down promptly', async () => {
     const slow = await BridgeServer.start({ service: { events: hub } as unknown as BridgeTarget, port: 0, staticDir: null, maxBufferedBytes: 1_000_000 });
     try {
-      const ws = new WebSocket(slow.bridgeUrl);
+      const ws = new WebSocket(slow.bridgeUrl, { headers: bearer(slow.token) });
       sockets.push(ws);
       await new Promise((r) => ws.once('message', r));
       // Stop reading: the kernel's buffers fill, then the server's own queue grows.
@@ -244,16 +253,16 @@ describe('the browser client', () => {
     }
   });
 
-  it('fails to connect with a wrong token, saying where to find the right URL', async () => {
-    const client = new BridgeClient({ url: `ws://127.0.0.1:${fakeServer.port}/bridge?token=wrong`, createSocket: (u) => new WebSocket(u) as unknown as SocketLike, connectTimeout_ms: 500 });
+  it('fails to connect with a wrong token, saying how to log in', async () => {
+    const client = new BridgeClient({ url: fakeServer.bridgeUrl, createSocket: bearerSocket('wrong'), connectTimeout_ms: 500 });
     clients.push(client);
-    await expect(client.connect()).rejects.toThrow(/token=….*the URL it printed/);
+    await expect(client.connect()).rejects.toThrow(/are you logged in \(open the one-time URL it printed, or log in at \/login with a token\)/);
   });
 });
 
 describe('the static UI', () => {
   it('says how to build the UI when it is not built', async () => {
-    const r = await httpGet('/', { Host: `127.0.0.1:${server.port}` });
+    const r = await httpGet('/', { Host: `127.0.0.1:${server.port}`, ...bearer(server.token) });
     expect(r.status).toBe(503);
     expect(r.body).toMatch(/not built/);
     expect(r.headers['content-security-policy']).toMatch(/default-src 'self'/);
@@ -269,7 +278,7 @@ describe('the static UI', () => {
     const s = await BridgeServer.start({ service, port: 0, staticDir: ui });
     try {
       const get = (path: string, method = 'GET', host = `127.0.0.1:${s.port}`) => new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
-        const req = request({ host: '127.0.0.1', port: s.port, path, method, headers: { Host: host } }, (res) => {
+        const req = request({ host: '127.0.0.1', port: s.port, path, method, headers: { Host: host, ...bearer(s.token) } }, (res) => {
           let body = '';
           res.on('data', (c: Buffer) => (body += String(c)));
           res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
@@ -277,7 +286,7 @@ describe('the static UI', () => {
         req.on('error', reject);
         req.end();
       });
-      const index = await get(`/?token=${s.token}`);
+      const index = await get('/');
       expect(index.status).toBe(200);
       expect(index.body).toContain('<title>app</title>');
       expect(index.headers).toMatchObject({
@@ -294,6 +303,15 @@ describe('the static UI', () => {
         expect(r.body).not.toContain('secret');
       }
       expect((await get('/..%2fsecret.txt')).status).toBe(400);
+      // Symbolic links out of the folder (to a file or a folder) and dot files are refused.
+      symlinkSync(join(dir, 'secret.txt'), join(ui, 'leak.txt'));
+      symlinkSync(dir, join(ui, 'up'));
+      writeFileSync(join(ui, '.env'), 'secret');
+      for (const path of ['/leak.txt', '/up/secret.txt', '/.env']) {
+        const r = await get(path);
+        expect(r.status, path).toBe(400);
+        expect(r.body).not.toContain('secret');
+      }
       expect((await get('/', 'POST')).status).toBe(405);
       expect((await get('/', 'GET', `attacker.example:${s.port}`)).status).toBe(421);
     } finally {

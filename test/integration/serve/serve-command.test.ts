@@ -1,4 +1,4 @@
-// `benchctl serve` and `benchctl start` as child processes: the printed URL works (token included), the
+// `benchctl serve` and `benchctl start` as child processes: the printed one-time login URL works once, the
 // process stops on SIGTERM/SIGINT with the bench made safe, and bad options exit 2 with the usage. Where
 // there is no Electron binary (this machine), `start` says so in one line and serves the browser mode.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { BridgeClient, type SocketLike } from '../../../renderer/bridge/bridge-client.ts';
+import { BridgeClient } from '../../../renderer/bridge/bridge-client.ts';
+import { cookieSocket, httpCall, loginWithCode } from '../../helpers/login.ts';
 
 const BIN = join(import.meta.dirname, '..', '..', '..', 'bin', 'benchctl.js');
 
@@ -33,7 +34,8 @@ interface Running {
 }
 
 function run(args: string[]): Running {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, stdio: 'pipe' });
+  // Never the user's own token file.
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, stdio: 'pipe', env: { ...process.env, XDG_CONFIG_HOME: join(dir, 'config') } });
   children.push(child);
   let out = '';
   let err = '';
@@ -50,9 +52,10 @@ async function ready(r: Running): Promise<string> {
   return url;
 }
 
-function clientFor(url: string): BridgeClient {
+async function clientFor(url: string): Promise<BridgeClient> {
   const u = new URL(url);
-  const c = new BridgeClient({ url: `ws://${u.host}/bridge?token=${u.searchParams.get('token')}`, createSocket: (x) => new WebSocket(x) as unknown as SocketLike });
+  const cookie = await loginWithCode(url);
+  const c = new BridgeClient({ url: `ws://${u.host}/bridge`, createSocket: cookieSocket(cookie, u.origin) });
   clients.push(c);
   return c;
 }
@@ -61,9 +64,13 @@ describe('benchctl serve', () => {
   it('serves the simulated bench at the printed URL and stops on SIGTERM with the bench safe', async () => {
     const r = run(['serve', '--sim', '--seed', '4', '--port', '0', '--no-build', '--runs', join(dir, 'runs')]);
     const url = await ready(r);
-    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{32}$/);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/login\?code=[\w-]{32}$/);
     expect(r.stdout()).toContain('listening on 127.0.0.1:');
-    const client = clientFor(url);
+    const client = await clientFor(url);
+    // The code works once: the URL left in a history or a log opens nothing.
+    const again = await httpCall(url);
+    expect(again.status).toBe(401);
+    expect(again.body).toMatch(/already used/);
     await client.connect();
     const bench = client.bridge();
     expect((await bench.benchStatus()).source).toEqual({ kind: 'sim', seed: 4, realtime: false });
@@ -71,10 +78,10 @@ describe('benchctl serve', () => {
     r.child.kill('SIGTERM');
     expect(await r.exit).toBe(0);
     expect(r.stderr()).toMatch(/SIGTERM, making the bench safe/);
-    expect(r.stderr()).toMatch(/all 5 instruments safe/);
+    expect(r.stderr()).toMatch(/all 7 instruments safe/);
   });
 
-  it('refuses a bridge connection without the token', async () => {
+  it('refuses a bridge connection without a login', async () => {
     const r = run(['serve', '--port', '0', '--no-build']);
     const url = await ready(r);
     expect(r.stdout()).toContain('no bench open yet');
@@ -85,7 +92,7 @@ describe('benchctl serve', () => {
         resolve(res.statusCode ?? 0);
         ws.terminate();
       });
-      ws.once('open', () => reject(new Error('connected without a token')));
+      ws.once('open', () => reject(new Error('connected without a login')));
       ws.once('error', () => undefined);
     });
     expect(status).toBe(401);
@@ -101,10 +108,13 @@ describe('benchctl serve', () => {
     const r = run(['serve', '--port', '0', '--no-build', '--ui', 'my-ui']);
     const url = await ready(r);
     expect(r.stdout()).toContain(`UI: ${ui}`);
-    const page = await fetch(url);
+    // Not logged in: a page load is sent to the login form.
+    expect((await httpCall(new URL('/', url).href, { headers: { Accept: 'text/html' } })).headers['location']).toBe('/login');
+    const cookie = await loginWithCode(url);
+    const page = await fetch(new URL('/', url), { headers: { Cookie: cookie } });
     expect(await page.text()).toContain('private build');
     expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
-    const asset = await fetch(new URL('/assets/app.js', url));
+    const asset = await fetch(new URL('/assets/app.js', url), { headers: { Cookie: cookie } });
     expect(asset.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     r.child.kill('SIGTERM');
     expect(await r.exit).toBe(0);
@@ -114,12 +124,14 @@ describe('benchctl serve', () => {
     const both = run(['serve', '--sim', '--bench', 'x.yaml']);
     const port = run(['serve', '--port', '70000']);
     const seed = run(['serve', '--seed', '3']);
-    expect(await Promise.all([both.exit, port.exit, seed.exit])).toEqual([2, 2, 2]);
+    const host = run(['serve', '--host', '0.0.0.0']);
+    expect(await Promise.all([both.exit, port.exit, seed.exit, host.exit])).toEqual([2, 2, 2, 2]);
+    expect(host.stderr()).toMatch(/--host 0\.0\.0\.0 without TLS is refused: .*clear text.*add --tls self-signed, or --tls-cert FILE --tls-key FILE/);
     expect(both.stderr()).toMatch(/--sim and --bench exclude each other/);
     expect(both.stderr()).toMatch(/Usage: benchctl serve/);
     expect(port.stderr()).toMatch(/--port expects an integer 0-65535, got '70000'/);
     expect(seed.stderr()).toMatch(/--seed and --realtime apply to the simulated bench/);
-  });
+  }, 60_000);
 
   it('exits 2 naming the file when the bench file cannot be opened', async () => {
     const r = run(['serve', '--bench', 'nope.yaml', '--port', '0', '--no-build']);
@@ -134,7 +146,7 @@ describe('benchctl start without an Electron binary', () => {
     const url = await ready(r);
     const first = r.stdout().split('\n')[0] ?? '';
     expect(first).toMatch(/^benchctl start: no desktop window — Electron is unavailable here \(.+\), so the browser mode starts instead: open the URL below\.$/);
-    const client = clientFor(url);
+    const client = await clientFor(url);
     await client.connect();
     expect((await client.bridge().benchStatus()).source).toEqual({ kind: 'sim', seed: 1, realtime: false });
     r.child.kill('SIGINT');

@@ -85,7 +85,7 @@ describe('the desktop app', () => {
     await desktop.service.setLaser({ output: true });
     FakeBrowserWindow.instances[0]?.webContents.emit('render-process-gone', {}, { reason: 'crashed' });
     await expect.poll(() => electron.dialog.showErrorBox.mock.calls.length).toBe(1);
-    expect(String(electron.dialog.showErrorBox.mock.calls[0]?.[1])).toMatch(/crashed.*all 5 instruments safe/);
+    expect(String(electron.dialog.showErrorBox.mock.calls[0]?.[1])).toMatch(/crashed.*all 7 instruments safe/);
     expect((await desktop.service.laserState()).output).toBe(false);
   });
 

@@ -1,7 +1,7 @@
 // The Electron security checklist as electron/ applies it, against a mocked electron module: webPreferences,
 // navigation and new windows refused, webviews refused, permissions denied, the CSP on every app:// reply,
 // and a renderer crash reported so the bench can be made safe.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -125,5 +125,22 @@ describe('app:// responses', () => {
     expect((await appResponse(ui, 'app://bench/missing.js')).status).toBe(404);
     expect((await appResponse(ui, 'app://bench/..%2f..%2fetc%2fpasswd')).status).toBe(400);
     expect((await appResponse(ui, 'app://other/index.html')).status).toBe(404);
+  });
+
+  it('refuses a symbolic link out of the UI folder, and dot files', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'i14-outside-'));
+    try {
+      writeFileSync(join(outside, 'secret.txt'), 'secret');
+      symlinkSync(join(outside, 'secret.txt'), join(ui, 'leak.txt'));
+      symlinkSync(outside, join(ui, 'outdir'));
+      writeFileSync(join(ui, '.env'), 'TOKEN=x');
+      for (const path of ['leak.txt', 'outdir/secret.txt', '.env']) {
+        const r = await appResponse(ui, `app://bench/${path}`);
+        expect(r.status, path).toBe(400);
+        expect(await r.text()).not.toContain('secret');
+      }
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 });

@@ -5,7 +5,7 @@ import { parseServerMessage } from '../../../service/bridge-protocol.ts';
 import { BenchEventHub } from '../../../service/event-hub.ts';
 import { dbmForJson, dbmToMwForJson } from '../../../service/json-numbers.ts';
 import { isQuery } from '../../../service/scpi-console.ts';
-import { hostAllowed, newToken, originAllowed, tokenMatches } from '../../../service/web/guard.ts';
+import { hostAllowed, identity, newToken, originAllowed, tokenMatches } from '../../../service/web/guard.ts';
 import { resolveInside } from '../../../service/web/static-files.ts';
 
 describe('guard', () => {
@@ -18,14 +18,21 @@ describe('guard', () => {
   });
 
   it('accepts only our own loopback Host and Origin', () => {
-    expect(hostAllowed('127.0.0.1:8420', 8420)).toBe(true);
-    expect(hostAllowed('localhost:8420', 8420)).toBe(true);
-    for (const h of [undefined, '127.0.0.1', '127.0.0.1:8421', 'evil.example:8420', '0.0.0.0:8420']) expect(hostAllowed(h, 8420)).toBe(false);
-    expect(originAllowed('http://127.0.0.1:8420', 8420)).toBe(true);
-    expect(originAllowed(undefined, 8420)).toBe(true);
-    expect(originAllowed('null', 8420)).toBe(false);
-    expect(originAllowed('https://127.0.0.1:8420', 8420)).toBe(false);
-    expect(originAllowed('http://127.0.0.1:5173', 8420, ['http://127.0.0.1:5173'])).toBe(true);
+    const id = identity(8420);
+    expect(hostAllowed('127.0.0.1:8420', id)).toBe(true);
+    expect(hostAllowed('localhost:8420', id)).toBe(true);
+    for (const h of [undefined, '127.0.0.1', '127.0.0.1:8421', 'evil.example:8420', '0.0.0.0:8420']) expect(hostAllowed(h, id)).toBe(false);
+    expect(originAllowed('http://127.0.0.1:8420', id)).toBe(true);
+    expect(originAllowed(undefined, id)).toBe(true);
+    expect(originAllowed('null', id)).toBe(false);
+    expect(originAllowed('https://127.0.0.1:8420', id)).toBe(false);
+    expect(originAllowed('http://127.0.0.1:5173', id, ['http://127.0.0.1:5173'])).toBe(true);
+    // A TLS server on a lab address answers as that name over https only.
+    const lab = identity(8443, ['10.1.2.3', 'bench3.lab', '::1'], true);
+    expect(hostAllowed('bench3.lab:8443', lab)).toBe(true);
+    expect(hostAllowed('[::1]:8443', lab)).toBe(true);
+    expect(originAllowed('https://10.1.2.3:8443', lab)).toBe(true);
+    expect(originAllowed('http://10.1.2.3:8443', lab)).toBe(false);
   });
 });
 

@@ -1,0 +1,85 @@
+// The index's versioned schema: an ordered list of in-code migrations that Kysely's Migrator applies in
+// name order and records in its own table, on SQLite and PostgreSQL alike. To change the schema, append a
+// migration with the next number; never edit one that has shipped (a lab server already ran it).
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+
+export interface NamedMigration {
+  /** Sorts in order of application: `0001-runs`, `0002-...`. */
+  name: string;
+  migration: Migration;
+}
+
+const initial: NamedMigration = {
+  name: '0001-runs',
+  migration: {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.createTable('runs')
+        .addColumn('run_id', 'text', (c) => c.primaryKey())
+        .addColumn('folder', 'text', (c) => c.notNull())
+        .addColumn('bench', 'text', (c) => c.notNull())
+        .addColumn('simulated', 'integer', (c) => c.notNull())
+        .addColumn('sequence', 'text', (c) => c.notNull())
+        .addColumn('dut', 'text', (c) => c.notNull())
+        .addColumn('lot', 'text')
+        .addColumn('wafer', 'text')
+        .addColumn('die', 'text')
+        .addColumn('site', 'text')
+        .addColumn('operator', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('passed', 'integer')
+        .addColumn('started', 'text', (c) => c.notNull())
+        .addColumn('finished', 'text')
+        .addColumn('software_version', 'text', (c) => c.notNull())
+        .addColumn('message', 'text')
+        .addColumn('source_mtime_ms', 'double precision', (c) => c.notNull())
+        .addColumn('indexed_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('runs_started').on('runs').column('started').execute();
+      await db.schema.createIndex('runs_lot_started').on('runs').columns(['lot', 'started']).execute();
+      await db.schema.createIndex('runs_dut_started').on('runs').columns(['dut', 'started']).execute();
+
+      await db.schema.createTable('measurements')
+        .addColumn('run_id', 'text', (c) => c.notNull().references('runs.run_id').onDelete('cascade'))
+        .addColumn('step_id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('value', 'double precision', (c) => c.notNull())
+        .addColumn('unit', 'text', (c) => c.notNull())
+        .addColumn('site', 'text')
+        .addColumn('min', 'double precision')
+        .addColumn('max', 'double precision')
+        .addColumn('verdict', 'text')
+        .addPrimaryKeyConstraint('measurements_pk', ['run_id', 'step_id', 'name'])
+        .execute();
+      // "this run's power_dBm is above -25" (the search's EXISTS, per run): name and run are equalities, the
+      // value a range inside them; a trend reads one name across runs from the same index.
+      await db.schema.createIndex('measurements_name_run_value').on('measurements').columns(['name', 'run_id', 'value']).execute();
+
+      await db.schema.createTable('fits')
+        .addColumn('run_id', 'text', (c) => c.notNull().references('runs.run_id').onDelete('cascade'))
+        .addColumn('step_id', 'text', (c) => c.notNull())
+        .addColumn('model', 'text', (c) => c.notNull())
+        .addColumn('parameter', 'text', (c) => c.notNull())
+        .addColumn('value', 'double precision', (c) => c.notNull())
+        .addColumn('sigma', 'double precision')
+        .addColumn('unit', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('fits_pk', ['run_id', 'step_id', 'model', 'parameter'])
+        .execute();
+
+      await db.schema.createTable('files')
+        .addColumn('run_id', 'text', (c) => c.notNull().references('runs.run_id').onDelete('cascade'))
+        .addColumn('file', 'text', (c) => c.notNull())
+        .addColumn('step_id', 'text')
+        .addColumn('table_name', 'text')
+        .addColumn('rows', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('files_pk', ['run_id', 'file'])
+        .execute();
+    },
+  },
+};
+
+/** Every migration, oldest first. Other parts of the index (a fleet view's tables) append theirs here. */
+export const INDEX_MIGRATIONS: readonly NamedMigration[] = [initial];
+
+export function migrationProvider(list: readonly NamedMigration[] = INDEX_MIGRATIONS): MigrationProvider {
+  return { getMigrations: async () => Object.fromEntries(list.map((m) => [m.name, m.migration])) };
+}

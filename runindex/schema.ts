@@ -1,0 +1,67 @@
+// The run index's tables, as Kysely sees them: one schema for SQLite and PostgreSQL. Everything is a
+// text, a double or a small integer so that both dialects hand back the same JavaScript values (no
+// bigint strings from pg, no booleans SQLite lacks): `passed` and `simulated` are 0/1, times ISO-8601 UTC
+// text (which sorts as time does).
+
+export interface RunsTable {
+  run_id: string;
+  folder: string;
+  bench: string;
+  simulated: number;
+  sequence: string;
+  dut: string;
+  lot: string | null;
+  wafer: string | null;
+  die: string | null;
+  site: string | null;
+  operator: string | null;
+  status: string;
+  /** 1 passed, 0 failed, null not judged (running, aborted). */
+  passed: number | null;
+  started: string;
+  finished: string | null;
+  software_version: string;
+  message: string | null;
+  /** run.json's modification time when indexed: what `index rebuild` compares to skip an unchanged run. */
+  source_mtime_ms: number;
+  indexed_at: string;
+}
+
+export interface MeasurementsTable {
+  run_id: string;
+  step_id: string;
+  name: string;
+  value: number;
+  unit: string;
+  /** The loop's site (`sites[B]/align` → B) when the step ran inside a sites loop. */
+  site: string | null;
+  min: number | null;
+  max: number | null;
+  /** 'pass' | 'fail' when a limit judged it, else null. */
+  verdict: string | null;
+}
+
+export interface FitsTable {
+  run_id: string;
+  step_id: string;
+  model: string;
+  parameter: string;
+  value: number;
+  sigma: number | null;
+  unit: string;
+}
+
+export interface FilesTable {
+  run_id: string;
+  file: string;
+  step_id: string | null;
+  table_name: string | null;
+  rows: number;
+}
+
+export interface IndexDatabase {
+  runs: RunsTable;
+  measurements: MeasurementsTable;
+  fits: FitsTable;
+  files: FilesTable;
+}

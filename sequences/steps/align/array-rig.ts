@@ -1,0 +1,96 @@
+// The I/O of a fiber-array alignment: the hexapod's pose moves and one reading of every channel per
+// pose (one `READ:POW:ALL` exchange), each recorded as a row of `align_array_scan` with its pose and
+// phase. Pure search logic (array-search.ts) asks this for readings; nothing here decides where to go.
+import type { Hexapod, PoseAxisName, PoseValues } from '../../../drivers/roles/hexapod.ts';
+import type { PowerMeter } from '../../../drivers/roles/power-meter.ts';
+import type { Row, StepContext } from '../../step.ts';
+import { AlignTimeoutError } from './errors.ts';
+
+export const ARRAY_SCAN_TABLE = 'align_array_scan';
+export const ARRAY_POSE_COLUMNS = ['x_um', 'y_um', 'z_um', 'u_deg', 'v_deg', 'w_deg'] as const;
+const COLUMN_OF: Readonly<Record<PoseAxisName, string>> = { X: 'x_um', Y: 'y_um', Z: 'z_um', U: 'u_deg', V: 'v_deg', W: 'w_deg' };
+
+export function channelColumn(channel: number): string {
+  return `power_ch${channel}_dBm`;
+}
+
+export interface ArraySample {
+  pose: PoseValues;
+  /** dBm per listed channel, in the step's channel order. */
+  powers_dBm: number[];
+}
+
+export class ArrayRig {
+  readings = 0;
+  private pose: PoseValues | null = null;
+  private averaging_s: number | null = null;
+  private readonly started_s: number;
+
+  constructor(
+    private readonly ctx: StepContext,
+    readonly hexapod: Hexapod,
+    private readonly meter: PowerMeter,
+    readonly channels: readonly number[],
+    private maxTime_s: number,
+  ) {
+    this.started_s = ctx.now_s();
+  }
+
+  /** The alignment's budget is spent on aligning; holding the pose afterwards has a duration of its own. */
+  endBudget(): void {
+    this.maxTime_s = Infinity;
+  }
+
+  elapsed_s(): number {
+    return this.ctx.now_s() - this.started_s;
+  }
+
+  async here(): Promise<PoseValues> {
+    this.pose ??= await this.hexapod.pose();
+    return { ...this.pose };
+  }
+
+  /** Sets every listed channel's averaging time once per change (each is a checked write). */
+  async averaging(t_s: number): Promise<void> {
+    if (this.averaging_s === t_s) return;
+    for (const ch of this.channels) await this.meter.setAveragingTime_s(ch, t_s);
+    this.averaging_s = t_s;
+  }
+
+  async goTo(target: Partial<PoseValues>): Promise<void> {
+    const here = await this.here();
+    const change = Object.fromEntries(Object.entries(target).filter(([a, v]) => here[a as PoseAxisName] !== v));
+    if (Object.keys(change).length === 0) return;
+    await this.hexapod.movePose(change);
+    await this.hexapod.waitForMotion();
+    this.pose = { ...here, ...change };
+  }
+
+  /** One reading of every listed channel where the array stands. */
+  phase = 'first-light';
+
+  async read(): Promise<number[]> {
+    if (this.elapsed_s() > this.maxTime_s) throw new AlignTimeoutError(this.maxTime_s, this.phase, this.elapsed_s());
+    await this.ctx.checkpoint();
+    const all = await this.meter.readAll_dBm();
+    this.readings += 1;
+    return this.channels.map((ch) => all[this.meter.channels.indexOf(ch)] as number);
+  }
+
+  /** Moves, reads and records one row of the scan table. */
+  async sample(target: Partial<PoseValues>, phase: string): Promise<ArraySample> {
+    this.phase = phase;
+    await this.goTo(target);
+    const powers_dBm = await this.read();
+    const pose = await this.here();
+    const row: Row = { phase };
+    for (const a of Object.keys(COLUMN_OF) as PoseAxisName[]) row[COLUMN_OF[a]] = round(pose[a]);
+    this.channels.forEach((ch, i) => (row[channelColumn(ch)] = round(powers_dBm[i] as number)));
+    await this.ctx.point(ARRAY_SCAN_TABLE, row);
+    return { pose, powers_dBm };
+  }
+}
+
+function round(v: number): number {
+  return Number.isFinite(v) ? Math.round(v * 1e6) / 1e6 : -999;
+}

@@ -1,0 +1,204 @@
+// The `align` step with a fiber array: first light on the loopback pair, roll (W) to balance the outer
+// channels, joint peaking of every listed channel over the listed pose axes, each channel's own optimum
+// measured at the end, and optionally `track` holding the pose through a long step or a cure.
+// Records: `align_array_scan` (every reading with its pose), `align_channels` (channel, power_dBm,
+// best_dBm, shortfall_dB), `align_track`; measurements min_channel_power_dBm, roll/tip/tilt, gap_um.
+import { isHexapod } from '../../../drivers/roles/hexapod.ts';
+import type { Hexapod, PoseAxisName, PoseValues } from '../../../drivers/roles/hexapod.ts';
+import type { FitRecord, Measurement, StepContext, StepDefinition, StepOutcome } from '../../step.ts';
+import { ARRAY_POSE_COLUMNS, ARRAY_SCAN_TABLE, ArrayRig, channelColumn } from './array-rig.ts';
+import type { ArraySample } from './array-rig.ts';
+import { arrayAlignSchema, loopbackOf, validateArrayAlign } from './array-schema.ts';
+import type { ArrayAlignParams } from './array-schema.ts';
+import { firstLight, fitParabola, objectiveOf, peakLine } from './array-search.ts';
+import { AlignError } from './errors.ts';
+
+export const CHANNELS_TABLE = 'align_channels';
+export const ARRAY_TRACK_TABLE = 'align_track';
+const TRACK_COLUMNS = ['t_s', 'objective_dB', 'min_channel_dBm', 'repeaked'];
+
+/** The line scans of joint peaking: axis, half span (µm or °), points, averaging factor over `averaging`. */
+const JOINT_ROUNDS: readonly (readonly [PoseAxisName, number, number, number])[] = [
+  ['X', 2, 5, 1], ['Y', 2, 5, 1], ['W', 0.15, 5, 1],
+  ['Z', 12, 5, 10], ['U', 0.5, 5, 10], ['V', 0.5, 5, 10],
+  ['X', 1.5, 5, 10], ['Y', 1.5, 5, 10], ['W', 0.1, 5, 10],
+  ['X', 1, 5, 20], ['Y', 1, 5, 20], ['W', 0.06, 5, 20],
+];
+
+const MEASUREMENTS: Record<string, string> = {
+  min_channel_power_dBm: 'dBm', roll_deg: 'deg', tip_deg: 'deg', tilt_deg: 'deg', gap_um: 'um',
+  x_um: 'um', y_um: 'um', z_um: 'um', readings: '', time_s: 's',
+};
+
+export function estimateArrayAlign_s(p: ArrayAlignParams): number {
+  const perReading = 0.012 + p.averaging;
+  const spiral = Math.PI * (p.search_radius / p.pitch) ** 2 / 2;
+  const joint = JOINT_ROUNDS.reduce((t, [, , n, f]) => t + n * (0.012 + f * p.averaging), 0);
+  return spiral * perReading + 30 * perReading + joint + 10 * (0.012 + 5 * p.averaging) + p.final_averaging + (p.track?.for ?? 0);
+}
+
+function hexapodOf(ctx: StepContext, role: string): Hexapod {
+  const stage = ctx.bench.get(role, 'stage');
+  if (!isHexapod(stage)) throw new AlignError(`align: stage '${role}' is not a hexapod (driver ${stage.driverName}); a fiber-array alignment needs six axes`);
+  return stage;
+}
+
+interface ChannelFit {
+  channel: number;
+  x0_um: number;
+  y0_um: number;
+  best_dBm: number;
+  radius_um: number;
+}
+
+/** Each channel's own optimum from one X and one Y line through the final pose (every channel read at once). */
+async function ownOptima(rig: ArrayRig, p: ArrayAlignParams, at: PoseValues, limits: Hexapod['poseLimits']): Promise<ChannelFit[]> {
+  const lines: { axis: 'X' | 'Y'; samples: ArraySample[]; xs: number[] }[] = [];
+  for (const axis of ['X', 'Y'] as const) {
+    const xs = [-2, -1, 0, 1, 2].map((d) => Math.min(limits[axis].max, Math.max(limits[axis].min, at[axis] + d)));
+    const samples: ArraySample[] = [];
+    for (const x of xs) samples.push(await rig.sample({ ...at, [axis]: x }, 'channel-optimum'));
+    await rig.goTo(at);
+    lines.push({ axis, samples, xs });
+  }
+  return p.channels.map((channel, i) => {
+    const vertex = lines.map((l) => {
+      const ys = l.samples.map((s) => s.powers_dBm[i] as number);
+      const { a, b, c } = fitParabola(l.xs.map((x) => x - at[l.axis]), ys);
+      if (!(c < 0)) return { at: at[l.axis], gain: Math.max(0, Math.max(...ys) - a), a, c };
+      const d = Math.max(-3, Math.min(3, -b / (2 * c)));
+      return { at: at[l.axis] + d, gain: Math.max(0, -(b * b) / (4 * c)), a, c };
+    });
+    const [vx, vy] = vertex as [typeof vertex[0], typeof vertex[0]];
+    const centre = (vx.a + vy.a) / 2;
+    // Gaussian in linear power is a parabola in dB: c = −(10/ln 10)·2/R².
+    const cMean = (vx.c + vy.c) / 2;
+    return { channel, x0_um: vx.at, y0_um: vy.at, best_dBm: centre + vx.gain + vy.gain, radius_um: cMean < 0 ? Math.sqrt((-20 / Math.LN10) / cMean) : Number.NaN };
+  });
+}
+
+async function holdPose(ctx: StepContext, rig: ArrayRig, p: ArrayAlignParams, aligned: number): Promise<number> {
+  const t = p.track;
+  if (!t || t.for <= 0) return 0;
+  if (!ctx.wait_s) throw new AlignError('align: track needs a step context that can wait (the engine provides one)');
+  const start = ctx.now_s();
+  const limits = rig.hexapod.poseLimits;
+  const score = { channels: p.channels.map((_, i) => i), objective: p.objective };
+  let repeaks = 0;
+  await rig.averaging(p.final_averaging);
+  while (ctx.now_s() - start < t.for) {
+    await ctx.wait_s(Math.min(t.every, t.for - (ctx.now_s() - start)));
+    const powers = await rig.read();
+    const obj = objectiveOf(powers, p.objective);
+    const repeak = obj < aligned - t.drop;
+    await ctx.point(ARRAY_TRACK_TABLE, { t_s: round(ctx.now_s() - start), objective_dB: round(obj), min_channel_dBm: round(Math.min(...powers)), repeaked: repeak });
+    if (repeak) {
+      repeaks += 1;
+      // The cure pulls sideways (X) and down (Z); Y and the rotations hold. Readings averaged as the
+      // late joint rounds, or the noise would walk the pose.
+      await rig.averaging(p.averaging * 10);
+      for (const axis of ['X', 'Y', 'Z'] as const) {
+        if (p.axes.includes(axis)) await peakLine(rig, axis, axis === 'Z' ? 4 : 1, axis === 'Z' ? 3 : 5, score, 'track', limits[axis]);
+      }
+      await rig.averaging(p.final_averaging);
+    }
+  }
+  return repeaks;
+}
+
+async function runArrayAlign(ctx: StepContext, p: ArrayAlignParams): Promise<StepOutcome> {
+  const hex = hexapodOf(ctx, p.stage);
+  const meter = ctx.bench.get(p.meter, 'meter');
+  for (const ch of p.channels) {
+    if (!meter.channels.includes(ch)) throw new AlignError(`align: meter '${p.meter}' has no channel ${ch} (it has ${meter.channels.join(', ')})`);
+  }
+  const loopback = loopbackOf(p, hex.loopbacks);
+  // Every reading covers the loopback too, even when it is not among the aligned channels.
+  const read = [...p.channels, ...loopback.filter((c) => !p.channels.includes(c))];
+  const rig = new ArrayRig(ctx, hex, meter, read, p.max_time);
+  const own = p.channels.map((_, i) => i);
+  const limits = hex.poseLimits;
+  const t0 = ctx.now_s();
+  const start = await rig.here();
+  await rig.averaging(p.averaging);
+  await firstLight(rig, { loopback, radius: p.search_radius, pitch: p.pitch, threshold_dB: p.threshold, start });
+  ctx.log(`align: first light on loopback [${loopback.join(', ')}] after ${rig.readings} readings`);
+  // Peak the loopback laterally, then roll against the outermost listed channels, then everything jointly.
+  const onPair = { channels: loopback.map((c) => read.indexOf(c)), objective: 'sum' as const };
+  for (const [axis, span] of [['X', 4], ['Y', 4], ['X', 2], ['Y', 2]] as const) await peakLine(rig, axis, span, 5, onPair, 'loopback', limits[axis]);
+  const outer = [Math.min(...p.channels), Math.max(...p.channels)].map((c) => read.indexOf(c));
+  const objective = { channels: own, objective: p.objective };
+  if (p.axes.includes('W')) {
+    const balance = { channels: outer, objective: 'min' as const };
+    await peakLine(rig, 'W', 0.6, 7, balance, 'roll', limits.W);
+    await peakLine(rig, 'Y', 2, 5, objective, 'roll', limits.Y);
+    await peakLine(rig, 'W', 0.2, 5, balance, 'roll', limits.W);
+  }
+  for (const [axis, span, n, f] of JOINT_ROUNDS) {
+    if (!p.axes.includes(axis)) continue;
+    await rig.averaging(p.averaging * f);
+    // Z, U, V barely change the coupling, and roll trades the outer channels against each other: fitted
+    // on the mean of all channels (smooth, and less noisy than the weakest, whose kinks stall a line search).
+    const score = 'ZUVW'.includes(axis) ? { channels: own, objective: 'sum' as const } : objective;
+    await peakLine(rig, axis, span, n, score, 'joint', limits[axis]);
+  }
+  const at = await rig.here();
+  await rig.averaging(p.averaging * 5);
+  const fits = await ownOptima(rig, p, at, limits);
+  await rig.averaging(p.final_averaging);
+  const final = (await rig.read()).slice(0, p.channels.length);
+  const aligned = objectiveOf(final, p.objective);
+  const time_s = ctx.now_s() - t0;
+  for (const [i, f] of fits.entries()) {
+    const power = final[i] as number;
+    const best = Math.max(f.best_dBm, power);
+    await ctx.point(CHANNELS_TABLE, { channel: f.channel, power_dBm: round(power), best_dBm: round(best), shortfall_dB: round(best - power) });
+    ctx.fit(`channel${f.channel}`, channelFit(f, power));
+  }
+  rig.endBudget();
+  const repeaks = await holdPose(ctx, rig, p, aligned);
+  const pose = await rig.here();
+  const m = (value: number, unit: string): Measurement => ({ value, unit });
+  const min = Math.min(...final);
+  ctx.log(`align: ${p.channels.length} channels, weakest ${min.toFixed(2)} dBm, roll ${pose.W.toFixed(3)}°, tip ${pose.U.toFixed(3)}°, tilt ${pose.V.toFixed(3)}°, ${rig.readings} readings, ${time_s.toFixed(2)} s`);
+  return {
+    measurements: {
+      min_channel_power_dBm: m(min, 'dBm'), roll_deg: m(pose.W, 'deg'), tip_deg: m(pose.U, 'deg'), tilt_deg: m(pose.V, 'deg'),
+      gap_um: m(p.start_gap + (pose.Z - start.Z), 'um'), x_um: m(pose.X, 'um'), y_um: m(pose.Y, 'um'), z_um: m(pose.Z, 'um'),
+      readings: m(rig.readings, ''), time_s: m(time_s, 's'),
+    },
+    fits: Object.fromEntries(fits.map((f, i) => [`channel${f.channel}`, channelFit(f, final[i] as number)])),
+    notes: [`first light on loopback [${loopback.join(', ')}]`, ...(p.track ? [`tracking: ${repeaks} re-peaks in ${p.track.for} s`] : [])],
+  };
+}
+
+function channelFit(f: ChannelFit, power_dBm: number): FitRecord {
+  return {
+    parameters: {
+      x0_um: { value: f.x0_um, unit: 'um' }, y0_um: { value: f.y0_um, unit: 'um' },
+      best_dBm: { value: f.best_dBm, unit: 'dBm' }, radius_um: { value: f.radius_um, unit: 'um' },
+      power_dBm: { value: power_dBm, unit: 'dBm' },
+    },
+    points: 10,
+    extra: { model: 'P_dBm = best − (20/ln10)·((x−x0)² + (y−y0)²)/R²', channel: f.channel },
+  };
+}
+
+function round(v: number): number {
+  return Number.isFinite(v) ? Math.round(v * 1e6) / 1e6 : -999;
+}
+
+export const arrayAlignStep: StepDefinition<ArrayAlignParams> = {
+  kind: 'align',
+  description: 'fiber-array alignment on a hexapod: first light on a loopback, roll, joint peaking of every channel (and tracking)',
+  schema: arrayAlignSchema,
+  tables: (p) => [
+    { name: ARRAY_SCAN_TABLE, columns: ['phase', ...ARRAY_POSE_COLUMNS, ...p.channels.map(channelColumn)], description: 'every reading of every channel, with the pose' },
+    { name: CHANNELS_TABLE, columns: ['channel', 'power_dBm', 'best_dBm', 'shortfall_dB'], description: 'each channel at the joint optimum and at its own' },
+    ...(p.track && p.track.for > 0 ? [{ name: ARRAY_TRACK_TABLE, columns: [...TRACK_COLUMNS], description: 'channels while holding the pose' }] : []),
+  ],
+  measurements: () => ({ ...MEASUREMENTS }),
+  validate: validateArrayAlign,
+  estimate_s: (p) => estimateArrayAlign_s(p),
+  run: runArrayAlign,
+};

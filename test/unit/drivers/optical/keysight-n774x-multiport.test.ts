@@ -1,0 +1,59 @@
+// Multi-port logging on the N7745A (replayed): every port armed in one program message so one trigger
+// starts them all, one float32 block read per port, refusals before anything is sent.
+import { describe, expect, it } from 'vitest';
+import { keysightN774xDescriptor } from '../../../../drivers/instruments/keysight-n774x.ts';
+import type { KeysightN774xMeter } from '../../../../drivers/instruments/keysight-n774x.ts';
+import { InstrumentError } from '../../../../drivers/errors.ts';
+import { InvalidSettingError } from '../../../../drivers/properties/errors.ts';
+import { isMultiPortLogger } from '../../../../drivers/roles/multiport-logging.ts';
+import type { ScpiSession } from '../../../../drivers/session/scpi-session.ts';
+import { NO_ERROR, expectProtocol, floatBlock } from '../../../helpers/protocol-replay.ts';
+
+const IDN = ['*IDN?', 'Keysight Technologies,N7745A,MY54200458,1.210'] as const;
+const meter = (session: ScpiSession): Promise<KeysightN774xMeter> => keysightN774xDescriptor.create({ session, role: 'meter-array', options: {} });
+
+describe('keysight-n774x: logging all ports at once', () => {
+  it('arms three ports in one message, then reads one binary block per port', async () => {
+    await expectProtocol([IDN,
+      [':TRIG1:INP SME;:SENS1:CHAN1:FUNC:PAR:LOGG 3,0.0001S;:TRIG5:INP SME;:SENS5:CHAN1:FUNC:PAR:LOGG 3,0.0001S;' +
+        ':TRIG8:INP SME;:SENS8:CHAN1:FUNC:PAR:LOGG 3,0.0001S;:SENS1:CHAN1:FUNC:STAT LOGG,STAR;:SENS5:CHAN1:FUNC:STAT LOGG,STAR;:SENS8:CHAN1:FUNC:STAT LOGG,STAR', null],
+      NO_ERROR,
+      [':SENS1:CHAN1:FUNC:STAT?', 'LOGGING_STABILITY,COMPLETE'],
+      [':SENS5:CHAN1:FUNC:STAT?', 'LOGGING_STABILITY,COMPLETE'],
+      [':SENS8:CHAN1:FUNC:STAT?', 'LOGGING_STABILITY,COMPLETE'],
+      [':SENS1:CHAN1:FUNC:RES?', floatBlock([1e-6, 2e-6, 3e-6], 'float32')],
+      [':SENS5:CHAN1:FUNC:RES?', floatBlock([4e-6, 5e-6, 6e-6], 'float32')],
+      [':SENS8:CHAN1:FUNC:RES?', floatBlock([7e-6, 8e-6, 9e-6], 'float32')],
+    ], async (s) => {
+      const m = await meter(s);
+      expect(isMultiPortLogger(m)).toBe(true);
+      await m.startLoggingAll({ channels: [1, 5, 8], samples: 3, averagingTime_s: 1e-4, trigger: 'single' });
+      await m.waitLoggingAll([1, 5, 8], 1);
+      const logs = await m.fetchLogs_W([1, 5, 8]);
+      expect(logs.map((l) => l.length)).toEqual([3, 3, 3]);
+      expect(logs[2]?.[2]).toBeCloseTo(9e-6, 12);
+    });
+  });
+
+  it('refuses a channel the meter does not have, a repeated channel or bad samples before sending anything', async () => {
+    await expectProtocol([IDN], async (s) => {
+      const m = await meter(s);
+      await expect(m.startLoggingAll({ channels: [1, 9], samples: 3, averagingTime_s: 1e-4, trigger: 'ignore' })).rejects.toThrow(/channel = 9 refused.*one of 1, 2, 3, 4, 5, 6, 7, 8/);
+      await expect(m.startLoggingAll({ channels: [2, 2], samples: 3, averagingTime_s: 1e-4, trigger: 'ignore' })).rejects.toThrow(/each channel once/);
+      await expect(m.startLoggingAll({ channels: [], samples: 3, averagingTime_s: 1e-4, trigger: 'ignore' })).rejects.toThrow(InvalidSettingError);
+      await expect(m.startLoggingAll({ channels: [1], samples: 0, averagingTime_s: 1e-4, trigger: 'ignore' })).rejects.toThrow(/samples = 0/);
+    });
+  });
+
+  it('a refused message stops every port it may have started, then reports the instrument error', async () => {
+    await expectProtocol([IDN,
+      [':TRIG1:INP IGN;:SENS1:CHAN1:FUNC:PAR:LOGG 10,0.0001S;:TRIG2:INP IGN;:SENS2:CHAN1:FUNC:PAR:LOGG 10,0.0001S;:SENS1:CHAN1:FUNC:STAT LOGG,STAR;:SENS2:CHAN1:FUNC:STAT LOGG,STAR', null],
+      ['SYST:ERR?', '-221,"Settings conflict"'], NO_ERROR,
+      [':SENS1:CHAN1:FUNC:STAT LOGG,STOP', null], NO_ERROR,
+      [':SENS2:CHAN1:FUNC:STAT LOGG,STOP', null], NO_ERROR,
+    ], async (s) => {
+      const m = await meter(s);
+      await expect(m.startLoggingAll({ channels: [1, 2], samples: 10, averagingTime_s: 1e-4, trigger: 'ignore' })).rejects.toThrow(InstrumentError);
+    });
+  });
+});
