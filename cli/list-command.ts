@@ -7,13 +7,15 @@ import { loadBenchFile } from '../drivers/bench/bench-file.ts';
 import type { BenchInstrumentConfig } from '../drivers/bench/bench-file.ts';
 import { getDriver } from '../drivers/bench/registry.ts';
 import { openResource } from '../drivers/open-resource.ts';
+import { SYSFS_USBMISC, hexId, listUsbtmcDevices, usbtmcResource } from '../drivers/transport/usbtmc-devices.ts';
 import type { CliCommand } from './command.ts';
 import { CliUsageError } from './usage-error.ts';
 import { table } from './text-table.ts';
 
-const USAGE = `Usage: benchctl list [--bench FILE] [--timeout MS]
+const USAGE = `Usage: benchctl list [--bench FILE] [--timeout MS] [--usbtmc-sysfs DIR]
 
-Lists the serial ports (with their ASRL resource strings) and, with --bench, every role of the bench file
+Lists the serial ports (with their ASRL resource strings), the USBTMC instruments the Linux usbtmc driver
+has (with their USB resource strings), and, with --bench, every role of the bench file
 with its resource, driver and identity (*IDN?, or VE? for an ESP301), or the error if it does not answer.
 Exit code 2 when a role does not answer.
 
@@ -21,6 +23,8 @@ Options:
   --bench FILE    identify the instruments of this bench file
   --timeout MS    reply timeout per instrument (default: the bench file's, else the driver's;
                   each auto-detection probe 1000)
+  --usbtmc-sysfs DIR
+                  where the usbtmc driver lists its devices (default ${SYSFS_USBMISC})
   -h, --help      this text`;
 
 export interface RoleListing {
@@ -69,6 +73,17 @@ async function serialPorts(): Promise<string> {
   return `Serial ports:\n${table(rows)}`;
 }
 
+async function usbtmcDevices(sysfs: string): Promise<string> {
+  const devices = await listUsbtmcDevices({ sysfs });
+  if (devices.length === 0) return `USBTMC devices: none found in ${sysfs} (none plugged in, or the usbtmc module not loaded)\n`;
+  const rows = [['device', 'resource', 'description']];
+  for (const d of devices) {
+    const about = [d.manufacturer, d.product, `USB ${hexId(d.vendorId)}:${hexId(d.productId)}`].filter(Boolean).join(', ');
+    rows.push([d.path, usbtmcResource(d), about]);
+  }
+  return `USBTMC devices:\n${table(rows)}`;
+}
+
 export const listCommand: CliCommand = {
   summary: 'list serial ports and, with --bench, identify each instrument of a bench file',
   usage: USAGE,
@@ -79,7 +94,9 @@ export const listCommand: CliCommand = {
         args,
         strict: true,
         allowPositionals: false,
-        options: { bench: { type: 'string' }, timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+        options: {
+          bench: { type: 'string' }, timeout: { type: 'string' }, 'usbtmc-sysfs': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        },
       });
     } catch (err) {
       throw new CliUsageError((err as Error).message);
@@ -97,6 +114,7 @@ export const listCommand: CliCommand = {
       }
     }
     process.stdout.write(await serialPorts());
+    process.stdout.write(await usbtmcDevices(v['usbtmc-sysfs'] ?? SYSFS_USBMISC));
     if (v.bench === undefined) return 0;
     const config = await loadBenchFile(v.bench);
     const listings = await Promise.all(config.instruments.map((e) => identifyRole(e, timeout_ms)));

@@ -16,6 +16,7 @@ const PTY_ROLE = 'stage-esp';
 
 const USAGE = `Usage: benchctl sim [--port-base N] [--seed N] [--realtime] [--write-bench FILE] [--no-pty] [--drift UM_PER_H]
                     [--timing ideal|lan|serial|FILE]
+                    [--vxi11] [--portmapper-port N] [--usbtmc]
 
 Serves every simulated instrument on 127.0.0.1, one TCP port per role from --port-base upward in this order:
   ${SIM_ROLES.map((r, i) => `${r}=${DEFAULT_PORT_BASE + i}`).join(' ')}
@@ -31,10 +32,16 @@ Options:
   --timing PROFILE    exchange, meter and servo timing: lan (default; LAN instruments, ESP301 on USB),
                       serial (the ESP301 on RS-232 at 19200 baud), ideal (a constant 0.2 ms per exchange),
                       or a YAML/JSON profile file (format: sim/README.md, "Timing profiles")
+  --vxi11             also serve meter, laser and voa over VXI-11 as inst0, inst1, inst2
+                      (TCPIP0::127.0.0.1::inst0::INSTR), with a portmapper
+  --portmapper-port N where the portmapper listens (default 111, what lxi-tools and pyvisa-py ask; when 111
+                      cannot be bound, not root or taken, an ephemeral port, said in the output)
+  --usbtmc            also serve a Thorlabs PM100D through a USBTMC stand-in (a pty; needs socat)
   -h, --help          this text
 
 Output: a table, then one line per role 'role <role> <resource>' (TCP), 'pty <role> <resource>' for the
-serial pty, and 'ready' once everything is listening.`;
+serial pty, 'vxi11 <role> <resource> portmapper <port>' and 'usbtmc <resource> <device>' when asked for,
+and 'ready' once everything is listening.`;
 
 export interface SimCommandOptions {
   portBase: number;
@@ -43,6 +50,9 @@ export interface SimCommandOptions {
   writeBench: string | undefined;
   pty: boolean;
   drift_um_per_h: number | undefined;
+  vxi11: boolean;
+  portmapperPort: number;
+  usbtmc: boolean;
   timing: TimingProfile;
 }
 
@@ -69,6 +79,9 @@ export function parseSimArgs(args: string[]): SimCommandOptions | 'help' {
         'write-bench': { type: 'string' },
         'no-pty': { type: 'boolean' },
         drift: { type: 'string' },
+        vxi11: { type: 'boolean' },
+        'portmapper-port': { type: 'string' },
+        usbtmc: { type: 'boolean' },
         timing: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -100,6 +113,9 @@ export function parseSimArgs(args: string[]): SimCommandOptions | 'help' {
     writeBench: v['write-bench'],
     pty: !v['no-pty'],
     drift_um_per_h: drift,
+    vxi11: v.vxi11 ?? false,
+    portmapperPort: v['portmapper-port'] === undefined ? 111 : integerOption('portmapper-port', v['portmapper-port'], 0, 65535),
+    usbtmc: v.usbtmc ?? false,
     timing,
   };
 }
@@ -150,6 +166,12 @@ export async function runSim(opts: SimCommandOptions, out: (text: string) => voi
     );
     for (const e of served.endpoints) out(`role ${e.role} ${e.resource}\n`);
     if (pty) out(`pty ${PTY_ROLE} ${pty.resource}\n`);
+    if (opts.vxi11) await serveVxi11(bench, opts.portmapperPort, out);
+    if (opts.usbtmc) {
+      const usb = await bench.serveUsbtmc();
+      out(`USBTMC: a Thorlabs PM100D at ${usb.devicePath} (a pty standing in for /dev/usbtmc0); bench file: resource ${usb.resource}, usbtmc_device ${usb.devicePath}\n`);
+      out(`usbtmc ${usb.resource} ${usb.devicePath}\n`);
+    }
     if (opts.writeBench) {
       const path = resolve(opts.writeBench);
       const tcp = Object.fromEntries(served.endpoints.map((e) => [e.role, e.resource]));
@@ -167,6 +189,21 @@ export async function runSim(opts: SimCommandOptions, out: (text: string) => voi
     stop.cancel();
     await bench.close();
   }
+}
+
+/** VXI-11 on the port asked for; when it is 111 and cannot be had, on an ephemeral one, saying so. */
+async function serveVxi11(bench: VirtualBench, port: number, out: (text: string) => void): Promise<void> {
+  let ep;
+  try {
+    ep = await bench.serveVxi11({ portmapperPort: port });
+  } catch (err) {
+    if (port !== 111) throw err;
+    ep = await bench.serveVxi11({ portmapperPort: 0 });
+    out(`VXI-11: port 111 is not available (${(err as Error).message}); the portmapper is on ${ep.portmapperPort}, ` +
+      `which lxi-tools cannot use (it asks 111 only); bench files give it as portmapper_port\n`);
+  }
+  out(`VXI-11: core channel on 127.0.0.1:${ep.port}, portmapper on 127.0.0.1:${ep.portmapperPort}\n`);
+  for (const [device, role] of Object.entries(ep.devices)) out(`vxi11 ${role} TCPIP0::127.0.0.1::${device}::INSTR portmapper ${ep.portmapperPort}\n`);
 }
 
 export const simCommand: CliCommand = {

@@ -9,6 +9,8 @@ import type { ResolvedSessionOptions, SessionOptions } from './session/session-o
 import { InProcessTransport } from './transport/in-process-transport.ts';
 import { SerialTransport } from './transport/serial-transport.ts';
 import { TcpTransport } from './transport/tcp-transport.ts';
+import { UsbtmcTransport } from './transport/usbtmc-transport.ts';
+import { Vxi11Transport } from './transport/vxi11-transport.ts';
 import type { Transport } from './transport/transport.ts';
 
 /**
@@ -35,6 +37,15 @@ export function createTransport(desc: ResourceDescriptor, canonical: string, opt
       const { baudRate, dataBits, parity, stopBits, flowControl } = options;
       return new SerialTransport(canonical, { path: desc.path, connectTimeout_ms, baudRate, dataBits, parity, stopBits, flowControl });
     }
+    case 'vxi11': {
+      const { portmapperPort } = options;
+      return new Vxi11Transport(canonical, { host: desc.host, device: desc.device, connectTimeout_ms, ...(portmapperPort === undefined ? {} : { portmapperPort }) });
+    }
+    case 'usbtmc':
+      return new UsbtmcTransport(canonical, {
+        vendorId: desc.vendorId, productId: desc.productId, serial: desc.serial,
+        ...(options.usbtmcDevice === undefined ? {} : { devicePath: options.usbtmcDevice }),
+      });
     case 'sim':
       if (!options.inProcess) {
         throw new SessionOptionError(canonical, 'inProcess',

@@ -1,5 +1,6 @@
-// VISA-style resource strings: the raw-socket, serial and in-process-simulator forms benchctl speaks,
-// and a clear refusal for the VISA forms it recognises but does not support (VXI-11, HiSLIP, GPIB, USB...).
+// VISA-style resource strings: the raw-socket, VXI-11, USBTMC, serial and in-process-simulator forms
+// benchctl speaks, and a clear refusal for the VISA forms it recognises but does not support (HiSLIP, GPIB,
+// USB RAW, VXI, PXI...).
 import { isIPv4, isIPv6 } from 'node:net';
 
 export type ResourceDescriptor =
@@ -7,10 +8,16 @@ export type ResourceDescriptor =
   | { kind: 'tcpip-socket'; board: number; host: string; port: number }
   /** ASRL3::INSTR → board 3 and this platform's path for it; ASRL/dev/ttyUSB0::INSTR → board null. */
   | { kind: 'serial'; board: number | null; path: string }
+  /** VXI-11: `device` is the link name given to create_link (inst0, gpib0,5, ...). */
+  | { kind: 'vxi11'; board: number; host: string; device: string }
+  /** USBTMC through the Linux usbtmc driver; ids as numbers, the serial as the device reports it. */
+  | { kind: 'usbtmc'; board: number; vendorId: number; productId: number; serial: string }
   | { kind: 'sim'; role: string };
 
 export const SUPPORTED_RESOURCES = [
   'TCPIP[board]::<host>::<port>::SOCKET',
+  'TCPIP[board]::<host>[::inst0]::INSTR (VXI-11)',
+  'USB[board]::<vendor id>::<product id>::<serial>::INSTR (USBTMC)',
   'ASRL<n>::INSTR',
   'ASRL/dev/<path>::INSTR',
   'SIM::<role>',
@@ -31,8 +38,8 @@ export class ResourceStringError extends Error {
 
 /** A well-formed VISA resource of a kind benchctl does not drive. */
 export class UnsupportedResourceError extends ResourceStringError {
-  constructor(resource: string, part: string, recognised: string) {
-    super(resource, part, `"${resource}" is ${recognised}, which is not supported; supported resources: ${SUPPORTED_RESOURCES.join(', ')}`);
+  constructor(resource: string, part: string, recognised: string, hint = '') {
+    super(resource, part, `"${resource}" is ${recognised}, which is not supported${hint}; supported resources: ${SUPPORTED_RESOURCES.join(', ')}`);
     this.name = 'UnsupportedResourceError';
   }
 }
@@ -111,10 +118,12 @@ const OTHER_CLASSES: Readonly<Record<string, string>> = {
   RAW: 'a raw USB (RAW) resource',
 };
 
-const OTHER_INTERFACES: ReadonlyArray<[RegExp, string]> = [
+/** HiSLIP and GPIB instruments (Keysight N77xx, 816x) are nearly all on the LAN too, where VXI-11 reaches them. */
+const LAN_HINT = ': reach the instrument on the LAN over VXI-11 instead (TCPIP0::<host>::inst0::INSTR)';
+
+const OTHER_INTERFACES: ReadonlyArray<[RegExp, string, string?]> = [
   [/^GPIB-VXI\d*$/i, 'a GPIB-VXI resource'],
-  [/^GPIB\d*$/i, 'a GPIB resource'],
-  [/^USB\d*$/i, 'a USB (USBTMC) resource'],
+  [/^GPIB\d*$/i, 'a GPIB resource', LAN_HINT],
   [/^VXI\d*$/i, 'a VXI resource'],
   [/^PXI\d*$/i, 'a PXI resource'],
   [/^FIREWIRE\d*$/i, 'a FireWire resource'],
@@ -129,12 +138,14 @@ export function parseResource(text: string, platform: NodeJS.Platform = process.
   const head = parts[0] ?? '';
   const last = (parts[parts.length - 1] ?? '').toUpperCase();
   if (/^SIM$/i.test(head)) return parseSim(resource, parts);
-  for (const [re, what] of OTHER_INTERFACES) {
-    if (re.test(head)) throw new UnsupportedResourceError(resource, 'interface', what);
+  for (const [re, what, hint] of OTHER_INTERFACES) {
+    if (re.test(head)) throw new UnsupportedResourceError(resource, 'interface', what, hint);
   }
   if (parts.length > 1 && OTHER_CLASSES[last] !== undefined) {
     throw new UnsupportedResourceError(resource, 'resource class', OTHER_CLASSES[last]);
   }
+  const usb = /^USB(.*)$/i.exec(head);
+  if (usb) return parseUsb(resource, parts, parseBoard(resource, 'USB', usb[1] ?? ''));
   const tcp = /^TCPIP(.*)$/i.exec(head);
   if (tcp) return parseTcpip(resource, parts, parseBoard(resource, 'TCPIP', tcp[1] ?? ''));
   const asrl = /^ASRL(.*)$/i.exec(head);
@@ -169,12 +180,36 @@ function parseTcpip(resource: string, parts: string[], board: number): ResourceD
   // VISA's default class is INSTR: TCPIP0::host[::device]::INSTR is VXI-11, or HiSLIP for a hislipN device.
   const body = last === 'INSTR' ? parts.slice(0, -1) : parts;
   if (body.length === 2 || body.length === 3) {
-    parseHost(resource, body[1] ?? '');
-    const device = body[2];
-    if (device !== undefined && /^hislip/i.test(device)) throw new UnsupportedResourceError(resource, 'device', 'a HiSLIP (TCPIP::INSTR) resource');
-    throw new UnsupportedResourceError(resource, 'resource class', 'a VXI-11 (TCPIP::INSTR) resource');
+    const host = parseHost(resource, body[1] ?? '');
+    const device = body[2] ?? 'inst0';
+    if (/^hislip/i.test(device)) throw new UnsupportedResourceError(resource, 'device', 'a HiSLIP (TCPIP::INSTR) resource', LAN_HINT);
+    if (!/^[A-Za-z0-9_,.-]{1,64}$/.test(device)) {
+      throw new ResourceStringError(resource, 'device', `VXI-11 device name '${device}' in "${resource}" must be letters, digits, ',', '.', '_' or '-' (e.g. inst0, gpib0,5)`);
+    }
+    return { kind: 'vxi11', board, host, device };
   }
   throw new ResourceStringError(resource, 'resource', `"${resource}" is not a TCPIP resource; expected TCPIP[board]::<host>::<port>::SOCKET`);
+}
+
+function usbId(resource: string, part: string, text: string): number {
+  const v = /^0x[0-9a-f]{1,4}$/i.test(text) ? parseInt(text, 16) : /^[0-9]{1,5}$/.test(text) ? Number(text) : NaN;
+  if (!(v >= 0 && v <= 0xffff)) {
+    throw new ResourceStringError(resource, part, `${part} '${text}' in "${resource}" must be a 16-bit number such as 0x1313`);
+  }
+  return v;
+}
+
+function parseUsb(resource: string, parts: string[], board: number): ResourceDescriptor {
+  const last = (parts[parts.length - 1] ?? '').toUpperCase();
+  const body = last === 'INSTR' ? parts.slice(0, -1) : parts;
+  if (body.length !== 4) {
+    const why = body.length === 5 ? ' (a USB interface number is not supported: the usbtmc driver picks the USBTMC interface)' : '';
+    throw new ResourceStringError(resource, 'resource',
+      `"${resource}" must be USB[board]::<vendor id>::<product id>::<serial>::INSTR, e.g. USB0::0x1313::0x8078::P0012345::INSTR${why}`);
+  }
+  const serial = body[3] ?? '';
+  if (!/^[\x21-\x7e]+$/.test(serial)) throw new ResourceStringError(resource, 'serial', `serial number '${serial}' in "${resource}" must be printable characters without spaces`);
+  return { kind: 'usbtmc', board, vendorId: usbId(resource, 'vendor id', body[1] ?? ''), productId: usbId(resource, 'product id', body[2] ?? ''), serial };
 }
 
 function parseSerial(resource: string, parts: string[], rest: string, platform: NodeJS.Platform): ResourceDescriptor {
@@ -201,7 +236,17 @@ export function formatResource(desc: ResourceDescriptor): string {
     }
     case 'serial':
       return desc.board !== null ? `ASRL${desc.board}::INSTR` : `ASRL${desc.path}::INSTR`;
+    case 'vxi11': {
+      const host = desc.host.includes(':') ? `[${desc.host}]` : desc.host;
+      return `TCPIP${desc.board}::${host}::${desc.device}::INSTR`;
+    }
+    case 'usbtmc':
+      return `USB${desc.board}::${hex4(desc.vendorId)}::${hex4(desc.productId)}::${desc.serial}::INSTR`;
     case 'sim':
       return `SIM::${desc.role}`;
   }
+}
+
+function hex4(v: number): string {
+  return `0x${v.toString(16).toUpperCase().padStart(4, '0')}`;
 }

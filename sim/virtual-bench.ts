@@ -7,6 +7,9 @@ import { createClock, type BenchClock } from './clock.ts';
 import { BenchFaults } from './faults.ts';
 import { LinkHub, type ServedBench } from './link/link-hub.ts';
 import type { PtyEndpoint } from './link/pty-server.ts';
+import type { UsbtmcStandIn } from './link/usbtmc-standin.ts';
+import type { Vxi11Endpoint } from './link/vxi11-server.ts';
+import { ThorlabsPm100 } from './instruments/meter-thorlabs.ts';
 import type { StageTruth } from './motion/stage-motion.ts';
 import { createOpticalBench, type OpticalBench } from './optical-instruments.ts';
 import type { BertDialect } from './instruments/bert.ts';
@@ -26,6 +29,10 @@ import type { TimingProfile } from './timing/timing-profile.ts';
  * meter-array 5033, stage-hexapod 5034 (the fiber-array bench).
  */
 export const SIM_ROLES = ['meter', 'laser', 'laser-santec', 'voa', 'bert', 'stage', 'stage-esp', 'stage-pi', 'meter-array', 'stage-hexapod'] as const;
+/** The roles served over VXI-11, as inst0, inst1, ...: the Keysight N77xx/816x boxes, which offer it. */
+export const VXI11_ROLES: readonly string[] = ['meter', 'laser', 'voa'];
+/** The simulated PM100D's USB identity: Thorlabs' vendor id 0x1313, the PM100D's product id 0x8078 (ThorPy). */
+export const PM100_USB = { vendorId: 0x1313, productId: 0x8078, serial: 'P0012345', manufacturer: 'Thorlabs', product: 'PM100D' };
 export type SimRole = (typeof SIM_ROLES)[number];
 
 /** What the ESP301's pty links are called: `<dir>/esp301-client` (users open it) and `<dir>/esp301-dev`. */
@@ -134,6 +141,23 @@ export class VirtualBench {
   /** One loopback TCP server per role (`TCPIP0::127.0.0.1::<port>::SOCKET`), ports in SIM_ROLES order from portBase (0 = ephemeral). */
   serveTcp(opts: { host?: '127.0.0.1'; portBase?: number } = {}): Promise<ServedBench> {
     return this.links.serveTcp(opts);
+  }
+
+  /**
+   * The Keysight instruments over VXI-11 (`TCPIP0::127.0.0.1::instN::INSTR`, inst0 the meter), as the real
+   * N77xx/816x boxes offer it, with a portmapper on `portmapperPort` (0 = ephemeral; real clients want 111).
+   */
+  serveVxi11(opts: { portmapperPort?: number } = {}): Promise<Vxi11Endpoint> {
+    return this.links.serveVxi11({ ...opts, roles: VXI11_ROLES.filter((r) => this.roles.includes(r)) });
+  }
+
+  /**
+   * A Thorlabs PM100D on the fiber the meter's port 1 sees, through a USBTMC stand-in (a pty and a sysfs
+   * tree of its own; usbtmc-standin.ts). It is no TCP role: the real console has USB only. One per call.
+   */
+  serveUsbtmc(): Promise<UsbtmcStandIn> {
+    const pm100 = new ThorlabsPm100(this.optical.world, this.clock);
+    return this.links.serveUsbtmc(pm100, PM100_USB);
   }
 
   /** Serves `role` (meant for the ESP301 stage) on a serial pty made by socat; open `ASRL<path>::INSTR`. */

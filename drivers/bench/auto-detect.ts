@@ -29,10 +29,12 @@ export interface Probe {
 }
 
 const IDN_PROBE: Probe = { name: '*IDN? (SCPI instruments, PI GCS)', command: '*IDN?', session: { readTermination: '\n', writeTermination: '\n' }, flushFirst: false };
+/** The Santec TSL ends lines with CR only (QMI's TSL-570 driver): an LF-terminated `*IDN?` never reaches its parser. */
+const SANTEC_PROBE: Probe = { name: '*IDN? with CR (Santec TSL)', command: '*IDN?', session: { readTermination: '\r', writeTermination: '\r' }, flushFirst: true };
 const ESP301_PROBE: Probe = { name: 'VE? with CR (Newport ESP301)', command: 'VE?', session: { readTermination: '\r\n', writeTermination: '\r' }, flushFirst: true };
 
 /** The probes for TCP and in-process resources, in the order tried. */
-export const PROBES: readonly Probe[] = [IDN_PROBE, ESP301_PROBE];
+export const PROBES: readonly Probe[] = [IDN_PROBE, SANTEC_PROBE, ESP301_PROBE];
 
 /** The probes for serial resources: the ESP301's first; `*IDN?` then ends the ESP301 probe's unterminated line with LF first. */
 export const SERIAL_PROBES: readonly Probe[] = [ESP301_PROBE, { ...IDN_PROBE, flushFirst: true }];

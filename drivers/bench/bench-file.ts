@@ -116,6 +116,8 @@ function toConfig(role: string, e: InstrumentEntry, source: { file: string; line
   if (e.parity !== undefined) session.parity = e.parity;
   if (e.stop_bits !== undefined) session.stopBits = e.stop_bits;
   if (e.flow_control !== undefined) session.flowControl = e.flow_control;
+  if (e.portmapper_port !== undefined) session.portmapperPort = e.portmapper_port;
+  if (e.usbtmc_device !== undefined) session.usbtmcDevice = e.usbtmc_device;
   const config: BenchInstrumentConfig = { role, resource: e.resource.trim(), driver: e.driver, session, options: e.options ?? {}, source };
   if (e.axes) config.axes = Object.fromEntries(Object.entries(e.axes).map(([k, a]) => [k, axisSettings(a)]));
   return config;

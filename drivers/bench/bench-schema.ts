@@ -47,6 +47,10 @@ export const sessionFields = {
   parity: z.enum(['none', 'even', 'odd', 'mark', 'space'], { error: 'expected one of none, even, odd, mark, space' }),
   stop_bits: z.union([z.literal(1), z.literal(1.5), z.literal(2)], { error: 'expected 1, 1.5 or 2' }),
   flow_control: z.enum(['none', 'rtscts', 'xonxoff'], { error: 'expected one of none, rtscts, xonxoff' }),
+  portmapper_port: z.number({ error: 'expected a port number 1-65535 (where the VXI-11 host\'s portmapper listens; 111 on instruments)' })
+    .refine((v) => Number.isInteger(v) && v >= 1 && v <= 65535, { error: 'expected a port number 1-65535 (where the VXI-11 host\'s portmapper listens; 111 on instruments)' }),
+  usbtmc_device: z.string({ error: 'expected an absolute device path such as /dev/usbtmc0' })
+    .refine((v) => v.startsWith('/'), { error: 'expected an absolute device path such as /dev/usbtmc0' }),
 };
 
 const um = (what: string) =>

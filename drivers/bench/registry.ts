@@ -10,11 +10,13 @@ import { piGcsHexapod } from '../instruments/pi-gcs-hexapod.ts';
 import { santecTslDescriptor } from '../instruments/santec-tsl.ts';
 import { scpiBertDescriptor } from '../instruments/scpi-bert.ts';
 import { scpiStage } from '../instruments/scpi-stage.ts';
+import { thorlabsPm100Descriptor } from '../instruments/thorlabs-pm100.ts';
 import { parseStageOptions } from '../roles/stage-options.ts';
 import type { DriverInfo } from './bench-schema.ts';
 
 export const DRIVERS: readonly DriverDescriptor[] = [
   keysightN774xDescriptor,
+  thorlabsPm100Descriptor,
   keysightN777xDescriptor,
   santecTslDescriptor,
   keysightN776xDescriptor,

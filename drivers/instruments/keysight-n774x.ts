@@ -41,6 +41,8 @@ export class KeysightN774xMeter implements MultiPortLogger {
    * (816x modules) chain one read per channel into one message.
    */
   private readonly allPortsCsv: boolean;
+  /** Averaging times this driver set or read, s: a reading's timeout covers them (a 10 s average is no hang). */
+  private readonly atime_s = new Map<number, number>();
 
   constructor(session: ScpiSession, model: string, addresses: ReadonlyMap<number, ChannelAddress>) {
     this.session = session;
@@ -70,12 +72,15 @@ export class KeysightN774xMeter implements MultiPortLogger {
     return this.props.wavelength_nm.get(this.address(channel));
   }
 
-  setAveragingTime_s(channel: number, averagingTime_s: number): Promise<void> {
-    return this.props.averagingTime_s.set(averagingTime_s, this.address(channel));
+  async setAveragingTime_s(channel: number, averagingTime_s: number): Promise<void> {
+    await this.props.averagingTime_s.set(averagingTime_s, this.address(channel));
+    this.atime_s.set(channel, averagingTime_s);
   }
 
-  averagingTime_s(channel: number): Promise<number> {
-    return this.props.averagingTime_s.get(this.address(channel));
+  async averagingTime_s(channel: number): Promise<number> {
+    const t = await this.props.averagingTime_s.get(this.address(channel));
+    this.atime_s.set(channel, t);
+    return t;
   }
 
   setAutoRange(channel: number, on: boolean): Promise<void> {
@@ -121,7 +126,7 @@ export class KeysightN774xMeter implements MultiPortLogger {
   async readAll_dBm(): Promise<number[]> {
     if (!this.allPortsCsv) return (await this.readings('READ', this.channels)).map(inDbm);
     const command = ':READ1:POW:ALL:CSV?';
-    const values = await this.session.queryNumbers(command);
+    const values = await this.session.queryNumbers(command, { timeout_ms: this.readTimeout_ms(this.channels, 'READ') });
     if (values.length < this.channels.length) {
       throw new ReplyFormatError(this.session.resource, command, values.join(','), `${this.channels.length} comma-separated powers (one per port)`);
     }
@@ -136,7 +141,10 @@ export class KeysightN774xMeter implements MultiPortLogger {
     this.check('startLogging.trigger', trigger, oneOf<LoggingTrigger>(['ignore', 'single', 'continuous'])(trigger));
     // One program message and one error check: a fly scan starts a log per segment, and each exchange
     // costs bench time between the log and the move it records.
+    // N774x meters log in the port's unit (LabExT PowerMeterN7744A); only 816x modules always log W.
+    // The driver's results are W, so the unit is set to W first.
     const message = [
+      `:SENS${a.slot}:CHAN${a.chan}:POW:UNIT 1`,
       `:TRIG${a.slot}:INP ${TRIGGER_INPUT[trigger]}`,
       `:SENS${a.slot}:CHAN${a.chan}:FUNC:PAR:LOGG ${samples},${PLAIN_NUMBER.format(averagingTime_s)}S`,
       `:SENS${a.slot}:CHAN${a.chan}:FUNC:STAT LOGG,STAR`,
@@ -228,9 +236,11 @@ export class KeysightN774xMeter implements MultiPortLogger {
     return writeTolerant(this.session, `:SENS${a.slot}:CHAN${a.chan}:FUNC:STAT LOGG,STOP`);
   }
 
-  fetchLog_W(channel: number): Promise<number[]> {
+  /** Over-range samples (NaN, or above 1e20 W, as the meter marks them) come back as +Infinity W. */
+  async fetchLog_W(channel: number): Promise<number[]> {
     const a = this.address(channel);
-    return this.session.queryFloats(`:SENS${a.slot}:CHAN${a.chan}:FUNC:RES?`, { type: 'float32', byteOrder: 'little' });
+    const values = await this.session.queryFloats(`:SENS${a.slot}:CHAN${a.chan}:FUNC:RES?`, { type: 'float32', byteOrder: 'little' });
+    return values.map((v) => (isOverRange(v) ? Infinity : v));
   }
 
   /** Stops the logging function on every channel (a meter has nothing hazardous to switch off). */
@@ -246,12 +256,20 @@ export class KeysightN774xMeter implements MultiPortLogger {
   private async readings(verb: 'READ' | 'FETC', channels: readonly number[]): Promise<Reading[]> {
     const addrs = channels.map((ch) => this.address(ch));
     const queries = addrs.flatMap((a) => [`:SENS${a.slot}:CHAN${a.chan}:POW:UNIT?`, `:${verb}${a.slot}:CHAN${a.chan}:POW?`]);
-    const replies = await queryChained(this.session, queries);
+    const replies = await queryChained(this.session, queries, { timeout_ms: this.readTimeout_ms(channels, verb) });
     const command = queries.join(';');
     return addrs.map((_, i) => ({
       unit: parseReply(this.session.resource, command, replies[2 * i] as string, POWER_UNIT),
       value: parseReply(this.session.resource, command, replies[2 * i + 1] as string, PLAIN_NUMBER),
     }));
+  }
+
+  /** A READ measures each channel in turn for its averaging time; the timeout covers them all. */
+  private readTimeout_ms(channels: readonly number[], verb: 'READ' | 'FETC'): number {
+    const base = this.session.options.timeout_ms;
+    if (verb === 'FETC') return base;
+    const work_s = channels.reduce((sum, ch) => sum + (this.atime_s.get(ch) ?? 0), 0);
+    return Math.max(base, work_s * 1000 + base);
   }
 
   private address(channel: number): ChannelAddress {
@@ -270,12 +288,22 @@ interface Reading {
   value: number;
 }
 
+/**
+ * Over range the meter answers NaN (9.91E37) or a value above 1e20 and queues -231; the driver reports
+ * +Infinity (in W and dBm) so a caller cannot take it for a reading.
+ */
+function isOverRange(v: number): boolean {
+  return Number.isNaN(v) || v > 1e20;
+}
+
 /** Converted only when the unit differs, so a dBm reading comes back exactly as the meter sent it. */
 function inDbm(r: Reading): number {
+  if (isOverRange(r.value)) return Infinity;
   return r.unit === 'dBm' ? r.value : readingToDbm(r.value);
 }
 
 function inW(r: Reading): number {
+  if (isOverRange(r.value)) return Infinity;
   return r.unit === 'W' ? r.value : readingToW(r.value);
 }
 

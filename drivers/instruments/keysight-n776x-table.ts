@@ -12,7 +12,7 @@ export function voaTable(attenuationRange_dB: () => Range) {
     offset_dB: control({ get: ':INP{ch}:OFFS?', set: ':INP{ch}:OFFS {value}', codec: DB, validate: inRange(OFFSET_RANGE_DB, 'dB') }),
     wavelength_nm: control({ get: ':INP{ch}:WAV?', set: ':INP{ch}:WAV {value}', codec: NM_VIA_METRES, validate: inRange(VOA_WAVELENGTH_RANGE_NM, 'nm') }),
     output: control({ get: ':OUTP{ch}:STAT?', set: ':OUTP{ch}:STAT {value}', codec: BOOLEAN, validate: isBoolean }),
-    powerControl: control({ get: ':OUTP{ch}:POW:CONT?', set: ':OUTP{ch}:POW:CONT {value}', codec: BOOLEAN, validate: isBoolean }),
+    powerControl: control({ get: ':OUTP{ch}:POW:CONTR?', set: ':OUTP{ch}:POW:CONTR {value}', codec: BOOLEAN, validate: isBoolean }),
     /** Sent with a DBM suffix, so the display unit does not matter. */
     powerSetpoint_dBm: setting({ set: ':OUTP{ch}:POW {value}', codec: DBM, validate: inRange(POWER_SETPOINT_RANGE_DBM, 'dBm') }),
   };

@@ -67,7 +67,7 @@ export class KeysightN776xAttenuator implements Attenuator {
    */
   async refreshState(): Promise<void> {
     const ch = this.at.ch;
-    const state = [`:INP${ch}:OFFS?`, ...(this.hasPowerControl ? [`:OUTP${ch}:POW:CONT?`] : [])];
+    const state = [`:INP${ch}:OFFS?`, ...(this.hasPowerControl ? [`:OUTP${ch}:POW:CONTR?`] : [])];
     const range = [`:INP${ch}:ATT? MIN`, `:INP${ch}:ATT? MAX`];
     let queries = [...state, ...range];
     let replies: string[];

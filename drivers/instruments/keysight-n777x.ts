@@ -20,6 +20,7 @@ import { readingToDbm } from '../roles/units.ts';
 import type { ScpiSession } from '../session/scpi-session.ts';
 import { N777X_MODEL, narrowOption, parseN777xOptions, sweepSpeedRange_nm_s } from './keysight-n777x-model.ts';
 import type { N777xOptions } from './keysight-n777x-model.ts';
+import { LaserLockedError, explainLock, isLocked } from './keysight-n777x-lock.ts';
 import { laserTable } from './keysight-n777x-table.ts';
 
 export const KEYSIGHT_N777X = 'keysight-n777x';
@@ -77,8 +78,9 @@ export class KeysightN777xLaser implements TunableLaser {
     return unit === 'W' ? readingToDbm(value) : value;
   }
 
+  /** A locked laser refuses this either way; that refusal is a LaserLockedError (keysight-n777x-lock.ts). */
   setOutput(on: boolean): Promise<void> {
-    return this.props.output.set(on, this.at);
+    return explainLock(this.session, `switch the output ${on ? 'on' : 'off'}`, () => this.props.output.set(on, this.at));
   }
 
   output(): Promise<boolean> {
@@ -152,7 +154,9 @@ export class KeysightN777xLaser implements TunableLaser {
       ['stop the sweep', () => writeTolerant(this.session, `:SOUR${s}:WAV:SWE STOP`)],
       ['switch the output off', () => writeTolerant(this.session, `:SOUR${s}:POW:STAT 0`)],
       ['confirm the output is off', async () => {
-        if (await this.output()) throw new Error('the laser still reports its output on');
+        if (!(await this.output())) return;
+        if (await isLocked(this.session)) throw new LaserLockedError(this.session.resource, 'switch the output off');
+        throw new Error('the laser still reports its output on');
       }],
     ]);
   }

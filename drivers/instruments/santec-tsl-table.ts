@@ -3,6 +3,7 @@
 import { BOOLEAN, INTEGER, NM_PLAIN, PLAIN_NUMBER, enumCodec } from '../properties/codecs.ts';
 import { control, measurement } from '../properties/property.ts';
 import { inRange, integerIn, isBoolean, oneOf, positive } from '../properties/validators.ts';
+import type { Range, Validator } from '../properties/validators.ts';
 import type { LaserLimits, TriggerOutput } from '../roles/tunable-laser.ts';
 
 export const SANTEC_POWER_UNIT = enumCodec<'dBm' | 'mW'>({
@@ -27,6 +28,18 @@ export const SANTEC_TRIGGER_OUTPUT = enumCodec<TriggerOutput>({
 /** `:WAV:SWE:MOD`: 0 step one-way, 1 continuous one-way, 2 step two-way, 3 continuous two-way. */
 export const SANTEC_MODE = { step: 0, continuous: 1 } as const;
 
+/** The TSL's continuous-sweep speeds, nm/s: a fixed set, not a range (QMI's TSL-570 `VALID_SPEED_VALUES`). */
+export const SANTEC_SWEEP_SPEEDS_NM_S = [1, 2, 5, 10, 20, 50, 100, 200] as const;
+
+/** One of the fixed speeds, up to the model's maximum. */
+export function santecSpeed(range: () => Range): Validator<number> {
+  return (value) => {
+    const { min, max } = range();
+    const allowed = SANTEC_SWEEP_SPEEDS_NM_S.filter((v) => v >= min && v <= max);
+    return allowed.includes(value as (typeof allowed)[number]) ? null : `one of ${allowed.join(', ')} nm/s (the TSL sweeps at these speeds only)`;
+  };
+}
+
 export function santecTable(limits: () => LaserLimits) {
   const wavelength = inRange(() => limits().wavelength_nm, 'nm');
   return {
@@ -40,7 +53,7 @@ export function santecTable(limits: () => LaserLimits) {
     sweepStop_nm: control({ get: ':WAV:SWE:STOP?', set: ':WAV:SWE:STOP {value}', codec: NM_PLAIN, validate: wavelength }),
     sweepStep_nm: control({ get: ':WAV:SWE:STEP?', set: ':WAV:SWE:STEP {value}', codec: NM_PLAIN, validate: positive('nm') }),
     sweepSpeed_nm_s: control({
-      get: ':WAV:SWE:SPE?', set: ':WAV:SWE:SPE {value}', codec: PLAIN_NUMBER, validate: inRange(() => limits().speed_nm_s, 'nm/s'),
+      get: ':WAV:SWE:SPE?', set: ':WAV:SWE:SPE {value}', codec: PLAIN_NUMBER, validate: santecSpeed(() => limits().speed_nm_s),
     }),
     sweepCycles: control({ get: ':WAV:SWE:CYCL?', set: ':WAV:SWE:CYCL {value}', codec: INTEGER, validate: integerIn(1, 999) }),
     triggerOutput: control({

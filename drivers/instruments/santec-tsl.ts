@@ -24,9 +24,12 @@ import type { ScpiSession } from '../session/scpi-session.ts';
 import { queryInNanometres, readSantecLimits, useNanometres } from './santec-tsl-limits.ts';
 import { fetchSantecLog_nm } from './santec-tsl-log.ts';
 import { SANTEC_TSL_MODEL, parseSantecOptions } from './santec-tsl-model.ts';
-import { SANTEC_MODE, SANTEC_POWER_UNIT, SANTEC_TRIGGER_OUTPUT, santecTable } from './santec-tsl-table.ts';
+import { readAlerts, useLegacyCommands, waitOperationComplete } from './santec-tsl-mode.ts';
+import { SANTEC_MODE, SANTEC_POWER_UNIT, SANTEC_TRIGGER_OUTPUT, santecSpeed, santecTable } from './santec-tsl-table.ts';
 
 export const SANTEC_TSL = 'santec-tsl';
+/** How long switching the LD on may take to settle; a cold TSL warms up for minutes, not milliseconds. */
+export const LD_WARM_UP_S = 300;
 
 /** The sweep registers as read back from the laser. */
 export interface SantecSweepRegisters {
@@ -59,6 +62,7 @@ export class SantecTslLaser implements TunableLaser {
   static async create(ctx: DriverContext): Promise<SantecTslLaser> {
     const options = parseSantecOptions(SANTEC_TSL, ctx.options);
     const { model } = parseIdentity(await ctx.session.query('*IDN?'));
+    await useLegacyCommands(ctx.session);
     await useNanometres(ctx.session);
     return new SantecTslLaser(ctx.session, model, await readSantecLimits(ctx.session, SANTEC_TSL, model, options));
   }
@@ -98,11 +102,17 @@ export class SantecTslLaser implements TunableLaser {
     return unit === 'mW' ? readingToDbm(mwToW(value)) : value;
   }
 
-  /** On: diode on (if it was off), then shutter open. Off: shutter closed. */
+  /**
+   * On: diode on (if it was off) and its warm-up waited for, then shutter open. Off: shutter closed. The
+   * warm-up (alert No23.) takes up to a few minutes from cold, so the wait is LD_WARM_UP_S, not a read timeout.
+   */
   async setOutput(on: boolean): Promise<void> {
     if (typeof on !== 'boolean') throw new InvalidSettingError(this.session.resource, 'output', on, 'true or false');
     if (on) {
-      if (!(await this.props.diodeOn.get())) await this.props.diodeOn.set(true);
+      if (!(await this.props.diodeOn.get())) {
+        await this.props.diodeOn.set(true);
+        await waitOperationComplete(this.session, LD_WARM_UP_S, 'the laser diode warm-up');
+      }
       await this.props.shutterClosed.set(false);
     } else {
       await this.props.shutterClosed.set(true);
@@ -117,7 +127,12 @@ export class SantecTslLaser implements TunableLaser {
   }
 
   waitSettled(timeout_s = 10): Promise<void> {
-    return this.session.opc({ timeout_ms: timeout_s * 1000 });
+    return waitOperationComplete(this.session, timeout_s, 'tuning');
+  }
+
+  /** The alerts the laser has queued (santec-tsl-mode.ts), e.g. `No07.,Inter lock detection`; [] when none. */
+  alerts(): Promise<string[]> {
+    return readAlerts(this.session);
   }
 
   /** One-way, one cycle; the trigger step is the sweep's step. Everything is validated before anything is sent. */
@@ -217,8 +232,8 @@ export function checkSantecSweep(r: SantecSweepRegisters, limits: LaserLimits): 
   const continuous = r.mode === 1 || r.mode === 3;
   const step = continuous ? r.triggerStep_nm : r.step_nm;
   if (!(step > 0) || step > r.stop_nm - r.start_nm) return fail(`step ${step} nm must be > 0 and no larger than the span`);
-  const s = limits.speed_nm_s;
-  if (continuous && !(r.speed_nm_s >= s.min && r.speed_nm_s <= s.max)) return fail(`speed ${r.speed_nm_s} nm/s is outside ${s.min}…${s.max} nm/s`);
+  const speedProblem = santecSpeed(() => limits.speed_nm_s)(r.speed_nm_s);
+  if (continuous && speedProblem !== null) return fail(`speed ${r.speed_nm_s} nm/s: expected ${speedProblem}`);
   return { ok: true };
 }
 
@@ -237,7 +252,8 @@ export const santecTslDescriptor: DriverDescriptor<SantecTslLaser> = {
   name: SANTEC_TSL,
   kind: 'laser',
   description: 'Santec TSL-570/550/710/770 tunable laser',
-  sessionDefaults: { readTermination: '\n', writeTermination: '\n', timeout_ms: 5000 },
+  // CR both ways: QMI's TSL-570 driver (command and response terminator '\r') and Santec's python-samples.
+  sessionDefaults: { readTermination: '\r', writeTermination: '\r', timeout_ms: 5000 },
   matchesIdentity(identity) {
     const { manufacturer, model } = parseIdentity(identity);
     return /^santec/i.test(manufacturer) && SANTEC_TSL_MODEL.test(model);

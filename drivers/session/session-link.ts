@@ -94,6 +94,7 @@ export class SessionLink {
       this.reader = { command, timeout_ms: reported_ms, resolve, reject };
       this.armTimer(timeout_ms);
       if (this.framer.buffered > 0) this.pump();
+      if (this.reader) this.transport.requestReply?.(timeout_ms);
     });
   }
 
@@ -176,7 +177,9 @@ export class SessionLink {
       return;
     }
     this.framer.push(chunk);
-    if (this.reader) this.pump();
+    if (!this.reader) return;
+    this.pump();
+    if (this.reader) this.transport.requestReply?.(this.readTimer_ms);
   }
 
   private pump(): void {

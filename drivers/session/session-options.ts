@@ -21,6 +21,13 @@ export interface SessionOptions {
   parity?: Parity;
   stopBits?: 1 | 1.5 | 2;
   flowControl?: FlowControl;
+  /** VXI-11: where the host's portmapper listens; default 111 (what every instrument uses). */
+  portmapperPort?: number;
+  /**
+   * USBTMC: the character device to open instead of the one found in sysfs by vendor id, product id and
+   * serial (e.g. a udev symlink such as /dev/pm100).
+   */
+  usbtmcDevice?: string;
   /** Drain the error queue after each write/query and throw InstrumentError; default false. */
   checkErrors?: boolean;
   /** How to ask for/parse errors, clear, and resync; default SCPI. */
@@ -84,6 +91,13 @@ export function resolveSessionOptions(resource: string, options: SessionOptions 
     bad('checkErrors', `the ${dialect.name} dialect has no error query to check errors with`);
   }
   checkSerial(options, bad);
+  const { portmapperPort, usbtmcDevice } = options;
+  if (portmapperPort !== undefined && !(Number.isInteger(portmapperPort) && portmapperPort >= 1 && portmapperPort <= 65535)) {
+    bad('portmapperPort', `must be a port number 1-65535, got ${String(portmapperPort)}`);
+  }
+  if (usbtmcDevice !== undefined && (typeof usbtmcDevice !== 'string' || !usbtmcDevice.startsWith('/'))) {
+    bad('usbtmcDevice', `must be an absolute device path such as /dev/usbtmc0, got ${JSON.stringify(usbtmcDevice)}`);
+  }
   const timeout_ms = duration('timeout_ms', 2000, false);
   return {
     timeout_ms,

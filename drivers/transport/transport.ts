@@ -17,6 +17,12 @@ export interface Transport {
    * throughput; without it the session uses write().
    */
   send?(data: Uint8Array): void;
+  /**
+   * Message-based links only (VXI-11, USBTMC): the session now waits for a reply, so ask the instrument for
+   * one. Called once per read, and again while a reply is still incomplete after its bytes arrived. A
+   * byte-stream link leaves it out: replies flow without being asked for.
+   */
+  requestReply?(timeout_ms: number): void;
   /** Closes the link; idempotent, and never reports it as lost. */
   close(): Promise<void>;
   on(event: 'data', listener: (chunk: Buffer) => void): this;

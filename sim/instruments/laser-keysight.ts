@@ -18,7 +18,7 @@ import {
 } from '../../drivers/scpi/index.ts';
 import type { HandlerArgs } from '../../drivers/scpi/index.ts';
 import type { BenchClock } from '../clock.ts';
-import { ScpiInstrument, settingHandlers, noParams, param, suffix } from '../scpi/index.ts';
+import { ScpiInstrument, settingHandlers, noParams, param, params, suffix } from '../scpi/index.ts';
 import type { NumericLimits } from '../scpi/index.ts';
 import { LASER_WAVELENGTH_RANGE_NM } from '../world/laser-source.ts';
 import type { LaserSource } from '../world/laser-source.ts';
@@ -65,6 +65,9 @@ export class KeysightLaser extends ScpiInstrument {
   unitWatts = false;
   triggerOut: TriggerOut = 'DIS';
   triggerIn: 'IGN' | 'SWS' = 'IGN';
+  /** `:LOCK 1,<password>`; the factory password of these mainframes is 1234. */
+  locked = false;
+  lockPassword = '1234';
 
   constructor(
     readonly source: LaserSource,
@@ -150,8 +153,18 @@ const KEYSIGHT_LASER_COMMANDS = new CommandTable<KeysightLaser>()
       l.unitWatts = v === '1' ? true : v === '0' ? false : parseEnum(t, ['DBM', 'Watt']) === 'Watt';
     }),
   )
+  // The laser lock (816x / N777xC): locking switches the output off; a locked laser refuses POW:STAT.
+  .add(':LOCK[?]', (l, a) => {
+    if (a.match.query) return (noParams(a), formatBoolean(l.locked));
+    const [state, password] = params(a, 2, 2);
+    if (password?.replace(/^"|"$/g, '') !== l.lockPassword) throw new ScpiError(ScpiErrorCode.ExecutionError, 'wrong laser lock password');
+    l.locked = parseBoolean(state);
+    if (l.locked) guardInterlock(() => l.source.setOutput(false, l.clock.now_s()));
+    return undefined;
+  })
   .add(`${SRC}:POWer:STATe[?]`, (l, a) =>
     setOrQuery(a, () => formatBoolean(l.source.outputOn), (t) => {
+      if (l.locked) throw new ScpiError(ScpiErrorCode.SettingsConflict, 'laser locked; unlock with :LOCK 0,<password>');
       const on = parseBoolean(t);
       guardInterlock(() => l.source.setOutput(on, l.clock.now_s()));
     }),

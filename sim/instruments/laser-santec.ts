@@ -1,6 +1,9 @@
 // Santec TSL-570-style tunable laser: a second front end of the bench's one LaserSource (a bench uses
-// one laser front end at a time). Dialect: Santec TSL-570 command set in its Legacy command mode (the
-// one public drivers force with `:SYST:COMM:COD 0`) — wavelength in nm, frequency in THz, power in dBm
+// one laser front end at a time). Lines end in CR both ways (QMI's TSL-570 driver). Dialect: Santec
+// TSL-570 command set in its Legacy command mode (the one public drivers force with `:SYST:COMM:COD 0`);
+// in SCPI mode (`:SYST:COMM:COD 1`) wavelengths without a unit are metres and are answered in metres, the
+// mistake a driver that forgets the mode makes. `*OPC?` answers 0 while busy instead of blocking, and
+// `:SYST:ALER?` reports alerts ("No alerts." when none). Legacy: wavelength in nm, frequency in THz, power in dBm
 // or mW, LD on/off plus a shutter, sweep modes 0–3, trigger output modes 0–3 with a trigger step, and the
 // wavelength log of the last sweep (`:READout:POINts?`, `:READout:DATa?`).
 import {
@@ -29,7 +32,9 @@ export const SANTEC_IDENTITY = 'SANTEC,TSL-570,21060017,0003.0012';
 export const SANTEC_POWER_RANGE_DBM = [-15, 13] as const;
 /** Speed of light in nm·THz: λ(nm) = C / f(THz). */
 const C_NM_THZ = 299_792.458;
-const SPEED_NM_S = { min: 1, max: 200 };
+/** The speeds a TSL-570 sweeps at (QMI's `VALID_SPEED_VALUES`); others are refused with -222. */
+const SPEEDS_NM_S = [1, 2, 5, 10, 20, 50, 100, 200];
+const SANTEC_FRAMING = { inputTerminator: '\r', outputTerminator: '\r' };
 const TRIGGER_OF: readonly SweepTrigger[] = ['none', 'stop', 'start', 'step'];
 
 interface SantecRegisters {
@@ -54,6 +59,10 @@ export class SantecLaser extends ScpiInstrument {
   unitTHz = false;
   ldOn = false;
   shutterClosed = false;
+  /** `:SYST:COMM:COD 1`: the SCPI command mode (bare wavelengths in metres). */
+  scpiMode = false;
+  /** Queued alerts, oldest first, as the TSL words them (`No07.,Inter lock detection`). */
+  readonly alerts: string[] = [];
   readonly noise: SeededRandom;
 
   constructor(
@@ -62,10 +71,11 @@ export class SantecLaser extends ScpiInstrument {
     noise: SeededRandom,
     identity = SANTEC_IDENTITY,
   ) {
-    super({ role: 'laser-santec', identity, clock });
+    super({ role: 'laser-santec', identity, clock, framing: SANTEC_FRAMING });
     this.noise = noise;
     source.onInterlockTrip(() => {
       this.ldOn = false;
+      this.alerts.push('No07.,Inter lock detection');
       this.pushError(ScpiErrorCode.HardwareError, 'laser interlock open; LD switched off');
     });
     this.useCommands(SANTEC_COMMANDS, this);
@@ -109,6 +119,13 @@ export class SantecLaser extends ScpiInstrument {
     this.unitTHz = false;
   }
 
+  /** The TSL answers at once: 0 while tuning or sweeping, 1 when done (fast mode jumps to done, as sweeps do). */
+  protected override async operationCompleteQuery(): Promise<string> {
+    const until = this.pendingUntil_s();
+    if (this.clock.mode === 'fast') await this.clock.advanceTo(until);
+    return this.clock.now_s() >= until ? '1' : '0';
+  }
+
   protected override pendingUntil_s(): number {
     const t = this.clock.now_s();
     return Math.max(t, this.source.settledAt_s(), this.source.sweepDoneAt_s(t) ?? t);
@@ -116,10 +133,13 @@ export class SantecLaser extends ScpiInstrument {
 }
 
 
-/** Santec takes wavelengths in nm; an explicit SI unit (e.g. 1.55E-6M, 1550NM) is honoured too. */
-function nmParam(token: string): number {
+/**
+ * Legacy mode takes wavelengths in nm, SCPI mode in metres; an explicit SI unit (e.g. 1.55E-6M, 1550NM) is
+ * honoured in both.
+ */
+function nmParam(token: string, s?: SantecLaser): number {
   const { value, unit } = parseNumericWithUnit(token, ['M']);
-  const nm = unit === 'M' ? value * 1e9 : value;
+  const nm = unit === 'M' || (!unit && s?.scpiMode === true) ? value * 1e9 : value;
   const [lo, hi] = LASER_WAVELENGTH_RANGE_NM;
   if (!(nm >= lo && nm <= hi)) throw new ScpiError(ScpiErrorCode.DataOutOfRange, `'${token}' is outside ${lo}…${hi} nm`);
   return nm;
@@ -136,6 +156,17 @@ function thzParam(token: string): number {
   return thz;
 }
 
+/** A wavelength reply: nm with 4 decimals in Legacy mode, metres in SCPI mode. */
+function nmText(s: SantecLaser, nm: number): string {
+  return s.scpiMode ? (nm * 1e-9).toExponential(8).toUpperCase() : formatNR2(nm, 4);
+}
+
+function speedParam(token: string): number {
+  const v = parseNumeric(token);
+  if (!SPEEDS_NM_S.includes(v)) throw new ScpiError(ScpiErrorCode.DataOutOfRange, `'${token}' nm/s is not one of ${SPEEDS_NM_S.join(', ')}`);
+  return v;
+}
+
 function integerIn(token: string, lo: number, hi: number): number {
   return parseNumeric(token, { min: lo, max: hi, integer: true });
 }
@@ -147,7 +178,9 @@ function powerText(s: SantecLaser, dBm: number): string {
 const SWE = ':WAVelength:SWEep';
 
 const SANTEC_COMMANDS = new CommandTable<SantecLaser>()
-  .add(':WAVelength[?]', (s, a) => setOrQuery(a, () => formatNR2(s.source.wavelengthSetting_nm, 4), (t) => void s.source.setWavelength(nmParam(t), s.clock.now_s())))
+  .add(':WAVelength[?]', (s, a) => setOrQuery(a, () => nmText(s, s.source.wavelengthSetting_nm), (t) => void s.source.setWavelength(nmParam(t, s), s.clock.now_s())))
+  .add(':SYSTem:COMMunicate:CODe[?]', (s, a) => setOrQuery(a, () => formatNR1(s.scpiMode ? 1 : 0), (t) => (s.scpiMode = integerIn(t, 0, 1) === 1)))
+  .add(':SYSTem:ALERt?', (s, a) => (noParams(a), s.alerts.shift() ?? 'No alerts.'))
   .add(':WAVelength:UNIT[?]', (s, a) => setOrQuery(a, () => formatNR1(s.unitTHz ? 1 : 0), (t) => (s.unitTHz = integerIn(t, 0, 1) === 1)))
   // Limits as public TSL-570 drivers read them (QMI, Santec's samples): `:WAV:MIN?`/`:WAV:MAX?` in nm,
   // `:WAV:FREQ:MIN?`/`MAX?` in THz, `:POW:LEV:MIN?`/`MAX?` in the power unit.
@@ -191,10 +224,10 @@ const SANTEC_COMMANDS = new CommandTable<SantecLaser>()
     }),
   )
   .add(`${SWE}:MODe[?]`, (s, a) => setOrQuery(a, () => formatNR1(s.regs.mode), (t) => (s.regs.mode = integerIn(t, 0, 3))))
-  .add(`${SWE}:STARt[?]`, (s, a) => setOrQuery(a, () => formatNR2(s.regs.start_nm, 4), (t) => (s.regs.start_nm = nmParam(t))))
-  .add(`${SWE}:STOP[?]`, (s, a) => setOrQuery(a, () => formatNR2(s.regs.stop_nm, 4), (t) => (s.regs.stop_nm = nmParam(t))))
+  .add(`${SWE}:STARt[?]`, (s, a) => setOrQuery(a, () => nmText(s, s.regs.start_nm), (t) => (s.regs.start_nm = nmParam(t, s))))
+  .add(`${SWE}:STOP[?]`, (s, a) => setOrQuery(a, () => nmText(s, s.regs.stop_nm), (t) => (s.regs.stop_nm = nmParam(t, s))))
   .add(`${SWE}:STEP[?]`, (s, a) => setOrQuery(a, () => formatNR2(s.regs.step_nm, 4), (t) => (s.regs.step_nm = parseNumeric(t, { min: 0.0001, max: 160 }))))
-  .add(`${SWE}:SPEed[?]`, (s, a) => setOrQuery(a, () => formatNR2(s.regs.speed_nm_s, 3), (t) => (s.regs.speed_nm_s = parseNumeric(t, SPEED_NM_S))))
+  .add(`${SWE}:SPEed[?]`, (s, a) => setOrQuery(a, () => formatNR2(s.regs.speed_nm_s, 3), (t) => (s.regs.speed_nm_s = speedParam(t))))
   .add(`${SWE}:DWELl[?]`, (s, a) => setOrQuery(a, () => formatNR2(s.regs.dwell_s, 3), (t) => (s.regs.dwell_s = parseNumeric(t, { min: 0, max: 999.9 }))))
   .add(`${SWE}:CYCLes[?]`, (s, a) => setOrQuery(a, () => formatNR1(s.regs.cycles), (t) => (s.regs.cycles = integerIn(t, 1, 999))))
   .add(`${SWE}[:STATe][?]`, async (s, a) => {

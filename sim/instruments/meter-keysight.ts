@@ -141,7 +141,10 @@ const METER_COMMANDS = new CommandTable<KeysightMeter>()
   .add(`${SENS}:FUNCtion:RESult?`, (m, a) => {
     noParams(a);
     const p = m.portOf(a);
-    return encodeDefiniteBlock(encodeFloats(p.logging.results(m.clock.now_s()), 'float32', 'little'));
+    // N774x meters log in the port's unit (LabExT PowerMeterN7744A); dBm when the unit is 0. Over range stays NaN.
+    const w = p.logging.results(m.clock.now_s());
+    const values = p.unitWatts ? w : Array.from(w, (v) => 10 * Math.log10(v) + 30);
+    return encodeDefiniteBlock(encodeFloats(values, 'float32', 'little'));
   })
   .add(':READ#[:CHANnel#]:POWer:ALL:CSV?', async (m, a) => {
     noParams(a);

@@ -119,7 +119,7 @@ const VOA_COMMANDS = new CommandTable<KeysightVoa>()
       v.powerUnitWatts = s === '1' ? true : s === '0' ? false : parseEnum(t, ['DBM', 'Watt']) === 'Watt';
     }),
   )
-  .add(`${OUTP}:POWer:CONTrol[?]`, (v, a) =>
+  .add(`${OUTP}:POWer:CONTRol[?]`, (v, a) =>
     setOrQuery(a, () => formatBoolean(v.world.voa.powerTarget_dBm !== null), (t) => {
       const t_s = v.clock.now_s();
       if (!parseBoolean(t)) {

@@ -8,7 +8,7 @@ import type { JunkSource } from './junk.ts';
 
 /** Something attached to a host that a pulled cable would cut: a TCP connection, an in-process duplex, a pty. */
 export interface AttachedLink {
-  readonly kind: 'in-process' | 'tcp' | 'pty';
+  readonly kind: 'in-process' | 'tcp' | 'pty' | 'vxi11' | 'usbtmc';
   /** Cuts the link now; the client sees its connection close (or, on a serial line, go dead). */
   drop(): void;
 }

@@ -7,6 +7,8 @@ import { InstrumentHost } from './instrument-host.ts';
 import { createJunkSource } from './junk.ts';
 import { servePty, type PtyEndpoint } from './pty-server.ts';
 import { listenTcp, LinkServeError, LOOPBACK, type TcpEndpoint } from './tcp-server.ts';
+import { serveUsbtmcStandIn, type UsbIdentity, type UsbtmcStandIn } from './usbtmc-standin.ts';
+import { serveVxi11, type Vxi11Endpoint } from './vxi11-server.ts';
 
 /** A role the bench does not have; the message lists the roles it does have. */
 export class UnknownRoleError extends Error {
@@ -98,6 +100,32 @@ export class LinkHub {
     };
     this.servers.add(served);
     return served;
+  }
+
+  /** Serves `roles` (in that order: inst0, inst1, ...) on one VXI-11 core channel and portmapper; see vxi11-server.ts. */
+  async serveVxi11(opts: { roles?: readonly string[]; portmapperPort?: number } = {}): Promise<Vxi11Endpoint> {
+    const hosts = (opts.roles ?? this.roles).map((role) => this.host(role, 'serveVxi11'));
+    const endpoint = await serveVxi11(hosts, opts.portmapperPort === undefined ? {} : { portmapperPort: opts.portmapperPort });
+    const tracked = { close: () => endpoint.close() };
+    this.servers.add(tracked);
+    return { ...endpoint, resource: (role) => endpoint.resource(role), close: async () => {
+      this.servers.delete(tracked);
+      await endpoint.close();
+    } };
+  }
+
+  /**
+   * Serves an instrument that is no role of the bench (USB only, like the PM100) through a USBTMC
+   * stand-in; see usbtmc-standin.ts. Closed with the hub.
+   */
+  async serveUsbtmc(instrument: SimInstrument, usb: UsbIdentity): Promise<UsbtmcStandIn> {
+    const endpoint = await serveUsbtmcStandIn(new InstrumentHost(instrument, createJunkSource(1)), usb);
+    const tracked = { close: () => endpoint.close() };
+    this.servers.add(tracked);
+    return { ...endpoint, close: async () => {
+      this.servers.delete(tracked);
+      await endpoint.close();
+    } };
   }
 
   /** Serves `role` on a fresh serial pty pair (socat); see pty-server.ts. */

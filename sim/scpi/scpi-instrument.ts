@@ -68,6 +68,15 @@ export abstract class ScpiInstrument implements SimInstrument {
     return this.clock.now_s();
   }
 
+  /**
+   * `*OPC?` as 488.2 defines it: the reply is held back until every pending operation is done. An
+   * instrument that answers at once with 0 while busy (the Santec TSL) overrides this.
+   */
+  protected async operationCompleteQuery(): Promise<string> {
+    await this.clock.advanceTo(this.pendingUntil_s());
+    return '1';
+  }
+
   /** *RST hook: return to the instrument's reset state (the error queue and status registers are kept, per 488.2). */
   protected reset(): void {}
 
@@ -173,10 +182,7 @@ export abstract class ScpiInstrument implements SimInstrument {
       s.armOpcIfDone();
       return undefined;
     })
-    .add('*OPC?', async (s) => {
-      await s.clock.advanceTo(s.pendingUntil_s());
-      return '1';
-    })
+    .add('*OPC?', (s) => s.operationCompleteQuery())
     .add('*WAI', async (s) => {
       await s.clock.advanceTo(s.pendingUntil_s());
       return undefined;

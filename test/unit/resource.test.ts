@@ -65,17 +65,47 @@ describe('formatResource', () => {
     });
 });
 
+describe('parseResource: VXI-11 and USBTMC', () => {
+  it.each([
+    ['TCPIP0::10.0.0.5::inst0::INSTR', { kind: 'vxi11', board: 0, host: '10.0.0.5', device: 'inst0' }, 'TCPIP0::10.0.0.5::inst0::INSTR'],
+    ['TCPIP0::10.0.0.5::INSTR', { kind: 'vxi11', board: 0, host: '10.0.0.5', device: 'inst0' }, 'TCPIP0::10.0.0.5::inst0::INSTR'],
+    ['TCPIP::10.0.0.5', { kind: 'vxi11', board: 0, host: '10.0.0.5', device: 'inst0' }, 'TCPIP0::10.0.0.5::inst0::INSTR'],
+    ['TCPIP1::gw.lab::gpib0,5::INSTR', { kind: 'vxi11', board: 1, host: 'gw.lab', device: 'gpib0,5' }, 'TCPIP1::gw.lab::gpib0,5::INSTR'],
+    ['USB0::0x1313::0x8078::P0012345::INSTR', { kind: 'usbtmc', board: 0, vendorId: 0x1313, productId: 0x8078, serial: 'P0012345' }, 'USB0::0x1313::0x8078::P0012345::INSTR'],
+    ['usb::4883::32888::P1', { kind: 'usbtmc', board: 0, vendorId: 0x1313, productId: 0x8078, serial: 'P1' }, 'USB0::0x1313::0x8078::P1::INSTR'],
+  ])('%j parses and has a canonical form', (text, desc, canonical) => {
+    expect(parseResource(text, 'linux')).toEqual(desc);
+    expect(formatResource(parseResource(text, 'linux'))).toBe(canonical);
+  });
+
+  it.each([
+    ['TCPIP0::h::in st0::INSTR', 'device', /VXI-11 device name 'in st0'/],
+    ['USB0::0x1313::0x8078::INSTR', 'resource', /must be USB\[board\]::<vendor id>::<product id>::<serial>::INSTR/],
+    ['USB0::0x1313::0x8078::P1::0::INSTR', 'resource', /a USB interface number is not supported/],
+    ['USB0::0x13133::0x8078::P1::INSTR', 'vendor id', /vendor id '0x13133' .* must be a 16-bit number such as 0x1313/],
+    ['USB0::0x1313::pm::P1::INSTR', 'product id', /product id 'pm'/],
+  ])('%j is malformed: the %s is named', (text, part, message) => {
+    const e = errorOf(text);
+    expect(e).toBeInstanceOf(ResourceStringError);
+    expect(e).not.toBeInstanceOf(UnsupportedResourceError);
+    expect(e.part).toBe(part);
+    expect(e.message).toMatch(message);
+  });
+
+  it('HiSLIP and GPIB stay refused, naming VXI-11 as the way to reach the instrument on the LAN', () => {
+    for (const text of ['TCPIP0::host::hislip0::INSTR', 'GPIB0::22::INSTR']) {
+      expect(errorOf(text).message).toContain('reach the instrument on the LAN over VXI-11 instead (TCPIP0::<host>::inst0::INSTR)');
+    }
+  });
+});
+
 describe('parseResource: recognised but unsupported', () => {
   it.each([
-    ['TCPIP0::10.0.0.5::inst0::INSTR', 'VXI-11'],
-    ['TCPIP0::10.0.0.5::INSTR', 'VXI-11'],
-    ['TCPIP::10.0.0.5', 'VXI-11'],
     ['TCPIP0::host::hislip0::INSTR', 'HiSLIP'],
     ['TCPIP0::host::hislip0,4880::INSTR', 'HiSLIP'],
     ['GPIB0::22::INSTR', 'GPIB'],
     ['GPIB::22::INSTR', 'GPIB'],
     ['GPIB0::INTFC', 'GPIB'],
-    ['USB0::0x0957::0x3718::MY12345678::INSTR', 'USB'],
     ['USB::0x0957::0x3718::MY1::0::RAW', 'USB'],
     ['VXI0::1::INSTR', 'VXI'],
     ['VXI0::1::BACKPLANE', 'VXI'],

@@ -85,7 +85,10 @@ describe('auto-detection of the simulated instruments', () => {
     // error already in the buffer stands in for what a serial device server would have kept.
     sim.faults.pushError('stage-esp', 6);
     const esp = await detectDriver(served.resource('stage-esp'), { session: { timeout_ms: 300 } });
-    expect([esp.driver.name, esp.unanswered.map((a) => a.probe)]).toEqual(['newport-esp301', ['*IDN? (SCPI instruments, PI GCS)']]);
+    expect([esp.driver.name, esp.unanswered.map((a) => a.probe)]).toEqual(['newport-esp301', ['*IDN? (SCPI instruments, PI GCS)', '*IDN? with CR (Santec TSL)']]);
+    // The Santec TSL hears only CR-terminated lines: the LF probe goes unanswered, the CR one finds it.
+    const santec = await detectDriver(served.resource('laser-santec'), { session: { timeout_ms: 300 } });
+    expect([santec.driver.name, santec.probe]).toEqual(['santec-tsl', '*IDN? with CR (Santec TSL)']);
     const s = await openResource(served.resource('stage-esp'), { ...newportEsp301.sessionDefaults, timeout_ms: 1000 });
     try {
       await expect(s.checkErrors()).resolves.toBeUndefined();
@@ -100,8 +103,9 @@ describe('auto-detection of the simulated instruments', () => {
     expect(err).toBeInstanceOf(AutoDetectError);
     const message = (err as Error).message;
     expect(message).toMatch(/^auto-detection at SIM::voa: nothing answered; tried \*IDN\? \(SCPI instruments, PI GCS\) → timeout after 150 ms/);
+    expect(message).toMatch(/\*IDN\? with CR \(Santec TSL\) → timeout after 150 ms/);
     expect(message).toMatch(/VE\? with CR \(Newport ESP301\) → timeout after 150 ms/);
-    expect((err as AutoDetectError).attempts).toHaveLength(2);
+    expect((err as AutoDetectError).attempts).toHaveLength(3);
   });
 
   it('says so when the identity fits no driver', async () => {

@@ -17,7 +17,7 @@ except ImportError as exc:  # pragma: no cover - environment check
 
 rm = pyvisa.ResourceManager("@py")
 tsl = rm.open_resource(
-    f"TCPIP0::127.0.0.1::{int(sys.argv[1])}::SOCKET", read_termination="\n", write_termination="\n", timeout=10000
+    f"TCPIP0::127.0.0.1::{int(sys.argv[1])}::SOCKET", read_termination="\r", write_termination="\r", timeout=10000
 )
 result = {}
 try:

@@ -137,19 +137,25 @@ describe('benchctl sim (child process)', () => {
 describe('parseSimArgs', () => {
   it('has defaults', () => {
     const opts = parseSimArgs([]);
-    expect(opts).toMatchObject({ portBase: 5025, seed: 1, realtime: false, writeBench: undefined, pty: true, drift_um_per_h: undefined });
+    expect(opts).toMatchObject({
+      portBase: 5025, seed: 1, realtime: false, writeBench: undefined, pty: true, drift_um_per_h: undefined, vxi11: false, portmapperPort: 111, usbtmc: false,
+    });
     // benchctl sim times its links like a LAN bench unless told otherwise.
     expect(opts !== 'help' && opts.timing.name).toBe('lan');
   });
 
   it('reads every option', () => {
-    expect(parseSimArgs(['--port-base', '0', '--seed', '9', '--realtime', '--write-bench', 'b.yaml', '--no-pty', '--drift', '2.5', '--timing', 'serial'])).toMatchObject({
+    expect(parseSimArgs(['--port-base', '0', '--seed', '9', '--realtime', '--write-bench', 'b.yaml', '--no-pty', '--drift', '2.5', '--timing', 'serial',
+      '--vxi11', '--portmapper-port', '0', '--usbtmc'])).toMatchObject({
       portBase: 0,
       seed: 9,
       realtime: true,
       writeBench: 'b.yaml',
       pty: false,
       drift_um_per_h: 2.5,
+      vxi11: true,
+      portmapperPort: 0,
+      usbtmc: true,
       timing: { name: 'serial' },
     });
     expect(parseSimArgs(['-h'])).toBe('help');

@@ -23,7 +23,8 @@ describe('VirtualBench', () => {
   }
 
   function scpi(role: string): LineClient {
-    const c = new LineClient((bench as VirtualBench).connect(role));
+    // The Santec TSL ends its replies with CR, every other SCPI box here with LF.
+    const c = new LineClient((bench as VirtualBench).connect(role), role === 'laser-santec' ? '\r' : '\n');
     clients.push(c);
     return c;
   }
@@ -32,7 +33,7 @@ describe('VirtualBench', () => {
     const b = make({ seed: 3 });
     expect(b.roles).toEqual([...SIM_ROLES]);
     for (const role of ['meter', 'laser', 'laser-santec', 'voa', 'bert', 'stage']) {
-      expect(await scpi(role).query('*IDN?\n')).toBe(b.instrument(role).identity);
+      expect(await scpi(role).query(role === 'laser-santec' ? '*IDN?\r' : '*IDN?\n')).toBe(b.instrument(role).identity);
     }
     const esp = new LineClient(b.connect('stage-esp'), '\r\n');
     clients.push(esp);

@@ -133,7 +133,7 @@ describe('parseBenchFile: every error names file, line, role and field', () => {
   it('an unknown field in a role, at top level and in an axis, listing the known ones', () => {
     const err = errorOf(`${oneRole('meter', 'resource: SIM::meter\ndriver: auto\nspeed: 3')}colour: red\n`);
     expect(err.issues.map((i) => [i.line, i.path])).toEqual([[5, 'instruments.meter.speed'], [6, 'colour']]);
-    expect(err.issues[0]?.problem).toMatch(/^unknown field "speed"; expected one of resource, driver, timeout_ms, .*flow_control, options, axes$/);
+    expect(err.issues[0]?.problem).toMatch(/^unknown field "speed"; expected one of resource, driver, timeout_ms, .*flow_control, portmapper_port, usbtmc_device, options, axes$/);
     expect(err.issues[1]?.problem).toBe('unknown field "colour"; expected one of name, instruments');
     const axis = errorOf(oneRole('stage', 'resource: SIM::stage\ndriver: scpi-stage\naxes:\n  X: { axis: 1, min_um: 0, max_um: 5, unit: mm }'));
     expect(axis.message).toBe('bench.yaml:6: instruments.stage.axes.X.unit: unknown field "unit"; expected one of axis, min_um, max_um, home_um, home_safe');
@@ -158,7 +158,7 @@ describe('parseBenchFile: every error names file, line, role and field', () => {
   it('a bad resource string, with parseResource’s own text', () => {
     const err = errorOf(oneRole('laser', 'resource: TCPIP0::127.0.0.1::99999::SOCKET\ndriver: keysight-n777x'));
     expect(err.message).toBe(`bench.yaml:3: instruments.laser.resource: expected a valid resource string: port '99999' in "TCPIP0::127.0.0.1::99999::SOCKET" must be an integer 1-65535`);
-    expect(errorOf(oneRole('laser', 'resource: GPIB0::5::INSTR\ndriver: auto')).message).toMatch(/GPIB resource, which is not supported; supported resources: /);
+    expect(errorOf(oneRole('laser', 'resource: GPIB0::5::INSTR\ndriver: auto')).message).toMatch(/GPIB resource, which is not supported: reach the instrument on the LAN over VXI-11 instead \(TCPIP0::<host>::inst0::INSTR\); supported resources: /);
     expect(errorOf(oneRole('laser', 'driver: auto')).message).toBe(
       'bench.yaml:3: instruments.laser.resource: expected a VISA resource string such as TCPIP0::192.168.1.10::5025::SOCKET, but it is missing');
   });

@@ -17,7 +17,7 @@ async function exchange(inst: SimInstrument, message: string): Promise<Uint8Arra
 }
 
 function text(reply: Uint8Array | undefined): string | undefined {
-  return reply === undefined ? undefined : Buffer.from(reply).toString('latin1').replace(/\r?\n$/, '');
+  return reply === undefined ? undefined : Buffer.from(reply).toString('latin1').replace(/\r?\n$|\r$/, '');
 }
 
 function checkReply(message: string, reply: Uint8Array | undefined, form: Line[1]): void {

@@ -129,7 +129,7 @@ describe.each(LINKS)('optical drivers against the simulator (%s)', (link) => {
   });
 
   it('Santec laser left showing THz and mW: opened in nm, limits in dBm, wavelengths read in nm', async () => {
-    const raw = await f.session('laser-santec');
+    const raw = await f.session('laser-santec', { readTermination: '\r', writeTermination: '\r' });
     await raw.write(':WAV 1550.0000;:WAV:UNIT 1;:POW:UNIT 1');
     const santec = await f.open(santecTslDescriptor, 'laser-santec');
     expect(await raw.query(':WAV:UNIT?')).toBe('0');

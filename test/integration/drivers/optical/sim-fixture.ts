@@ -16,7 +16,7 @@ export interface SimFixture {
   link: Link;
   /** Opens a session to `role` with the descriptor's defaults (and `session` overrides) and creates the driver. */
   open<T extends InstrumentDriver>(descriptor: DriverDescriptor<T>, role: string, options?: Record<string, unknown>, session?: SessionOptions): Promise<T>;
-  session(role: string): Promise<ScpiSession>;
+  session(role: string, options?: SessionOptions): Promise<ScpiSession>;
   /** Puts the fiber array on site 0's true optimum (XY first, from above, then down to the best height). */
   align(): Promise<void>;
   close(): Promise<void>;
@@ -40,7 +40,7 @@ export async function simFixture(link: Link, opts: { seed?: number; mode?: 'fast
       const s = await session(role, { ...descriptor.sessionDefaults, ...overrides });
       return descriptor.create({ session: s, role, options });
     },
-    session: (role) => session(role),
+    session: (role, options) => session(role, options),
     async align() {
       const stage = await session('stage', { timeout_ms: 10_000 });
       const best = bench.truth().optical.optimaNow_um[0];

@@ -8,7 +8,7 @@ import { ScpiSession } from '../../../../drivers/session/scpi-session.ts';
 import { resolveSessionOptions } from '../../../../drivers/session/session-options.ts';
 import type { ScpiSession as Session } from '../../../../drivers/session/scpi-session.ts';
 import { FakeTransport } from '../../../helpers/fake-transport.ts';
-import { NO_ERROR, expectProtocol, floatBlock } from '../../../helpers/protocol-replay.ts';
+import { NO_ERROR, expectProtocol, floatBlock, replaySession } from '../../../helpers/protocol-replay.ts';
 import type { Exchange } from '../../../helpers/protocol-replay.ts';
 
 const IDN_N7744A = 'Keysight Technologies,N7744A,MY54100321,1.210';
@@ -125,14 +125,14 @@ describe('keysight-n774x: readings', () => {
     });
   });
 
-  it('below the floor: a linear reading of 0 or less is -Infinity dBm; NaN (SCPI 9.91E37) stays NaN', async () => {
+  it('below the floor: a linear reading of 0 or less is -Infinity dBm; over range (above 1e20, e.g. 9.91E37) is +Infinity', async () => {
     await expectProtocol([IDN,
       [':SENS3:CHAN1:POW:UNIT?;:READ3:CHAN1:POW?', '+1;-1.20000000E-12'],
       [':SENS3:CHAN1:POW:UNIT?;:READ3:CHAN1:POW?', '+0;+9.91000000E+37'],
     ], async (s) => {
       const m = await meter(s);
       expect(await m.readPower_dBm(3)).toBe(-Infinity);
-      expect(await m.readPower_dBm(3)).toBeNaN();
+      expect(await m.readPower_dBm(3)).toBe(Infinity);
     });
   });
 
@@ -171,14 +171,14 @@ describe('keysight-n774x: logging', () => {
   it('arms triggered logging in one message and one error check, polls it, fetches the float32 block (W) and stops', async () => {
     const samples = [1e-6, 2.5e-6, 3.25e-9];
     await expectProtocol([IDN,
-      [':TRIG2:INP SME;:SENS2:CHAN1:FUNC:PAR:LOGG 3,0.0001S;:SENS2:CHAN1:FUNC:STAT LOGG,STAR', null], NO_ERROR,
+      [':SENS2:CHAN1:POW:UNIT 1;:TRIG2:INP SME;:SENS2:CHAN1:FUNC:PAR:LOGG 3,0.0001S;:SENS2:CHAN1:FUNC:STAT LOGG,STAR', null], NO_ERROR,
       [':SENS2:CHAN1:FUNC:STAT?', 'LOGGING_STABILITY,PROGRESS'],
       [':SENS2:CHAN1:FUNC:STAT?', 'LOGGING_STABILITY,PROGRESS'],
       [':SENS2:CHAN1:FUNC:STAT?', 'LOGGING_STABILITY,COMPLETE'],
       [':SENS2:CHAN1:FUNC:RES?', floatBlock(samples, 'float32')],
       [':SENS2:CHAN1:FUNC:STAT LOGG,STOP', null], NO_ERROR,
       [':SENS2:CHAN1:FUNC:STAT?', 'NONE,COMPLETE'],
-      [':TRIG1:INP IGN;:SENS1:CHAN1:FUNC:PAR:LOGG 1000,1S;:SENS1:CHAN1:FUNC:STAT LOGG,STAR', null], NO_ERROR,
+      [':SENS1:CHAN1:POW:UNIT 1;:TRIG1:INP IGN;:SENS1:CHAN1:FUNC:PAR:LOGG 1000,1S;:SENS1:CHAN1:FUNC:STAT LOGG,STAR', null], NO_ERROR,
     ], async (s) => {
       const m = await meter(s);
       await m.startLogging({ channel: 2, samples: 3, averagingTime_s: 1e-4, trigger: 'single' });
@@ -194,7 +194,7 @@ describe('keysight-n774x: logging', () => {
   });
 
   it('a refused part of the logging message is an InstrumentError naming the message, and any log it started is stopped', async () => {
-    const message = ':TRIG3:INP IGN;:SENS3:CHAN1:FUNC:PAR:LOGG 1000000,0.0001S;:SENS3:CHAN1:FUNC:STAT LOGG,STAR';
+    const message = ':SENS3:CHAN1:POW:UNIT 1;:TRIG3:INP IGN;:SENS3:CHAN1:FUNC:PAR:LOGG 1000000,0.0001S;:SENS3:CHAN1:FUNC:STAT LOGG,STAR';
     await expectProtocol([IDN,
       [message, null], ['SYST:ERR?', '-222,"Data out of range"'], NO_ERROR,
       [':SENS3:CHAN1:FUNC:STAT LOGG,STOP', null], NO_ERROR,
@@ -238,5 +238,37 @@ describe('keysight-n774x: logging', () => {
     ], async (s) => {
       await (await meter(s)).safe();
     });
+  });
+});
+
+describe('keysight-n774x: logging in W, over range, timeouts that follow the averaging', () => {
+  it('logs in W whatever the display unit (N774x logs in the port unit); over-range samples are +Infinity', async () => {
+    await expectProtocol([IDN,
+      [':SENS1:CHAN1:POW:UNIT 1;:TRIG1:INP IGN;:SENS1:CHAN1:FUNC:PAR:LOGG 3,0.001S;:SENS1:CHAN1:FUNC:STAT LOGG,STAR', null], NO_ERROR,
+      [':SENS1:CHAN1:FUNC:RES?', floatBlock([1e-6, Number.NaN, 3e38], 'float32')],
+    ], async (s) => {
+      const m = await meter(s);
+      await m.startLogging({ channel: 1, samples: 3, averagingTime_s: 0.001, trigger: 'ignore' });
+      const log = await m.fetchLog_W(1);
+      expect(log[0]).toBeCloseTo(1e-6, 12);
+      expect(log.slice(1)).toEqual([Infinity, Infinity]);
+    });
+  });
+
+  it('a READ after a 10 s averaging time gets 10 s more than the read timeout, not a fixed one', async () => {
+    const { session, transport } = replaySession([IDN,
+      [':SENS1:CHAN1:POW:ATIME 10S', null], NO_ERROR,
+      [':SENS1:CHAN1:POW:UNIT?;:READ1:CHAN1:POW?', null],
+    ], { timeout_ms: 200 });
+    try {
+      const m = await meter(session);
+      await m.setAveragingTime_s(1, 10);
+      const reading = m.readPower_dBm(1);
+      // Past the 200 ms read timeout the reading is still awaited; the meter answers after 400 ms.
+      setTimeout(() => transport.emit('data', Buffer.from('+0;-1.00000000E+01\n')), 400);
+      expect(await reading).toBe(-10);
+    } finally {
+      await session.close();
+    }
   });
 });

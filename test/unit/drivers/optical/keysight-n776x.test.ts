@@ -7,7 +7,7 @@ import type { ScpiSession } from '../../../../drivers/session/scpi-session.ts';
 import { NO_ERROR, expectProtocol } from '../../../helpers/protocol-replay.ts';
 import type { Exchange } from '../../../helpers/protocol-replay.ts';
 
-const STATE = ':INP1:OFFS?;:OUTP1:POW:CONT?;:INP1:ATT? MIN;:INP1:ATT? MAX';
+const STATE = ':INP1:OFFS?;:OUTP1:POW:CONTR?;:INP1:ATT? MIN;:INP1:ATT? MAX';
 const CREATE: Exchange[] = [['*IDN?', 'Keysight Technologies,N7762A,MY53100042,1.32'], [STATE, '+0.00000000E+00;0;+0.00000000E+00;+6.00000000E+01']];
 
 function voa(session: ScpiSession, options: Record<string, unknown> = {}): Promise<KeysightN776xAttenuator> {
@@ -45,11 +45,11 @@ describe('keysight-n776x', () => {
   it('power-setpoint mode: setpoint then control on; an attenuation setting leaves it first', async () => {
     await expectProtocol([...CREATE,
       [':OUTP1:POW -20DBM', null], NO_ERROR,
-      [':OUTP1:POW:CONT 1', null], NO_ERROR,
+      [':OUTP1:POW:CONTR 1', null], NO_ERROR,
       [':OUTP1:POW:UNIT?;:READ1:POW?', '+0;-2.00100000E+01'],
       [':OUTP1:POW:UNIT?;:READ1:POW?', '+1;+1.00000000E-05'],
       [':OUTP1:POW:UNIT?;:READ1:POW?', '+0;-2.00000000E+02'],
-      [':OUTP1:POW:CONT 0', null], NO_ERROR,
+      [':OUTP1:POW:CONTR 0', null], NO_ERROR,
       [':INP1:ATT 5DB', null], NO_ERROR,
       [':INP1:ATT 6DB', null], NO_ERROR,
     ], async (s) => {
@@ -76,7 +76,7 @@ describe('keysight-n776x', () => {
   });
 
   it('channel option addresses INP2/OUTP2; validation before sending; instrument errors typed', async () => {
-    await expectProtocol([['*IDN?', 'Keysight Technologies,N7764A,X,1'], [':INP2:OFFS?;:OUTP2:POW:CONT?;:INP2:ATT? MIN;:INP2:ATT? MAX', '+0.0E+00;1;+0.0E+00;+6.0E+01'],
+    await expectProtocol([['*IDN?', 'Keysight Technologies,N7764A,X,1'], [':INP2:OFFS?;:OUTP2:POW:CONTR?;:INP2:ATT? MIN;:INP2:ATT? MAX', '+0.0E+00;1;+0.0E+00;+6.0E+01'],
       [':INP2:WAV 1630NM', null], ['SYST:ERR?', '-222,"Data out of range"'], NO_ERROR,
     ], async (s) => {
       const v = await voa(s, { channel: 2 });
@@ -113,7 +113,7 @@ describe('keysight-n776x', () => {
   it('firmware that does not answer INP:ATT? MIN|MAX is asked again without it and gets the family\'s 60 dB', async () => {
     await expectProtocol([['*IDN?', 'Keysight Technologies,N7762A,X,1'],
       [STATE, '+1.00000000E+00;1'], ['SYST:ERR?', '-224,"Illegal parameter value"'], NO_ERROR,
-      [':INP1:OFFS?;:OUTP1:POW:CONT?', '+1.00000000E+00;1'],
+      [':INP1:OFFS?;:OUTP1:POW:CONTR?', '+1.00000000E+00;1'],
       ['*IDN?', 'Keysight Technologies,N7762A,X,1'], [STATE, '+0.0E+00;0;low;high'],
     ], async (s) => {
       const v = await voa(s);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InstrumentError, ReplyFormatError } from '../../../../drivers/errors.ts';
 import type { KeysightN777xLaser} from '../../../../drivers/instruments/keysight-n777x.ts';
+import { LaserLockedError } from '../../../../drivers/instruments/keysight-n777x-lock.ts';
 import { keysightN777xDescriptor } from '../../../../drivers/instruments/keysight-n777x.ts';
 import { DriverOptionError, InvalidSettingError } from '../../../../drivers/properties/errors.ts';
 import { SafeStateError } from '../../../../drivers/properties/safe-state.ts';
@@ -128,7 +129,7 @@ describe('keysight-n777x: wavelength, power, output', () => {
   });
 
   it('the interlock refusal surfaces as an InstrumentError on the command', async () => {
-    await expectProtocol([...CREATE, [':SOUR0:POW:STAT 1', null], ['SYST:ERR?', '-240,"Hardware error;laser interlock is open"'], NO_ERROR], async (s) => {
+    await expectProtocol([...CREATE, [':SOUR0:POW:STAT 1', null], ['SYST:ERR?', '-240,"Hardware error;laser interlock is open"'], NO_ERROR, [':LOCK?', '+0']], async (s) => {
       const err = await (await laser(s)).setOutput(true).catch((e: unknown) => e) as InstrumentError;
       expect(err).toBeInstanceOf(InstrumentError);
       expect([err.code, err.command]).toEqual([-240, ':SOUR0:POW:STAT 1']);
@@ -220,12 +221,41 @@ describe('keysight-n777x: safe()', () => {
     await expectProtocol([...CREATE,
       [':SOUR0:WAV:SWE STOP', null], ['SYST:ERR?', 'noise'],
       [':SOUR0:POW:STAT 0', null], NO_ERROR,
-      [':SOUR0:POW:STAT?', '+1'],
+      [':SOUR0:POW:STAT?', '+1'], [':LOCK?', '+0'],
     ], async (s) => {
       const err = await (await laser(s)).safe().catch((e: unknown) => e) as SafeStateError;
       expect(err).toBeInstanceOf(SafeStateError);
       expect(err.failures.map((f) => f.step)).toEqual(['stop the sweep', 'confirm the output is off']);
       expect(err.message).toMatch(/still reports its output on/);
+    });
+  });
+});
+
+describe('keysight-n777x: the laser lock', () => {
+  const REFUSED: Exchange[] = [['SYST:ERR?', '-221,"Settings conflict;laser locked"'], NO_ERROR];
+
+  it('setOutput on a locked laser says it is locked and how to unlock it; an unlocked refusal stays an InstrumentError', async () => {
+    await expectProtocol([...CREATE,
+      [':SOUR0:POW:STAT 1', null], ...REFUSED, [':LOCK?', '+1'],
+      [':SOUR0:POW:STAT 0', null], ...REFUSED, [':LOCK?', '+1'],
+      [':SOUR0:POW:STAT 1', null], ...REFUSED, [':LOCK?', '+0'],
+    ], async (s) => {
+      const l = await laser(s);
+      await expect(l.setOutput(true)).rejects.toThrow(LaserLockedError);
+      await expect(l.setOutput(false)).rejects.toThrow(/cannot switch the output off: the laser is locked \(:LOCK\? answers 1\).*:LOCK 0,<password>/);
+      await expect(l.setOutput(true)).rejects.toThrow(InstrumentError);
+    });
+  });
+
+  it('safe() on a locked laser that stays on names the lock', async () => {
+    await expectProtocol([...CREATE,
+      [':SOUR0:WAV:SWE STOP', null], NO_ERROR,
+      [':SOUR0:POW:STAT 0', null], ...REFUSED,
+      [':SOUR0:POW:STAT?', '+1'], [':LOCK?', '+1'],
+    ], async (s) => {
+      const err = await (await laser(s)).safe().catch((e: unknown) => e) as SafeStateError;
+      expect(err).toBeInstanceOf(SafeStateError);
+      expect(err.message).toMatch(/the laser is locked/);
     });
   });
 });

@@ -7,14 +7,15 @@ import { DriverOptionError, InvalidSettingError } from '../../../../drivers/prop
 import type { SweepConfig } from '../../../../drivers/roles/tunable-laser.ts';
 import type { ScpiSession } from '../../../../drivers/session/scpi-session.ts';
 import { encodeDefiniteBlock } from '../../../../drivers/scpi/index.ts';
-import { NO_ERROR, expectProtocol } from '../../../helpers/protocol-replay.ts';
+import { NO_ERROR, expectProtocol, replaySession } from '../../../helpers/protocol-replay.ts';
 import type { Exchange } from '../../../helpers/protocol-replay.ts';
 
 const IDN: Exchange = ['*IDN?', 'SANTEC,TSL-570,21060017,0003.0012'];
+const MODE: Exchange = [':SYST:COMM:COD?', '0'];
 const UNIT: Exchange = [':WAV:UNIT?', '0'];
 const LIMITS_QUERY = ':WAV:MIN?;:WAV:MAX?;:POW:UNIT?;:POW:LEV:MIN?;:POW:LEV:MAX?';
 const LIMITS: Exchange = [LIMITS_QUERY, '1480.0000;1640.0000;0;-15.000;13.000'];
-const CREATE: Exchange[] = [IDN, UNIT, LIMITS];
+const CREATE: Exchange[] = [IDN, MODE, UNIT, LIMITS];
 const REGISTERS = ':WAV:UNIT?;:WAV:SWE:MOD?;:WAV:SWE:STAR?;:WAV:SWE:STOP?;:WAV:SWE:STEP?;:WAV:SWE:SPE?;:TRIG:OUTP?;:TRIG:OUTP:STEP?;:WAV:SWE:CYCL?';
 const C_L_BAND = { wavelength_nm: { min: 1480, max: 1640 }, power_dBm: { min: -15, max: 13 }, speed_nm_s: { min: 1, max: 200 } };
 
@@ -35,7 +36,7 @@ const REGS: SantecSweepRegisters = { mode: 1, start_nm: 1540, stop_nm: 1560, ste
 describe('santec-tsl: limits', () => {
   it('asks the laser for its limits (power in dBm or mW); its band needs no bench option; the bench file narrows them', async () => {
     await expectProtocol([...CREATE,
-      IDN, UNIT, [LIMITS_QUERY, '1260.0000;1360.0000;1;0.0316;10.0000'],
+      IDN, MODE, UNIT, [LIMITS_QUERY, '1260.0000;1360.0000;1;0.0316;10.0000'],
       ...CREATE,
     ], async (s) => {
       expect((await laser(s)).limits).toEqual(C_L_BAND);
@@ -59,11 +60,11 @@ describe('santec-tsl: limits', () => {
   it('older firmware that answers no limit queries: the model table (another band from the bench file)', async () => {
     const refused: Exchange[] = [[LIMITS_QUERY, '+0'], ['SYST:ERR?', '-113,"Undefined header"'], NO_ERROR];
     await expectProtocol([
-      IDN, UNIT, ...refused,
-      IDN, UNIT, [LIMITS_QUERY, 'garbage'], NO_ERROR,
-      IDN, UNIT, ...refused,
-      ['*IDN?', 'SANTEC,TSL-999,1,1'], UNIT, ...refused,
-      ['*IDN?', 'SANTEC,TSL-999,1,1'], UNIT, [LIMITS_QUERY, '1260.0000;1360.0000;0;-10.000;8.000'],
+      IDN, MODE, UNIT, ...refused,
+      IDN, MODE, UNIT, [LIMITS_QUERY, 'garbage'], NO_ERROR,
+      IDN, MODE, UNIT, ...refused,
+      ['*IDN?', 'SANTEC,TSL-999,1,1'], MODE, UNIT, ...refused,
+      ['*IDN?', 'SANTEC,TSL-999,1,1'], MODE, UNIT, [LIMITS_QUERY, '1260.0000;1360.0000;0;-10.000;8.000'],
     ], async (s) => {
       expect((await laser(s)).limits).toEqual(C_L_BAND);
       expect((await laser(s)).limits).toEqual(C_L_BAND);
@@ -75,13 +76,13 @@ describe('santec-tsl: limits', () => {
   });
 
   it('limits answered, but not as numbers: an error naming the query, not a silent fallback', async () => {
-    await expectProtocol([IDN, UNIT, [LIMITS_QUERY, '1480.0000;1640.0000;0;low;high']], async (s) => {
+    await expectProtocol([IDN, MODE, UNIT, [LIMITS_QUERY, '1480.0000;1640.0000;0;low;high']], async (s) => {
       await expect(laser(s)).rejects.toThrow(ReplyFormatError);
     });
   });
 
   it('a laser left showing THz is put back to nm before its limits are read', async () => {
-    await expectProtocol([IDN, [':WAV:UNIT?', '1'], [':WAV:UNIT 0', null], NO_ERROR, LIMITS], async (s) => {
+    await expectProtocol([IDN, MODE, [':WAV:UNIT?', '1'], [':WAV:UNIT 0', null], NO_ERROR, LIMITS], async (s) => {
       expect((await laser(s)).limits).toEqual(C_L_BAND);
     });
   });
@@ -120,7 +121,8 @@ describe('santec-tsl: wavelength, power, output', () => {
 
   it('output on = diode on (when off) + shutter open; off = shutter closed; output() needs both', async () => {
     await expectProtocol([...CREATE,
-      [':POW:STAT?', '0'], [':POW:STAT 1', null], NO_ERROR, [':POW:SHUT 0', null], NO_ERROR,
+      // The LD's warm-up: *OPC? answers 0 while busy (polled), then 1.
+      [':POW:STAT?', '0'], [':POW:STAT 1', null], NO_ERROR, ['*OPC?', '0'], ['*OPC?', '0'], ['*OPC?', '1'], [':POW:SHUT 0', null], NO_ERROR,
       [':POW:STAT?', '1'], [':POW:SHUT 0', null], NO_ERROR,
       [':POW:STAT?;:POW:SHUT?', '1;0'],
       [':POW:SHUT 1', null], NO_ERROR,
@@ -187,7 +189,9 @@ describe('santec-tsl: sweeps', () => {
     expect(check({})).toEqual({ ok: true });
     expect(check({ stop_nm: 1530 })).toMatchObject({ ok: false, code: null, reason: expect.stringMatching(/must be above start/) });
     expect(check({ triggerStep_nm: 30 })).toMatchObject({ ok: false, reason: expect.stringMatching(/no larger than the span/) });
-    expect(check({ speed_nm_s: 500 })).toMatchObject({ ok: false, reason: expect.stringMatching(/1…200 nm\/s/) });
+    expect(check({ speed_nm_s: 500 })).toMatchObject({ ok: false, reason: expect.stringMatching(/one of 1, 2, 5, 10, 20, 50, 100, 200 nm\/s/) });
+    // The TSL sweeps at a fixed set of speeds: 7 nm/s lies inside the range but is not one of them.
+    expect(check({ speed_nm_s: 7 })).toMatchObject({ ok: false, reason: expect.stringMatching(/speed 7 nm\/s: expected one of 1, 2, 5/) });
     expect(check({ stop_nm: 1700 })).toMatchObject({ ok: false, reason: expect.stringMatching(/outside the laser's/) });
   });
 
@@ -233,6 +237,54 @@ describe('santec-tsl: sweeps', () => {
       [':WAV:SWE 0', null], NO_ERROR, [':POW:SHUT 1', null], NO_ERROR, [':POW:STAT?;:POW:SHUT?', '1;1'],
     ], async (s) => {
       await (await laser(s)).safe();
+    });
+  });
+});
+
+describe('santec-tsl: command mode, *OPC? polling, sweep speeds, alerts (the TSL-570 dialogue)', () => {
+  it('a laser left in SCPI mode (bare numbers in metres) is put in Legacy mode at open', async () => {
+    await expectProtocol([IDN, [':SYST:COMM:COD?', '1'], [':SYST:COMM:COD 0', null], NO_ERROR, UNIT, LIMITS], async (s) => {
+      expect((await laser(s)).limits).toEqual(C_L_BAND);
+    });
+  });
+
+  it('firmware without the mode switch (no reply to the query) speaks Legacy; a reply that is no mode is an error', async () => {
+    await expectProtocol([IDN, [':SYST:COMM:COD?', null], ['SYST:ERR?;*OPC?', '-113,"Undefined header";1'], ['SYST:ERR?;*OPC?', '+0,"No error";1'], ['*CLS', null], UNIT, LIMITS,
+      IDN, [':SYST:COMM:COD?', '2']], async (s) => {
+      expect((await laser(s)).limits).toEqual(C_L_BAND);
+      await expect(laser(s)).rejects.toThrow(/':SYST:COMM:COD\?'.*"2"; expected '0' \(Legacy\) or '1' \(SCPI\)/);
+    }, { checkErrors: false });
+  });
+
+  it('waitSettled polls *OPC? (0 while busy) instead of waiting on one reply; a busy laser past the limit is a timeout', async () => {
+    await expectProtocol([...CREATE, ['*OPC?', '0'], ['*OPC?', '1'], ['*OPC?', 'x']], async (s) => {
+      const l = await laser(s);
+      await l.waitSettled(5);
+      await expect(l.waitSettled(5)).rejects.toThrow(/'\*OPC\?'.*"x"; expected '0' \(busy\) or '1' \(done\)/);
+    });
+    // A laser that stays busy: how many polls fit in the limit depends on timing, so no exact script.
+    const { session } = replaySession([...CREATE, ...Array.from({ length: 40 }, (): Exchange => ['*OPC?', '0'])]);
+    try {
+      const l = await laser(session);
+      await expect(l.waitSettled(0.3)).rejects.toThrow(/tuning did not finish within 0.3 s/);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('a sweep speed outside the fixed set is refused before anything is sent', async () => {
+    await expectProtocol(CREATE, async (s) => {
+      const l = await laser(s);
+      await expect(l.configureSweep({ ...SWEEP, speed_nm_s: 15 })).rejects.toThrow(/sweepSpeed_nm_s = 15.*one of 1, 2, 5, 10, 20, 50, 100, 200 nm\/s/);
+    });
+  });
+
+  it('alerts are read one per query until "No alerts."', async () => {
+    await expectProtocol([...CREATE, [':SYST:ALER?', 'No23.,Ongoing Warm up'], [':SYST:ALER?', 'No07.,Inter lock detection'],
+      [':SYST:ALER?', 'No alerts.'], [':SYST:ALER?', 'No alerts.']], async (s) => {
+      const l = await laser(s);
+      expect(await l.alerts()).toEqual(['No23.,Ongoing Warm up', 'No07.,Inter lock detection']);
+      expect(await l.alerts()).toEqual([]);
     });
   });
 });

@@ -7,7 +7,8 @@ export async function send(inst: SimInstrument, message: string): Promise<string
   const r = await inst.execute(message);
   if (r === undefined) return undefined;
   const text = Buffer.from(r).toString('latin1');
-  return text.endsWith('\n') ? text.slice(0, -1) : text;
+  // LF for SCPI, CR for the Santec TSL; the ESP301's CR LF keeps its CR (its tests expect it).
+  return text.endsWith('\n') || text.endsWith('\r') ? text.slice(0, -1) : text;
 }
 
 /** A query that must answer. */

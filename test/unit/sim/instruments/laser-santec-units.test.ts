@@ -12,7 +12,7 @@ async function readLog_nm(s: SimInstrument): Promise<number[]> {
   if (!r) throw new Error('no reply to :READout:DATa?');
   const scan = scanBlock(r);
   if (scan.status !== 'complete') throw new Error(`not a complete block: ${JSON.stringify(scan)}`);
-  expect(r[scan.end]).toBe(0x0a);
+  expect(r[scan.end]).toBe(0x0d); // the TSL ends its lines with CR
   const payload = Buffer.from(r.subarray(scan.payloadStart, scan.payloadEnd));
   expect(payload.length % 4).toBe(0);
   return Array.from({ length: payload.length / 4 }, (_, i) => payload.readInt32LE(4 * i) / 1e4);

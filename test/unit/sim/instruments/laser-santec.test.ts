@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeBench } from './bench-fixture.ts';
+import { RealtimeClock } from '../../../../sim/clock.ts';
 import { ask, askNumber, errorCodes, errors, send } from './helpers.ts';
 
 describe('Santec TSL-570 laser', () => {
@@ -101,5 +102,48 @@ describe('Santec TSL-570 laser', () => {
     expect(await ask(s, ':POW:STAT?')).toBe('0');
     await send(s, ':POW:STAT 1');
     expect(await errorCodes(s)).toEqual([-240, -240]);
+  });
+});
+
+describe('Santec TSL-570: command mode, *OPC?, speeds and alerts', () => {
+  it('ends replies with CR; in SCPI mode (:SYST:COMM:COD 1) a bare wavelength is metres and replies are metres', async () => {
+    const { laserSantec: s } = makeBench();
+    const raw = await s.execute('*IDN?');
+    expect(Buffer.from(raw ?? new Uint8Array()).toString('latin1')).toMatch(/^SANTEC,TSL-570,.*\r$/);
+    expect(await ask(s, ':SYST:COMM:COD?')).toBe('0');
+    await send(s, ':SYST:COMM:COD 1');
+    await send(s, ':WAV 1550'); // 1550 m: out of range, the mistake a Legacy-speaking driver would make
+    expect(await errorCodes(s)).toEqual([-222]);
+    await send(s, ':WAV 1.55E-6');
+    expect(await askNumber(s, ':WAV?')).toBeCloseTo(1.55e-6, 15);
+    await send(s, ':SYST:COMM:COD 0');
+    expect(await ask(s, ':WAV?')).toBe('1550.0000');
+  });
+
+  it('*OPC? answers at once: 0 while a sweep runs (real time), 1 when done', async () => {
+    const b = makeBench(51, { clock: new RealtimeClock() });
+    const s = b.laserSantec;
+    await send(s, ':POW:STAT 1;:WAV:SWE:MOD 1;:WAV:SWE:STAR 1540;:WAV:SWE:STOP 1560;:WAV:SWE:SPE 200');
+    await send(s, ':WAV:SWE 1');
+    expect(await ask(s, '*OPC?')).toBe('0');
+    await send(s, ':WAV:SWE 0');
+    // Stopped, the laser settles back (real time): polled, *OPC? turns 1 without ever blocking.
+    const t0 = Date.now();
+    let reply = await ask(s, '*OPC?');
+    while (reply === '0' && Date.now() - t0 < 3000) {
+      await new Promise((r) => setTimeout(r, 20));
+      reply = await ask(s, '*OPC?');
+    }
+    expect(reply).toBe('1');
+  });
+
+  it('sweeps only at 1, 2, 5, 10, 20, 50, 100 or 200 nm/s; alerts queue up until read', async () => {
+    const b = makeBench();
+    const s = b.laserSantec;
+    await send(s, ':WAV:SWE:SPE 7');
+    expect(await errorCodes(s)).toEqual([-222]);
+    await send(s, ':WAV:SWE:SPE 50');
+    expect(await askNumber(s, ':WAV:SWE:SPE?')).toBe(50);
+    expect(await ask(s, ':SYST:ALER?')).toBe('No alerts.');
   });
 });

@@ -68,7 +68,7 @@ describe('Keysight VOA: MIN|MAX|DEF queries', () => {
     expect(await askNumber(voa, ':OUTP1:POW? MAX')).toBeCloseTo(0.1, 12);
     expect(await askNumber(voa, ':OUTP1:POW? MIN')).toBeCloseTo(1e-9, 18);
     await send(voa, ':OUTP1:POW MIN');
-    expect(await ask(voa, ':OUTP1:POW:CONT?')).toBe('1');
+    expect(await ask(voa, ':OUTP1:POW:CONTR?')).toBe('1');
     expect(await askNumber(voa, ':OUTP1:POW?')).toBeCloseTo(1e-9, 18);
     await send(voa, ':INP1:ATT? LOUDEST');
     await send(voa, ':OUTP1:STAT? MAX');

@@ -8,7 +8,7 @@ describe('Keysight meter: logging function', () => {
     align(b);
     await lightUp(b);
     await send(b.meter, ':TRIG1:INP IGN;:SENS1:CHAN1:FUNC:PAR:LOGG 200,1MS');
-    await send(b.meter, ':SENS1:CHAN1:FUNC:STAT LOGG,STAR');
+    await send(b.meter, ':SENS1:POW:UNIT 1;:SENS1:CHAN1:FUNC:STAT LOGG,STAR');
     const t0 = b.clock.now_s();
     expect(await ask(b.meter, ':SENS1:CHAN1:FUNC:STAT?')).toBe('LOGGING_STABILITY,COMPLETE');
     expect(b.clock.now_s() - t0).toBeCloseTo(0.2, 9); // the log started 0.2 s before it completes
@@ -26,7 +26,7 @@ describe('Keysight meter: logging function', () => {
     await lightUp(b);
     const o = b.world.truth().optimaNow_um[0]!;
     await send(b.meter, ':SENS1:FUNC:PAR:LOGG 101,10MS');
-    await send(b.meter, ':SENS1:FUNC:STAT LOGG,STAR');
+    await send(b.meter, ':SENS1:POW:UNIT 1;:SENS1:FUNC:STAT LOGG,STAR');
     const t0 = b.clock.now_s();
     // 20 µm/s through the optimum, centred in the middle of the log
     b.stage.path = (axis, t) => (axis === 'X' ? o.x_um - 10 + 20 * (t - t0) : axis === 'Y' ? o.y_um : o.z_um);
@@ -41,7 +41,7 @@ describe('Keysight meter: logging function', () => {
     const b = makeBench(53);
     align(b);
     await lightUp(b);
-    await send(b.meter, ':TRIG1:INP SME;:SENS1:FUNC:PAR:LOGG 401,100US;:SENS1:FUNC:STAT LOGG,STAR');
+    await send(b.meter, ':SENS1:POW:UNIT 1;:TRIG1:INP SME;:SENS1:FUNC:PAR:LOGG 401,100US;:SENS1:FUNC:STAT LOGG,STAR');
     await send(b.laser, ':SOUR0:WAV:SWE:MODE CONT;STAR 1530NM;STOP 1570NM;STEP 0.1NM;SPE 20NM/S;LLOG 1;:TRIG0:OUTP STF');
     expect(await ask(b.laser, ':SOUR0:WAV:SWE:CHEC?')).toBe('0,OK');
     expect(await askNumber(b.laser, ':SOUR0:WAV:SWE:EXP?')).toBe(401);
@@ -69,7 +69,7 @@ describe('Keysight meter: logging function', () => {
     align(b);
     await lightUp(b);
     // 10 ms averaging but a trigger every 5 ms (0.1 nm at 20 nm/s): every other trigger is lost
-    await send(b.meter, ':TRIG1:INP SME;:SENS1:FUNC:PAR:LOGG 101,10MS;:SENS1:FUNC:STAT LOGG,STAR');
+    await send(b.meter, ':SENS1:POW:UNIT 1;:TRIG1:INP SME;:SENS1:FUNC:PAR:LOGG 101,10MS;:SENS1:FUNC:STAT LOGG,STAR');
     await send(b.laser, ':SOUR0:WAV:SWE:STAR 1540NM;STOP 1550NM;STEP 0.1NM;SPE 20NM/S;:TRIG0:OUTP STF;:SOUR0:WAV:SWE 1');
     await ask(b.laser, ':SOUR0:WAV:SWE?');
     expect(await ask(b.meter, ':SENS1:FUNC:STAT?')).toBe('LOGGING_STABILITY,PROGRESS');
@@ -81,7 +81,7 @@ describe('Keysight meter: logging function', () => {
     const b = makeBench(55);
     align(b);
     await lightUp(b);
-    await send(b.meter, ':TRIG1:INP CME;:SENS1:FUNC:PAR:LOGG 50,1MS;:SENS1:FUNC:STAT LOGG,STAR');
+    await send(b.meter, ':SENS1:POW:UNIT 1;:TRIG1:INP CME;:SENS1:FUNC:PAR:LOGG 50,1MS;:SENS1:FUNC:STAT LOGG,STAR');
     expect(await ask(b.meter, ':SENS1:FUNC:STAT?')).toBe('LOGGING_STABILITY,PROGRESS'); // no trigger yet
     await send(b.laser, ':SOUR0:WAV:SWE:STAR 1540NM;STOP 1541NM;SPE 10NM/S;:TRIG0:OUTP SWST;:SOUR0:WAV:SWE 1');
     const t0 = b.clock.now_s();
@@ -96,7 +96,7 @@ describe('Keysight meter: logging function', () => {
     await lightUp(b);
     expect(await ask(b.meter, ':SENS1:FUNC:STAT?')).toBe('NONE,COMPLETE');
     expect(await askFloats(b.meter, ':SENS1:FUNC:RES?', 'float32')).toEqual([]);
-    await send(b.meter, ':SENS1:FUNC:PAR:LOGG 1000,1MS;:SENS1:FUNC:STAT LOGG,STAR');
+    await send(b.meter, ':SENS1:POW:UNIT 1;:SENS1:FUNC:PAR:LOGG 1000,1MS;:SENS1:FUNC:STAT LOGG,STAR');
     expect(await send(b.meter, ':READ1:POW?')).toBeUndefined();
     expect(await errorCodes(b.meter)).toEqual([-221]);
     await b.clock.advance(0.1);
@@ -105,13 +105,13 @@ describe('Keysight meter: logging function', () => {
     const kept = await askFloats(b.meter, ':SENS1:FUNC:RES?', 'float32');
     expect(kept.length).toBeGreaterThanOrEqual(99);
     expect(kept.length).toBeLessThanOrEqual(101);
-    await send(b.meter, ':SENS1:FUNC:STAT LOGG,STAR;:SENS1:POW:WAV 1551NM');
+    await send(b.meter, ':SENS1:POW:UNIT 1;:SENS1:FUNC:STAT LOGG,STAR;:SENS1:POW:WAV 1551NM');
     expect(await ask(b.meter, ':SENS1:FUNC:STAT?')).toBe('NONE,COMPLETE');
   });
 
   it('*OPC? waits for a running log', async () => {
     const b = makeBench(57);
-    await send(b.meter, ':SENS2:FUNC:PAR:LOGG 10,50MS;:SENS2:FUNC:STAT LOGG,STAR');
+    await send(b.meter, ':SENS2:POW:UNIT 1;:SENS2:FUNC:PAR:LOGG 10,50MS;:SENS2:FUNC:STAT LOGG,STAR');
     const t0 = b.clock.now_s();
     expect(await ask(b.meter, '*OPC?')).toBe('1');
     expect(b.clock.now_s() - t0).toBeCloseTo(0.5, 9);

@@ -9,7 +9,9 @@ describe('createOpticalBench', () => {
     const b = makeBench(91);
     expect(b.instruments.map((i) => i.role)).toEqual(['meter', 'laser', 'laser-santec', 'voa', 'bert']);
     for (const inst of b.instruments) {
-      expect(inst.framing).toEqual({ inputTerminator: '\n', outputTerminator: '\n' });
+      // The Santec TSL ends its lines with CR (QMI's TSL-570 driver); the Keysight boxes and the BERT with LF.
+      const eol = inst.role === 'laser-santec' ? '\r' : '\n';
+      expect(inst.framing).toEqual({ inputTerminator: eol, outputTerminator: eol });
       expect(await ask(inst, '*IDN?')).toBe(inst.identity);
       expect(await ask(inst, 'SYST:ERR?')).toBe('0,"No error"');
       await send(inst, ':NOT:A:COMMand');

@@ -13,7 +13,7 @@ describe('end of a continuous sweep', () => {
     align(b);
     await lightUp(b, { wavelength_nm: 1550 });
     // 1590 nm is far down the grating's skirt; the laser's CW setting (1550 nm) is near its peak.
-    await send(b.meter, ':TRIG1:INP SME;:SENS1:FUNC:PAR:LOGG 101,4MS;:SENS1:FUNC:STAT LOGG,STAR');
+    await send(b.meter, ':SENS1:POW:UNIT 1;:TRIG1:INP SME;:SENS1:FUNC:PAR:LOGG 101,4MS;:SENS1:FUNC:STAT LOGG,STAR');
     await send(b.laser, ':SOUR0:WAV:SWE:MODE CONT;STAR 1580NM;STOP 1590NM;STEP 0.1NM;SPE 20NM/S;:TRIG0:OUTP STF');
     await send(b.laser, ':SOUR0:WAV:SWE 1');
     expect(await ask(b.meter, ':SENS1:FUNC:STAT?')).toBe('LOGGING_STABILITY,COMPLETE');

@@ -54,7 +54,7 @@ describe('Keysight VOA', () => {
     await lightUp(b, { power_dBm: 6 });
     await send(b.voa, ':OUTP1:POW -15DBM');
     await ask(b.voa, '*OPC?');
-    expect(await ask(b.voa, ':OUTP1:POW:CONT?')).toBe('1');
+    expect(await ask(b.voa, ':OUTP1:POW:CONTR?')).toBe('1');
     expect(await askNumber(b.voa, ':OUTP1:POW?')).toBe(-15);
     expect(await askNumber(b.voa, ':FETC1:POW?')).toBeCloseTo(-15, 1);
     const tr = b.world.truth();
@@ -67,17 +67,17 @@ describe('Keysight VOA', () => {
     expect(b.clock.now_s() - t0).toBeGreaterThan(0.005);
     // back to attenuation mode
     await send(b.voa, ':INP1:ATT 5');
-    expect(await ask(b.voa, ':OUTP1:POW:CONT?')).toBe('0');
+    expect(await ask(b.voa, ':OUTP1:POW:CONTR?')).toBe('0');
     await send(b.voa, ':OUTP1:POW 30DBM');
     expect(await errorCodes(b.voa)).toEqual([-222]);
   });
 
-  it('enters power control at the present output with POW:CONT 1 and leaves it keeping the attenuation; W units', async () => {
+  it('enters power control at the present output with POW:CONTR 1 (CONTRol, as public drivers send it) and leaves it keeping the attenuation; W units', async () => {
     const b = makeBench(65);
     align(b);
     await lightUp(b, { att_dB: 7 });
     const out = b.world.voaOutput_W(b.clock.now_s());
-    await send(b.voa, ':OUTP1:POW:CONT 1');
+    await send(b.voa, ':OUTP1:POW:CONTR 1');
     expect(b.world.voaOutput_W(b.clock.now_s()) / out).toBeCloseTo(1, 2);
     await send(b.voa, ':OUTP1:POW:UNIT 1');
     const setpoint = await askNumber(b.voa, ':OUTP1:POW?');
@@ -85,10 +85,10 @@ describe('Keysight VOA', () => {
     await send(b.voa, ':OUTP1:POW 1E-5'); // 10 µW in the current unit
     expect(await askNumber(b.voa, ':FETC1:POW?')).toBeCloseTo(1e-5, 7);
     const held = b.world.voaOutput_W(b.clock.now_s());
-    await send(b.voa, ':OUTP1:POW:CONT 0');
-    expect(await ask(b.voa, ':OUTP1:POW:CONT?')).toBe('0');
+    await send(b.voa, ':OUTP1:POW:CONTR 0');
+    expect(await ask(b.voa, ':OUTP1:POW:CONTR?')).toBe('0');
     expect(b.world.voaOutput_W(b.clock.now_s()) / held).toBeCloseTo(1, 9);
-    await send(b.voa, ':OUTP1:STAT 0;:OUTP1:POW:CONT 1');
+    await send(b.voa, ':OUTP1:STAT 0;:OUTP1:POW:CONTR 1');
     expect(await errorCodes(b.voa)).toEqual([-221]);
   });
 
@@ -102,5 +102,16 @@ describe('Keysight VOA', () => {
     expect(await askNumber(b.voa, ':FETC1:POW?')).toBe(-200);
     await send(b.voa, '*RST');
     expect(await ask(b.voa, ':OUTP1:STAT?;:INP1:ATT?')).toBe('0;+0.00000000E+00');
+  });
+});
+
+describe('Keysight VOA power control header', () => {
+  it('is :OUTP:POW:CONTRol (short form CONTR): CONT is not a form of it and is refused', async () => {
+    const b = makeBench();
+    await send(b.voa, ':OUTP1:POW:CONT 1');
+    expect(await errorCodes(b.voa)).toEqual([-113]);
+    await send(b.voa, ':OUTP1:POW:CONTROL 0');
+    expect(await errorCodes(b.voa)).toEqual([]);
+    expect(await ask(b.voa, ':OUTP1:POW:CONTR?')).toBe('0');
   });
 });
