@@ -83,10 +83,11 @@ describe('the UI in Chromium against benchctl serve', () => {
     await page.locator(tid('sim-seed')).fill(String(SEED));
     await page.locator(tid('open-sim')).click();
     const rows = page.locator(`${tid('instruments')} tbody tr`);
-    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(5);
+    // The single-fiber bench and the fiber-array pair (8-port meter, hexapod) beside it.
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(7);
     const text = await page.locator(tid('instruments')).textContent();
-    for (const id of ['N7778C', 'N7744A', 'N7762A', 'MP1900A', 'C-884']) expect(text).toContain(id);
-    expect(await page.locator(`${tid('instruments')} .state.ok`).count()).toBe(5);
+    for (const id of ['N7778C', 'N7744A', 'N7762A', 'MP1900A', 'C-884', 'N7745A', 'C-887']) expect(text).toContain(id);
+    expect(await page.locator(`${tid('instruments')} .state.ok`).count()).toBe(7);
     await expect.poll(() => page.locator(tid('bench-name')).textContent()).toContain(`seed ${SEED}`);
     await shot('01-bench-open');
   }, 60_000);
