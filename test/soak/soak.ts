@@ -8,7 +8,7 @@
 // SOAK_FAULTS (default 1000) faults; SOAK_SEED (default 1); SOAK_GAP_S (default 2: mean seconds between
 // faults); SOAK_MINUTES (default none: stop injecting after that long, finish the run under way, report);
 // SOAK_OUT (default a temp folder, removed unless SOAK_KEEP=1).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,6 +101,7 @@ async function openWithRetry<T>(open: () => Promise<T>): Promise<T> {
 async function main(): Promise<void> {
   const random = seeded(SEED);
   const out = process.env.SOAK_OUT ?? mkdtempSync(join(tmpdir(), 'benchctl-soak-'));
+  mkdirSync(out, { recursive: true });
   const sim = new VirtualBench({ seed: SEED, mode: 'realtime' });
   const first = await serveOnFreePorts(sim, random);
   const portBase = first.portBase;
