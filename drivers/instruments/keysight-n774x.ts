@@ -18,6 +18,7 @@ import type { ScpiSession } from '../session/scpi-session.ts';
 import { InstrumentError, ReplyFormatError } from '../errors.ts';
 import { N774X_MODEL, channelMap, parseN774xOptions } from './keysight-n774x-model.ts';
 import type { ChannelAddress } from './keysight-n774x-model.ts';
+import { absoluteCommand, emitNotice, relativeChannels, relativeNotice } from './keysight-n774x-reference.ts';
 import { AVERAGING_TIME_RANGE_S, POWER_UNIT, meterTable, meterWavelengthRange_nm } from './keysight-n774x-table.ts';
 
 export const KEYSIGHT_N774X = 'keysight-n774x';
@@ -43,9 +44,13 @@ export class KeysightN774xMeter implements MultiPortLogger {
   private readonly allPortsCsv: boolean;
   /** Averaging times this driver set or read, s: a reading's timeout covers them (a 10 s average is no hang). */
   private readonly atime_s = new Map<number, number>();
+  /** What the driver changed on the meter to make its readings absolute (also sent to the bench's notice). */
+  readonly notices: string[] = [];
+  private readonly notify: (message: string) => void;
 
-  constructor(session: ScpiSession, model: string, addresses: ReadonlyMap<number, ChannelAddress>) {
+  constructor(session: ScpiSession, model: string, addresses: ReadonlyMap<number, ChannelAddress>, notice: (message: string) => void = emitNotice) {
     this.session = session;
+    this.notify = notice;
     this.model = model;
     this.allPortsCsv = N774X_MODEL.test(model) && [...addresses].every(([n, a]) => a.slot === n && a.chan === 1);
     this.addresses = addresses;
@@ -57,7 +62,20 @@ export class KeysightN774xMeter implements MultiPortLogger {
   static async create(ctx: DriverContext): Promise<KeysightN774xMeter> {
     const options = parseN774xOptions(KEYSIGHT_N774X, ctx.options);
     const { model } = parseIdentity(await ctx.session.query('*IDN?'));
-    return new KeysightN774xMeter(ctx.session, model, channelMap(KEYSIGHT_N774X, model, options));
+    const meter = new KeysightN774xMeter(ctx.session, model, channelMap(KEYSIGHT_N774X, model, options), ctx.notice);
+    await meter.useAbsoluteReadings();
+    return meter;
+  }
+
+  /**
+   * Switches every port in relative (dB) mode to absolute and says so (keysight-n774x-reference.ts); at
+   * open, so readings are dBm/W from the start.
+   */
+  async useAbsoluteReadings(): Promise<void> {
+    const relative = await relativeChannels(this.session, this.ported(this.channels));
+    if (relative.length === 0) return;
+    await writeChecked(this.session, relative.map((ch) => absoluteCommand(this.address(ch))).join(';'));
+    this.tell(relativeNotice(this.session.resource, relative, 'at open'));
   }
 
   async identify(): Promise<string> {
@@ -144,6 +162,7 @@ export class KeysightN774xMeter implements MultiPortLogger {
     // N774x meters log in the port's unit (LabExT PowerMeterN7744A); only 816x modules always log W.
     // The driver's results are W, so the unit is set to W first.
     const message = [
+      ...(await this.absoluteBeforeLogging([channel])),
       `:SENS${a.slot}:CHAN${a.chan}:POW:UNIT 1`,
       `:TRIG${a.slot}:INP ${TRIGGER_INPUT[trigger]}`,
       `:SENS${a.slot}:CHAN${a.chan}:FUNC:PAR:LOGG ${samples},${PLAIN_NUMBER.format(averagingTime_s)}S`,
@@ -168,8 +187,11 @@ export class KeysightN774xMeter implements MultiPortLogger {
     this.check('startLoggingAll.samples', samples, integerIn(1, MAX_LOG_SAMPLES)(samples));
     this.check('startLoggingAll.averagingTime_s', averagingTime_s, inRange(AVERAGING_TIME_RANGE_S, 's')(averagingTime_s));
     this.check('startLoggingAll.trigger', trigger, oneOf<LoggingTrigger>(['ignore', 'single'])(trigger));
+    // Every logged port in W, not only the first: each logs in its own unit (as startLogging).
     const message = [
+      ...(await this.absoluteBeforeLogging(channels)),
       ...addrs.flatMap((a) => [
+        `:SENS${a.slot}:CHAN${a.chan}:POW:UNIT 1`,
         `:TRIG${a.slot}:INP ${TRIGGER_INPUT[trigger]}`,
         `:SENS${a.slot}:CHAN${a.chan}:FUNC:PAR:LOGG ${samples},${PLAIN_NUMBER.format(averagingTime_s)}S`,
       ]),
@@ -270,6 +292,23 @@ export class KeysightN774xMeter implements MultiPortLogger {
     if (verb === 'FETC') return base;
     const work_s = channels.reduce((sum, ch) => sum + (this.atime_s.get(ch) ?? 0), 0);
     return Math.max(base, work_s * 1000 + base);
+  }
+
+  /** The switch to absolute for logged ports found in relative mode (put at the head of the logging message). */
+  private async absoluteBeforeLogging(channels: readonly number[]): Promise<string[]> {
+    const relative = await relativeChannels(this.session, this.ported(channels));
+    if (relative.length === 0) return [];
+    this.tell(relativeNotice(this.session.resource, relative, 'before logging'));
+    return relative.map((ch) => absoluteCommand(this.address(ch)));
+  }
+
+  private ported(channels: readonly number[]): Array<[number, ChannelAddress]> {
+    return channels.map((ch) => [ch, this.address(ch)]);
+  }
+
+  private tell(message: string): void {
+    this.notices.push(message);
+    this.notify(message);
   }
 
   private address(channel: number): ChannelAddress {
