@@ -18,6 +18,7 @@ import type { ScpiSession } from '../session/scpi-session.ts';
 import { InstrumentError, ReplyFormatError } from '../errors.ts';
 import { N774X_MODEL, channelMap, parseN774xOptions } from './keysight-n774x-model.ts';
 import type { ChannelAddress } from './keysight-n774x-model.ts';
+import { SENSOR_MODULE, isMainframe, requireModules } from './keysight-816x-mainframe.ts';
 import { absoluteCommand, emitNotice, relativeChannels, relativeNotice } from './keysight-n774x-reference.ts';
 import { AVERAGING_TIME_RANGE_S, POWER_UNIT, meterTable, meterWavelengthRange_nm } from './keysight-n774x-table.ts';
 
@@ -62,7 +63,14 @@ export class KeysightN774xMeter implements MultiPortLogger {
   static async create(ctx: DriverContext): Promise<KeysightN774xMeter> {
     const options = parseN774xOptions(KEYSIGHT_N774X, ctx.options);
     const { model } = parseIdentity(await ctx.session.query('*IDN?'));
-    const meter = new KeysightN774xMeter(ctx.session, model, channelMap(KEYSIGHT_N774X, model, options), ctx.notice);
+    const addresses = channelMap(KEYSIGHT_N774X, model, options);
+    if (isMainframe(model)) {
+      // `*IDN?` names the mainframe: each slot the channels name must hold a power sensor module.
+      await requireModules(ctx.session, model, [...addresses.values()].map((a) => a.slot), {
+        driver: KEYSIGHT_N774X, option: 'channels', pattern: SENSOR_MODULE, expected: 'a power sensor module (8161x, 8162x, 8163x)',
+      });
+    }
+    const meter = new KeysightN774xMeter(ctx.session, model, addresses, ctx.notice);
     await meter.useAbsoluteReadings();
     return meter;
   }

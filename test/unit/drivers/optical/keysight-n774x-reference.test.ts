@@ -41,7 +41,7 @@ describe('keysight-n774x: relative (dB) mode', () => {
 
   it('816x modules: each listed slot.chan is asked', async () => {
     const notices: string[] = [];
-    await expectProtocol([['*IDN?', 'Agilent Technologies,8163B,X,1'],
+    await expectProtocol([['*IDN?', 'Agilent Technologies,8163B,X,1'], [':SLOT1:IDN?', 'Agilent Technologies,81635A,DE2,V1.0'],
       [':SENS1:CHAN1:POW:REF:STAT?;:SENS1:CHAN2:POW:REF:STAT?', '0;1'],
       [':SENS1:CHAN2:POW:REF:STAT 0', null], NO_ERROR,
     ], async (s) => {

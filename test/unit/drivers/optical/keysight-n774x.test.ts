@@ -27,7 +27,7 @@ function meter(session: Session, options: Record<string, unknown> = {}): Promise
 describe('keysight-n774x: creation and channels', () => {
   it('maps the ports of the model it identifies', async () => {
     await expectProtocol([...OPEN, ['*IDN?', 'Keysight Technologies,N7745C,X,1'], refStates(['1', '2', '3', '4', '5', '6', '7', '8']),
-      ['*IDN?', 'Agilent Technologies,8164B,X,1'], refStates(['1'])], async (s) => {
+      ['*IDN?', 'Agilent Technologies,8164B,X,1'], [':SLOT1:IDN?', 'Agilent Technologies,81634B,DE123,V1.0'], refStates(['1'])], async (s) => {
       expect((await meter(s)).channels).toEqual([1, 2, 3, 4]);
       expect((await meter(s)).channels).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
       expect((await meter(s)).channels).toEqual([1]);
@@ -35,7 +35,8 @@ describe('keysight-n774x: creation and channels', () => {
   });
 
   it('takes explicit slot.chan addresses for an 816x mainframe, and refuses bad ones', async () => {
-    await expectProtocol([['*IDN?', 'Agilent Technologies,8164B,X,1'], refStates(['1.1', '2.1', '2.2']),
+    await expectProtocol([['*IDN?', 'Agilent Technologies,8164B,X,1'],
+      [':SLOT1:IDN?;:SLOT2:IDN?', 'Agilent Technologies,81634B,DE1,V1.0;Agilent Technologies,81635A,DE2,V1.0'], refStates(['1.1', '2.1', '2.2']),
       [':SENS2:CHAN2:POW:WAV 1310NM', null], NO_ERROR, ['*IDN?', 'Agilent Technologies,8164B,X,1']], async (s) => {
       const m = await meter(s, { channels: ['1.1', '2.1', '2.2'] });
       expect(m.channels).toEqual([1, 2, 3]);
@@ -146,7 +147,7 @@ describe('keysight-n774x: readings', () => {
   it('readAll_dBm: N774x ports in one READ:POW:ALL:CSV? (W); 816x channels chained into one message', async () => {
     await expectProtocol([...OPEN,
       [':READ1:POW:ALL:CSV?', '+1.00000000E-03,+1.00000000E-05,+0.00000000E+00,+1.00000000E-11'],
-      ['*IDN?', 'Agilent Technologies,8163B,X,1'], refStates(['1.1', '1.2']),
+      ['*IDN?', 'Agilent Technologies,8163B,X,1'], [':SLOT1:IDN?', 'Agilent Technologies,81635A,DE2,V1.0'], refStates(['1.1', '1.2']),
       [':SENS1:CHAN1:POW:UNIT?;:READ1:CHAN1:POW?;:SENS1:CHAN2:POW:UNIT?;:READ1:CHAN2:POW?', '+0;-3.00000000E+00;+1;+1.00000000E-04'],
     ], async (s) => {
       const all = await (await meter(s)).readAll_dBm();

@@ -164,6 +164,7 @@ describe('keysight-n777x: continuous sweep', () => {
       [':TRIG0:OUTP STF', null], NO_ERROR,
       [':SOUR0:WAV:SWE:CHEC?', '0,OK'],
       [':SOUR0:WAV:SWE:EXP?', '+6001'],
+      [':SOUR0:POW:UNIT?;:SOUR0:POW?;:SOUR0:WAV:SWE:PMAX? 1520NM,1580NM', '+0;+5.00000000E+00;+1.99526231E-02'],
       [':SOUR0:WAV:SWE STAR', null], NO_ERROR,
       [':SOUR0:WAV:SWE?', '+1'],
       [':SOUR0:WAV:SWE?', '+1'],
