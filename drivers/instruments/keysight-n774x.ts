@@ -9,6 +9,7 @@ import { bindProperties, parseReply } from '../properties/property.ts';
 import type { BoundProperties } from '../properties/property.ts';
 import { runSafeSteps, writeTolerant } from '../properties/safe-state.ts';
 import { writeChecked } from '../properties/send.ts';
+import { transferTimeout_ms } from '../properties/transfer-time.ts';
 import { inRange, integerIn, oneOf } from '../properties/validators.ts';
 import { pollUntilOrStop } from '../properties/wait.ts';
 import type { MultiPortLogger, MultiPortLoggingOptions } from '../roles/multiport-logging.ts';
@@ -26,6 +27,11 @@ export const KEYSIGHT_N774X = 'keysight-n774x';
 
 /** The N774x logs up to 1 M samples (816x modules fewer; they refuse more with an instrument error). */
 export const MAX_LOG_SAMPLES = 1_000_000;
+
+/** The meter's time to assemble a log block: a margin of 0.5 s and 1 µs per sample (not a specification). */
+function logAssembly_s(samples: number): number {
+  return 0.5 + samples * 1e-6;
+}
 
 const TRIGGER_INPUT: Readonly<Record<LoggingTrigger, string>> = { ignore: 'IGN', single: 'SME', continuous: 'CME' };
 
@@ -48,6 +54,8 @@ export class KeysightN774xMeter implements MultiPortLogger {
   /** What the driver changed on the meter to make its readings absolute (also sent to the bench's notice). */
   readonly notices: string[] = [];
   private readonly notify: (message: string) => void;
+  /** Samples of the log last started per channel: its transfer's timeout grows with it. */
+  private readonly logSamples = new Map<number, number>();
 
   constructor(session: ScpiSession, model: string, addresses: ReadonlyMap<number, ChannelAddress>, notice: (message: string) => void = emitNotice) {
     this.session = session;
@@ -176,6 +184,7 @@ export class KeysightN774xMeter implements MultiPortLogger {
       `:SENS${a.slot}:CHAN${a.chan}:FUNC:PAR:LOGG ${samples},${PLAIN_NUMBER.format(averagingTime_s)}S`,
       `:SENS${a.slot}:CHAN${a.chan}:FUNC:STAT LOGG,STAR`,
     ].join(';');
+    this.logSamples.set(channel, samples);
     try {
       await writeChecked(this.session, message);
     } catch (err) {
@@ -205,6 +214,7 @@ export class KeysightN774xMeter implements MultiPortLogger {
       ]),
       ...addrs.map((a) => `:SENS${a.slot}:CHAN${a.chan}:FUNC:STAT LOGG,STAR`),
     ].join(';');
+    for (const ch of channels) this.logSamples.set(ch, samples);
     try {
       await writeChecked(this.session, message);
     } catch (err) {
@@ -269,7 +279,11 @@ export class KeysightN774xMeter implements MultiPortLogger {
   /** Over-range samples (NaN, or above 1e20 W, as the meter marks them) come back as +Infinity W. */
   async fetchLog_W(channel: number): Promise<number[]> {
     const a = this.address(channel);
-    const values = await this.session.queryFloats(`:SENS${a.slot}:CHAN${a.chan}:FUNC:RES?`, { type: 'float32', byteOrder: 'little' });
+    // 4 bytes a sample over the link, and the meter's time to assemble them; a log this driver did not
+    // start may hold the most the meter logs.
+    const samples = this.logSamples.get(channel) ?? MAX_LOG_SAMPLES;
+    const timeout_ms = transferTimeout_ms(this.session, 4 * samples, logAssembly_s(samples));
+    const values = await this.session.queryFloats(`:SENS${a.slot}:CHAN${a.chan}:FUNC:RES?`, { type: 'float32', byteOrder: 'little', timeout_ms });
     return values.map((v) => (isOverRange(v) ? Infinity : v));
   }
 

@@ -11,6 +11,7 @@ import { bindProperties, parseReply } from '../properties/property.ts';
 import type { BoundProperties } from '../properties/property.ts';
 import { runSafeSteps, writeTolerant } from '../properties/safe-state.ts';
 import { writeChecked } from '../properties/send.ts';
+import { transferTimeout_ms } from '../properties/transfer-time.ts';
 import { isUnanswered } from '../properties/unanswered.ts';
 import type { Range } from '../properties/validators.ts';
 import { pollUntilOrStop } from '../properties/wait.ts';
@@ -24,6 +25,7 @@ import { LaserLockedError, explainLock, isLocked } from './keysight-n777x-lock.t
 import { laserTable } from './keysight-n777x-table.ts';
 import { LASER_MODULE, LOOP_TRIGGERS, isMainframe, requireModules } from './keysight-816x-mainframe.ts';
 import { checkSweepPower, readSweepSpan } from './keysight-n777x-sweep-power.ts';
+import { DEFAULT_WARM_UP_S, waitWarmUp } from './keysight-n777x-warmup.ts';
 import type { SweepSpan } from './keysight-n777x-sweep-power.ts';
 
 export const KEYSIGHT_N777X = 'keysight-n777x';
@@ -41,6 +43,10 @@ export class KeysightN777xLaser implements TunableLaser {
   readonly mainframe: string | null;
   /** The span of the last configured sweep, for the power check before it starts. */
   private sweepSpan: SweepSpan | null = null;
+  /** How long switching on may take to settle, s (bench option `warmUp_s`). */
+  warmUp_s = DEFAULT_WARM_UP_S;
+  /** Points the configured sweep logs (one per step): the log transfer's timeout grows with them. */
+  private logPoints: number | null = null;
 
   constructor(session: ScpiSession, model: string, slot: number, limits: LaserLimits, mainframe: string | null = null) {
     this.session = session;
@@ -61,7 +67,9 @@ export class KeysightN777xLaser implements TunableLaser {
       driver: KEYSIGHT_N777X, option: 'slot', pattern: LASER_MODULE, expected: 'a tunable laser module (8160x, 8168x/8169x, 8194x…8198x)',
     })).get(options.slot) as string;
     const limits = await readLimits(ctx.session, model, options);
-    return new KeysightN777xLaser(ctx.session, model, options.slot, limits, mainframe);
+    const laser = new KeysightN777xLaser(ctx.session, model, options.slot, limits, mainframe);
+    laser.warmUp_s = options.warmUp_s ?? DEFAULT_WARM_UP_S;
+    return laser;
   }
 
   async identify(): Promise<string> {
@@ -91,9 +99,13 @@ export class KeysightN777xLaser implements TunableLaser {
     return unit === 'W' ? readingToDbm(value) : value;
   }
 
-  /** A locked laser refuses this either way; that refusal is a LaserLockedError (keysight-n777x-lock.ts). */
-  setOutput(on: boolean): Promise<void> {
-    return explainLock(this.session, `switch the output ${on ? 'on' : 'off'}`, () => this.props.output.set(on, this.at));
+  /**
+   * A locked laser refuses this either way; that refusal is a LaserLockedError (keysight-n777x-lock.ts).
+   * Switching on returns once the laser has settled (keysight-n777x-warmup.ts).
+   */
+  async setOutput(on: boolean): Promise<void> {
+    await explainLock(this.session, `switch the output ${on ? 'on' : 'off'}`, () => this.props.output.set(on, this.at));
+    if (on) await waitWarmUp(this.session, this.at.slot, this.warmUp_s);
   }
 
   output(): Promise<boolean> {
@@ -125,6 +137,7 @@ export class KeysightN777xLaser implements TunableLaser {
     ];
     for (const command of commands) await writeChecked(this.session, command);
     this.sweepSpan = { start_nm, stop_nm };
+    this.logPoints = Math.floor((stop_nm - start_nm) / step_nm + 1e-9) + 1;
   }
 
   /** `:WAV:SWE:CHEC?` → `0,OK` or `<code>,<reason>`. */
@@ -162,7 +175,10 @@ export class KeysightN777xLaser implements TunableLaser {
   }
 
   async fetchWavelengthLog_nm(): Promise<number[]> {
-    const log_m = await this.session.queryFloats(`:SOUR${this.at.slot}:READ:DATA? LLOG`, { type: 'float64', byteOrder: 'little' });
+    // 8 bytes a point over the link plus a 0.5 s margin for the laser; unknown (a sweep configured
+    // elsewhere): a million points, the most these lasers log.
+    const timeout_ms = transferTimeout_ms(this.session, 8 * (this.logPoints ?? 1_000_000), 0.5);
+    const log_m = await this.session.queryFloats(`:SOUR${this.at.slot}:READ:DATA? LLOG`, { type: 'float64', byteOrder: 'little', timeout_ms });
     return log_m.map(metresToNm);
   }
 

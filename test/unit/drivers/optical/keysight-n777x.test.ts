@@ -101,7 +101,7 @@ describe('keysight-n777x: wavelength, power, output', () => {
       [':SOUR0:POW -3.5DBM', null], NO_ERROR,
       [':SOUR0:POW:UNIT?;:SOUR0:POW?', '+0;-3.50000000E+00'],
       [':SOUR0:POW:UNIT?;:SOUR0:POW?', '+1;+1.00000000E-03'],
-      [':SOUR0:POW:STAT 1', null], NO_ERROR,
+      [':SOUR0:POW:STAT 1', null], NO_ERROR, ['*OPC?', '1'],
       [':SOUR0:POW:STAT?', '+1'],
       ['*OPC?', '1'],
     ], async (s) => {
