@@ -31,6 +31,15 @@ describe('keysight-n774x: relative (dB) mode', () => {
     expect(notices[0]).toMatch(/channels 2, 4 were in relative \(dB\) mode .*switched to absolute at open/);
   });
 
+  it('without a bench notice, the notice is a Node warning (BENCH_DRIVER_NOTICE, stderr in the CLI)', async () => {
+    const warned = new Promise<Error & { code?: string }>((resolve) => process.once('warning', resolve));
+    await expectProtocol([IDN, [REF4, '1;0;0;0'], [':SENS1:CHAN1:POW:REF:STAT 0', null], NO_ERROR], async (s) => {
+      await keysightN774xDescriptor.create({ session: s, role: 'meter', options: {} });
+    });
+    const w = await warned;
+    expect([w.code, w.message]).toEqual(['BENCH_DRIVER_NOTICE', expect.stringMatching(/channel 1 was in relative \(dB\) mode/)]);
+  });
+
   it('an all-absolute meter is left alone and nothing is said', async () => {
     const notices: string[] = [];
     await expectProtocol([IDN, [REF4, '0;0;0;0']], async (s) => {
