@@ -30,6 +30,11 @@ export interface DriverContext {
   options: Record<string, unknown>;
   /** Stage axes and soft limits (µm) from the bench file; only for stages. */
   axes?: Record<string, StageAxisConfig>;
+  /**
+   * Where a driver tells the bench what it changed on the instrument to make it usable (e.g. a meter port
+   * switched out of relative mode); default: Node's warning channel.
+   */
+  notice?: (message: string) => void;
 }
 
 export interface StageAxisConfig {

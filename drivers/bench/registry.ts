@@ -1,6 +1,7 @@
 // Every driver a bench file's `driver:` may name, by name.
 import type { DriverDescriptor } from '../driver.ts';
 import { anritsuMp1900aDescriptor } from '../instruments/anritsu-mp1900a.ts';
+import { keysightM8040aDescriptor } from '../instruments/keysight-m8040a.ts';
 import { keysightN774xDescriptor } from '../instruments/keysight-n774x.ts';
 import { keysightN776xDescriptor } from '../instruments/keysight-n776x.ts';
 import { keysightN777xDescriptor } from '../instruments/keysight-n777x.ts';
@@ -21,6 +22,7 @@ export const DRIVERS: readonly DriverDescriptor[] = [
   santecTslDescriptor,
   keysightN776xDescriptor,
   anritsuMp1900aDescriptor,
+  keysightM8040aDescriptor,
   scpiBertDescriptor,
   scpiStage,
   newportEsp301,

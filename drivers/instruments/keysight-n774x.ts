@@ -9,6 +9,7 @@ import { bindProperties, parseReply } from '../properties/property.ts';
 import type { BoundProperties } from '../properties/property.ts';
 import { runSafeSteps, writeTolerant } from '../properties/safe-state.ts';
 import { writeChecked } from '../properties/send.ts';
+import { transferTimeout_ms } from '../properties/transfer-time.ts';
 import { inRange, integerIn, oneOf } from '../properties/validators.ts';
 import { pollUntilOrStop } from '../properties/wait.ts';
 import type { MultiPortLogger, MultiPortLoggingOptions } from '../roles/multiport-logging.ts';
@@ -18,12 +19,19 @@ import type { ScpiSession } from '../session/scpi-session.ts';
 import { InstrumentError, ReplyFormatError } from '../errors.ts';
 import { N774X_MODEL, channelMap, parseN774xOptions } from './keysight-n774x-model.ts';
 import type { ChannelAddress } from './keysight-n774x-model.ts';
+import { SENSOR_MODULE, isMainframe, requireModules } from './keysight-816x-mainframe.ts';
+import { absoluteCommand, emitNotice, relativeChannels, relativeNotice } from './keysight-n774x-reference.ts';
 import { AVERAGING_TIME_RANGE_S, POWER_UNIT, meterTable, meterWavelengthRange_nm } from './keysight-n774x-table.ts';
 
 export const KEYSIGHT_N774X = 'keysight-n774x';
 
 /** The N774x logs up to 1 M samples (816x modules fewer; they refuse more with an instrument error). */
 export const MAX_LOG_SAMPLES = 1_000_000;
+
+/** The meter's time to assemble a log block: a margin of 0.5 s and 1 µs per sample (not a specification). */
+function logAssembly_s(samples: number): number {
+  return 0.5 + samples * 1e-6;
+}
 
 const TRIGGER_INPUT: Readonly<Record<LoggingTrigger, string>> = { ignore: 'IGN', single: 'SME', continuous: 'CME' };
 
@@ -43,9 +51,15 @@ export class KeysightN774xMeter implements MultiPortLogger {
   private readonly allPortsCsv: boolean;
   /** Averaging times this driver set or read, s: a reading's timeout covers them (a 10 s average is no hang). */
   private readonly atime_s = new Map<number, number>();
+  /** What the driver changed on the meter to make its readings absolute (also sent to the bench's notice). */
+  readonly notices: string[] = [];
+  private readonly notify: (message: string) => void;
+  /** Samples of the log last started per channel: its transfer's timeout grows with it. */
+  private readonly logSamples = new Map<number, number>();
 
-  constructor(session: ScpiSession, model: string, addresses: ReadonlyMap<number, ChannelAddress>) {
+  constructor(session: ScpiSession, model: string, addresses: ReadonlyMap<number, ChannelAddress>, notice: (message: string) => void = emitNotice) {
     this.session = session;
+    this.notify = notice;
     this.model = model;
     this.allPortsCsv = N774X_MODEL.test(model) && [...addresses].every(([n, a]) => a.slot === n && a.chan === 1);
     this.addresses = addresses;
@@ -57,7 +71,27 @@ export class KeysightN774xMeter implements MultiPortLogger {
   static async create(ctx: DriverContext): Promise<KeysightN774xMeter> {
     const options = parseN774xOptions(KEYSIGHT_N774X, ctx.options);
     const { model } = parseIdentity(await ctx.session.query('*IDN?'));
-    return new KeysightN774xMeter(ctx.session, model, channelMap(KEYSIGHT_N774X, model, options));
+    const addresses = channelMap(KEYSIGHT_N774X, model, options);
+    if (isMainframe(model)) {
+      // `*IDN?` names the mainframe: each slot the channels name must hold a power sensor module.
+      await requireModules(ctx.session, model, [...addresses.values()].map((a) => a.slot), {
+        driver: KEYSIGHT_N774X, option: 'channels', pattern: SENSOR_MODULE, expected: 'a power sensor module (8161x, 8162x, 8163x)',
+      });
+    }
+    const meter = new KeysightN774xMeter(ctx.session, model, addresses, ctx.notice);
+    await meter.useAbsoluteReadings();
+    return meter;
+  }
+
+  /**
+   * Switches every port in relative (dB) mode to absolute and says so (keysight-n774x-reference.ts); at
+   * open, so readings are dBm/W from the start.
+   */
+  async useAbsoluteReadings(): Promise<void> {
+    const relative = await relativeChannels(this.session, this.ported(this.channels));
+    if (relative.length === 0) return;
+    await writeChecked(this.session, relative.map((ch) => absoluteCommand(this.address(ch))).join(';'));
+    this.tell(relativeNotice(this.session.resource, relative, 'at open'));
   }
 
   async identify(): Promise<string> {
@@ -144,11 +178,13 @@ export class KeysightN774xMeter implements MultiPortLogger {
     // N774x meters log in the port's unit (LabExT PowerMeterN7744A); only 816x modules always log W.
     // The driver's results are W, so the unit is set to W first.
     const message = [
+      ...(await this.absoluteBeforeLogging([channel])),
       `:SENS${a.slot}:CHAN${a.chan}:POW:UNIT 1`,
       `:TRIG${a.slot}:INP ${TRIGGER_INPUT[trigger]}`,
       `:SENS${a.slot}:CHAN${a.chan}:FUNC:PAR:LOGG ${samples},${PLAIN_NUMBER.format(averagingTime_s)}S`,
       `:SENS${a.slot}:CHAN${a.chan}:FUNC:STAT LOGG,STAR`,
     ].join(';');
+    this.logSamples.set(channel, samples);
     try {
       await writeChecked(this.session, message);
     } catch (err) {
@@ -168,8 +204,9 @@ export class KeysightN774xMeter implements MultiPortLogger {
     this.check('startLoggingAll.samples', samples, integerIn(1, MAX_LOG_SAMPLES)(samples));
     this.check('startLoggingAll.averagingTime_s', averagingTime_s, inRange(AVERAGING_TIME_RANGE_S, 's')(averagingTime_s));
     this.check('startLoggingAll.trigger', trigger, oneOf<LoggingTrigger>(['ignore', 'single'])(trigger));
-    // In W on every port, as startLogging does (N774x ports log in their own unit).
+    // Every logged port in W, not only the first: each logs in its own unit (as startLogging).
     const message = [
+      ...(await this.absoluteBeforeLogging(channels)),
       ...addrs.flatMap((a) => [
         `:SENS${a.slot}:CHAN${a.chan}:POW:UNIT 1`,
         `:TRIG${a.slot}:INP ${TRIGGER_INPUT[trigger]}`,
@@ -177,6 +214,7 @@ export class KeysightN774xMeter implements MultiPortLogger {
       ]),
       ...addrs.map((a) => `:SENS${a.slot}:CHAN${a.chan}:FUNC:STAT LOGG,STAR`),
     ].join(';');
+    for (const ch of channels) this.logSamples.set(ch, samples);
     try {
       await writeChecked(this.session, message);
     } catch (err) {
@@ -241,7 +279,11 @@ export class KeysightN774xMeter implements MultiPortLogger {
   /** Over-range samples (NaN, or above 1e20 W, as the meter marks them) come back as +Infinity W. */
   async fetchLog_W(channel: number): Promise<number[]> {
     const a = this.address(channel);
-    const values = await this.session.queryFloats(`:SENS${a.slot}:CHAN${a.chan}:FUNC:RES?`, { type: 'float32', byteOrder: 'little' });
+    // 4 bytes a sample over the link, and the meter's time to assemble them; a log this driver did not
+    // start may hold the most the meter logs.
+    const samples = this.logSamples.get(channel) ?? MAX_LOG_SAMPLES;
+    const timeout_ms = transferTimeout_ms(this.session, 4 * samples, logAssembly_s(samples));
+    const values = await this.session.queryFloats(`:SENS${a.slot}:CHAN${a.chan}:FUNC:RES?`, { type: 'float32', byteOrder: 'little', timeout_ms });
     return values.map((v) => (isOverRange(v) ? Infinity : v));
   }
 
@@ -272,6 +314,23 @@ export class KeysightN774xMeter implements MultiPortLogger {
     if (verb === 'FETC') return base;
     const work_s = channels.reduce((sum, ch) => sum + (this.atime_s.get(ch) ?? 0), 0);
     return Math.max(base, work_s * 1000 + base);
+  }
+
+  /** The switch to absolute for logged ports found in relative mode (put at the head of the logging message). */
+  private async absoluteBeforeLogging(channels: readonly number[]): Promise<string[]> {
+    const relative = await relativeChannels(this.session, this.ported(channels));
+    if (relative.length === 0) return [];
+    this.tell(relativeNotice(this.session.resource, relative, 'before logging'));
+    return relative.map((ch) => absoluteCommand(this.address(ch)));
+  }
+
+  private ported(channels: readonly number[]): Array<[number, ChannelAddress]> {
+    return channels.map((ch) => [ch, this.address(ch)]);
+  }
+
+  private tell(message: string): void {
+    this.notices.push(message);
+    this.notify(message);
   }
 
   private address(channel: number): ChannelAddress {

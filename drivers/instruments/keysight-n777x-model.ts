@@ -29,12 +29,15 @@ const optionsSchema = z.object({
   /** Narrower limits than the laser's own (e.g. a fragile DUT); default: what the laser reports. */
   wavelengthRange_nm: range.optional(),
   powerRange_dBm: range.optional(),
+  /** How long switching the output on may take to settle, s (default 60). */
+  warmUp_s: z.number().positive('must be a time in s above 0').max(3600, 'must be at most 3600 s').optional(),
 }).strict();
 
 export interface N777xOptions {
   slot: number;
   wavelengthRange_nm?: [number, number] | undefined;
   powerRange_dBm?: [number, number] | undefined;
+  warmUp_s?: number | undefined;
 }
 
 export function parseN777xOptions(driver: string, options: Record<string, unknown>): N777xOptions {

@@ -11,6 +11,7 @@ import { bindProperties, parseReply } from '../properties/property.ts';
 import type { BoundProperties } from '../properties/property.ts';
 import { runSafeSteps, writeTolerant } from '../properties/safe-state.ts';
 import { writeChecked } from '../properties/send.ts';
+import { transferTimeout_ms } from '../properties/transfer-time.ts';
 import { isUnanswered } from '../properties/unanswered.ts';
 import type { Range } from '../properties/validators.ts';
 import { pollUntilOrStop } from '../properties/wait.ts';
@@ -22,6 +23,10 @@ import { N777X_MODEL, narrowOption, parseN777xOptions, sweepSpeedRange_nm_s } fr
 import type { N777xOptions } from './keysight-n777x-model.ts';
 import { LaserLockedError, explainLock, isLocked } from './keysight-n777x-lock.ts';
 import { laserTable } from './keysight-n777x-table.ts';
+import { LASER_MODULE, LOOP_TRIGGERS, isMainframe, requireModules } from './keysight-816x-mainframe.ts';
+import { checkSweepPower, readSweepSpan } from './keysight-n777x-sweep-power.ts';
+import { DEFAULT_WARM_UP_S, waitWarmUp } from './keysight-n777x-warmup.ts';
+import type { SweepSpan } from './keysight-n777x-sweep-power.ts';
 
 export const KEYSIGHT_N777X = 'keysight-n777x';
 
@@ -34,10 +39,19 @@ export class KeysightN777xLaser implements TunableLaser {
   readonly props: BoundProperties<ReturnType<typeof laserTable>>;
   /** The address every table entry takes. */
   readonly at: { slot: number };
+  /** The 816x mainframe the laser module sits in (its `*IDN?`), or null for a standalone N777xC. */
+  readonly mainframe: string | null;
+  /** The span of the last configured sweep, for the power check before it starts. */
+  private sweepSpan: SweepSpan | null = null;
+  /** How long switching on may take to settle, s (bench option `warmUp_s`). */
+  warmUp_s = DEFAULT_WARM_UP_S;
+  /** Points the configured sweep logs (one per step): the log transfer's timeout grows with them. */
+  private logPoints: number | null = null;
 
-  constructor(session: ScpiSession, model: string, slot: number, limits: LaserLimits) {
+  constructor(session: ScpiSession, model: string, slot: number, limits: LaserLimits, mainframe: string | null = null) {
     this.session = session;
     this.model = model;
+    this.mainframe = mainframe;
     this.at = { slot };
     this.limits = limits;
     this.props = bindProperties(session, laserTable(() => this.limits));
@@ -46,9 +60,16 @@ export class KeysightN777xLaser implements TunableLaser {
   /** Identifies the laser and asks it for its wavelength, power and sweep-speed limits (narrowed by the bench file). */
   static async create(ctx: DriverContext): Promise<KeysightN777xLaser> {
     const options = parseN777xOptions(KEYSIGHT_N777X, ctx.options);
-    const { model } = parseIdentity(await ctx.session.query('*IDN?'));
+    const { model: identified } = parseIdentity(await ctx.session.query('*IDN?'));
+    // In an 816x mainframe the module in the slot is the laser: its model sets the speed table.
+    const mainframe = isMainframe(identified) ? identified : null;
+    const model = mainframe === null ? identified : (await requireModules(ctx.session, mainframe, [options.slot], {
+      driver: KEYSIGHT_N777X, option: 'slot', pattern: LASER_MODULE, expected: 'a tunable laser module (8160x, 8168x/8169x, 8194x…8198x)',
+    })).get(options.slot) as string;
     const limits = await readLimits(ctx.session, model, options);
-    return new KeysightN777xLaser(ctx.session, model, options.slot, limits);
+    const laser = new KeysightN777xLaser(ctx.session, model, options.slot, limits, mainframe);
+    laser.warmUp_s = options.warmUp_s ?? DEFAULT_WARM_UP_S;
+    return laser;
   }
 
   async identify(): Promise<string> {
@@ -78,9 +99,13 @@ export class KeysightN777xLaser implements TunableLaser {
     return unit === 'W' ? readingToDbm(value) : value;
   }
 
-  /** A locked laser refuses this either way; that refusal is a LaserLockedError (keysight-n777x-lock.ts). */
-  setOutput(on: boolean): Promise<void> {
-    return explainLock(this.session, `switch the output ${on ? 'on' : 'off'}`, () => this.props.output.set(on, this.at));
+  /**
+   * A locked laser refuses this either way; that refusal is a LaserLockedError (keysight-n777x-lock.ts).
+   * Switching on returns once the laser has settled (keysight-n777x-warmup.ts).
+   */
+  async setOutput(on: boolean): Promise<void> {
+    await explainLock(this.session, `switch the output ${on ? 'on' : 'off'}`, () => this.props.output.set(on, this.at));
+    if (on) await waitWarmUp(this.session, this.at.slot, this.warmUp_s);
   }
 
   output(): Promise<boolean> {
@@ -107,8 +132,12 @@ export class KeysightN777xLaser implements TunableLaser {
       p.sweepSpeed_nm_s.command(speed_nm_s, this.at),
       p.lambdaLogging.command(logWavelengths, this.at),
       p.triggerOutput.command(triggerOutput, this.at),
+      // Inside an 816x the meter modules see the laser's trigger only when the mainframe loops it back.
+      ...(this.mainframe !== null && triggerOutput !== 'disabled' ? [LOOP_TRIGGERS] : []),
     ];
     for (const command of commands) await writeChecked(this.session, command);
+    this.sweepSpan = { start_nm, stop_nm };
+    this.logPoints = Math.floor((stop_nm - start_nm) / step_nm + 1e-9) + 1;
   }
 
   /** `:WAV:SWE:CHEC?` → `0,OK` or `<code>,<reason>`. */
@@ -122,8 +151,11 @@ export class KeysightN777xLaser implements TunableLaser {
     return this.props.expectedTriggers.get(this.at);
   }
 
-  startSweep(): Promise<void> {
-    return writeChecked(this.session, `:SOUR${this.at.slot}:WAV:SWE STAR`);
+  /** Refuses to start when the power setting exceeds what the laser holds over the sweep (`:WAV:SWE:PMAX?`). */
+  async startSweep(): Promise<void> {
+    const span = this.sweepSpan ?? await readSweepSpan(this.session, this.at.slot);
+    await checkSweepPower(this.session, this.at.slot, span);
+    await writeChecked(this.session, `:SOUR${this.at.slot}:WAV:SWE STAR`);
   }
 
   stopSweep(): Promise<void> {
@@ -143,7 +175,10 @@ export class KeysightN777xLaser implements TunableLaser {
   }
 
   async fetchWavelengthLog_nm(): Promise<number[]> {
-    const log_m = await this.session.queryFloats(`:SOUR${this.at.slot}:READ:DATA? LLOG`, { type: 'float64', byteOrder: 'little' });
+    // 8 bytes a point over the link plus a 0.5 s margin for the laser; unknown (a sweep configured
+    // elsewhere): a million points, the most these lasers log.
+    const timeout_ms = transferTimeout_ms(this.session, 8 * (this.logPoints ?? 1_000_000), 0.5);
+    const log_m = await this.session.queryFloats(`:SOUR${this.at.slot}:READ:DATA? LLOG`, { type: 'float64', byteOrder: 'little', timeout_ms });
     return log_m.map(metresToNm);
   }
 

@@ -3,6 +3,7 @@
 // 4-byte little-endian signed integers in units of 0.1 pm (Santec's TSL samples decode it as int32 / 10 000
 // to nm; QMI's TSL-570 driver quotes the manual's "units of 0.1 pm").
 import { BlockFormatError } from '../errors.ts';
+import { transferTimeout_ms } from '../properties/transfer-time.ts';
 import type { ScpiSession } from '../session/scpi-session.ts';
 
 const POINTS = ':READout:POINts?';
@@ -24,7 +25,8 @@ export function decodeSantecLog_nm(payload: Uint8Array): number[] {
 export async function fetchSantecLog_nm(session: ScpiSession): Promise<number[]> {
   const points = await session.queryInteger(POINTS);
   if (points === 0) return [];
-  const payload = await session.queryBlock(DATA);
+  // The reply's timeout grows with the points it carries (4 bytes each), plus 0.5 s for the laser.
+  const payload = await session.queryBlock(DATA, { timeout_ms: transferTimeout_ms(session, BYTES_PER_POINT * points, 0.5) });
   let log: number[];
   try {
     log = decodeSantecLog_nm(payload);

@@ -191,6 +191,14 @@ const KEYSIGHT_LASER_COMMANDS = new CommandTable<KeysightLaser>()
     const c = checkSweep(l.plan(), l.sweep.llog);
     return `${c.code},${c.message}`;
   })
+  // The most power the laser holds over a sweep range, W. The simulated laser holds its full range over
+  // its whole band (a real one delivers less near the band edges, which is why drivers ask).
+  .add(`${SWE}:PMAX?`, (l, a) => {
+    checkSlot(a);
+    const [start, stop] = params(a, 2).map((t) => wavelengthParam(t));
+    if (!((start as number) <= (stop as number))) throw new ScpiError(ScpiErrorCode.DataOutOfRange, 'PMAX? start wavelength above stop');
+    return formatNR3(10 ** ((POWER_DBM.max - 30) / 10));
+  })
   .add(`${SWE}:EXPectedtriggers?`, (l, a) => {
     checkSlot(a);
     noParams(a);

@@ -60,12 +60,15 @@ export class KeysightMeter extends ScpiInstrument {
   }
 }
 
-function formatReading(r: Reading, watts: boolean, port: number, owner: KeysightMeter): string {
+/** A reading in the port's unit, or in dB relative to its reference when the port is in relative mode. */
+function formatReading(r: Reading, p: MeterPortState, owner: KeysightMeter, watts = p.unitWatts): string {
   if (r.overrange) {
-    owner.pushError(-231, `port ${port}: power over range`);
+    owner.pushError(-231, `port ${p.port}: power over range`);
     return formatNR3(Number.NaN);
   }
-  return formatNR3(watts ? r.power_W : 10 * Math.log10(r.power_W) + 30);
+  const dBm = 10 * Math.log10(r.power_W) + 30;
+  if (p.relative) return formatNR3(dBm - p.reference_dBm);
+  return formatNR3(watts ? r.power_W : dBm);
 }
 
 
@@ -83,6 +86,13 @@ const METER_COMMANDS = new CommandTable<KeysightMeter>()
     return setOrQuery(a, () => formatNR1(p.unitWatts ? 1 : 0), (t) => {
       const u = /^[01]$/.test(t.trim()) ? (t.trim() === '1' ? 'W' : 'DBM') : parseEnum(t, ['DBM', 'Watt']);
       p.unitWatts = u !== 'DBM';
+    });
+  })
+  .add(`${SENS}:POWer:REFerence:STATe[?]`, (m, a) => {
+    const p = m.portOf(a);
+    return setOrQuery(a, () => formatBoolean(p.relative), (t) => {
+      p.logging.stop(m.clock.now_s());
+      p.relative = parseBoolean(t);
     });
   })
   .add(`${SENS}:POWer:ATIMe[?]`, (m, a) => {
@@ -143,7 +153,9 @@ const METER_COMMANDS = new CommandTable<KeysightMeter>()
     const p = m.portOf(a);
     // N774x meters log in the port's unit (LabExT PowerMeterN7744A); dBm when the unit is 0. Over range stays NaN.
     const w = p.logging.results(m.clock.now_s());
-    const values = p.unitWatts ? w : Array.from(w, (v) => 10 * Math.log10(v) + 30);
+    // Relative mode logs dB relative to the reference, whatever the unit.
+    const dB = (v: number): number => 10 * Math.log10(v) + 30 - (p.relative ? p.reference_dBm : 0);
+    const values = p.unitWatts && !p.relative ? w : Array.from(w, dB);
     return encodeDefiniteBlock(encodeFloats(values, 'float32', 'little'));
   })
   .add(':READ#[:CHANnel#]:POWer:ALL:CSV?', async (m, a) => {
@@ -151,21 +163,21 @@ const METER_COMMANDS = new CommandTable<KeysightMeter>()
     for (const p of m.ports) p.refuseWhileLogging();
     const t0 = m.clock.now_s();
     await m.clock.advance(Math.max(...m.ports.map((p) => p.settings.atime_s)));
-    return m.ports.map((p) => formatReading(p.measureAt(t0), true, p.port, m)).join(',');
+    return m.ports.map((p) => formatReading(p.measureAt(t0), p, m, true)).join(',');
   })
   .add(':FETCh#[:CHANnel#]:POWer:ALL:CSV?', (m, a) => {
     noParams(a);
-    return m.ports.map((p) => formatReading(p.fetch(), true, p.port, m)).join(',');
+    return m.ports.map((p) => formatReading(p.fetch(), p, m, true)).join(',');
   })
   .add(':READ#[:CHANnel#][:SCALar]:POWer[:DC]?', async (m, a) => {
     noParams(a);
     const p = m.portOf(a);
-    return formatReading(await p.read(), p.unitWatts, p.port, m);
+    return formatReading(await p.read(), p, m);
   })
   .add(':FETCh#[:CHANnel#][:SCALar]:POWer[:DC]?', (m, a) => {
     noParams(a);
     const p = m.portOf(a);
-    return formatReading(p.fetch(), p.unitWatts, p.port, m);
+    return formatReading(p.fetch(), p, m);
   })
   .add(':INITiate#[:CHANnel#][:IMMediate]', async (m, a) => {
     noParams(a);

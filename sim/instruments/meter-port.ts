@@ -16,6 +16,9 @@ const DEFAULTS: DetectorSettings = { wavelength_nm: 1550, atime_s: 0.1, autoRang
 export class MeterPortState {
   settings: DetectorSettings = { ...DEFAULTS };
   unitWatts = false;
+  /** Relative (dB) mode, `:SENS:POW:REF:STAT 1`: readings and logs are dB relative to `reference_dBm`. */
+  relative = false;
+  reference_dBm = 0;
   triggerIn: TriggerInput = 'IGN';
   triggerOut: MeterTriggerOutput = 'DIS';
   continuous = true;
@@ -37,6 +40,8 @@ export class MeterPortState {
     this.logging.stop(this.clock.now_s());
     this.settings = { ...DEFAULTS };
     this.unitWatts = false;
+    this.relative = false;
+    this.reference_dBm = 0;
     this.triggerIn = 'IGN';
     this.triggerOut = 'DIS';
     this.continuous = true;

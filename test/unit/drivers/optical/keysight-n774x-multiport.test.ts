@@ -10,11 +10,15 @@ import type { ScpiSession } from '../../../../drivers/session/scpi-session.ts';
 import { NO_ERROR, expectProtocol, floatBlock } from '../../../helpers/protocol-replay.ts';
 
 const IDN = ['*IDN?', 'Keysight Technologies,N7745A,MY54200458,1.210'] as const;
+const ABS8 = [[1, 2, 3, 4, 5, 6, 7, 8].map((n) => `:SENS${n}:CHAN1:POW:REF:STAT?`).join(';'), '0;0;0;0;0;0;0;0'] as const;
+const OPEN = [IDN, ABS8] as const;
 const meter = (session: ScpiSession): Promise<KeysightN774xMeter> => keysightN774xDescriptor.create({ session, role: 'meter-array', options: {} });
 
 describe('keysight-n774x: logging all ports at once', () => {
   it('arms three ports in one message, then reads one binary block per port', async () => {
-    await expectProtocol([IDN,
+    await expectProtocol([...OPEN,
+      [':SENS1:CHAN1:POW:REF:STAT?;:SENS5:CHAN1:POW:REF:STAT?;:SENS8:CHAN1:POW:REF:STAT?', '0;0;0'],
+      // Every logged port in W (each logs in its own unit), not only the first.
       [':SENS1:CHAN1:POW:UNIT 1;:TRIG1:INP SME;:SENS1:CHAN1:FUNC:PAR:LOGG 3,0.0001S;:SENS5:CHAN1:POW:UNIT 1;:TRIG5:INP SME;:SENS5:CHAN1:FUNC:PAR:LOGG 3,0.0001S;' +
         ':SENS8:CHAN1:POW:UNIT 1;:TRIG8:INP SME;:SENS8:CHAN1:FUNC:PAR:LOGG 3,0.0001S;:SENS1:CHAN1:FUNC:STAT LOGG,STAR;:SENS5:CHAN1:FUNC:STAT LOGG,STAR;:SENS8:CHAN1:FUNC:STAT LOGG,STAR', null],
       NO_ERROR,
@@ -36,7 +40,7 @@ describe('keysight-n774x: logging all ports at once', () => {
   });
 
   it('refuses a channel the meter does not have, a repeated channel or bad samples before sending anything', async () => {
-    await expectProtocol([IDN], async (s) => {
+    await expectProtocol([...OPEN], async (s) => {
       const m = await meter(s);
       await expect(m.startLoggingAll({ channels: [1, 9], samples: 3, averagingTime_s: 1e-4, trigger: 'ignore' })).rejects.toThrow(/channel = 9 refused.*one of 1, 2, 3, 4, 5, 6, 7, 8/);
       await expect(m.startLoggingAll({ channels: [2, 2], samples: 3, averagingTime_s: 1e-4, trigger: 'ignore' })).rejects.toThrow(/each channel once/);
@@ -46,7 +50,8 @@ describe('keysight-n774x: logging all ports at once', () => {
   });
 
   it('a refused message stops every port it may have started, then reports the instrument error', async () => {
-    await expectProtocol([IDN,
+    await expectProtocol([...OPEN,
+      [':SENS1:CHAN1:POW:REF:STAT?;:SENS2:CHAN1:POW:REF:STAT?', '0;0'],
       [':SENS1:CHAN1:POW:UNIT 1;:TRIG1:INP IGN;:SENS1:CHAN1:FUNC:PAR:LOGG 10,0.0001S;:SENS2:CHAN1:POW:UNIT 1;:TRIG2:INP IGN;:SENS2:CHAN1:FUNC:PAR:LOGG 10,0.0001S;:SENS1:CHAN1:FUNC:STAT LOGG,STAR;:SENS2:CHAN1:FUNC:STAT LOGG,STAR', null],
       ['SYST:ERR?', '-221,"Settings conflict"'], NO_ERROR,
       [':SENS1:CHAN1:FUNC:STAT LOGG,STOP', null], NO_ERROR,

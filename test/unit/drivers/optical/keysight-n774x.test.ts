@@ -13,6 +13,12 @@ import type { Exchange } from '../../../helpers/protocol-replay.ts';
 
 const IDN_N7744A = 'Keysight Technologies,N7744A,MY54100321,1.210';
 const IDN: Exchange = ['*IDN?', IDN_N7744A];
+/** The reference-state check at open: every port absolute. */
+function refStates(slots: readonly string[], replies = slots.map(() => '0')): Exchange {
+  return [slots.map((a) => { const [slot, chan = '1'] = a.split('.'); return `:SENS${slot}:CHAN${chan}:POW:REF:STAT?`; }).join(';'), replies.join(';')];
+}
+const ABS4 = refStates(['1', '2', '3', '4']);
+const OPEN: readonly Exchange[] = [IDN, ABS4];
 
 function meter(session: Session, options: Record<string, unknown> = {}): Promise<KeysightN774xMeter> {
   return keysightN774xDescriptor.create({ session, role: 'meter', options });
@@ -20,7 +26,8 @@ function meter(session: Session, options: Record<string, unknown> = {}): Promise
 
 describe('keysight-n774x: creation and channels', () => {
   it('maps the ports of the model it identifies', async () => {
-    await expectProtocol([IDN, ['*IDN?', 'Keysight Technologies,N7745C,X,1'], ['*IDN?', 'Agilent Technologies,8164B,X,1']], async (s) => {
+    await expectProtocol([...OPEN, ['*IDN?', 'Keysight Technologies,N7745C,X,1'], refStates(['1', '2', '3', '4', '5', '6', '7', '8']),
+      ['*IDN?', 'Agilent Technologies,8164B,X,1'], [':SLOT1:IDN?', 'Agilent Technologies,81634B,DE123,V1.0'], refStates(['1'])], async (s) => {
       expect((await meter(s)).channels).toEqual([1, 2, 3, 4]);
       expect((await meter(s)).channels).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
       expect((await meter(s)).channels).toEqual([1]);
@@ -29,6 +36,7 @@ describe('keysight-n774x: creation and channels', () => {
 
   it('takes explicit slot.chan addresses for an 816x mainframe, and refuses bad ones', async () => {
     await expectProtocol([['*IDN?', 'Agilent Technologies,8164B,X,1'],
+      [':SLOT1:IDN?;:SLOT2:IDN?', 'Agilent Technologies,81634B,DE1,V1.0;Agilent Technologies,81635A,DE2,V1.0'], refStates(['1.1', '2.1', '2.2']),
       [':SENS2:CHAN2:POW:WAV 1310NM', null], NO_ERROR, ['*IDN?', 'Agilent Technologies,8164B,X,1']], async (s) => {
       const m = await meter(s, { channels: ['1.1', '2.1', '2.2'] });
       expect(m.channels).toEqual([1, 2, 3]);
@@ -49,7 +57,7 @@ describe('keysight-n774x: creation and channels', () => {
 
 describe('keysight-n774x: settings', () => {
   it('wavelength (nm ↔ m), averaging time (µs…s), auto range, range (dBm), unit', async () => {
-    await expectProtocol([IDN,
+    await expectProtocol([...OPEN,
       [':SENS2:CHAN1:POW:WAV 1550.5NM', null], NO_ERROR,
       [':SENS2:CHAN1:POW:WAV?', '+1.55050000E-06'],
       [':SENS1:CHAN1:POW:ATIME 0.000001S', null], NO_ERROR,
@@ -78,7 +86,7 @@ describe('keysight-n774x: settings', () => {
   });
 
   it('refuses bad values and unknown channels before anything is sent', async () => {
-    await expectProtocol([IDN], async (s) => {
+    await expectProtocol([...OPEN], async (s) => {
       const m = await meter(s);
       await expect(m.setWavelength_nm(1, 1700)).rejects.toThrow(/wavelength_nm = 1700 .*1250…1650 nm/);
       await expect(m.setAveragingTime_s(1, 1e-7)).rejects.toThrow(InvalidSettingError);
@@ -93,7 +101,7 @@ describe('keysight-n774x: settings', () => {
   });
 
   it('an instrument error after a setting surfaces as InstrumentError with its code, message and command', async () => {
-    await expectProtocol([IDN,
+    await expectProtocol([...OPEN,
       [':SENS1:CHAN1:POW:WAV 1300NM', null],
       ['SYST:ERR?', '-222,"Data out of range"'], ['SYST:ERR?', '-221,"Settings conflict"'], NO_ERROR,
     ], async (s) => {
@@ -109,7 +117,7 @@ describe('keysight-n774x: settings', () => {
 
 describe('keysight-n774x: readings', () => {
   it('reads in whatever unit the channel reports and converts (dBm ↔ W), in one round trip', async () => {
-    await expectProtocol([IDN,
+    await expectProtocol([...OPEN,
       [':SENS1:CHAN1:POW:UNIT?;:READ1:CHAN1:POW?', '+0;-1.23450000E+01'],
       [':SENS2:CHAN1:POW:UNIT?;:READ2:CHAN1:POW?', '+1;+1.00000000E-03'],
       [':SENS1:CHAN1:POW:UNIT?;:READ1:CHAN1:POW?', '+0;-3.00000000E+01'],
@@ -126,7 +134,7 @@ describe('keysight-n774x: readings', () => {
   });
 
   it('below the floor: a linear reading of 0 or less is -Infinity dBm; over range (above 1e20, e.g. 9.91E37) is +Infinity', async () => {
-    await expectProtocol([IDN,
+    await expectProtocol([...OPEN,
       [':SENS3:CHAN1:POW:UNIT?;:READ3:CHAN1:POW?', '+1;-1.20000000E-12'],
       [':SENS3:CHAN1:POW:UNIT?;:READ3:CHAN1:POW?', '+0;+9.91000000E+37'],
     ], async (s) => {
@@ -137,9 +145,9 @@ describe('keysight-n774x: readings', () => {
   });
 
   it('readAll_dBm: N774x ports in one READ:POW:ALL:CSV? (W); 816x channels chained into one message', async () => {
-    await expectProtocol([IDN,
+    await expectProtocol([...OPEN,
       [':READ1:POW:ALL:CSV?', '+1.00000000E-03,+1.00000000E-05,+0.00000000E+00,+1.00000000E-11'],
-      ['*IDN?', 'Agilent Technologies,8163B,X,1'],
+      ['*IDN?', 'Agilent Technologies,8163B,X,1'], [':SLOT1:IDN?', 'Agilent Technologies,81635A,DE2,V1.0'], refStates(['1.1', '1.2']),
       [':SENS1:CHAN1:POW:UNIT?;:READ1:CHAN1:POW?;:SENS1:CHAN2:POW:UNIT?;:READ1:CHAN2:POW?', '+0;-3.00000000E+00;+1;+1.00000000E-04'],
     ], async (s) => {
       const all = await (await meter(s)).readAll_dBm();
@@ -149,7 +157,7 @@ describe('keysight-n774x: readings', () => {
   });
 
   it('a garbage or short reply is a ReplyFormatError naming the command; a refused query its InstrumentError', async () => {
-    await expectProtocol([IDN,
+    await expectProtocol([...OPEN,
       [':SENS1:CHAN1:POW:UNIT?;:READ1:CHAN1:POW?', '+0;banana'],
       [':SENS1:CHAN1:POW:UNIT?;:READ1:CHAN1:POW?', '-1.0E+01'], NO_ERROR,
       [':READ1:POW:ALL:CSV?', '+1.0E-03,+1.0E-03'],
@@ -170,7 +178,8 @@ describe('keysight-n774x: readings', () => {
 describe('keysight-n774x: logging', () => {
   it('arms triggered logging in one message and one error check, polls it, fetches the float32 block (W) and stops', async () => {
     const samples = [1e-6, 2.5e-6, 3.25e-9];
-    await expectProtocol([IDN,
+    await expectProtocol([...OPEN,
+      refStates(['2']),
       [':SENS2:CHAN1:POW:UNIT 1;:TRIG2:INP SME;:SENS2:CHAN1:FUNC:PAR:LOGG 3,0.0001S;:SENS2:CHAN1:FUNC:STAT LOGG,STAR', null], NO_ERROR,
       [':SENS2:CHAN1:FUNC:STAT?', 'LOGGING_STABILITY,PROGRESS'],
       [':SENS2:CHAN1:FUNC:STAT?', 'LOGGING_STABILITY,PROGRESS'],
@@ -178,6 +187,7 @@ describe('keysight-n774x: logging', () => {
       [':SENS2:CHAN1:FUNC:RES?', floatBlock(samples, 'float32')],
       [':SENS2:CHAN1:FUNC:STAT LOGG,STOP', null], NO_ERROR,
       [':SENS2:CHAN1:FUNC:STAT?', 'NONE,COMPLETE'],
+      refStates(['1']),
       [':SENS1:CHAN1:POW:UNIT 1;:TRIG1:INP IGN;:SENS1:CHAN1:FUNC:PAR:LOGG 1000,1S;:SENS1:CHAN1:FUNC:STAT LOGG,STAR', null], NO_ERROR,
     ], async (s) => {
       const m = await meter(s);
@@ -195,7 +205,8 @@ describe('keysight-n774x: logging', () => {
 
   it('a refused part of the logging message is an InstrumentError naming the message, and any log it started is stopped', async () => {
     const message = ':SENS3:CHAN1:POW:UNIT 1;:TRIG3:INP IGN;:SENS3:CHAN1:FUNC:PAR:LOGG 1000000,0.0001S;:SENS3:CHAN1:FUNC:STAT LOGG,STAR';
-    await expectProtocol([IDN,
+    await expectProtocol([...OPEN,
+      refStates(['3']),
       [message, null], ['SYST:ERR?', '-222,"Data out of range"'], NO_ERROR,
       [':SENS3:CHAN1:FUNC:STAT LOGG,STOP', null], NO_ERROR,
     ], async (s) => {
@@ -207,7 +218,7 @@ describe('keysight-n774x: logging', () => {
   });
 
   it('waiting for a log that was never started is an InstrumentStateError, not a hang', async () => {
-    await expectProtocol([IDN, [':SENS1:CHAN1:FUNC:STAT?', 'NONE,COMPLETE'], [':SENS1:CHAN1:FUNC:STAT?', 'WHAT']], async (s) => {
+    await expectProtocol([...OPEN, [':SENS1:CHAN1:FUNC:STAT?', 'NONE,COMPLETE'], [':SENS1:CHAN1:FUNC:STAT?', 'WHAT']], async (s) => {
       const m = await meter(s);
       await expect(m.waitLogging(1, 5)).rejects.toThrow(InstrumentStateError);
       await expect(m.loggingState(1)).rejects.toThrow(ReplyFormatError);
@@ -217,7 +228,7 @@ describe('keysight-n774x: logging', () => {
   it('a log that does not finish in time: WaitTimeoutError, and the logging is stopped', async () => {
     const t = new FakeTransport();
     await t.open();
-    t.responder = (msg) => (msg.startsWith('*IDN?') ? `${IDN_N7744A}\n` : msg.endsWith('FUNC:STAT?') ? 'LOGGING_STABILITY,PROGRESS\n'
+    t.responder = (msg) => (msg.startsWith('*IDN?') ? `${IDN_N7744A}\n` : msg.includes('REF:STAT?') ? '0;0;0;0\n' : msg.endsWith('FUNC:STAT?') ? 'LOGGING_STABILITY,PROGRESS\n'
       : msg === 'SYST:ERR?' ? '+0,"No error"\n' : undefined);
     const s = new ScpiSession(t, resolveSessionOptions(t.resource, { timeout_ms: 200 }));
     try {
@@ -232,7 +243,7 @@ describe('keysight-n774x: logging', () => {
   });
 
   it('safe() stops logging on every channel, tolerating a refusal', async () => {
-    await expectProtocol([IDN,
+    await expectProtocol([...OPEN,
       ...[1, 2, 3, 4].flatMap((n): Exchange[] => [[`:SENS${n}:CHAN1:FUNC:STAT LOGG,STOP`, null],
         ...(n === 2 ? [['SYST:ERR?', '-221,"Settings conflict"'] as Exchange] : []), NO_ERROR]),
     ], async (s) => {
@@ -243,7 +254,8 @@ describe('keysight-n774x: logging', () => {
 
 describe('keysight-n774x: logging in W, over range, timeouts that follow the averaging', () => {
   it('logs in W whatever the display unit (N774x logs in the port unit); over-range samples are +Infinity', async () => {
-    await expectProtocol([IDN,
+    await expectProtocol([...OPEN,
+      refStates(['1']),
       [':SENS1:CHAN1:POW:UNIT 1;:TRIG1:INP IGN;:SENS1:CHAN1:FUNC:PAR:LOGG 3,0.001S;:SENS1:CHAN1:FUNC:STAT LOGG,STAR', null], NO_ERROR,
       [':SENS1:CHAN1:FUNC:RES?', floatBlock([1e-6, Number.NaN, 3e38], 'float32')],
     ], async (s) => {
@@ -256,7 +268,7 @@ describe('keysight-n774x: logging in W, over range, timeouts that follow the ave
   });
 
   it('a READ after a 10 s averaging time gets 10 s more than the read timeout, not a fixed one', async () => {
-    const { session, transport } = replaySession([IDN,
+    const { session, transport } = replaySession([...OPEN,
       [':SENS1:CHAN1:POW:ATIME 10S', null], NO_ERROR,
       [':SENS1:CHAN1:POW:UNIT?;:READ1:CHAN1:POW?', null],
     ], { timeout_ms: 200 });

@@ -101,7 +101,7 @@ describe('keysight-n777x: wavelength, power, output', () => {
       [':SOUR0:POW -3.5DBM', null], NO_ERROR,
       [':SOUR0:POW:UNIT?;:SOUR0:POW?', '+0;-3.50000000E+00'],
       [':SOUR0:POW:UNIT?;:SOUR0:POW?', '+1;+1.00000000E-03'],
-      [':SOUR0:POW:STAT 1', null], NO_ERROR,
+      [':SOUR0:POW:STAT 1', null], NO_ERROR, ['*OPC?', '1'],
       [':SOUR0:POW:STAT?', '+1'],
       ['*OPC?', '1'],
     ], async (s) => {
@@ -164,6 +164,7 @@ describe('keysight-n777x: continuous sweep', () => {
       [':TRIG0:OUTP STF', null], NO_ERROR,
       [':SOUR0:WAV:SWE:CHEC?', '0,OK'],
       [':SOUR0:WAV:SWE:EXP?', '+6001'],
+      [':SOUR0:POW:UNIT?;:SOUR0:POW?;:SOUR0:WAV:SWE:PMAX? 1520NM,1580NM', '+0;+5.00000000E+00;+1.99526231E-02'],
       [':SOUR0:WAV:SWE STAR', null], NO_ERROR,
       [':SOUR0:WAV:SWE?', '+1'],
       [':SOUR0:WAV:SWE?', '+1'],
