@@ -11,6 +11,7 @@ import { serveCommand } from './serve-command.ts';
 import { historyCommand } from './history-command.ts';
 import { indexCommand } from './index-command.ts';
 import { tokenCommand } from './token-command.ts';
+import { auditCommand } from './audit-command.ts';
 
 export const commands: Record<string, CliCommand> = {
   start: startCommand,
@@ -24,4 +25,5 @@ export const commands: Record<string, CliCommand> = {
   history: historyCommand,
   index: indexCommand,
   token: tokenCommand,
+  audit: auditCommand,
 };

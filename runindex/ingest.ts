@@ -7,7 +7,7 @@ import type { IndexDb } from './open-index.ts';
 import type { RunRows } from './record-rows.ts';
 import type { IndexDatabase } from './schema.ts';
 
-type Table = keyof IndexDatabase;
+type Table = 'runs' | 'measurements' | 'fits' | 'files';
 
 // Rows per INSERT: under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters for the widest table.
 const CHUNK = 1000;

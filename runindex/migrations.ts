@@ -1,7 +1,7 @@
 // The index's versioned schema: an ordered list of in-code migrations that Kysely's Migrator applies in
 // name order and records in its own table, on SQLite and PostgreSQL alike. To change the schema, append a
 // migration with the next number; never edit one that has shipped (a lab server already ran it).
-import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 export interface NamedMigration {
   /** Sorts in order of application: `0001-runs`, `0002-...`. */
@@ -77,8 +77,66 @@ const initial: NamedMigration = {
   },
 };
 
-/** Every migration, oldest first. Other parts of the index (a fleet view's tables) append theirs here. */
-export const INDEX_MIGRATIONS: readonly NamedMigration[] = [initial];
+// Every control action of `benchctl serve` (audit.jsonl beside the runs is the truth; this is its searchable
+// copy). `id` is the entry's own (or, for lines written before ids, derived from the line), so sending a
+// line twice — a retry, a rebuild — keeps one row.
+const audit: NamedMigration = {
+  name: '0002-audit',
+  migration: {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.createTable('audit')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('time', 'text', (c) => c.notNull())
+        .addColumn('who', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('via', 'text', (c) => c.notNull())
+        .addColumn('call', 'text', (c) => c.notNull())
+        .addColumn('arg', 'text')
+        .addColumn('result', 'text', (c) => c.notNull())
+        .addColumn('error_name', 'text')
+        .addColumn('error_message', 'text')
+        .addColumn('source', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('audit_time').on('audit').columns(['time', 'id']).execute();
+      await db.schema.createIndex('audit_who_time').on('audit').columns(['who', 'time']).execute();
+    },
+  },
+};
+
+// The fleet view's meeting point (service/fleet/fleet-table.ts): one row per bench, its live state as JSON
+// text and its last beat by the server's clock. Only PostgreSQL ever holds live fleet rows; the table is
+// plain enough for SQLite too, so one migration list serves both. IF NOT EXISTS: a lab database that met an
+// older benchctl already has it (created then outside the migrations).
+const fleet: NamedMigration = {
+  name: '0003-fleet',
+  migration: {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.createTable('benchctl_fleet').ifNotExists()
+        .addColumn('bench', 'text', (c) => c.primaryKey())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('beat_at', sql`timestamptz`, (c) => c.notNull())
+        .execute();
+    },
+  },
+};
+
+// "Newest first" is (started, run_id) descending: with run_id in the index too, a lot's runs come out of it
+// already in page order, so the search stops after its page instead of sorting every run of the lot (SQLite's
+// temp B-tree) or of the whole table (PostgreSQL chose a parallel scan of runs_started, then a sort).
+const newestFirst: NamedMigration = {
+  name: '0004-runs-newest-first',
+  migration: {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.createIndex('runs_lot_started_id').on('runs').columns(['lot', 'started', 'run_id']).execute();
+      await db.schema.createIndex('runs_started_id').on('runs').columns(['started', 'run_id']).execute();
+      await db.schema.dropIndex('runs_lot_started').execute();
+      await db.schema.dropIndex('runs_started').execute();
+    },
+  },
+};
+
+/** Every migration, oldest first. */
+export const INDEX_MIGRATIONS: readonly NamedMigration[] = [initial, audit, fleet, newestFirst];
 
 export function migrationProvider(list: readonly NamedMigration[] = INDEX_MIGRATIONS): MigrationProvider {
   return { getMigrations: async () => Object.fromEntries(list.map((m) => [m.name, m.migration])) };

@@ -4,6 +4,7 @@
 // wrong) and skipped; it never stops the others.
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { sql } from 'kysely';
 import { upsertRuns } from './ingest.ts';
 import type { IndexDb } from './open-index.ts';
 import { indexedSources } from './query.ts';
@@ -25,6 +26,8 @@ export interface RebuildReport {
   problems: RebuildProblem[];
   /** Rows written (runs, measurements, fits, files). */
   rows: number;
+  /** The planner's statistics were refreshed (ANALYZE) after a rebuild that changed much of the index. */
+  analyzed: boolean;
 }
 
 export interface RebuildOptions {
@@ -46,7 +49,7 @@ export async function rebuildIndex(db: IndexDb, runsDir: string, opts: RebuildOp
     throw err;
   })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
   const known = await indexedSources(db);
-  const report: RebuildReport = { runs: 0, indexed: 0, unchanged: 0, problems: [], rows: 0 };
+  const report: RebuildReport = { runs: 0, indexed: 0, unchanged: 0, problems: [], rows: 0, analyzed: false };
   const batchSize = Math.max(1, opts.batch ?? 200);
   for (let i = 0; i < names.length; i += batchSize) {
     const part = names.slice(i, i + batchSize);
@@ -75,6 +78,17 @@ export async function rebuildIndex(db: IndexDb, runsDir: string, opts: RebuildOp
     report.indexed += rows.length;
     report.rows += rows.reduce((s, r) => s + rowCount(r), 0);
     opts.progress?.(Math.min(names.length, i + batchSize), names.length);
+  }
+  // A rebuild that wrote a tenth of the index or more leaves both planners with statistics of a much smaller
+  // table (or none): PostgreSQL then chose a whole-table scan and sort for a lot's newest page, 5-10× slower,
+  // until autovacuum came by. `ANALYZE <table>` (the same statement in both dialects) refreshes them now.
+  if (report.indexed > 0 && report.indexed >= 0.1 * (known.size + report.indexed)) {
+    try {
+      for (const t of ['runs', 'measurements']) await sql`ANALYZE ${sql.table(t)}`.execute(db);
+      report.analyzed = true;
+    } catch {
+      // Statistics are an optimisation: a lab user not allowed to ANALYZE still has a complete index.
+    }
   }
   return report;
 }

@@ -59,9 +59,28 @@ export interface FilesTable {
   rows: number;
 }
 
+/** One control action (service/access/audit-log.ts's AuditEntry), as indexed. */
+export interface AuditTable {
+  id: string;
+  time: string;
+  who: string;
+  role: string;
+  via: string;
+  call: string;
+  /** The call's argument as JSON text, or null. */
+  arg: string | null;
+  /** 'ok' | 'error' | 'refused' */
+  result: string;
+  error_name: string | null;
+  error_message: string | null;
+  /** Which audit file it came from: `host:path`, so a lab server tells its benches apart. */
+  source: string;
+}
+
 export interface IndexDatabase {
   runs: RunsTable;
   measurements: MeasurementsTable;
   fits: FitsTable;
   files: FilesTable;
+  audit: AuditTable;
 }

@@ -2,12 +2,15 @@
 // the run lifecycle feeds (service/run-indexer.ts), a catch-up of the folders at start (runs recorded
 // while no index was kept, or before this version), and the History view's searches.
 import { basename, dirname, join, resolve } from 'node:path';
+import { searchAudit, type AuditFilter, type AuditRecord } from '../runindex/audit-index.ts';
+import { AuditWriter } from '../runindex/audit-writer.ts';
 import { IndexConnection } from '../runindex/index-connection.ts';
 import { defaultIndexFile, type IndexTarget } from '../runindex/index-target.ts';
 import { IndexWriter } from '../runindex/index-writer.ts';
 import { measurementNames, searchRuns, trendOf, yieldByLot, type LotYield, type TrendPoint } from '../runindex/query.ts';
 import { rebuildIndex } from '../runindex/rebuild.ts';
 import { filterOf, type RunSearchFilter } from '../runindex/search-request.ts';
+import { AUDIT_FILE_NAME, type AuditSink } from './access/audit-log.ts';
 import type { BenchEventHub } from './event-hub.ts';
 import type { IndexInfo, RunSearchPage, RunSearchRequest, RunTrendRequest } from './index-types.ts';
 import { indexRunEvents } from './run-indexer.ts';
@@ -28,9 +31,18 @@ export function outboxFileOf(runsDir: string): string {
   return join(dirname(abs), `${basename(abs)}.index-outbox.json`);
 }
 
+/** How far the index has been sent the runs folder's audit.jsonl. */
+export function auditCursorFileOf(runsDir: string): string {
+  const abs = resolve(runsDir);
+  return join(dirname(abs), `${basename(abs)}.index-audit.json`);
+}
+
 export class RunIndex {
   readonly conn: IndexConnection;
   readonly writer: IndexWriter;
+  readonly auditWriter: AuditWriter;
+  /** For the audit log (service/access/audit-log.ts): each entry, once appended to audit.jsonl, is owed here. */
+  readonly auditSink: AuditSink;
   private readonly detach: () => void;
   private readonly caughtUp: Promise<void>;
 
@@ -40,6 +52,14 @@ export class RunIndex {
     const tell = (m: string): void => opts.onProblem?.(m);
     this.writer = new IndexWriter(this.conn, { outboxFile: outboxFileOf(runsDir), onProblem: tell, ...(opts.retryMax_ms ? { retryMax_ms: opts.retryMax_ms } : {}) });
     this.detach = indexRunEvents(hub, runsDir, this.writer);
+    this.auditWriter = new AuditWriter(this.conn, {
+      auditFile: join(resolve(runsDir), AUDIT_FILE_NAME), cursorFile: auditCursorFileOf(runsDir), onProblem: tell,
+      ...(opts.retryMax_ms ? { retryMax_ms: opts.retryMax_ms } : {}),
+    });
+    const audits = this.auditWriter;
+    this.auditSink = { write: () => Promise.resolve(audits.notify()) };
+    // Actions recorded while the index was away (or before this version): sent now.
+    audits.notify();
     this.caughtUp = opts.catchUp === false ? Promise.resolve() : this.catchUp(tell);
   }
 
@@ -73,6 +93,11 @@ export class RunIndex {
     return yieldByLot(await this.conn.db(), filterOf(req));
   }
 
+  /** The control actions in the index, newest first. */
+  async audit(f: AuditFilter): Promise<AuditRecord[]> {
+    return searchAudit(await this.conn.db(), f);
+  }
+
   async info(): Promise<IndexInfo> {
     const s = this.writer.status();
     try {
@@ -88,6 +113,7 @@ export class RunIndex {
     this.detach();
     await this.caughtUp;
     await this.writer.close();
+    await this.auditWriter.close();
     await this.conn.close();
   }
 }

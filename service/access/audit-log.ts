@@ -1,10 +1,13 @@
 // The audit log: every control action (and every refused one) as one JSON line — who, when, what, with
 // which argument, and the result — appended to a file beside the runs. Lines are appended in order through
 // one queue; a failing disk is reported on stderr and never fails the call itself.
+import { randomUUID } from 'node:crypto';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 export interface AuditEntry {
+  /** Unique per entry (given when written): what keeps it one row in the index however often it is sent. */
+  id?: string;
   /** ISO time the call was answered. */
   time: string;
   who: string;
@@ -17,7 +20,7 @@ export interface AuditEntry {
   error?: { name: string; message: string };
 }
 
-/** A second place entries go (the run index, when there is one): the seam for it. */
+/** A second place entries go (the run index, when there is one), told once the line is in the file. */
 export interface AuditSink {
   write(entry: AuditEntry): Promise<void>;
 }
@@ -35,7 +38,7 @@ export class AuditLog implements AuditSink, Flushable {
   }
 
   write(entry: AuditEntry): Promise<void> {
-    const line = `${JSON.stringify({ ...entry, arg: shorten(entry.arg) })}\n`;
+    const line = `${JSON.stringify({ id: randomUUID(), ...entry, arg: shorten(entry.arg) })}\n`;
     this.queue = this.queue.then(async () => {
       try {
         await mkdir(dirname(this.file), { recursive: true });

@@ -1,8 +1,10 @@
 // The lab's meeting point in PostgreSQL: one row per bench (its live state and when it last beat) and one
-// NOTIFY channel for changes. Created idempotently by whoever connects first. Ages are computed by the
-// database's clock (now() - beat_at), so benches whose clocks disagree still agree on who is lost.
-// When the run index (issue 13) lands with its migrations list, this table becomes one of its migrations.
+// NOTIFY channel for changes. The table is one of the run index's versioned migrations (0003-fleet): the
+// lab database is the lab's index, brought to the latest schema by whoever connects first. Ages are computed
+// by the database's clock (now() - beat_at), so benches whose clocks disagree still agree on who is lost.
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import type { ClientBase } from 'pg';
+import { migrate } from '../../runindex/open-index.ts';
 
 export const FLEET_TABLE = 'benchctl_fleet';
 export const FLEET_CHANNEL = 'benchctl_fleet';
@@ -34,12 +36,20 @@ export interface FleetRow extends BenchLiveState {
   lost: boolean;
 }
 
+/** Kysely's migrator on the caller's one connection (it stays the caller's to end). */
+function onClient(db: ClientBase): PostgresPool {
+  const client = { query: db.query.bind(db), release: () => undefined } as unknown as PostgresPoolClient;
+  return { connect: () => Promise.resolve(client), end: () => Promise.resolve() };
+}
+
+/** The lab database migrated to the latest schema (the migrator's lock lets benches start together). */
 export async function ensureFleetTable(db: ClientBase): Promise<void> {
-  await db.query(`CREATE TABLE IF NOT EXISTS ${FLEET_TABLE} (
-    bench text PRIMARY KEY,
-    state jsonb NOT NULL,
-    beat_at timestamptz NOT NULL DEFAULT now()
-  )`);
+  const k = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: onClient(db) }) });
+  try {
+    await migrate(k);
+  } finally {
+    await k.destroy();
+  }
 }
 
 export async function publishState(db: ClientBase, state: BenchLiveState): Promise<void> {
@@ -52,8 +62,12 @@ export async function publishState(db: ClientBase, state: BenchLiveState): Promi
 }
 
 export async function readFleet(db: ClientBase, lostAfter_s = LOST_AFTER_S): Promise<FleetRow[]> {
-  const r = await db.query<{ state: BenchLiveState; age_s: number }>(
+  // state is JSON text (jsonb in tables an older benchctl created, which pg hands back parsed).
+  const r = await db.query<{ state: BenchLiveState | string; age_s: number }>(
     `SELECT state, EXTRACT(EPOCH FROM (now() - beat_at))::float8 AS age_s FROM ${FLEET_TABLE} ORDER BY bench`,
   );
-  return r.rows.map((row) => ({ ...row.state, age_s: row.age_s, lost: !row.state.stopped && row.age_s > lostAfter_s }));
+  return r.rows.map((row) => {
+    const state = typeof row.state === 'string' ? (JSON.parse(row.state) as BenchLiveState) : row.state;
+    return { ...state, age_s: row.age_s, lost: !state.stopped && row.age_s > lostAfter_s };
+  });
 }

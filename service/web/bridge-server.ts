@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createTlsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { AuditLog } from '../access/audit-log.ts';
+import { AuditLog, type AuditSink } from '../access/audit-log.ts';
 import { ClientLimits, TooManyCallsError, type ClientLimitOptions } from '../access/client-limits.ts';
 import { isControlCall, roleAllows, RoleRefusedError } from '../access/roles.ts';
 import { SessionTable, type Principal } from '../access/sessions.ts';
@@ -48,6 +48,8 @@ export interface BridgeServerOptions {
   tokens?: TokenStore | null;
   /** Where control actions are recorded (JSON lines); null: nowhere. */
   auditFile?: string | null;
+  /** Where else each audited action goes once it is in the file (the run index). */
+  auditSinks?: AuditSink[];
   limits?: ClientLimitOptions;
   /** The lab's benches (benchctl serve --lab): shown at /fleet and /fleet.json. */
   fleet?: FleetWatch | null;
@@ -97,7 +99,7 @@ export class BridgeServer {
     this.token = token;
     this.tokens = opts.tokens ?? null;
     this.limits = new ClientLimits(opts.limits);
-    this.audit = opts.auditFile ? new AuditLog(opts.auditFile) : null;
+    this.audit = opts.auditFile ? new AuditLog(opts.auditFile, opts.auditSinks ?? []) : null;
     this.auth = { port: this.port, sessions: this.sessions, launchToken: token, tokens: this.tokens };
     this.firstCode = this.sessions.newCode(LAUNCH);
     this.staticDir = opts.staticDir ?? null;

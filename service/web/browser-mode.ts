@@ -59,6 +59,7 @@ export async function startBrowserMode(opts: BrowserModeOptions): Promise<Browse
     srv = await BridgeServer.start({
       fleet: watch,
       service, port: opts.port, staticDir: ui.dir, notBuiltHint: BUILD_HINT, auditFile,
+      auditSinks: service.runIndex ? [service.runIndex.auditSink] : [],
       ...(opts.host ? { host: opts.host } : {}),
       ...(opts.tls ? { tls: { cert: opts.tls.cert, key: opts.tls.key } } : {}),
       ...(opts.names ? { names: opts.names } : {}),

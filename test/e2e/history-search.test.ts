@@ -111,6 +111,10 @@ describe('the History search in Chromium', () => {
     const aborted = page.locator(`${tid('search-row')}[data-run="${syntheticRecord(RUNS - 3).runId}"]`);
     expect(await aborted.locator(tid('resume-run')).count()).toBe(1);
     expect(await page.locator(tid('resume-run')).count()).toBe(1);
+    // Resume asks the service to continue exactly this run: its folder holds no journal (a synthetic
+    // record), so the service's refusal, naming the folder, is shown.
+    await aborted.locator(tid('resume-run')).click();
+    await expect.poll(() => page.locator(tid('search-error')).textContent(), { timeout: 15_000 }).toContain(syntheticRecord(RUNS - 3).runId);
     await page.evaluate('window.scrollTo(0, 0)');
     await page.screenshot({ path: join(SHOTS, 'history-search.png'), fullPage: true });
   }, 60_000);

@@ -167,7 +167,7 @@ describe('the audit log', () => {
         return [];
       }
     };
-    await expect.poll(() => audit().length).toBe(5);
+    await expect.poll(() => audit().length, { timeout: 10_000 }).toBe(5);
     const lines = audit();
     expect(lines.map((l) => [l['who'], l['role'], l['call'], l['result']])).toEqual([
       ['launch', 'operator', 'openBench', 'ok'],
