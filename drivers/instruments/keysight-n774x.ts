@@ -167,9 +167,11 @@ export class KeysightN774xMeter implements MultiPortLogger {
     const addrs = channels.map((ch) => this.address(ch));
     this.check('startLoggingAll.samples', samples, integerIn(1, MAX_LOG_SAMPLES)(samples));
     this.check('startLoggingAll.averagingTime_s', averagingTime_s, inRange(AVERAGING_TIME_RANGE_S, 's')(averagingTime_s));
-    this.check('startLoggingAll.trigger', trigger, oneOf<LoggingTrigger>(['ignore', 'single'])(trigger));
+    this.check('startLoggingAll.trigger', trigger, oneOf<LoggingTrigger>(['ignore', 'single', 'continuous'])(trigger));
     const message = [
       ...addrs.flatMap((a) => [
+        // N774x ports log in their unit (see startLogging): W first, as the results are read as W.
+        `:SENS${a.slot}:CHAN${a.chan}:POW:UNIT 1`,
         `:TRIG${a.slot}:INP ${TRIGGER_INPUT[trigger]}`,
         `:SENS${a.slot}:CHAN${a.chan}:FUNC:PAR:LOGG ${samples},${PLAIN_NUMBER.format(averagingTime_s)}S`,
       ]),

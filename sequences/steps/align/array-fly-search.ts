@@ -1,0 +1,177 @@
+// The search of a fiber-array alignment on fly lines (array-fly.ts): first light by a raster of fly
+// rows on the loopback pair, then lines along one pose axis at a time, every channel fitted on its own
+// from the same line (a parabola in dB: exact for a Gaussian laterally, close to one near any peak), the
+// array sent where the objective of the fitted channels (the weakest, or their mean) peaks. Roll comes
+// from the channels' own Y optima: their slope across the array is the roll error, no stepping.
+import type { PoseAxisName, PoseValues } from '../../../drivers/roles/hexapod.ts';
+import type { ArrayRig, ArraySample } from './array-rig.ts';
+import type { FlyLink, FlyLine, MoveTimes } from './array-fly.ts';
+import { flyLine } from './array-fly.ts';
+import type { LineObjective } from './array-search.ts';
+import { fitParabola, objectiveOf } from './array-search.ts';
+import { NoLightError } from './errors.ts';
+
+/** Samples more than this below a channel's brightest are left out of its fit (floor and far tails). */
+const FIT_WINDOW_DB = 20;
+
+export interface ChannelLineFit {
+  /** Index into the rig's channels. */
+  index: number;
+  /** P(x) = a + b·(x − centre) + c·(x − centre)², dB. */
+  a: number;
+  b: number;
+  c: number;
+  centre: number;
+  /** The vertex when the parabola opens downwards within reach, else the brightest sample. */
+  peak: number;
+  peak_dBm: number;
+}
+
+export interface Fly {
+  rig: ArrayRig;
+  link: FlyLink;
+  times: MoveTimes;
+  /**
+   * Where the last line decided to go, not yet moved to: joined with the next line's move to its start
+   * (one coordinated move instead of two); settle() moves there.
+   */
+  pending?: Partial<PoseValues>;
+  /** Each axis's last line's channel fits. */
+  lastFits?: Partial<Record<PoseAxisName, ChannelLineFit[]>>;
+}
+
+/** Moves to where the last line decided (before a reading or the end of the search). */
+export async function settle(f: Fly): Promise<void> {
+  const p = f.pending;
+  f.pending = undefined;
+  if (p && Object.keys(p).length > 0) await f.rig.goTo(p);
+}
+
+/** Each listed channel fitted from one line's samples. */
+export function fitChannels(line: FlyLine, indices: readonly number[], centre: number): ChannelLineFit[] {
+  return indices.map((index) => {
+    const pts = line.samples.map((s) => ({ x: s.pose[line.axis] - centre, y: s.powers_dBm[index] as number })).filter((p) => Number.isFinite(p.y));
+    const top = Math.max(...pts.map((p) => p.y));
+    const used = pts.filter((p) => p.y >= top - FIT_WINDOW_DB);
+    const brightest = pts.find((p) => p.y === top) ?? { x: 0, y: -Infinity };
+    const { a, b, c } = used.length >= 3 ? fitParabola(used.map((p) => p.x), used.map((p) => p.y)) : { a: top, b: 0, c: 0 };
+    const lo = Math.min(...used.map((p) => p.x));
+    const hi = Math.max(...used.map((p) => p.x));
+    const vertex = c < 0 ? -b / (2 * c) : Number.NaN;
+    const inside = vertex >= lo - 0.25 * (hi - lo) && vertex <= hi + 0.25 * (hi - lo);
+    const peak = inside ? vertex : brightest.x;
+    const peak_dBm = inside ? a + b * vertex + c * vertex * vertex : brightest.y;
+    return { index, a, b, c, centre, peak: centre + peak, peak_dBm };
+  });
+}
+
+/** Where along the line the objective of the fitted channels peaks (grid over the flown span). */
+export function bestOnLine(fits: readonly ChannelLineFit[], goal: LineObjective, lo: number, hi: number): number {
+  const chosen = fits.filter((f) => goal.channels.includes(f.index));
+  if (chosen.some((f) => !(f.c < 0))) {
+    // A channel without a downward parabola (flat or noisy): go by the mean of the peaks instead.
+    return Math.min(hi, Math.max(lo, chosen.reduce((s, f) => s + f.peak, 0) / Math.max(1, chosen.length)));
+  }
+  let best = lo;
+  let bestScore = -Infinity;
+  const n = 400;
+  for (let k = 0; k <= n; k++) {
+    const x = lo + ((hi - lo) * k) / n;
+    const p = chosen.map((f) => f.a + f.b * (x - f.centre) + f.c * (x - f.centre) ** 2);
+    const score = objectiveOf(p, goal.objective);
+    if (score > bestScore) {
+      bestScore = score;
+      best = x;
+    }
+  }
+  return best;
+}
+
+/** One line across centre ± span on `axis`: every channel fitted, the array sent to the objective's peak. */
+export async function peakFly(f: Fly, axis: PoseAxisName, span: number, goal: LineObjective, phase: string,
+  limits: { min: number; max: number }): Promise<{ best: number; fits: ChannelLineFit[]; line: FlyLine }> {
+  const T0 = f.rig.ctx.now_s();
+  const centre = f.pending?.[axis] ?? (await f.rig.here())[axis];
+  const lo = Math.max(limits.min, centre - span);
+  const hi = Math.min(limits.max, centre + span);
+  // From whichever end is nearer (the pending move's target included).
+  const here = { ...(await f.rig.here()), ...f.pending };
+  const [a, b] = Math.abs(here[axis] - lo) <= Math.abs(here[axis] - hi) ? [lo, hi] : [hi, lo];
+  await f.rig.goTo({ ...f.pending, [axis]: a });
+  f.pending = undefined;
+  const T1 = f.rig.ctx.now_s();
+  const line = await flyLine(f.rig, f.link, f.times, axis, b, phase);
+  console.log('line', phase, axis, span, 'move', ((T1-T0)*1000).toFixed(1), 'fly', ((f.rig.ctx.now_s()-T1)*1000).toFixed(1), 'n', line.samples.length);
+  const fits = fitChannels(line, f.rig.channels.map((_, i) => i), centre);
+  const best = bestOnLine(fits, goal, lo, hi);
+  f.pending = { [axis]: best };
+  f.lastFits = { ...f.lastFits, [axis]: fits };
+  return { best, fits, line };
+}
+
+/**
+ * Roll from the channels' own Y optima: fitted against the fiber number, their slope (µm per fiber, over
+ * `pitch_um`) is the roll error; W is corrected by it and Y sent to the channels' mean optimum.
+ */
+export async function rollFromOptima(f: Fly, fibers: readonly number[], pitch_um: number, span: number, phase: string,
+  limits: Record<PoseAxisName, { min: number; max: number }>): Promise<{ slope_um_per_fiber: number; dW_deg: number }> {
+  const { fits } = await peakFly(f, 'Y', span, { channels: fibers.map((_, i) => i), objective: 'sum' }, phase, limits.Y);
+  // A loopback channel's light crosses two couplers: its optimum is their midpoint, not its fiber's.
+  const paired = new Set(f.rig.hexapod.loopbacks.flat());
+  const own = fits.filter((x) => x.c < 0 && fibers.includes(f.rig.channels[x.index] as number));
+  const single = own.filter((x) => !paired.has(f.rig.channels[x.index] as number));
+  const use = single.length >= 2 ? single : own;
+  if (use.length < 2) return { slope_um_per_fiber: 0, dW_deg: 0 };
+  const xs = use.map((x) => f.rig.channels[x.index] as number);
+  const ys = use.map((x) => x.peak);
+  const mx = xs.reduce((s, v) => s + v, 0) / xs.length;
+  const my = ys.reduce((s, v) => s + v, 0) / ys.length;
+  const sxx = xs.reduce((s, v) => s + (v - mx) ** 2, 0);
+  const slope = xs.reduce((s, v, i) => s + (v - mx) * ((ys[i] as number) - my), 0) / sxx;
+  const here = { ...(await f.rig.here()), ...f.pending };
+  const dW_deg = (Math.atan(slope / pitch_um) * 180) / Math.PI;
+  const W = Math.min(limits.W.max, Math.max(limits.W.min, here.W + dW_deg));
+  f.pending = { W, Y: Math.min(limits.Y.max, Math.max(limits.Y.min, my)) };
+  return { slope_um_per_fiber: slope, dW_deg };
+}
+
+/**
+ * First light: fly rows along X across start ± radius, rows `rowPitch` apart in Y from the start outwards,
+ * logging only the loopback pair; the first row where both of its fibers rise `threshold_dB` over the
+ * darkest reading seen ends the raster at its brightest sample.
+ */
+export async function firstLightFly(f: Fly, opts: { loopback: readonly [number, number]; radius: number; rowPitch: number; threshold_dB: number; start: PoseValues;
+  limits: Record<PoseAxisName, { min: number; max: number }> }): Promise<ArraySample> {
+  const idx = opts.loopback.map((ch) => f.rig.channels.indexOf(ch));
+  const lit = (s: ArraySample): number => Math.min(...idx.map((i) => s.powers_dBm[i] as number));
+  const clampTo = (a: PoseAxisName, v: number): number => Math.min(opts.limits[a].max, Math.max(opts.limits[a].min, v));
+  const n = Math.floor(opts.radius / opts.rowPitch);
+  const rows = [0];
+  for (let k = 1; k <= n; k++) rows.push(k, -k);
+  const xLo = clampTo('X', opts.start.X - opts.radius);
+  const xHi = clampTo('X', opts.start.X + opts.radius);
+  let floor = Infinity;
+  let best = null as ArraySample | null;
+  let toHi = true;
+  await f.rig.goTo({ X: xLo, Y: opts.start.Y });
+  for (const row of rows) {
+    await f.rig.goTo({ Y: clampTo('Y', opts.start.Y + row * opts.rowPitch) });
+    const line = await flyLine(f.rig, f.link, f.times, 'X', toHi ? xHi : xLo, 'first-light', idx);
+    toHi = !toHi;
+    for (const s of line.samples) {
+      floor = Math.min(floor, lit(s));
+      if (!best || lit(s) > lit(best)) best = s;
+    }
+    if (best && lit(best) >= Math.min(floor, -50) + opts.threshold_dB) {
+      await f.rig.goTo({ X: best.pose.X, Y: best.pose.Y });
+      return best;
+    }
+  }
+  throw new NoLightError({
+    area: `±${opts.radius} µm around (${opts.start.X.toFixed(1)}, ${opts.start.Y.toFixed(1)}) µm on loopback [${opts.loopback.join(', ')}]`,
+    threshold_dBm: Math.min(floor, -50) + opts.threshold_dB,
+    best_dBm: best ? lit(best) : -Infinity,
+    bestAt: { x_um: best?.pose.X ?? opts.start.X, y_um: best?.pose.Y ?? opts.start.Y },
+    readings: f.rig.readings,
+  });
+}
