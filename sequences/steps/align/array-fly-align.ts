@@ -12,7 +12,7 @@ type Limits = Record<PoseAxisName, { min: number; max: number }>;
 
 /** Joint lines after roll: axis and half span (µm, or ° for U V W). */
 const FLY_ROUNDS: readonly (readonly [PoseAxisName | 'roll', number])[] = [
-  ['X', 4], ['roll', 4], ['Z', 12], ['U', 0.15], ['V', 0.15], ['X', 3],
+  ['X', 4], ['roll', 4], ['Z', 12], ['U', 0.3], ['V', 0.3], ['Z', 8], ['U', 0.15], ['X', 3],
 ];
 
 export interface FlyOptimum {
@@ -35,7 +35,6 @@ export async function alignByFly(f: Fly, p: ArrayAlignParams, loopback: readonly
   let lines = 0;
   await firstLightFly(f, { loopback, radius: p.search_radius, rowPitch: p.row_pitch, threshold_dB: p.threshold, start, limits });
   rig.ctx.log(`align: first light on loopback [${loopback.join(', ')}] after ${rig.readings} logged samples`);
-  const onPair: LineObjective = { channels: loopback.map((c) => rig.channels.indexOf(c)), objective: 'sum' };
   const own = p.channels.map((_, i) => i);
   const objective: LineObjective = { channels: own, objective: p.objective };
   // Z, U, V barely change the coupling: peaked on the mean of the channels (smooth, less noisy than the weakest).
@@ -54,8 +53,13 @@ export async function alignByFly(f: Fly, p: ArrayAlignParams, loopback: readonly
       continue;
     }
     if (!p.axes.includes(axis)) continue;
-    await peakFly(f, axis, span, 'ZUV'.includes(axis) ? mean : objective, 'joint', limits[axis]);
-    lines += 1;
+    // A peak at the end of the span lies beyond it: the line is flown again around it (twice at most).
+    for (let k = 0; k < 3; k++) {
+      const centre = f.pending?.[axis] ?? (await rig.here())[axis];
+      const { best } = await peakFly(f, axis, span, 'ZUV'.includes(axis) ? mean : objective, 'joint', limits[axis]);
+      lines += 1;
+      if (Math.abs(Math.abs(best - centre) - span) > 0.1 * span) break;
+    }
   }
   const optima = await lastLines(f, p, objective, limits);
   return { optima, rollSteps_deg, lines: lines + 1 };

@@ -158,7 +158,6 @@ async function runArrayAlign(ctx: StepContext, p: ArrayAlignParams): Promise<Ste
   // Every reading covers the loopback too, even when it is not among the aligned channels.
   const read = [...p.channels, ...loopback.filter((c) => !p.channels.includes(c))];
   const rig = new ArrayRig(ctx, hex, meter, read, p.max_time);
-  const own = p.channels.map((_, i) => i);
   const limits = hex.poseLimits;
   const t0 = ctx.now_s();
   const start = await rig.here();
