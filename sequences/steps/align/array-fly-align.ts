@@ -42,7 +42,7 @@ export async function alignByFly(f: Fly, p: ArrayAlignParams, loopback: readonly
   const rollSteps_deg: number[] = [];
   const roll = async (span: number): Promise<void> => {
     if (!p.axes.includes('W')) return;
-    rollSteps_deg.push((await rollFromOptima(f, p.channels, p.fiber_pitch, span, 'roll', limits)).dW_deg);
+    rollSteps_deg.push((await rollFromOptima(f, objective, p.fiber_pitch, span, 'roll', limits)).dW_deg);
     lines += 1;
   };
   // The first line across the channels: each channel's Y optimum (the pair's row found X already).

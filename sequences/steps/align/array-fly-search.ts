@@ -90,7 +90,6 @@ export function bestOnLine(fits: readonly ChannelLineFit[], goal: LineObjective,
 /** One line across centre ± span on `axis`: every channel fitted, the array sent to the objective's peak. */
 export async function peakFly(f: Fly, axis: PoseAxisName, span: number, goal: LineObjective, phase: string,
   limits: { min: number; max: number }): Promise<{ best: number; fits: ChannelLineFit[]; line: FlyLine }> {
-  const T0 = f.rig.ctx.now_s();
   const centre = f.pending?.[axis] ?? (await f.rig.here())[axis];
   const lo = Math.max(limits.min, centre - span);
   const hi = Math.min(limits.max, centre + span);
@@ -99,9 +98,7 @@ export async function peakFly(f: Fly, axis: PoseAxisName, span: number, goal: Li
   const [a, b] = Math.abs(here[axis] - lo) <= Math.abs(here[axis] - hi) ? [lo, hi] : [hi, lo];
   await f.rig.goTo({ ...f.pending, [axis]: a });
   f.pending = undefined;
-  const T1 = f.rig.ctx.now_s();
   const line = await flyLine(f.rig, f.link, f.times, axis, b, phase);
-  console.log('line', phase, axis, span, 'move', ((T1-T0)*1000).toFixed(1), 'fly', ((f.rig.ctx.now_s()-T1)*1000).toFixed(1), 'n', line.samples.length);
   const fits = fitChannels(line, f.rig.channels.map((_, i) => i), centre);
   const best = bestOnLine(fits, goal, lo, hi);
   f.pending = { [axis]: best };
@@ -109,30 +106,41 @@ export async function peakFly(f: Fly, axis: PoseAxisName, span: number, goal: Li
   return { best, fits, line };
 }
 
+/** Each read channel's place along the array (µm from the channels' middle), a loopback channel at its pair's midpoint. */
+export function channelPlaces_um(channels: readonly number[], loopbacks: readonly (readonly [number, number])[], pitch_um: number): number[] {
+  // About the middle of the channels: the pivot sits at the array's facet centre, so a roll moves that
+  // point nowhere (with channels spanning the array, their middle is it).
+  const mid = ((Math.min(...channels) + Math.max(...channels)) / 2) * pitch_um;
+  return channels.map((ch) => {
+    const pair = loopbacks.find(([a, b]) => a === ch || b === ch);
+    return (pair ? (pair[0] + pair[1]) / 2 : ch) * pitch_um - mid;
+  });
+}
+
 /**
- * Roll from the channels' own Y optima: fitted against the fiber number, their slope (µm per fiber, over
- * `pitch_um`) is the roll error; W is corrected by it and Y sent to the channels' mean optimum.
+ * Roll from the channels' own Y optima on one Y line: their slope across the array is the roll error
+ * (single-coupler channels only, when there are two: a loopback's optimum is its pair's midpoint); W
+ * is corrected by it and Y sent to the channels' mean optimum. No stepping in roll.
  */
-export async function rollFromOptima(f: Fly, fibers: readonly number[], pitch_um: number, span: number, phase: string,
-  limits: Record<PoseAxisName, { min: number; max: number }>): Promise<{ slope_um_per_fiber: number; dW_deg: number }> {
-  const { fits } = await peakFly(f, 'Y', span, { channels: fibers.map((_, i) => i), objective: 'sum' }, phase, limits.Y);
-  // A loopback channel's light crosses two couplers: its optimum is their midpoint, not its fiber's.
+export async function rollFromOptima(f: Fly, goal: LineObjective, pitch_um: number, span: number, phase: string,
+  limits: Record<PoseAxisName, { min: number; max: number }>): Promise<{ dW_deg: number; fits: ChannelLineFit[] }> {
+  const { fits } = await peakFly(f, 'Y', span, goal, phase, limits.Y);
+  const places = channelPlaces_um(f.rig.channels, f.rig.hexapod.loopbacks, pitch_um);
+  const here = { ...(await f.rig.here()), ...f.pending };
   const paired = new Set(f.rig.hexapod.loopbacks.flat());
-  const own = fits.filter((x) => x.c < 0 && fibers.includes(f.rig.channels[x.index] as number));
+  const own = fits.filter((x) => x.c < 0 && goal.channels.includes(x.index));
   const single = own.filter((x) => !paired.has(f.rig.channels[x.index] as number));
   const use = single.length >= 2 ? single : own;
-  if (use.length < 2) return { slope_um_per_fiber: 0, dW_deg: 0 };
-  const xs = use.map((x) => f.rig.channels[x.index] as number);
+  if (use.length < 2) return { dW_deg: 0, fits };
+  const xs = use.map((x) => places[x.index] as number);
   const ys = use.map((x) => x.peak);
-  const mx = xs.reduce((s, v) => s + v, 0) / xs.length;
-  const my = ys.reduce((s, v) => s + v, 0) / ys.length;
-  const sxx = xs.reduce((s, v) => s + (v - mx) ** 2, 0);
-  const slope = xs.reduce((s, v, i) => s + (v - mx) * ((ys[i] as number) - my), 0) / sxx;
-  const here = { ...(await f.rig.here()), ...f.pending };
-  const dW_deg = (Math.atan(slope / pitch_um) * 180) / Math.PI;
-  const W = Math.min(limits.W.max, Math.max(limits.W.min, here.W + dW_deg));
-  f.pending = { W, Y: Math.min(limits.Y.max, Math.max(limits.Y.min, my)) };
-  return { slope_um_per_fiber: slope, dW_deg };
+  const mx = xs.reduce((a, v) => a + v, 0) / xs.length;
+  const my = ys.reduce((a, v) => a + v, 0) / ys.length;
+  const slope = xs.reduce((a, v, i) => a + (v - mx) * ((ys[i] as number) - my), 0) / xs.reduce((a, v) => a + (v - mx) ** 2, 0);
+  const W = Math.min(limits.W.max, Math.max(limits.W.min, here.W + (Math.atan(slope) * 180) / Math.PI));
+  // Y where the fitted line crosses the array's middle (the pivot's place).
+  f.pending = { W, Y: Math.min(limits.Y.max, Math.max(limits.Y.min, my - slope * mx)) };
+  return { dW_deg: W - here.W, fits };
 }
 
 /**
