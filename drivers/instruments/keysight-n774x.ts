@@ -168,9 +168,9 @@ export class KeysightN774xMeter implements MultiPortLogger {
     this.check('startLoggingAll.samples', samples, integerIn(1, MAX_LOG_SAMPLES)(samples));
     this.check('startLoggingAll.averagingTime_s', averagingTime_s, inRange(AVERAGING_TIME_RANGE_S, 's')(averagingTime_s));
     this.check('startLoggingAll.trigger', trigger, oneOf<LoggingTrigger>(['ignore', 'single', 'continuous'])(trigger));
+    // In W on every port, as startLogging does (N774x ports log in their own unit).
     const message = [
       ...addrs.flatMap((a) => [
-        // N774x ports log in their unit (see startLogging): W first, as the results are read as W.
         `:SENS${a.slot}:CHAN${a.chan}:POW:UNIT 1`,
         `:TRIG${a.slot}:INP ${TRIGGER_INPUT[trigger]}`,
         `:SENS${a.slot}:CHAN${a.chan}:FUNC:PAR:LOGG ${samples},${PLAIN_NUMBER.format(averagingTime_s)}S`,
