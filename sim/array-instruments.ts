@@ -26,5 +26,8 @@ export function createArrayBench(opts: { world: OpticalWorld; clock: BenchClock;
   const config: FiberArrayConfig = { ...DEFAULT_FIBER_ARRAY, ...opts.fiberArray };
   const world = new ArrayWorld(opts.world, hexapod, config);
   const meter = new KeysightMeter(world, opts.clock, ARRAY_METER_IDENTITY, { ports: 8, role: 'meter-array' });
-  return { world, hexapod, meter, instruments: [meter, new PiHexapodStage(hexapod)] };
+  const stage = new PiHexapodStage(hexapod);
+  // The hexapod controller's trigger output is cabled to the meter's trigger input (sim/README.md).
+  stage.triggerOutputs.connect(world.triggers);
+  return { world, hexapod, meter, instruments: [meter, stage] };
 }

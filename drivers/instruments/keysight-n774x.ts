@@ -203,7 +203,7 @@ export class KeysightN774xMeter implements MultiPortLogger {
     const addrs = channels.map((ch) => this.address(ch));
     this.check('startLoggingAll.samples', samples, integerIn(1, MAX_LOG_SAMPLES)(samples));
     this.check('startLoggingAll.averagingTime_s', averagingTime_s, inRange(AVERAGING_TIME_RANGE_S, 's')(averagingTime_s));
-    this.check('startLoggingAll.trigger', trigger, oneOf<LoggingTrigger>(['ignore', 'single'])(trigger));
+    this.check('startLoggingAll.trigger', trigger, oneOf<LoggingTrigger>(['ignore', 'single', 'continuous'])(trigger));
     // Every logged port in W, not only the first: each logs in its own unit (as startLogging).
     const message = [
       ...(await this.absoluteBeforeLogging(channels)),

@@ -12,7 +12,8 @@ import { ResponseFormatError, parseResponseBoolean } from '../scpi/response.ts';
 import { PI_GCS_DIALECT } from '../session/dialect.ts';
 import type { ScpiSession } from '../session/scpi-session.ts';
 import { POSE_AXIS_NAMES, PoseLimitError, UnreachablePoseError } from '../roles/hexapod.ts';
-import type { Hexapod, PoseAxisName, PoseLimits, PoseValues } from '../roles/hexapod.ts';
+import type { Hexapod, PoseAxisName, PoseLimits, PoseValues, RecordedLine } from '../roles/hexapod.ts';
+import { parseRecorded, queryGcsLines } from './pi-gcs-recorder.ts';
 import { AxisStage } from '../roles/stage-driver.ts';
 import type { StageProtocol } from '../roles/stage-protocol.ts';
 import { umAsMmText } from '../roles/stage-units.ts';
@@ -29,6 +30,8 @@ const OPTIONS = z.strictObject({
   pivot_um: z.tuple([z.number(), z.number(), z.number()], { error: 'expected [R, S, T] in µm, e.g. [0, 0, -45000]' }).optional(),
   /** Loopback pairs of the fiber array's chip, 1-based fiber (= meter channel) numbers, e.g. [[1, 8]]. */
   loopbacks: z.array(z.tuple([z.number().int().min(1), z.number().int().min(1)]), { error: 'expected pairs of fiber numbers, e.g. [[1, 8]]' }).optional(),
+  /** Which digital output is cabled to the meter's trigger input (CTO/TRO); absent: none is. */
+  trigger_output: z.number({ error: 'expected an output number 1-4' }).int('expected an output number 1-4').min(1, 'expected an output number 1-4').max(4, 'expected an output number 1-4').optional(),
   /** Soft limits of the rotations, degrees; a rotation without limits is refused. */
   rotation_limits_deg: z.strictObject({
     U: z.tuple([z.number(), z.number()]).optional(),
@@ -155,6 +158,10 @@ export class PiGcsHexapod extends AxisStage implements Hexapod {
   private readonly gcs: PiGcsHexapodProtocol;
   /** The target of the last pose move, while nothing else moved the platform (saves six MOV? per move). */
   private knownTarget: PoseValues | null = null;
+  /** The output cabled to the meter's trigger input (bench file), or undefined. */
+  readonly triggerOutput: number | undefined;
+  private armedAxis: PoseAxisName | null = null;
+  private recordedAxis: PoseAxisName | null = null;
 
   constructor(role: string, protocol: PiGcsHexapodProtocol, axes: Readonly<Record<string, StageAxisSettings>> | undefined, options: HexapodOptions) {
     super(PI_GCS_HEXAPOD_DRIVER_NAME, role, protocol, axes);
@@ -171,6 +178,44 @@ export class PiGcsHexapod extends AxisStage implements Hexapod {
     };
     this.poseLimits = { X: lin('X'), Y: lin('Y'), Z: lin('Z'), U: rot('U'), V: rot('V'), W: rot('W') };
     this.loopbacks = options.loopbacks ?? [];
+    this.triggerOutput = options.trigger_output;
+  }
+
+  /**
+   * Makes the cabled output rise when the platform next starts a move (CTO mode 6, InMotion, following
+   * `axis`: numbers 1–6 are X…W); cheap when already armed for it. Without a cabled output: refused.
+   */
+  async armMotionStartTrigger(axis: string): Promise<void> {
+    const out = this.triggerOutput;
+    if (out === undefined) throw new Error(`${this.role}: no trigger output is cabled (bench file options.trigger_output); nothing was sent`);
+    const a = axis.toUpperCase() as PoseAxisName;
+    const n = POSE_AXIS_NAMES.indexOf(a) + 1;
+    if (n === 0) throw new RangeError(`${this.role}: armMotionStartTrigger: unknown pose axis '${axis}'; expected one of ${POSE_AXIS_NAMES.join(', ')}; nothing was sent`);
+    if (this.armedAxis === a) return;
+    await writeChecked(this.session, `CTO ${out} 2 ${n} ${out} 3 6`);
+    if (this.armedAxis === null) await writeChecked(this.session, `TRO ${out} 1`);
+    this.armedAxis = a;
+  }
+
+  /**
+   * The actual positions of `axis` the data recorder took from the last move's start (record table 1,
+   * DRC option 2; the recording restarts with each move), at most `points` of them, µm or °.
+   */
+  async recordedLine(axis: PoseAxisName, points: number): Promise<RecordedLine> {
+    if (!POSE_AXIS_NAMES.includes(axis)) throw new RangeError(`${this.role}: recordedLine: unknown pose axis '${String(axis)}'; expected one of ${POSE_AXIS_NAMES.join(', ')}`);
+    if (!Number.isInteger(points) || points < 1) throw new RangeError(`${this.role}: recordedLine: points must be a whole number ≥ 1, got ${points}`);
+    await this.recordAxis(axis);
+    const command = `DRR? 1 ${points} 1`;
+    const data = parseRecorded(await queryGcsLines(this.session, command), command);
+    const scale = 'XYZ'.includes(axis) ? 1000 : 1;
+    return { axis, sampleTime_s: data.sampleTime_s, values: (data.columns[0] ?? []).map((v) => v * scale) };
+  }
+
+  /** Points record table 1 at `axis` before the move it is to record (DRC 1 <axis> 2: actual position). */
+  async recordAxis(axis: PoseAxisName): Promise<void> {
+    if (this.recordedAxis === axis) return;
+    await writeChecked(this.session, `DRC 1 ${axis} 2`);
+    this.recordedAxis = axis;
   }
 
   override async moveAbsolute_um(axisOrTargets: string | Readonly<Record<string, number>>, target_um?: number): Promise<void> {

@@ -14,6 +14,14 @@ export interface PoseLimits {
   max: number;
 }
 
+/** Positions the controller's data recorder took on its own clock from a move's start. */
+export interface RecordedLine {
+  axis: PoseAxisName;
+  sampleTime_s: number;
+  /** µm (X Y Z) or ° (U V W), oldest first; point k at k·sampleTime_s after the move started. */
+  values: number[];
+}
+
 export interface Hexapod extends Stage {
   readonly hexapod: true;
   /** Soft limits of each pose axis (X Y Z µm from the bench file's axes, U V W ° from `rotation_limits_deg`). */
@@ -36,6 +44,14 @@ export interface Hexapod extends Stage {
   pivot_um(): Promise<[number, number, number]>;
   /** SPI: the controller refuses (GCS error 9) unless U V W are all 0. */
   setPivot_um(pivot: readonly [number, number, number]): Promise<void>;
+  /** The digital output cabled to the meter's trigger input (bench file), or undefined when none is. */
+  readonly triggerOutput: number | undefined;
+  /** Arms that output to rise when the platform next starts a move (see MotionStartTrigger). */
+  armMotionStartTrigger(axis: string): Promise<void>;
+  /** Makes the data recorder record `axis` from the next move on. */
+  recordAxis(axis: PoseAxisName): Promise<void>;
+  /** What the data recorder took of `axis` since the last move started (at most `points`). */
+  recordedLine(axis: PoseAxisName, points: number): Promise<RecordedLine>;
 }
 
 export function isHexapod(stage: unknown): stage is Hexapod {

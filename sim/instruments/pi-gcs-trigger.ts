@@ -34,6 +34,9 @@ export class PiTriggerOutputs {
   private readonly outputs = new Map<string, OutputConfig>(PI_TRIGGER_OUTPUTS.map((id) => [id, { axis: 1, mode: 0, enabled: false }]));
   private sink: PulseSink | null = null;
 
+  /** `validAxis`: which CTO axis numbers the controller has (the C-884's 1–3 by default; a C-887's 1–6). */
+  constructor(private readonly validAxis: (n: number) => boolean = (n) => axisForNumber(n) !== undefined) {}
+
   /** Cables the outputs to a trigger line (VirtualBench does, to the meter's trigger input). */
   connect(sink: PulseSink): void {
     this.sink = sink;
@@ -53,7 +56,7 @@ export class PiTriggerOutputs {
       const value = Number(cmd.args[i + 2]);
       if (!Number.isInteger(param) || !Number.isInteger(value)) throw new PiGcsCommandError(PiGcsError.ParameterSyntax, cmd.text);
       if (param === CTO_AXIS) {
-        if (!axisForNumber(value)) throw new PiGcsCommandError(PiGcsError.InvalidAxisIdentifier, cmd.text);
+        if (!this.validAxis(value)) throw new PiGcsCommandError(PiGcsError.InvalidAxisIdentifier, cmd.text);
         changes.push({ out, key: 'axis', value });
       } else if (param === CTO_MODE) {
         if (!KNOWN_MODES.includes(value)) throw new PiGcsCommandError(PiGcsError.ParameterOutOfRange, cmd.text);
@@ -101,7 +104,7 @@ export class PiTriggerOutputs {
    * Moves just commanded: `axis` (controller number) starts its trajectory at `start_s`; `wasRunning`
    * says whether it was already running one (then an InMotion output is high already: no new edge).
    */
-  motionStarted(moves: readonly { axisNumber: number; axis: AxisName; start_s: number; wasRunning: boolean }[]): void {
+  motionStarted(moves: readonly { axisNumber: number; axis: AxisName | string; start_s: number; wasRunning: boolean }[]): void {
     if (!this.sink) return;
     const edges: number[] = [];
     for (const o of this.outputs.values()) {

@@ -15,7 +15,9 @@ import type { HexapodMotion } from '../motion/hexapod-motion.ts';
 import type { Framing, SimInstrument } from '../sim-instrument.ts';
 import { POSE_AXES, poseKey, poseValue } from '../world/pose.ts';
 import type { Pose, PoseAxis } from '../world/pose.ts';
+import { HexapodRecorder } from './hexapod-recorder.ts';
 import { PiGcsCommandError, PiGcsError } from './pi-gcs-errors.ts';
+import { PiTriggerOutputs } from './pi-gcs-trigger.ts';
 import type { PiGcsCommand } from './pi-gcs-parser.ts';
 import { axisValuePairs, formatGcsLines, parseGcsLine } from './pi-gcs-parser.ts';
 
@@ -47,9 +49,17 @@ export class PiHexapodStage implements SimInstrument {
   private queue: Promise<unknown> = Promise.resolve();
   /** Bench time one exchange costs; 0 when a timing profile's link charges it instead. */
   commandLatency_s = COMMAND_LATENCY_S;
+  /**
+   * Digital trigger outputs (CTO/TRO, axis numbers 1–6 = X…W); the array bench cables them to the meter's
+   * trigger input. The platform moves as one: an InMotion output rises when a move starts from rest.
+   */
+  readonly triggerOutputs = new PiTriggerOutputs((n) => Number.isInteger(n) && n >= 1 && n <= 6);
+  /** The data recorder (RTR, DRC, DRR?): actual positions on the controller's own clock from each move's start. */
+  readonly recorder: HexapodRecorder;
 
   constructor(private readonly motion: HexapodMotion) {
     this.clock = motion.clock;
+    this.recorder = new HexapodRecorder((t) => this.motion.pose(t), () => this.clock.now_s());
     this.table = {
       '*IDN?': () => HEXAPOD_IDENTITY,
       'ERR?': () => this.readError(),
@@ -71,6 +81,15 @@ export class PiHexapodStage implements SimInstrument {
       'TMX?': (c) => this.perAxis(c, (a) => toWire(a, HEXAPOD_TRAVEL[a])),
       'FRF?': (c) => this.perAxis(c, () => '1'),
       'SAI?': () => formatGcsLines([...POSE_AXES]),
+      CTO: (c) => this.triggerOutputs.cto(c),
+      'CTO?': (c) => this.triggerOutputs.ctoQuery(c),
+      TRO: (c) => this.triggerOutputs.tro(c),
+      'TRO?': (c) => this.triggerOutputs.troQuery(c),
+      RTR: (c) => this.recorder.rtr(c),
+      'RTR?': () => this.recorder.rtrQuery(),
+      DRC: (c) => this.recorder.drc(c),
+      'DRC?': (c) => this.recorder.drcQuery(c),
+      'DRR?': (c) => this.recorder.drrQuery(c),
       STP: (c) => this.halt(c),
       HLT: (c) => this.halt(c),
       '#24': (c) => this.halt(c),
@@ -143,7 +162,11 @@ export class PiHexapodStage implements SimInstrument {
   private move(cmd: PiGcsCommand, relative: boolean): undefined {
     const target = this.targetOf(cmd, relative);
     if (!this.motion.reachable(target).ok) throw new PiGcsCommandError(PiGcsError.PositionOutOfLimits, cmd.text);
+    const now = this.clock.now_s();
+    const wasRunning = this.motion.isMoving(now);
     this.motion.moveTo(target);
+    this.recorder.trigger(now);
+    this.triggerOutputs.motionStarted(POSE_AXES.map((a, i) => ({ axisNumber: i + 1, axis: a, start_s: now, wasRunning })));
     return undefined;
   }
 

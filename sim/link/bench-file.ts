@@ -104,6 +104,7 @@ function entry(role: string, input: SimBenchFileInput): Entry | undefined {
     e['axes'] = structuredClone(SIM_HEXAPOD_AXES);
     e['options'] = {
       pivot_um: [...ARRAY_FACET_UM],
+      trigger_output: 1, // cabled to the array meter's trigger input (sim/README.md)
       rotation_limits_deg: structuredClone(SIM_HEXAPOD_ROTATION_LIMITS_DEG),
       loopbacks: DEFAULT_FIBER_ARRAY.loopbacks.map(([a, b]) => [a, b]),
     };

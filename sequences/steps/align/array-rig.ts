@@ -2,6 +2,7 @@
 // pose (one `READ:POW:ALL` exchange), each recorded as a row of `align_array_scan` with its pose and
 // phase. Pure search logic (array-search.ts) asks this for readings; nothing here decides where to go.
 import type { Hexapod, PoseAxisName, PoseValues } from '../../../drivers/roles/hexapod.ts';
+import type { MultiPortLogger } from '../../../drivers/roles/multiport-logging.ts';
 import type { PowerMeter } from '../../../drivers/roles/power-meter.ts';
 import type { Row, StepContext } from '../../step.ts';
 import { AlignTimeoutError } from './errors.ts';
@@ -27,7 +28,7 @@ export class ArrayRig {
   private readonly started_s: number;
 
   constructor(
-    private readonly ctx: StepContext,
+    readonly ctx: StepContext,
     readonly hexapod: Hexapod,
     private readonly meter: PowerMeter,
     readonly channels: readonly number[],
@@ -57,21 +58,43 @@ export class ArrayRig {
     this.averaging_s = t_s;
   }
 
-  async goTo(target: Partial<PoseValues>): Promise<void> {
+  /** Moves to `target` (only the axes that change); waits for the platform unless told not to (a fly line). */
+  async goTo(target: Partial<PoseValues>, opts: { wait?: boolean } = {}): Promise<void> {
     const here = await this.here();
     const change = Object.fromEntries(Object.entries(target).filter(([a, v]) => here[a as PoseAxisName] !== v));
     if (Object.keys(change).length === 0) return;
     await this.hexapod.movePose(change);
-    await this.hexapod.waitForMotion();
+    if (opts.wait !== false) await this.hexapod.waitForMotion();
     this.pose = { ...here, ...change };
   }
 
   /** One reading of every listed channel where the array stands. */
   phase = 'first-light';
+  /** Ports whose logging function is still held (a finished log refuses single readings until stopped). */
+  private logging: readonly number[] = [];
 
-  async read(): Promise<number[]> {
+  /** Pause/abort, then the alignment's time budget. */
+  async checkBudget(phase: string): Promise<void> {
+    this.phase = phase;
     if (this.elapsed_s() > this.maxTime_s) throw new AlignTimeoutError(this.maxTime_s, this.phase, this.elapsed_s());
     await this.ctx.checkpoint();
+  }
+
+  /** A fly line started logging these ports: the next single reading stops them first. */
+  loggingStarted(ports: readonly number[]): void {
+    this.logging = ports;
+    this.averaging_s = null;
+  }
+
+  async read(): Promise<number[]> {
+    await this.checkBudget(this.phase);
+    if (this.logging.length > 0) {
+      const ports = this.logging;
+      this.logging = [];
+      const m = this.meter as Partial<MultiPortLogger>;
+      if (m.stopLoggingAll) await m.stopLoggingAll(ports);
+      else for (const ch of ports) await this.meter.stopLogging(ch);
+    }
     const all = await this.meter.readAll_dBm();
     this.readings += 1;
     return this.channels.map((ch) => all[this.meter.channels.indexOf(ch)] as number);
@@ -83,11 +106,22 @@ export class ArrayRig {
     await this.goTo(target);
     const powers_dBm = await this.read();
     const pose = await this.here();
-    const row: Row = { phase };
-    for (const a of Object.keys(COLUMN_OF) as PoseAxisName[]) row[COLUMN_OF[a]] = round(pose[a]);
-    this.channels.forEach((ch, i) => (row[channelColumn(ch)] = round(powers_dBm[i] as number)));
-    await this.ctx.point(ARRAY_SCAN_TABLE, row);
-    return { pose, powers_dBm };
+    const s = { pose, powers_dBm };
+    await this.record([s], phase);
+    return s;
+  }
+
+  /** Rows of the scan table, one durable write where the context can. */
+  async record(samples: readonly ArraySample[], phase: string): Promise<void> {
+    const rows: Row[] = samples.map(({ pose, powers_dBm }) => {
+      const row: Row = { phase };
+      for (const a of Object.keys(COLUMN_OF) as PoseAxisName[]) row[COLUMN_OF[a]] = round(pose[a]);
+      this.channels.forEach((ch, i) => (row[channelColumn(ch)] = round(powers_dBm[i] as number)));
+      return row;
+    });
+    if (rows.length === 0) return;
+    if (this.ctx.points) await this.ctx.points(ARRAY_SCAN_TABLE, rows);
+    else for (const row of rows) await this.ctx.point(ARRAY_SCAN_TABLE, row);
   }
 }
 

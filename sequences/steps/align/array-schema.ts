@@ -43,6 +43,12 @@ export const arrayAlignSchema = z.strictObject({
   search_radius: q.length_um({ positive: true, max: 500 }).default(60),
   /** Spacing of the first-light spiral: the loopback's two fibers must both couple, so about one mode radius. */
   pitch: q.length_um({ positive: true, max: 50 }).default(5),
+  /** Row spacing of the fly raster first light flies (a bench with the hexapod's trigger cabled to the meter). */
+  row_pitch: q.length_um({ positive: true, max: 50 }).default(14),
+  /** Fiber spacing in the array: the channels' Y optima over it give the roll. */
+  fiber_pitch: q.length_um({ positive: true, max: 1000 }).default(127),
+  /** Averaging time of each logged sample of a fly line. */
+  sample_time: q.duration_s({ min: 1e-6, max: 0.01 }).default(5e-4),
   threshold: q.ratio_dB({ positive: true }).default(10),
   /** Averaging of each reading of all channels. */
   averaging: q.duration_s({ min: 1e-6, max: 1 }).default(1e-3),

@@ -12,6 +12,12 @@ import { arrayAlignSchema, loopbackOf, validateArrayAlign } from './array-schema
 import type { ArrayAlignParams } from './array-schema.ts';
 import { firstLight, fitParabola, objectiveOf, peakLine } from './array-search.ts';
 import { AlignError } from './errors.ts';
+import { MoveTimes } from './array-fly.ts';
+import { alignByFly } from './array-fly-align.ts';
+import type { Fly } from './array-fly-search.ts';
+import { peakFly, settle } from './array-fly-search.ts';
+import { isMultiPortLogger } from '../../../drivers/roles/multiport-logging.ts';
+import type { PowerMeter } from '../../../drivers/roles/power-meter.ts';
 
 export const CHANNELS_TABLE = 'align_channels';
 export const ARRAY_TRACK_TABLE = 'align_track';
@@ -77,7 +83,13 @@ async function ownOptima(rig: ArrayRig, p: ArrayAlignParams, at: PoseValues, lim
   });
 }
 
-async function holdPose(ctx: StepContext, rig: ArrayRig, p: ArrayAlignParams, aligned: number): Promise<number> {
+/** Fly lines when the hexapod's trigger output is cabled to a meter that logs all ports on one trigger. */
+function flyOf(rig: ArrayRig, hex: Hexapod, meter: PowerMeter, p: ArrayAlignParams): Fly | null {
+  if (hex.triggerOutput === undefined || !isMultiPortLogger(meter)) return null;
+  return { rig, link: { hexapod: hex, meter, sampleTime_s: p.sample_time }, times: new MoveTimes() };
+}
+
+async function holdPose(ctx: StepContext, rig: ArrayRig, p: ArrayAlignParams, aligned: number, fly: Fly | null): Promise<number> {
   const t = p.track;
   if (!t || t.for <= 0) return 0;
   if (!ctx.wait_s) throw new AlignError('align: track needs a step context that can wait (the engine provides one)');
@@ -98,29 +110,21 @@ async function holdPose(ctx: StepContext, rig: ArrayRig, p: ArrayAlignParams, al
       // late joint rounds, or the noise would walk the pose.
       await rig.averaging(p.averaging * 10);
       for (const axis of ['X', 'Y', 'Z'] as const) {
-        if (p.axes.includes(axis)) await peakLine(rig, axis, axis === 'Z' ? 4 : 1, axis === 'Z' ? 3 : 5, score, 'track', limits[axis]);
+        if (!p.axes.includes(axis)) continue;
+        if (fly) await peakFly(fly, axis, axis === 'Z' ? 6 : 3, score, 'track', limits[axis]);
+        else await peakLine(rig, axis, axis === 'Z' ? 4 : 1, axis === 'Z' ? 3 : 5, score, 'track', limits[axis]);
       }
+      if (fly) await settle(fly);
       await rig.averaging(p.final_averaging);
     }
   }
   return repeaks;
 }
 
-async function runArrayAlign(ctx: StepContext, p: ArrayAlignParams): Promise<StepOutcome> {
-  const hex = hexapodOf(ctx, p.stage);
-  const meter = ctx.bench.get(p.meter, 'meter');
-  for (const ch of p.channels) {
-    if (!meter.channels.includes(ch)) throw new AlignError(`align: meter '${p.meter}' has no channel ${ch} (it has ${meter.channels.join(', ')})`);
-  }
-  const loopback = loopbackOf(p, hex.loopbacks);
-  // Every reading covers the loopback too, even when it is not among the aligned channels.
-  const read = [...p.channels, ...loopback.filter((c) => !p.channels.includes(c))];
-  const rig = new ArrayRig(ctx, hex, meter, read, p.max_time);
+/** Without a trigger cable: the spiral, the pair, roll against the outer channels and the joint rounds by step-and-read. */
+async function stepAndRead(ctx: StepContext, rig: ArrayRig, p: ArrayAlignParams, loopback: [number, number], start: PoseValues, read: number[]): Promise<void> {
   const own = p.channels.map((_, i) => i);
-  const limits = hex.poseLimits;
-  const t0 = ctx.now_s();
-  const start = await rig.here();
-  await rig.averaging(p.averaging);
+  const limits = rig.hexapod.poseLimits;
   await firstLight(rig, { loopback, radius: p.search_radius, pitch: p.pitch, threshold_dB: p.threshold, start });
   ctx.log(`align: first light on loopback [${loopback.join(', ')}] after ${rig.readings} readings`);
   // Peak the loopback laterally, then roll against the outermost listed channels, then everything jointly.
@@ -142,9 +146,34 @@ async function runArrayAlign(ctx: StepContext, p: ArrayAlignParams): Promise<Ste
     const score = 'ZUVW'.includes(axis) ? { channels: own, objective: 'sum' as const } : objective;
     await peakLine(rig, axis, span, n, score, 'joint', limits[axis]);
   }
-  const at = await rig.here();
-  await rig.averaging(p.averaging * 5);
-  const fits = await ownOptima(rig, p, at, limits);
+}
+
+async function runArrayAlign(ctx: StepContext, p: ArrayAlignParams): Promise<StepOutcome> {
+  const hex = hexapodOf(ctx, p.stage);
+  const meter = ctx.bench.get(p.meter, 'meter');
+  for (const ch of p.channels) {
+    if (!meter.channels.includes(ch)) throw new AlignError(`align: meter '${p.meter}' has no channel ${ch} (it has ${meter.channels.join(', ')})`);
+  }
+  const loopback = loopbackOf(p, hex.loopbacks);
+  // Every reading covers the loopback too, even when it is not among the aligned channels.
+  const read = [...p.channels, ...loopback.filter((c) => !p.channels.includes(c))];
+  const rig = new ArrayRig(ctx, hex, meter, read, p.max_time);
+  const limits = hex.poseLimits;
+  const t0 = ctx.now_s();
+  const start = await rig.here();
+  await rig.averaging(p.averaging);
+  const fly = flyOf(rig, hex, meter, p);
+  let fits: ChannelFit[];
+  if (fly) {
+    const r = await alignByFly(fly, p, loopback, start, limits);
+    fits = r.optima;
+    ctx.log(`align: fly lines (hardware-started logs, recorder positions): ${r.lines} lines, roll corrections ${r.rollSteps_deg.map((d) => d.toFixed(3)).join(', ')}°`);
+  } else {
+    await stepAndRead(ctx, rig, p, loopback, start, read);
+    const at = await rig.here();
+    await rig.averaging(p.averaging * 5);
+    fits = await ownOptima(rig, p, at, limits);
+  }
   await rig.averaging(p.final_averaging);
   const final = (await rig.read()).slice(0, p.channels.length);
   const aligned = objectiveOf(final, p.objective);
@@ -156,7 +185,7 @@ async function runArrayAlign(ctx: StepContext, p: ArrayAlignParams): Promise<Ste
     ctx.fit(`channel${f.channel}`, channelFit(f, power));
   }
   rig.endBudget();
-  const repeaks = await holdPose(ctx, rig, p, aligned);
+  const repeaks = await holdPose(ctx, rig, p, aligned, fly);
   const pose = await rig.here();
   const m = (value: number, unit: string): Measurement => ({ value, unit });
   const min = Math.min(...final);
@@ -168,7 +197,8 @@ async function runArrayAlign(ctx: StepContext, p: ArrayAlignParams): Promise<Ste
       readings: m(rig.readings, ''), time_s: m(time_s, 's'),
     },
     fits: Object.fromEntries(fits.map((f, i) => [`channel${f.channel}`, channelFit(f, final[i] as number)])),
-    notes: [`first light on loopback [${loopback.join(', ')}]`, ...(p.track ? [`tracking: ${repeaks} re-peaks in ${p.track.for} s`] : [])],
+    notes: [fly ? `fly lines: the hexapod's trigger output ${hex.triggerOutput} starts every port's log at motion start; positions from its data recorder` : 'step-and-read: no trigger output cabled to a multiport meter',
+      `first light on loopback [${loopback.join(', ')}]`, ...(p.track ? [`tracking: ${repeaks} re-peaks in ${p.track.for} s`] : [])],
   };
 }
 

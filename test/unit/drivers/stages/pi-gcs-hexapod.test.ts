@@ -73,7 +73,7 @@ describe('pi-gcs-hexapod driver', () => {
     const bad = await expectProtocol([], (session) => piGcsHexapod.create({ session, role: 'stage', options: { pivot: 1 }, axes: AXES }), piGcsHexapod.sessionDefaults)
       .catch((e: unknown) => e);
     expect(bad).toBeInstanceOf(DriverOptionError);
-    expect((bad as Error).message).toMatch(/option 'pivot' is unknown; pi-gcs-hexapod takes enable, pivot_um, loopbacks, rotation_limits_deg/);
+    expect((bad as Error).message).toMatch(/option 'pivot' is unknown; pi-gcs-hexapod takes enable, pivot_um, loopbacks, trigger_output, rotation_limits_deg/);
     expect(() => piGcsHexapod.checkOptions?.({ rotation_limits_deg: { U: [1, -1] } })).toThrow(/rotation_limits_deg.U: expected \[min, max\] with min < max/);
   });
 

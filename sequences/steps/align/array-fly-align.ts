@@ -1,0 +1,93 @@
+// A fiber-array alignment on fly lines (a bench whose hexapod's trigger output is cabled to the
+// multiport meter's trigger input): first light by fly rows on the loopback pair, the pair peaked
+// laterally, roll from the channels' Y optima, then gap, tip and tilt and lateral lines, each channel
+// fitted from the same lines. Each channel's own optimum comes from the last X and Y lines' fits.
+import type { PoseAxisName, PoseValues } from '../../../drivers/roles/hexapod.ts';
+import type { Fly, ChannelLineFit } from './array-fly-search.ts';
+import { firstLightFly, peakFly, rollFromOptima, settle } from './array-fly-search.ts';
+import type { ArrayAlignParams } from './array-schema.ts';
+import type { LineObjective } from './array-search.ts';
+
+type Limits = Record<PoseAxisName, { min: number; max: number }>;
+
+/** Joint lines after roll: axis and half span (µm, or ° for U V W). */
+const FLY_ROUNDS: readonly (readonly [PoseAxisName | 'roll', number])[] = [
+  ['X', 4], ['roll', 4], ['Z', 12], ['U', 0.3], ['V', 0.3], ['Z', 8], ['U', 0.15], ['X', 3],
+];
+
+export interface FlyOptimum {
+  channel: number;
+  x0_um: number;
+  y0_um: number;
+  best_dBm: number;
+  radius_um: number;
+}
+
+export interface FlyAlignResult {
+  optima: FlyOptimum[];
+  /** Roll corrections made from the channels' slope, degrees. */
+  rollSteps_deg: number[];
+  lines: number;
+}
+
+export async function alignByFly(f: Fly, p: ArrayAlignParams, loopback: readonly [number, number], start: PoseValues, limits: Limits): Promise<FlyAlignResult> {
+  const rig = f.rig;
+  let lines = 0;
+  await firstLightFly(f, { loopback, radius: p.search_radius, rowPitch: p.row_pitch, threshold_dB: p.threshold, start, limits });
+  rig.ctx.log(`align: first light on loopback [${loopback.join(', ')}] after ${rig.readings} logged samples`);
+  const own = p.channels.map((_, i) => i);
+  const objective: LineObjective = { channels: own, objective: p.objective };
+  // Z, U, V barely change the coupling: peaked on the mean of the channels (smooth, less noisy than the weakest).
+  const mean: LineObjective = { channels: own, objective: 'sum' };
+  const rollSteps_deg: number[] = [];
+  const roll = async (span: number): Promise<void> => {
+    if (!p.axes.includes('W')) return;
+    rollSteps_deg.push((await rollFromOptima(f, objective, p.fiber_pitch, span, 'roll', limits)).dW_deg);
+    lines += 1;
+  };
+  // The first line across the channels: each channel's Y optimum (the pair's row found X already).
+  await roll(8);
+  for (const [axis, span] of FLY_ROUNDS) {
+    if (axis === 'roll') {
+      await roll(span);
+      continue;
+    }
+    if (!p.axes.includes(axis)) continue;
+    // A peak at the end of the span lies beyond it: the line is flown again around it (twice at most).
+    for (let k = 0; k < 3; k++) {
+      const centre = f.pending?.[axis] ?? (await rig.here())[axis];
+      const { best } = await peakFly(f, axis, span, 'ZUV'.includes(axis) ? mean : objective, 'joint', limits[axis]);
+      lines += 1;
+      if (Math.abs(Math.abs(best - centre) - span) > 0.1 * span) break;
+    }
+  }
+  const optima = await lastLines(f, p, objective, limits);
+  return { optima, rollSteps_deg, lines: lines + 1 };
+}
+
+/**
+ * The last Y line, from where the last X line sent the array: each channel's own optimum is its peak on
+ * this line plus what it would still gain along X by its fit on the X line (a Gaussian's dB is the sum of
+ * its X and Y parts), both lines logging every channel at once.
+ */
+async function lastLines(f: Fly, p: ArrayAlignParams, objective: LineObjective, limits: Limits): Promise<FlyOptimum[]> {
+  const xFits = f.lastFits?.X;
+  const x = f.pending?.X ?? (await f.rig.here()).X;
+  const { fits } = await peakFly(f, 'Y', 3, objective, 'channel-optimum', limits.Y);
+  await settle(f);
+  return p.channels.map((channel, i) => {
+    const fy = fits[i] as ChannelLineFit;
+    const fx = xFits?.[i];
+    const along = (g: ChannelLineFit, at: number): number => g.a + g.b * (at - g.centre) + g.c * (at - g.centre) ** 2;
+    const gainX = fx && fx.c < 0 ? Math.max(0, fx.peak_dBm - along(fx, x)) : 0;
+    const cMean = fx ? (fx.c + fy.c) / 2 : fy.c;
+    return {
+      channel,
+      x0_um: fx?.peak ?? x,
+      y0_um: fy.peak,
+      best_dBm: fy.peak_dBm + gainX,
+      // Gaussian in linear power is a parabola in dB: c = −(10/ln 10)·2/R².
+      radius_um: cMean < 0 ? Math.sqrt((-20 / Math.LN10) / cMean) : Number.NaN,
+    };
+  });
+}

@@ -1,0 +1,185 @@
+// The search of a fiber-array alignment on fly lines (array-fly.ts): first light by a raster of fly
+// rows on the loopback pair, then lines along one pose axis at a time, every channel fitted on its own
+// from the same line (a parabola in dB: exact for a Gaussian laterally, close to one near any peak), the
+// array sent where the objective of the fitted channels (the weakest, or their mean) peaks. Roll comes
+// from the channels' own Y optima: their slope across the array is the roll error, no stepping.
+import type { PoseAxisName, PoseValues } from '../../../drivers/roles/hexapod.ts';
+import type { ArrayRig, ArraySample } from './array-rig.ts';
+import type { FlyLink, FlyLine, MoveTimes } from './array-fly.ts';
+import { flyLine } from './array-fly.ts';
+import type { LineObjective } from './array-search.ts';
+import { fitParabola, objectiveOf } from './array-search.ts';
+import { NoLightError } from './errors.ts';
+
+/** Samples more than this below a channel's brightest are left out of its fit (floor and far tails). */
+const FIT_WINDOW_DB = 20;
+
+export interface ChannelLineFit {
+  /** Index into the rig's channels. */
+  index: number;
+  /** P(x) = a + b·(x − centre) + c·(x − centre)², dB. */
+  a: number;
+  b: number;
+  c: number;
+  centre: number;
+  /** The vertex when the parabola opens downwards within reach, else the brightest sample. */
+  peak: number;
+  peak_dBm: number;
+}
+
+export interface Fly {
+  rig: ArrayRig;
+  link: FlyLink;
+  times: MoveTimes;
+  /**
+   * Where the last line decided to go, not yet moved to: joined with the next line's move to its start
+   * (one coordinated move instead of two); settle() moves there.
+   */
+  pending?: Partial<PoseValues>;
+  /** Each axis's last line's channel fits. */
+  lastFits?: Partial<Record<PoseAxisName, ChannelLineFit[]>>;
+}
+
+/** Moves to where the last line decided (before a reading or the end of the search). */
+export async function settle(f: Fly): Promise<void> {
+  const p = f.pending;
+  f.pending = undefined;
+  if (p && Object.keys(p).length > 0) await f.rig.goTo(p);
+}
+
+/** Each listed channel fitted from one line's samples. */
+export function fitChannels(line: FlyLine, indices: readonly number[], centre: number): ChannelLineFit[] {
+  return indices.map((index) => {
+    const pts = line.samples.map((s) => ({ x: s.pose[line.axis] - centre, y: s.powers_dBm[index] as number })).filter((p) => Number.isFinite(p.y));
+    const top = Math.max(...pts.map((p) => p.y));
+    const used = pts.filter((p) => p.y >= top - FIT_WINDOW_DB);
+    const brightest = pts.find((p) => p.y === top) ?? { x: 0, y: -Infinity };
+    const { a, b, c } = used.length >= 3 ? fitParabola(used.map((p) => p.x), used.map((p) => p.y)) : { a: top, b: 0, c: 0 };
+    const lo = Math.min(...used.map((p) => p.x));
+    const hi = Math.max(...used.map((p) => p.x));
+    const vertex = c < 0 ? -b / (2 * c) : Number.NaN;
+    const inside = vertex >= lo - 0.25 * (hi - lo) && vertex <= hi + 0.25 * (hi - lo);
+    const peak = inside ? vertex : brightest.x;
+    const peak_dBm = inside ? a + b * vertex + c * vertex * vertex : brightest.y;
+    return { index, a, b, c, centre, peak: centre + peak, peak_dBm };
+  });
+}
+
+/** Where along the line the objective of the fitted channels peaks (grid over the flown span). */
+export function bestOnLine(fits: readonly ChannelLineFit[], goal: LineObjective, lo: number, hi: number): number {
+  const chosen = fits.filter((f) => goal.channels.includes(f.index));
+  if (chosen.some((f) => !(f.c < 0))) {
+    // A channel without a downward parabola (flat or noisy): go by the mean of the peaks instead.
+    return Math.min(hi, Math.max(lo, chosen.reduce((s, f) => s + f.peak, 0) / Math.max(1, chosen.length)));
+  }
+  let best = lo;
+  let bestScore = -Infinity;
+  const n = 400;
+  for (let k = 0; k <= n; k++) {
+    const x = lo + ((hi - lo) * k) / n;
+    const p = chosen.map((f) => f.a + f.b * (x - f.centre) + f.c * (x - f.centre) ** 2);
+    const score = objectiveOf(p, goal.objective);
+    if (score > bestScore) {
+      bestScore = score;
+      best = x;
+    }
+  }
+  return best;
+}
+
+/** One line across centre ± span on `axis`: every channel fitted, the array sent to the objective's peak. */
+export async function peakFly(f: Fly, axis: PoseAxisName, span: number, goal: LineObjective, phase: string,
+  limits: { min: number; max: number }): Promise<{ best: number; fits: ChannelLineFit[]; line: FlyLine }> {
+  const centre = f.pending?.[axis] ?? (await f.rig.here())[axis];
+  const lo = Math.max(limits.min, centre - span);
+  const hi = Math.min(limits.max, centre + span);
+  // From whichever end is nearer (the pending move's target included).
+  const here = { ...(await f.rig.here()), ...f.pending };
+  const [a, b] = Math.abs(here[axis] - lo) <= Math.abs(here[axis] - hi) ? [lo, hi] : [hi, lo];
+  await f.rig.goTo({ ...f.pending, [axis]: a });
+  f.pending = undefined;
+  const line = await flyLine(f.rig, f.link, f.times, axis, b, phase);
+  const fits = fitChannels(line, f.rig.channels.map((_, i) => i), centre);
+  const best = bestOnLine(fits, goal, lo, hi);
+  f.pending = { [axis]: best };
+  f.lastFits = { ...f.lastFits, [axis]: fits };
+  return { best, fits, line };
+}
+
+/** Each read channel's place along the array (µm from the channels' middle), a loopback channel at its pair's midpoint. */
+export function channelPlaces_um(channels: readonly number[], loopbacks: readonly (readonly [number, number])[], pitch_um: number): number[] {
+  // About the middle of the channels: the pivot sits at the array's facet centre, so a roll moves that
+  // point nowhere (with channels spanning the array, their middle is it).
+  const mid = ((Math.min(...channels) + Math.max(...channels)) / 2) * pitch_um;
+  return channels.map((ch) => {
+    const pair = loopbacks.find(([a, b]) => a === ch || b === ch);
+    return (pair ? (pair[0] + pair[1]) / 2 : ch) * pitch_um - mid;
+  });
+}
+
+/**
+ * Roll from the channels' own Y optima on one Y line: their slope across the array is the roll error
+ * (single-coupler channels only, when there are two: a loopback's optimum is its pair's midpoint); W
+ * is corrected by it and Y sent to the channels' mean optimum. No stepping in roll.
+ */
+export async function rollFromOptima(f: Fly, goal: LineObjective, pitch_um: number, span: number, phase: string,
+  limits: Record<PoseAxisName, { min: number; max: number }>): Promise<{ dW_deg: number; fits: ChannelLineFit[] }> {
+  const { fits } = await peakFly(f, 'Y', span, goal, phase, limits.Y);
+  const places = channelPlaces_um(f.rig.channels, f.rig.hexapod.loopbacks, pitch_um);
+  const here = { ...(await f.rig.here()), ...f.pending };
+  const paired = new Set(f.rig.hexapod.loopbacks.flat());
+  const own = fits.filter((x) => x.c < 0 && goal.channels.includes(x.index));
+  const single = own.filter((x) => !paired.has(f.rig.channels[x.index] as number));
+  const use = single.length >= 2 ? single : own;
+  if (use.length < 2) return { dW_deg: 0, fits };
+  const xs = use.map((x) => places[x.index] as number);
+  const ys = use.map((x) => x.peak);
+  const mx = xs.reduce((a, v) => a + v, 0) / xs.length;
+  const my = ys.reduce((a, v) => a + v, 0) / ys.length;
+  const slope = xs.reduce((a, v, i) => a + (v - mx) * ((ys[i] as number) - my), 0) / xs.reduce((a, v) => a + (v - mx) ** 2, 0);
+  const W = Math.min(limits.W.max, Math.max(limits.W.min, here.W + (Math.atan(slope) * 180) / Math.PI));
+  // Y where the fitted line crosses the array's middle (the pivot's place).
+  f.pending = { W, Y: Math.min(limits.Y.max, Math.max(limits.Y.min, my - slope * mx)) };
+  return { dW_deg: W - here.W, fits };
+}
+
+/**
+ * First light: fly rows along X across start ± radius, rows `rowPitch` apart in Y from the start outwards,
+ * logging only the loopback pair; the first row where both of its fibers rise `threshold_dB` over the
+ * darkest reading seen ends the raster at its brightest sample.
+ */
+export async function firstLightFly(f: Fly, opts: { loopback: readonly [number, number]; radius: number; rowPitch: number; threshold_dB: number; start: PoseValues;
+  limits: Record<PoseAxisName, { min: number; max: number }> }): Promise<ArraySample> {
+  const idx = opts.loopback.map((ch) => f.rig.channels.indexOf(ch));
+  const lit = (s: ArraySample): number => Math.min(...idx.map((i) => s.powers_dBm[i] as number));
+  const clampTo = (a: PoseAxisName, v: number): number => Math.min(opts.limits[a].max, Math.max(opts.limits[a].min, v));
+  const n = Math.floor(opts.radius / opts.rowPitch);
+  const rows = [0];
+  for (let k = 1; k <= n; k++) rows.push(k, -k);
+  const xLo = clampTo('X', opts.start.X - opts.radius);
+  const xHi = clampTo('X', opts.start.X + opts.radius);
+  let floor = Infinity;
+  let best = null as ArraySample | null;
+  let toHi = true;
+  await f.rig.goTo({ X: xLo, Y: opts.start.Y });
+  for (const row of rows) {
+    await f.rig.goTo({ Y: clampTo('Y', opts.start.Y + row * opts.rowPitch) });
+    const line = await flyLine(f.rig, f.link, f.times, 'X', toHi ? xHi : xLo, 'first-light', idx);
+    toHi = !toHi;
+    for (const s of line.samples) {
+      floor = Math.min(floor, lit(s));
+      if (!best || lit(s) > lit(best)) best = s;
+    }
+    if (best && lit(best) >= Math.min(floor, -50) + opts.threshold_dB) {
+      await f.rig.goTo({ X: best.pose.X, Y: best.pose.Y });
+      return best;
+    }
+  }
+  throw new NoLightError({
+    area: `±${opts.radius} µm around (${opts.start.X.toFixed(1)}, ${opts.start.Y.toFixed(1)}) µm on loopback [${opts.loopback.join(', ')}]`,
+    threshold_dBm: Math.min(floor, -50) + opts.threshold_dB,
+    best_dBm: best ? lit(best) : -Infinity,
+    bestAt: { x_um: best?.pose.X ?? opts.start.X, y_um: best?.pose.Y ?? opts.start.Y },
+    readings: f.rig.readings,
+  });
+}

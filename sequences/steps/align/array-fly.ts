@@ -1,0 +1,139 @@
+// Fly lines of a fiber-array alignment: one pose axis moved while the multiport meter logs every listed
+// channel, all ports started together by the hexapod's trigger output at motion start (CTO InMotion
+// into the meter's trigger input, CME), and each sample placed where the platform really was: the
+// controller's data recorder takes the axis's actual position on its own clock from the same motion
+// start (DRC/DRR?). No host clock places a sample, and no acceleration has to be known: the recorder's
+// trace is the motion. Logs are sized from the line's duration, learnt from the recorder's traces.
+import type { Hexapod, PoseAxisName, RecordedLine } from '../../../drivers/roles/hexapod.ts';
+import type { MultiPortLogger } from '../../../drivers/roles/multiport-logging.ts';
+import type { ArrayRig, ArraySample } from './array-rig.ts';
+import { FlyTriggerError } from './errors.ts';
+
+/** An axis this close to its target has arrived (µm, or ° for U V W). */
+const ARRIVED = 1e-3;
+
+export interface FlyLine {
+  axis: PoseAxisName;
+  from: number;
+  to: number;
+  /** One per logged sample, in time order, with the mean position over its window; powers in the rig's channel order. */
+  samples: ArraySample[];
+}
+
+/** What a rig needs to fly: the hardware link between the hexapod and the meter. */
+export interface FlyLink {
+  hexapod: Hexapod;
+  meter: MultiPortLogger;
+  /** Averaging time of each logged sample, s. */
+  sampleTime_s: number;
+}
+
+/** Mean of the recorder's piecewise-linear trace over [t0, t1] (s from motion start). */
+export function meanRecorded(rec: RecordedLine, t0_s: number, t1_s: number): number {
+  const v = rec.values;
+  const dt = rec.sampleTime_s;
+  const at = (t: number): number => {
+    const x = t / dt;
+    if (x <= 0) return v[0] as number;
+    const i = Math.floor(x);
+    if (i >= v.length - 1) return v[v.length - 1] as number;
+    const f = x - i;
+    return (v[i] as number) * (1 - f) + (v[i + 1] as number) * f;
+  };
+  const n = 4;
+  let sum = 0;
+  for (let k = 0; k < n; k++) sum += at(t0_s + ((k + 0.5) / n) * (t1_s - t0_s));
+  return sum / n;
+}
+
+/** Time the trace first comes within ARRIVED of `to`, s (the move's duration as the controller ran it). */
+export function arrivalTime_s(rec: RecordedLine, to: number): number | null {
+  const i = rec.values.findIndex((x) => Math.abs(x - to) <= ARRIVED);
+  return i < 0 ? null : i * rec.sampleTime_s;
+}
+
+/**
+ * Duration of a move of `distance` from what earlier lines showed: a hexapod move is a triangle when short
+ * (t = 2·√(d/a)) and cruises when long (t = d/v + v/a). Every (distance, duration) seen bounds the path
+ * acceleration from below (4d/t², exact for a triangle); a move longer than the triangle predicts shows
+ * the cruise velocity. Before any line: unknown (null), and the line waits for the motion instead.
+ */
+export class MoveTimes {
+  private accel: number | null = null;
+  private velocity: number | null = null;
+  private readonly seen: { d: number; t: number }[] = [];
+
+  learn(distance: number, duration_s: number): void {
+    if (!(distance > 0 && duration_s > 0)) return;
+    this.seen.push({ d: distance, t: duration_s });
+    this.accel = Math.max(...this.seen.map((o) => (4 * o.d) / (o.t * o.t)));
+    const a = this.accel;
+    const cruising = this.seen.filter((o) => o.t > 1.1 * 2 * Math.sqrt(o.d / a));
+    // t = d/v + v/a  →  v = a·(t − √(t² − 4d/a))/2 (the smaller root: the cruise velocity).
+    const vs = cruising.map((o) => (a * (o.t - Math.sqrt(Math.max(0, o.t * o.t - (4 * o.d) / a)))) / 2).filter((v) => v > 0);
+    this.velocity = vs.length > 0 ? Math.min(...vs) : null;
+  }
+
+  predict_s(distance: number): number | null {
+    const a = this.accel;
+    if (a === null) return null;
+    const v = this.velocity;
+    const t = v !== null && distance > (v * v) / a ? distance / v + v / a : 2 * Math.sqrt(distance / a);
+    return t * 1.1 + 1e-3;
+  }
+}
+
+/** The first line's log: long enough for any line a search flies (it is stopped once the platform is on target). */
+const UNKNOWN_LOG_S = 2;
+
+/** Flies `axis` from where the rig stands to `to`, logging `channels` (indices into rig.channels). */
+export async function flyLine(rig: ArrayRig, link: FlyLink, times: MoveTimes, axis: PoseAxisName, to: number, phase: string, channels?: readonly number[]): Promise<FlyLine> {
+  const here = await rig.here();
+  const from = here[axis];
+  if (Math.abs(to - from) < 1e-9) return { axis, from, to, samples: [] };
+  await rig.checkBudget(phase);
+  const scale = 'XYZ'.includes(axis) ? 1 : 1000;
+  const distance = Math.abs(to - from) * scale;
+  const tau = link.sampleTime_s;
+  const predicted = times.predict_s(distance);
+  const duration = predicted ?? UNKNOWN_LOG_S;
+  const samples = Math.max(2, Math.ceil(duration / tau));
+  const picked = channels ?? rig.channels.map((_, i) => i);
+  const ports = picked.map((i) => rig.channels[i] as number);
+  await link.hexapod.armMotionStartTrigger(axis);
+  await link.hexapod.recordAxis(axis);
+  await link.meter.startLoggingAll({ channels: ports, samples, averagingTime_s: tau, trigger: 'continuous' });
+  rig.loggingStarted(ports);
+  await rig.goTo({ [axis]: to }, { wait: false });
+  if (predicted === null) {
+    // Duration unknown: wait for the platform, then stop the logs (samples taken so far are kept).
+    await link.hexapod.waitForMotion({ timeout_s: 30 });
+    await link.meter.stopLoggingAll(ports);
+  } else {
+    try {
+      await link.meter.waitLoggingAll(ports, 2 + 4 * duration + samples * tau * 2);
+    } catch (err) {
+      throw new FlyTriggerError(link.hexapod.triggerOutput ?? 0, err);
+    }
+  }
+  const rec = await link.hexapod.recordedLine(axis, Math.ceil((samples * tau) / 1e-4) + 2);
+  const arrived = arrivalTime_s(rec, to);
+  if (arrived === null) await link.hexapod.waitForMotion({ timeout_s: 2 + 4 * duration });
+  else times.learn(distance, arrived);
+  const logs = await link.meter.fetchLogs_W(ports);
+  const out: ArraySample[] = [];
+  const n = Math.min(...logs.map((l) => l.length));
+  for (let k = 0; k < n; k++) {
+    const pose = { ...here, [axis]: meanRecorded(rec, k * tau, (k + 1) * tau) };
+    const powers_dBm = rig.channels.map((_, i) => {
+      const j = picked.indexOf(i);
+      if (j < 0) return Number.NaN;
+      const w = (logs[j] as number[])[k] as number;
+      return w > 0 ? 10 * Math.log10(w) + 30 : -Infinity;
+    });
+    out.push({ pose, powers_dBm });
+  }
+  rig.readings += n;
+  await rig.record(out, phase);
+  return { axis, from, to, samples: out };
+}

@@ -1,0 +1,65 @@
+// The fiber-array view end to end, in Chromium, against `benchctl serve --sim`: upload
+// sequences/library/array-align.yaml, run it, and see one power bar per channel fill live, then each
+// channel's shortfall from its own optimum, the roll/tip/tilt/Z readouts and each channel's readings
+// beside its fitted model. A screenshot goes to test-output/e2e/array-align.png.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './fixtures/chromium.ts';
+import { startServe } from './fixtures/serve.ts';
+import type { ServeFixture } from './fixtures/serve.ts';
+
+const SHOTS = join(import.meta.dirname, '..', '..', 'test-output', 'e2e');
+const LIBRARY = join(import.meta.dirname, '..', '..', 'sequences', 'library', 'array-align.yaml');
+const tid = (id: string) => `[data-testid="${id}"]`;
+
+let dir: string;
+let serve: ServeFixture;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  dir = mkdtempSync(join(tmpdir(), 'a12-e2e-'));
+  serve = await startServe(['--sim', '--seed', '2', '--port', '0', '--runs', join(dir, 'runs'), '--ui', join(dir, 'ui'), '--build'], dir);
+  browser = await launchChromium();
+  page = await (await browser.newContext({ viewport: { width: 1400, height: 1400 } })).newPage();
+  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`); });
+  await page.goto(serve.url);
+  await page.waitForSelector(tid('view-bench'));
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  const code = await serve?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  expect(code).toBe(0);
+}, 60_000);
+
+describe('the fiber-array view in Chromium', () => {
+  it('runs array-align on the simulator: a bar per channel live, then shortfalls, readouts and each channel beside its model', async () => {
+    await page.locator('[data-view="sequence"]').click();
+    await page.locator(tid('sequence-upload')).setInputFiles(LIBRARY);
+    await page.waitForSelector(tid('plan'));
+    await page.locator(tid('run-start')).click();
+    await page.waitForSelector(tid('view-results'));
+    const view = `${tid('view-results')} ${tid('array-channels')}`;
+    // Live: the bars appear while the step still runs (before any shortfall is known).
+    await expect.poll(() => page.locator(`${view} .channel-bar`).count(), { timeout: 60_000, interval: 20 }).toBe(8);
+    await expect.poll(() => page.locator(`${tid('view-results')} ${tid('run-phase')}`).textContent(), { timeout: 240_000, interval: 200 }).toMatch(/^(passed|failed)$/);
+    expect(await page.locator(`${tid('view-results')} ${tid('run-phase')}`).textContent()).toBe('passed');
+    const shortfalls = await page.locator(`${view} ${tid('shortfall')}`).allTextContents();
+    expect(shortfalls).toHaveLength(8);
+    for (const s of shortfalls) expect(s).toMatch(/^−\d+\.\d{3} dB of -?\d+\.\d{2}$/);
+    for (const r of ['roll', 'tip', 'tilt', 'height']) expect(await page.locator(`${view} ${tid(r)}`).textContent()).toMatch(/\d/);
+    expect(await page.locator(`${view} ${tid('channel-profile')}`).count()).toBe(8);
+    expect(await page.locator(`${view} ${tid('channel-model')}`).count()).toBe(8);
+    await page.evaluate('window.scrollTo(0, 0)');
+    await page.locator(view).screenshot({ path: join(SHOTS, 'array-align.png') });
+    expect(pageErrors).toEqual([]);
+  }, 400_000);
+});
