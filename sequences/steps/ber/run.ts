@@ -214,7 +214,7 @@ export async function runBerSweep(ctx: StepContext, p: BerParams): Promise<StepO
   for (const w of report.warnings) ctx.warn(w);
   for (const [model, fit] of Object.entries(report.fits)) ctx.fit(model, fit);
   if (p.mode === 'pre-fec') {
-    const fit = await preFecVerdict(ctx, p, state.points, report.measurements, rig);
+    const fit = await preFecVerdict(ctx, p, state.points, report.measurements, report.fits, rig);
     report.fits['pre-fec'] = fit;
     ctx.fit('pre-fec', fit);
   }
@@ -230,8 +230,9 @@ export async function runBerSweep(ctx: StepContext, p: BerParams): Promise<StepO
  * Pre-FEC mode after the sweep: the sensitivity at the threshold with its interval, then the post-FEC check
  * there. Returns the 'pre-fec' fit record (threshold, sensitivity and interval, the check's verdict) for plots.
  */
-async function preFecVerdict(ctx: StepContext, p: BerParams, points: readonly SweptPoint[], m: Record<string, Measurement>, rig: Rig | null): Promise<FitRecord> {
-  Object.assign(m, preFecSensitivity(m, p));
+async function preFecVerdict(ctx: StepContext, p: BerParams, points: readonly SweptPoint[], m: Record<string, Measurement>,
+  fits: Readonly<Record<string, FitRecord>>, rig: Rig | null): Promise<FitRecord> {
+  Object.assign(m, preFecSensitivity(m, p, fits));
   await postFecStage(ctx, p, points, m, rig);
   return preFecFit(m, p);
 }

@@ -37,7 +37,7 @@ describe('ber, mode: pre-fec on a PAM4 line', () => {
       const bench_s = s.sim.benchTime_s() - t0;
       const m = out.measurements;
       const sens = m['preFecSensitivity_dBm']?.value ?? NaN;
-      expect(Math.abs(sens - truth), `seed ${seed}: ${sens} vs ${truth}`).toBeLessThan(0.1);
+      expect(Math.abs(sens - truth), `seed ${seed}: ${sens} vs ${truth}`).toBeLessThan(0.05);
       expect((m['preFecSensitivityHigh_dBm']?.value ?? NaN) - (m['preFecSensitivityLow_dBm']?.value ?? NaN)).toBeLessThan(0.3);
       expect(m['postFecPass']?.value).toBe(1);
       expect(m['postFecUncorrectable']?.value).toBe(0);

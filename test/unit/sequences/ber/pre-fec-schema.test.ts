@@ -61,9 +61,13 @@ describe('ber, mode: pre-fec', () => {
     const m = preFecSensitivity({ sensitivity_dBm: { value: -7, unit: 'dBm' }, sensitivitySigma_dB: { value: 0.05, unit: 'dB' } }, p);
     expect(m['preFecSensitivityLow_dBm']?.value).toBeCloseTo(-7 - 1.959964 * 0.05, 5);
     expect(m['preFecSensitivityHigh_dBm']?.value).toBeCloseTo(-7 + 1.959964 * 0.05, 5);
+    // The 20·log10 Q fit, where there is one, is the pre-FEC sensitivity (the loglog fit bends near the threshold).
+    const q = preFecSensitivity({ sensitivity_dBm: { value: -7, unit: 'dBm' } }, p,
+      { 'waterfall-q': { parameters: { sensitivity_dBm: { value: -6.95, sigma: 0.02, unit: 'dBm' } } } });
+    expect(q).toMatchObject({ preFecSensitivity_dBm: { value: -6.95 }, preFecSensitivitySigma_dB: { value: 0.02 } });
     const fit = preFecFit({ ...m, postFecPass: { value: 1, unit: '' }, postFecUncorrectable: { value: 0, unit: '' } }, p);
     expect(fit.extra).toMatchObject({ threshold: 2.4e-4, postFecPass: true, postFecUncorrectable: 0 });
-    expect(fit.parameters['sensitivity_dBm']?.value).toBe(-7);
+    expect(fit.parameters['sensitivity_dBm']).toMatchObject({ value: -7, sigma: 0.05 });
     // Without a fit: only the threshold, no invented sensitivity.
     expect(preFecSensitivity({}, p)).toEqual({ preFecThreshold: { value: 2.4e-4, unit: '' } });
   });
