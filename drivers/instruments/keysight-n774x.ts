@@ -168,8 +168,10 @@ export class KeysightN774xMeter implements MultiPortLogger {
     this.check('startLoggingAll.samples', samples, integerIn(1, MAX_LOG_SAMPLES)(samples));
     this.check('startLoggingAll.averagingTime_s', averagingTime_s, inRange(AVERAGING_TIME_RANGE_S, 's')(averagingTime_s));
     this.check('startLoggingAll.trigger', trigger, oneOf<LoggingTrigger>(['ignore', 'single'])(trigger));
+    // In W on every port, as startLogging does (N774x ports log in their own unit).
     const message = [
       ...addrs.flatMap((a) => [
+        `:SENS${a.slot}:CHAN${a.chan}:POW:UNIT 1`,
         `:TRIG${a.slot}:INP ${TRIGGER_INPUT[trigger]}`,
         `:SENS${a.slot}:CHAN${a.chan}:FUNC:PAR:LOGG ${samples},${PLAIN_NUMBER.format(averagingTime_s)}S`,
       ]),

@@ -132,14 +132,16 @@ export const useBenchStore = defineStore('bench', () => {
   }
 
   /** Reads every instrument's state (after opening, or when a run gave the bench back). */
+  // Each state is awaited before the spread: a spread taken before the await would drop a sibling role's
+  // state read meanwhile (two stages, two meters).
   async function refreshAll(): Promise<void> {
     const api = useBench();
     if (runOwned.value) return;
     await Promise.all([
-      ...rolesOf('laser').map((role) => act('laser', async () => { lasers.value = { ...lasers.value, [role]: await api.laserState({ role }) }; })),
-      ...rolesOf('stage').map((role) => act('stage', async () => { stages.value = { ...stages.value, [role]: await api.stageState({ role }) }; })),
-      ...rolesOf('voa').map((role) => act('voa', async () => { voas.value = { ...voas.value, [role]: await api.voaState({ role }) }; })),
-      ...rolesOf('bert').map((role) => act('bert', async () => { berts.value = { ...berts.value, [role]: await api.bertState({ role }) }; })),
+      ...rolesOf('laser').map((role) => act('laser', async () => { const st = await api.laserState({ role }); lasers.value = { ...lasers.value, [role]: st }; })),
+      ...rolesOf('stage').map((role) => act('stage', async () => { const st = await api.stageState({ role }); stages.value = { ...stages.value, [role]: st }; })),
+      ...rolesOf('voa').map((role) => act('voa', async () => { const st = await api.voaState({ role }); voas.value = { ...voas.value, [role]: st }; })),
+      ...rolesOf('bert').map((role) => act('bert', async () => { const st = await api.bertState({ role }); berts.value = { ...berts.value, [role]: st }; })),
       act('monitor', async () => { monitor.value = await api.monitorState(); }),
     ]);
   }

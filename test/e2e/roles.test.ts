@@ -75,7 +75,7 @@ describe('viewer and operator in Chromium over TLS', () => {
   });
 
   it('lets the operator switch the laser on, and the viewer sees it live', async () => {
-    await expect.poll(() => operator.locator(`${tid('instruments')} tbody tr`).count(), { timeout: 30_000 }).toBe(5);
+    await expect.poll(() => operator.locator(`${tid('instruments')} tbody tr`).count(), { timeout: 30_000 }).toBe(7);
     await operator.locator(tid('laser-toggle')).click();
     await expect.poll(() => operator.locator(tid('laser-badge')).getAttribute('data-emission'), { timeout: 15_000 }).toBe('on');
     await expect.poll(() => viewer.locator(tid('laser-badge')).getAttribute('data-emission'), { timeout: 15_000 }).toBe('on');

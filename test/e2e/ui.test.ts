@@ -37,7 +37,7 @@ async function shot(name: string): Promise<void> {
 
 /** The big meter reading, in dBm (NaN while there is none). */
 async function readingDbm(): Promise<number> {
-  return Number.parseFloat((await page.locator(tid('meter-dbm')).textContent()) ?? '');
+  return Number.parseFloat((await page.locator(`${tid('meter-panel')}[data-role="meter"] ${tid('meter-dbm')}`).textContent()) ?? '');
 }
 
 async function alignReadings(): Promise<number> {
@@ -45,11 +45,14 @@ async function alignReadings(): Promise<number> {
   return Number.parseInt(/(\d+) readings/.exec(caption ?? '')?.[1] ?? '0', 10);
 }
 
+/** The single-fiber stage's pad (the hexapod has its own beside it). */
+const PAD = `${tid('stage-pad')}[data-role="stage"]`;
+
 async function moveTo(axis: string, target_um: number): Promise<void> {
-  const row = page.locator(`${tid('stage-pad')} tr[data-axis="${axis}"]`);
+  const row = page.locator(`${PAD} tr[data-axis="${axis}"]`);
   await row.locator('input[type="number"]').fill(String(target_um));
   await row.getByRole('button', { name: 'Go' }).click();
-  await expect.poll(async () => Number.parseFloat((await page.locator(tid(`position-${axis}`)).textContent()) ?? ''), { timeout: 20_000 })
+  await expect.poll(async () => Number.parseFloat((await page.locator(`${PAD} ${tid(`position-${axis}`)}`).textContent()) ?? ''), { timeout: 20_000 })
     .toBeCloseTo(target_um, 1);
 }
 
@@ -83,10 +86,11 @@ describe('the UI in Chromium against benchctl serve', () => {
     await page.locator(tid('sim-seed')).fill(String(SEED));
     await page.locator(tid('open-sim')).click();
     const rows = page.locator(`${tid('instruments')} tbody tr`);
-    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(5);
+    // The single-fiber bench and the fiber-array pair (8-port meter, hexapod) beside it.
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(7);
     const text = await page.locator(tid('instruments')).textContent();
-    for (const id of ['N7778C', 'N7744A', 'N7762A', 'MP1900A', 'C-884']) expect(text).toContain(id);
-    expect(await page.locator(`${tid('instruments')} .state.ok`).count()).toBe(5);
+    for (const id of ['N7778C', 'N7744A', 'N7762A', 'MP1900A', 'C-884', 'N7745A', 'C-887']) expect(text).toContain(id);
+    expect(await page.locator(`${tid('instruments')} .state.ok`).count()).toBe(7);
     await expect.poll(() => page.locator(tid('bench-name')).textContent()).toContain(`seed ${SEED}`);
     await shot('01-bench-open');
   }, 60_000);
@@ -103,8 +107,8 @@ describe('the UI in Chromium against benchctl serve', () => {
 
   it('disables a jog at a soft limit, moves to the chip, jogs the stage and sees the live reading change', async () => {
     // Z starts at its upper soft limit: a further + jog is refused in the UI before it reaches the service.
-    expect(await page.locator(tid('jog-Z-plus')).isDisabled()).toBe(true);
-    expect(await page.locator(tid('jog-Z-minus')).isDisabled()).toBe(false);
+    expect(await page.locator(`${PAD} ${tid('jog-Z-plus')}`).isDisabled()).toBe(true);
+    expect(await page.locator(`${PAD} ${tid('jog-Z-minus')}`).isDisabled()).toBe(false);
     await page.locator('.voa-panel').getByRole('button', { name: 'Open shutter' }).click();
     await moveTo('X', NEAR_PEAK.X);
     await moveTo('Y', NEAR_PEAK.Y);
@@ -112,13 +116,13 @@ describe('the UI in Chromium against benchctl serve', () => {
     // The live reading (the service's monitor) shows light near the peak.
     await expect.poll(readingDbm, { timeout: 15_000 }).toBeGreaterThan(-35);
     const before = await readingDbm();
-    await page.locator(`${tid('stage-pad')} [data-step="5"]`).click();
-    await page.locator(tid('jog-X-plus')).click();
-    await expect.poll(async () => Number.parseFloat((await page.locator(tid('position-X')).textContent()) ?? ''), { timeout: 15_000 })
+    await page.locator(`${PAD} [data-step="5"]`).click();
+    await page.locator(`${PAD} ${tid('jog-X-plus')}`).click();
+    await expect.poll(async () => Number.parseFloat((await page.locator(`${PAD} ${tid('position-X')}`).textContent()) ?? ''), { timeout: 15_000 })
       .toBeCloseTo(NEAR_PEAK.X + 5, 1);
     // 5 µm off a ~5 µm mode costs several dB: the reading must move by more than noise.
     await expect.poll(async () => Math.abs((await readingDbm()) - before), { timeout: 15_000 }).toBeGreaterThan(1);
-    expect(await page.locator(tid('meter-mw')).textContent()).toMatch(/[µnp]?W$/);
+    expect(await page.locator(`${tid('meter-panel')}[data-role="meter"] ${tid('meter-mw')}`).textContent()).toMatch(/[µnp]?W$/);
     await shot('03-bench-jogged');
   }, 90_000);
 

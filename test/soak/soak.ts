@@ -8,7 +8,7 @@
 // SOAK_FAULTS (default 1000) faults; SOAK_SEED (default 1); SOAK_GAP_S (default 2: mean seconds between
 // faults); SOAK_MINUTES (default none: stop injecting after that long, finish the run under way, report);
 // SOAK_OUT (default a temp folder, removed unless SOAK_KEEP=1).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,8 @@ import { insistSafe } from '../../drivers/bench/safe-insist.ts';
 import { openResource } from '../../drivers/open-resource.ts';
 import type { RunEvent } from '../../sequences/events.ts';
 import { prepareRun } from '../../sequences/runner.ts';
-import { simBenchFileYaml } from '../../sim/link/bench-file.ts';
+import { SequenceError } from '../../sequences/schema/errors.ts';
+import { SIM_BENCH_STAGE_ROLE, simBenchFileYaml } from '../../sim/link/bench-file.ts';
 import type { ServedBench } from '../../sim/link/link-hub.ts';
 import { VirtualBench } from '../../sim/virtual-bench.ts';
 import { FaultProxy } from '../helpers/fault-proxy.ts';
@@ -25,7 +26,8 @@ import { printReport, type RunOutcome } from './soak-report.ts';
 import { auditRun, range, type Expectation, type RowAudit } from './row-check.ts';
 
 const LIBRARY = fileURLToPath(new URL('../../sequences/library/', import.meta.url));
-const ROLES = ['laser', 'meter', 'voa', 'bert', 'stage'];
+// The simulator's roles the bench file drives (its stage is the PI controller: sim/link/bench-file.ts).
+const ROLES = ['laser', 'meter', 'voa', 'bert', SIM_BENCH_STAGE_ROLE];
 
 const env = (name: string, fallback: number): number => {
   const v = process.env[name];
@@ -92,7 +94,8 @@ async function openWithRetry<T>(open: () => Promise<T>): Promise<T> {
     try {
       return await open();
     } catch (err) {
-      if (i >= 30) throw err;
+      // A sequence the bench file cannot run is the soak's own mistake, not a fault: no retry hides it.
+      if (i >= 30 || err instanceof SequenceError) throw err;
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   }
@@ -101,6 +104,7 @@ async function openWithRetry<T>(open: () => Promise<T>): Promise<T> {
 async function main(): Promise<void> {
   const random = seeded(SEED);
   const out = process.env.SOAK_OUT ?? mkdtempSync(join(tmpdir(), 'benchctl-soak-'));
+  mkdirSync(out, { recursive: true });
   const sim = new VirtualBench({ seed: SEED, mode: 'realtime' });
   const first = await serveOnFreePorts(sim, random);
   const portBase = first.portBase;
@@ -156,6 +160,7 @@ async function main(): Promise<void> {
       audit.rows += a.rows;
       audit.problems.push(...a.problems);
     } catch (err) {
+      if (err instanceof SequenceError) throw err;
       // The bench would not open (a fault while connecting): nothing ran, nothing to make safe.
       outcome = { sequence: seq.file, status: 'not started', message: (err as Error).message, safe: true, started_ms, ended_ms: Date.now(), laserOff: await laserOff(served) };
     }

@@ -46,8 +46,10 @@ describe('benchctl list', () => {
       ['laser', tcp['laser'], 'keysight-n777x', sim.instrument('laser').identity],
       ['meter', tcp['meter'], 'keysight-n774x', sim.instrument('meter').identity],
       ['voa', tcp['voa'], 'keysight-n776x', sim.instrument('voa').identity],
-      ['bert', tcp['bert'], 'scpi-bert', sim.instrument('bert').identity],
+      ['bert', tcp['bert'], 'anritsu-mp1900a', sim.instrument('bert').identity],
       ['stage', tcp['stage-pi'], 'auto → pi-gcs', sim.instrument('stage-pi').identity],
+      ['meter-array', tcp['meter-array'], 'keysight-n774x', sim.instrument('meter-array').identity],
+      ['stage-hexapod', tcp['stage-hexapod'], 'pi-gcs-hexapod', sim.instrument('stage-hexapod').identity],
     ]);
   });
 

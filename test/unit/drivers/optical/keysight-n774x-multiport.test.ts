@@ -15,8 +15,8 @@ const meter = (session: ScpiSession): Promise<KeysightN774xMeter> => keysightN77
 describe('keysight-n774x: logging all ports at once', () => {
   it('arms three ports in one message, then reads one binary block per port', async () => {
     await expectProtocol([IDN,
-      [':TRIG1:INP SME;:SENS1:CHAN1:FUNC:PAR:LOGG 3,0.0001S;:TRIG5:INP SME;:SENS5:CHAN1:FUNC:PAR:LOGG 3,0.0001S;' +
-        ':TRIG8:INP SME;:SENS8:CHAN1:FUNC:PAR:LOGG 3,0.0001S;:SENS1:CHAN1:FUNC:STAT LOGG,STAR;:SENS5:CHAN1:FUNC:STAT LOGG,STAR;:SENS8:CHAN1:FUNC:STAT LOGG,STAR', null],
+      [':SENS1:CHAN1:POW:UNIT 1;:TRIG1:INP SME;:SENS1:CHAN1:FUNC:PAR:LOGG 3,0.0001S;:SENS5:CHAN1:POW:UNIT 1;:TRIG5:INP SME;:SENS5:CHAN1:FUNC:PAR:LOGG 3,0.0001S;' +
+        ':SENS8:CHAN1:POW:UNIT 1;:TRIG8:INP SME;:SENS8:CHAN1:FUNC:PAR:LOGG 3,0.0001S;:SENS1:CHAN1:FUNC:STAT LOGG,STAR;:SENS5:CHAN1:FUNC:STAT LOGG,STAR;:SENS8:CHAN1:FUNC:STAT LOGG,STAR', null],
       NO_ERROR,
       [':SENS1:CHAN1:FUNC:STAT?', 'LOGGING_STABILITY,COMPLETE'],
       [':SENS5:CHAN1:FUNC:STAT?', 'LOGGING_STABILITY,COMPLETE'],
@@ -47,7 +47,7 @@ describe('keysight-n774x: logging all ports at once', () => {
 
   it('a refused message stops every port it may have started, then reports the instrument error', async () => {
     await expectProtocol([IDN,
-      [':TRIG1:INP IGN;:SENS1:CHAN1:FUNC:PAR:LOGG 10,0.0001S;:TRIG2:INP IGN;:SENS2:CHAN1:FUNC:PAR:LOGG 10,0.0001S;:SENS1:CHAN1:FUNC:STAT LOGG,STAR;:SENS2:CHAN1:FUNC:STAT LOGG,STAR', null],
+      [':SENS1:CHAN1:POW:UNIT 1;:TRIG1:INP IGN;:SENS1:CHAN1:FUNC:PAR:LOGG 10,0.0001S;:SENS2:CHAN1:POW:UNIT 1;:TRIG2:INP IGN;:SENS2:CHAN1:FUNC:PAR:LOGG 10,0.0001S;:SENS1:CHAN1:FUNC:STAT LOGG,STAR;:SENS2:CHAN1:FUNC:STAT LOGG,STAR', null],
       ['SYST:ERR?', '-221,"Settings conflict"'], NO_ERROR,
       [':SENS1:CHAN1:FUNC:STAT LOGG,STOP', null], NO_ERROR,
       [':SENS2:CHAN1:FUNC:STAT LOGG,STOP', null], NO_ERROR,
