@@ -29,10 +29,11 @@ export function benchInfoFromBench(bench: Bench, simulated: boolean): BenchInfo 
     const channels = (i.driver as { channels?: readonly number[] }).channels;
     const axes = axesOf(i.axes);
     const loopbacks = loopbacksOf((i.driver as { loopbacks?: unknown }).loopbacks);
+    const codings = (i.driver as { lineCodings?: readonly string[] }).lineCodings;
     roles[i.role] = {
       kind: i.kind, driver: i.driverName, resource: i.resource, ranges: driverRanges(i.driver),
       ...(axes ? { axes } : {}), ...(i.kind === 'meter' && channels ? { channels: [...channels] } : {}),
-      ...(loopbacks ? { loopbacks } : {}),
+      ...(loopbacks ? { loopbacks } : {}), ...(i.kind === 'bert' ? { lineCodings: codings ? [...codings] : ['NRZ'] } : {}),
     };
   }
   return { name: bench.name, roles, simulated };

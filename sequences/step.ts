@@ -35,6 +35,8 @@ export interface RoleInfo {
   channels?: number[];
   /** Hexapods carrying a fiber array: the chip's loopback pairs the bench file declares (fiber numbers). */
   loopbacks?: [number, number][];
+  /** BERTs: the line codings the driver offers (NRZ only unless it says more); unknown from a bench file alone. */
+  lineCodings?: string[];
 }
 
 /** The bench's declared capabilities: what `validate` and `estimate_s` may look at. */

@@ -1,5 +1,6 @@
 // The optical half of the virtual bench: one seeded world and the SCPI instruments that look at it
-// (meter, Keysight laser, Santec laser, VOA, BERT), plus the physical faults they can suffer.
+// (meter, Keysight laser, Santec laser, VOA, BERT, and a PAM4 BERT on the same receiver), plus the
+// physical faults they can suffer.
 import type { BenchClock } from './clock.ts';
 import { Bert } from './instruments/bert.ts';
 import type { BertDialect } from './instruments/bert.ts';
@@ -10,6 +11,11 @@ import { KeysightVoa } from './instruments/voa-keysight.ts';
 import type { MotionSystem } from './motion/motion-system.ts';
 import type { SimInstrument } from './sim-instrument.ts';
 import { OpticalWorld } from './world/optical-world.ts';
+
+/** 200GBASE-R/400GBASE-R lanes: 53.125 GBd PAM4. */
+export const PAM4_BERT_RATE_HZ = 106.25e9;
+/** The PAM4 BERT's own identity: this simulator's scpi-bert tree, another serial number. */
+export const PAM4_BERT_IDENTITY = 'BENCHSIM,SIM-BERT,SIM00003,1.0.0';
 
 export interface OpticalBenchOptions {
   seed: number;
@@ -33,13 +39,18 @@ export interface OpticalFaults {
 
 export interface OpticalBench {
   world: OpticalWorld;
-  /** In serving order: meter, laser, laser-santec, voa, bert. */
+  /** In serving order: meter, laser, laser-santec, voa, bert, bert-pam4. */
   instruments: SimInstrument[];
   meter: KeysightMeter;
   laser: KeysightLaser;
   laserSantec: SantecLaser;
   voa: KeysightVoa;
   bert: Bert;
+  /**
+   * A second BERT on the same loopback and receiver, PAM4 at 106.25 Gb/s with KP4 FEC analysis, in this
+   * project's scpi-bert tree (the MP1900A's PAM4/FEC commands are not in the cited sources).
+   */
+  bertPam4: Bert;
   faults: OpticalFaults;
 }
 
@@ -56,11 +67,12 @@ export function createOpticalBench(opts: OpticalBenchOptions): OpticalBench {
   const laserSantec = new SantecLaser(world.laser, clock, world.stream('santec-monitor'));
   const voa = new KeysightVoa(world, clock, world.stream('voa-monitor'));
   const bert = new Bert(world, clock, opts.bertDialect ?? 'mp1900a');
+  const bertPam4 = new Bert(world, clock, 'scpi-bert', { role: 'bert-pam4', coding: 'PAM4', rate_Hz: PAM4_BERT_RATE_HZ, identity: PAM4_BERT_IDENTITY });
   const faults: OpticalFaults = {
     tripInterlock: () => world.laser.tripInterlock(clock.now_s()),
     resetInterlock: () => world.laser.resetInterlock(clock.now_s()),
     loseBertSync: () => bert.loseSync(),
     restoreBertSync: () => bert.restoreSync(),
   };
-  return { world, instruments: [meter, laser, laserSantec, voa, bert], meter, laser, laserSantec, voa, bert, faults };
+  return { world, instruments: [meter, laser, laserSantec, voa, bert, bertPam4], meter, laser, laserSantec, voa, bert, bertPam4, faults };
 }

@@ -1,10 +1,11 @@
 // Seeded randomness for the virtual bench. Everything hidden or noisy in the simulator draws from a
 // SeededRandom so a seed reproduces a bench exactly. Numerics: @stdlib/random-base-uniform (a seeded
-// MT19937 stream), and @stdlib/random-base-normal / -poisson driven by that same stream (their `prng`
-// option), so one stream per purpose yields every distribution.
+// MT19937 stream), and @stdlib/random-base-normal / -poisson / -binomial driven by that same stream (their
+// `prng` option), so one stream per purpose yields every distribution.
 import uniform from '@stdlib/random-base-uniform';
 import normal from '@stdlib/random-base-normal';
 import poisson from '@stdlib/random-base-poisson';
+import binomial from '@stdlib/random-base-binomial';
 
 /** MT19937 accepts seeds 1 … 2³²−1. */
 const MAX_SEED = 0xffffffff;
@@ -12,6 +13,9 @@ const MAX_SEED = 0xffffffff;
 // Above this mean a Poisson count is drawn from its normal approximation: the relative error is
 // below 1e-4 there, and the exact samplers get slow or lose precision for huge means (BER 0.5 × 1e12 bits).
 const POISSON_NORMAL_ABOVE = 1e8;
+
+/** Below this mean a binomial count is drawn by its geometric gaps (see binomial()). */
+const BINOMIAL_GAPS_BELOW = 30;
 
 export class RandomSeedError extends Error {
   constructor(readonly seed: unknown) {
@@ -30,6 +34,7 @@ export class SeededRandom {
   private readonly u: () => number;
   private readonly gauss: (mu: number, sigma: number) => number;
   private readonly pois: (lambda: number) => number;
+  private readonly binom: (n: number, p: number) => number;
 
   constructor(seed: number) {
     if (!Number.isInteger(seed)) throw new RandomSeedError(seed);
@@ -39,6 +44,7 @@ export class SeededRandom {
     this.u = u01;
     this.gauss = normal.factory({ prng: u01 });
     this.pois = poisson.factory({ prng: u01 });
+    this.binom = binomial.factory({ prng: u01 });
   }
 
   /** An independent stream derived from this one's seed and a label (deterministic, order-free). */
@@ -67,6 +73,25 @@ export class SeededRandom {
     if (!(mean > 0)) return 0;
     if (mean > POISSON_NORMAL_ABOVE) return Math.max(0, Math.round(this.gauss(mean, Math.sqrt(mean))));
     return this.pois(mean);
+  }
+
+  /** Successes in n trials of probability p (n a whole number ≥ 0; p outside (0, 1) gives 0 or n). */
+  binomial(n: number, p: number): number {
+    if (!(Number.isInteger(n) && n >= 0)) throw new RangeError(`binomial draw: n must be a whole number ≥ 0, got ${n}`);
+    if (n === 0 || !(p > 0)) return 0;
+    if (p >= 1) return n;
+    // Few expected successes in many trials (a rare histogram bin over 10^7 codewords): @stdlib's sampler
+    // takes time in proportion to n there (a second for n = 2e7), so count geometric gaps between successes
+    // instead (exact, time ∝ n·p). Elsewhere @stdlib's BTPE sampler, whose time does not grow with n.
+    if (n * p < BINOMIAL_GAPS_BELOW && n > 1000) {
+      const lq = Math.log1p(-p);
+      let successes = 0;
+      for (let at = 0; ; successes++) {
+        at += Math.floor(Math.log(1 - this.u()) / lq) + 1;
+        if (at > n) return successes;
+      }
+    }
+    return this.binom(n, p);
   }
 
   /** A random sign, −1 or +1. */

@@ -26,9 +26,9 @@ import type { TimingProfile } from './timing/timing-profile.ts';
 /**
  * Every role, in serving order: with `--port-base N` role i listens on N + i, so by default
  * meter 5025, laser 5026, laser-santec 5027, voa 5028, bert 5029, stage 5030, stage-esp 5031, stage-pi 5032,
- * meter-array 5033, stage-hexapod 5034 (the fiber-array bench).
+ * meter-array 5033, stage-hexapod 5034 (the fiber-array bench), bert-pam4 5035 (the PAM4 BERT).
  */
-export const SIM_ROLES = ['meter', 'laser', 'laser-santec', 'voa', 'bert', 'stage', 'stage-esp', 'stage-pi', 'meter-array', 'stage-hexapod'] as const;
+export const SIM_ROLES = ['meter', 'laser', 'laser-santec', 'voa', 'bert', 'stage', 'stage-esp', 'stage-pi', 'meter-array', 'stage-hexapod', 'bert-pam4'] as const;
 /** The roles served over VXI-11, as inst0, inst1, ...: the Keysight N77xx/816x boxes, which offer it. */
 export const VXI11_ROLES: readonly string[] = ['meter', 'laser', 'voa'];
 /** The simulated PM100D's USB identity: Thorlabs' vendor id 0x1313, the PM100D's product id 0x8078 (ThorPy). */

@@ -5,8 +5,8 @@ import { ResponseFormatError } from '../scpi/index.ts';
 import { control, measurement } from '../properties/property.ts';
 import { allOf, inRange, isBoolean, oneOf } from '../properties/validators.ts';
 import type { Range, Validator } from '../properties/validators.ts';
-import { BERT_PATTERNS } from '../roles/bert.ts';
-import type { BertPattern } from '../roles/bert.ts';
+import { BERT_LINE_CODINGS, BERT_PATTERNS } from '../roles/bert.ts';
+import type { BertLineCoding, BertPattern } from '../roles/bert.ts';
 
 export const PATTERN = enumCodec<BertPattern>({
   PRBS7: { send: 'PRBS7', replies: ['PRBS7'] },
@@ -14,6 +14,24 @@ export const PATTERN = enumCodec<BertPattern>({
   PRBS23: { send: 'PRBS23', replies: ['PRBS23'] },
   PRBS31: { send: 'PRBS31', replies: ['PRBS31'] },
 });
+
+export const LINE_CODING = enumCodec<BertLineCoding>({
+  NRZ: { send: 'NRZ', replies: ['NRZ'] },
+  PAM4: { send: 'PAM4', replies: ['PAM4'] },
+});
+
+/** `:FETC:SENS{ch}:FEC:HIST?`: 17 whole counts (codewords with 0 … 15 symbol errors, then more than 15). */
+export const FEC_HISTOGRAM: Codec<number[]> = {
+  expected: '17 comma-separated codeword counts (0 … 15 symbol errors, then more than 15)',
+  format: (h) => h.map((n) => String(Math.round(n))).join(','),
+  parse: (reply) => {
+    const parts = reply.trim().split(',').map((x) => Number(x.trim()));
+    if (parts.length !== 17 || !parts.every((n) => Number.isInteger(n) && n >= 0)) {
+      throw new ResponseFormatError(reply, '17 comma-separated codeword counts (0 … 15 symbol errors, then more than 15)');
+    }
+    return parts;
+  },
+};
 
 export const GATE_MODE = enumCodec<'time' | 'bits'>({
   time: { send: 'TIME', replies: ['TIME'] },
@@ -51,6 +69,7 @@ export function bertTable(lineRate_Gbps: () => Range) {
     detectorPattern: control({ get: ':SENS{ch}:PATT:SEL?', set: ':SENS{ch}:PATT:SEL {value}', codec: PATTERN, validate: pattern }),
     /** NRZ: the clock frequency in GHz is the line rate in Gb/s. */
     lineRate_Gbps: control({ get: ':SOUR{ch}:FREQ?', set: ':SOUR{ch}:FREQ {value}', codec: GBPS_VIA_HZ, validate: inRange(lineRate_Gbps, 'Gb/s') }),
+    lineCoding: control({ get: ':SOUR{ch}:COD?', set: ':SOUR{ch}:COD {value}', codec: LINE_CODING, validate: oneOf<BertLineCoding>(BERT_LINE_CODINGS) }),
     output: control({ get: ':OUTP{ch}:STAT?', set: ':OUTP{ch}:STAT {value}', codec: BOOLEAN, validate: isBoolean }),
     gateMode: control({ get: ':SENS{ch}:GATE:MODE?', set: ':SENS{ch}:GATE:MODE {value}', codec: GATE_MODE, validate: oneOf<'time' | 'bits'>(['time', 'bits']) }),
     gatePeriod_s: control({ get: ':SENS{ch}:GATE:PER?', set: ':SENS{ch}:GATE:PER {value}', codec: SECONDS, validate: inRange(GATE_PERIOD_RANGE_S, 's') }),

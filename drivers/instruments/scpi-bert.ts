@@ -4,8 +4,10 @@
 // setPattern() sets both, since a loopback test compares the pattern it sends. A sync loss is never
 // hidden: results() reports the detector's sync now and the gate's pattern-sync-loss seconds (`PSL?`, the
 // MP1900A's PSLoss alarm-interval count), as results: an MP1900A queues no error for a loss of sync.
+// PAM4 and the KP4 FEC analysis (`:SOUR1:COD`, `:FETC:SENS1:FEC:…?`) are this tree's own extension too.
 import { z } from 'zod';
 import type { DriverContext, DriverDescriptor } from '../driver.ts';
+import { ReplyFormatError } from '../errors.ts';
 import { queryChained } from '../properties/chain.ts';
 import { BOOLEAN, INTEGER, PLAIN_NUMBER } from '../properties/codecs.ts';
 import { DriverOptionError, InvalidSettingError } from '../properties/errors.ts';
@@ -18,9 +20,10 @@ import { writeChecked } from '../properties/send.ts';
 import type { Range } from '../properties/validators.ts';
 import { pollUntilOrStop } from '../properties/wait.ts';
 import { BERT_PATTERNS } from '../roles/bert.ts';
-import type { Bert, BertGate, BertPattern, BertResults } from '../roles/bert.ts';
+import { BERT_LINE_CODINGS } from '../roles/bert.ts';
+import type { Bert, BertFecResults, BertGate, BertLineCoding, BertPattern, BertResults } from '../roles/bert.ts';
 import type { ScpiSession } from '../session/scpi-session.ts';
-import { BIT_COUNT, GATE_MODE, SYNC_LOSS_SECONDS, bertTable } from './scpi-bert-table.ts';
+import { BIT_COUNT, FEC_HISTOGRAM, GATE_MODE, SYNC_LOSS_SECONDS, bertTable } from './scpi-bert-table.ts';
 
 export const SCPI_BERT = 'scpi-bert';
 
@@ -39,6 +42,7 @@ export class ScpiBert implements Bert {
   readonly kind = 'bert' as const;
   readonly driverName = SCPI_BERT;
   readonly bitGates = 'any' as const;
+  readonly lineCodings = BERT_LINE_CODINGS;
   readonly session: ScpiSession;
   readonly model: string;
   readonly lineRateRange_Gbps: Range;
@@ -160,6 +164,40 @@ export class ScpiBert implements Bert {
 
   synced(): Promise<boolean> {
     return this.props.synced.get(this.at);
+  }
+
+  setLineCoding(coding: BertLineCoding): Promise<void> {
+    return this.props.lineCoding.set(coding, this.at);
+  }
+
+  lineCoding(): Promise<BertLineCoding> {
+    return this.props.lineCoding.get(this.at);
+  }
+
+  /** Bits, errors, the FEC analysis and sync of the same gate, in one round trip (the detector refuses it on NRZ: -221). */
+  async fecResults(): Promise<BertFecResults> {
+    const ch = this.at.ch;
+    const queries = [`:FETC:SENS${ch}:BITS?`, `:FETC:SENS${ch}:ERR?`, `:FETC:SENS${ch}:FEC:COD?`, `:FETC:SENS${ch}:FEC:SYMB?`,
+      `:FETC:SENS${ch}:FEC:UNC?`, `:FETC:SENS${ch}:FEC:HIST?`, `:SENS${ch}:SYNC?`, `:FETC:SENS${ch}:PSL?`];
+    const [bits = '', errors = '', codewords = '', symbols = '', unc = '', hist = '', sync = '', psl = ''] = await queryChained(this.session, queries);
+    const command = queries.join(';');
+    const r = this.session.resource;
+    const histogram = parseReply(r, command, hist, FEC_HISTOGRAM);
+    const result: BertFecResults = {
+      bits: parseReply(r, command, bits, BIT_COUNT),
+      errors: parseReply(r, command, errors, INTEGER),
+      codewords: parseReply(r, command, codewords, INTEGER),
+      symbolErrors: parseReply(r, command, symbols, INTEGER),
+      uncorrectable: parseReply(r, command, unc, INTEGER),
+      histogram,
+      sync: parseReply(r, command, sync, BOOLEAN),
+      syncLost: parseReply(r, command, psl, SYNC_LOSS_SECONDS) > 0,
+    };
+    const binned = histogram.reduce((a, b) => a + b, 0);
+    if (binned !== result.codewords || histogram[16] !== result.uncorrectable) {
+      throw new ReplyFormatError(r, command, `${codewords};${unc};${hist}`, 'a histogram that sums to the codeword count, its last bin the uncorrectable count');
+    }
+    return result;
   }
 
   insertError(): Promise<void> {

@@ -4,6 +4,28 @@ import type { InstrumentDriver } from '../driver.ts';
 export const BERT_PATTERNS = ['PRBS7', 'PRBS15', 'PRBS23', 'PRBS31'] as const;
 export type BertPattern = (typeof BERT_PATTERNS)[number];
 
+/** Line codings: NRZ, or Gray-coded PAM4 (two bits per symbol). */
+export const BERT_LINE_CODINGS = ['NRZ', 'PAM4'] as const;
+export type BertLineCoding = (typeof BERT_LINE_CODINGS)[number];
+
+/**
+ * The error detector's FEC analysis of a PAM4 gate: the compared bits cut into virtual KP4 RS(544,514)
+ * codewords (5440 bits each) and the 10-bit symbol errors counted per codeword.
+ */
+export interface BertFecResults {
+  /** Bits compared and bit errors (pre-FEC) of the same gate. */
+  bits: number;
+  errors: number;
+  codewords: number;
+  symbolErrors: number;
+  /** Codewords with more than 15 symbol errors: what a KP4 decoder cannot correct. */
+  uncorrectable: number;
+  /** Codewords by symbol errors: index 0 … 15, then 16 for more than 15. */
+  histogram: number[];
+  sync: boolean;
+  syncLost: boolean;
+}
+
 /** Count for a fixed time, or until a number of bits has been compared. */
 export type BertGate = { mode: 'time'; period_s: number } | { mode: 'bits'; bits: number };
 
@@ -53,4 +75,10 @@ export interface Bert extends InstrumentDriver {
   /** The detector's decision threshold, V, where the BERT can move it (for a threshold scan / Q factor). */
   setDecisionThreshold_V?(threshold_V: number): Promise<void>;
   decisionThreshold_V?(): Promise<number>;
+  /** Line codings the generator and detector offer, where the BERT can change it (absent: NRZ only). */
+  readonly lineCodings?: readonly BertLineCoding[];
+  setLineCoding?(coding: BertLineCoding): Promise<void>;
+  lineCoding?(): Promise<BertLineCoding>;
+  /** The current (or last) gate's counts with its FEC analysis, in one round trip (PAM4 lines). */
+  fecResults?(): Promise<BertFecResults>;
 }

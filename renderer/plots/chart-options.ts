@@ -5,6 +5,7 @@
 import uPlot from 'uplot';
 import { formatBer } from '../format/quantity.ts';
 import type { WaterfallPlotData } from '../results/waterfall-plot.ts';
+import { PRE_FEC_COLOUR, drawPreFecBar } from './pre-fec-overlay.ts';
 
 export const COLOURS = {
   data: '#1565c0',
@@ -133,6 +134,7 @@ export function waterfallOptions(width: number, height: number, plot: () => Wate
       { label: 'receiver model (Q ∝ P, fitted to the counts)', stroke: COLOURS.qModel, width: 2, points: { show: false }, spanGaps: true, show: plot()?.qModel != null },
       { label: `model interval (${Math.round((plot()?.qModel?.confidence ?? 0.95) * 100)} %)`, stroke: COLOURS.qModel, width: 1, dash: [2, 3], points: { show: false }, spanGaps: true, show: plot()?.qModel != null },
       { label: '', stroke: COLOURS.qModel, width: 1, dash: [2, 3], points: { show: false }, spanGaps: true, show: plot()?.qModel != null },
+      { label: `pre-FEC threshold (${plot()?.preFec?.threshold ?? ''})`, stroke: PRE_FEC_COLOUR, width: 1.5, dash: [8, 4], points: { show: false }, spanGaps: true, show: plot()?.preFec != null },
     ],
     hooks: { draw: [(u) => drawWaterfallOverlays(u, plot())] },
   };
@@ -177,6 +179,7 @@ function drawWaterfallOverlays(u: uPlot, d: WaterfallPlotData | null): void {
       ctx.stroke();
     }
   }
+  drawPreFecBar(u, d.preFec, ratio);
   // Points that could not be counted (sync lost, skipped): a cross on the power axis, one caption for all.
   ctx.strokeStyle = COLOURS.marker;
   ctx.fillStyle = COLOURS.marker;

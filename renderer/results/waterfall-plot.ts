@@ -11,6 +11,8 @@ import type { ColumnTable } from './column-table.ts';
 import { waterfallParams } from './fit-params.ts';
 import type { WaterfallParams } from './fit-params.ts';
 import { finiteRange, linspace, mergeOnX } from './plot-arrays.ts';
+import { preFecView, thresholdLine } from './pre-fec-view.ts';
+import type { PreFecView } from './pre-fec-view.ts';
 import type { ModelSource } from './spectrum-plot.ts';
 
 export interface BerPoint {
@@ -39,7 +41,8 @@ export interface QModel {
 export interface WaterfallPlotData {
   /**
    * [power_dBm, measured BER, upper bound (error-free points), model BER, other-method model BER, receiver
-   * model BER, and the receiver model through each end of its sensitivity's interval] on one ascending x.
+   * model BER, the receiver model through each end of its sensitivity's interval, and the pre-FEC threshold]
+   * on one ascending x.
    */
   main: (number | null)[][];
   /** [power_dBm, log10(measured / model) decades] */
@@ -54,6 +57,8 @@ export interface WaterfallPlotData {
   predicted_dBm: number | null;
   /** The receiver model fitted to the counts, drawn with its interval (method: extrapolate reports it). */
   qModel: QModel | null;
+  /** A `mode: pre-fec` run: the threshold, the sensitivity there with its interval, the post-FEC verdict. */
+  preFec: PreFecView | null;
   source: ModelSource;
   note: string | null;
 }
@@ -93,6 +98,8 @@ export interface WaterfallFits {
   receiver?: FitRecord;
   /** The receiver model fitted to the counts ('receiver-q-model'). */
   qModel?: FitRecord;
+  /** A pre-FEC run's threshold, sensitivity and post-FEC verdict ('pre-fec'). */
+  preFec?: FitRecord;
 }
 
 export function pickWaterfallFits(fits: ReadonlyMap<string, FitRecord>): WaterfallFits {
@@ -104,6 +111,8 @@ export function pickWaterfallFits(fits: ReadonlyMap<string, FitRecord>): Waterfa
   if (rx) out.receiver = rx;
   const q = fits.get('receiver-q-model');
   if (q) out.qModel = q;
+  const pre = fits.get('pre-fec');
+  if (pre) out.preFec = pre;
   return out;
 }
 
@@ -112,11 +121,12 @@ export function waterfallPlot(table: ColumnTable, fits: WaterfallFits, targetBer
   const all = berPoints(table);
   const points = all.filter(counted);
   const uncounted = all.filter((p) => !counted(p));
+  const preFec = preFecView(fits.preFec);
   let model = waterfallParams(fit);
   let source: ModelSource = model ? 'step' : 'none';
   let note: string | null = fit && !model ? 'the step\'s fit record lacks slope and intercept' : null;
   if (!model && !fit) {
-    const prov = provisional(points, targetBer_hint ?? DEFAULT_TARGET_BER);
+    const prov = provisional(points, preFec?.threshold ?? targetBer_hint ?? DEFAULT_TARGET_BER);
     if ('fit' in prov) { model = prov.fit; source = 'provisional'; } else note = prov.why;
   }
   if (model?.extrapolated) note = 'the sensitivity is extrapolated beyond the measured powers';
@@ -135,6 +145,7 @@ export function waterfallPlot(table: ColumnTable, fits: WaterfallFits, targetBer
     { x: curve.map((c) => c.power_dBm), y: curve.map((c) => c.ber) },
     { x: altCurve.map((c) => c.power_dBm), y: altCurve.map((c) => c.ber) },
     ...[qCurves.model, qCurves.low, qCurves.high].map((c) => ({ x: c.map((v) => v.power_dBm), y: c.map((v) => v.ber) })),
+    preFec ? thresholdLine(preFec, [...all.map((p) => p.power_dBm), ...curve.map((c) => c.power_dBm)]) : { x: [], y: [] },
   ]);
   const rx = fits.receiver?.parameters['sensitivity_dBm']?.value;
   const predicted_dBm = typeof rx === 'number' && Number.isFinite(rx) ? rx : null;
@@ -146,7 +157,7 @@ export function waterfallPlot(table: ColumnTable, fits: WaterfallFits, targetBer
       return m > 0 ? Math.log10(p.ber / m) : null;
     });
   }
-  return { main, residuals, points, uncounted, model, alternate, predicted_dBm, qModel, source, note };
+  return { main, residuals, points, uncounted, model, alternate, predicted_dBm, qModel, preFec, source, note };
 }
 
 function qModelOf(fit: FitRecord | undefined): QModel | null {

@@ -6,7 +6,14 @@
 // its end, and counts only grow. Short gates at low BER honestly show zero errors. While the detector has
 // no pattern sync, the bits it compares are random: a BER of 0.5, and the gate remembers the loss, counted
 // in sync-loss seconds (1-s alarm intervals from the gate's start with any loss, as the MP1900A counts them).
+// On a PAM4 line the errors come from the FEC analysis instead (bert-fec.ts): each piece's whole virtual
+// codewords are drawn (the bits of a codeword still open at a piece's end carry over to the next), and its
+// bit errors are those of the drawn symbol errors, so counts, symbol errors and histogram agree.
+import { KP4_CODEWORD_BITS } from '../../models/kp4-fec.ts';
+import type { LineCoding } from '../../models/kp4-fec.ts';
 import type { SeededRandom } from '../random.ts';
+import { CodewordDrawer, addFec, emptyFec, unsyncedCodewords } from './bert-fec.ts';
+import type { FecCounts } from './bert-fec.ts';
 
 const MAX_SEGMENTS = 1000;
 const MIN_SEGMENT_S = 1e-3;
@@ -19,6 +26,8 @@ export interface DetectorView {
   /** BER of the received signal when synced. */
   ber: number;
   rate_Hz: number;
+  /** The line coding (NRZ when absent); PAM4 gates also count virtual KP4 codewords. */
+  coding?: LineCoding;
 }
 
 export interface GateCounts {
@@ -28,6 +37,8 @@ export interface GateCounts {
   syncLost: boolean;
   /** Pattern-sync-loss seconds: how many 1-s intervals of the gate (from its start) saw any loss of sync. */
   syncLoss_s: number;
+  /** PAM4 gates: the FEC analysis of the same bits. */
+  fec?: FecCounts;
 }
 
 /** The alarm interval the detector counts sync-loss seconds in. */
@@ -39,6 +50,7 @@ interface Piece {
   bits: number;
   errors: number;
   synced: boolean;
+  fec?: FecCounts;
 }
 
 export class Gate {
@@ -46,6 +58,9 @@ export class Gate {
   private readonly pieces: Piece[] = [];
   private readonly insertions: number[] = [];
   private stopped_s: number | null = null;
+  private readonly codewords: CodewordDrawer;
+  /** Bits of the virtual codeword still open at the last piece's end. */
+  private openCodewordBits = 0;
 
   constructor(
     readonly start_s: number,
@@ -53,6 +68,7 @@ export class Gate {
     private readonly view: (t_s: number) => DetectorView,
     private readonly rng: SeededRandom,
   ) {
+    this.codewords = new CodewordDrawer(rng);
     this.seg_s = Number.isFinite(planned_s) ? Math.max(MIN_SEGMENT_S, planned_s / MAX_SEGMENTS) : UNTIMED_SEGMENT_S;
   }
 
@@ -83,6 +99,7 @@ export class Gate {
     this.drawUntil(te);
     let bits = 0;
     let errors = 0;
+    let fec: FecCounts | undefined;
     // Unsynced stretches come in time order, so each alarm interval is counted once by remembering the last.
     let lossSeconds = 0;
     let lastCounted = -1;
@@ -98,10 +115,11 @@ export class Gate {
       if (p.to_s > te + 1e-12) break;
       bits += p.bits;
       errors += p.errors;
+      if (p.fec) addFec((fec ??= emptyFec()), p.fec);
       if (!p.synced) lost(p.from_s, p.to_s);
     }
     for (const t of this.insertions) if (t <= te && this.view(t).synced) errors += 1;
-    return { bits: Math.round(bits), errors, syncLost: lossSeconds > 0, syncLoss_s: lossSeconds };
+    return { bits: Math.round(bits), errors, syncLost: lossSeconds > 0, syncLoss_s: lossSeconds, ...(fec ? { fec } : {}) };
   }
 
   /** Draws the pieces from the last one's end up to t (never past the gate's end). */
@@ -116,8 +134,18 @@ export class Gate {
       const v = this.view((from + to) / 2);
       const bits = v.rate_Hz * (to - from);
       const ber = v.synced ? v.ber : 0.5;
-      this.pieces.push({ from_s: from, to_s: to, bits, errors: this.rng.poisson(ber * bits), synced: v.synced });
+      if (v.coding === 'PAM4') this.pieces.push({ from_s: from, to_s: to, bits, synced: v.synced, ...this.pam4Piece(bits, v) });
+      else this.pieces.push({ from_s: from, to_s: to, bits, errors: this.rng.poisson(ber * bits), synced: v.synced });
       from = to;
     }
+  }
+
+  private pam4Piece(bits: number, v: DetectorView): { errors: number; fec: FecCounts } {
+    const open = this.openCodewordBits + bits;
+    const n = Math.floor(open / KP4_CODEWORD_BITS);
+    this.openCodewordBits = open - n * KP4_CODEWORD_BITS;
+    if (!v.synced) return { errors: this.rng.poisson(0.5 * bits), fec: unsyncedCodewords(this.rng, n) };
+    const d = this.codewords.draw(n, v.ber);
+    return { errors: d.bitErrors, fec: d.fec };
   }
 }

@@ -1,6 +1,12 @@
 // The `scpi-bert` dialect: INSTRUMENTS.md's placeholder command tree, this project's own. No vendor speaks
 // it, so a BERT serving it answers `*IDN?` with this simulator's own identity (SCPI_BERT_IDENTITY), never a
 // real instrument's. The default simulated BERT speaks the Anritsu MP1900A's tree (bert-mp1900a.ts).
+//
+// PAM4 and FEC analysis, this tree's own extension (sim/README.md "PAM4 and KP4 FEC"): `:SOUR1:COD NRZ|PAM4`
+// sets the line coding of generator and detector; on PAM4 the detector cuts the PRBS into virtual KP4
+// RS(544,514) codewords, and `:FETC:SENS1:FEC:COD?` (codewords), `:FEC:SYMB?` (symbol errors),
+// `:FEC:UNC?` (uncorrectable codewords) and `:FEC:HIST?` (17 counts: codewords with 0 … 15 symbol errors,
+// then more than 15) read the current (or last) gate's analysis, beside its bits and errors.
 import { CommandTable, ScpiError, ScpiErrorCode, formatBoolean, formatNR1, formatNR3, parseBoolean, parseEnum, parseNumeric } from '../../drivers/scpi/index.ts';
 import type { HandlerArgs } from '../../drivers/scpi/index.ts';
 import { settingHandlers, noParams, param, suffix } from '../scpi/index.ts';
@@ -8,6 +14,9 @@ import type { NumericLimits } from '../scpi/index.ts';
 import { PRBS_PATTERNS } from '../world/receiver-link.ts';
 import type { PrbsPattern } from '../world/receiver-link.ts';
 import type { Bert } from './bert.ts';
+import type { LineCoding } from '../../models/kp4-fec.ts';
+import { emptyFec } from './bert-fec.ts';
+import type { FecCounts } from './bert-fec.ts';
 import { BERT_RATE_RANGE_HZ } from './bert-limits.ts';
 
 export const SCPI_BERT_IDENTITY = 'BENCHSIM,SIM-BERT,SIM00002,1.0.0';
@@ -33,11 +42,24 @@ function patternParam(token: string): PrbsPattern {
 
 const nr3 = (v: number): string => formatNR3(v);
 
+/** The current gate's FEC analysis; refused while the line is NRZ (there are no codewords to count). */
+function fecOf(b: Bert, a: HandlerArgs): FecCounts {
+  checkOne(a);
+  noParams(a);
+  if (b.config.current.coding !== 'PAM4') throw new ScpiError(ScpiErrorCode.SettingsConflict, 'FEC analysis needs PAM4 line coding (:SOUR1:COD PAM4)');
+  return b.counts().fec ?? emptyFec();
+}
+
 export const SCPI_BERT_COMMANDS = new CommandTable<Bert>()
   .add(':SOURce#:PATTern[:SELect][?]', (b, a) => setOrQuery(a, () => b.config.current.genPattern, (t) => b.configure({ genPattern: patternParam(t) })))
   // NRZ: the clock frequency is the bit rate, so FREQ and RATE are one setting in two names (INSTRUMENTS.md).
   .add(':SOURce#:FREQuency[?]', (b, a) => numericSetting(a, RATE_HZ, () => b.config.current.rate_Hz, nr3, (t) => setRate(b, t)))
   .add(':SOURce#:RATE[?]', (b, a) => numericSetting(a, RATE_HZ, () => b.config.current.rate_Hz, nr3, (t) => setRate(b, t)))
+  .add(':SOURce#:CODing[?]', (b, a) => setOrQuery(a, () => b.config.current.coding, (t) => b.configure({ coding: parseEnum<LineCoding>(t, ['NRZ', 'PAM4']) })))
+  .add(':FETCh:SENSe#:FEC:CODewords?', (b, a) => formatNR1(fecOf(b, a).codewords))
+  .add(':FETCh:SENSe#:FEC:SYMBols?', (b, a) => formatNR1(fecOf(b, a).symbolErrors))
+  .add(':FETCh:SENSe#:FEC:UNCorrectable?', (b, a) => formatNR1(fecOf(b, a).uncorrectable))
+  .add(':FETCh:SENSe#:FEC:HISTogram?', (b, a) => fecOf(b, a).histogram.map((c) => formatNR1(c)).join(','))
   .add(':SOURce#:EINSertion:ONCE', (b, a) => {
     checkOne(a);
     noParams(a);

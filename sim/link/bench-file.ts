@@ -18,6 +18,7 @@ export const SIM_DRIVERS: Readonly<Record<string, string>> = {
   'stage-pi': 'pi-gcs',
   'meter-array': 'keysight-n774x',
   'stage-hexapod': 'pi-gcs-hexapod',
+  'bert-pam4': 'scpi-bert',
 };
 
 /** The driver for a served role whose dialect is a choice of the simulator: the BERT's, by the identity it answers. */
@@ -27,7 +28,7 @@ export function simDriverFor(role: string, identity: string): string | undefined
 }
 
 /** Roles a bench uses by default; the others are alternate front ends of the same laser or stage. */
-export const DEFAULT_BENCH_ROLES = ['laser', 'meter', 'voa', 'bert', 'stage', 'meter-array', 'stage-hexapod'] as const;
+export const DEFAULT_BENCH_ROLES = ['laser', 'meter', 'voa', 'bert', 'stage', 'meter-array', 'stage-hexapod', 'bert-pam4'] as const;
 
 /**
  * The hexapod's soft limits in pose space about the fiber array's facet (its pivot): the hidden chip lies

@@ -110,6 +110,8 @@ const LAN_INPUT: TimingInput = {
     // The fiber-array bench: an N7745A as the N7744A, a C-887 on the LAN as the C-884.
     'meter-array': lanScpi,
     'stage-hexapod': { link: { kind: 'lan', roundTrip: LAN_ROUND_TRIP }, processing: { set_ms: 0.1, query_ms: 0.1 } },
+    // The PAM4 BERT: a LAN SCPI box like the NRZ one.
+    'bert-pam4': lanScpi,
   },
   meter: { deadTime_ms: 0, logStartLatency_ms: 0.02 },
   stage: { settle_ms: 10, followingLag_ms: 0.5 },

@@ -4,7 +4,7 @@
 // not yet recorded (the point in flight is counted again from zero), the points before it read back from
 // its table for the trend and the fit.
 import type { Bert } from '../../../drivers/roles/bert.ts';
-import type { StepContext, StepOutcome } from '../../step.ts';
+import type { FitRecord, Measurement, Row, StepContext, StepOutcome } from '../../step.ts';
 import { berRow } from './ber-row.ts';
 import { countPoint } from './counting.ts';
 import { checkGoals, errorsForPrecision } from './dwell.ts';
@@ -14,6 +14,7 @@ import { modelDecision } from './extrapolate.ts';
 import { runQScan } from './q-scan.ts';
 import { attenuations_dB } from './schema.ts';
 import type { BerParams } from './schema.ts';
+import { countingTarget, fecRow, postFecCheck, preFecFit, preFecSensitivity, readFec } from './pre-fec.ts';
 import { waterfallReport } from './waterfall-report.ts';
 import type { SweptPoint } from './waterfall-report.ts';
 
@@ -60,6 +61,12 @@ async function prepare(ctx: StepContext, p: BerParams): Promise<Rig> {
   const bert = bench.get(p.bert, 'bert');
   const voa = bench.get(p.voa, 'voa');
   const meter = bench.get(p.meter, 'meter');
+  if (p.mode === 'pre-fec') {
+    if (!bert.setLineCoding || !bert.fecResults || !(bert.lineCodings ?? []).includes('PAM4')) {
+      throw new BerSweepError(`mode: pre-fec needs a PAM4 BERT with KP4 FEC analysis; ${bert.driverName} (${bert.session.resource}) has none`);
+    }
+    await bert.setLineCoding('PAM4');
+  }
   if (p.pattern) await bert.setPattern(p.pattern);
   if (p.rate !== undefined) await bert.setLineRate_Gbps(p.rate);
   await bert.setOutput(true);
@@ -77,7 +84,7 @@ async function prepare(ctx: StepContext, p: BerParams): Promise<Rig> {
 function goalsOf(p: BerParams, bitsPerSecond: number): DwellGoals {
   const goals: DwellGoals = {
     confidence: p.confidence,
-    targetBer: p.target,
+    targetBer: countingTarget(p),
     minErrors: errorsForPrecision(p.precision, p.confidence),
     maxBits: p.max_dwell * bitsPerSecond,
     minGateBits: Math.ceil(p.min_gate * bitsPerSecond),
@@ -164,9 +171,10 @@ export async function runBerSweep(ctx: StepContext, p: BerParams): Promise<StepO
     const power_dBm = (await meter.readPower_dBm(p.channel)) + p.power_offset;
     if (i === recorded && recorded > 0) checkContinuity(state.points, attenuation_dB, power_dBm);
     const point: SweptPoint = { attenuation_dB, power_dBm, bits: 0, errors: 0, status: 'skipped', dwell_s: 0 };
+    let fec: Row | null = null;
     const bounded = state.points.filter((x) => x.status === 'bounded').map((x) => x.power_dBm);
     const plan = planPoint(goals, {
-      power_dBm, trend: berTrend(state.points, p.target, power_dBm), skipAboveBounded: p.skip_above_bounded,
+      power_dBm, trend: berTrend(state.points, countingTarget(p), power_dBm), skipAboveBounded: p.skip_above_bounded,
       bitsPerSecond: rig.bitsPerSecond, minReachProbability: p.min_reach, lastChance: i === atts.length - 1,
       ...(bounded.length ? { boundedAt_dBm: Math.min(...bounded) } : {}),
     });
@@ -178,10 +186,12 @@ export async function runBerSweep(ctx: StepContext, p: BerParams): Promise<StepO
       ctx.warn(`${attenuation_dB} dB (${power_dBm.toFixed(2)} dBm): no pattern sync — the BER is too high to lock to, or the link is broken; point marked, not counted`);
     } else {
       const c = await countPoint(ctx, rig.bert, {
-        goals, test: plan.test, bitsPerSecond: rig.bitsPerSecond, counting: p.counting,
+        // Pre-FEC: one gate per point, so that the FEC analysis read after it covers every counted bit.
+        goals, test: plan.test, bitsPerSecond: rig.bitsPerSecond, counting: p.mode === 'pre-fec' ? 'live' : p.counting,
         ...(plan.predictedBer !== undefined ? { predictedBer: plan.predictedBer } : {}),
       });
       Object.assign(point, { bits: c.counts.bits, errors: c.counts.errors, status: c.status, dwell_s: c.dwell_s });
+      if (p.mode === 'pre-fec' && c.status !== 'sync-lost') fec = fecRow('sweep', attenuation_dB, power_dBm, await readFec(rig.bert), p.confidence);
       if (c.status === 'sync-lost') {
         await requireLight(ctx, p, `at ${attenuation_dB} dB`);
         ctx.warn(`${attenuation_dB} dB (${power_dBm.toFixed(2)} dBm): ${c.why}; point marked sync-lost`);
@@ -192,19 +202,61 @@ export async function runBerSweep(ctx: StepContext, p: BerParams): Promise<StepO
       }
     }
     await ctx.point('ber', berRow(point, p.confidence));
+    // After its ber row, which is the sweep's record of progress: a resume never counts a point twice in 'fec'.
+    if (fec) await ctx.point('fec', fec);
     state.points.push(point);
   }
   const report = waterfallReport(state.points, {
-    targetBer: p.target, method: p.method === 'extrapolate' ? 'q' : p.method, confidence: p.confidence,
+    targetBer: countingTarget(p), method: p.method === 'extrapolate' ? 'q' : p.method, confidence: p.confidence,
     useModel: p.method === 'extrapolate',
     ...(p.receiver ? { receiver: { kind: p.receiver.kind, sensitivity_dBm: p.receiver.sensitivity, atBer: p.receiver.at } } : {}),
   });
   for (const w of report.warnings) ctx.warn(w);
   for (const [model, fit] of Object.entries(report.fits)) ctx.fit(model, fit);
+  if (p.mode === 'pre-fec') {
+    const fit = await preFecVerdict(ctx, p, state.points, report.measurements, report.fits, rig);
+    report.fits['pre-fec'] = fit;
+    ctx.fit('pre-fec', fit);
+  }
   if (p.q_scan && !(ctx.resume?.pointsByTable['qscan'])) {
     Object.assign(report.measurements, await runQScan(ctx, p.q_scan, p.bert, {
       voa, readPower_dBm: async () => (await meter.readPower_dBm(p.channel)) + p.power_offset,
     }));
   }
   return { measurements: report.measurements, fits: report.fits };
+}
+
+/**
+ * Pre-FEC mode after the sweep: the sensitivity at the threshold with its interval, then the post-FEC check
+ * there. Returns the 'pre-fec' fit record (threshold, sensitivity and interval, the check's verdict) for plots.
+ */
+async function preFecVerdict(ctx: StepContext, p: BerParams, points: readonly SweptPoint[], m: Record<string, Measurement>,
+  fits: Readonly<Record<string, FitRecord>>, rig: Rig | null): Promise<FitRecord> {
+  Object.assign(m, preFecSensitivity(m, p, fits));
+  await postFecStage(ctx, p, points, m, rig);
+  return preFecFit(m, p);
+}
+
+async function postFecStage(ctx: StepContext, p: BerParams, points: readonly SweptPoint[], m: Record<string, Measurement>, rig: Rig | null): Promise<void> {
+  const sensitivity = m['preFecSensitivity_dBm']?.value;
+  if (sensitivity === undefined) {
+    ctx.warn('no pre-FEC sensitivity (no waterfall fit): no post-FEC check');
+    return;
+  }
+  if (ctx.resume?.rows?.['fec']?.some((r) => r['kind'] === 'post-fec')) {
+    ctx.log('the post-FEC check was recorded before the interruption: its verdict is in the fec table');
+    return;
+  }
+  await ctx.checkpoint();
+  const bert = (rig ?? (await prepare(ctx, p))).bert;
+  const meter = ctx.bench.get(p.meter, 'meter');
+  const check = await postFecCheck(ctx, p, bert, points, sensitivity, async () => (await meter.readPower_dBm(p.channel)) + p.power_offset, attenuations_dB(p));
+  if (typeof check === 'string') {
+    ctx.warn(check);
+    return;
+  }
+  await ctx.point('fec', check.row);
+  Object.assign(m, check.measurements);
+  if (check.pass) ctx.log(check.message);
+  else ctx.warn(check.message);
 }

@@ -4,13 +4,16 @@
 //       target: 1e-12
 //       confidence: 95%
 //       max_dwell: 200s
+//       mode: pre-fec                     # PAM4 behind KP4 FEC: sensitivity at the pre-FEC threshold (pre-fec.ts)
+//       threshold: 2.4e-4
 import { z } from 'zod';
-import { timeToClaim_s } from '../../../models/confidence.ts';
+import { bitsToClaim as bitsToClaimAt, timeToClaim_s } from '../../../models/confidence.ts';
 import { BERT_PATTERNS } from '../../../drivers/roles/bert.ts';
 import { checkRange, requireRole } from '../../capabilities.ts';
 import { q } from '../../schema/q.ts';
 import type { BenchInfo, TableSpec, ValidationIssue } from '../../step.ts';
 import { errorsForPrecision } from './dwell.ts';
+import { PRE_FEC_MEASUREMENTS, countingTarget, fecTable, preFecThreshold } from './pre-fec.ts';
 import { QSCAN_MEASUREMENTS, qScanSchema, qScanTable, validateQScan } from './q-scan.ts';
 
 /** A waterfall fit needs at least five points with errors (PHYSICS.md). */
@@ -78,6 +81,15 @@ export const berSchema = z.strictObject({
   receiver: receiver.optional(),
   /** After the sweep: the BER against the decision threshold at one attenuation, and Q from the bathtub's walls. */
   q_scan: qScanSchema.optional(),
+  /**
+   * 'direct' (default): the sensitivity at `target`. 'pre-fec': a PAM4 line behind KP4 FEC — the sensitivity at the
+   * pre-FEC `threshold`, each point's FEC analysis, and the post-FEC verdict at that power.
+   */
+  mode: z.enum(['direct', 'pre-fec'], { error: 'expected direct or pre-fec' }).default('direct'),
+  /** With mode: pre-fec, the pre-FEC BER the link's FEC corrects to error-free (KP4: 2.4e-4). */
+  threshold: q.ber().optional(),
+  /** With mode: pre-fec, the gate at the sensitivity that must see no uncorrectable codeword. */
+  post_fec_dwell: q.duration_s({ positive: true, max: 86400 }).default(1),
 });
 
 export type BerParams = z.output<typeof berSchema>;
@@ -98,7 +110,7 @@ export function attenuations_dB(p: Pick<BerParams, 'attenuation'>): number[] {
 export const BER_COLUMNS = ['attenuation_dB', 'power_dBm', 'bits', 'errors', 'ber', 'ber_upper', 'ber_lower', 'confidence', 'dwell_s', 'status'];
 
 export function berTables(p: BerParams): TableSpec[] {
-  return [...(p.q_scan ? [qScanTable()] : []), {
+  return [...(p.q_scan ? [qScanTable()] : []), ...(p.mode === 'pre-fec' ? [fecTable(p)] : []), {
     name: 'ber',
     columns: BER_COLUMNS,
     description: `loopback BER vs received power (meter channel ${p.channel}${p.power_offset ? ` + ${p.power_offset} dB` : ''}); ` +
@@ -117,6 +129,7 @@ export function berMeasurements(p: BerParams): Record<string, string> {
     boundedPower_dBm: 'dBm',
     points: '', measuredPoints: '', skippedPoints: '', syncLostPoints: '', dwell_s: 's',
     ...(p.q_scan ? QSCAN_MEASUREMENTS : {}),
+    ...(p.mode === 'pre-fec' ? PRE_FEC_MEASUREMENTS : {}),
   };
 }
 
@@ -136,16 +149,23 @@ export function validateBer(p: BerParams, bench: BenchInfo): ValidationIssue[] {
   }
   const bert = requireRole(bench, p.bert, 'bert', 'bert');
   if ('message' in bert) issues.push(bert);
-  else if (p.rate !== undefined) issues.push(...checkRange(bench, p.bert, 'lineRate_Gbps', p.rate, 'rate', 'bert'));
+  else {
+    if (p.rate !== undefined) issues.push(...checkRange(bench, p.bert, 'lineRate_Gbps', p.rate, 'rate', 'bert'));
+    if (p.mode === 'pre-fec' && bert.lineCodings && !bert.lineCodings.includes('PAM4')) {
+      issues.push({ field: 'mode', message: `pre-fec needs a PAM4 BERT with KP4 FEC analysis; bert '${p.bert}' (${bert.driver}) has ${bert.lineCodings.join(', ')} lines only` });
+    }
+  }
+  issues.push(...validatePreFec(p));
   const meter = requireRole(bench, p.meter, 'meter', 'meter');
   if ('message' in meter) issues.push(meter);
   else if (meter.channels && !meter.channels.includes(p.channel)) {
     issues.push({ field: 'channel', message: `meter '${p.meter}' has no channel ${p.channel} (it has ${meter.channels.join(', ')})` });
   }
   if (p.wavelength !== undefined) issues.push(...checkRange(bench, p.laser, 'wavelength_nm', p.wavelength, 'wavelength', 'laser'));
-  const claim_s = timeToClaim_s(p.target, p.confidence, p.rate ?? DEFAULT_RATE_GBPS);
+  const target = countingTarget(p);
+  const claim_s = timeToClaim_s(target, p.confidence, p.rate ?? DEFAULT_RATE_GBPS);
   if (p.max_dwell < claim_s) {
-    issues.push({ field: 'max_dwell', message: `${p.max_dwell} s cannot show BER ≤ ${p.target} at ${p.confidence * 100} % ` +
+    issues.push({ field: 'max_dwell', message: `${p.max_dwell} s cannot show BER ≤ ${target} at ${p.confidence * 100} % ` +
       `(that takes ${claim_s.toPrecision(3)} s without errors at ${p.rate ?? DEFAULT_RATE_GBPS} Gb/s)` });
   }
   if (p.method === 'extrapolate' && !(p.fit_from > p.target)) {
@@ -161,6 +181,22 @@ export function validateBer(p: BerParams, bench: BenchInfo): ValidationIssue[] {
   return issues;
 }
 
+/** What mode: pre-fec rules out, and a threshold without it. */
+function validatePreFec(p: BerParams): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  if (p.mode !== 'pre-fec') {
+    if (p.threshold !== undefined) issues.push({ field: 'threshold', message: 'a pre-FEC threshold applies to mode: pre-fec only (the direct mode counts against target)' });
+    return issues;
+  }
+  if (p.threshold !== undefined && !(p.threshold > 0 && p.threshold < 0.5)) {
+    issues.push({ field: 'threshold', message: `${p.threshold}: expected a pre-FEC bit error ratio in (0, 0.5), e.g. 2.4e-4 for KP4` });
+  }
+  if (p.method === 'extrapolate') issues.push({ field: 'method', message: 'expected loglog or q with mode: pre-fec: the threshold is counted directly, nothing is left to extrapolate' });
+  if (p.q_scan) issues.push({ field: 'q_scan', message: 'the threshold scan is an NRZ measurement (one decision threshold); a PAM4 line has three' });
+  if (p.receiver) issues.push({ field: 'receiver', message: "the receiver's specification predicts an NRZ sensitivity; it does not apply to mode: pre-fec" });
+  return issues;
+}
+
 /** Per point: VOA settling, the power reading and a few gates' exchanges, s. */
 const POINT_OVERHEAD_S = 0.15;
 
@@ -171,6 +207,11 @@ const POINT_OVERHEAD_S = 0.15;
  */
 export function estimateBer_s(p: BerParams): number {
   const rate = p.rate ?? DEFAULT_RATE_GBPS;
+  if (p.mode === 'pre-fec') {
+    // Points end within a few claims of the threshold (microseconds) but each counts at least min_gate.
+    const perPoint = POINT_OVERHEAD_S + p.averaging + p.min_gate + bitsToClaimAt(preFecThreshold(p), p.confidence) / (rate * 1e9);
+    return attenuations_dB(p).length * perPoint + p.post_fec_dwell + POINT_OVERHEAD_S + p.averaging;
+  }
   if (p.method === 'extrapolate') {
     // Counting stops near fit_from: a few of its precision counts, plus each point's overhead.
     const minErrors = errorsForPrecision(p.precision, p.confidence);

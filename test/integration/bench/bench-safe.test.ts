@@ -50,7 +50,7 @@ describe('bench.safe() on the simulated bench', () => {
   it('switches the laser off, stops the moving stage and the BERT gate', async () => {
     await makeBusy();
     const report = await bench.safe();
-    expect(report).toMatchObject({ ok: true, failures: [], message: 'all 7 instruments safe' });
+    expect(report).toMatchObject({ ok: true, failures: [], message: 'all 8 instruments safe' });
     await expectSafe();
   });
 
@@ -73,7 +73,7 @@ describe('bench.safe() on the simulated bench', () => {
     expect(report.failures.map((f) => [f.role, f.error?.name, f.failedSteps])).toEqual([
       ['laser', 'SafeStateError', ['stop the sweep', 'switch the output off', 'confirm the output is off']],
     ]);
-    expect(report.results.filter((r) => r.ok).map((r) => r.role)).toEqual(['meter', 'voa', 'bert', 'stage', 'meter-array', 'stage-hexapod']);
+    expect(report.results.filter((r) => r.ok).map((r) => r.role)).toEqual(['meter', 'voa', 'bert', 'stage', 'meter-array', 'stage-hexapod', 'bert-pam4']);
     // The others were made safe regardless; the stage and the gate stopped.
     await bench.stage.waitForMotion();
     expect(await bench.stage.position_um('X')).toBeLessThan(3_500);

@@ -130,7 +130,7 @@ describe('benchctl run', () => {
 
 describe('benchctl validate', () => {
   it('prints the plan and its ETA, exit 0, for every library sequence', async () => {
-    for (const f of ['align', 'gc-spectrum', 'ber-waterfall', 'ber-extrapolate', 'dut-characterization', 'overnight-drift', 'array-align']) {
+    for (const f of ['align', 'gc-spectrum', 'ber-waterfall', 'ber-extrapolate', 'ber-pam4', 'dut-characterization', 'overnight-drift', 'array-align']) {
       const r = await runBenchctl(['validate', join(LIBRARY, `${f}.yaml`)]);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);

@@ -50,6 +50,17 @@ describe('library sequences on the simulated bench', () => {
     expect(result.measurements.get('ber')?.sensitivity_dBm?.value).toBeLessThan(-8);
   });
 
+  it('ber-pam4.yaml finds the pre-FEC sensitivity of the PAM4 line and passes the post-FEC check', async () => {
+    const { result, folder } = await runFile(join(LIBRARY, 'ber-pam4.yaml'));
+    expect(result.status).toBe('passed');
+    const m = result.measurements.get('ber');
+    expect(m?.postFecPass?.value).toBe(1);
+    expect(m?.preFecSensitivity_dBm?.value).toBeLessThan(-2);
+    const fec = parse(readFileSync(join(folder, 'fec.csv'), 'utf8'), { comment: '#', columns: true }) as Record<string, string>[];
+    expect(fec.filter((r) => r['kind'] === 'post-fec')).toHaveLength(1);
+    expect(fec.some((r) => Number(r['uncorrectable']) > 0)).toBe(true);
+  });
+
   it('dut-characterization.yaml aligns, sweeps and measures the waterfall at each of the four sites', async () => {
     const { result, record, folder } = await runFile(join(LIBRARY, 'dut-characterization.yaml'));
     expect(result.status).toBe('passed');

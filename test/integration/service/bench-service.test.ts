@@ -27,7 +27,7 @@ describe('BenchService: the bench', () => {
     const status = await service.openBench({ kind: 'sim', seed: 3 });
     expect(status.open).toBe(true);
     expect(status.source).toEqual({ kind: 'sim', seed: 3, realtime: false });
-    expect(status.instruments.map((i) => i.role)).toEqual(['laser', 'meter', 'voa', 'bert', 'stage', 'meter-array', 'stage-hexapod']);
+    expect(status.instruments.map((i) => i.role)).toEqual(['laser', 'meter', 'voa', 'bert', 'stage', 'meter-array', 'stage-hexapod', 'bert-pam4']);
     const laser = status.instruments.find((i) => i.role === 'laser');
     expect(laser?.identity).toMatch(/N777/);
     expect(laser?.limits?.wavelength_nm.min).toBeLessThan(1550);

@@ -129,7 +129,7 @@ describe('benchctl sim (child process)', () => {
       () => new Error('started'),
       (e: Error) => e,
     );
-    expect(err.message).toContain("--port-base expects an integer 0-65526, got 'abc'");
+    expect(err.message).toContain("--port-base expects an integer 0-65525, got 'abc'");
     expect(err.message).toContain('Usage: benchctl sim');
   });
 });
@@ -162,7 +162,7 @@ describe('parseSimArgs', () => {
   });
 
   it('refuses bad values and unknown options with a CliUsageError naming the option', () => {
-    expect(() => parseSimArgs(['--port-base', '65530'])).toThrow("--port-base expects an integer 0-65526, got '65530'");
+    expect(() => parseSimArgs(['--port-base', '65530'])).toThrow("--port-base expects an integer 0-65525, got '65530'");
     expect(() => parseSimArgs(['--seed', '1.5'])).toThrow("--seed expects an integer 0-4294967295, got '1.5'");
     expect(() => parseSimArgs(['--drift=-1'])).toThrow("--drift expects a number of µm per hour ≥ 0, got '-1'");
     expect(() => parseSimArgs(['--write-bench', ''])).toThrow('--write-bench expects a file path');

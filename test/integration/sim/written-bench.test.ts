@@ -51,7 +51,7 @@ describe('the bench file written by benchctl sim', () => {
     sim = await startSim(['--port-base', '0', '--seed', '3', '--write-bench', file]);
 
     bench = await openBench(file);
-    expect(bench.roles.sort()).toEqual(['bert', 'laser', 'meter', 'meter-array', 'stage', 'stage-hexapod', 'voa']);
+    expect(bench.roles.sort()).toEqual(['bert', 'bert-pam4', 'laser', 'meter', 'meter-array', 'stage', 'stage-hexapod', 'voa']);
     expect(bench.identities()).toMatchObject({ laser: expect.stringMatching(/N7778C/), stage: expect.stringMatching(/Physik Instrumente/) });
     expect(bench.stage.softLimits('Z').min_um).toBeGreaterThan(5005);
     await bench.close();

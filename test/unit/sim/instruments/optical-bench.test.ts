@@ -5,9 +5,9 @@ import { align, lightUp, makeBench } from './bench-fixture.ts';
 import { ask, askNumber, errorCodes, send } from './helpers.ts';
 
 describe('createOpticalBench', () => {
-  it('builds meter, laser, laser-santec, voa and bert in serving order, each answering *IDN? and SYST:ERR?', async () => {
+  it('builds meter, laser, laser-santec, voa, bert and bert-pam4 in serving order, each answering *IDN? and SYST:ERR?', async () => {
     const b = makeBench(91);
-    expect(b.instruments.map((i) => i.role)).toEqual(['meter', 'laser', 'laser-santec', 'voa', 'bert']);
+    expect(b.instruments.map((i) => i.role)).toEqual(['meter', 'laser', 'laser-santec', 'voa', 'bert', 'bert-pam4']);
     for (const inst of b.instruments) {
       // The Santec TSL ends its lines with CR (QMI's TSL-570 driver); the Keysight boxes and the BERT with LF.
       const eol = inst.role === 'laser-santec' ? '\r' : '\n';

@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { SIM_DRIVERS, SIM_Z_SOFT_MIN_UM, simBenchFileYaml } from '../../../../sim/link/bench-file.ts';
 import { CHIP_SURFACE_Z_UM, NOMINAL_WORKING_GAP_UM, SURFACE_TOLERANCE_UM } from '../../../../sim/world/layout.ts';
 
-const ROLES = ['meter', 'laser', 'laser-santec', 'voa', 'bert', 'stage', 'stage-esp', 'stage-pi', 'meter-array', 'stage-hexapod'];
+const ROLES = ['meter', 'laser', 'laser-santec', 'voa', 'bert', 'stage', 'stage-esp', 'stage-pi', 'meter-array', 'stage-hexapod', 'bert-pam4'];
 const tcp = Object.fromEntries(ROLES.map((r, i) => [r, `TCPIP0::127.0.0.1::${6000 + i}::SOCKET`]));
 const ESP_PTY = 'ASRL/tmp/benchctl-sim-abc/esp301-client::INSTR';
 
@@ -41,7 +41,7 @@ describe('simBenchFileYaml', () => {
   it('writes the default roles with their drivers and the served resources', () => {
     const bench = parse(simBenchFileYaml({ seed: 7, mode: 'fast', tcp })) as Bench;
     expect(bench.name).toBe('simulated bench (seed 7)');
-    expect(Object.keys(bench.instruments)).toEqual(['laser', 'meter', 'voa', 'bert', 'stage', 'meter-array', 'stage-hexapod']);
+    expect(Object.keys(bench.instruments)).toEqual(['laser', 'meter', 'voa', 'bert', 'stage', 'meter-array', 'stage-hexapod', 'bert-pam4']);
     expect(bench.instruments['laser']).toMatchObject({ resource: tcp['laser'], driver: 'keysight-n777x' });
     expect(bench.instruments['meter']).toMatchObject({ resource: tcp['meter'], driver: 'keysight-n774x' });
     expect(bench.instruments['voa']?.driver).toBe('keysight-n776x');
@@ -76,7 +76,7 @@ describe('simBenchFileYaml', () => {
     });
     expect(esp?.instruments['stage']?.axes?.['Z']?.min_um).toBe(SIM_Z_SOFT_MIN_UM);
     expect(scpi?.instruments['stage']).toMatchObject({ resource: tcp['stage'], driver: 'scpi-stage' });
-    expect(Object.keys(scpi?.instruments ?? {})).toEqual(['laser', 'meter', 'voa', 'bert', 'stage', 'meter-array', 'stage-hexapod']);
+    expect(Object.keys(scpi?.instruments ?? {})).toEqual(['laser', 'meter', 'voa', 'bert', 'stage', 'meter-array', 'stage-hexapod', 'bert-pam4']);
     expect(text).toContain("simulator role 'stage' (this project's own SCPI stage dialect; no vendor speaks it)");
   });
 
