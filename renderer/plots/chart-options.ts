@@ -132,8 +132,9 @@ export function waterfallOptions(width: number, height: number, plot: () => Wate
       { label: provisional ? 'model (provisional fit)' : `model (step fit, ${plot()?.model?.method ?? ''})`, stroke: provisional ? COLOURS.provisional : COLOURS.model, width: 2, dash: provisional ? [6, 4] : undefined, points: { show: false }, spanGaps: true },
       { label: `other fit (${plot()?.alternate?.method ?? '—'})`, stroke: '#8d6e63', width: 1, dash: [3, 3], points: { show: false }, spanGaps: true, show: plot()?.alternate != null },
       { label: 'receiver model (Q ∝ P, fitted to the counts)', stroke: COLOURS.qModel, width: 2, points: { show: false }, spanGaps: true, show: plot()?.qModel != null },
-      { label: `model interval (${Math.round((plot()?.qModel?.confidence ?? 0.95) * 100)} %)`, stroke: COLOURS.qModel, width: 1, dash: [2, 3], points: { show: false }, spanGaps: true, show: plot()?.qModel != null },
-      { label: '', stroke: COLOURS.qModel, width: 1, dash: [2, 3], points: { show: false }, spanGaps: true, show: plot()?.qModel != null },
+      // Both bounds named: uPlot's legend calls an unlabelled series 'Value'.
+      { label: `model interval (${Math.round((plot()?.qModel?.confidence ?? 0.95) * 100)} %), low`, stroke: COLOURS.qModel, width: 1, dash: [2, 3], points: { show: false }, spanGaps: true, show: plot()?.qModel != null },
+      { label: 'high', stroke: COLOURS.qModel, width: 1, dash: [2, 3], points: { show: false }, spanGaps: true, show: plot()?.qModel != null },
       { label: `pre-FEC threshold (${plot()?.preFec?.threshold ?? ''})`, stroke: PRE_FEC_COLOUR, width: 1.5, dash: [8, 4], points: { show: false }, spanGaps: true, show: plot()?.preFec != null },
     ],
     hooks: { draw: [(u) => drawWaterfallOverlays(u, plot())] },
