@@ -5,6 +5,7 @@
 // the main process itself is launch.ts's to catch.)
 import { app, dialog, ipcMain, protocol, session, type BrowserWindow } from 'electron';
 import { dirname, join } from 'node:path';
+import { AUDIT_FILE_NAME, AuditLog } from '../service/access/audit-log.ts';
 import { BenchService } from '../service/bench-service.ts';
 import { handleAppScheme, registerAppScheme } from './app-protocol.ts';
 import type { DesktopOptions } from './desktop-options.ts';
@@ -40,12 +41,12 @@ export async function startDesktopApp(opts: DesktopOptions, paths: DesktopPaths)
   await app.whenReady();
   hardenSession(session.defaultSession);
   handleAppScheme(protocol, opts.uiDir ?? paths.uiDir);
-  const service = new BenchService({
-    runsDir: opts.runsDir ?? join(process.cwd(), 'runs'),
-    libraryDir: join(paths.appDir, 'sequences', 'library'),
-  });
+  const runsDir = opts.runsDir ?? join(process.cwd(), 'runs');
+  const service = new BenchService({ runsDir, libraryDir: join(paths.appDir, 'sequences', 'library') });
+  // Control actions from the window go to the same audit log as the browser mode's, beside the runs.
+  const audit = new AuditLog(join(runsDir, AUDIT_FILE_NAME), service.runIndex ? [service.runIndex.auditSink] : []);
   try {
-    return await wire(service, opts, paths);
+    return await wire(service, opts, paths, audit);
   } catch (err) {
     // The window could not be shown (the UI missing, the preload broken): the bench must not stay open,
     // possibly emitting, behind an app that is about to exit.
@@ -54,9 +55,9 @@ export async function startDesktopApp(opts: DesktopOptions, paths: DesktopPaths)
   }
 }
 
-async function wire(service: BenchService, opts: DesktopOptions, paths: DesktopPaths): Promise<DesktopApp> {
+async function wire(service: BenchService, opts: DesktopOptions, paths: DesktopPaths, audit: AuditLog): Promise<DesktopApp> {
   let win: BrowserWindow | null = null;
-  const unregister = registerIpc(ipcMain, service, () => win?.webContents ?? null);
+  const unregister = registerIpc(ipcMain, service, () => win?.webContents ?? null, audit);
   installMenu({ service, window: () => win, isPackaged: app.isPackaged });
 
   let shutDown = false;

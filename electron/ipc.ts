@@ -2,7 +2,10 @@
 // call comes from our window's main frame on our own origin (not an iframe, not a page navigated
 // elsewhere) and that its payload fits the channel's schema (dispatchCall) before the service sees it.
 // Service events go to the window with webContents.send. Replies are envelopes; the preload unwraps them.
+import { userInfo } from 'node:os';
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
+import type { AuditSink } from '../service/access/audit-log.ts';
+import { isControlCall } from '../service/access/roles.ts';
 import { BENCH_CHANNELS, type BenchApi } from '../service/bench-api.ts';
 import { dispatchCall, type CallEnvelope } from '../service/dispatch.ts';
 import type { AnyBenchEventListener } from '../service/event-hub.ts';
@@ -23,16 +26,34 @@ export function senderRefusal(event: Pick<IpcMainInvokeEvent, 'senderFrame' | 's
   return null;
 }
 
+/** The desktop user, as the audit log names them (the one person at the bench PC, an operator). */
+function desktopUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'desktop user';
+  }
+}
+
 /**
  * Registers every channel's handler; `window()` gives the one trusted webContents (null while there is
- * none). Returns a function that removes the handlers and the event forwarding.
+ * none); control calls go to `audit`, as the browser mode's do. Returns a function that removes the
+ * handlers and the event forwarding.
  */
-export function registerIpc(ipcMain: IpcMain, service: IpcTarget, window: () => WebContents | null): () => void {
+export function registerIpc(ipcMain: IpcMain, service: IpcTarget, window: () => WebContents | null, audit?: AuditSink): () => void {
+  const who = desktopUser();
   for (const channel of BENCH_CHANNELS) {
     ipcMain.handle(callChannel(channel), async (event: IpcMainInvokeEvent, arg: unknown): Promise<CallEnvelope> => {
       const refusal = senderRefusal(event, window());
       if (refusal) return { ok: false, error: { name: 'IpcSenderError', message: `${channel}: refused: ${refusal}` } };
-      return dispatchCall(service, channel, arg);
+      const envelope = await dispatchCall(service, channel, arg);
+      if (audit && isControlCall(channel)) {
+        void audit.write({
+          time: new Date().toISOString(), who, role: 'operator', via: 'desktop app', call: channel, arg: arg ?? null,
+          result: envelope.ok ? 'ok' : 'error', ...(envelope.ok ? {} : { error: { name: envelope.error.name, message: envelope.error.message } }),
+        });
+      }
+      return envelope;
     });
   }
   const stopEvents = service.events.onAny((event, payload) => {

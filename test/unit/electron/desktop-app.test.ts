@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_BENCH_ROLES } from '../../../sim/link/bench-file.ts';
 import { electron, FakeBrowserWindow, reset } from './electron-mock.ts';
 
 vi.mock('electron', async () => (await import('./electron-mock.ts')).electron);
@@ -85,7 +86,7 @@ describe('the desktop app', () => {
     await desktop.service.setLaser({ output: true });
     FakeBrowserWindow.instances[0]?.webContents.emit('render-process-gone', {}, { reason: 'crashed' });
     await expect.poll(() => electron.dialog.showErrorBox.mock.calls.length).toBe(1);
-    expect(String(electron.dialog.showErrorBox.mock.calls[0]?.[1])).toMatch(/crashed.*all 7 instruments safe/);
+    expect(String(electron.dialog.showErrorBox.mock.calls[0]?.[1])).toMatch(new RegExp(`crashed.*all ${DEFAULT_BENCH_ROLES.length} instruments safe`));
     expect((await desktop.service.laserState()).output).toBe(false);
   });
 

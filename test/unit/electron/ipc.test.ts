@@ -3,6 +3,7 @@
 // and service events forwarded to the window.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { BENCH_CHANNELS } from '../../../service/bench-api.ts';
+import type { AuditEntry } from '../../../service/access/audit-log.ts';
 import { BenchEventHub } from '../../../service/event-hub.ts';
 import { electron, FakeFrame, FakeWebContents, ipcEvent, reset } from './electron-mock.ts';
 
@@ -99,5 +100,20 @@ describe('IPC handlers', () => {
 
   it('names what is wrong with a sender', () => {
     expect(senderRefusal(ipcEvent(win) as never, win as never)).toBeNull();
+  });
+});
+
+describe('IPC audit', () => {
+  it('writes each control call from the window to the audit log with its result, and no read-only call', async () => {
+    const entries: AuditEntry[] = [];
+    unregister();
+    unregister = registerIpc(electron.ipcMain as never, service as never, () => win as never, { write: async (e) => void entries.push(e) });
+    await call('setLaser', ipcEvent(win), { output: true });
+    await call('benchStatus', ipcEvent(win));
+    await call('setLaser', ipcEvent(new FakeWebContents()), { output: true }); // refused before dispatch: not the user's action
+    expect(entries).toEqual([expect.objectContaining({ call: 'setLaser', arg: { output: true }, result: 'ok', role: 'operator', via: 'desktop app', who: expect.any(String) })]);
+    service.setLaser.mockRejectedValueOnce(new Error('laser locked'));
+    await call('setLaser', ipcEvent(win), { output: true });
+    expect(entries.at(-1)).toMatchObject({ call: 'setLaser', result: 'error', error: { message: expect.stringContaining('laser locked') } });
   });
 });
