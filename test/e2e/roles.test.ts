@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenStore } from '../../service/access/token-store.ts';
 import { launchChromium } from './fixtures/chromium.ts';
 import { startServe, type ServeFixture } from './fixtures/serve.ts';
+import { DEFAULT_BENCH_ROLES } from '../../sim/link/bench-file.ts';
 
 let dir: string;
 let serve: ServeFixture;
@@ -75,7 +76,7 @@ describe('viewer and operator in Chromium over TLS', () => {
   });
 
   it('lets the operator switch the laser on, and the viewer sees it live', async () => {
-    await expect.poll(() => operator.locator(`${tid('instruments')} tbody tr`).count(), { timeout: 30_000 }).toBe(7);
+    await expect.poll(() => operator.locator(`${tid('instruments')} tbody tr`).count(), { timeout: 30_000 }).toBe(DEFAULT_BENCH_ROLES.length);
     await operator.locator(tid('laser-toggle')).click();
     await expect.poll(() => operator.locator(tid('laser-badge')).getAttribute('data-emission'), { timeout: 15_000 }).toBe('on');
     await expect.poll(() => viewer.locator(tid('laser-badge')).getAttribute('data-emission'), { timeout: 15_000 }).toBe('on');

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './fixtures/chromium.ts';
 import { startServe } from './fixtures/serve.ts';
 import type { ServeFixture } from './fixtures/serve.ts';
+import { DEFAULT_BENCH_ROLES } from '../../sim/link/bench-file.ts';
 
 const SHOTS = join(import.meta.dirname, '..', '..', 'test-output', 'e2e');
 const FIXTURES = join(import.meta.dirname, 'fixtures');
@@ -86,11 +87,11 @@ describe('the UI in Chromium against benchctl serve', () => {
     await page.locator(tid('sim-seed')).fill(String(SEED));
     await page.locator(tid('open-sim')).click();
     const rows = page.locator(`${tid('instruments')} tbody tr`);
-    // The single-fiber bench and the fiber-array pair (8-port meter, hexapod) beside it.
-    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(7);
+    // The single-fiber bench, the fiber-array pair (8-port meter, hexapod) and the PAM4 BERT beside it.
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(DEFAULT_BENCH_ROLES.length);
     const text = await page.locator(tid('instruments')).textContent();
-    for (const id of ['N7778C', 'N7744A', 'N7762A', 'MP1900A', 'C-884', 'N7745A', 'C-887']) expect(text).toContain(id);
-    expect(await page.locator(`${tid('instruments')} .state.ok`).count()).toBe(7);
+    for (const id of ['N7778C', 'N7744A', 'N7762A', 'MP1900A', 'C-884', 'N7745A', 'C-887', 'SIM-BERT']) expect(text).toContain(id);
+    expect(await page.locator(`${tid('instruments')} .state.ok`).count()).toBe(DEFAULT_BENCH_ROLES.length);
     await expect.poll(() => page.locator(tid('bench-name')).textContent()).toContain(`seed ${SEED}`);
     await shot('01-bench-open');
   }, 60_000);
