@@ -50,6 +50,7 @@ describe('benchctl list', () => {
       ['stage', tcp['stage-pi'], 'auto → pi-gcs', sim.instrument('stage-pi').identity],
       ['meter-array', tcp['meter-array'], 'keysight-n774x', sim.instrument('meter-array').identity],
       ['stage-hexapod', tcp['stage-hexapod'], 'pi-gcs-hexapod', sim.instrument('stage-hexapod').identity],
+      ['bert-pam4', tcp['bert-pam4'], 'scpi-bert', sim.instrument('bert-pam4').identity],
     ]);
   });
 

@@ -29,7 +29,7 @@ async function run(args: string[]): Promise<string> {
 describe('benchctl token', () => {
   it('adds, lists and revokes; the file keeps only hashes', async () => {
     const added = await run(['add', '--role', 'viewer', '--name', 'alice']);
-    const token = /^(bct_\w+)$/m.exec(added)?.[1] ?? '';
+    const token = /^(bct_[\w-]+)$/m.exec(added)?.[1] ?? '';
     expect(token).toMatch(/^bct_[0-9a-f]{16}_[\w-]{43}$/);
     await run(['add', '--role', 'operator', '--name', 'bob']);
     const text = readFileSync(file, 'utf8');
