@@ -20,7 +20,8 @@ import type { StageMotion } from '../motion/stage-motion.ts';
 import type { Framing, SimInstrument } from '../sim-instrument.ts';
 import { PiGcsCommandError, PiGcsError } from './pi-gcs-errors.ts';
 import type { PiGcsCommand } from './pi-gcs-parser.ts';
-import { axisValuePairs, formatGcsLines, parseGcsLine } from './pi-gcs-parser.ts';
+import { axisValuePairs, formatGcsLines } from './pi-gcs-parser.ts';
+import { dispatchGcsLine, type GcsHandler } from './pi-gcs-dispatch.ts';
 import { axisForNumber, mmToUm, umToMm } from './stage-axes.ts';
 import { PiTriggerOutputs } from './pi-gcs-trigger.ts';
 
@@ -34,7 +35,7 @@ export interface PiGcsStageOptions {
   commandLatency_s?: number;
 }
 
-type Handler = (cmd: PiGcsCommand) => string | undefined | Promise<string | undefined>;
+type Handler = GcsHandler;
 interface AxisRef {
   readonly id: string;
   readonly axis: AxisName;
@@ -119,18 +120,7 @@ export class PiGcsStage implements SimInstrument {
 
   private async run(message: string): Promise<Uint8Array | undefined> {
     await this.clock.advance(this.latency_s);
-    try {
-      const cmd = parseGcsLine(message);
-      if (!cmd) return undefined;
-      const handler = this.table[cmd.mnemonic];
-      if (!handler) throw new PiGcsCommandError(PiGcsError.UnknownCommand, cmd.text);
-      const out = await handler(cmd);
-      return out === undefined ? undefined : new TextEncoder().encode(out.endsWith('\n') ? out : out + '\n');
-    } catch (e) {
-      if (!(e instanceof PiGcsCommandError)) throw e;
-      this.errorCode = e.code;
-      return undefined;
-    }
+    return dispatchGcsLine(this.table, message, (code) => (this.errorCode = code));
   }
 
   private readError(): string {

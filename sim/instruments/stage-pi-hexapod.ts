@@ -19,7 +19,8 @@ import { HexapodRecorder } from './hexapod-recorder.ts';
 import { PiGcsCommandError, PiGcsError } from './pi-gcs-errors.ts';
 import { PiTriggerOutputs } from './pi-gcs-trigger.ts';
 import type { PiGcsCommand } from './pi-gcs-parser.ts';
-import { axisValuePairs, formatGcsLines, parseGcsLine } from './pi-gcs-parser.ts';
+import { axisValuePairs, formatGcsLines } from './pi-gcs-parser.ts';
+import { dispatchGcsLine, type GcsHandler } from './pi-gcs-dispatch.ts';
 
 export const HEXAPOD_FRAMING: Framing = { inputTerminator: '\n', outputTerminator: '\n' };
 export const HEXAPOD_IDENTITY = 'Physik Instrumente (PI) GmbH & Co. KG, C-887.52, SIM0000887, 3.3.0.7';
@@ -28,7 +29,7 @@ export const SET_PIVOT_NOT_POSSIBLE = 9;
 const COMMAND_LATENCY_S = 0.2e-3;
 const PIVOT_AXES = ['R', 'S', 'T'] as const;
 
-type Handler = (cmd: PiGcsCommand) => string | undefined | Promise<string | undefined>;
+type Handler = GcsHandler;
 
 /** Wire value (mm or °) → pose units (µm or °). */
 function fromWire(axis: PoseAxis, v: number): number {
@@ -116,18 +117,7 @@ export class PiHexapodStage implements SimInstrument {
 
   private async run(message: string): Promise<Uint8Array | undefined> {
     await this.clock.advance(this.commandLatency_s);
-    try {
-      const cmd = parseGcsLine(message);
-      if (!cmd) return undefined;
-      const handler = this.table[cmd.mnemonic];
-      if (!handler) throw new PiGcsCommandError(PiGcsError.UnknownCommand, cmd.text);
-      const out = await handler(cmd);
-      return out === undefined ? undefined : new TextEncoder().encode(out.endsWith('\n') ? out : out + '\n');
-    } catch (e) {
-      if (!(e instanceof PiGcsCommandError)) throw e;
-      this.errorCode = e.code;
-      return undefined;
-    }
+    return dispatchGcsLine(this.table, message, (code) => (this.errorCode = code));
   }
 
   private readError(): string {
