@@ -10,6 +10,7 @@ import { writeFileAtomic } from '../sequences/records/atomic-file.ts';
 import { auditSourceOf, insertAudit } from './audit-index.ts';
 import { readAuditChunk } from './audit-rows.ts';
 import type { IndexConnection } from './index-connection.ts';
+import { RetryBackoff } from './retry-backoff.ts';
 
 export interface AuditWriterOptions {
   /** audit.jsonl. */
@@ -51,15 +52,14 @@ export class AuditWriter {
   private readonly source: string;
   private draining: Promise<void> | null = null;
   private again = false;
-  private timer: NodeJS.Timeout | null = null;
-  private backoff_ms: number;
+  private readonly retry: RetryBackoff;
   private lastError: string | null = null;
   private closed = false;
 
   constructor(private readonly conn: IndexConnection, private readonly opts: AuditWriterOptions) {
     this.cursor = readCursor(opts.cursorFile);
     this.source = auditSourceOf(opts.auditFile);
-    this.backoff_ms = opts.retryMin_ms ?? 500;
+    this.retry = new RetryBackoff(opts.retryMin_ms, opts.retryMax_ms);
   }
 
   /** What the index has not been sent yet, in bytes of audit.jsonl (0: caught up). */
@@ -78,16 +78,13 @@ export class AuditWriter {
       this.again = true;
       return;
     }
-    if (this.timer) return;
+    if (this.retry.pending) return;
     void this.drain();
   }
 
   /** Sends what is owed now; resolves true when the index holds the whole file. */
   async flush(): Promise<boolean> {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
+    this.retry.cancel();
     await this.draining;
     return this.drain();
   }
@@ -96,8 +93,7 @@ export class AuditWriter {
   async close(wait_ms = 3000): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.retry.cancel();
     let timeout: NodeJS.Timeout | undefined;
     const last = (async () => {
       await this.draining;
@@ -145,7 +141,7 @@ export class AuditWriter {
     }
     if (this.lastError !== null) this.opts.onProblem?.(`audit index ${this.conn.description} reachable again; caught up`);
     this.lastError = null;
-    this.backoff_ms = this.opts.retryMin_ms ?? 500;
+    this.retry.succeeded();
     return true;
   }
 
@@ -164,12 +160,6 @@ export class AuditWriter {
     this.lastError = message;
     void this.conn.reset();
     if (this.closed) return;
-    const wait = this.backoff_ms;
-    this.backoff_ms = Math.min(this.opts.retryMax_ms ?? 30_000, this.backoff_ms * 2);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.drain();
-    }, wait);
-    this.timer.unref();
+    this.retry.schedule(() => void this.drain());
   }
 }

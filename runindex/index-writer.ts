@@ -8,6 +8,7 @@ import type { IndexConnection } from './index-connection.ts';
 import { Outbox } from './outbox.ts';
 import type { RunRows } from './record-rows.ts';
 import { readRunRows } from './run-source.ts';
+import { RetryBackoff } from './retry-backoff.ts';
 
 export interface IndexWriterOptions {
   outboxFile: string;
@@ -31,14 +32,13 @@ export interface IndexWriterStatus {
 export class IndexWriter {
   private readonly outbox: Outbox;
   private draining: Promise<void> | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private backoff_ms: number;
+  private readonly retry: RetryBackoff;
   private lastError: string | null = null;
   private closed = false;
 
   constructor(private readonly conn: IndexConnection, private readonly opts: IndexWriterOptions) {
     this.outbox = new Outbox(opts.outboxFile);
-    this.backoff_ms = opts.retryMin_ms ?? 500;
+    this.retry = new RetryBackoff(opts.retryMin_ms, opts.retryMax_ms);
     if (this.outbox.size > 0) this.kick();
   }
 
@@ -59,10 +59,7 @@ export class IndexWriter {
 
   /** Sends what is owed now; resolves true when nothing is owed any more (tests, shutdown). */
   async flush(): Promise<boolean> {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
+    this.retry.cancel();
     await this.drain();
     return this.outbox.size === 0;
   }
@@ -71,8 +68,7 @@ export class IndexWriter {
   async close(wait_ms = 3000): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.retry.cancel();
     // The drain in flight first (closing the connection under it would fail it), then one more for what it left.
     const last = (async (): Promise<void> => {
       await this.draining?.catch(() => undefined);
@@ -87,7 +83,7 @@ export class IndexWriter {
   }
 
   private kick(): void {
-    if (this.closed || this.timer) return;
+    if (this.closed || this.retry.pending) return;
     void this.drain();
   }
 
@@ -125,7 +121,7 @@ export class IndexWriter {
       this.outbox.settle([...entries]);
       if (this.lastError !== null) this.opts.onProblem?.(`run index ${this.conn.description} reachable again; caught up`);
       this.lastError = null;
-      this.backoff_ms = this.opts.retryMin_ms ?? 500;
+      this.retry.succeeded();
     }
   }
 
@@ -136,12 +132,6 @@ export class IndexWriter {
     this.lastError = message;
     void this.conn.reset();
     if (this.closed) return;
-    const wait = this.backoff_ms;
-    this.backoff_ms = Math.min(this.opts.retryMax_ms ?? 30_000, this.backoff_ms * 2);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.drain();
-    }, wait);
-    this.timer.unref();
+    this.retry.schedule(() => void this.drain());
   }
 }
