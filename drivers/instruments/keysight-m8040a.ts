@@ -12,7 +12,7 @@ import { ReplyFormatError } from '../errors.ts';
 import { queryChained } from '../properties/chain.ts';
 import { InvalidSettingError } from '../properties/errors.ts';
 import { isKeysightFamily, parseIdentity } from '../properties/identity.ts';
-import { parseDriverOptions } from '../properties/options.ts';
+import { parseDriverOptions, rangeOption } from '../properties/options.ts';
 import { runSafeSteps, writeTolerant } from '../properties/safe-state.ts';
 import { writeChecked } from '../properties/send.ts';
 import type { Range } from '../properties/validators.ts';
@@ -38,7 +38,7 @@ const optionsSchema = z.object({
   analyzerSequence: name.default('Analyzer'),
   /** The Error Ratio measurement this driver creates (or reuses) for its gates. */
   measurement: name.default('benchctl'),
-  lineRateRange_Gbps: z.tuple([z.number().positive(), z.number().positive()]).refine(([lo, hi]) => lo < hi, 'must be [min, max] with min < max').optional(),
+  lineRateRange_Gbps: rangeOption(z.number().positive()).optional(),
 }).strict();
 type Options = z.output<typeof optionsSchema>;
 

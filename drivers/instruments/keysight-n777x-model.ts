@@ -4,7 +4,7 @@
 // the first two.
 import { z } from 'zod';
 import { DriverOptionError } from '../properties/errors.ts';
-import { parseDriverOptions } from '../properties/options.ts';
+import { parseDriverOptions, rangeOption } from '../properties/options.ts';
 import type { Range } from '../properties/validators.ts';
 
 /** Lasers the driver recognises by `*IDN?` (the N777xC family and the 8160x modules' own identities). */
@@ -17,7 +17,7 @@ export function sweepSpeedRange_nm_s(model: string): Range {
   return { min: 0.5, max: 200 };
 }
 
-const range = z.tuple([z.number(), z.number()]).refine(([lo, hi]) => lo < hi, 'must be [min, max] with min < max');
+const range = rangeOption();
 
 const sourceNumber = z.number().int().min(0).max(18);
 

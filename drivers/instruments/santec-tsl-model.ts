@@ -4,7 +4,7 @@
 // answers no limit queries (and the source of the sweep-speed range, which no query reports).
 import { z } from 'zod';
 import { DriverOptionError } from '../properties/errors.ts';
-import { parseDriverOptions } from '../properties/options.ts';
+import { parseDriverOptions, rangeOption } from '../properties/options.ts';
 import type { LaserLimits } from '../roles/tunable-laser.ts';
 import type { Range } from '../properties/validators.ts';
 import { narrowOption } from './keysight-n777x-model.ts';
@@ -26,7 +26,7 @@ const MODEL_LIMITS: Readonly<Record<string, LaserLimits>> = {
 /** Sweep speeds of a model the table does not know, nm/s (the slowest of the family's maxima). */
 const UNKNOWN_MODEL_SPEED_NM_S = { min: 1, max: 100 };
 
-const range = z.tuple([z.number(), z.number()]).refine(([lo, hi]) => lo < hi, 'must be [min, max] with min < max');
+const range = rangeOption();
 
 const optionsSchema = z.object({
   /**

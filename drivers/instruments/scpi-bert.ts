@@ -12,7 +12,7 @@ import { queryChained } from '../properties/chain.ts';
 import { BOOLEAN, INTEGER, PLAIN_NUMBER } from '../properties/codecs.ts';
 import { DriverOptionError, InvalidSettingError } from '../properties/errors.ts';
 import { parseIdentity } from '../properties/identity.ts';
-import { parseDriverOptions } from '../properties/options.ts';
+import { parseDriverOptions, rangeOption } from '../properties/options.ts';
 import { bindProperties, parseReply } from '../properties/property.ts';
 import type { BoundProperties } from '../properties/property.ts';
 import { runSafeSteps, writeTolerant } from '../properties/safe-state.ts';
@@ -35,7 +35,7 @@ const MODELS: ReadonlyArray<[RegExp, RegExp, Range]> = [
 const optionsSchema = z.object({
   /** Generator/analyzer pair, 1 on a single-channel BERT. */
   channel: z.number().int().min(1).max(8).default(1),
-  lineRateRange_Gbps: z.tuple([z.number().positive(), z.number().positive()]).refine(([lo, hi]) => lo < hi, 'must be [min, max] with min < max').optional(),
+  lineRateRange_Gbps: rangeOption(z.number().positive()).optional(),
 }).strict();
 
 export class ScpiBert implements Bert {

@@ -1,6 +1,6 @@
 // A driver's `options:` from the bench file, checked with a zod schema; a bad one is a DriverOptionError
 // naming the driver and the option (an unknown one with the options the driver has).
-import type { z } from 'zod';
+import { z } from 'zod';
 import { DriverOptionError } from './errors.ts';
 
 /** How an option the driver does not have is described (the problem text starts with it). */
@@ -23,4 +23,9 @@ export function parseDriverOptions<S extends z.ZodType>(driver: string, schema: 
 function optionNames(schema: z.ZodType): string[] {
   const shape = (schema as { shape?: unknown }).shape;
   return shape !== null && typeof shape === 'object' ? Object.keys(shape) : [];
+}
+
+/** A `[min, max]` option (a range narrower than the instrument's own); `item` adds a bound of its own (e.g. positive). */
+export function rangeOption(item: z.ZodNumber = z.number()) {
+  return z.tuple([item, item]).refine(([lo, hi]) => lo < hi, 'must be [min, max] with min < max');
 }
