@@ -1,6 +1,7 @@
 // The one typed event union of a run (ARCHITECTURE.md): what the engine emits and what the records writer,
 // the CLI progress, the service/IPC and the web bridge consume. Plain JSON, so `--json` prints it as it is.
 import type { FitRecord, Measurement } from './step.ts';
+import type { DieFinishedEventBody, WaferMapEventBody } from './wafer-events.ts';
 
 /** Fields every event carries. */
 export interface EventBase {
@@ -193,7 +194,15 @@ export type RunEvent =
   | InstrumentRestoredEvent
   | FinishedEvent
   | MakingSafeEvent
-  | AbortedEvent;
+  | AbortedEvent
+  | WaferMapEvent
+  | DieFinishedEvent;
+
+/** The wafer loop's map, once when the loop starts (wafer-events.ts). */
+export interface WaferMapEvent extends EventBase, WaferMapEventBody {}
+
+/** One die and site ended (wafer-events.ts). */
+export interface DieFinishedEvent extends EventBase, DieFinishedEventBody {}
 
 export type RunEventType = RunEvent['type'];
 

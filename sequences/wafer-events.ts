@@ -1,0 +1,74 @@
+// The events of a wafer loop (`loop: { wafer: ..., sites: [...] }`): the map once when the loop starts, then
+// one result per die and site as it ends. The records writer, the CLI, the service and the wafer map view
+// all read these; a view draws the grid from 'wafer-map' before any die is measured.
+import type { Measurement } from './step.ts';
+
+/** A die as the map gives it: grid indices, its centre on the stage, and what the map says about it. */
+export interface WaferDieSummary {
+  /** The die's name, as in dies.csv (e.g. 'C07R03'). */
+  die: string;
+  /** Grid column and row (die_x, die_y in scope). */
+  col: number;
+  row: number;
+  /** The die's reference point in stage coordinates (µm), before any learned placement. */
+  x_um: number;
+  y_um: number;
+  /** Excluded dies are drawn but never visited. */
+  excluded: boolean;
+  /** Reference dies are visited first; the placement is learned from them. */
+  reference: boolean;
+}
+
+export interface WaferMapEventBody {
+  type: 'wafer-map';
+  /** The loop's step-id prefix, e.g. 'wafer'; several wafer loops in one run keep their maps apart by it. */
+  loopId: string;
+  /** The map's name (its file name without extension, or its `name:`). */
+  wafer: string;
+  pitch_um: { x: number; y: number };
+  sites: string[];
+  /** The visiting order's die names. */
+  order: string[];
+  dies: WaferDieSummary[];
+}
+
+/** What the run learned about where the chip lies, after each aligned site. */
+export interface WaferPlacement {
+  offset_um: { x: number; y: number };
+  rotation_deg: number;
+  /** Height plane z = z0 + ax·x + ay·y (µm, with slopes in µm/µm). */
+  plane: { z0_um: number; ax: number; ay: number };
+  /** Sites the fit used. */
+  sites: number;
+  rms_residual_um: number;
+}
+
+export interface DieFinishedEventBody {
+  type: 'die-finished';
+  loopId: string;
+  die: string;
+  col: number;
+  row: number;
+  site: string;
+  /** All of this die-site's limits passed and nothing failed. */
+  passed: boolean;
+  /** 1 = good; the map or sequence names the others (e.g. 2 'no light', 3 'high loss'). */
+  bin: number;
+  binName: string;
+  measurements: Record<string, Measurement>;
+  /** The step instances of this die-site, so a view can open their plots. */
+  stepIds: string[];
+  /** Present when the run predicted this site's optimum from the placement. */
+  prediction?: {
+    predicted_um: { x: number; y: number; z?: number };
+    found_um: { x: number; y: number; z?: number } | null;
+    /** found − predicted, in the plane (µm); null when no light was found. */
+    residual_um: { x: number; y: number } | null;
+    /** True when fine peaking started at the prediction and no first-light search ran. */
+    firstLightSkipped: boolean;
+  };
+  /** The placement after this site (absent until enough sites were aligned to fit it). */
+  placement?: WaferPlacement;
+  /** True when this die-site was measured again by a reprobe pass. */
+  reprobe?: boolean;
+}
