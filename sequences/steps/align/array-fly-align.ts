@@ -7,6 +7,8 @@ import type { Fly, ChannelLineFit } from './array-fly-search.ts';
 import { firstLightFly, peakFly, rollFromOptima, settle } from './array-fly-search.ts';
 import type { ArrayAlignParams } from './array-schema.ts';
 import type { LineObjective } from './array-search.ts';
+import { channelModel, solveYW } from './array-roll-solve.ts';
+import type { ChannelYW } from './array-roll-solve.ts';
 
 type Limits = Record<PoseAxisName, { min: number; max: number }>;
 
@@ -61,8 +63,52 @@ export async function alignByFly(f: Fly, p: ArrayAlignParams, loopback: readonly
       if (Math.abs(Math.abs(best - centre) - span) > 0.1 * span) break;
     }
   }
+  if (p.axes.includes('W')) {
+    rollSteps_deg.push(await solveRoll(f, objective, p.fiber_pitch, limits));
+    lines += 2;
+  }
   const optima = await lastLines(f, p, objective, limits);
   return { optima, rollSteps_deg, lines: lines + 1 };
+}
+
+/** Half spans of the last Y line and W line that Y and roll are solved from together (µm, °). */
+const SOLVE_SPAN_Y_UM = 3;
+const SOLVE_SPAN_W_DEG = 0.12;
+
+/**
+ * One Y line, then one W line through where it peaked, every channel fitted on each; Y and W solved
+ * together from them (array-roll-solve.ts). Returns the roll correction, degrees.
+ */
+async function solveRoll(f: Fly, goal: LineObjective, pitch_um: number, limits: Limits): Promise<number> {
+  const here = { ...(await f.rig.here()), ...f.pending };
+  const yc = here.Y;
+  const tc = here.W;
+  const yLine = await peakFly(f, 'Y', SOLVE_SPAN_Y_UM, goal, 'roll', limits.Y);
+  const y1 = yLine.best - yc;
+  const wLine = await peakFly(f, 'W', SOLVE_SPAN_W_DEG, goal, 'roll', limits.W);
+  const fibers = fiberPlaces_um(f.rig.channels, f.rig.hexapod.loopbacks, pitch_um);
+  const models = goal.channels.map((i) => channelModel(yLine.fits[i] as ChannelLineFit, wLine.fits[i] as ChannelLineFit, fibers[i] as number[], y1));
+  // A channel without a downward parabola on the Y line: the W line's own peak stands.
+  if (models.some((m) => m === null)) return (f.pending?.W ?? tc) - tc;
+  const box = {
+    y: [Math.max(limits.Y.min, yc - SOLVE_SPAN_Y_UM) - yc, Math.min(limits.Y.max, yc + SOLVE_SPAN_Y_UM) - yc] as [number, number],
+    t: [Math.max(limits.W.min, tc - SOLVE_SPAN_W_DEG) - tc, Math.min(limits.W.max, tc + SOLVE_SPAN_W_DEG) - tc] as [number, number],
+  };
+  const { y, t } = solveYW(models as ChannelYW[], goal.objective, box);
+  f.pending = { Y: yc + y, W: tc + t };
+  return t;
+}
+
+/**
+ * The places along the array (µm from the read channels' middle, where the pivot sits) of the fibers on
+ * each read channel's path: a looped-back channel's two fibers, or the one fiber of a mirrored coupler.
+ */
+export function fiberPlaces_um(channels: readonly number[], loopbacks: readonly (readonly [number, number])[], pitch_um: number): number[][] {
+  const mid = ((Math.min(...channels) + Math.max(...channels)) / 2) * pitch_um;
+  return channels.map((ch) => {
+    const pair = loopbacks.find(([a, b]) => a === ch || b === ch);
+    return (pair ? [pair[0], pair[1]] : [ch]).map((fiber) => fiber * pitch_um - mid);
+  });
 }
 
 /**
