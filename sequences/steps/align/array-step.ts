@@ -6,22 +6,21 @@
 import { isHexapod } from '../../../drivers/roles/hexapod.ts';
 import type { Hexapod, PoseAxisName, PoseValues } from '../../../drivers/roles/hexapod.ts';
 import type { FitRecord, Measurement, StepContext, StepDefinition, StepOutcome } from '../../step.ts';
+import { ARRAY_TRACK_TABLE, TRACK_COLUMNS } from './array-track.ts';
 import { ARRAY_POSE_COLUMNS, ARRAY_SCAN_TABLE, ArrayRig, channelColumn } from './array-rig.ts';
 import type { ArraySample } from './array-rig.ts';
 import { arrayAlignSchema, loopbackOf, validateArrayAlign } from './array-schema.ts';
 import type { ArrayAlignParams } from './array-schema.ts';
-import { firstLight, fitParabola, objectiveOf, peakLine } from './array-search.ts';
+import { firstLight, fitParabola, peakLine } from './array-search.ts';
 import { AlignError } from './errors.ts';
 import { MoveTimes } from './array-fly.ts';
 import { alignByFly } from './array-fly-align.ts';
 import type { Fly } from './array-fly-search.ts';
-import { peakFly, settle } from './array-fly-search.ts';
+import { holdPose } from './array-track.ts';
 import { isMultiPortLogger } from '../../../drivers/roles/multiport-logging.ts';
 import type { PowerMeter } from '../../../drivers/roles/power-meter.ts';
 
 export const CHANNELS_TABLE = 'align_channels';
-export const ARRAY_TRACK_TABLE = 'align_track';
-const TRACK_COLUMNS = ['t_s', 'objective_dB', 'min_channel_dBm', 'repeaked'];
 
 /** The line scans of joint peaking: axis, half span (µm or °), points, averaging factor over `averaging`. */
 const JOINT_ROUNDS: readonly (readonly [PoseAxisName, number, number, number])[] = [
@@ -89,38 +88,6 @@ function flyOf(rig: ArrayRig, hex: Hexapod, meter: PowerMeter, p: ArrayAlignPara
   return { rig, link: { hexapod: hex, meter, sampleTime_s: p.sample_time }, times: new MoveTimes() };
 }
 
-async function holdPose(ctx: StepContext, rig: ArrayRig, p: ArrayAlignParams, aligned: number, fly: Fly | null): Promise<number> {
-  const t = p.track;
-  if (!t || t.for <= 0) return 0;
-  if (!ctx.wait_s) throw new AlignError('align: track needs a step context that can wait (the engine provides one)');
-  const start = ctx.now_s();
-  const limits = rig.hexapod.poseLimits;
-  const score = { channels: p.channels.map((_, i) => i), objective: p.objective };
-  let repeaks = 0;
-  await rig.averaging(p.final_averaging);
-  while (ctx.now_s() - start < t.for) {
-    await ctx.wait_s(Math.min(t.every, t.for - (ctx.now_s() - start)));
-    const powers = await rig.read();
-    const obj = objectiveOf(powers, p.objective);
-    const repeak = obj < aligned - t.drop;
-    await ctx.point(ARRAY_TRACK_TABLE, { t_s: round(ctx.now_s() - start), objective_dB: round(obj), min_channel_dBm: round(Math.min(...powers)), repeaked: repeak });
-    if (repeak) {
-      repeaks += 1;
-      // The cure pulls sideways (X) and down (Z); Y and the rotations hold. Readings averaged as the
-      // late joint rounds, or the noise would walk the pose.
-      await rig.averaging(p.averaging * 10);
-      for (const axis of ['X', 'Y', 'Z'] as const) {
-        if (!p.axes.includes(axis)) continue;
-        if (fly) await peakFly(fly, axis, axis === 'Z' ? 6 : 3, score, 'track', limits[axis]);
-        else await peakLine(rig, axis, axis === 'Z' ? 4 : 1, axis === 'Z' ? 3 : 5, score, 'track', limits[axis]);
-      }
-      if (fly) await settle(fly);
-      await rig.averaging(p.final_averaging);
-    }
-  }
-  return repeaks;
-}
-
 /** Without a trigger cable: the spiral, the pair, roll against the outer channels and the joint rounds by step-and-read. */
 async function stepAndRead(ctx: StepContext, rig: ArrayRig, p: ArrayAlignParams, loopback: [number, number], start: PoseValues, read: number[]): Promise<void> {
   const own = p.channels.map((_, i) => i);
@@ -176,7 +143,6 @@ async function runArrayAlign(ctx: StepContext, p: ArrayAlignParams): Promise<Ste
   }
   await rig.averaging(p.final_averaging);
   const final = (await rig.read()).slice(0, p.channels.length);
-  const aligned = objectiveOf(final, p.objective);
   const time_s = ctx.now_s() - t0;
   for (const [i, f] of fits.entries()) {
     const power = final[i] as number;
@@ -185,7 +151,7 @@ async function runArrayAlign(ctx: StepContext, p: ArrayAlignParams): Promise<Ste
     ctx.fit(`channel${f.channel}`, channelFit(f, power));
   }
   rig.endBudget();
-  const repeaks = await holdPose(ctx, rig, p, aligned, fly);
+  const repeaks = await holdPose(ctx, rig, p, final, fly);
   const pose = await rig.here();
   const m = (value: number, unit: string): Measurement => ({ value, unit });
   const min = Math.min(...final);
