@@ -14,7 +14,7 @@ type Limits = Record<PoseAxisName, { min: number; max: number }>;
 
 /** Joint lines after roll: axis and half span (µm, or ° for U V W). */
 const FLY_ROUNDS: readonly (readonly [PoseAxisName | 'roll', number])[] = [
-  ['X', 4], ['roll', 4], ['Z', 12], ['U', 0.3], ['V', 0.3], ['Z', 8], ['U', 0.15], ['X', 3],
+  ['X', 4], ['roll', 4], ['Z', 12], ['U', 0.3], ['V', 0.3], ['X', 3],
 ];
 
 export interface FlyOptimum {
