@@ -12,8 +12,12 @@ import type { ChannelYW } from './array-roll-solve.ts';
 
 type Limits = Record<PoseAxisName, { min: number; max: number }>;
 
+/** Half span of the first roll line (µm: the pair's row found X already) and of the last Y line. */
+export const FIRST_ROLL_SPAN_UM = 8;
+export const LAST_SPAN_UM = 3;
+
 /** Joint lines after roll: axis and half span (µm, or ° for U V W). */
-const FLY_ROUNDS: readonly (readonly [PoseAxisName | 'roll', number])[] = [
+export const FLY_ROUNDS: readonly (readonly [PoseAxisName | 'roll', number])[] = [
   ['X', 4], ['roll', 4], ['Z', 12], ['U', 0.3], ['V', 0.3], ['X', 3],
 ];
 
@@ -48,7 +52,7 @@ export async function alignByFly(f: Fly, p: ArrayAlignParams, loopback: readonly
     lines += 1;
   };
   // The first line across the channels: each channel's Y optimum (the pair's row found X already).
-  await roll(8);
+  await roll(FIRST_ROLL_SPAN_UM);
   for (const [axis, span] of FLY_ROUNDS) {
     if (axis === 'roll') {
       await roll(span);
@@ -72,8 +76,8 @@ export async function alignByFly(f: Fly, p: ArrayAlignParams, loopback: readonly
 }
 
 /** Half spans of the last Y line and W line that Y and roll are solved from together (µm, °). */
-const SOLVE_SPAN_Y_UM = 3;
-const SOLVE_SPAN_W_DEG = 0.12;
+export const SOLVE_SPAN_Y_UM = 3;
+export const SOLVE_SPAN_W_DEG = 0.12;
 
 /**
  * One Y line, then one W line through where it peaked, every channel fitted on each; Y and W solved
@@ -119,7 +123,7 @@ export function fiberPlaces_um(channels: readonly number[], loopbacks: readonly 
 async function lastLines(f: Fly, p: ArrayAlignParams, objective: LineObjective, limits: Limits): Promise<FlyOptimum[]> {
   const xFits = f.lastFits?.X;
   const x = f.pending?.X ?? (await f.rig.here()).X;
-  const { fits } = await peakFly(f, 'Y', 3, objective, 'channel-optimum', limits.Y);
+  const { fits } = await peakFly(f, 'Y', LAST_SPAN_UM, objective, 'channel-optimum', limits.Y);
   await settle(f);
   return p.channels.map((channel, i) => {
     const fy = fits[i] as ChannelLineFit;

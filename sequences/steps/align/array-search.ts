@@ -8,6 +8,14 @@ import { NoLightError } from './errors.ts';
 
 export type Objective = 'min' | 'sum';
 
+/** The line scans of joint peaking: axis, half span (µm or °), points, averaging factor over `averaging`. */
+export const JOINT_ROUNDS: readonly (readonly [PoseAxisName, number, number, number])[] = [
+  ['X', 2, 5, 1], ['Y', 2, 5, 1], ['W', 0.15, 5, 1],
+  ['Z', 12, 5, 10], ['U', 0.5, 5, 10], ['V', 0.5, 5, 10],
+  ['X', 1.5, 5, 10], ['Y', 1.5, 5, 10], ['W', 0.1, 5, 10],
+  ['X', 1, 5, 20], ['Y', 1, 5, 20], ['W', 0.06, 5, 20],
+];
+
 export function objectiveOf(powers_dBm: readonly number[], objective: Objective, pick?: readonly number[]): number {
   const v = pick ? pick.map((i) => powers_dBm[i] as number) : [...powers_dBm];
   return objective === 'min' ? Math.min(...v) : v.reduce((a, b) => a + b, 0) / v.length;

@@ -4,43 +4,29 @@
 // Records: `align_array_scan` (every reading with its pose), `align_channels` (channel, power_dBm,
 // best_dBm, shortfall_dB), `align_track`; measurements min_channel_power_dBm, roll/tip/tilt, gap_um.
 import { isHexapod } from '../../../drivers/roles/hexapod.ts';
-import type { Hexapod, PoseAxisName, PoseValues } from '../../../drivers/roles/hexapod.ts';
+import type { Hexapod, PoseValues } from '../../../drivers/roles/hexapod.ts';
 import type { FitRecord, Measurement, StepContext, StepDefinition, StepOutcome } from '../../step.ts';
 import { ARRAY_TRACK_TABLE, TRACK_COLUMNS } from './array-track.ts';
 import { ARRAY_POSE_COLUMNS, ARRAY_SCAN_TABLE, ArrayRig, channelColumn } from './array-rig.ts';
 import type { ArraySample } from './array-rig.ts';
 import { arrayAlignSchema, loopbackOf, validateArrayAlign } from './array-schema.ts';
 import type { ArrayAlignParams } from './array-schema.ts';
-import { firstLight, fitParabola, peakLine } from './array-search.ts';
+import { JOINT_ROUNDS, firstLight, fitParabola, peakLine } from './array-search.ts';
 import { AlignError } from './errors.ts';
 import { MoveTimes } from './array-fly.ts';
 import { alignByFly } from './array-fly-align.ts';
 import type { Fly } from './array-fly-search.ts';
 import { holdPose } from './array-track.ts';
+import { estimateArrayAlign_s } from './array-estimate.ts';
 import { isMultiPortLogger } from '../../../drivers/roles/multiport-logging.ts';
 import type { PowerMeter } from '../../../drivers/roles/power-meter.ts';
 
 export const CHANNELS_TABLE = 'align_channels';
 
-/** The line scans of joint peaking: axis, half span (µm or °), points, averaging factor over `averaging`. */
-const JOINT_ROUNDS: readonly (readonly [PoseAxisName, number, number, number])[] = [
-  ['X', 2, 5, 1], ['Y', 2, 5, 1], ['W', 0.15, 5, 1],
-  ['Z', 12, 5, 10], ['U', 0.5, 5, 10], ['V', 0.5, 5, 10],
-  ['X', 1.5, 5, 10], ['Y', 1.5, 5, 10], ['W', 0.1, 5, 10],
-  ['X', 1, 5, 20], ['Y', 1, 5, 20], ['W', 0.06, 5, 20],
-];
-
 const MEASUREMENTS: Record<string, string> = {
   min_channel_power_dBm: 'dBm', roll_deg: 'deg', tip_deg: 'deg', tilt_deg: 'deg', gap_um: 'um',
   x_um: 'um', y_um: 'um', z_um: 'um', readings: '', time_s: 's',
 };
-
-export function estimateArrayAlign_s(p: ArrayAlignParams): number {
-  const perReading = 0.012 + p.averaging;
-  const spiral = Math.PI * (p.search_radius / p.pitch) ** 2 / 2;
-  const joint = JOINT_ROUNDS.reduce((t, [, , n, f]) => t + n * (0.012 + f * p.averaging), 0);
-  return spiral * perReading + 30 * perReading + joint + 10 * (0.012 + 5 * p.averaging) + p.final_averaging + (p.track?.for ?? 0);
-}
 
 function hexapodOf(ctx: StepContext, role: string): Hexapod {
   const stage = ctx.bench.get(role, 'stage');
@@ -195,6 +181,6 @@ export const arrayAlignStep: StepDefinition<ArrayAlignParams> = {
   ],
   measurements: () => ({ ...MEASUREMENTS }),
   validate: validateArrayAlign,
-  estimate_s: (p) => estimateArrayAlign_s(p),
+  estimate_s: (p, bench) => estimateArrayAlign_s(p, bench.roles[p.stage]?.triggerOutput !== undefined),
   run: runArrayAlign,
 };
