@@ -30,10 +30,11 @@ export function benchInfoFromBench(bench: Bench, simulated: boolean): BenchInfo 
     const axes = axesOf(i.axes);
     const loopbacks = loopbacksOf((i.driver as { loopbacks?: unknown }).loopbacks);
     const codings = (i.driver as { lineCodings?: readonly string[] }).lineCodings;
+    const trigger = (i.driver as { triggerOutput?: unknown }).triggerOutput;
     roles[i.role] = {
       kind: i.kind, driver: i.driverName, resource: i.resource, ranges: driverRanges(i.driver),
       ...(axes ? { axes } : {}), ...(i.kind === 'meter' && channels ? { channels: [...channels] } : {}),
-      ...(loopbacks ? { loopbacks } : {}), ...(i.kind === 'bert' ? { lineCodings: codings ? [...codings] : ['NRZ'] } : {}),
+      ...(loopbacks ? { loopbacks } : {}), ...(typeof trigger === 'number' ? { triggerOutput: trigger } : {}), ...(i.kind === 'bert' ? { lineCodings: codings ? [...codings] : ['NRZ'] } : {}),
     };
   }
   return { name: bench.name, roles, simulated };
@@ -60,7 +61,11 @@ export function benchInfoFromConfig(config: BenchConfig): BenchInfo {
     }
     const axes = axesOf(c.axes);
     const loopbacks = loopbacksOf(c.options['loopbacks']);
-    roles[c.role] = { kind, driver: c.driver, resource: c.resource, ranges, ...(axes ? { axes } : {}), ...(loopbacks ? { loopbacks } : {}) };
+    const trigger = c.options['trigger_output'];
+    roles[c.role] = {
+      kind, driver: c.driver, resource: c.resource, ranges, ...(axes ? { axes } : {}), ...(loopbacks ? { loopbacks } : {}),
+      ...(typeof trigger === 'number' ? { triggerOutput: trigger } : {}),
+    };
   }
   return { name: config.name, roles, simulated: config.instruments.every((c) => c.resource.startsWith('SIM::')) };
 }

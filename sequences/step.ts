@@ -35,6 +35,8 @@ export interface RoleInfo {
   channels?: number[];
   /** Hexapods carrying a fiber array: the chip's loopback pairs the bench file declares (fiber numbers). */
   loopbacks?: [number, number][];
+  /** Stages: the trigger output cabled to a meter's trigger input (options.trigger_output), if any. */
+  triggerOutput?: number;
   /** BERTs: the line codings the driver offers (NRZ only unless it says more); unknown from a bench file alone. */
   lineCodings?: string[];
 }

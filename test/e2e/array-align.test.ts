@@ -1,7 +1,7 @@
 // The fiber-array view end to end, in Chromium, against `benchctl serve --sim`: upload
 // sequences/library/array-align.yaml, run it, and see one power bar per channel fill live, then each
 // channel's shortfall from its own optimum, the roll/tip/tilt/Z readouts and each channel's readings
-// beside its fitted model. A screenshot goes to test-output/e2e/array-align.png.
+// beside its fitted model, as a profile and as an X–Y map. A screenshot goes to test-output/e2e/array-align.png.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +58,11 @@ describe('the fiber-array view in Chromium', () => {
     for (const r of ['roll', 'tip', 'tilt', 'height']) expect(await page.locator(`${view} ${tid(r)}`).textContent()).toMatch(/\d/);
     expect(await page.locator(`${view} ${tid('channel-profile')}`).count()).toBe(8);
     expect(await page.locator(`${view} ${tid('channel-model')}`).count()).toBe(8);
+    // Each channel's scan map (its readings about its optimum) beside its model's map.
+    expect(await page.locator(`${view} ${tid('channel-scan-map')}`).count()).toBe(8);
+    expect(await page.locator(`${view} ${tid('channel-model-map')}`).count()).toBe(8);
+    for (const m of await page.locator(`${view} ${tid('channel-scan-map')}`).all()) expect(await m.locator('circle').count()).toBeGreaterThan(5);
+    for (const m of await page.locator(`${view} ${tid('channel-model-map')}`).all()) expect(await m.locator('rect').count()).toBe(256);
     await page.evaluate('window.scrollTo(0, 0)');
     await page.locator(view).screenshot({ path: join(SHOTS, 'array-align.png') });
     expect(pageErrors).toEqual([]);

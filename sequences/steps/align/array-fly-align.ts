@@ -7,12 +7,18 @@ import type { Fly, ChannelLineFit } from './array-fly-search.ts';
 import { firstLightFly, peakFly, rollFromOptima, settle } from './array-fly-search.ts';
 import type { ArrayAlignParams } from './array-schema.ts';
 import type { LineObjective } from './array-search.ts';
+import { channelModel, solveYW } from './array-roll-solve.ts';
+import type { ChannelYW } from './array-roll-solve.ts';
 
 type Limits = Record<PoseAxisName, { min: number; max: number }>;
 
+/** Half span of the first roll line (µm: the pair's row found X already) and of the last Y line. */
+export const FIRST_ROLL_SPAN_UM = 8;
+export const LAST_SPAN_UM = 3;
+
 /** Joint lines after roll: axis and half span (µm, or ° for U V W). */
-const FLY_ROUNDS: readonly (readonly [PoseAxisName | 'roll', number])[] = [
-  ['X', 4], ['roll', 4], ['Z', 12], ['U', 0.3], ['V', 0.3], ['Z', 8], ['U', 0.15], ['X', 3],
+export const FLY_ROUNDS: readonly (readonly [PoseAxisName | 'roll', number])[] = [
+  ['X', 4], ['roll', 4], ['Z', 12], ['U', 0.3], ['V', 0.3], ['X', 3],
 ];
 
 export interface FlyOptimum {
@@ -46,7 +52,7 @@ export async function alignByFly(f: Fly, p: ArrayAlignParams, loopback: readonly
     lines += 1;
   };
   // The first line across the channels: each channel's Y optimum (the pair's row found X already).
-  await roll(8);
+  await roll(FIRST_ROLL_SPAN_UM);
   for (const [axis, span] of FLY_ROUNDS) {
     if (axis === 'roll') {
       await roll(span);
@@ -61,8 +67,52 @@ export async function alignByFly(f: Fly, p: ArrayAlignParams, loopback: readonly
       if (Math.abs(Math.abs(best - centre) - span) > 0.1 * span) break;
     }
   }
+  if (p.axes.includes('W')) {
+    rollSteps_deg.push(await solveRoll(f, objective, p.fiber_pitch, limits));
+    lines += 2;
+  }
   const optima = await lastLines(f, p, objective, limits);
   return { optima, rollSteps_deg, lines: lines + 1 };
+}
+
+/** Half spans of the last Y line and W line that Y and roll are solved from together (µm, °). */
+export const SOLVE_SPAN_Y_UM = 3;
+export const SOLVE_SPAN_W_DEG = 0.12;
+
+/**
+ * One Y line, then one W line through where it peaked, every channel fitted on each; Y and W solved
+ * together from them (array-roll-solve.ts). Returns the roll correction, degrees.
+ */
+async function solveRoll(f: Fly, goal: LineObjective, pitch_um: number, limits: Limits): Promise<number> {
+  const here = { ...(await f.rig.here()), ...f.pending };
+  const yc = here.Y;
+  const tc = here.W;
+  const yLine = await peakFly(f, 'Y', SOLVE_SPAN_Y_UM, goal, 'roll', limits.Y);
+  const y1 = yLine.best - yc;
+  const wLine = await peakFly(f, 'W', SOLVE_SPAN_W_DEG, goal, 'roll', limits.W);
+  const fibers = fiberPlaces_um(f.rig.channels, f.rig.hexapod.loopbacks, pitch_um);
+  const models = goal.channels.map((i) => channelModel(yLine.fits[i] as ChannelLineFit, wLine.fits[i] as ChannelLineFit, fibers[i] as number[], y1));
+  // A channel without a downward parabola on the Y line: the W line's own peak stands.
+  if (models.some((m) => m === null)) return (f.pending?.W ?? tc) - tc;
+  const box = {
+    y: [Math.max(limits.Y.min, yc - SOLVE_SPAN_Y_UM) - yc, Math.min(limits.Y.max, yc + SOLVE_SPAN_Y_UM) - yc] as [number, number],
+    t: [Math.max(limits.W.min, tc - SOLVE_SPAN_W_DEG) - tc, Math.min(limits.W.max, tc + SOLVE_SPAN_W_DEG) - tc] as [number, number],
+  };
+  const { y, t } = solveYW(models as ChannelYW[], goal.objective, box);
+  f.pending = { Y: yc + y, W: tc + t };
+  return t;
+}
+
+/**
+ * The places along the array (µm from the read channels' middle, where the pivot sits) of the fibers on
+ * each read channel's path: a looped-back channel's two fibers, or the one fiber of a mirrored coupler.
+ */
+export function fiberPlaces_um(channels: readonly number[], loopbacks: readonly (readonly [number, number])[], pitch_um: number): number[][] {
+  const mid = ((Math.min(...channels) + Math.max(...channels)) / 2) * pitch_um;
+  return channels.map((ch) => {
+    const pair = loopbacks.find(([a, b]) => a === ch || b === ch);
+    return (pair ? [pair[0], pair[1]] : [ch]).map((fiber) => fiber * pitch_um - mid);
+  });
 }
 
 /**
@@ -73,7 +123,7 @@ export async function alignByFly(f: Fly, p: ArrayAlignParams, loopback: readonly
 async function lastLines(f: Fly, p: ArrayAlignParams, objective: LineObjective, limits: Limits): Promise<FlyOptimum[]> {
   const xFits = f.lastFits?.X;
   const x = f.pending?.X ?? (await f.rig.here()).X;
-  const { fits } = await peakFly(f, 'Y', 3, objective, 'channel-optimum', limits.Y);
+  const { fits } = await peakFly(f, 'Y', LAST_SPAN_UM, objective, 'channel-optimum', limits.Y);
   await settle(f);
   return p.channels.map((channel, i) => {
     const fy = fits[i] as ChannelLineFit;

@@ -8,7 +8,7 @@ import type { ArrayRig, ArraySample } from './array-rig.ts';
 import type { FlyLink, FlyLine, MoveTimes } from './array-fly.ts';
 import { flyLine } from './array-fly.ts';
 import type { LineObjective } from './array-search.ts';
-import { fitParabola, objectiveOf } from './array-search.ts';
+import { fitParabola, scoreOf } from './array-search.ts';
 import { NoLightError } from './errors.ts';
 
 /** Samples more than this below a channel's brightest are left out of its fit (floor and far tails). */
@@ -68,8 +68,10 @@ export function fitChannels(line: FlyLine, indices: readonly number[], centre: n
 /** Where along the line the objective of the fitted channels peaks (grid over the flown span). */
 export function bestOnLine(fits: readonly ChannelLineFit[], goal: LineObjective, lo: number, hi: number): number {
   const chosen = fits.filter((f) => goal.channels.includes(f.index));
-  if (chosen.some((f) => !(f.c < 0))) {
-    // A channel without a downward parabola (flat or noisy): go by the mean of the peaks instead.
+  // With `sum` the mean of the parabolas is the parabola of the mean, whatever each one's sign (a flat
+  // axis such as the gap, where single channels' fits are noise); with `min`, a channel without a
+  // downward parabola (flat or noisy) would decide alone: go by the mean of the peaks instead.
+  if (goal.objective === 'min' && chosen.some((f) => !(f.c < 0))) {
     return Math.min(hi, Math.max(lo, chosen.reduce((s, f) => s + f.peak, 0) / Math.max(1, chosen.length)));
   }
   let best = lo;
@@ -78,7 +80,7 @@ export function bestOnLine(fits: readonly ChannelLineFit[], goal: LineObjective,
   for (let k = 0; k <= n; k++) {
     const x = lo + ((hi - lo) * k) / n;
     const p = chosen.map((f) => f.a + f.b * (x - f.centre) + f.c * (x - f.centre) ** 2);
-    const score = objectiveOf(p, goal.objective);
+    const score = scoreOf(p, goal.objective);
     if (score > bestScore) {
       bestScore = score;
       best = x;

@@ -35,7 +35,7 @@ export const arrayAlignSchema = z.strictObject({
     .refine((a) => a.includes('X') && a.includes('Y'), { error: 'expected X and Y among the axes' })
     .refine((a) => new Set(a).size === a.length, { error: 'expected each axis once' })
     .default([...ARRAY_AXES]),
-  /** What joint peaking maximises: the weakest listed channel (min) or their total in dB (sum). */
+  /** What joint peaking maximises: the weakest listed channel plus their mean (min; see MIN_MEAN_WEIGHT) or their mean in dB (sum). */
   objective: z.enum(['min', 'sum'], { error: 'expected min or sum' }).default('min'),
   /** The loopback pair first light looks for (default: the bench's first pair among the channels). */
   loopback: z.tuple([channel, channel], { error: 'expected a loopback pair of fibers, e.g. [1, 8]' })

@@ -8,9 +8,33 @@ import { NoLightError } from './errors.ts';
 
 export type Objective = 'min' | 'sum';
 
+/** The line scans of joint peaking: axis, half span (µm or °), points, averaging factor over `averaging`. */
+export const JOINT_ROUNDS: readonly (readonly [PoseAxisName, number, number, number])[] = [
+  ['X', 2, 5, 1], ['Y', 2, 5, 1], ['W', 0.15, 5, 1],
+  ['Z', 12, 5, 10], ['U', 0.5, 5, 10], ['V', 0.5, 5, 10],
+  ['X', 1.5, 5, 10], ['Y', 1.5, 5, 10], ['W', 0.1, 5, 10],
+  ['X', 1, 5, 20], ['Y', 1, 5, 20], ['W', 0.06, 5, 20],
+];
+
 export function objectiveOf(powers_dBm: readonly number[], objective: Objective, pick?: readonly number[]): number {
   const v = pick ? pick.map((i) => powers_dBm[i] as number) : [...powers_dBm];
   return objective === 'min' ? Math.min(...v) : v.reduce((a, b) => a + b, 0) / v.length;
+}
+
+/**
+ * How much of the channels' mean the search adds to the weakest channel when it maximises `min`. Why:
+ * the weakest channel alone leaves the optimum undefined along its own ridge (any pose on which that
+ * channel stays at its peak while the others, stronger, stay above it scores the same), and with each
+ * channel's level known only to a few hundredths of a dB the pose would be wherever the noise put it.
+ * With the mean added at equal weight the optimum is well defined: the weakest channel is traded only
+ * for more than as much gained on average over all of them.
+ */
+export const MIN_MEAN_WEIGHT = 1;
+
+/** What a search maximises: the objective, `min` being the weakest plus MIN_MEAN_WEIGHT × the mean. */
+export function scoreOf(powers_dBm: readonly number[], objective: Objective, pick?: readonly number[]): number {
+  const base = objectiveOf(powers_dBm, objective, pick);
+  return objective === 'min' ? base + MIN_MEAN_WEIGHT * objectiveOf(powers_dBm, 'sum', pick) : base;
 }
 
 /** Least-squares parabola y = a + b·x + c·x² through the points. */
@@ -61,7 +85,7 @@ export async function peakLine(rig: ArrayRig, axis: PoseAxisName, span: number, 
   for (const x of positions) samples.push(await rig.sample({ [axis]: x }, phase));
   // The combined objective of each reading, fitted with one parabola: per-channel fits, each from five
   // noisy readings, then combined, were tried and did worse (their noise adds up in the minimum).
-  const scores = samples.map((s) => objectiveOf(s.powers_dBm, goal.objective, goal.channels));
+  const scores = samples.map((s) => scoreOf(s.powers_dBm, goal.objective, goal.channels));
   const { b, c } = fitParabola(positions.map((x) => x - centre), scores);
   let best = positions[scores.indexOf(Math.max(...scores))] as number;
   if (c < 0) {

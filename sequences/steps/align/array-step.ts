@@ -4,44 +4,29 @@
 // Records: `align_array_scan` (every reading with its pose), `align_channels` (channel, power_dBm,
 // best_dBm, shortfall_dB), `align_track`; measurements min_channel_power_dBm, roll/tip/tilt, gap_um.
 import { isHexapod } from '../../../drivers/roles/hexapod.ts';
-import type { Hexapod, PoseAxisName, PoseValues } from '../../../drivers/roles/hexapod.ts';
+import type { Hexapod, PoseValues } from '../../../drivers/roles/hexapod.ts';
 import type { FitRecord, Measurement, StepContext, StepDefinition, StepOutcome } from '../../step.ts';
+import { ARRAY_TRACK_TABLE, TRACK_COLUMNS } from './array-track.ts';
 import { ARRAY_POSE_COLUMNS, ARRAY_SCAN_TABLE, ArrayRig, channelColumn } from './array-rig.ts';
 import type { ArraySample } from './array-rig.ts';
 import { arrayAlignSchema, loopbackOf, validateArrayAlign } from './array-schema.ts';
 import type { ArrayAlignParams } from './array-schema.ts';
-import { firstLight, fitParabola, objectiveOf, peakLine } from './array-search.ts';
+import { JOINT_ROUNDS, firstLight, fitParabola, peakLine } from './array-search.ts';
 import { AlignError } from './errors.ts';
 import { MoveTimes } from './array-fly.ts';
 import { alignByFly } from './array-fly-align.ts';
 import type { Fly } from './array-fly-search.ts';
-import { peakFly, settle } from './array-fly-search.ts';
+import { holdPose } from './array-track.ts';
+import { estimateArrayAlign_s } from './array-estimate.ts';
 import { isMultiPortLogger } from '../../../drivers/roles/multiport-logging.ts';
 import type { PowerMeter } from '../../../drivers/roles/power-meter.ts';
 
 export const CHANNELS_TABLE = 'align_channels';
-export const ARRAY_TRACK_TABLE = 'align_track';
-const TRACK_COLUMNS = ['t_s', 'objective_dB', 'min_channel_dBm', 'repeaked'];
-
-/** The line scans of joint peaking: axis, half span (µm or °), points, averaging factor over `averaging`. */
-const JOINT_ROUNDS: readonly (readonly [PoseAxisName, number, number, number])[] = [
-  ['X', 2, 5, 1], ['Y', 2, 5, 1], ['W', 0.15, 5, 1],
-  ['Z', 12, 5, 10], ['U', 0.5, 5, 10], ['V', 0.5, 5, 10],
-  ['X', 1.5, 5, 10], ['Y', 1.5, 5, 10], ['W', 0.1, 5, 10],
-  ['X', 1, 5, 20], ['Y', 1, 5, 20], ['W', 0.06, 5, 20],
-];
 
 const MEASUREMENTS: Record<string, string> = {
   min_channel_power_dBm: 'dBm', roll_deg: 'deg', tip_deg: 'deg', tilt_deg: 'deg', gap_um: 'um',
   x_um: 'um', y_um: 'um', z_um: 'um', readings: '', time_s: 's',
 };
-
-export function estimateArrayAlign_s(p: ArrayAlignParams): number {
-  const perReading = 0.012 + p.averaging;
-  const spiral = Math.PI * (p.search_radius / p.pitch) ** 2 / 2;
-  const joint = JOINT_ROUNDS.reduce((t, [, , n, f]) => t + n * (0.012 + f * p.averaging), 0);
-  return spiral * perReading + 30 * perReading + joint + 10 * (0.012 + 5 * p.averaging) + p.final_averaging + (p.track?.for ?? 0);
-}
 
 function hexapodOf(ctx: StepContext, role: string): Hexapod {
   const stage = ctx.bench.get(role, 'stage');
@@ -87,38 +72,6 @@ async function ownOptima(rig: ArrayRig, p: ArrayAlignParams, at: PoseValues, lim
 function flyOf(rig: ArrayRig, hex: Hexapod, meter: PowerMeter, p: ArrayAlignParams): Fly | null {
   if (hex.triggerOutput === undefined || !isMultiPortLogger(meter)) return null;
   return { rig, link: { hexapod: hex, meter, sampleTime_s: p.sample_time }, times: new MoveTimes() };
-}
-
-async function holdPose(ctx: StepContext, rig: ArrayRig, p: ArrayAlignParams, aligned: number, fly: Fly | null): Promise<number> {
-  const t = p.track;
-  if (!t || t.for <= 0) return 0;
-  if (!ctx.wait_s) throw new AlignError('align: track needs a step context that can wait (the engine provides one)');
-  const start = ctx.now_s();
-  const limits = rig.hexapod.poseLimits;
-  const score = { channels: p.channels.map((_, i) => i), objective: p.objective };
-  let repeaks = 0;
-  await rig.averaging(p.final_averaging);
-  while (ctx.now_s() - start < t.for) {
-    await ctx.wait_s(Math.min(t.every, t.for - (ctx.now_s() - start)));
-    const powers = await rig.read();
-    const obj = objectiveOf(powers, p.objective);
-    const repeak = obj < aligned - t.drop;
-    await ctx.point(ARRAY_TRACK_TABLE, { t_s: round(ctx.now_s() - start), objective_dB: round(obj), min_channel_dBm: round(Math.min(...powers)), repeaked: repeak });
-    if (repeak) {
-      repeaks += 1;
-      // The cure pulls sideways (X) and down (Z); Y and the rotations hold. Readings averaged as the
-      // late joint rounds, or the noise would walk the pose.
-      await rig.averaging(p.averaging * 10);
-      for (const axis of ['X', 'Y', 'Z'] as const) {
-        if (!p.axes.includes(axis)) continue;
-        if (fly) await peakFly(fly, axis, axis === 'Z' ? 6 : 3, score, 'track', limits[axis]);
-        else await peakLine(rig, axis, axis === 'Z' ? 4 : 1, axis === 'Z' ? 3 : 5, score, 'track', limits[axis]);
-      }
-      if (fly) await settle(fly);
-      await rig.averaging(p.final_averaging);
-    }
-  }
-  return repeaks;
 }
 
 /** Without a trigger cable: the spiral, the pair, roll against the outer channels and the joint rounds by step-and-read. */
@@ -176,7 +129,6 @@ async function runArrayAlign(ctx: StepContext, p: ArrayAlignParams): Promise<Ste
   }
   await rig.averaging(p.final_averaging);
   const final = (await rig.read()).slice(0, p.channels.length);
-  const aligned = objectiveOf(final, p.objective);
   const time_s = ctx.now_s() - t0;
   for (const [i, f] of fits.entries()) {
     const power = final[i] as number;
@@ -185,7 +137,7 @@ async function runArrayAlign(ctx: StepContext, p: ArrayAlignParams): Promise<Ste
     ctx.fit(`channel${f.channel}`, channelFit(f, power));
   }
   rig.endBudget();
-  const repeaks = await holdPose(ctx, rig, p, aligned, fly);
+  const repeaks = await holdPose(ctx, rig, p, final, fly);
   const pose = await rig.here();
   const m = (value: number, unit: string): Measurement => ({ value, unit });
   const min = Math.min(...final);
@@ -229,6 +181,6 @@ export const arrayAlignStep: StepDefinition<ArrayAlignParams> = {
   ],
   measurements: () => ({ ...MEASUREMENTS }),
   validate: validateArrayAlign,
-  estimate_s: (p) => estimateArrayAlign_s(p),
+  estimate_s: (p, bench) => estimateArrayAlign_s(p, bench.roles[p.stage]?.triggerOutput !== undefined),
   run: runArrayAlign,
 };

@@ -1,8 +1,9 @@
 // The array benchmark's independent reference: each channel's noise-free power (dB, up to a constant
 // common to all) from the simulator's hidden chip at any pose, and the joint optimum of the weakest
-// channel found by Nelder–Mead (fmin) over all six axes within the bench file's soft limits — never
+// channel (plus the mean, as the step's search defines `min`) found by Nelder–Mead (fmin) over all six axes within the bench file's soft limits — never
 // through the instruments, so it cannot share a flaw of the aligner's measurements.
 import { nelderMead } from 'fmin/index.js';
+import { MIN_MEAN_WEIGHT } from '../../../sequences/steps/align/array-search.ts';
 import { SIM_HEXAPOD_AXES, SIM_HEXAPOD_ROTATION_LIMITS_DEG } from '../../../sim/link/bench-file.ts';
 import type { ArrayTruthSnapshot } from '../../../sim/world/array-world.ts';
 import { FiberArrayChip, fiberTip } from '../../../sim/world/fiber-array.ts';
@@ -50,7 +51,10 @@ export function jointOptimum(ref: Reference, truth: ArrayTruthSnapshot, channels
   const t = truth.chip;
   const cost = (x: number[]): number => {
     const p = channelPowers_dB(ref, toPose(x));
-    return -Math.min(...channels.map((c) => p[c - 1] as number));
+    const own = channels.map((c) => p[c - 1] as number);
+    // The weakest channel plus the mean, as the step's search defines `min` (the weakest alone leaves
+    // the optimum anywhere along its own ridge, and a channel-by-channel comparison would mean nothing).
+    return -(Math.min(...own) + MIN_MEAN_WEIGHT * (own.reduce((a, b) => a + b, 0) / own.length));
   };
   let x = [t.offset_um.x_um, t.offset_um.y_um, t.bestGap_um - t.surfaceDepth_um, t.tip_deg * 100, t.tilt_deg * 100, t.roll_deg * 100];
   let fx = cost(x);
