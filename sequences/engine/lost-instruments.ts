@@ -27,6 +27,8 @@ export interface LossDeps {
   enterPause(): void;
   /** The steps finished so far: the outputs they left are read back, and put right, after every recovery (output-state.ts). */
   finishedSteps(): readonly PlannedStep[];
+  /** The step under way (its own outputs are left to it: it runs again). */
+  currentStep(): PlannedStep | undefined;
   /** The instrument is back: the run goes on (or, with a pause asked meanwhile, pauses at its next checkpoint); emits what it does. */
   leavePause(stepId: string | null): void;
 }
@@ -121,7 +123,7 @@ export class LostInstruments {
    * right (output-state.ts). A role that fails to answer here is one more lost role for recoverAll's loop.
    */
   private async checkOutputs(stepId: string | null): Promise<void> {
-    const expected = expectedOutputs(this.deps.finishedSteps());
+    const expected = expectedOutputs(this.deps.finishedSteps(), this.deps.currentStep());
     if (expected.size === 0) return;
     try {
       const lines = await reestablishOutputs(this.deps.bench, expected);

@@ -14,12 +14,17 @@ import { RunAbortedError } from './errors.ts';
 /** Role kinds with an output the set step switches (`<role>.output: on|off`). */
 const OUTPUT_KINDS = new Set(['laser', 'voa', 'bert']);
 
-/** Role → the output state the given (finished) steps left it in; roles they never switched are absent. */
-export function expectedOutputs(finished: readonly PlannedStep[]): Map<string, boolean> {
+/**
+ * Role → the output state the given (finished) steps left it in; roles they never switched are absent, and
+ * so are the outputs the step under way switches itself (a `set` that may have switched the laser off
+ * before the stall: it runs again whole, so what it left half-done is its own to put right).
+ */
+export function expectedOutputs(finished: readonly PlannedStep[], current?: PlannedStep): Map<string, boolean> {
   const expected = new Map<string, boolean>();
   for (const a of lastActions(finished)) {
     if (a.type === 'setting' && a.setting === 'output' && typeof a.value === 'boolean') expected.set(a.role, a.value);
   }
+  if (current) for (const a of lastActions([current])) if (a.type === 'setting' && a.setting === 'output') expected.delete(a.role);
   return expected;
 }
 
