@@ -50,13 +50,13 @@ async function behindTheRunsBack(role: string, command: string): Promise<void> {
   }
 }
 
-async function prepare(name: string): Promise<PreparedRun> {
+async function prepare(name: string, extraSteps = ''): Promise<PreparedRun> {
   const bench = join(dir, 'bench.yaml');
   writeFileSync(bench, simBenchFileYaml({ seed: 3, mode: 'fast', tcp: Object.fromEntries(ROLES.map((r) => [r, proxies[r]?.resource ?? ''])) }));
   const seq = join(dir, `${name}.yaml`);
   writeFileSync(seq, `sequence: ${name}\nmetadata: { dut: CHIP-O }\nsteps:\n` +
     '  - set: { laser.output: on, voa.attenuation: 0dB, voa.output: on }\n' +
-    '  - measure: { channels: [1], samples: 30 }\n');
+    '  - measure: { channels: [1], samples: 30 }\n' + extraSteps);
   return prepareRun({ sequenceFile: seq, outDir: join(dir, 'runs'), bench: { sim: false, file: bench }, recovery: { deadline_s: 20, backoff_s: 0.2, maxBackoff_s: 1 } });
 }
 
@@ -118,5 +118,23 @@ describe('outputs re-read after a fault', () => {
     const asked = proxies.laser?.asked ?? [];
     expect(asked.filter((c) => /POW:STAT 1\b/.test(c))).toHaveLength(1);
     expect(asked.some((c) => /POW:STAT 0\b/.test(c))).toBe(true);
+  }, 60_000);
+
+  it('a stall while the last set step switches the laser off is that step\'s to finish: it runs again, the run passes', async () => {
+    run = await prepare('dark-stall', '  - set: { laser.output: off }\n    id: dark\n');
+    const events: RunEvent[] = [];
+    run.engine.on((e) => {
+      events.push(e);
+      if (e.type === 'step-started' && e.stepId === 'dark') proxies.laser?.stall(4);
+    });
+    const result = await run.engine.run();
+    expect(events.filter((e) => e.type === 'instrument-lost').map((e) => [e.role, e.reason])).toEqual([['laser', 'not answering']]);
+    expect(result.status).toBe('passed');
+    const s = await openResource(served.resource('laser'), { timeout_ms: 2000 });
+    try {
+      expect(await s.queryNumber(':SOUR0:POW:STAT?')).toBe(0);
+    } finally {
+      await s.close();
+    }
   }, 60_000);
 });
