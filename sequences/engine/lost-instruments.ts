@@ -128,7 +128,7 @@ export class LostInstruments {
     try {
       const lines = await reestablishOutputs(this.deps.bench, expected);
       for (const line of lines) {
-        const corrected = !line.endsWith(', as left');
+        const corrected = !/, as left( \(|$)/.test(line);
         this.deps.emit({ type: corrected ? 'warning' : 'log', stepId, message: `after the fault, outputs read back before going on: ${line}` });
       }
     } catch (err) {

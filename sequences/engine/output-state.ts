@@ -48,9 +48,15 @@ export async function reestablishOutputs(bench: Bench, expected: ReadonlyMap<str
   for (const [role, want] of expected) {
     const inst = switchable(bench, role);
     if (!inst) continue;
+    const first = await inst.output();
+    if (first === want) {
+      lines.push(`${role} output ${onOff(first)}, as left`);
+      continue;
+    }
+    // A mismatch is acted on only when a second read agrees: one plausible-looking reply may be garbled.
     const now = await inst.output();
     if (now === want) {
-      lines.push(`${role} output ${onOff(now)}, as left`);
+      lines.push(`${role} output ${onOff(now)}, as left (read ${onOff(first)} once, then ${onOff(now)})`);
       continue;
     }
     const kind = bench.instrument(role).kind;
