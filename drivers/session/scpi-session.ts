@@ -189,6 +189,24 @@ export class ScpiSession extends EventEmitter {
     this.state = 'open';
   }
 
+  /**
+   * Drops the connection and opens a new one, for a link a resynchronisation could not bring back in step
+   * (the sync query swallowed by a hung box, an exchange still waiting on a reply that will never come): the
+   * exchange in flight and every queued one fail with LinkLostError (`reason`), nothing late from the old
+   * connection can be taken for a reply, and the next exchange resynchronises first. No 'lost' event: the
+   * caller is the one recovering the link.
+   */
+  async renew(reason: string): Promise<void> {
+    if (this.state === 'closed') throw new SessionClosedError(this.resource, 'renew()');
+    const lost = new LinkLostError(this.resource, reason);
+    this.state = 'lost';
+    this.lostError = lost;
+    this.link.fail((command) => new LinkLostError(this.resource, reason, { cause: lost, command }));
+    this.queue.rejectWaiting((label) => new LinkLostError(this.resource, reason, { cause: lost, command: label }));
+    await this.transport.close();
+    await this.reopen();
+  }
+
   /** Closes the link; pending and queued calls reject with SessionClosedError. Idempotent. */
   async close(): Promise<void> {
     if (this.state === 'closed') return;

@@ -63,6 +63,8 @@ export class RunEngine {
     this.lost = new LostInstruments({
       bench: this.bench, recovery: this.recovery, signal: this.control.signal, now_ms: this.wallNow_ms, sleep_ms: this.sleep_ms,
       emit: (body) => this.emit(body),
+      finishedSteps: () => this.plan.steps.filter((s) => this.measured.has(s.stepId)),
+      currentStep: () => this.plan.steps.find((s) => s.stepId === this.current),
       enterPause: () => {
         this.reconnecting = true;
         this.stateValue = 'paused';

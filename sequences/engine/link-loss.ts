@@ -48,6 +48,9 @@ export type ReconnectResult =
   | { ok: true; identity: string; attempts: number; outage_s: number; state: string | null }
   | { ok: false; attempts: number; outage_s: number; lastError: string };
 
+/** How long the fresh connection for the safe state may take to open, past the deadline, s. */
+const RENEW_AT_END_S = 5;
+
 /** Shortest time an attempt is given, however close the deadline. */
 const MIN_ATTEMPT_S = 0.2;
 
@@ -79,7 +82,11 @@ export async function reconnect(bench: Bench, role: string, policy: RecoveryPoli
     try {
       // An attempt may not outlive the deadline (a hung box answers nothing for a whole read timeout).
       const left_s = Math.max(policy.deadline_s - (hooks.now_ms() - start) / 1000, MIN_ATTEMPT_S);
+      const renew = attempts > 1 && driver.session.isOpen && typeof driver.session.renew === 'function';
       const { identity, state } = await withinSeconds(left_s, async () => {
+        // The last attempt got nowhere on this connection (its sync query swallowed, or an exchange still
+        // hanging in front of it): a fresh one, so this attempt waits on nothing the last one left.
+        if (renew) await driver.session.renew('no answer on the old connection; reconnecting');
         await driver.session.reopen();
         const id = await driver.identify();
         return { identity: id, state: (await hooks.afterIdentify?.()) ?? null };
@@ -90,7 +97,13 @@ export async function reconnect(bench: Bench, role: string, policy: RecoveryPoli
       hooks.onAttemptFailed?.(attempts, err);
     }
     const elapsed_s = (hooks.now_ms() - start) / 1000;
-    if (elapsed_s >= policy.deadline_s) return { ok: false, attempts, outage_s: elapsed_s, lastError };
+    if (elapsed_s >= policy.deadline_s) {
+      // The safe state comes next: it must not queue behind an attempt still hanging on this connection.
+      if (driver.session.isOpen && typeof driver.session.renew === 'function') {
+        await withinSeconds(RENEW_AT_END_S, () => driver.session.renew('not back by the deadline; a fresh connection for the safe state')).catch(() => undefined);
+      }
+      return { ok: false, attempts, outage_s: elapsed_s, lastError };
+    }
     const wait_s = Math.min(delay_s, policy.deadline_s - elapsed_s);
     try {
       await hooks.sleep_ms(wait_s * 1000, hooks.signal);

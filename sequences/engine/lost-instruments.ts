@@ -12,7 +12,9 @@ import type { RunEventBody } from '../events.ts';
 import { instrumentFaultOf, type FaultReason } from '../../drivers/session/fault-kind.ts';
 import { errorMessage, RunAbortedError } from './errors.ts';
 import { reconnect, roleOfResource, type RecoveryPolicy } from './link-loss.ts';
+import { expectedOutputs, reestablishOutputs } from './output-state.ts';
 import { rereadState } from './stall-state.ts';
+import type { PlannedStep } from '../plan/plan-types.ts';
 
 export interface LossDeps {
   bench: Bench;
@@ -23,6 +25,10 @@ export interface LossDeps {
   emit(body: RunEventBody): void;
   /** The run is held for the reconnect. */
   enterPause(): void;
+  /** The steps finished so far: the outputs they left are read back, and put right, after every recovery (output-state.ts). */
+  finishedSteps(): readonly PlannedStep[];
+  /** The step under way (its own outputs are left to it: it runs again). */
+  currentStep(): PlannedStep | undefined;
   /** The instrument is back: the run goes on (or, with a pause asked meanwhile, pauses at its next checkpoint); emits what it does. */
   leavePause(stepId: string | null): void;
 }
@@ -101,8 +107,33 @@ export class LostInstruments {
    */
   async recoverAll(stepId: string | null): Promise<number> {
     let fresh = 0;
-    while (this.roles.size > 0) fresh += await this.recoverOne(stepId);
+    while (this.roles.size > 0) {
+      let recovered = 0;
+      while (this.roles.size > 0) {
+        fresh += await this.recoverOne(stepId);
+        recovered++;
+      }
+      if (recovered > 0) await this.checkOutputs(stepId);
+    }
     return fresh;
+  }
+
+  /**
+   * Every output the finished steps switched is read back before the step goes on, and a mismatch put
+   * right (output-state.ts). A role that fails to answer here is one more lost role for recoverAll's loop.
+   */
+  private async checkOutputs(stepId: string | null): Promise<void> {
+    const expected = expectedOutputs(this.deps.finishedSteps(), this.deps.currentStep());
+    if (expected.size === 0) return;
+    try {
+      const lines = await reestablishOutputs(this.deps.bench, expected);
+      for (const line of lines) {
+        const corrected = !/, as left( \(|$)/.test(line);
+        this.deps.emit({ type: corrected ? 'warning' : 'log', stepId, message: `after the fault, outputs read back before going on: ${line}` });
+      }
+    } catch (err) {
+      if (err instanceof RunAbortedError || !this.claim(err)) throw err;
+    }
   }
 
   /** Starts a fault's record (a recurrence continues the one it recurs of); its clock starts when recovery does. */

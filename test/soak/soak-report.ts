@@ -13,6 +13,13 @@ export interface RunOutcome {
   ended_ms: number;
   /** The laser's output read from the instrument after the run: off, on, or could not be read (null). */
   laserOff: boolean | null;
+  /** A run that went to its end but failed a limit (status 'failed'): which, and why. Not a fault's ending. */
+  limitsFailed?: string[];
+}
+
+/** A run's status as the report says it: a failed limit is a measurement's verdict, not an abort. */
+export function statusLabel(status: string): string {
+  return status === 'failed' ? 'limit failed' : status;
 }
 
 export type FaultEnding = 'recovered' | 'aborted safely' | 'unsafe' | 'between runs';
@@ -66,10 +73,14 @@ export function printReport(r: SoakReport, write: (s: string) => void = (s) => p
   const stallsNotRecovered = stalls.filter((f) => ends.get(f.id) === 'aborted safely' || ends.get(f.id) === 'unsafe');
   write(`\nstalls shorter than the ${r.deadline_s} s deadline: ${stalls.length}, not recovered: ${stallsNotRecovered.length}\n`);
   const byStatus = new Map<string, number>();
-  for (const o of r.outcomes) byStatus.set(o.status, (byStatus.get(o.status) ?? 0) + 1);
+  for (const o of r.outcomes) byStatus.set(statusLabel(o.status), (byStatus.get(statusLabel(o.status)) ?? 0) + 1);
   write(`runs: ${[...byStatus].map(([s, n]) => `${s} ${n}`).join(', ')}\n`);
+  // Ran to the end (every fault in them recovered), but a measurement missed its limit.
+  const limitFailed = r.outcomes.filter((o) => o.status === 'failed');
+  for (const o of limitFailed.slice(0, 6)) write(`  ${o.sequence} limit failed (ran to its end): ${(o.limitsFailed ?? []).join('; ').slice(0, 200)}\n`);
+  if (limitFailed.length > 6) write(`  … ${limitFailed.length - 6} more limit failures\n`);
   const early = r.outcomes.filter((o) => o.status !== 'passed' && o.status !== 'failed');
-  for (const o of early.slice(0, 12)) write(`  ${o.sequence} ${o.status}: ${(o.message ?? '').slice(0, 200)}\n`);
+  for (const o of early.slice(0, 12)) write(`  ${o.sequence} ${o.status} (stopped early): ${(o.message ?? '').slice(0, 200)}\n`);
   if (early.length > 12) write(`  … ${early.length - 12} more\n`);
   const unsafeRuns = r.outcomes.filter((o) => !o.safe || o.laserOff !== true).length;
   write(`runs that ended with the bench not safe or the laser not confirmed off: ${unsafeRuns}\n`);
