@@ -61,8 +61,11 @@ describe('faults against the simulator', () => {
     const result = await r.engine.run();
     expect(result.status).toBe('passed');
     const kinds = events.map((e) => e.type).filter((t) => t !== 'point' && t !== 'warning');
+    // After the restore the engine reads the step's outputs back before going on, and logs what it read.
     expect(kinds).toEqual(['run-started', 'step-started', 'step-finished', 'step-started', 'instrument-lost', 'paused',
-      'instrument-restored', 'resumed', 'step-finished', 'finished']);
+      'instrument-restored', 'resumed', 'log', 'log', 'step-finished', 'finished']);
+    const readBack = events.filter((e) => e.type === 'log').map((e) => (e as { message: string }).message);
+    expect(readBack.every((m) => /re-?read|read back/.test(m)), readBack.join(' | ')).toBe(true);
     expect(events.find((e) => e.type === 'instrument-lost')).toMatchObject({ role: 'meter', resource: 'SIM::meter' });
     expect(events.find((e) => e.type === 'instrument-restored')).toMatchObject({ role: 'meter', identity: expect.stringMatching(/N7744A/) });
     const rows = csvRows(join(r.recorder.folder, 'power.csv'));
