@@ -2,44 +2,32 @@
 // what it is sent — and, the hardest case, several BERT faults land back to back inside the deadline: the run
 // pauses, resynchronises (a fresh connection after an attempt that got nowhere), re-identifies, re-reads the
 // outputs and the BER sweep goes on from its last point to its end, every point once.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../../sequences/events.ts';
 import { prepareRun, type PreparedRun } from '../../../sequences/runner.ts';
-import { SIM_BENCH_STAGE_ROLE, simBenchFileYaml } from '../../../sim/link/bench-file.ts';
-import { VirtualBench } from '../../../sim/virtual-bench.ts';
-import { FaultProxy } from '../../helpers/fault-proxy.ts';
+import { SIM_BENCH_STAGE_ROLE } from '../../../sim/link/bench-file.ts';
+import { startProxiedSim, type ProxiedSim } from '../../helpers/proxied-sim.ts';
 
 const ROLES = ['laser', 'meter', 'voa', 'bert', SIM_BENCH_STAGE_ROLE];
-let dir: string;
-let sim: VirtualBench;
-let proxies: Record<string, FaultProxy>;
+let rig: ProxiedSim;
 let run: PreparedRun | undefined;
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'benchctl-bert-stall-'));
-  sim = new VirtualBench({ seed: 1, mode: 'realtime' });
-  const served = await sim.serveTcp({ portBase: 0 });
-  proxies = {};
-  for (const r of ROLES) proxies[r] = await FaultProxy.start(served.resource(r));
+  rig = await startProxiedSim({ seed: 1, mode: 'realtime', roles: ROLES, prefix: 'bert-stall' });
 });
 afterEach(async () => {
   await run?.close();
   run = undefined;
-  for (const p of Object.values(proxies)) await p.close();
-  await sim.close();
-  rmSync(dir, { recursive: true, force: true });
+  await rig.close();
 });
 
 describe('a BERT stall mid-measurement', () => {
   for (const [how, stall_s] of [['link', 9], ['box', 3]] as const) {
     it(`a ${stall_s} s stall of the BERT's ${how} during the BER sweep: recovered, the sweep finishes`, async () => {
-      const bench = join(dir, 'bench.yaml');
-      writeFileSync(bench, simBenchFileYaml({ seed: 1, mode: 'realtime', tcp: Object.fromEntries(ROLES.map((r) => [r, proxies[r]?.resource ?? ''])) }));
+      const bench = rig.benchFile();
       run = await prepareRun({
-        sequenceFile: join(process.cwd(), 'sequences/library/ber-waterfall.yaml'), outDir: join(dir, 'runs'), bench: { sim: false, file: bench },
+        sequenceFile: join(process.cwd(), 'sequences/library/ber-waterfall.yaml'), outDir: join(rig.dir, 'runs'), bench: { sim: false, file: bench },
         set: ['target=1e-9', 'attenuation_start=1dB', 'attenuation_stop=4dB', 'attenuation_step=0.5dB', 'laser_power=10dBm'],
         recovery: { deadline_s: 30, backoff_s: 0.5, maxBackoff_s: 4, safeDeadline_s: 60 },
       });
@@ -49,10 +37,10 @@ describe('a BERT stall mid-measurement', () => {
         events.push(e);
         if (e.type === 'point' && e.stepId === 'ber' && e.index === 2 && !stalled) {
           stalled = true;
-          if (how === 'link') proxies.bert?.stall(stall_s);
+          if (how === 'link') rig.proxies.bert?.stall(stall_s);
           else {
-            sim.faults.stopAnswering('bert');
-            setTimeout(() => sim.faults.stopAnswering('bert', false), stall_s * 1000);
+            rig.sim.faults.stopAnswering('bert');
+            setTimeout(() => rig.sim.faults.stopAnswering('bert', false), stall_s * 1000);
           }
         }
       });
@@ -64,10 +52,9 @@ describe('a BERT stall mid-measurement', () => {
   }
 
   it('back-to-back BERT faults (box stall, link stall, garbage, box stall) inside the deadline: recovered', async () => {
-    const bench = join(dir, 'bench.yaml');
-    writeFileSync(bench, simBenchFileYaml({ seed: 1, mode: 'realtime', tcp: Object.fromEntries(ROLES.map((r) => [r, proxies[r]?.resource ?? ''])) }));
+    const bench = rig.benchFile();
     run = await prepareRun({
-      sequenceFile: join(process.cwd(), 'sequences/library/ber-waterfall.yaml'), outDir: join(dir, 'runs'), bench: { sim: false, file: bench },
+      sequenceFile: join(process.cwd(), 'sequences/library/ber-waterfall.yaml'), outDir: join(rig.dir, 'runs'), bench: { sim: false, file: bench },
       set: ['target=1e-9', 'attenuation_start=1dB', 'attenuation_stop=4dB', 'attenuation_step=0.5dB', 'laser_power=10dBm'],
       recovery: { deadline_s: 30, backoff_s: 0.5, maxBackoff_s: 4, safeDeadline_s: 60 },
     });
@@ -75,17 +62,17 @@ describe('a BERT stall mid-measurement', () => {
     let started = false;
     const wait = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
     const storm = async () => {
-      sim.faults.stopAnswering('bert');
+      rig.sim.faults.stopAnswering('bert');
       await wait(4);
-      sim.faults.stopAnswering('bert', false);
+      rig.sim.faults.stopAnswering('bert', false);
       await wait(1);
-      proxies.bert?.stall(6);
+      rig.proxies.bert?.stall(6);
       await wait(7);
-      sim.faults.answerGarbage('bert', 1);
+      rig.sim.faults.answerGarbage('bert', 1);
       await wait(1);
-      sim.faults.stopAnswering('bert');
+      rig.sim.faults.stopAnswering('bert');
       await wait(4);
-      sim.faults.stopAnswering('bert', false);
+      rig.sim.faults.stopAnswering('bert', false);
     };
     let storming: Promise<void> | undefined;
     run.engine.on((e) => {

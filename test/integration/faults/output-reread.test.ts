@@ -4,44 +4,31 @@
 // box that took a command and hung, or a hand on the front panel, would). After the resync the run reads
 // the VOA, finds it closed, opens it, reads it back, says so, and every later reading has light again.
 // A laser found off where the sequence left it on is not switched on unasked: the run ends safely saying so.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openResource } from '../../../drivers/open-resource.ts';
 import type { RunEvent } from '../../../sequences/events.ts';
 import { prepareRun, type PreparedRun } from '../../../sequences/runner.ts';
-import { simBenchFileYaml } from '../../../sim/link/bench-file.ts';
-import type { ServedBench } from '../../../sim/link/link-hub.ts';
-import { VirtualBench } from '../../../sim/virtual-bench.ts';
-import { FaultProxy } from '../../helpers/fault-proxy.ts';
+import { startProxiedSim, type ProxiedSim } from '../../helpers/proxied-sim.ts';
 
 const ROLES = ['laser', 'meter', 'voa', 'bert', 'stage'];
-let dir: string;
-let sim: VirtualBench;
-let served: ServedBench;
-let proxies: Record<string, FaultProxy>;
+let rig: ProxiedSim;
 let run: PreparedRun | undefined;
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'benchctl-output-reread-'));
-  sim = new VirtualBench({ seed: 3, mode: 'fast' });
-  served = await sim.serveTcp({ portBase: 0 });
-  proxies = {};
-  for (const r of ROLES) proxies[r] = await FaultProxy.start(served.resource(r));
+  rig = await startProxiedSim({ seed: 3, mode: 'fast', roles: ROLES, prefix: 'output-reread' });
 });
 afterEach(async () => {
   await run?.close();
   run = undefined;
-  for (const p of Object.values(proxies)) await p.close();
-  await sim.close();
-  rmSync(dir, { recursive: true, force: true });
+  await rig.close();
 });
 
 /** Sends one command to the simulated instrument directly, not through the run's proxy (its own connection). */
 async function behindTheRunsBack(role: string, command: string): Promise<void> {
-  const s = await openResource(served.resource(role), { timeout_ms: 2000 });
+  const s = await openResource(rig.served.resource(role), { timeout_ms: 2000 });
   try {
     await s.write(command);
     await s.query('*OPC?');
@@ -51,13 +38,12 @@ async function behindTheRunsBack(role: string, command: string): Promise<void> {
 }
 
 async function prepare(name: string, extraSteps = ''): Promise<PreparedRun> {
-  const bench = join(dir, 'bench.yaml');
-  writeFileSync(bench, simBenchFileYaml({ seed: 3, mode: 'fast', tcp: Object.fromEntries(ROLES.map((r) => [r, proxies[r]?.resource ?? ''])) }));
-  const seq = join(dir, `${name}.yaml`);
+  const bench = rig.benchFile();
+  const seq = join(rig.dir, `${name}.yaml`);
   writeFileSync(seq, `sequence: ${name}\nmetadata: { dut: CHIP-O }\nsteps:\n` +
     '  - set: { laser.output: on, voa.attenuation: 0dB, voa.output: on }\n' +
     '  - measure: { channels: [1], samples: 30 }\n' + extraSteps);
-  return prepareRun({ sequenceFile: seq, outDir: join(dir, 'runs'), bench: { sim: false, file: bench }, recovery: { deadline_s: 20, backoff_s: 0.2, maxBackoff_s: 1 } });
+  return prepareRun({ sequenceFile: seq, outDir: join(rig.dir, 'runs'), bench: { sim: false, file: bench }, recovery: { deadline_s: 20, backoff_s: 0.2, maxBackoff_s: 1 } });
 }
 
 describe('outputs re-read after a fault', () => {
@@ -67,8 +53,8 @@ describe('outputs re-read after a fault', () => {
     let closing: Promise<void> | undefined;
     run.engine.on((e) => {
       events.push(e);
-      if (e.type === 'point' && e.index === 10 && !proxies.meter?.stalled) {
-        proxies.meter?.stall(4);
+      if (e.type === 'point' && e.index === 10 && !rig.proxies.meter?.stalled) {
+        rig.proxies.meter?.stall(4);
         closing = behindTheRunsBack('voa', ':OUTP1:STAT 0');
       }
     });
@@ -83,14 +69,14 @@ describe('outputs re-read after a fault', () => {
     const rows = parse(readFileSync(join(run.recorder.folder, 'power.csv'), 'utf8'), { comment: '#', columns: true }) as Record<string, string>[];
     expect(rows.map((r) => r.sample)).toEqual(Array.from({ length: 30 }, (_, i) => String(i)));
     // The instrument itself says the shutter is open again (asked on a connection of its own).
-    const s = await openResource(served.resource('voa'), { timeout_ms: 2000 });
+    const s = await openResource(rig.served.resource('voa'), { timeout_ms: 2000 });
     try {
       expect(await s.queryNumber(':OUTP1:STAT?')).toBe(1);
     } finally {
       await s.close();
     }
     // The shutter was opened once by the set step and once by the recovery, after a read showed it closed.
-    const asked = proxies.voa?.asked ?? [];
+    const asked = rig.proxies.voa?.asked ?? [];
     expect(asked.filter((c) => /OUTP1:STAT 1\b/.test(c))).toHaveLength(2);
     const reopenAt = asked.findLastIndex((c) => /OUTP1:STAT 1\b/.test(c));
     expect(asked.slice(0, reopenAt).findLastIndex((c) => /OUTP1:STAT\?/.test(c))).toBeGreaterThan(asked.findIndex((c) => /OUTP1:STAT 1\b/.test(c)));
@@ -102,8 +88,8 @@ describe('outputs re-read after a fault', () => {
     let switching: Promise<void> | undefined;
     run.engine.on((e) => {
       events.push(e);
-      if (e.type === 'point' && e.index === 10 && !proxies.meter?.stalled) {
-        proxies.meter?.stall(4);
+      if (e.type === 'point' && e.index === 10 && !rig.proxies.meter?.stalled) {
+        rig.proxies.meter?.stall(4);
         switching = behindTheRunsBack('laser', ':SOUR0:POW:STAT 0');
       }
     });
@@ -115,7 +101,7 @@ describe('outputs re-read after a fault', () => {
     const aborted = events.find((e) => e.type === 'aborted');
     expect(aborted?.type === 'aborted' && aborted.safe.ok).toBe(true);
     // The run switched the laser on once (its set step) and never again; the safe state switched it off.
-    const asked = proxies.laser?.asked ?? [];
+    const asked = rig.proxies.laser?.asked ?? [];
     expect(asked.filter((c) => /POW:STAT 1\b/.test(c))).toHaveLength(1);
     expect(asked.some((c) => /POW:STAT 0\b/.test(c))).toBe(true);
   }, 60_000);
@@ -125,12 +111,12 @@ describe('outputs re-read after a fault', () => {
     const events: RunEvent[] = [];
     run.engine.on((e) => {
       events.push(e);
-      if (e.type === 'step-started' && e.stepId === 'dark') proxies.laser?.stall(4);
+      if (e.type === 'step-started' && e.stepId === 'dark') rig.proxies.laser?.stall(4);
     });
     const result = await run.engine.run();
     expect(events.filter((e) => e.type === 'instrument-lost').map((e) => [e.role, e.reason])).toEqual([['laser', 'not answering']]);
     expect(result.status).toBe('passed');
-    const s = await openResource(served.resource('laser'), { timeout_ms: 2000 });
+    const s = await openResource(rig.served.resource('laser'), { timeout_ms: 2000 });
     try {
       expect(await s.queryNumber(':SOUR0:POW:STAT?')).toBe(0);
     } finally {

@@ -2,50 +2,38 @@
 // measure step (replies held, then delivered late), and a garbled reply lands later. The run pauses
 // ('not answering', then 'garbled reply'), resynchronises — the late replies are got past, never taken
 // for later readings — and continues from its last point: every sample exactly once.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../../sequences/events.ts';
 import { prepareRun, type PreparedRun } from '../../../sequences/runner.ts';
-import { simBenchFileYaml } from '../../../sim/link/bench-file.ts';
-import { VirtualBench } from '../../../sim/virtual-bench.ts';
-import { FaultProxy } from '../../helpers/fault-proxy.ts';
+import { startProxiedSim, type ProxiedSim } from '../../helpers/proxied-sim.ts';
 
 const ROLES = ['laser', 'meter', 'voa', 'bert', 'stage'];
-let dir: string;
-let sim: VirtualBench;
-let proxies: Record<string, FaultProxy>;
+let rig: ProxiedSim;
 let run: PreparedRun | undefined;
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'benchctl-proxy-stall-'));
-  sim = new VirtualBench({ seed: 2, mode: 'fast' });
-  const served = await sim.serveTcp({ portBase: 0 });
-  proxies = {};
-  for (const r of ROLES) proxies[r] = await FaultProxy.start(served.resource(r));
+  rig = await startProxiedSim({ seed: 2, mode: 'fast', roles: ROLES, prefix: 'proxy-stall' });
 });
 afterEach(async () => {
   await run?.close();
   run = undefined;
-  for (const p of Object.values(proxies)) await p.close();
-  await sim.close();
-  rmSync(dir, { recursive: true, force: true });
+  await rig.close();
 });
 
 describe('a run through fault proxies', () => {
   it('a 3 s stall and a garbled reply on the meter mid-step: paused, resynchronised, continued, every sample once', async () => {
-    const bench = join(dir, 'bench.yaml');
-    writeFileSync(bench, simBenchFileYaml({ seed: 2, mode: 'fast', tcp: Object.fromEntries(ROLES.map((r) => [r, proxies[r]?.resource ?? ''])) }));
-    const seq = join(dir, 'seq.yaml');
+    const bench = rig.benchFile();
+    const seq = join(rig.dir, 'seq.yaml');
     writeFileSync(seq, 'sequence: stall\nmetadata: { dut: CHIP-P }\nsteps:\n  - set: { laser.output: on }\n  - measure: { channels: [1, 2], samples: 30 }\n');
-    run = await prepareRun({ sequenceFile: seq, outDir: join(dir, 'runs'), bench: { sim: false, file: bench }, recovery: { deadline_s: 20, backoff_s: 0.2, maxBackoff_s: 1 } });
+    run = await prepareRun({ sequenceFile: seq, outDir: join(rig.dir, 'runs'), bench: { sim: false, file: bench }, recovery: { deadline_s: 20, backoff_s: 0.2, maxBackoff_s: 1 } });
     const events: RunEvent[] = [];
     run.engine.on((e) => {
       events.push(e);
-      if (e.type === 'point' && e.index === 20 && !proxies.meter?.stalled) proxies.meter?.stall(3);
-      if (e.type === 'point' && e.index === 40) sim.faults.answerGarbage('meter', 1);
+      if (e.type === 'point' && e.index === 20 && !rig.proxies.meter?.stalled) rig.proxies.meter?.stall(3);
+      if (e.type === 'point' && e.index === 40) rig.sim.faults.answerGarbage('meter', 1);
     });
     const result = await run.engine.run();
     expect(result.status).toBe('passed');
