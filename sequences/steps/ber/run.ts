@@ -146,6 +146,7 @@ export async function runBerSweep(ctx: StepContext, p: BerParams): Promise<StepO
     ctx.log(`${rig.bert.driverName} ends a gate only on 10^n bits: counting each point in one running gate, read as it runs`);
   }
   let extrapolating = p.method === 'extrapolate';
+  let retried = 0;
   for (let i = recorded; rig && goals && i < atts.length; i++) {
     const attenuation_dB = atts[i] as number;
     await ctx.checkpoint();
@@ -185,11 +186,23 @@ export async function runBerSweep(ctx: StepContext, p: BerParams): Promise<StepO
       point.status = 'no-sync';
       ctx.warn(`${attenuation_dB} dB (${power_dBm.toFixed(2)} dBm): no pattern sync — the BER is too high to lock to, or the link is broken; point marked, not counted`);
     } else {
-      const c = await countPoint(ctx, rig.bert, {
+      const count = () => countPoint(ctx, rig.bert, {
         // Pre-FEC: one gate per point, so that the FEC analysis read after it covers every counted bit.
         goals, test: plan.test, bitsPerSecond: rig.bitsPerSecond, counting: p.mode === 'pre-fec' ? 'live' : p.counting,
         ...(plan.predictedBer !== undefined ? { predictedBer: plan.predictedBer } : {}),
       });
+      let c = await count();
+      // A sync loss that heals (a transient on the link, the receiver re-locking) costs the point only its
+      // counts: with the light still there and sync back, the point is counted again from zero, so a
+      // waterfall point is not lost to a glitch. The invalid attempt's counts stay in the log, not the row.
+      for (let retry = 1; c.status === 'sync-lost' && retry <= p.sync_retries; retry++) {
+        await requireLight(ctx, p, `at ${attenuation_dB} dB`);
+        if (!(await hasSync(ctx, rig.bert))) break;
+        ctx.warn(`${attenuation_dB} dB (${power_dBm.toFixed(2)} dBm): ${c.why}; sync is back: counting the point again ` +
+          `(retry ${retry} of ${p.sync_retries})`);
+        retried++;
+        c = await count();
+      }
       Object.assign(point, { bits: c.counts.bits, errors: c.counts.errors, status: c.status, dwell_s: c.dwell_s });
       if (p.mode === 'pre-fec' && c.status !== 'sync-lost') fec = fecRow('sweep', attenuation_dB, power_dBm, await readFec(rig.bert), p.confidence);
       if (c.status === 'sync-lost') {
@@ -212,6 +225,7 @@ export async function runBerSweep(ctx: StepContext, p: BerParams): Promise<StepO
     ...(p.receiver ? { receiver: { kind: p.receiver.kind, sensitivity_dBm: p.receiver.sensitivity, atBer: p.receiver.at } } : {}),
   });
   for (const w of report.warnings) ctx.warn(w);
+  report.measurements['syncRetriedPoints'] = { value: retried, unit: '' };
   for (const [model, fit] of Object.entries(report.fits)) ctx.fit(model, fit);
   if (p.mode === 'pre-fec') {
     const fit = await preFecVerdict(ctx, p, state.points, report.measurements, report.fits, rig);

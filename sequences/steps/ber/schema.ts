@@ -63,6 +63,9 @@ export const berSchema = z.strictObject({
   min_reach: q.fraction({ positive: true, max: 1 }).default(0.8),
   /** Skip points above a power where BER ≤ target was already shown. */
   skip_above_bounded: q.onOff().default(true),
+  /** How often a point whose gate lost pattern sync is counted again once sync is back (0: mark it sync-lost). */
+  /** How often a point whose gate lost pattern sync is counted again once sync is back (0: mark it sync-lost at once). */
+  sync_retries: q.count({ min: 0, max: 5 }).default(1),
   rate: q.rate_Gbps({ positive: true }).optional(),
   pattern: z.enum(BERT_PATTERNS, { error: `expected one of ${BERT_PATTERNS.join(', ')}` }).optional(),
   wavelength: q.wavelength_nm({ positive: true }).optional(),
@@ -127,7 +130,7 @@ export function berMeasurements(p: BerParams): Record<string, string> {
     sensitivityQ_dBm: 'dBm', slopeQ_dB_per_dB: 'dB/dB',
     ...(p.receiver ? { predictedSensitivity_dBm: 'dBm', margin_dB: 'dB' } : {}),
     boundedPower_dBm: 'dBm',
-    points: '', measuredPoints: '', skippedPoints: '', syncLostPoints: '', dwell_s: 's',
+    points: '', measuredPoints: '', skippedPoints: '', syncLostPoints: '', syncRetriedPoints: '', dwell_s: 's',
     ...(p.q_scan ? QSCAN_MEASUREMENTS : {}),
     ...(p.mode === 'pre-fec' ? PRE_FEC_MEASUREMENTS : {}),
   };

@@ -77,7 +77,7 @@ describe('ber on the simulated bench', () => {
     expect(statuses(ctx.rows['ber'])).toContain('bounded');
   });
 
-  it('a loss of pattern sync during a gate marks that point, warns, and the sweep goes on', async () => {
+  it('with sync_retries 0, a loss of pattern sync during a gate marks that point, warns, and the sweep goes on', async () => {
     const s = await sim(5, 'scpi-bert');
     let gates = 0, lost = false;
     const onGate = hookBench(s.bench, 'bert', 'startGate', () => {
@@ -90,7 +90,7 @@ describe('ber on the simulated bench', () => {
       if (lost) s.sim.faults.restoreBertSync();
     });
     const ctx = recordedContext(s.sim, bench);
-    const out = await berStep.run(ctx, berStep.schema.parse({ attenuation: await grid(s) }));
+    const out = await berStep.run(ctx, berStep.schema.parse({ attenuation: await grid(s), sync_retries: 0 }));
     const rows = ctx.rows['ber'] ?? [];
     const bad = rows.filter((r) => r['status'] === 'sync-lost');
     expect(bad).toHaveLength(1);
@@ -101,6 +101,57 @@ describe('ber on the simulated bench', () => {
     expect(rows.indexOf(bad[0] as Row)).toBeLessThan(rows.length - 2);
     expect(statuses(rows.slice(rows.indexOf(bad[0] as Row) + 1))).toContain('measured');
     expect(out.measurements['sensitivity_dBm']).toBeDefined();
+  });
+
+  it('a sync loss that heals is counted again from zero once sync is back: the point is measured, not lost', async () => {
+    const s = await sim(5, 'scpi-bert');
+    let gates = 0, point = -1;
+    const onGate = hookBench(s.bench, 'bert', 'startGate', () => {
+      if (++gates === 12) {
+        s.sim.faults.loseBertSync();
+        point = ctx.rows['ber']?.length ?? 0; // the point being counted
+      }
+    });
+    const bench = hookBench(onGate, 'bert', 'results', () => {
+      if (point >= 0) s.sim.faults.restoreBertSync();
+    });
+    const ctx = recordedContext(s.sim, bench);
+    const out = await berStep.run(ctx, berStep.schema.parse({ attenuation: await grid(s) }));
+    const rows = ctx.rows['ber'] ?? [];
+    expect(point).toBeGreaterThanOrEqual(0);
+    expect(rows).toHaveLength(14); // one row per attenuation, the retried point once
+    expect(statuses(rows)).not.toContain('sync-lost');
+    expect(['measured', 'bounded']).toContain(rows[point]?.['status']);
+    const truth = await trueBerAt(s, rows[point]?.['attenuation_dB'] as number);
+    if (rows[point]?.['status'] === 'measured') {
+      expect(truth).toBeGreaterThanOrEqual(rows[point]?.['ber_lower'] as number);
+      expect(truth).toBeLessThanOrEqual(rows[point]?.['ber_upper'] as number);
+    }
+    expect(ctx.warnings.some((w) => /pattern sync lost during a gate .*; sync is back: counting the point again \(retry 1 of 1\)/.test(w))).toBe(true);
+    expect(out.measurements['syncRetriedPoints']?.value).toBe(1);
+    expect(out.measurements['syncLostPoints']?.value).toBe(0);
+  });
+
+  it('sync lost again during the retry: the point is marked sync-lost after its retries, and the sweep goes on', async () => {
+    const s = await sim(5, 'scpi-bert');
+    let gates = 0, armed = 0;
+    const onGate = hookBench(s.bench, 'bert', 'startGate', () => {
+      if (++gates === 12) armed = 3; // this gate and the retries' first gates lose sync
+      if (armed > 0) s.sim.faults.loseBertSync();
+    });
+    const bench = hookBench(onGate, 'bert', 'results', () => {
+      if (armed > 0) {
+        armed--;
+        s.sim.faults.restoreBertSync();
+      }
+    });
+    const ctx = recordedContext(s.sim, bench);
+    const out = await berStep.run(ctx, berStep.schema.parse({ attenuation: await grid(s), sync_retries: 2 }));
+    const rows = ctx.rows['ber'] ?? [];
+    expect(statuses(rows).filter((x) => x === 'sync-lost')).toHaveLength(1);
+    expect(ctx.warnings.filter((w) => /counting the point again \(retry [12] of 2\)/.test(w))).toHaveLength(2);
+    expect(out.measurements['syncRetriedPoints']?.value).toBe(2);
+    expect(statuses(rows.slice(rows.findIndex((r) => r['status'] === 'sync-lost') + 1))).toContain('measured');
   });
 
   it('a loss of sync in the middle of a live gate is caught from the instrument\'s flag', async () => {
@@ -117,10 +168,12 @@ describe('ber on the simulated bench', () => {
       await s.sim.clock.advance(d / 2 - (now ? 1 : 0));
       injected ||= now;
     };
-    await berStep.run(ctx, berStep.schema.parse({ attenuation: await grid(s), counting: 'live' }));
+    const out = await berStep.run(ctx, berStep.schema.parse({ attenuation: await grid(s), counting: 'live' }));
     expect(injected).toBe(true);
-    expect(statuses(ctx.rows['ber']).filter((x) => x === 'sync-lost')).toHaveLength(1);
-    expect(ctx.warnings.some((w) => /pattern sync lost during the gate/.test(w))).toBe(true);
+    // Caught, and (sync being back at the read) the point counted again rather than lost.
+    expect(ctx.warnings.some((w) => /pattern sync lost during the gate .*sync is back: counting the point again/.test(w))).toBe(true);
+    expect(statuses(ctx.rows['ber'])).not.toContain('sync-lost');
+    expect(out.measurements['syncRetriedPoints']?.value).toBe(1);
   });
 
   it('sync lost for good: every later point is marked, none is counted, the step still reports', async () => {
