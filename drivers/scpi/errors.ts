@@ -205,5 +205,12 @@ export function parseErrorQueueReply(reply: string): { code: number; message: st
     throw new ResponseFormatError(reply, 'an error queue entry <code>,"<message>" such as -113,"Undefined header"');
   }
   const code = Number(m[1]);
-  return { code: code === 0 ? 0 : code, message: quoted !== undefined ? quoted.replace(/""/g, '"') : (bare ?? '') };
+  const message = quoted !== undefined ? quoted.replace(/""/g, '"') : (bare ?? '');
+  // "No error" belongs to code 0 alone (IEEE 488.2 / SCPI-99 21.8.8): `2,"No error"` is a reply with a
+  // corrupted digit, and taking it as an instrument error would fail a step over line noise. As a format
+  // error it is a garbled reply: the session resynchronises and the exchange is judged again.
+  if (code !== 0 && /^no error\b/i.test(message)) {
+    throw new ResponseFormatError(reply, 'an error queue entry whose code matches its message ("No error" goes only with 0)');
+  }
+  return { code: code === 0 ? 0 : code, message };
 }

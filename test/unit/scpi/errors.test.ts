@@ -80,7 +80,7 @@ describe('parseErrorQueueReply', () => {
     expect(parseErrorQueueReply(e.toQueueEntry())).toEqual({ code: -222, message: `Data out of range;${e.detail}` });
   });
 
-  it.each(['', 'No error', '1.5', '-113', 'abc,"x"', '-113,"unterminated', '-113,"a"b"', '-113,'])(
+  it.each(['', 'No error', '1.5', '-113', 'abc,"x"', '-113,"unterminated', '-113,"a"b"', '-113,', '2,"No error"', '+8,"No error;x"'])(
     'refuses %j with a ResponseFormatError quoting it', (reply) => {
       let err: unknown;
       try {

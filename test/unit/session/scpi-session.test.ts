@@ -297,6 +297,15 @@ describe('ScpiSession: error queue', () => {
     await expect(s.write('X')).rejects.toThrow(/reply to 'SYST:ERR\?' .* was "garbage"; expected an error queue entry/);
   });
 
+  it('a corrupted digit in "No error" is a garbled reply (an instrument fault to resynchronise), not an instrument error', async () => {
+    const { s, t } = await make({ checkErrors: true });
+    withQueue(t, ['2,"No error"']);
+    const err = await s.write(':INP1:ATT 7DB').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ReplyFormatError);
+    expect(err).not.toBeInstanceOf(InstrumentError);
+    expect((err as Error).message).toMatch(/reply to 'SYST:ERR\?' .* was "2,\\"No error\\""|"No error" goes only with 0/);
+  });
+
   it('clear() drops stale input, sends *CLS and resynchronises', async () => {
     const { s, t } = await make();
     t.responder = (m) => (m === '*OPC?' ? '1\n' : m === 'Q?' ? 'q\n' : undefined);
