@@ -2,8 +2,10 @@
 // while: the laser would be left emitting once it answers again. Each role that has not reached its safe
 // state (laser off and confirmed off by read-back, stages stopped, BERT gate stopped) is tried again with
 // backoff until it does or the deadline passes; the roles go on in parallel, so one hung box never holds
-// the others. A try still pending (the box took the bytes and hangs) is waited for, never doubled: two
-// safe states queued behind each other would only time out twice. A lost link is reopened first.
+// the others. A try still pending (the box took the bytes and hangs) is never doubled behind itself: two
+// safe states queued behind each other would only time out twice. Past its time the session is renewed
+// (the hung exchange dropped with its connection) where the session can, else the try is waited for. A
+// lost link is reopened first.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Bench, BenchInstrument, SafeReport, SafeResult } from './bench.ts';
 import { SafeStateError } from '../properties/safe-state.ts';
@@ -73,6 +75,21 @@ export function unsafeMessage(unsafe: readonly UnsafeRole[], deadline_s: number)
     `${u.what} since ${u.since} (${u.attempts} tries; last: ${u.error})`).join('; ')}`;
 }
 
+/**
+ * A try that got no answer within its time is stuck on an exchange the box will never answer (its bytes
+ * lost in a stall, a reply swallowed): waiting on it again would hold the role unsafe for good. A session
+ * that can renew drops that connection (the hung exchange fails at once) and opens a fresh one, so the
+ * next try starts clean; one that cannot is left to its hanging try, which is waited for. True if renewed.
+ */
+async function renewHung(inst: BenchInstrument, limit_ms: number): Promise<boolean> {
+  const session = inst.driver.session as { renew?: (reason: string) => Promise<void> } | undefined;
+  if (!session || typeof session.renew !== 'function') return false;
+  const renewed = session.renew(`the safe state got no answer within ${Number((limit_ms / 1000).toFixed(3))} s; a fresh connection`)
+    .then(() => true, () => true);
+  // Even the new connection may not open at once (the box still stalled): the next try reopens it.
+  return (await raceTimeout(renewed, limit_ms, () => true)).value;
+}
+
 type TryOutcome = { ok: true } | { ok: false; error: Error; failedSteps?: readonly string[] };
 
 async function tryOnce(inst: BenchInstrument): Promise<TryOutcome> {
@@ -116,6 +133,7 @@ export async function insistSafe(bench: Bench, opts: InsistOptions = {}): Promis
       const outcome = await raceTimeout(running, limit_ms,
         () => ({ ok: false, error: new Error(`${inst.role} (${inst.driverName}) did not reach its safe state within ${Number((limit_ms / 1000).toFixed(3))} s`) }) as TryOutcome);
       if (outcome.settled) running = null;
+      else if (await renewHung(inst, limit_ms)) running = null;
       const r = outcome.value;
       if (r.ok) {
         if (pending.delete(inst.role) && pending.size > 0) report();

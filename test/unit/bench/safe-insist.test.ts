@@ -1,5 +1,5 @@
 // The safe state that insists, on fake instruments: a role that fails is tried again with backoff until it
-// succeeds or the deadline passes, a try still pending is waited for (never doubled), the others are not
+// succeeds or the deadline passes, a try still pending is waited for (never doubled) or its connection renewed, the others are not
 // held up, a lost link is reopened first, and the report says which role stayed unsafe and since when.
 import { describe, expect, it } from 'vitest';
 import { Bench, type BenchInstrument } from '../../../drivers/bench/bench.ts';
@@ -86,6 +86,19 @@ describe('insistSafe', () => {
     const r = await done;
     expect(r.ok).toBe(true);
     expect(fakes.laser?.tries).toBe(1);
+  });
+
+  it('a try that hangs past its time on a session that can renew: the connection is renewed and a fresh try confirms safe', async () => {
+    const { bench: b, fakes } = bench({ bert: { kind: 'bert', behaviour: (n) => (n === 1 ? 'hang' : 'ok') } });
+    const fake = fakes.bert as Fake;
+    const reasons: string[] = [];
+    // A renew fails the exchange in flight (the hung try ends) and opens a new connection.
+    Object.assign(fake.session, { async renew(reason: string) { reasons.push(reason); fake.release?.(); this.isOpen = true; } });
+    const r = await insistSafe(b, { deadline_s: 5, timeout_s: 0.05, backoff_s: 0.01, maxBackoff_s: 0.01 });
+    expect(r.ok).toBe(true);
+    expect(reasons).toHaveLength(1);
+    expect(reasons[0]).toMatch(/the safe state got no answer within 0.05 s; a fresh connection/);
+    expect(fake.tries).toBe(2); // the hung one, then a fresh try on the new connection
   });
 
   it('reopens a lost link before trying again', async () => {
