@@ -14,7 +14,7 @@ export interface RunConfig {
   baseDir: string;
   overrides: Record<string, string>;
   /** `--sim` runs: the seed and clock mode of the VirtualBench; a bench file otherwise. */
-  bench: { sim: true; seed: number; realtime: boolean } | { sim: false; file: string };
+  bench: { sim: true; seed: number; realtime: boolean; world?: 'chip' | 'wafer' } | { sim: false; file: string };
   software: { name: string; version: string; node: string };
 }
 
