@@ -14,8 +14,8 @@ import { table } from './text-table.ts';
 
 const PTY_ROLE = 'stage-esp';
 
-const USAGE = `Usage: benchctl sim [--port-base N] [--seed N] [--realtime] [--write-bench FILE] [--no-pty] [--drift UM_PER_H]
-                    [--timing ideal|lan|serial|FILE]
+const USAGE = `Usage: benchctl sim [--port-base N] [--seed N] [--world chip|wafer] [--realtime] [--write-bench FILE] [--no-pty]
+                    [--drift UM_PER_H] [--timing ideal|lan|serial|FILE]
                     [--vxi11] [--portmapper-port N] [--usbtmc]
 
 Serves every simulated instrument on 127.0.0.1, one TCP port per role from --port-base upward in this order:
@@ -25,6 +25,9 @@ and the ESP301 stage also on a serial pty (needs socat). Stops on Ctrl-C (SIGINT
 Options:
   --port-base N       first TCP port (default ${DEFAULT_PORT_BASE}); 0 = an ephemeral port per role
   --seed N            seed of the hidden world (default 1)
+  --world chip|wafer  what lies under the fiber array: chip (default; four loopback sites around 12 500 µm)
+                      or wafer (20 × 20 dies C00R00-C19R19 at 1000 µm pitch from (3000, 3000) µm, sites A-D;
+                      sim/world/README.md, "The wafer world")
   --realtime          operations take their real time (default: fast virtual clock)
   --write-bench FILE  write a bench file for these resources (laser=Keysight, stage=PI GCS with its trigger cabled to the meter; alternates commented)
   --no-pty            do not serve the ESP301 on a pty
@@ -46,6 +49,7 @@ and 'ready' once everything is listening.`;
 export interface SimCommandOptions {
   portBase: number;
   seed: number;
+  world: 'chip' | 'wafer';
   realtime: boolean;
   writeBench: string | undefined;
   pty: boolean;
@@ -75,6 +79,7 @@ export function parseSimArgs(args: string[]): SimCommandOptions | 'help' {
       options: {
         'port-base': { type: 'string' },
         seed: { type: 'string' },
+        world: { type: 'string' },
         realtime: { type: 'boolean' },
         'write-bench': { type: 'string' },
         'no-pty': { type: 'boolean' },
@@ -98,6 +103,7 @@ export function parseSimArgs(args: string[]): SimCommandOptions | 'help' {
       throw new CliUsageError(`--drift expects a number of µm per hour ≥ 0, got '${v.drift}'`);
     }
   }
+  if (v.world !== undefined && v.world !== 'chip' && v.world !== 'wafer') throw new CliUsageError(`--world expects chip or wafer, got '${v.world}'`);
   if (v['write-bench'] !== undefined && v['write-bench'].trim() === '') throw new CliUsageError('--write-bench expects a file path');
   if (v.timing !== undefined && v.timing.trim() === '') throw new CliUsageError('--timing expects ideal, lan, serial or a profile file');
   let timing: TimingProfile;
@@ -109,6 +115,7 @@ export function parseSimArgs(args: string[]): SimCommandOptions | 'help' {
   return {
     portBase: v['port-base'] === undefined ? DEFAULT_PORT_BASE : integerOption('port-base', v['port-base'], 0, 65535 - (SIM_ROLES.length - 1)),
     seed: v.seed === undefined ? 1 : integerOption('seed', v.seed, 0, 2 ** 32 - 1),
+    world: v.world ?? 'chip',
     realtime: v.realtime ?? false,
     writeBench: v['write-bench'],
     pty: !v['no-pty'],
@@ -139,7 +146,9 @@ function watchSignals(): { signal: Promise<NodeJS.Signals>; cancel(): void } {
 }
 
 export async function runSim(opts: SimCommandOptions, out: (text: string) => void): Promise<number> {
-  const bench = new VirtualBench({ seed: opts.seed, mode: opts.realtime ? 'realtime' : 'fast', drift_um_per_h: opts.drift_um_per_h, timing: opts.timing });
+  const bench = new VirtualBench({
+    seed: opts.seed, world: opts.world, mode: opts.realtime ? 'realtime' : 'fast', drift_um_per_h: opts.drift_um_per_h, timing: opts.timing,
+  });
   // Listen for signals before anything is served, so a signal during start-up still cleans up.
   const stop = watchSignals();
   try {
@@ -160,7 +169,7 @@ export async function runSim(opts: SimCommandOptions, out: (text: string) => voi
     for (const e of served.endpoints) rows.push([e.role, e.resource, bench.instrument(e.role).identity]);
     if (pty) rows.push([PTY_ROLE, pty.resource, `${bench.instrument(PTY_ROLE).identity} (serial pty)`]);
     out(
-      `benchctl sim: virtual bench, seed ${opts.seed}, timing: ${opts.timing.name}, ${opts.realtime ? 'real-time clock (operations take their real time)' : 'fast clock (waiting is free; bench time advances as instruments spend it)'}\n` +
+      `benchctl sim: virtual bench, seed ${opts.seed}, ${opts.world === 'wafer' ? 'world: wafer (20 × 20 dies), ' : ''}timing: ${opts.timing.name}, ${opts.realtime ? 'real-time clock (operations take their real time)' : 'fast clock (waiting is free; bench time advances as instruments spend it)'}\n` +
         table(rows) +
         `${ptyNote}\nlistening on 127.0.0.1 only. Ctrl-C stops.\n`,
     );
@@ -175,7 +184,7 @@ export async function runSim(opts: SimCommandOptions, out: (text: string) => voi
     if (opts.writeBench) {
       const path = resolve(opts.writeBench);
       const tcp = Object.fromEntries(served.endpoints.map((e) => [e.role, e.resource]));
-      const yaml = simBenchFileYaml({ seed: opts.seed, mode: opts.realtime ? 'realtime' : 'fast', tcp, ...(pty ? { serial: { [PTY_ROLE]: pty.resource } } : {}) });
+      const yaml = simBenchFileYaml({ seed: opts.seed, world: opts.world, mode: opts.realtime ? 'realtime' : 'fast', tcp, ...(pty ? { serial: { [PTY_ROLE]: pty.resource } } : {}) });
       await writeFile(path, yaml, 'utf8').catch((err: Error) => {
         throw new Error(`--write-bench: cannot write the bench file '${path}': ${err.message}`, { cause: err });
       });

@@ -21,7 +21,8 @@ import { SOFTWARE } from './records/software.ts';
 import { loadSequenceFile, loadSequenceText } from './schema/load.ts';
 import type { BenchInfo } from './step.ts';
 
-export type BenchChoice = { sim: true; seed: number; realtime: boolean } | { sim: false; file: string };
+/** `world` (simulator only; absent = 'chip'): what lies under the fiber array, the chip or the 20 × 20 wafer. */
+export type BenchChoice = { sim: true; seed: number; realtime: boolean; world?: 'chip' | 'wafer' } | { sim: false; file: string };
 
 /** An open bench with what runs need of it: its clock, bench-time waits, and how it was opened (for resume). */
 export interface OpenedBench {
@@ -39,7 +40,7 @@ export interface OpenedBench {
 /** Opens a bench file, or an in-process simulator (closed with the bench). */
 export async function openRunBench(choice: BenchChoice): Promise<OpenedBench> {
   if (choice.sim) {
-    const sim = new VirtualBench({ seed: choice.seed, mode: choice.realtime ? 'realtime' : 'fast' });
+    const sim = new VirtualBench({ seed: choice.seed, mode: choice.realtime ? 'realtime' : 'fast', ...(choice.world ? { world: choice.world } : {}) });
     try {
       const bench = await openSimBench(sim, { closeSimulator: true });
       return { bench, sim, choice, now_s: () => sim.clock.now_s(), benchWait: (d) => sim.clock.advance(d) };

@@ -24,7 +24,7 @@ export interface SimBenchOptions {
 export function simBenchConfig(sim: VirtualBench, opts: Pick<SimBenchOptions, 'use' | 'autoDetect'> = {}): BenchConfig {
   const resources = Object.fromEntries(sim.roles.map((r) => [r, `SIM::${r}`]));
   const drivers = Object.fromEntries(sim.roles.map((r) => [r, simDriverFor(r, sim.instrument(r).identity) ?? '']).filter(([, d]) => d !== ''));
-  const text = simBenchFileYaml({ seed: sim.seed, mode: sim.clock.mode, tcp: resources, drivers });
+  const text = simBenchFileYaml({ seed: sim.seed, mode: sim.clock.mode, tcp: resources, drivers, world: sim.world });
   const config = parseBenchFile(text, { file: `simulated bench (seed ${sim.seed})` });
   for (const [role, simRole] of Object.entries(opts.use ?? {})) {
     const entry = config.instruments.find((i) => i.role === role);

@@ -96,11 +96,13 @@ export class BenchHolder {
     if (this.ownerRunId) throw new BenchBusyError('openBench', this.ownerRunId);
     await this.closeNow();
     const choice: BenchChoice = req.kind === 'sim'
-      ? { sim: true, seed: req.seed ?? 1, realtime: req.realtime ?? false }
+      ? { sim: true, seed: req.seed ?? 1, realtime: req.realtime ?? false, ...(req.world === 'wafer' ? { world: 'wafer' as const } : {}) }
       : { sim: false, file: resolve(this.opts.cwd ?? process.cwd(), req.path) };
     const opened = await openRunBench(choice);
     const { bench } = opened;
-    const source: BenchSource = choice.sim ? { kind: 'sim', seed: choice.seed, realtime: choice.realtime } : { kind: 'file', path: choice.file };
+    const source: BenchSource = choice.sim
+      ? { kind: 'sim', seed: choice.seed, realtime: choice.realtime, ...(choice.world ? { world: choice.world } : {}) }
+      : { kind: 'file', path: choice.file };
     this.health.clear();
     for (const role of bench.roles) this.health.set(role, { state: 'ok', lastError: null });
     this.current = { bench, sim: opened.sim ?? null, opened, source, opened_ms: performance.now(), unwatch: this.watchLinks(bench) };

@@ -45,7 +45,11 @@ const measurementName = z.string().min(1).max(128);
 
 export const requestSchemas = {
   openBench: z.discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('sim'), seed: num.int().min(0).max(2 ** 32 - 1).optional(), realtime: z.boolean().optional() }),
+    z.strictObject({
+      kind: z.literal('sim'), seed: num.int().min(0).max(2 ** 32 - 1).optional(), realtime: z.boolean().optional(),
+      // What lies under the fiber array: the chip (default) or the 20 × 20 wafer (sim/world/README.md).
+      world: z.enum(['chip', 'wafer']).optional(),
+    }),
     z.strictObject({ kind: z.literal('file'), path }),
   ]),
   closeBench: none,

@@ -15,11 +15,11 @@ export interface NumberRange {
 
 export type OpenBenchRequest =
   /** The in-process simulator: seed of its hidden world, and its clock ('fast' unless realtime). */
-  | { kind: 'sim'; seed?: number; realtime?: boolean }
+  | { kind: 'sim'; seed?: number; realtime?: boolean; world?: 'chip' | 'wafer' }
   /** A bench file (YAML) on the machine running the service. */
   | { kind: 'file'; path: string };
 
-export type BenchSource = { kind: 'sim'; seed: number; realtime: boolean } | { kind: 'file'; path: string };
+export type BenchSource = { kind: 'sim'; seed: number; realtime: boolean; world?: 'chip' | 'wafer' } | { kind: 'file'; path: string };
 
 /** The last failure of an instrument call (manual control, console, monitor). */
 export interface InstrumentErrorInfo {

@@ -291,5 +291,7 @@ function isLive(phase: RunPhase): boolean {
 
 /** The bench a run journal names, as the service opens it. */
 function openRequestOf(choice: BenchChoice): OpenBenchRequest {
-  return choice.sim ? { kind: 'sim', seed: choice.seed, realtime: choice.realtime } : { kind: 'file', path: choice.file };
+  return choice.sim
+    ? { kind: 'sim', seed: choice.seed, realtime: choice.realtime, ...(choice.world ? { world: choice.world } : {}) }
+    : { kind: 'file', path: choice.file };
 }

@@ -11,6 +11,7 @@ import { KeysightVoa } from './instruments/voa-keysight.ts';
 import type { MotionSystem } from './motion/motion-system.ts';
 import type { SimInstrument } from './sim-instrument.ts';
 import { OpticalWorld } from './world/optical-world.ts';
+import type { WorldKind } from './world/optical-world.ts';
 
 /** 200GBASE-R/400GBASE-R lanes: 53.125 GBd PAM4. */
 export const PAM4_BERT_RATE_HZ = 106.25e9;
@@ -21,6 +22,8 @@ export interface OpticalBenchOptions {
   seed: number;
   clock: BenchClock;
   motion: MotionSystem;
+  /** What lies under the fiber array (default 'chip'). */
+  world?: WorldKind;
   drift_um_per_h?: number;
   /** The BERT's command tree: the MP1900A's (default) or this project's own `scpi-bert` placeholder. */
   bertDialect?: BertDialect;
@@ -60,6 +63,7 @@ export function createOpticalBench(opts: OpticalBenchOptions): OpticalBench {
     seed: opts.seed,
     clock,
     motion: opts.motion,
+    ...(opts.world !== undefined ? { world: opts.world } : {}),
     ...(opts.drift_um_per_h !== undefined ? { drift_um_per_h: opts.drift_um_per_h } : {}),
   });
   const meter = new KeysightMeter(world, clock);

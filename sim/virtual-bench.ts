@@ -18,7 +18,12 @@ import { createStageBench, type StageBench } from './stage-instruments.ts';
 import type { ArrayTruthSnapshot, CureSettings } from './world/array-world.ts';
 import type { FiberArrayConfig } from './world/fiber-array.ts';
 import type { Pose, Vec3 } from './world/pose.ts';
-import type { TruthSnapshot } from './world/optical-world.ts';
+import type { TruthSnapshot, WorldKind } from './world/optical-world.ts';
+import type { SiteTruth } from './world/truth.ts';
+import { waferTruthSnapshot, type WaferTruthSnapshot } from './world/wafer-truth-view.ts';
+import { parseDieName, siteNumber, waferSiteIndex } from './world/wafer-layout.ts';
+import type { WaferModel } from './world/wafer-model.ts';
+import type { FiberPosition } from './world/chip.ts';
 import { linkTimings, meterLoggingTiming, resolveBenchTiming, stageAxisOverrides } from './timing/bench-timing.ts';
 import type { TimingOption } from './timing/bench-timing.ts';
 import type { TimingProfile } from './timing/timing-profile.ts';
@@ -41,6 +46,11 @@ const PTY_NAMES: Readonly<Record<string, string>> = { 'stage-esp': 'esp301' };
 export interface VirtualBenchOptions {
   /** Seed of the hidden world (chip placement, couplers, receiver, stage mechanics, noise). Default 1. */
   seed?: number;
+  /**
+   * What lies under the fiber array: 'chip' (default; four loopback sites) or 'wafer' (20 × 20 dies of four
+   * sites, sim/world/README.md "The wafer world"). Every instrument is the same in both.
+   */
+  world?: WorldKind;
   /** 'fast' (default): a virtual clock that never waits; 'realtime': operations take their real time. */
   mode?: 'fast' | 'realtime';
   /** How fast the chip's optimum wanders, µm per hour (default: the world's). */
@@ -66,10 +76,13 @@ export interface BenchTruth {
   stage: StageTruth;
   /** The fiber array's chip (placement, rotation, couplers), the cure's pull and each channel's geometry now. */
   array: ArrayTruthSnapshot;
+  /** The wafer's placement and its dead and high-loss dies (wafer world), else null. */
+  wafer: WaferTruthSnapshot | null;
 }
 
 export class VirtualBench {
   readonly seed: number;
+  readonly world: WorldKind;
   readonly clock: BenchClock;
   readonly faults: BenchFaults;
   /** The timing profile in force (validated). */
@@ -82,6 +95,8 @@ export class VirtualBench {
   constructor(opts: VirtualBenchOptions = {}) {
     this.seed = opts.seed ?? 1;
     if (!Number.isInteger(this.seed)) throw new RangeError(`VirtualBench: seed must be an integer, got ${opts.seed}`);
+    this.world = opts.world ?? 'chip';
+    if (this.world !== 'chip' && this.world !== 'wafer') throw new RangeError(`VirtualBench: world must be 'chip' or 'wafer', got '${String(opts.world)}'`);
     const mode = opts.mode ?? 'fast';
     if (mode !== 'fast' && mode !== 'realtime') throw new RangeError(`VirtualBench: mode must be 'fast' or 'realtime', got '${String(mode)}'`);
     const drift = opts.drift_um_per_h;
@@ -102,6 +117,7 @@ export class VirtualBench {
       seed: this.seed,
       clock: this.clock,
       motion: this.stage.motion,
+      world: this.world,
       ...(drift !== undefined ? { drift_um_per_h: drift } : {}),
       ...(opts.bertDialect !== undefined ? { bertDialect: opts.bertDialect } : {}),
     });
@@ -174,7 +190,33 @@ export class VirtualBench {
       optical: this.optical.world.truth(),
       stage: this.stage.motion.truth(),
       array: this.array.world.truth(this.clock.now_s()),
+      wafer: this.optical.world.wafer ? waferTruthSnapshot(this.optical.world.wafer) : null,
     };
+  }
+
+  /** The wafer truth (placement, dead and high-loss dies), for tests and benchmarks; throws in the chip world. */
+  waferTruth(): WaferTruthSnapshot {
+    return waferTruthSnapshot(this.waferModel('waferTruth'));
+  }
+
+  /** Where a wafer site's optimum is now (drift included): stage XY of the peak and the best Z, µm. Verification only. */
+  waferSiteOptimum(die: string, site: string): FiberPosition {
+    const w = this.waferModel('waferSiteOptimum');
+    const { col, row } = parseDieName(die);
+    return w.optimumAt(waferSiteIndex(col, row, siteNumber(site)), this.clock.now_s());
+  }
+
+  /** A wafer site's hidden truth (couplers, losses, best gap; optimum before drift). Verification only. */
+  waferSite(die: string, site: string): SiteTruth {
+    const w = this.waferModel('waferSite');
+    const { col, row } = parseDieName(die);
+    return structuredClone(w.truth.sites[waferSiteIndex(col, row, siteNumber(site))]!);
+  }
+
+  private waferModel(what: string): WaferModel {
+    const w = this.optical.world.wafer;
+    if (!w) throw new Error(`VirtualBench.${what}: this bench is the chip world; open it with { world: 'wafer' }`);
+    return w;
   }
 
   /**

@@ -8,6 +8,8 @@ import { parameterScope, type LoadedSequence } from '../schema/load.ts';
 import { zodMessage } from '../schema/sequence-file.ts';
 import { registry as defaultRegistry } from '../steps/index.ts';
 import type { AnyStepDefinition, BenchInfo } from '../step.ts';
+import { checkWafersOnBench } from '../wafer/wafer-bench-check.ts';
+import type { WaferLoopPlan } from '../wafer/wafer-plan.ts';
 import { expandSteps } from './expand.ts';
 import { planLimits } from './limits.ts';
 import { describeRoots, isInsideRoots } from './path-roots.ts';
@@ -37,9 +39,11 @@ export function buildPlan(seq: LoadedSequence, opts: PlanOptions = {}): Plan {
   const registry = opts.registry ?? defaultRegistry;
   const source = seq.source;
   const issues: SequenceIssue[] = [];
-  const expanded = expandSteps(source, seq.doc.steps, parameterScope(seq.parameters), issues);
+  const wafers: WaferLoopPlan[] = [];
+  const expanded = expandSteps(source, seq.doc.steps, parameterScope(seq.parameters), issues, { baseDir: seq.baseDir, wafers });
   const steps: PlannedStep[] = [];
   const bench = opts.bench ?? UNKNOWN_BENCH;
+  if (opts.bench) checkWafersOnBench(source, seq.doc.steps, wafers, opts.bench, issues);
 
   for (const e of expanded) {
     const def = registry.find((d) => d.kind === e.kind);
@@ -75,6 +79,7 @@ export function buildPlan(seq: LoadedSequence, opts: PlanOptions = {}): Plan {
       params,
       loop: e.loop,
       path: e.path,
+      ...(e.wafer ? { wafer: e.wafer } : {}),
       tables: def.tables(params),
       ...(measurements ? { measurements } : {}),
       estimate_s: Number.isFinite(estimate_s) && estimate_s > 0 ? estimate_s : 0,
@@ -82,7 +87,7 @@ export function buildPlan(seq: LoadedSequence, opts: PlanOptions = {}): Plan {
   }
   const limits = planLimits(source, seq.doc.limits, steps, issues);
   if (issues.length) throw new SequenceError(dedupe(issues));
-  return { sequence: seq, steps, limits, estimate_s: steps.reduce((s, p) => s + p.estimate_s, 0) };
+  return { sequence: seq, steps, limits, estimate_s: steps.reduce((s, p) => s + p.estimate_s, 0), ...(wafers.length ? { wafers } : {}) };
 }
 
 /** A script's module path is relative to the sequence file, not to wherever benchctl was started. */

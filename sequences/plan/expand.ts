@@ -6,6 +6,8 @@ import { resolveRefs, type RefIssue } from '../schema/parameters.ts';
 import { parseQuantity, QuantityError } from '../schema/quantity.ts';
 import type { LoopNode, SequenceNode } from '../schema/sequence-file.ts';
 import type { SourceFile } from '../schema/source.ts';
+import { waferIterations } from '../wafer/wafer-loop.ts';
+import type { WaferLoopPlan, WaferStepRef } from '../wafer/wafer-plan.ts';
 
 export interface ExpandedStep {
   stepId: string;
@@ -14,6 +16,8 @@ export interface ExpandedStep {
   body: unknown;
   loop: Record<string, unknown>;
   path: FieldPath;
+  /** Set for the steps of a wafer loop's die-site. */
+  wafer?: WaferStepRef;
 }
 
 interface Scope {
@@ -21,13 +25,30 @@ interface Scope {
   loop: Record<string, unknown>;
   idPrefix: string;
   templatePrefix: string;
+  wafer?: { plan: WaferLoopPlan; key: string };
+}
+
+export interface ExpandOptions {
+  /** Where a wafer loop's map path is relative to (the sequence file's folder). */
+  baseDir?: string;
+  /** Wafer loops found, with their die-sites' step ids. */
+  wafers?: WaferLoopPlan[];
 }
 
 export function expandSteps(source: SourceFile, nodes: readonly SequenceNode[], parameters: Map<string, unknown>,
-  issues: SequenceIssue[]): ExpandedStep[] {
+  issues: SequenceIssue[], opts: ExpandOptions = {}): ExpandedStep[] {
   const out: ExpandedStep[] = [];
-  walk(source, nodes, { vars: parameters, loop: {}, idPrefix: '', templatePrefix: '' }, out, issues);
+  walk(source, nodes, { vars: parameters, loop: {}, idPrefix: '', templatePrefix: '' }, out, issues, opts);
   return out;
+}
+
+function waferRef(scope: Scope, goto: boolean): { wafer?: WaferStepRef } {
+  return scope.wafer ? { wafer: { loopId: scope.wafer.plan.loopId, key: scope.wafer.key, goto } } : {};
+}
+
+function pushStep(out: ExpandedStep[], scope: Scope, step: ExpandedStep): void {
+  out.push(step);
+  scope.wafer?.plan.dieSites.find((d) => d.key === scope.wafer?.key)?.stepIds.push(step.stepId);
 }
 
 /** Default ids are the kind (or loop name), numbered from the second on: sweep, sweep#2. */
@@ -55,7 +76,7 @@ function loopName(n: LoopNode): string {
   return n.loop.over === 'values' ? n.loop.var : n.loop.over;
 }
 
-function walk(source: SourceFile, nodes: readonly SequenceNode[], scope: Scope, out: ExpandedStep[], issues: SequenceIssue[]): void {
+function walk(source: SourceFile, nodes: readonly SequenceNode[], scope: Scope, out: ExpandedStep[], issues: SequenceIssue[], opts: ExpandOptions): void {
   const ids = assignIds(source, nodes, issues);
   nodes.forEach((node, i) => {
     const id = ids[i] as string;
@@ -63,10 +84,11 @@ function walk(source: SourceFile, nodes: readonly SequenceNode[], scope: Scope, 
       const refIssues: RefIssue[] = [];
       const body = resolveRefs(node.body, scope.vars, node.path, refIssues);
       for (const r of refIssues) issues.push(source.issue(r.path, r.message));
-      out.push({ stepId: scope.idPrefix + id, templateId: scope.templatePrefix + id, kind: node.kind, body, loop: { ...scope.loop }, path: node.path });
+      pushStep(out, scope, { stepId: scope.idPrefix + id, templateId: scope.templatePrefix + id, kind: node.kind, body, loop: { ...scope.loop }, path: node.path, ...waferRef(scope, false) });
       return;
     }
-    for (const it of iterations(source, node, scope, issues)) {
+    const wafer = node.loop.over === 'wafer' ? waferLoop(source, node, scope, `${scope.idPrefix}${id}`, issues, opts) : undefined;
+    for (const it of wafer?.iterations ?? iterations(source, node, scope, issues)) {
       const vars = new Map(scope.vars);
       for (const [k, v] of Object.entries(it.vars)) vars.set(k, v);
       const inner: Scope = {
@@ -74,13 +96,34 @@ function walk(source: SourceFile, nodes: readonly SequenceNode[], scope: Scope, 
         loop: { ...scope.loop, ...it.loop },
         idPrefix: `${scope.idPrefix}${id}[${it.key}]/`,
         templatePrefix: `${scope.templatePrefix}${id}/`,
+        ...(wafer?.plan ? { wafer: { plan: wafer.plan, key: it.key } } : scope.wafer ? { wafer: scope.wafer } : {}),
       };
       if (it.goto) {
-        out.push({ stepId: `${inner.idPrefix}goto`, templateId: `${inner.templatePrefix}goto`, kind: 'set', body: it.goto, loop: { ...inner.loop }, path: [...node.path, 'loop', 'sites'] });
+        pushStep(out, inner, {
+          stepId: `${inner.idPrefix}goto`, templateId: `${inner.templatePrefix}goto`, kind: 'set', body: it.goto, loop: { ...inner.loop },
+          path: [...node.path, 'loop', wafer ? 'wafer' : 'sites'], ...waferRef(inner, wafer !== undefined),
+        });
       }
-      walk(source, node.steps, inner, out, issues);
+      walk(source, node.steps, inner, out, issues, opts);
     }
   });
+}
+
+/** A wafer loop's iterations, its plan recorded in `opts.wafers`. */
+function waferLoop(source: SourceFile, node: LoopNode, scope: Scope, loopId: string, issues: SequenceIssue[], opts: ExpandOptions): { plan?: WaferLoopPlan; iterations: Iteration[] } {
+  const lp = [...node.path, 'loop'];
+  const refIssues: RefIssue[] = [];
+  const spec = resolveRefs(node.loop, scope.vars, lp, refIssues) as Extract<LoopNode['loop'], { over: 'wafer' }>;
+  for (const r of refIssues) issues.push(source.issue(r.path, r.message));
+  if (refIssues.length) return { iterations: [] };
+  if (scope.wafer) {
+    issues.push(source.issue(lp, 'a wafer loop inside another wafer loop; expected one wafer loop level'));
+    return { iterations: [] };
+  }
+  const r = waferIterations(source, spec, lp, loopId, opts.baseDir ?? '.', issues);
+  if (!r) return { iterations: [] };
+  opts.wafers?.push(r.plan);
+  return r;
 }
 
 interface Iteration {
@@ -104,6 +147,7 @@ function iterations(source: SourceFile, node: LoopNode, scope: Scope, issues: Se
     }
     return (list as number[]).map((c) => ({ key: String(c), vars: { channel: c }, loop: { channel: c } }));
   }
+  if (spec.over === 'wafer') return [];
   if (spec.over === 'values') {
     const list = spec.values;
     if (!Array.isArray(list) || list.length === 0) {

@@ -2,6 +2,7 @@
 import type { FieldPath } from '../schema/errors.ts';
 import type { LoadedSequence } from '../schema/load.ts';
 import type { AnyStepDefinition, TableSpec } from '../step.ts';
+import type { WaferLoopPlan, WaferStepRef } from '../wafer/wafer-plan.ts';
 
 export interface PlannedStep {
   /** Unique and stable across runs of the same file and parameters: 'sites[B]/align'. */
@@ -21,6 +22,8 @@ export interface PlannedStep {
   /** Declared measurements name → unit, when the step declares them. */
   measurements?: Record<string, string>;
   estimate_s: number;
+  /** The die-site this step belongs to, in a wafer loop. */
+  wafer?: WaferStepRef;
 }
 
 export interface PlannedLimit {
@@ -44,4 +47,6 @@ export interface Plan {
   steps: PlannedStep[];
   limits: PlannedLimit[];
   estimate_s: number;
+  /** The plan's wafer loops (absent when it has none). */
+  wafers?: WaferLoopPlan[];
 }

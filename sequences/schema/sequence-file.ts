@@ -21,7 +21,25 @@ export interface StepNode {
 export type LoopOver =
   | { over: 'sites'; origin: Record<string, unknown>; sites: unknown; stage: string; move: boolean }
   | { over: 'channels'; channels: unknown }
-  | { over: 'values'; var: string; values: unknown };
+  | { over: 'values'; var: string; values: unknown }
+  | WaferLoopSpec;
+
+/**
+ * `loop: { wafer: maps/wafer-a.csv, sites: [A, B], order: serpentine, predict: true, reprobe: { bins: [2] } }`:
+ * every visited die of the map (reference dies first), at each the chosen sites (docs/wafer.md). Checked
+ * when the plan is built (the map file is read then, relative to the sequence file).
+ */
+export interface WaferLoopSpec {
+  over: 'wafer';
+  map: unknown;
+  sites: unknown;
+  order: unknown;
+  predict: unknown;
+  reprobe: unknown;
+  stage: unknown;
+  /** The fiber height the goto moves to (stage Z), if given. */
+  height: unknown;
+}
 
 export interface LoopNode {
   type: 'loop';
@@ -241,9 +259,10 @@ function readLoop(source: SourceFile, item: Record<string, unknown>, at: FieldPa
   const spec = item.loop;
   const lp = [...at, 'loop'];
   if (!isRecord(spec)) {
-    issues.push(source.issue(lp, 'expected a mapping with one of sites, channels or values'));
+    issues.push(source.issue(lp, 'expected a mapping with one of sites, channels, values or wafer'));
     return null;
   }
+  if ('wafer' in spec) return readWaferLoop(source, spec, lp, issues);
   const which = LOOP_KEYS.filter((k) => k in spec);
   if (which.length !== 1) {
     issues.push(source.issue(lp, `expected exactly one of ${LOOP_KEYS.join(', ')}${which.length ? `, got ${which.join(' and ')}` : ''}`));
@@ -269,4 +288,17 @@ function readLoop(source: SourceFile, item: Record<string, unknown>, at: FieldPa
   const move = spec.move ?? true;
   if (typeof move !== 'boolean') issues.push(source.issue([...lp, 'move'], 'expected true or false (move the stage to each site first)'));
   return { over, origin: isRecord(origin) ? origin : {}, sites: spec.sites, stage: typeof stage === 'string' ? stage : 'stage', move: move !== false };
+}
+
+const WAFER_KEYS = ['wafer', 'sites', 'order', 'predict', 'reprobe', 'stage', 'height'];
+
+/** The keys of a wafer loop; their values are checked by the plan (sequences/wafer/wafer-loop.ts). */
+function readWaferLoop(source: SourceFile, spec: Record<string, unknown>, lp: FieldPath, issues: SequenceIssue[]): WaferLoopSpec {
+  for (const k of Object.keys(spec)) {
+    if (!WAFER_KEYS.includes(k)) issues.push(source.issue([...lp, k], `unknown key in a wafer loop; expected ${WAFER_KEYS.join(', ')}`));
+  }
+  return {
+    over: 'wafer', map: spec.wafer, sites: spec.sites, order: spec.order, predict: spec.predict, reprobe: spec.reprobe,
+    stage: spec.stage, height: spec.height,
+  };
 }

@@ -5,6 +5,7 @@ import { DEFAULT_AXIS_CONFIG } from '../motion/axis-config.ts';
 import type { AxisName } from '../motion/motion-system.ts';
 import { ARRAY_FACET_UM, DEFAULT_FIBER_ARRAY } from '../world/fiber-array.ts';
 import { CHIP_SURFACE_Z_UM, STAGE_TRAVEL_UM, SURFACE_TOLERANCE_UM } from '../world/layout.ts';
+import { WAFER_HIGHEST_SURFACE_UM } from '../world/wafer-truth.ts';
 
 /** The driver that speaks each simulated role's dialect. */
 export const SIM_DRIVERS: Readonly<Record<string, string>> = {
@@ -57,6 +58,12 @@ const ALTERNATE_OF: Readonly<Record<string, string>> = { 'laser-santec': 'laser'
  * touch the chip, yet below every possible optimum (the best gap is 15–25 µm above the true surface).
  */
 export const SIM_Z_SOFT_MIN_UM = CHIP_SURFACE_Z_UM + SURFACE_TOLERANCE_UM + 3;
+/**
+ * The same for the wafer world: above the highest any die's surface can be (height plane and tilt at the
+ * farthest die), plus the same clearance. The lowest dies' best height lies a few µm below it, which costs
+ * well under 0.1 dB (the gap's 1-dB tolerance is tens of µm).
+ */
+export const SIM_WAFER_Z_SOFT_MIN_UM = Math.ceil(WAFER_HIGHEST_SURFACE_UM) + 3;
 
 export interface SimBenchFileInput {
   seed: number;
@@ -67,11 +74,13 @@ export interface SimBenchFileInput {
   serial?: Readonly<Record<string, string>>;
   /** role → driver where the served instrument speaks another dialect than SIM_DRIVERS names (the BERT's 'scpi-bert' tree). */
   drivers?: Readonly<Record<string, string>>;
+  /** What lies under the fiber array (default 'chip'); the wafer world's Z soft limit is higher. */
+  world?: 'chip' | 'wafer';
 }
 
 type Entry = Record<string, unknown>;
 
-function axes(): Entry {
+function axes(world: 'chip' | 'wafer'): Entry {
   const [xMin, xMax] = STAGE_TRAVEL_UM.X;
   const [yMin, yMax] = STAGE_TRAVEL_UM.Y;
   const zMax = STAGE_TRAVEL_UM.Z[1];
@@ -80,7 +89,7 @@ function axes(): Entry {
   return {
     X: { axis: 1, min_um: xMin, max_um: xMax, home_um: home('X') },
     Y: { axis: 2, min_um: yMin, max_um: yMax, home_um: home('Y') },
-    Z: { axis: 3, min_um: SIM_Z_SOFT_MIN_UM, max_um: zMax, home_um: home('Z') },
+    Z: { axis: 3, min_um: world === 'wafer' ? SIM_WAFER_Z_SOFT_MIN_UM : SIM_Z_SOFT_MIN_UM, max_um: zMax, home_um: home('Z') },
   };
 }
 
@@ -111,7 +120,7 @@ function entry(role: string, input: SimBenchFileInput): Entry | undefined {
     };
   } else {
     if (role === 'stage-pi') e['options'] = { trigger_output: 1 }; // cabled to the meter's trigger input (sim/README.md)
-    if (role.startsWith('stage')) e['axes'] = axes();
+    if (role.startsWith('stage')) e['axes'] = axes(input.world ?? 'chip');
   }
   return e;
 }
@@ -123,10 +132,11 @@ export function simBenchFileYaml(input: SimBenchFileInput): string {
     const e = entry(role === 'stage' ? SIM_BENCH_STAGE_ROLE : role, input);
     if (e) instruments[role] = e;
   }
-  const doc = new Document({ name: `simulated bench (seed ${input.seed}${input.mode === 'realtime' ? ', real time' : ''})`, instruments });
+  const what = input.world === 'wafer' ? 'simulated wafer bench' : 'simulated bench';
+  const doc = new Document({ name: `${what} (seed ${input.seed}${input.mode === 'realtime' ? ', real time' : ''})`, instruments });
   flowAxes(doc, Object.keys(instruments), ['instruments']);
   doc.commentBefore =
-    ` benchctl bench file, written by \`benchctl sim --seed ${input.seed}\`.\n` +
+    ` benchctl bench file, written by \`benchctl sim --seed ${input.seed}${input.world === 'wafer' ? ' --world wafer' : ''}\`.\n` +
     ' These resources answer only while that `benchctl sim` runs (same seed, same ports).';
   const alternates = Object.keys(ALTERNATE_OF)
     .map((role) => [role, entry(role, input)] as const)

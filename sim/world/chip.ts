@@ -29,7 +29,33 @@ export interface ChipResponse {
   dy_um: number;
 }
 
-export class ChipModel {
+/** What the optical world asks of what lies under the fiber array: the chip world's chip or the wafer. */
+export interface SurfaceModel {
+  /** Where site k's optimum is at bench time t (stage XY of the peak, best Z), µm. */
+  optimumAt(k: number, t_s: number): FiberPosition;
+  /** True surface height at bench time t (at a stage XY, for a surface that is not flat), µm. */
+  surfaceAt_um(t_s: number, xy?: { x_um: number; y_um: number }): number;
+  response(pos: FiberPosition, wavelength_nm: number, t_s: number): ChipResponse;
+}
+
+/** The loopback's transmission for a fiber at (dx, dy) from a site's optimum, `gap_um` above the surface. */
+export function siteTransmission(site: SiteTruth, dx_um: number, dy_um: number, gap_um: number, wavelength_nm: number): number {
+  const coupling = loopbackTransmission({
+    dx_um,
+    dy_um,
+    gap_um: Math.abs(gap_um - site.bestGap_um),
+    w_fiber_um: FIBER_MODE_RADIUS_UM,
+    w_chip_um: site.chipModeRadius_um,
+    wavelength_nm,
+  });
+  const spectral = gratingTransmission(wavelength_nm, site.couplerIn) * gratingTransmission(wavelength_nm, site.couplerOut);
+  const waveguide = lossDbToTransmission(site.waveguideLoss_dB);
+  // Facet-to-chip cavity: the round trip changes by λ when the gap changes by λ/2.
+  const ripple_dB = (site.rippleDepth_dB / 2) * Math.cos((4 * Math.PI * gap_um) / (wavelength_nm * 1e-3));
+  return coupling * spectral * waveguide * 10 ** (ripple_dB / 10);
+}
+
+export class ChipModel implements SurfaceModel {
   constructor(
     private readonly truth: WorldTruth,
     private readonly drift: DriftModel,
@@ -58,19 +84,7 @@ export class ChipModel {
     const dx_um = pos.x_um - d.dx_um - nearest.optimum_um.x_um;
     const dy_um = pos.y_um - d.dy_um - nearest.optimum_um.y_um;
     if (gap_um <= 0) return { transmission: 0, contact: true, site: nearest.index, gap_um, dx_um, dy_um };
-    const coupling = loopbackTransmission({
-      dx_um,
-      dy_um,
-      gap_um: Math.abs(gap_um - nearest.bestGap_um),
-      w_fiber_um: FIBER_MODE_RADIUS_UM,
-      w_chip_um: nearest.chipModeRadius_um,
-      wavelength_nm,
-    });
-    const spectral = gratingTransmission(wavelength_nm, nearest.couplerIn) * gratingTransmission(wavelength_nm, nearest.couplerOut);
-    const waveguide = lossDbToTransmission(nearest.waveguideLoss_dB);
-    // Facet-to-chip cavity: the round trip changes by λ when the gap changes by λ/2.
-    const ripple_dB = (nearest.rippleDepth_dB / 2) * Math.cos((4 * Math.PI * gap_um) / (wavelength_nm * 1e-3));
-    const transmission = coupling * spectral * waveguide * 10 ** (ripple_dB / 10);
+    const transmission = siteTransmission(nearest, dx_um, dy_um, gap_um, wavelength_nm);
     return { transmission, contact: false, site: nearest.index, gap_um, dx_um, dy_um };
   }
 

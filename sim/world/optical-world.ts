@@ -6,21 +6,29 @@ import type { BenchClock } from '../clock.ts';
 import type { MotionSystem } from '../motion/motion-system.ts';
 import { SeededRandom } from '../random.ts';
 import { ChipModel } from './chip.ts';
-import type { ChipResponse, FiberPosition } from './chip.ts';
+import type { ChipResponse, FiberPosition, SurfaceModel } from './chip.ts';
 import { DriftModel } from './drift.ts';
 import { LaserSource } from './laser-source.ts';
 import { TriggerLine } from './trigger-line.ts';
 import { drawTruth } from './truth.ts';
 import type { SiteTruth, WorldTruth } from './truth.ts';
 import { VoaPath } from './voa-path.ts';
+import { WaferModel } from './wafer-model.ts';
+import { drawWaferTruth } from './wafer-truth.ts';
 
 export const DEFAULT_DRIFT_UM_PER_H = 2;
 /** Meter ports; 3 and 4 are not connected (they read their noise floor). */
 export const METER_PORTS = [1, 2, 3, 4] as const;
 export type MeterPort = (typeof METER_PORTS)[number];
 
+/** What lies under the fiber array: the four-site chip (default) or a 20 × 20 wafer of four-site dies. */
+export type WorldKind = 'chip' | 'wafer';
+export const WORLD_KINDS: readonly WorldKind[] = ['chip', 'wafer'];
+
 export interface OpticalWorldOptions {
   seed: number;
+  /** Default 'chip'. The rest of the optical chain (laser, VOA, splitter, receiver) is the same for a seed. */
+  world?: WorldKind;
   clock: BenchClock;
   motion: MotionSystem;
   drift_um_per_h?: number;
@@ -51,7 +59,11 @@ export class OpticalWorld {
   readonly laser: LaserSource;
   readonly voa: VoaPath;
   readonly triggers = new TriggerLine();
-  readonly chip: ChipModel;
+  readonly kind: WorldKind;
+  /** What the fiber couples into: the chip, or in the wafer world the wafer (also `wafer`). */
+  readonly chip: SurfaceModel;
+  /** The wafer in the wafer world, else null. */
+  readonly wafer: WaferModel | null;
   private readonly hidden: WorldTruth;
   private readonly root: SeededRandom;
   private contact: FiberContact | null = null;
@@ -63,7 +75,11 @@ export class OpticalWorld {
     this.root = new SeededRandom(opts.seed);
     this.hidden = drawTruth(opts.seed, this.root.fork('truth'), opts.drift_um_per_h ?? DEFAULT_DRIFT_UM_PER_H);
     const drift = new DriftModel(this.hidden.drift.speed_um_per_h, this.hidden.drift.direction_rad, this.root.fork('drift'));
-    this.chip = new ChipModel(this.hidden, drift);
+    this.kind = opts.world ?? 'chip';
+    if (this.kind !== 'chip' && this.kind !== 'wafer') throw new RangeError(`OpticalWorld: world must be 'chip' or 'wafer', got '${String(opts.world)}'`);
+    // The wafer draws from a stream of its own: the chip world's draws (and the laser's, VOA's, …) stay as they were.
+    this.wafer = this.kind === 'wafer' ? new WaferModel(drawWaferTruth(this.root.fork('wafer')), drift) : null;
+    this.chip = this.wafer ?? new ChipModel(this.hidden, drift);
     const laserRng = this.root.fork('laser-llog');
     this.laser = new LaserSource(this.hidden.laser, this.triggers, () => laserRng.normal());
     this.voa = new VoaPath(this.hidden.voa);
@@ -155,10 +171,12 @@ export class OpticalWorld {
   /** Hidden truth for verification (tests, benchmarks). NOT visible through any instrument. */
   truth(t_s: number = this.clock.now_s()): TruthSnapshot {
     const copy = structuredClone(this.hidden);
+    // In the wafer world the chip's sites are not under the fiber: its sites are the wafer's (VirtualBench.waferTruth()).
+    if (this.wafer) copy.sites = [];
     return {
       ...copy,
       t_s,
-      optimaNow_um: this.hidden.sites.map((s: SiteTruth) => this.chip.optimumAt(s.index, t_s)),
+      optimaNow_um: copy.sites.map((s: SiteTruth) => this.chip.optimumAt(s.index, t_s)),
       surfaceNowZ_um: this.chip.surfaceAt_um(t_s),
     };
   }

@@ -7,6 +7,7 @@ import { withArrayAlign } from './align-modes.ts';
 import { runAlignment } from './align-run.ts';
 import type { AlignResult } from './align-run.ts';
 import { coveringOffsets_um, squareSpiralLegs } from './paths.ts';
+import { alignFromPredictedStart } from './predicted-start.ts';
 import { ALIGN_TABLE, AlignRig } from './rig.ts';
 import { alignSchema, defaultPitch_um } from './schema.ts';
 import type { AlignParams } from './schema.ts';
@@ -21,6 +22,7 @@ const MEASUREMENTS: Record<string, string> = {
   tolerance_1dB_um: 'um',
   readings: '',
   time_s: 's',
+  first_light_skipped: '',
 };
 
 /** Ramps assumed for the plan when the step does not set them (a slow lateral stage; the real one is used at run time). */
@@ -146,7 +148,10 @@ const singleFiberAlign: StepDefinition<AlignParams> = {
     const here = saved ?? await rig.position();
     const centre = { x_um: p.center?.[ax] ?? here.x_um, y_um: p.center?.[ay] ?? here.y_um };
     if (!saved) await ctx.saveState({ centre });
-    const aligned = await runAlignment(rig, p, centre);
+    // A predicted start (skip_first_light) peaks from there when light is there (predicted-start.ts).
+    const predicted = p.skip_first_light && !saved ? await alignFromPredictedStart(rig, p, centre) : undefined;
+    if (predicted) ctx.log(`align: ${predicted.note}`);
+    const aligned = predicted?.result ?? await runAlignment(rig, p, centre);
     const result = await track(ctx, rig, p, aligned, before);
     const fit = fitRecord(result);
     if (fit) ctx.fit('gaussian2d', fit);
@@ -154,12 +159,13 @@ const singleFiberAlign: StepDefinition<AlignParams> = {
     ctx.log(`align: ${result.power_dBm.toFixed(2)} dBm at (${result.position.x_um.toFixed(2)}, ${result.position.y_um.toFixed(2)}) µm, ` +
       `${result.readings} readings, ${result.time_s.toFixed(2)} s`);
     return {
-      measurements: measurementsOf(result),
+      measurements: { ...measurementsOf(result), first_light_skipped: { value: predicted?.firstLightSkipped ? 1 : 0, unit: '' } },
       ...(fit ? { fits: { gaussian2d: fit } } : {}),
       notes: [
         `${rig.segmentsFlown} fly segments (${rig.loggedSamples} logged samples), ${rig.singleReadings} single readings`,
         ...(rig.segmentsFlown > 0 ? [rig.flyTimingMethod()] : []),
         `bench time per phase: ${Object.entries({ ...rig.phaseTimes }).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v.toFixed(3)} s`).join(', ')}`,
+        ...(predicted ? [predicted.note] : []),
         ...result.notes,
       ],
     };

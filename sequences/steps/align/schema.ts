@@ -72,6 +72,13 @@ export const alignSchema = z.strictObject({
   /** Fiber mode radius (SMF-28 at 1550 nm: 5.2 µm), for the chip mode radius. */
   fiber_mode_radius: q.length_um({ positive: true }).default(5.2),
   track: track.optional(),
+  /**
+   * Start fine peaking where the stage stands, with no first-light search, when a reading there shows
+   * light (a wafer run's predicted optimum, docs/wafer.md); else, or if peaking loses it, search as usual.
+   */
+  skip_first_light: q.onOff().default(false),
+  /** The least power at the start that counts as light (default: the threshold when absolute, else -50 dBm). */
+  start_light: q.power_dBm().optional(),
 }).refine((p) => !p.center || Object.keys(p.center).every((k) => p.axes.includes(k)), {
   error: 'center: expected positions for the step\'s axes only (e.g. { X: 12500um, Y: 12500um })',
   path: ['center'],

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BenchService } from '../../../service/bench-service.ts';
+import { SIM_WAFER_Z_SOFT_MIN_UM, SIM_Z_SOFT_MIN_UM } from '../../../sim/link/bench-file.ts';
 import type { BenchStatus, LaserReport, MeterReading } from '../../../service/bench-types.ts';
 
 let dir: string;
@@ -42,6 +43,16 @@ describe('BenchService: the bench', () => {
     expect(closed.open).toBe(false);
     expect(seen.at(-1)?.open).toBe(false);
     await expect(service.laserState()).rejects.toThrow(/no bench is open/);
+  });
+
+  it('opens the simulated wafer when asked for world: wafer, with the wafer\'s Z soft limit, and the chip world by default', async () => {
+    const status = await service.openBench({ kind: 'sim', seed: 4, world: 'wafer' });
+    expect(status.source).toEqual({ kind: 'sim', seed: 4, realtime: false, world: 'wafer' });
+    expect(status.name).toBe('simulated wafer bench (seed 4)');
+    expect(status.instruments.find((i) => i.role === 'stage')?.axes?.find((a) => a.axis === 'Z')?.min_um).toBe(SIM_WAFER_Z_SOFT_MIN_UM);
+    const chip = await service.openBench({ kind: 'sim', seed: 4 });
+    expect(chip.source).toEqual({ kind: 'sim', seed: 4, realtime: false });
+    expect(chip.instruments.find((i) => i.role === 'stage')?.axes?.find((a) => a.axis === 'Z')?.min_um).toBe(SIM_Z_SOFT_MIN_UM);
   });
 
   it('pushes the laser\'s state to every window: when the bench opens, after a switch, a console line, Make safe, and an interlock trip nobody asked about', async () => {

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseSimArgs } from '../../../cli/sim-command.ts';
 import { CliUsageError } from '../../../cli/usage-error.ts';
+import { SIM_WAFER_Z_SOFT_MIN_UM } from '../../../sim/link/bench-file.ts';
 import { SIM_ROLES } from '../../../sim/virtual-bench.ts';
 import { LineClient } from '../../unit/sim/link/line-client.ts';
 import { portOf, startSim, type SimProcess } from './sim-process.ts';
@@ -77,6 +78,24 @@ describe('benchctl sim (child process)', () => {
     for (const resource of Object.values(sim.tcp)) await expect(dial(portOf(resource))).rejects.toThrow(/ECONNREFUSED/);
   });
 
+  it('--world wafer serves the wafer world and writes a bench file with the wafer\'s Z soft limit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'benchctl-sim-wafer-'));
+    dirs.push(dir);
+    const benchPath = join(dir, 'bench.yaml');
+    const sim = await start(['--port-base', '0', '--no-pty', '--world', 'wafer', '--write-bench', benchPath]);
+    expect(sim.stdout()).toContain('world: wafer (20 × 20 dies)');
+    const text = readFileSync(benchPath, 'utf8');
+    expect(text).toContain('benchctl sim --seed 1 --world wafer');
+    const bench = parse(text) as { name: string; instruments: Record<string, { axes: Record<string, { min_um: number }> }> };
+    expect(bench.name).toBe('simulated wafer bench (seed 1)');
+    expect(bench.instruments['stage']?.axes['Z']?.min_um).toBe(SIM_WAFER_Z_SOFT_MIN_UM);
+    const meter = await dial(portOf(sim.tcp['meter']));
+    clients.push(meter);
+    expect(await meter.query('*IDN?\n', 3000)).toMatch(/N77/);
+    sim.child.kill('SIGINT');
+    expect(await sim.exited).toBe(0);
+  });
+
   it('stops on SIGTERM with exit code 0; --no-pty serves no pty and says so', async () => {
     const sim = await start(['--port-base', '0', '--no-pty']);
     expect(sim.pty).toEqual({});
@@ -138,7 +157,7 @@ describe('parseSimArgs', () => {
   it('has defaults', () => {
     const opts = parseSimArgs([]);
     expect(opts).toMatchObject({
-      portBase: 5025, seed: 1, realtime: false, writeBench: undefined, pty: true, drift_um_per_h: undefined, vxi11: false, portmapperPort: 111, usbtmc: false,
+      portBase: 5025, seed: 1, world: 'chip', realtime: false, writeBench: undefined, pty: true, drift_um_per_h: undefined, vxi11: false, portmapperPort: 111, usbtmc: false,
     });
     // benchctl sim times its links like a LAN bench unless told otherwise.
     expect(opts !== 'help' && opts.timing.name).toBe('lan');
@@ -159,6 +178,8 @@ describe('parseSimArgs', () => {
       timing: { name: 'serial' },
     });
     expect(parseSimArgs(['-h'])).toBe('help');
+    expect(parseSimArgs(['--world', 'wafer'])).toMatchObject({ world: 'wafer' });
+    expect(parseSimArgs(['--world=chip'])).toMatchObject({ world: 'chip' });
   });
 
   it('refuses bad values and unknown options with a CliUsageError naming the option', () => {
@@ -167,6 +188,8 @@ describe('parseSimArgs', () => {
     expect(() => parseSimArgs(['--drift=-1'])).toThrow("--drift expects a number of µm per hour ≥ 0, got '-1'");
     expect(() => parseSimArgs(['--write-bench', ''])).toThrow('--write-bench expects a file path');
     expect(() => parseSimArgs(['--timing', ''])).toThrow('--timing expects ideal, lan, serial or a profile file');
+    expect(() => parseSimArgs(['--world', 'Wafer'])).toThrow("--world expects chip or wafer, got 'Wafer'");
+    expect(() => parseSimArgs(['--world', ''])).toThrow("--world expects chip or wafer, got ''");
     expect(() => parseSimArgs(['--timing', '/nonexistent/profile.yaml'])).toThrow(/--timing: \/nonexistent\/profile.yaml: cannot read the timing profile/);
     expect(() => parseSimArgs(['--bogus'])).toThrow(CliUsageError);
     expect(() => parseSimArgs(['--bogus'])).toThrow(/--bogus/);

@@ -31,6 +31,9 @@ describe('request schemas', () => {
     expect(() => parseRequest('setBert', { gate: { mode: 'bits', bits: 1.5 } })).toThrow(/gate\.bits/);
     expect(() => parseRequest('openBench', { kind: 'usb' })).toThrow(/kind/);
     expect(() => parseRequest('openBench', { kind: 'sim', seed: -1 })).toThrow(/seed/);
+    expect(() => parseRequest('openBench', { kind: 'sim', world: 'moon' })).toThrow(/bad payload for 'openBench'.*world/);
+    expect(() => parseRequest('openBench', { kind: 'file', path: 'b.yaml', world: 'wafer' })).toThrow(/world/);
+    expect(parseRequest('openBench', { kind: 'sim', seed: 2, world: 'wafer' })).toEqual({ kind: 'sim', seed: 2, world: 'wafer' });
     expect(() => parseRequest('scpi', { role: 'laser', command: '  ' })).toThrow(/a command or query/);
     expect(() => parseRequest('scpi', { role: 'laser', command: '*RST\n*IDN?' })).toThrow(/one line/);
     expect(() => parseRequest('loadSequence', { kind: 'text', name: 'a.yaml' })).toThrow(/text/);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { SIM_DRIVERS, SIM_Z_SOFT_MIN_UM, simBenchFileYaml } from '../../../../sim/link/bench-file.ts';
+import { SIM_DRIVERS, SIM_WAFER_Z_SOFT_MIN_UM, SIM_Z_SOFT_MIN_UM, simBenchFileYaml } from '../../../../sim/link/bench-file.ts';
+import { WAFER_HIGHEST_SURFACE_UM } from '../../../../sim/world/wafer-truth.ts';
 import { CHIP_SURFACE_Z_UM, NOMINAL_WORKING_GAP_UM, SURFACE_TOLERANCE_UM } from '../../../../sim/world/layout.ts';
 
 const ROLES = ['meter', 'laser', 'laser-santec', 'voa', 'bert', 'stage', 'stage-esp', 'stage-pi', 'meter-array', 'stage-hexapod', 'bert-pam4'];
@@ -60,6 +61,18 @@ describe('simBenchFileYaml', () => {
     // The best gap is at least 15 µm above the true surface, itself at least nominal − tolerance.
     expect(SIM_Z_SOFT_MIN_UM).toBeLessThan(CHIP_SURFACE_Z_UM - SURFACE_TOLERANCE_UM + 15);
     expect(SIM_Z_SOFT_MIN_UM).toBeLessThan(CHIP_SURFACE_Z_UM + NOMINAL_WORKING_GAP_UM);
+  });
+
+  it('keeps Z clear of the highest wafer die in the wafer world, on every stage entry, and names the world', () => {
+    const text = simBenchFileYaml({ seed: 3, mode: 'fast', tcp, world: 'wafer' });
+    const bench = parse(text) as Bench;
+    expect(bench.name).toBe('simulated wafer bench (seed 3)');
+    expect(text).toContain('benchctl sim --seed 3 --world wafer');
+    expect(bench.instruments['stage']?.axes?.['Z']?.min_um).toBe(SIM_WAFER_Z_SOFT_MIN_UM);
+    expect(SIM_WAFER_Z_SOFT_MIN_UM).toBeGreaterThan(WAFER_HIGHEST_SURFACE_UM + 2);
+    // Still below the working height over a nominal die (surface 5000 µm + 20 µm).
+    expect(SIM_WAFER_Z_SOFT_MIN_UM).toBeLessThan(CHIP_SURFACE_Z_UM + NOMINAL_WORKING_GAP_UM);
+    for (const alt of alternates(text)) if (alt.instruments['stage']) expect(alt.instruments['stage'].axes?.['Z']?.min_um).toBe(SIM_WAFER_Z_SOFT_MIN_UM);
   });
 
   it('comments the alternate front ends so that uncommenting one gives a valid bench', () => {

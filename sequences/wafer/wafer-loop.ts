@@ -1,0 +1,85 @@
+// A wafer loop's settings checked and its map read (relative to the sequence file), then one iteration
+// per visited die and chosen site, dies in visiting order (reference dies first), a die's sites together.
+// Each iteration puts $die, $die_x, $die_y (grid column and row), $site, $site_x and $site_y (the site's
+// nominal stage position) in scope, and a goto to the site.
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+import type { FieldPath, SequenceIssue } from '../schema/errors.ts';
+import { q } from '../schema/q.ts';
+import { zodInto, type SequenceNode, type WaferLoopSpec } from '../schema/sequence-file.ts';
+import type { SourceFile } from '../schema/source.ts';
+import { readWaferMap } from './load-map.ts';
+import { siteStage_um } from './map-types.ts';
+import { visitOrder, WAFER_ORDERS } from './order.ts';
+import type { WaferLoopPlan } from './wafer-plan.ts';
+
+const settingsSchema = z.strictObject({
+  map: z.string({ error: 'expected the wafer map file (e.g. maps/wafer-a.csv), relative to the sequence file' }).min(1),
+  sites: z.array(z.string(), { error: 'expected a list of site names, e.g. [A, B]' }).min(1, { error: 'expected at least one site' }).optional(),
+  order: z.enum(WAFER_ORDERS, { error: `expected ${WAFER_ORDERS.join(', ')}` }).default('serpentine'),
+  predict: z.boolean({ error: 'expected true or false' }).default(true),
+  reprobe: z.strictObject({ bins: z.array(z.number().int().min(2).max(4), { error: 'expected bins 2-4, e.g. [2, 3]' }) }, { error: 'expected { bins: [2, 3] }' }).optional(),
+  stage: z.string({ error: 'expected the stage role name (e.g. stage)' }).default('stage'),
+  height: q.length_um().optional(),
+});
+
+export interface WaferIteration {
+  key: string;
+  vars: Record<string, unknown>;
+  loop: Record<string, unknown>;
+  goto: Record<string, string>;
+}
+
+/** The loop's plan (its die-sites' step ids filled in by the expansion) and its iterations; null on problems. */
+export function waferIterations(source: SourceFile, spec: WaferLoopSpec, lp: FieldPath, loopId: string, baseDir: string,
+  issues: SequenceIssue[]): { plan: WaferLoopPlan; iterations: WaferIteration[] } | null {
+  const { over: _over, ...raw } = spec;
+  const s = zodInto(source, settingsSchema, Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)), lp, issues);
+  if (!s) return null;
+  const file = isAbsolute(s.map) ? s.map : resolve(baseDir, s.map);
+  const mapIssues: SequenceIssue[] = [];
+  const map = readWaferMap(file, mapIssues);
+  if (!map) {
+    // The map's own problems, and where the sequence names it.
+    issues.push(...mapIssues, source.issue([...lp, 'wafer'], `the wafer map ${file} has ${mapIssues.length} problem${mapIssues.length === 1 ? '' : 's'} (listed above)`));
+    return null;
+  }
+  const siteNames = s.sites ?? map.sites.map((x) => x.name);
+  const unknown = siteNames.filter((n) => !map.sites.some((x) => x.name === n));
+  if (unknown.length) {
+    issues.push(source.issue([...lp, 'sites'], `no site ${unknown.join(', ')} in the map ${map.name}; it has ${map.sites.map((x) => x.name).join(', ')}`));
+    return null;
+  }
+  const sites = siteNames.map((n) => map.sites.find((x) => x.name === n)!);
+  const plan: WaferLoopPlan = {
+    loopId, map, sites: siteNames, order: s.order, predict: s.predict, reprobeBins: s.reprobe?.bins ?? [], stage: s.stage,
+    height_um: s.height ?? null, dieSites: [],
+  };
+  const iterations: WaferIteration[] = [];
+  for (const die of visitOrder(map.dies, s.order)) {
+    for (const site of sites) {
+      const p = siteStage_um(die, site);
+      const key = `${die.name}.${site.name}`;
+      plan.dieSites.push({ key, die, site, stage_um: p, stepIds: [] });
+      iterations.push({
+        key,
+        vars: { die: die.name, die_x: die.col, die_y: die.row, site: site.name, site_x: `${round(p.x)}um`, site_y: `${round(p.y)}um` },
+        loop: { die: die.name, die_x: die.col, die_y: die.row, site: site.name, position_um: { X: p.x, Y: p.y } },
+        goto: {
+          [`${s.stage}.X`]: `${round(p.x)}um`, [`${s.stage}.Y`]: `${round(p.y)}um`,
+          ...(s.height !== undefined ? { [`${s.stage}.Z`]: `${round(s.height)}um` } : {}),
+        },
+      });
+    }
+  }
+  return { plan, iterations };
+}
+
+function round(v: number): number {
+  return Math.round(v * 1e6) / 1e6;
+}
+
+/** Whether a sequence's steps hold a wafer loop (cli/ picks the simulated wafer for --sim then). */
+export function hasWaferLoop(nodes: readonly SequenceNode[]): boolean {
+  return nodes.some((n) => n.type === 'loop' && (n.loop.over === 'wafer' || hasWaferLoop(n.steps)));
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { fitPlacement, predictSite, type SiteObservation } from '../../../../sequences/wafer/placement.ts';
+
+const C = { x: 12_500, y: 12_500 };
+/** A hidden placement: offset (80, −45) µm, rotation 0.1°, and a tilted height plane. */
+function truth(n: { x: number; y: number }) {
+  const t = (0.1 * Math.PI) / 180;
+  const dx = n.x - C.x;
+  const dy = n.y - C.y;
+  return { x: C.x + dx * Math.cos(t) - dy * Math.sin(t) + 80, y: C.y + dx * Math.sin(t) + dy * Math.cos(t) - 45, z: 5021 + 1e-4 * n.x - 2e-4 * n.y };
+}
+function site(key: string, x: number, y: number, noise = { x: 0, y: 0 }): SiteObservation {
+  const t = truth({ x, y });
+  return { key, nominal: { x, y }, found: { x: t.x + noise.x, y: t.y + noise.y }, z_um: t.z };
+}
+
+describe('placement learning', () => {
+  it('knows nothing before any site', () => {
+    expect(fitPlacement([], C, 5020)).toBeNull();
+  });
+
+  it('one site gives the offset only', () => {
+    const f = fitPlacement([site('a', 12_500, 12_500)], C, 5020)!;
+    expect(f.offset_um.x).toBeCloseTo(80, 3);
+    expect(f.rotation_deg).toBe(0);
+    expect(f.planeSites).toBe(1);
+  });
+
+  it('recovers offset, rotation and plane from reference sites spread over the wafer, and predicts within 0.1 µm', () => {
+    const sites = [site('a', 7000, 12_000), site('b', 18_000, 13_000), site('c', 12_000, 7000), site('d', 13_000, 18_000)];
+    const f = fitPlacement(sites, C, 5020)!;
+    expect(f.offset_um.x).toBeCloseTo(80, 1);
+    expect(f.offset_um.y).toBeCloseTo(-45, 1);
+    expect(f.rotation_deg).toBeCloseTo(0.1, 3);
+    expect(f.plane.ax).toBeCloseTo(1e-4, 6);
+    expect(f.plane.ay).toBeCloseTo(-2e-4, 6);
+    const p = predictSite(f, { x: 4000, y: 21_000 }, C);
+    const t = truth({ x: 4000, y: 21_000 });
+    expect(Math.hypot(p.x - t.x, p.y - t.y)).toBeLessThan(0.1);
+    expect(p.z).toBeCloseTo(t.z, 2);
+    expect(f.rms_residual_um).toBeLessThan(0.05);
+  });
+
+  it('leaves a far outlier out of the fit and reports its residual', () => {
+    const sites = [site('a', 7000, 12_000, { x: 1, y: -1 }), site('b', 18_000, 13_000, { x: -1, y: 1 }), site('c', 12_000, 7000), site('d', 13_000, 18_000), site('bad', 9000, 9000, { x: 40, y: 0 })];
+    const f = fitPlacement(sites, C, null)!;
+    expect(f.sites).toBe(4);
+    expect(f.offset_um.x).toBeCloseTo(80, 0);
+    expect(f.residuals.find((r) => r.key === 'bad')!.dx_um).toBeGreaterThan(35);
+    expect(f.planeSites).toBe(5);
+  });
+
+  it('without heights the plane is the nominal height, flat, and predictions carry no z', () => {
+    const f = fitPlacement([{ key: 'a', nominal: { x: 1, y: 1 }, found: { x: 2, y: 1 } }], C, 5020)!;
+    expect(f.plane).toEqual({ z0_um: 5020, ax: 0, ay: 0 });
+    expect(predictSite(f, { x: 10, y: 10 }, C).z).toBeUndefined();
+  });
+});
