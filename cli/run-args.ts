@@ -74,7 +74,11 @@ export function overridesOf(set: readonly string[] | undefined): Record<string, 
   return out;
 }
 
-function benchChoice(v: { bench?: string; sim?: boolean; seed?: string; realtime?: boolean }, required: boolean): OpenBenchRequest | undefined {
+const WORLDS = ['chip', 'wafer'] as const;
+
+function benchChoice(v: { bench?: string; sim?: boolean; seed?: string; realtime?: boolean; world?: string }, required: boolean): OpenBenchRequest | undefined {
+  if (v.world !== undefined && !v.sim) throw new CliUsageError('--world applies to --sim');
+  if (v.world !== undefined && !(WORLDS as readonly string[]).includes(v.world)) throw new CliUsageError(`--world expects ${WORLDS.join(' or ')}, got '${v.world}'`);
   if (v.bench !== undefined && v.sim) throw new CliUsageError('give either --bench FILE or --sim, not both');
   if (v.bench === undefined && !v.sim) {
     if (v.seed !== undefined || v.realtime) throw new CliUsageError('--seed and --realtime apply to --sim');
@@ -85,7 +89,7 @@ function benchChoice(v: { bench?: string; sim?: boolean; seed?: string; realtime
     if (v.seed !== undefined || v.realtime) throw new CliUsageError('--seed and --realtime apply to --sim, not to --bench');
     return { kind: 'file', path: v.bench };
   }
-  return { kind: 'sim', seed: integer('seed', v.seed, 1), realtime: Boolean(v.realtime) };
+  return { kind: 'sim', seed: integer('seed', v.seed, 1), realtime: Boolean(v.realtime), ...(v.world ? { world: v.world as (typeof WORLDS)[number] } : {}) };
 }
 
 const BENCH_OPTIONS = {
@@ -93,6 +97,7 @@ const BENCH_OPTIONS = {
   sim: { type: 'boolean' },
   seed: { type: 'string' },
   realtime: { type: 'boolean' },
+  world: { type: 'string' },
   json: { type: 'boolean' },
   'reconnect-deadline': { type: 'string' },
   'safe-deadline': { type: 'string' },

@@ -1,6 +1,8 @@
 // `benchctl run <sequence.yaml> [--bench FILE | --sim] ...`: validate, plan, run, record — through
 // BenchService in this process, as the desktop app and the browser UI run sequences.
+import { loadSequenceFile } from '../sequences/schema/load.ts';
 import { SequenceError } from '../sequences/schema/errors.ts';
+import { hasWaferLoop } from '../sequences/wafer/wafer-loop.ts';
 import { SequenceRejectedError } from '../service/errors.ts';
 import type { SequenceSource } from '../service/run-types.ts';
 import type { CliCommand } from './command.ts';
@@ -18,6 +20,7 @@ Options:
   --sim                     an in-process simulated bench (fast virtual clock unless --realtime)
   --seed N                  the simulator's seed (default 1)
   --realtime                the simulator takes real time
+  --world chip|wafer        the simulator's world (default: wafer when the sequence has a wafer loop, else chip)
   --out DIR                 where run folders go (default runs/)
   --set NAME=VALUE          override a parameter, with its unit (repeatable): --set wavelength=1560nm
   --json                    one event per line on stdout (JSON), for scripts
@@ -47,7 +50,7 @@ export const runCommand: CliCommand = {
         // What the file alone can be checked for (YAML, schema, units, --set) is checked before any bench opens.
         const checked = await svc.loadSequence(source);
         if (!checked.ok) throw new SequenceError(checked.issues);
-        await svc.openBench(a.bench);
+        await svc.openBench(await withWorld(a.bench, a.sequence, a.set));
       },
       // Then against the opened bench's ranges and soft limits, before anything moves.
       begin: (svc) => svc.startRun(source).catch((err: unknown) => {
@@ -56,3 +59,12 @@ export const runCommand: CliCommand = {
     }, a.json);
   },
 };
+
+/** --sim without --world: the simulated wafer for a sequence with a wafer loop, the chip otherwise. */
+async function withWorld(bench: RunArgsBench, file: string, set: Record<string, string>): Promise<RunArgsBench> {
+  if (bench.kind !== 'sim' || bench.world !== undefined) return bench;
+  const seq = await loadSequenceFile(file, { set: Object.entries(set).map(([k, v]) => `${k}=${v}`) });
+  return hasWaferLoop(seq.doc.steps) ? { ...bench, world: 'wafer' } : bench;
+}
+
+type RunArgsBench = Exclude<ReturnType<typeof parseRunArgs>, 'help'>['bench'];

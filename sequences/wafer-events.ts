@@ -71,4 +71,6 @@ export interface DieFinishedEventBody {
   placement?: WaferPlacement;
   /** True when this die-site was measured again by a reprobe pass. */
   reprobe?: boolean;
+  /** The failing step's error (bins 2 and 4). */
+  error?: string;
 }

@@ -18,6 +18,8 @@ import { MemoryRecords, type RunRecords } from './records-port.ts';
 import { restoreForResume } from './resume-restore.ts';
 import { RunControl } from './run-control.ts';
 import { makeStepContext, type ContextDeps } from './step-context.ts';
+import { isSafetyFault } from '../wafer/faults.ts';
+import { WaferRun } from '../wafer/wafer-run.ts';
 import type { EngineOptions, EngineState, RunResult, RunStatus } from './engine-types.ts';
 
 export type { EngineOptions, EngineState, RunResult, RunStatus } from './engine-types.ts';
@@ -46,6 +48,8 @@ export class RunEngine {
   private currentStart_s = 0;
   /** Held by an instrument loss (the 'paused' state then is the reconnect's, not the operator's). */
   private reconnecting = false;
+  /** The plan's wafer loops: predictions, bins, die results (absent without a wafer loop). */
+  private wafer: WaferRun | undefined;
 
   constructor(opts: EngineOptions) {
     this.plan = opts.plan;
@@ -136,13 +140,21 @@ export class RunEngine {
       completed: [...completed.keys()],
     });
     try {
+      if (this.plan.wafers) {
+        this.wafer = new WaferRun({ plan: this.plan, emit: (body) => this.emit(body), records: this.records, measured: this.measured });
+        this.wafer.start();
+      }
       if (completed.size > 0) await this.restore(new Set(completed.keys()));
       for (const [index, step] of this.plan.steps.entries()) {
         const done = completed.get(step.stepId);
         if (done) {
           this.measured.set(step.stepId, done.measurements);
+          // A die-site whose last step ended just before the run stopped is finished now.
+          this.wafer?.stepDone(step);
           continue;
         }
+        // A die-site measured before a resume, or binned by a step that failed: not measured (again).
+        if (this.wafer?.settled(step)) continue;
         await this.betweenSteps();
         await this.runStep(step, index);
       }
@@ -151,7 +163,8 @@ export class RunEngine {
     } finally {
       unwatch();
     }
-    const limits = evaluateLimits(this.plan.limits, this.measured);
+    // Die-sites are judged into bins as they end; the run's verdict is on the limits outside wafer loops.
+    const limits = evaluateLimits(this.runLimits(), this.measured);
     const passed = limits.every((l) => l.passed);
     const status: RunStatus = passed ? 'passed' : 'failed';
     await this.records.finish(status, limits, this.elapsed());
@@ -194,11 +207,20 @@ export class RunEngine {
     let continuing = this.records.resumeInfo(step.stepId) !== null;
     await this.records.beginStep(step, this.elapsed());
     const fits: Record<string, FitRecord> = {};
-    const outcome = await this.withRecovery(step.stepId, () => {
-      const ctx = this.context(step, fits, continuing);
-      continuing = true;
-      return step.definition.run(ctx, step.params);
-    }, (err) => new StepFailedError(step.stepId, err), () => this.records.incrementReconnects(step.stepId));
+    const params = this.wafer?.paramsFor(step) ?? step.params;
+    let outcome;
+    try {
+      outcome = await this.withRecovery(step.stepId, () => {
+        const ctx = this.context(step, fits, continuing);
+        continuing = true;
+        return step.definition.run(ctx, params);
+      }, (err) => new StepFailedError(step.stepId, err), () => this.records.incrementReconnects(step.stepId));
+    } catch (err) {
+      // In a wafer loop a step's own failure bins its die-site and the run goes on; safety faults stop it.
+      if (!this.wafer || !step.wafer || !(err instanceof StepFailedError) || isSafetyFault(err.cause)) throw err;
+      await this.dieStepFailed(step, started_s, err);
+      return;
+    }
     const measurements = outcome.measurements ?? {};
     this.measured.set(step.stepId, measurements);
     const end: StepEnd = {
@@ -208,6 +230,26 @@ export class RunEngine {
     await this.records.endStep(step.stepId, end, this.elapsed());
     this.emit({ type: 'step-finished', stepId: step.stepId, kind: step.kind, status: 'done', duration_s: end.duration_s, measurements });
     this.current = null;
+    this.wafer?.stepDone(step);
+  }
+
+  /** A die-site's step failed: recorded as an error, its die-site binned; the run goes on. */
+  private async dieStepFailed(step: PlannedStep, started_s: number, err: StepFailedError): Promise<void> {
+    const message = errorMessage(err.cause);
+    const duration_s = roundTime(this.now_s() - started_s);
+    await this.records.endStep(step.stepId, { status: 'error', duration_s, measurements: {}, fits: {}, notes: [], error: message }, this.elapsed());
+    this.emit({ type: 'step-finished', stepId: step.stepId, kind: step.kind, status: 'error', duration_s, measurements: {}, error: message });
+    this.current = null;
+    this.wafer?.stepFailed(step, err.cause);
+  }
+
+  /** The plan's limits on the steps outside wafer loops (a die-site's limits give its bin instead). */
+  private runLimits(): Plan['limits'] {
+    if (!this.plan.wafers) return this.plan.limits;
+    const inWafer = new Set(this.plan.steps.filter((s) => s.wafer).map((s) => s.stepId));
+    return this.plan.limits
+      .map((l) => ({ ...l, stepIds: l.stepIds.filter((id) => !inWafer.has(id)), maybeStepIds: l.maybeStepIds.filter((id) => !inWafer.has(id)) }))
+      .filter((l) => l.stepIds.length + l.maybeStepIds.length > 0);
   }
 
   /**

@@ -7,10 +7,12 @@ import { RecordError } from '../records/csv-table.ts';
 import type { StepEnd } from '../records/recorder.ts';
 import type { RestoreEnd, RestoreRecords, RestoreStart } from '../records/restore-tables.ts';
 import type { FitRecord, ResumeInfo, Row } from '../step.ts';
+import type { DieResult } from '../wafer/die-records.ts';
+import type { WaferRecordsPort } from '../wafer/wafer-run.ts';
 
 export type { RestoreEnd, RestoreRecords, RestoreStart } from '../records/restore-tables.ts';
 
-export interface RunRecords {
+export interface RunRecords extends WaferRecordsPort {
   readonly folder: string | null;
   completedSteps(): ReadonlyMap<string, StepEnd>;
   beginStep(step: PlannedStep, t_s: number): Promise<void>;
@@ -38,6 +40,8 @@ export class MemoryRecords implements RunRecords {
   private readonly started = new Set<string>();
   private readonly tables = new Map<string, string[]>();
   finished: { status: string; limits: LimitResult[] } | null = null;
+  /** Die-site results of wafer loops, in order. */
+  readonly dies: DieResult[] = [];
   /** What each restoration did, with the re-run's rows by table. */
   readonly restorations: { info: RestoreStart; rows: Record<string, Row[]>; end?: RestoreEnd }[] = [];
 
@@ -68,6 +72,10 @@ export class MemoryRecords implements RunRecords {
 
   saveState(stepId: string, state: unknown): void {
     this.states.set(stepId, state);
+  }
+
+  dieFinished(result: DieResult): void {
+    this.dies.push(result);
   }
 
   note(): void {}

@@ -3,6 +3,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import type { LimitResult } from '../events.ts';
 import type { FitRecord, Measurement } from '../step.ts';
+import type { DieResult } from '../wafer/die-records.ts';
 
 /** How the run was started: what resume needs to rebuild the same plan on the same kind of bench. */
 export interface RunConfig {
@@ -32,6 +33,7 @@ export type JournalEntry =
     type: 'restore'; time: string; resume: number; before: string; applied: string[];
     rerun?: { stepId: string; status: string; measurements: Record<string, Measurement>; pointsByTable: Record<string, number>; error?: string };
   }
+  | { type: 'die'; time: string; result: DieResult }
   | { type: 'end'; time: string; status: 'passed' | 'failed' | 'aborted' | 'error'; limits: LimitResult[]; message?: string };
 
 export class JournalError extends Error {

@@ -16,6 +16,10 @@ import { openRestoreTables, restoreJournalEntry, type RestoreRecords, type Resto
 import { createRunFolder, tableFileNames, tableKey } from './run-folder.ts';
 import { initialRecord, type BenchRecordInfo, type RunRecord, type RunStatus, type StepRecord } from './run-record.ts';
 import { tableMetadata, type TableHead } from './table-metadata.ts';
+import { writeWaferOutputs, type DieResult, type WaferRecord } from '../wafer/die-records.ts';
+import type { PlacementFit } from '../wafer/placement.ts';
+import { placementOf } from '../wafer/wafer-run.ts';
+import type { WaferMapEventBody } from '../wafer-events.ts';
 
 export type { BenchRecordInfo } from './run-record.ts';
 
@@ -44,6 +48,9 @@ export class RunRecorder {
   private readonly completed = new Map<string, StepEnd>();
   private readonly wallStart = performance.now();
   private readonly wallBefore_s: number;
+  /** Wafer loops by loop id, in order; die results journalled before a resume. */
+  private readonly wafers = new Map<string, WaferRecord>();
+  private readonly previousDies: DieResult[] = [];
 
   private constructor(folder: string, plan: Plan, journal: Journal, record: RunRecord, wallBefore_s = 0) {
     this.folder = folder;
@@ -111,6 +118,7 @@ export class RunRecorder {
     for (const e of entries) {
       if (e.type === 'step-start') this.started.add(e.stepId);
       else if (e.type === 'state') this.states.set(e.stepId, e.state);
+      else if (e.type === 'die') this.previousDies.push(e.result);
       else if (e.type === 'step-end') {
         const step = this.stepRecord(e.stepId);
         if (!step) continue;
@@ -257,6 +265,40 @@ export class RunRecorder {
     this.journal.append({ type: 'end', time: now(), status, limits, ...(message ? { message } : {}) });
     this.writeRunJson();
     this.journal.close();
+  }
+
+  /** A wafer loop started: its map in run.json (results journalled before a resume come back with it). */
+  waferStarted(map: Omit<WaferMapEventBody, 'type'>): void {
+    const results = this.previousDies.filter((r) => r.loopId === map.loopId);
+    const last = [...results].reverse().find((r) => r.placement)?.placement ?? null;
+    this.wafers.set(map.loopId, { map, results, placement: last });
+    this.writeWafer();
+  }
+
+  /** One die-site ended: journalled (resume skips it), dies.csv and the known-good-die map rewritten. */
+  dieFinished(result: DieResult, fit: PlacementFit | null): void {
+    this.journal.append({ type: 'die', time: now(), result });
+    const w = this.wafers.get(result.loopId);
+    if (w) {
+      w.results.push(result);
+      if (fit) {
+        w.placement = placementOf(fit);
+        w.residuals = fit.residuals;
+      }
+    }
+    this.writeWafer();
+  }
+
+  waferResults(): DieResult[] {
+    return [...this.previousDies];
+  }
+
+  private writeWafer(): void {
+    const all = [...this.wafers.values()];
+    if (all.length === 1) this.record.wafer = all[0];
+    else this.record.wafers = all;
+    writeWaferOutputs(this.folder, all);
+    this.writeRunJson();
   }
 
   setIdentities(identities: Record<string, string>): void {

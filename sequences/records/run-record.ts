@@ -3,6 +3,7 @@
 import type { LimitResult } from '../events.ts';
 import type { Plan } from '../plan/plan-types.ts';
 import type { FitRecord, Measurement } from '../step.ts';
+import type { WaferRecord } from '../wafer/die-records.ts';
 import { tableFileNames, tableKey } from './run-folder.ts';
 
 export interface BenchRecordInfo {
@@ -94,6 +95,10 @@ export interface RunRecord {
   limits: LimitResult[];
   /** One entry per resume that restored the bench (absent in runs never resumed). */
   restorations?: RestorationRecord[];
+  /** A run with one wafer loop: its map, every die-site's result, the fitted placement (docs/wafer.md). */
+  wafer?: WaferRecord;
+  /** A run with several wafer loops: one record each, in order. */
+  wafers?: WaferRecord[];
 }
 
 /** The record of a run about to start: every planned step pending. */

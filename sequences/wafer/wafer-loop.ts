@@ -6,7 +6,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import type { FieldPath, SequenceIssue } from '../schema/errors.ts';
 import { q } from '../schema/q.ts';
-import { zodInto, type WaferLoopSpec } from '../schema/sequence-file.ts';
+import { zodInto, type SequenceNode, type WaferLoopSpec } from '../schema/sequence-file.ts';
 import type { SourceFile } from '../schema/source.ts';
 import { readWaferMap } from './load-map.ts';
 import { siteStage_um } from './map-types.ts';
@@ -77,4 +77,9 @@ export function waferIterations(source: SourceFile, spec: WaferLoopSpec, lp: Fie
 
 function round(v: number): number {
   return Math.round(v * 1e6) / 1e6;
+}
+
+/** Whether a sequence's steps hold a wafer loop (cli/ picks the simulated wafer for --sim then). */
+export function hasWaferLoop(nodes: readonly SequenceNode[]): boolean {
+  return nodes.some((n) => n.type === 'loop' && (n.loop.over === 'wafer' || hasWaferLoop(n.steps)));
 }
