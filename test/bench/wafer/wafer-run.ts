@@ -60,7 +60,10 @@ export async function runWafer(seed: number, predict: boolean): Promise<WaferRun
     const ready = createRun(on, buildPlan(seq, { bench: benchInfoOf(on) }), out);
     ready.engine.on((e: RunEvent) => {
       const ev = e as RunEvent & { type: string; stepId?: string; die?: string; site?: string; bin?: number };
-      if (ev.type === 'die-finished' && ev.die && ev.site) bins.set(`${ev.die}.${ev.site}`, ev.bin ?? 0);
+      if (ev.type === 'die-finished' && ev.die && ev.site) {
+        bins.set(`${ev.die}.${ev.site}`, ev.bin ?? 0);
+        if (bins.size % 50 === 0) process.stdout.write(`  ${predict ? 'ours' : 'from scratch'}: ${bins.size} die-sites, bench ${sim.clock.now_s().toFixed(0)} s\n`);
+      }
       if (ev.type !== 'step-finished' || !ev.stepId) return;
       const m = /\[([A-Z0-9]+\.[A-Z])\]\/(\w+)/.exec(ev.stepId);
       if (!m) return;
