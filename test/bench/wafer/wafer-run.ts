@@ -1,0 +1,110 @@
+// One run of sequences/library/wafer.yaml on the simulated wafer (lan timing, fast clock) through the real
+// engine, and what the benchmark needs of it per die-site: bench time, whether first light was skipped,
+// and the bin. Bins come from the run's die-finished events when the loop emits them; otherwise from the
+// die-site's own steps (an align or sweep error, or a limit of wafer.yaml failed, is a bad bin).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RunEvent } from '../../../sequences/events.ts';
+import { buildPlan } from '../../../sequences/plan/build-plan.ts';
+import { benchInfoOf, createRun, type OpenedBench } from '../../../sequences/runner.ts';
+import { loadSequenceText } from '../../../sequences/schema/load.ts';
+import { openSimBench } from '../../../sequences/sim-bench.ts';
+import { VirtualBench } from '../../../sim/virtual-bench.ts';
+
+export const LIBRARY = join(dirname(fileURLToPath(import.meta.url)), '../../../sequences/library');
+export const MAP = 'maps/wafer-a-corner.yaml';
+
+export interface SiteOutcome {
+  key: string;
+  die: string;
+  site: string;
+  time_s: number;
+  firstLightSkipped: boolean;
+  /** 1 = good. */
+  bin: number;
+  power_dBm: number | undefined;
+}
+
+export interface WaferRun {
+  sites: SiteOutcome[];
+  total_s: number;
+  deadDies: string[];
+  highLossDies: string[];
+  binsFrom: 'die-finished events' | 'steps and limits';
+  error?: string;
+}
+
+/** The library's wafer.yaml on the benchmark map, with prediction on or off (off: every site from scratch). */
+function sequenceText(predict: boolean): string {
+  const text = readFileSync(join(LIBRARY, 'wafer.yaml'), 'utf8');
+  if (!/predict: true/.test(text)) throw new Error('wafer.yaml: expected `predict: true` in its loop');
+  return predict ? text : text.replace('predict: true', 'predict: false');
+}
+
+export async function runWafer(seed: number, predict: boolean): Promise<WaferRun> {
+  const sim = new VirtualBench({ seed, world: 'wafer', timing: 'lan' });
+  const bench = await openSimBench(sim, { closeSimulator: true });
+  const on: OpenedBench = {
+    bench, sim, choice: { sim: true, seed, realtime: false, world: 'wafer' }, now_s: () => sim.clock.now_s(), benchWait: (d) => sim.clock.advance(d),
+  };
+  const out = mkdtempSync(join(tmpdir(), 'wafer-bench-'));
+  const truth = sim.waferTruth();
+  const steps = new Map<string, { end_s: number; failed: boolean; skipped: boolean; power_dBm?: number; peakLoss_dB?: number }>();
+  const order: string[] = [];
+  const bins = new Map<string, number>();
+  let error: string | undefined;
+  try {
+    const seq = loadSequenceText(join(LIBRARY, 'wafer.yaml'), sequenceText(predict), { baseDir: LIBRARY, set: [`map=${MAP}`] });
+    const ready = createRun(on, buildPlan(seq, { bench: benchInfoOf(on) }), out);
+    ready.engine.on((e: RunEvent) => {
+      const ev = e as RunEvent & { type: string; stepId?: string; die?: string; site?: string; bin?: number };
+      if (ev.type === 'die-finished' && ev.die && ev.site) {
+        bins.set(`${ev.die}.${ev.site}`, ev.bin ?? 0);
+        if (bins.size % 50 === 0) process.stdout.write(`  ${predict ? 'ours' : 'from scratch'}: ${bins.size} die-sites, bench ${sim.clock.now_s().toFixed(0)} s\n`);
+      }
+      if (ev.type !== 'step-finished' || !ev.stepId) return;
+      const m = /\[([A-Z0-9]+\.[A-Z])\]\/(\w+)/.exec(ev.stepId);
+      if (!m) return;
+      const key = m[1]!;
+      if (!steps.has(key)) {
+        steps.set(key, { end_s: 0, failed: false, skipped: false });
+        order.push(key);
+      }
+      const s = steps.get(key)!;
+      const f = e as Extract<RunEvent, { type: 'step-finished' }>;
+      s.end_s = sim.clock.now_s();
+      if (f.status !== 'done') s.failed = true;
+      if (m[2] === 'align') {
+        s.skipped = f.measurements['first_light_skipped']?.value === 1;
+        s.power_dBm = f.measurements['power_dBm']?.value;
+      }
+      if (m[2] === 'sweep') s.peakLoss_dB = f.measurements['peakLoss_dB']?.value;
+    });
+    await ready.engine.run();
+  } catch (err) {
+    error = err instanceof Error ? err.message : String(err);
+  } finally {
+    await bench.close();
+    rmSync(out, { recursive: true, force: true });
+  }
+  const sites: SiteOutcome[] = [];
+  let prev = 0;
+  const seen = new Set<string>();
+  for (const key of order) {
+    const s = steps.get(key)!;
+    const [die, site] = key.split('.') as [string, string];
+    // The limits of wafer.yaml: align power ≥ −25 dBm, sweep peak loss ≤ 14 dB.
+    const own = s.failed || s.power_dBm === undefined || s.power_dBm < -25 || (s.peakLoss_dB !== undefined && s.peakLoss_dB > 14) ? 2 : 1;
+    const time_s = s.end_s - prev;
+    prev = s.end_s;
+    if (seen.has(key)) continue; // a reprobe pass: the first visit counts for time per site
+    seen.add(key);
+    sites.push({ key, die, site, time_s, firstLightSkipped: s.skipped, bin: bins.get(key) ?? own, power_dBm: s.power_dBm });
+  }
+  return {
+    sites, total_s: prev, deadDies: truth.deadDies, highLossDies: truth.highLossDies,
+    binsFrom: bins.size > 0 ? 'die-finished events' : 'steps and limits', ...(error ? { error } : {}),
+  };
+}
