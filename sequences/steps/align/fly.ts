@@ -77,8 +77,9 @@ export async function flySegment(rig: AlignRig, to: Point_um, phase: string): Pr
   if (late.length > 0) await rig.stage.waitForMotion({ axes: late, timeout_s: motionTimeout_s(duration_s) });
   const waited_s = rig.ctx.now_s() - logStart_s;
   const watts = await rig.meter.fetchLog_W(ch);
-  // A finished log still holds the function: single readings are refused until it is stopped.
-  await rig.meter.stopLogging(ch);
+  // A finished log still holds the function: single readings are refused until it is stopped. Deferred,
+  // the stop rides with the meter's next message (the next log's start or a reading).
+  await rig.meter.stopLogging(ch, { deferred: true });
   rig.loggedSamples += watts.length;
   rig.segmentsFlown += 1;
   if (waited_s < CLOCK_SHARE * samples * tau) {
@@ -127,7 +128,7 @@ async function triggeredSegment(rig: AlignRig, s: PlannedSegment, phase: string)
   for (const axis of s.moved) if (Math.abs((await rig.stage.position_um(axis)) - (s.targets[axis] as number)) > ARRIVED_UM) late.push(axis);
   if (late.length > 0) await rig.stage.waitForMotion({ axes: late, timeout_s: motionTimeout_s(s.duration_s) });
   const watts = await rig.meter.fetchLog_W(ch);
-  await rig.meter.stopLogging(ch);
+  await rig.meter.stopLogging(ch, { deferred: true });
   rig.loggedSamples += watts.length;
   rig.segmentsFlown += 1;
   const timing: LogTiming = { moveStart_s: rig.lag_s, logStart_s: 0, averagingTime_s: tau, samples: watts.length };

@@ -232,11 +232,14 @@ export class AlignRig {
   /** One new reading with the given averaging time, dBm. */
   async read_dBm(averaging_s: number): Promise<number> {
     const ch = this.settings.channel;
-    if (this.averaging_s !== averaging_s) {
+    let power: number;
+    if (this.averaging_s === averaging_s) power = await this.meter.readPower_dBm(ch);
+    else if (this.meter.readPowerAveraged_dBm) power = await this.meter.readPowerAveraged_dBm(ch, averaging_s);
+    else {
       await this.meter.setAveragingTime_s(ch, averaging_s);
-      this.averaging_s = averaging_s;
+      power = await this.meter.readPower_dBm(ch);
     }
-    const power = await this.meter.readPower_dBm(ch);
+    this.averaging_s = averaging_s;
     this.singleReadings += 1;
     return power;
   }
