@@ -1,7 +1,7 @@
 // Keysight N774x multiport power meters (and 816x mainframe sensor modules): settings from the declared
 // table, readings converted from whatever unit the meter is in, and the logging function.
 import type { DriverContext, DriverDescriptor } from '../driver.ts';
-import { queryChained } from '../properties/chain.ts';
+import { queryChained, sendChained } from '../properties/chain.ts';
 import { PLAIN_NUMBER } from '../properties/codecs.ts';
 import { InstrumentStateError, InvalidSettingError } from '../properties/errors.ts';
 import { isKeysightFamily, parseIdentity } from '../properties/identity.ts';
@@ -13,14 +13,16 @@ import { transferTimeout_ms } from '../properties/transfer-time.ts';
 import { inRange, integerIn, oneOf } from '../properties/validators.ts';
 import { pollUntilOrStop } from '../properties/wait.ts';
 import type { MultiPortLogger, MultiPortLoggingOptions } from '../roles/multiport-logging.ts';
-import type { LoggingOptions, LoggingState, LoggingTrigger, PowerUnit } from '../roles/power-meter.ts';
-import { readingToDbm, readingToW } from '../roles/units.ts';
+import type { LoggingOptions, LoggingState, LoggingTrigger, PowerUnit, StopLoggingOptions } from '../roles/power-meter.ts';
+import { readingToDbm } from '../roles/units.ts';
 import type { ScpiSession } from '../session/scpi-session.ts';
 import { InstrumentError, ReplyFormatError } from '../errors.ts';
 import { N774X_MODEL, channelMap, parseN774xOptions } from './keysight-n774x-model.ts';
 import type { ChannelAddress } from './keysight-n774x-model.ts';
 import { SENSOR_MODULE, isMainframe, requireModules } from './keysight-816x-mainframe.ts';
-import { absoluteCommand, emitNotice, relativeChannels, relativeNotice } from './keysight-n774x-reference.ts';
+import { absoluteCommand, emitNotice, referenceStateQuery, relativeChannels, relativeNotice } from './keysight-n774x-reference.ts';
+import { inDbm, inW, isOverRange } from './keysight-n774x-readings.ts';
+import type { Reading } from './keysight-n774x-readings.ts';
 import { AVERAGING_TIME_RANGE_S, POWER_UNIT, meterTable, meterWavelengthRange_nm } from './keysight-n774x-table.ts';
 
 export const KEYSIGHT_N774X = 'keysight-n774x';
@@ -56,6 +58,11 @@ export class KeysightN774xMeter implements MultiPortLogger {
   private readonly notify: (message: string) => void;
   /** Samples of the log last started per channel: its transfer's timeout grows with it. */
   private readonly logSamples = new Map<number, number>();
+  /**
+   * Channels whose finished log was left holding the function (stopLogging with `deferred`): the stop is
+   * sent at the head of the next message for the channel, or on its own before anything else.
+   */
+  private readonly owedStops = new Set<number>();
 
   constructor(session: ScpiSession, model: string, addresses: ReadonlyMap<number, ChannelAddress>, notice: (message: string) => void = emitNotice) {
     this.session = session;
@@ -98,46 +105,57 @@ export class KeysightN774xMeter implements MultiPortLogger {
     return (await this.session.query('*IDN?')).trim();
   }
 
-  setWavelength_nm(channel: number, wavelength_nm: number): Promise<void> {
+  // Each setting first sends a log stop still owed on its channel (stopLogging `deferred`).
+  async setWavelength_nm(channel: number, wavelength_nm: number): Promise<void> {
+    await this.payOwedStops([channel]);
     return this.props.wavelength_nm.set(wavelength_nm, this.address(channel));
   }
 
-  wavelength_nm(channel: number): Promise<number> {
+  async wavelength_nm(channel: number): Promise<number> {
+    await this.payOwedStops([channel]);
     return this.props.wavelength_nm.get(this.address(channel));
   }
 
   async setAveragingTime_s(channel: number, averagingTime_s: number): Promise<void> {
+    await this.payOwedStops([channel]);
     await this.props.averagingTime_s.set(averagingTime_s, this.address(channel));
     this.atime_s.set(channel, averagingTime_s);
   }
 
   async averagingTime_s(channel: number): Promise<number> {
+    await this.payOwedStops([channel]);
     const t = await this.props.averagingTime_s.get(this.address(channel));
     this.atime_s.set(channel, t);
     return t;
   }
 
-  setAutoRange(channel: number, on: boolean): Promise<void> {
+  async setAutoRange(channel: number, on: boolean): Promise<void> {
+    await this.payOwedStops([channel]);
     return this.props.autoRange.set(on, this.address(channel));
   }
 
-  autoRange(channel: number): Promise<boolean> {
+  async autoRange(channel: number): Promise<boolean> {
+    await this.payOwedStops([channel]);
     return this.props.autoRange.get(this.address(channel));
   }
 
-  setRange_dBm(channel: number, range_dBm: number): Promise<void> {
+  async setRange_dBm(channel: number, range_dBm: number): Promise<void> {
+    await this.payOwedStops([channel]);
     return this.props.range_dBm.set(range_dBm, this.address(channel));
   }
 
-  range_dBm(channel: number): Promise<number> {
+  async range_dBm(channel: number): Promise<number> {
+    await this.payOwedStops([channel]);
     return this.props.range_dBm.get(this.address(channel));
   }
 
-  setUnit(channel: number, unit: PowerUnit): Promise<void> {
+  async setUnit(channel: number, unit: PowerUnit): Promise<void> {
+    await this.payOwedStops([channel]);
     return this.props.unit.set(unit, this.address(channel));
   }
 
-  unit(channel: number): Promise<PowerUnit> {
+  async unit(channel: number): Promise<PowerUnit> {
+    await this.payOwedStops([channel]);
     return this.props.unit.get(this.address(channel));
   }
 
@@ -157,7 +175,30 @@ export class KeysightN774xMeter implements MultiPortLogger {
     return inW((await this.readings('FETC', [channel]))[0] as Reading);
   }
 
+  /**
+   * Sets the averaging time and takes a new reading in one program message (with a deferred log stop
+   * at its head and the error query at its end): one round trip where setting and reading take three.
+   */
+  async readPowerAveraged_dBm(channel: number, averagingTime_s: number): Promise<number> {
+    const a = this.address(channel);
+    this.check('readPowerAveraged_dBm.averagingTime_s', averagingTime_s, inRange(AVERAGING_TIME_RANGE_S, 's')(averagingTime_s));
+    const units = [
+      ...this.owedStopUnits([channel]),
+      `:SENS${a.slot}:CHAN${a.chan}:POW:ATIME ${PLAIN_NUMBER.format(averagingTime_s)}S`,
+      `:SENS${a.slot}:CHAN${a.chan}:POW:UNIT?`,
+      `:READ${a.slot}:CHAN${a.chan}:POW?`,
+    ];
+    this.atime_s.set(channel, averagingTime_s);
+    const replies = await sendChained(this.session, units, { timeout_ms: this.readTimeout_ms([channel], 'READ') });
+    const command = units.join(';');
+    return inDbm({
+      unit: parseReply(this.session.resource, command, replies[0] as string, POWER_UNIT),
+      value: parseReply(this.session.resource, command, replies[1] as string, PLAIN_NUMBER),
+    });
+  }
+
   async readAll_dBm(): Promise<number[]> {
+    await this.payOwedStops();
     if (!this.allPortsCsv) return (await this.readings('READ', this.channels)).map(inDbm);
     const command = ':READ1:POW:ALL:CSV?';
     const values = await this.session.queryNumbers(command, { timeout_ms: this.readTimeout_ms(this.channels, 'READ') });
@@ -173,26 +214,37 @@ export class KeysightN774xMeter implements MultiPortLogger {
     this.check('startLogging.samples', samples, integerIn(1, MAX_LOG_SAMPLES)(samples));
     this.check('startLogging.averagingTime_s', averagingTime_s, inRange(AVERAGING_TIME_RANGE_S, 's')(averagingTime_s));
     this.check('startLogging.trigger', trigger, oneOf<LoggingTrigger>(['ignore', 'single', 'continuous'])(trigger));
-    // One program message and one error check: a fly scan starts a log per segment, and each exchange
-    // costs bench time between the log and the move it records.
+    // One program message, its error query chained last: a fly scan starts a log per segment, and each
+    // exchange costs bench time between the log and the move it records. It stops a finished log still
+    // holding the function (deferred stop), reads the port's reference state before switching it to
+    // absolute (relative mode would log dB: the reply says whether it was, for the notice), and starts.
     // N774x meters log in the port's unit (LabExT PowerMeterN7744A); only 816x modules always log W.
     // The driver's results are W, so the unit is set to W first.
-    const message = [
-      ...(await this.absoluteBeforeLogging([channel])),
+    const units = [
+      ...this.owedStopUnits([channel]),
+      referenceStateQuery(a),
+      absoluteCommand(a),
       `:SENS${a.slot}:CHAN${a.chan}:POW:UNIT 1`,
       `:TRIG${a.slot}:INP ${TRIGGER_INPUT[trigger]}`,
       `:SENS${a.slot}:CHAN${a.chan}:FUNC:PAR:LOGG ${samples},${PLAIN_NUMBER.format(averagingTime_s)}S`,
       `:SENS${a.slot}:CHAN${a.chan}:FUNC:STAT LOGG,STAR`,
-    ].join(';');
+    ];
     this.logSamples.set(channel, samples);
+    let replies: string[];
     try {
-      await writeChecked(this.session, message);
+      replies = await sendChained(this.session, units);
     } catch (err) {
       // A refused part need not stop the rest of the message: a log may have started with the old
       // parameters. It is stopped (best effort) before the refusal is reported.
       if (err instanceof InstrumentError) await this.stopLogging(channel).catch(() => undefined);
       throw err;
     }
+    const was = (replies[0] ?? '').trim().replace(/^\+/, '');
+    if (was !== '0' && was !== '1') {
+      await this.stopLogging(channel).catch(() => undefined);
+      throw new ReplyFormatError(this.session.resource, referenceStateQuery(a), replies[0] ?? '', "'0' (absolute) or '1' (relative)");
+    }
+    if (was === '1') this.tell(relativeNotice(this.session.resource, [channel], 'before logging'));
   }
 
   /** Every listed port armed in one program message (trigger, parameters, start), then one error check. */
@@ -204,6 +256,7 @@ export class KeysightN774xMeter implements MultiPortLogger {
     this.check('startLoggingAll.samples', samples, integerIn(1, MAX_LOG_SAMPLES)(samples));
     this.check('startLoggingAll.averagingTime_s', averagingTime_s, inRange(AVERAGING_TIME_RANGE_S, 's')(averagingTime_s));
     this.check('startLoggingAll.trigger', trigger, oneOf<LoggingTrigger>(['ignore', 'single', 'continuous'])(trigger));
+    await this.payOwedStops(channels);
     // Every logged port in W, not only the first: each logs in its own unit (as startLogging).
     const message = [
       ...(await this.absoluteBeforeLogging(channels)),
@@ -241,6 +294,7 @@ export class KeysightN774xMeter implements MultiPortLogger {
 
   async loggingState(channel: number): Promise<LoggingState> {
     const a = this.address(channel);
+    await this.payOwedStops([channel]);
     const command = `:SENS${a.slot}:CHAN${a.chan}:FUNC:STAT?`;
     const reply = await this.session.query(command);
     // `<function>,<progress>`: NONE,COMPLETE (idle), LOGGING_STABILITY,PROGRESS, LOGGING_STABILITY,COMPLETE.
@@ -271,9 +325,35 @@ export class KeysightN774xMeter implements MultiPortLogger {
     });
   }
 
-  stopLogging(channel: number): Promise<void> {
+  /**
+   * Stops the logging function. `deferred`: the log is complete and fetched, so nothing is lost by
+   * leaving it in place until the channel is next used; the stop then goes at the head of that message
+   * (a next log or a reading), saving an exchange per fly segment, or on its own before any other command.
+   */
+  async stopLogging(channel: number, opts: StopLoggingOptions = {}): Promise<void> {
     const a = this.address(channel);
+    if (opts.deferred) {
+      this.owedStops.add(channel);
+      return;
+    }
+    this.owedStops.delete(channel);
     return writeTolerant(this.session, `:SENS${a.slot}:CHAN${a.chan}:FUNC:STAT LOGG,STOP`);
+  }
+
+  /** The owed stops of `channels` as message units to lead the next message with (and no longer owed). */
+  private owedStopUnits(channels: readonly number[]): string[] {
+    const out: string[] = [];
+    for (const ch of channels) {
+      if (!this.owedStops.delete(ch)) continue;
+      const a = this.address(ch);
+      out.push(`:SENS${a.slot}:CHAN${a.chan}:FUNC:STAT LOGG,STOP`);
+    }
+    return out;
+  }
+
+  /** Sends the stops still owed (before a command that cannot carry them). */
+  private async payOwedStops(channels: readonly number[] = [...this.owedStops]): Promise<void> {
+    for (const ch of channels) if (this.owedStops.has(ch)) await this.stopLogging(ch);
   }
 
   /** Over-range samples (NaN, or above 1e20 W, as the meter marks them) come back as +Infinity W. */
@@ -289,10 +369,13 @@ export class KeysightN774xMeter implements MultiPortLogger {
 
   /** Stops the logging function on every channel (a meter has nothing hazardous to switch off). */
   safe(): Promise<void> {
+    this.owedStops.clear();
     return runSafeSteps(this.session.resource, this.channels.map((ch) => [`stop logging on channel ${ch}`, () => this.stopLogging(ch)] as const));
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    // A finished log left holding the function would refuse the next program's readings.
+    await this.payOwedStops().catch(() => undefined);
     return this.session.close();
   }
 
@@ -300,7 +383,10 @@ export class KeysightN774xMeter implements MultiPortLogger {
   private async readings(verb: 'READ' | 'FETC', channels: readonly number[]): Promise<Reading[]> {
     const addrs = channels.map((ch) => this.address(ch));
     const queries = addrs.flatMap((a) => [`:SENS${a.slot}:CHAN${a.chan}:POW:UNIT?`, `:${verb}${a.slot}:CHAN${a.chan}:POW?`]);
-    const replies = await queryChained(this.session, queries, { timeout_ms: this.readTimeout_ms(channels, verb) });
+    // A deferred log stop leads the message (a finished log refuses readings), confirmed by the error query.
+    const stops = this.owedStopUnits(channels);
+    const opts = { timeout_ms: this.readTimeout_ms(channels, verb) };
+    const replies = stops.length > 0 ? await sendChained(this.session, [...stops, ...queries], opts) : await queryChained(this.session, queries, opts);
     const command = queries.join(';');
     return addrs.map((_, i) => ({
       unit: parseReply(this.session.resource, command, replies[2 * i] as string, POWER_UNIT),
@@ -342,30 +428,6 @@ export class KeysightN774xMeter implements MultiPortLogger {
   private check(setting: string, value: unknown, problem: string | null): void {
     if (problem !== null) throw new InvalidSettingError(this.session.resource, setting, value, problem);
   }
-}
-
-interface Reading {
-  unit: PowerUnit;
-  value: number;
-}
-
-/**
- * Over range the meter answers NaN (9.91E37) or a value above 1e20 and queues -231; the driver reports
- * +Infinity (in W and dBm) so a caller cannot take it for a reading.
- */
-function isOverRange(v: number): boolean {
-  return Number.isNaN(v) || v > 1e20;
-}
-
-/** Converted only when the unit differs, so a dBm reading comes back exactly as the meter sent it. */
-function inDbm(r: Reading): number {
-  if (isOverRange(r.value)) return Infinity;
-  return r.unit === 'dBm' ? r.value : readingToDbm(r.value);
-}
-
-function inW(r: Reading): number {
-  if (isOverRange(r.value)) return Infinity;
-  return r.unit === 'W' ? r.value : readingToW(r.value);
 }
 
 export const keysightN774xDescriptor: DriverDescriptor<KeysightN774xMeter> = {

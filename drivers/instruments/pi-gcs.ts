@@ -2,12 +2,13 @@
 // axis identifiers '1', '2', '3', units mm. Queries answer `<axis>=<value>` (asked one axis at a time, so
 // one line per reply); commands are silent and set a single error register that `ERR?` reads and clears.
 import type { DriverDescriptor } from '../driver.ts';
-import { InstrumentError } from '../errors.ts';
+import { InstrumentError, ReplyFormatError } from '../errors.ts';
 import type { Codec } from '../properties/codecs.ts';
-import { bindProperties, control, measurement } from '../properties/property.ts';
+import { bindProperties, control, measurement, parseReply } from '../properties/property.ts';
 import { writeChecked } from '../properties/send.ts';
 import { positive } from '../properties/validators.ts';
 import { ResponseFormatError, parseResponseBoolean } from '../scpi/response.ts';
+import { queryGcsLines } from './pi-gcs-recorder.ts';
 import { PI_GCS_DIALECT } from '../session/dialect.ts';
 import type { ScpiSession } from '../session/scpi-session.ts';
 import { AxisStage } from '../roles/stage-driver.ts';
@@ -37,6 +38,8 @@ export function gcsAxisValue<T>(inner: Codec<T>): Codec<T> {
     },
   };
 }
+
+const POSITION = gcsAxisValue(UM_VIA_MM);
 
 const ON_TARGET: Codec<boolean> = { expected: '1 (on target) or 0', format: (v) => (v ? '1' : '0'), parse: parseResponseBoolean };
 
@@ -87,6 +90,23 @@ export class PiGcsProtocol implements StageProtocol {
     return this.props.position_um.get({ axis });
   }
 
+  /** `POS? 1 2` → one `<axis>=<mm>` line per axis (all but the last ending in a space): one exchange. */
+  async positions_um(axes: readonly number[]): Promise<number[]> {
+    const command = `POS? ${axes.join(' ')}`;
+    const lines = await queryGcsLines(this.session, command);
+    const byAxis = new Map<string, number>();
+    for (const line of lines) {
+      const m = /^\s*([A-Za-z0-9_]+)\s*=/.exec(line);
+      if (!m) throw new ReplyFormatError(this.session.resource, command, line, `'<axis>=<value>' lines, one per axis of ${axes.join(', ')}`);
+      byAxis.set(m[1] as string, parseReply(this.session.resource, command, line, POSITION));
+    }
+    return axes.map((a) => {
+      const v = byAxis.get(String(a));
+      if (v === undefined) throw new ReplyFormatError(this.session.resource, command, lines.join(' | '), `a line '${a}=<value>' for axis ${a}`);
+      return v;
+    });
+  }
+
   async isMoving(axis: number): Promise<boolean> {
     return !(await this.props.onTarget.get({ axis }));
   }
@@ -98,6 +118,11 @@ export class PiGcsProtocol implements StageProtocol {
 
   setVelocity_um_s(axis: number, velocity_um_s: number): Promise<void> {
     return this.props.velocity_um_s.set(velocity_um_s, { axis });
+  }
+
+  /** `VEL 1 v 2 v`: GCS takes axis-value pairs for several axes in one command. */
+  setVelocities_um_s(values: readonly { axis: number; velocity_um_s: number }[]): Promise<void> {
+    return writeChecked(this.session, `VEL ${values.map((v) => `${v.axis} ${umAsMmText(v.velocity_um_s)}`).join(' ')}`);
   }
 
   velocity_um_s(axis: number): Promise<number> {

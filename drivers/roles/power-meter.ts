@@ -19,6 +19,14 @@ export interface LoggingOptions {
   trigger: LoggingTrigger;
 }
 
+export interface StopLoggingOptions {
+  /**
+   * The log is complete and fetched: a driver may leave it in place and send the stop with the next
+   * message for the channel (saving an exchange); one that cannot stops it now.
+   */
+  deferred?: boolean;
+}
+
 /** 'idle': no logging function active; 'running': armed or logging; 'complete': results ready. */
 export type LoggingState = 'idle' | 'running' | 'complete';
 
@@ -55,7 +63,12 @@ export interface PowerMeter extends InstrumentDriver {
   loggingState(channel: number): Promise<LoggingState>;
   /** Polls until the log is complete; WaitTimeoutError after `timeout_s` (the logging is then stopped). */
   waitLogging(channel: number, timeout_s: number): Promise<void>;
-  stopLogging(channel: number): Promise<void>;
+  stopLogging(channel: number, opts?: StopLoggingOptions): Promise<void>;
+  /**
+   * Optional: sets the averaging time and takes a new reading in one round trip (what setAveragingTime_s
+   * then readPower_dBm do in several).
+   */
+  readPowerAveraged_dBm?(channel: number, averagingTime_s: number): Promise<number>;
   /** The logged samples in W (the float32 block), oldest first. */
   fetchLog_W(channel: number): Promise<number[]>;
 }

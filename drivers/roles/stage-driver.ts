@@ -113,9 +113,15 @@ export class AxisStage implements Stage {
     return this.protocol.position_um(this.axisConfig(axis).axis);
   }
 
-  async positions_um(): Promise<Record<string, number>> {
+  async positions_um(axes: readonly string[] = this.axes): Promise<Record<string, number>> {
+    const numbers = axes.map((a) => this.axisConfig(a).axis);
     const out: Record<string, number> = {};
-    for (const axis of this.axes) out[axis] = await this.position_um(axis);
+    if (this.protocol.positions_um && axes.length > 1) {
+      const values = await this.protocol.positions_um(numbers);
+      axes.forEach((a, i) => (out[a] = values[i] as number));
+      return out;
+    }
+    for (const axis of axes) out[axis] = await this.position_um(axis);
     return out;
   }
 
@@ -131,6 +137,15 @@ export class AxisStage implements Stage {
     const n = this.checkVelocity(axis, velocity_um_s);
     await this.protocol.setVelocity_um_s(n, velocity_um_s);
     this.owedVelocity.delete(axis);
+  }
+
+  /** Several velocities, each checked first, in one command where the protocol has it (else one by one). */
+  async setVelocities_um_s(velocities_um_s: AxisValues_um): Promise<void> {
+    const pairs = this.pairs(velocities_um_s, undefined, 'velocity_um_s');
+    const checked = pairs.map(([axis, v]) => ({ name: axis, axis: this.checkVelocity(axis, v), velocity_um_s: v }));
+    if (this.protocol.setVelocities_um_s && checked.length > 1) await this.protocol.setVelocities_um_s(checked);
+    else for (const c of checked) await this.protocol.setVelocity_um_s(c.axis, c.velocity_um_s);
+    for (const c of checked) this.owedVelocity.delete(c.name);
   }
 
   /** The velocity of the axis's next move: after a fly move, the earlier velocity that will be put back. */

@@ -17,10 +17,14 @@ export interface StageProtocol {
   /** The position the controller is heading for (= where it stands when idle). */
   target_um(axis: number): Promise<number>;
   position_um(axis: number): Promise<number>;
+  /** Optional: the positions of several axes in one exchange (PI GCS `POS? 1 2`), in `axes` order. */
+  positions_um?(axes: readonly number[]): Promise<number[]>;
   /** One poll of the dialect's motion-done query. */
   isMoving(axis: number): Promise<boolean>;
   home(axis: number): Promise<void>;
   setVelocity_um_s(axis: number, velocity_um_s: number): Promise<void>;
+  /** Optional: several axes' velocities in one command (PI GCS `VEL 1 v 2 v`). */
+  setVelocities_um_s?(values: readonly { axis: number; velocity_um_s: number }[]): Promise<void>;
   velocity_um_s(axis: number): Promise<number>;
   /** Acceleration and, where the controller keeps one apart, deceleration (µm/s²). */
   setAcceleration_um_s2(axis: number, acceleration_um_s2: number): Promise<void>;

@@ -77,7 +77,8 @@ export interface Stage extends InstrumentDriver {
   isMoving(axis: string): Promise<boolean>;
   /** Encoder position of one axis (µm). */
   position_um(axis: string): Promise<number>;
-  positions_um(): Promise<Record<string, number>>;
+  /** Every axis's position, or those of `axes` (in one exchange where the controller can). */
+  positions_um(axes?: readonly string[]): Promise<Record<string, number>>;
   /**
    * Starts a homing run to the controller's home switch; wait with waitForMotion. Refused with
    * HomingRefusedError (nothing sent) unless the bench file gives the axis a `home_um` inside its soft
@@ -85,6 +86,8 @@ export interface Stage extends InstrumentDriver {
    */
   home(axis: string): Promise<void>;
   setVelocity_um_s(axis: string, velocity_um_s: number): Promise<void>;
+  /** Optional: several axes' velocities in one command where the controller takes them together. */
+  setVelocities_um_s?(velocities_um_s: AxisValues_um): Promise<void>;
   velocity_um_s(axis: string): Promise<number>;
   /**
    * Sets the ramps of `axis`: the acceleration and, on a controller that keeps a separate deceleration

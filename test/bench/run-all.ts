@@ -1,5 +1,6 @@
 // `npm run bench`: runs every *.bench.ts under test/bench (subfolders too) in turn. Each exports `run(): Promise<void>` that prints
-// its own figures. BENCH_FILTER=<text> runs only the files whose name contains it.
+// its own figures. BENCH_FILTER=<text> runs only the files whose name contains it; a leading '^' anchors it at the
+// file name's start (BENCH_FILTER=^align.bench runs align.bench.ts, not array-align.bench.ts).
 import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -10,8 +11,13 @@ interface BenchModule {
 
 const here = dirname(fileURLToPath(import.meta.url));
 const filter = process.env.BENCH_FILTER ?? '';
+/** The filter against the file's name (without its folders when anchored). */
+function matches(file: string): boolean {
+  if (!filter.startsWith('^')) return file.includes(filter);
+  return (file.split(/[\\/]/).pop() ?? file).startsWith(filter.slice(1));
+}
 const files = (await readdir(here, { recursive: true }))
-  .filter((f) => f.endsWith('.bench.ts') && f.includes(filter))
+  .filter((f) => f.endsWith('.bench.ts') && matches(f))
   .sort();
 
 if (files.length === 0) {

@@ -38,7 +38,8 @@ async function stepRefine(rig: AlignRig, p: AlignParams, from: Point_um, radius_
 /** Fine peaking and refinement from an estimate (after first light, or when tracking). */
 export async function repeak(rig: AlignRig, p: AlignParams, from: PeakEstimate, flown: readonly FlySegment[] = []): Promise<Refined> {
   const radius = scanRadius(from.radius_um);
-  const refineOptions = { accuracy_um: p.accuracy, profileRadius_um: NOMINAL_PROFILE_RADIUS_UM };
+  // Fly mode fits the stage's lag and play at the end (finish.ts): one refinement line always flown gives it a second speed.
+  const refineOptions = { accuracy_um: p.accuracy, profileRadius_um: NOMINAL_PROFILE_RADIUS_UM, minRefineLines: 1 };
   if (p.fine === 'fit') {
     if (p.fly) return flyRefine(rig, { ...from, radius_um: radius }, flown, refineOptions);
     rig.phase = 'fine peaking (step grid fit)';

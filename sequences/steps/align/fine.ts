@@ -61,6 +61,13 @@ export interface FlyRefineOptions {
   located_um?: number;
   /** Lines the refinement may add to the first 2-D fit (default 3). */
   maxRefineLines?: number;
+  /**
+   * Lines the refinement adds even when the first fit is accurate enough (default 0). One makes sure the
+   * lag-and-play fit (timing-lag.ts) has an axis crossed the same way at a second speed: the refinement
+   * line runs 1.6 radii up to the peak and 0.7 past it, so it crosses the peak braking, not at the
+   * top speed of a symmetric locating line.
+   */
+  minRefineLines?: number;
 }
 
 /** 1/e² radius of the coupled-power profile assumed before a fit has measured it (SMF on a grating loopback). */
@@ -162,7 +169,8 @@ export async function flyRefine(rig: AlignRig, start: PeakEstimate, flown: reado
   let points = scanPoints(segments, rig.floor_dBm, frame);
   let fit = fit2D(points);
   for (let added = 0; added < (o.maxRefineLines ?? 3); added++) {
-    if (!(fit instanceof FitError) && fit.peakInsideScan && Math.max(fit.sigma.x0_um, fit.sigma.y0_um) <= o.accuracy_um) break;
+    const accurate = !(fit instanceof FitError) && fit.peakInsideScan && Math.max(fit.sigma.x0_um, fit.sigma.y0_um) <= o.accuracy_um;
+    if (accurate && added >= (o.minRefineLines ?? 0)) break;
     const centre = fit instanceof FitError ? at : { x_um: fit.x0_um, y_um: fit.y0_um };
     if (!(fit instanceof FitError) && fit.radius_um > 1 && fit.radius_um < 50) radius = fit.radius_um;
     const axis: Axis = fit instanceof FitError ? (range.x >= range.y ? 'x' : 'y') : fit.sigma.x0_um >= fit.sigma.y0_um ? 'x' : 'y';

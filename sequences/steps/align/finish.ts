@@ -16,6 +16,7 @@ import type { Point_um } from './paths.ts';
 import type { AlignRig } from './rig.ts';
 import type { AlignParams } from './schema.ts';
 import { fitTiming } from './timing-lag.ts';
+import type { TimingFit } from './timing-lag.ts';
 import { VERIFY_DB, describeShortfall, meetsEvidence, peakEvidence, stepRepeak } from './verify.ts';
 
 /**
@@ -74,6 +75,23 @@ async function settle(rig: AlignRig, p: AlignParams, r: Refined, approached = fa
 /** A hardware-synchronised lag known worse than this is left out (the one-way estimate stands), s. */
 const HARDWARE_LAG_SIGMA_MAX_S = 0.1e-3;
 
+/**
+ * Why the lag-and-play fit cannot be used for the final move (undefined when it can): hardware-started
+ * logs always apply it, so it must be pinned down; software-timed ones apply it only when significant.
+ * Either way a lag the data cannot tell from the play would put the motor off by the play's error.
+ */
+export function undetermined(timing: TimingFit | undefined, hardware: boolean): string | undefined {
+  if (!timing) return hardware ? 'the stage lag is not determined by the fly lines (no fit)' : undefined;
+  if ((hardware || timing.significant) && !timing.separable) {
+    const r = timing.lagPlayCorrelation;
+    return `the fly lines cannot tell the stage lag from the play (every crossing of an axis at one speed: correlation ${r.x.toFixed(2)} (x), ${r.y.toFixed(2)} (y))`;
+  }
+  if (hardware && timing.lagSigma_s > HARDWARE_LAG_SIGMA_MAX_S) {
+    return `the stage lag is not determined by the fly lines (σ ${(timing.lagSigma_s * 1000).toFixed(2)} ms)`;
+  }
+  return undefined;
+}
+
 /** The fly timing check: `refined` as it was, or with the centre the lag-and-play fit gives. */
 async function timingChecked(rig: AlignRig, refined: Refined): Promise<{ refined: Refined; approached: boolean }> {
   rig.phase = 'final reading';
@@ -85,12 +103,13 @@ async function timingChecked(rig: AlignRig, refined: Refined): Promise<{ refined
   // never zero, so it is fitted whenever the data pins it down, not only when it stands out of the noise.
   const hw = rig.motionTrigger !== undefined;
   const timing = fitTiming(flown, rig.floor_dBm, refined, hw ? { significance: 0, min_s: 0 } : {});
-  if (hw && (!timing || timing.lagSigma_s > HARDWARE_LAG_SIGMA_MAX_S)) {
+  const why = undetermined(timing, hw);
+  if (why) {
     // The peaking data does not pin the stage's lag down: measure it — out-and-back pairs see it as equal
     // and opposite shifts, so their mean is free of it (pairs.ts).
-    rig.ctx.log('align: the stage lag is not determined by the fly lines; re-peaking with out-and-back pairs');
+    rig.ctx.log(`align: ${why}; re-peaking with out-and-back pairs`);
     const again = await pairRefine(rig, refined.centre, refined.radius_um);
-    return { refined: { ...again, notes: [...refined.notes, ...again.notes] }, approached: false };
+    return { refined: { ...again, notes: [...refined.notes, `fly timing: ${why}`, ...again.notes] }, approached: false };
   }
   if (!timing?.significant) return { refined, approached: true };
   // Every one-way estimate was off by lag × velocity: take the centre of the fit that knows it, and time

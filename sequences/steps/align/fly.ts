@@ -72,13 +72,13 @@ export async function flySegment(rig: AlignRig, to: Point_um, phase: string): Pr
   // The next log opens this much ahead of its move (measured, not assumed).
   rig.logLead_s = Math.max(2e-4, moveStart_s - logStart_s);
   await rig.meter.waitLogging(ch, 2 + samples * tau * 2);
-  const late: string[] = [];
-  for (const axis of moved) if (Math.abs((await rig.stage.position_um(axis)) - (targets[axis] as number)) > ARRIVED_UM) late.push(axis);
+  const late = await lateAxes(rig, targets);
   if (late.length > 0) await rig.stage.waitForMotion({ axes: late, timeout_s: motionTimeout_s(duration_s) });
   const waited_s = rig.ctx.now_s() - logStart_s;
   const watts = await rig.meter.fetchLog_W(ch);
-  // A finished log still holds the function: single readings are refused until it is stopped.
-  await rig.meter.stopLogging(ch);
+  // A finished log still holds the function: single readings are refused until it is stopped. Deferred,
+  // the stop rides with the meter's next message (the next log's start or a reading).
+  await rig.meter.stopLogging(ch, { deferred: true });
   rig.loggedSamples += watts.length;
   rig.segmentsFlown += 1;
   if (waited_s < CLOCK_SHARE * samples * tau) {
@@ -123,17 +123,22 @@ async function triggeredSegment(rig: AlignRig, s: PlannedSegment, phase: string)
     await rig.meter.stopLogging(ch).catch(() => undefined);
     throw new FlyTriggerError(trigger.triggerOutput, err);
   }
-  const late: string[] = [];
-  for (const axis of s.moved) if (Math.abs((await rig.stage.position_um(axis)) - (s.targets[axis] as number)) > ARRIVED_UM) late.push(axis);
+  const late = await lateAxes(rig, s.targets);
   if (late.length > 0) await rig.stage.waitForMotion({ axes: late, timeout_s: motionTimeout_s(s.duration_s) });
   const watts = await rig.meter.fetchLog_W(ch);
-  await rig.meter.stopLogging(ch);
+  await rig.meter.stopLogging(ch, { deferred: true });
   rig.loggedSamples += watts.length;
   rig.segmentsFlown += 1;
   const timing: LogTiming = { moveStart_s: rig.lag_s, logStart_s: 0, averagingTime_s: tau, samples: watts.length };
   const out = placeSamples(watts, s.px, s.py, timing);
   await rig.noteAll(out, phase);
   return { from: s.from, to: s.to, along: s.along, samples: out, duration_s: s.duration_s };
+}
+
+/** The moved axes not yet at their targets (their encoders read in one exchange where the stage can). */
+async function lateAxes(rig: AlignRig, targets: Record<string, number>): Promise<string[]> {
+  const at = await rig.stage.positions_um(Object.keys(targets));
+  return Object.keys(targets).filter((axis) => Math.abs((at[axis] as number) - (targets[axis] as number)) > ARRIVED_UM);
 }
 
 /** Logged watts → samples with both axes' positions and velocities over each window. */

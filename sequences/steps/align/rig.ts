@@ -131,7 +131,8 @@ export class AlignRig {
   /** Where the two axes stand (encoder), µm; also where the next move starts from. */
   async position(): Promise<Point_um> {
     const [ax, ay] = this.settings.axes;
-    const p = { x_um: await this.stage.position_um(ax), y_um: await this.stage.position_um(ay) };
+    const both = await this.stage.positions_um([ax, ay]);
+    const p = { x_um: both[ax] as number, y_um: both[ay] as number };
     this.at = p;
     return p;
   }
@@ -169,7 +170,7 @@ export class AlignRig {
     for (const axis of this.settings.axes) saved.set(axis, { ...(await this.rampsOf(axis)) });
     this.saved = saved;
     const { fly_velocity_um_s: v, fly_acceleration_um_s2: a } = this.settings;
-    for (const axis of this.settings.axes) await this.setRamps(axis, { velocity_um_s: v, acceleration_um_s2: a ?? (saved.get(axis) as Ramps).acceleration_um_s2 });
+    await this.setAllRamps(new Map(this.settings.axes.map((axis) => [axis, { velocity_um_s: v, acceleration_um_s2: a ?? (saved.get(axis) as Ramps).acceleration_um_s2 }])));
   }
 
   /** Times one query on each link (a fly segment's timing subtracts them from its confirmations). */
@@ -195,7 +196,7 @@ export class AlignRig {
     const saved = this.saved;
     if (!saved) return;
     this.saved = null;
-    for (const [axis, r] of saved) await this.setRamps(axis, r);
+    await this.setAllRamps(saved);
   }
 
   /** Moves both axes to `p` (only those that change) and waits for the controller to report them done. */
@@ -232,11 +233,14 @@ export class AlignRig {
   /** One new reading with the given averaging time, dBm. */
   async read_dBm(averaging_s: number): Promise<number> {
     const ch = this.settings.channel;
-    if (this.averaging_s !== averaging_s) {
+    let power: number;
+    if (this.averaging_s === averaging_s) power = await this.meter.readPower_dBm(ch);
+    else if (this.meter.readPowerAveraged_dBm) power = await this.meter.readPowerAveraged_dBm(ch, averaging_s);
+    else {
       await this.meter.setAveragingTime_s(ch, averaging_s);
-      this.averaging_s = averaging_s;
+      power = await this.meter.readPower_dBm(ch);
     }
-    const power = await this.meter.readPower_dBm(ch);
+    this.averaging_s = averaging_s;
     this.singleReadings += 1;
     return power;
   }
@@ -269,6 +273,17 @@ export class AlignRig {
     if (rows.length === 0) return;
     if (this.ctx.points) await this.ctx.points(ALIGN_TABLE, rows);
     else for (const row of rows) await this.ctx.point(ALIGN_TABLE, row);
+  }
+
+  /** Each axis's ramps; the velocities that change in one command where the stage takes them together. */
+  private async setAllRamps(want: ReadonlyMap<string, Ramps>): Promise<void> {
+    const velocities: Record<string, number> = {};
+    for (const [axis, r] of want) if ((await this.rampsOf(axis)).velocity_um_s !== r.velocity_um_s) velocities[axis] = r.velocity_um_s;
+    if (this.stage.setVelocities_um_s && Object.keys(velocities).length > 1) {
+      await this.stage.setVelocities_um_s(velocities);
+      for (const axis of Object.keys(velocities)) this.ramps.set(axis, { ...(await this.rampsOf(axis)), velocity_um_s: velocities[axis] as number });
+    }
+    for (const [axis, r] of want) await this.setRamps(axis, r);
   }
 
   private async setRamps(axis: string, want: Ramps): Promise<void> {

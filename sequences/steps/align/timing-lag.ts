@@ -5,6 +5,10 @@
 // corrected by λ·v and by β_axis·sign(v) — tells them apart wherever the data has motion both ways and
 // at several speeds (a line crossing the peak while it accelerates or brakes); weak priors keep them at
 // zero where it has not. Used once the approach has run back over the peak.
+// Where every crossing of an axis ran at one speed each way, lag × speed and the play shift that axis
+// alike: the fit then finds the fiber's centre well but splits the shift between lag and play by the
+// priors and by small misfits, however small its σ. The final move needs the play (the motor stops half
+// of it beyond the fiber), so the split must come from the data: `separable` says whether it does.
 import { nonlinearLeastSquares, scaledCovariance, standardErrors } from '../../../models/fits/least-squares.ts';
 import type { FlySample, FlySegment } from './fly.ts';
 import type { Point_um } from './paths.ts';
@@ -20,6 +24,10 @@ export interface TimingFit {
   halfPlay_um: { x: number; y: number };
   /** The lag is beyond both its uncertainty and what timing noise explains: the estimates were off. */
   significant: boolean;
+  /** Correlation of the lag with each axis's play in the fit (±1: the data cannot tell them apart). */
+  lagPlayCorrelation: { x: number; y: number };
+  /** The data tells lag from play on both axes (|correlation| below SEPARABLE_CORRELATION). */
+  separable: boolean;
 }
 
 export interface TimingFitOptions {
@@ -38,6 +46,11 @@ const MOVING_UM_S = 50;
 /** Prior widths: the lag within a few ms, half the play within a micrometre. */
 const LAG_PRIOR_MS = 3;
 const HALF_PLAY_PRIOR_UM = 1;
+/**
+ * Above this |correlation| of the lag with an axis's play the design counts as degenerate: an error in
+ * the shift the data does pin (model misfit, noise) is amplified 1/√(1−ρ²) ≥ 3.2× into each of them.
+ */
+export const SEPARABLE_CORRELATION = 0.95;
 
 const sgn = (v: number): number => (Math.abs(v) > MOVING_UM_S ? Math.sign(v) : 0);
 
@@ -88,8 +101,12 @@ export function fitTiming(segments: readonly FlySegment[], floor_dBm: number, gu
   });
   if (!result || !result.parameters.every(Number.isFinite)) return undefined;
   const [u0 = 0, w0 = 0, , r = 1, , lam = 0, bx = 0, by = 0] = result.parameters;
-  const se = standardErrors(scaledCovariance(result, true));
+  const cov = scaledCovariance(result, true);
+  const se = standardErrors(cov);
   const lag_s = lam * 1e-3, lagSigma_s = (se[5] ?? Infinity) * 1e-3;
+  // An axis that never moved in the data has its play pinned by the prior alone: correlation about 0.
+  const rho = (k: number): number => ((cov[5]?.[k] ?? 0) / ((se[5] ?? Infinity) * (se[k] ?? Infinity))) || 0;
+  const lagPlayCorrelation = { x: rho(6), y: rho(7) };
   return {
     centre: { x_um: guess.centre.x_um + u0 * L, y_um: guess.centre.y_um + w0 * L },
     radius_um: Math.abs(r) * L,
@@ -97,5 +114,7 @@ export function fitTiming(segments: readonly FlySegment[], floor_dBm: number, gu
     lagSigma_s,
     halfPlay_um: { x: bx, y: by },
     significant: Math.abs(lag_s) > Math.max(o.min_s ?? 2e-4, (o.significance ?? 6) * lagSigma_s),
+    lagPlayCorrelation,
+    separable: Math.abs(lagPlayCorrelation.x) < SEPARABLE_CORRELATION && Math.abs(lagPlayCorrelation.y) < SEPARABLE_CORRELATION,
   };
 }

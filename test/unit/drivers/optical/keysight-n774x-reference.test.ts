@@ -62,8 +62,9 @@ describe('keysight-n774x: relative (dB) mode', () => {
   it('before logging: a port switched to relative since open is switched back in the logging message itself', async () => {
     const notices: string[] = [];
     await expectProtocol([IDN, [REF4, '0;0;0;0'],
-      [':SENS3:CHAN1:POW:REF:STAT?', '1'],
-      [':SENS3:CHAN1:POW:REF:STAT 0;:SENS3:CHAN1:POW:UNIT 1;:TRIG3:INP SME;:SENS3:CHAN1:FUNC:PAR:LOGG 5,0.0001S;:SENS3:CHAN1:FUNC:STAT LOGG,STAR', null], NO_ERROR,
+      // Read and switched in the logging message itself, with its error query: one round trip.
+      [':SENS3:CHAN1:POW:REF:STAT?;:SENS3:CHAN1:POW:REF:STAT 0;:SENS3:CHAN1:POW:UNIT 1;:TRIG3:INP SME;:SENS3:CHAN1:FUNC:PAR:LOGG 5,0.0001S;' +
+        ':SENS3:CHAN1:FUNC:STAT LOGG,STAR;:SYST:ERR?', '1;+0,"No error"'],
       [':SENS1:CHAN1:POW:REF:STAT?;:SENS3:CHAN1:POW:REF:STAT?', '1;0'],
       [':SENS1:CHAN1:POW:REF:STAT 0;:SENS1:CHAN1:POW:UNIT 1;:TRIG1:INP IGN;:SENS1:CHAN1:FUNC:PAR:LOGG 5,0.0001S;' +
         ':SENS3:CHAN1:POW:UNIT 1;:TRIG3:INP IGN;:SENS3:CHAN1:FUNC:PAR:LOGG 5,0.0001S;:SENS1:CHAN1:FUNC:STAT LOGG,STAR;:SENS3:CHAN1:FUNC:STAT LOGG,STAR', null], NO_ERROR,

@@ -18,6 +18,15 @@ function refStates(slots: readonly string[], replies = slots.map(() => '0')): Ex
   return [slots.map((a) => { const [slot, chan = '1'] = a.split('.'); return `:SENS${slot}:CHAN${chan}:POW:REF:STAT?`; }).join(';'), replies.join(';')];
 }
 const ABS4 = refStates(['1', '2', '3', '4']);
+/**
+ * A log's start message: the reference state read and set absolute, unit W, trigger, parameters, start,
+ * the error query chained last (one round trip; `stop`: a deferred stop of the previous log at its head).
+ */
+function logStart(slot: number, trigger: string, params: string, o: { stop?: boolean; relative?: boolean; error?: string } = {}): Exchange {
+  const a = `:SENS${slot}:CHAN1`;
+  return [[...(o.stop ? [`${a}:FUNC:STAT LOGG,STOP`] : []), `${a}:POW:REF:STAT?`, `${a}:POW:REF:STAT 0`, `${a}:POW:UNIT 1`, `:TRIG${slot}:INP ${trigger}`,
+    `${a}:FUNC:PAR:LOGG ${params}`, `${a}:FUNC:STAT LOGG,STAR`, ':SYST:ERR?'].join(';'), `${o.relative ? '1' : '0'};${o.error ?? '+0,"No error"'}`];
+}
 const OPEN: readonly Exchange[] = [IDN, ABS4];
 
 function meter(session: Session, options: Record<string, unknown> = {}): Promise<KeysightN774xMeter> {
@@ -176,19 +185,17 @@ describe('keysight-n774x: readings', () => {
 });
 
 describe('keysight-n774x: logging', () => {
-  it('arms triggered logging in one message and one error check, polls it, fetches the float32 block (W) and stops', async () => {
+  it('arms triggered logging in one message with its error query, polls it, fetches the float32 block (W) and stops', async () => {
     const samples = [1e-6, 2.5e-6, 3.25e-9];
     await expectProtocol([...OPEN,
-      refStates(['2']),
-      [':SENS2:CHAN1:POW:UNIT 1;:TRIG2:INP SME;:SENS2:CHAN1:FUNC:PAR:LOGG 3,0.0001S;:SENS2:CHAN1:FUNC:STAT LOGG,STAR', null], NO_ERROR,
+      logStart(2, 'SME', '3,0.0001S'),
       [':SENS2:CHAN1:FUNC:STAT?', 'LOGGING_STABILITY,PROGRESS'],
       [':SENS2:CHAN1:FUNC:STAT?', 'LOGGING_STABILITY,PROGRESS'],
       [':SENS2:CHAN1:FUNC:STAT?', 'LOGGING_STABILITY,COMPLETE'],
       [':SENS2:CHAN1:FUNC:RES?', floatBlock(samples, 'float32')],
       [':SENS2:CHAN1:FUNC:STAT LOGG,STOP', null], NO_ERROR,
       [':SENS2:CHAN1:FUNC:STAT?', 'NONE,COMPLETE'],
-      refStates(['1']),
-      [':SENS1:CHAN1:POW:UNIT 1;:TRIG1:INP IGN;:SENS1:CHAN1:FUNC:PAR:LOGG 1000,1S;:SENS1:CHAN1:FUNC:STAT LOGG,STAR', null], NO_ERROR,
+      logStart(1, 'IGN', '1000,1S'),
     ], async (s) => {
       const m = await meter(s);
       await m.startLogging({ channel: 2, samples: 3, averagingTime_s: 1e-4, trigger: 'single' });
@@ -204,16 +211,79 @@ describe('keysight-n774x: logging', () => {
   });
 
   it('a refused part of the logging message is an InstrumentError naming the message, and any log it started is stopped', async () => {
-    const message = ':SENS3:CHAN1:POW:UNIT 1;:TRIG3:INP IGN;:SENS3:CHAN1:FUNC:PAR:LOGG 1000000,0.0001S;:SENS3:CHAN1:FUNC:STAT LOGG,STAR';
+    const start = logStart(3, 'IGN', '1000000,0.0001S', { error: '-222,"Data out of range"' });
+    const message = start[0].replace(/;:SYST:ERR\?$/, '');
     await expectProtocol([...OPEN,
-      refStates(['3']),
-      [message, null], ['SYST:ERR?', '-222,"Data out of range"'], NO_ERROR,
+      // The chained error query reads the first error; the rest of the queue is read after it.
+      start, ['SYST:ERR?', '-221,"Settings conflict"'], NO_ERROR,
       [':SENS3:CHAN1:FUNC:STAT LOGG,STOP', null], NO_ERROR,
     ], async (s) => {
       const m = await meter(s);
       const err = await m.startLogging({ channel: 3, samples: 1_000_000, averagingTime_s: 1e-4, trigger: 'ignore' }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(InstrumentError);
       expect([(err as InstrumentError).code, (err as InstrumentError).command]).toEqual([-222, message]);
+      expect((err as InstrumentError).errors.map((e) => e.code)).toEqual([-222, -221]);
+    });
+  });
+
+  it('a deferred stop rides at the head of the next log or reading, and is sent on its own before anything else', async () => {
+    await expectProtocol([...OPEN,
+      logStart(1, 'CME', '5,0.0004S'),
+      [':SENS1:CHAN1:FUNC:RES?', floatBlock([1e-6], 'float32')],
+      logStart(1, 'CME', '5,0.0004S', { stop: true }),
+      [':SENS1:CHAN1:FUNC:STAT LOGG,STOP;:SENS1:CHAN1:POW:ATIME 0.01S;:SENS1:CHAN1:POW:UNIT?;:READ1:CHAN1:POW?;:SYST:ERR?', '0;-12.5;+0,"No error"'],
+      logStart(1, 'CME', '5,0.0004S'),
+      [':SENS1:CHAN1:FUNC:STAT LOGG,STOP;:SENS1:CHAN1:POW:UNIT?;:READ1:CHAN1:POW?;:SYST:ERR?', '0;-13.5;+0,"No error"'],
+      logStart(1, 'CME', '5,0.0004S'),
+      // Owed on channel 1 only: a setting of channel 2 goes out as it is, one of channel 1 pays the stop first.
+      [':SENS2:CHAN1:POW:ATIME 0.1S', null], NO_ERROR,
+      [':SENS1:CHAN1:FUNC:STAT LOGG,STOP', null], NO_ERROR,
+      [':SENS1:CHAN1:POW:ATIME 0.1S', null], NO_ERROR,
+    ], async (s) => {
+      const m = await meter(s);
+      const log = { channel: 1, samples: 5, averagingTime_s: 4e-4, trigger: 'continuous' } as const;
+      await m.startLogging(log);
+      await m.fetchLog_W(1);
+      await m.stopLogging(1, { deferred: true });
+      await m.startLogging(log);
+      await m.stopLogging(1, { deferred: true });
+      expect(await m.readPowerAveraged_dBm(1, 0.01)).toBe(-12.5);
+      await m.startLogging(log);
+      await m.stopLogging(1, { deferred: true });
+      expect(await m.readPower_dBm(1)).toBe(-13.5);
+      await m.startLogging(log);
+      await m.stopLogging(1, { deferred: true });
+      await m.setAveragingTime_s(2, 0.1);
+      await m.setAveragingTime_s(1, 0.1);
+    });
+  });
+
+  it('a port found relative in the logging message is reported; a reference reply that is neither 0 nor 1 stops the log and names the query', async () => {
+    const notices: string[] = [];
+    await expectProtocol([...OPEN,
+      logStart(2, 'IGN', '5,0.0001S', { relative: true }),
+      [logStart(2, 'IGN', '5,0.0001S')[0], 'ON;+0,"No error"'],
+      [':SENS2:CHAN1:FUNC:STAT LOGG,STOP', null], NO_ERROR,
+    ], async (s) => {
+      const m = await keysightN774xDescriptor.create({ session: s, role: 'meter', options: {}, notice: (n) => notices.push(n) });
+      await m.startLogging({ channel: 2, samples: 5, averagingTime_s: 1e-4, trigger: 'ignore' });
+      expect(notices).toHaveLength(1);
+      expect(notices[0]).toMatch(/channel 2 was in relative .*before logging/);
+      const err = await m.startLogging({ channel: 2, samples: 5, averagingTime_s: 1e-4, trigger: 'ignore' }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ReplyFormatError);
+      expect((err as Error).message).toMatch(/POW:REF:STAT\?.*'0' \(absolute\) or '1' \(relative\)/);
+    });
+  });
+
+  it('readPowerAveraged_dBm refuses an averaging time out of range before sending, and reports a refused part', async () => {
+    await expectProtocol([...OPEN,
+      [':SENS1:CHAN1:POW:ATIME 0.01S;:SENS1:CHAN1:POW:UNIT?;:READ1:CHAN1:POW?;:SYST:ERR?', '0;-12.5;-221,"Settings conflict"'], NO_ERROR,
+    ], async (s) => {
+      const m = await meter(s);
+      await expect(m.readPowerAveraged_dBm(1, -1)).rejects.toThrow(InvalidSettingError);
+      const err = await m.readPowerAveraged_dBm(1, 0.01).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(InstrumentError);
+      expect((err as InstrumentError).code).toBe(-221);
     });
   });
 
@@ -255,8 +325,7 @@ describe('keysight-n774x: logging', () => {
 describe('keysight-n774x: logging in W, over range, timeouts that follow the averaging', () => {
   it('logs in W whatever the display unit (N774x logs in the port unit); over-range samples are +Infinity', async () => {
     await expectProtocol([...OPEN,
-      refStates(['1']),
-      [':SENS1:CHAN1:POW:UNIT 1;:TRIG1:INP IGN;:SENS1:CHAN1:FUNC:PAR:LOGG 3,0.001S;:SENS1:CHAN1:FUNC:STAT LOGG,STAR', null], NO_ERROR,
+      logStart(1, 'IGN', '3,0.001S'),
       [':SENS1:CHAN1:FUNC:RES?', floatBlock([1e-6, Number.NaN, 3e38], 'float32')],
     ], async (s) => {
       const m = await meter(s);

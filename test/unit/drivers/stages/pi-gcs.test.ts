@@ -46,10 +46,22 @@ describe('pi-gcs driver', () => {
     await withStage([['MOV 1 12.5 3 9.5', null], OK], (s) => s.moveAbsolute_um({ X: 12_500, Z: 9_500 }));
   });
 
-  it('reads POS? one axis at a time and converts mm to µm', async () => {
-    const p = await withStage([['POS? 1', '1=12.500000'], ['POS? 3', '3=9.999990']], (s) => s.positions_um());
+  it('reads every axis in one POS? (one line per axis, all but the last ending in a space) and converts mm to µm', async () => {
+    const p = await withStage([['POS? 1 3', '1=12.500000 \n3=9.999990']], (s) => s.positions_um());
     expect(p.X).toBeCloseTo(12_500, 9);
     expect(p.Z).toBeCloseTo(9_999.99, 9);
+    const one = await withStage([['POS? 3', '3=9.999990']], (s) => s.positions_um(['Z']));
+    expect(one).toEqual({ Z: expect.closeTo(9_999.99, 9) as number });
+  });
+
+  it('a POS? reply missing an axis, or a line that is not <axis>=<value>, is a ReplyFormatError naming the command', async () => {
+    await expect(withStage([['POS? 1 3', '1=12.500000']], (s) => s.positions_um())).rejects.toThrow(/POS\? 1 3.*a line '3=<value>' for axis 3/);
+    await expect(withStage([['POS? 1 3', '1=12.5 \nnonsense']], (s) => s.positions_um())).rejects.toThrow(/POS\? 1 3.*'<axis>=<value>' lines/);
+  });
+
+  it('sets several velocities in one VEL with its error check', async () => {
+    await withStage([['VEL 1 10 3 2.5', null], OK], (s) => s.setVelocities_um_s({ X: 10_000, Z: 2_500 }));
+    await expect(withStage([], (s) => s.setVelocities_um_s({ X: 10_000, Z: -1 }))).rejects.toThrow(/velocity_um_s/);
   });
 
   it('checks MVR against the limits from MOV?', async () => {

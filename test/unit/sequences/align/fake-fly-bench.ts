@@ -144,6 +144,11 @@ export class FakeFlyBench {
       await this.exchange(`pos? ${axis}`);
       return Math.round(this.axis(axis).motor_um(this.t) * 100) / 100;
     },
+    // Several axes in one exchange, as PI GCS `POS? 1 2`.
+    positions_um: async (axes: readonly string[]) => {
+      await this.exchange(`pos? ${axes.join(' ')}`);
+      return Object.fromEntries(axes.map((a) => [a, Math.round(this.axis(a).motor_um(this.t) * 100) / 100]));
+    },
     trajectory: async (axis: string) => {
       await this.exchange(`traj? ${axis}`);
       return { velocity_um_s: this.axis(axis).velocity_um_s, acceleration_um_s2: this.axis(axis).acceleration_um_s2 };
