@@ -5,14 +5,14 @@
 // velocity with its path acceleration, plus each line's exchanges (trigger, recorder, log start,
 // one log fetch per port). Planning figures, not measured on the bench at hand.
 import type { PoseAxisName } from '../../../drivers/roles/hexapod.ts';
-import { FIRST_ROLL_SPAN_UM, FLY_ROUNDS, LAST_SPAN_UM, SOLVE_SPAN_W_DEG, SOLVE_SPAN_Y_UM } from './array-fly-align.ts';
+import { FIRST_ROLL_SPAN_UM, FLY_ROUNDS, FLY_VELOCITY_UM_S, LAST_SPAN_UM, SOLVE_SPAN_W_DEG, SOLVE_SPAN_Y_UM } from './array-fly-align.ts';
 import type { ArrayAlignParams } from './array-schema.ts';
 import { JOINT_ROUNDS } from './array-search.ts';
 
 /** One exchange with an instrument on a LAN, s (round trip and processing). */
 const EXCHANGE_S = 0.0015;
-/** The hexapod's default system velocity (µm/s; the same number in m°/s for U V W) and path acceleration (µm/s²). */
-const VELOCITY_UM_S = 5000;
+/** The system velocity the step flies at (µm/s; the same number in m°/s for U V W) and the path acceleration (µm/s²). */
+const VELOCITY_UM_S = FLY_VELOCITY_UM_S;
 const ACCELERATION_UM_S2 = 200_000;
 /** Settling after a move before the controller reports on target, s. */
 const SETTLE_S = 0.01;
@@ -46,7 +46,7 @@ export function estimateFlyAlign_s(p: ArrayAlignParams): number {
     ['Y', FIRST_ROLL_SPAN_UM],
     ...FLY_ROUNDS.filter(([axis]) => axis === 'roll' ? p.axes.includes('W') : p.axes.includes(axis)).map(([a, s]) => [a, s] as [PoseAxisName | 'roll', number]),
     ...(p.axes.includes('W') ? [['Y', SOLVE_SPAN_Y_UM], ['W', SOLVE_SPAN_W_DEG]] as [PoseAxisName, number][] : []),
-    ['X', 3], ['Y', LAST_SPAN_UM],
+    ['Y', LAST_SPAN_UM],
   ];
   const lines = rounds.reduce((t, [axis, span]) => t + line_s(axis, span, ports), 0) + REPEATED_LINES * line_s('X', 4, ports);
   const setup = 2 * ports * EXCHANGE_S;

@@ -12,13 +12,19 @@ import type { ChannelYW } from './array-roll-solve.ts';
 
 type Limits = Record<PoseAxisName, { min: number; max: number }>;
 
-/** Half span of the first roll line (µm: the pair's row found X already) and of the last Y line. */
-export const FIRST_ROLL_SPAN_UM = 8;
+/**
+ * Half span of the first roll line (µm: the pair's row found X already; as wide as the raster's row pitch,
+ * so every channel's Y optimum lies on it even a half pitch and a 0.5° roll away) and of the last Y line.
+ */
+export const FIRST_ROLL_SPAN_UM = 14;
 export const LAST_SPAN_UM = 3;
 
 /** Joint lines after roll: axis and half span (µm, or ° for U V W). */
+// After the first roll line, X, then gap, tip and tilt (Z U V on the mean of the channels); the second
+// roll line and the last X line were dropped: with the first roll line as wide as the raster's row pitch
+// every channel's Y optimum lies on it, and the Y–W solve and the last lines hold 100/100 without them.
 export const FLY_ROUNDS: readonly (readonly [PoseAxisName | 'roll', number])[] = [
-  ['X', 4], ['roll', 4], ['Z', 12], ['U', 0.3], ['V', 0.3], ['X', 3],
+  ['X', 4], ['Z', 12], ['U', 0.3], ['V', 0.3],
 ];
 
 export interface FlyOptimum {
@@ -74,6 +80,13 @@ export async function alignByFly(f: Fly, p: ArrayAlignParams, loopback: readonly
   const optima = await lastLines(f, p, objective, limits);
   return { optima, rollSteps_deg, lines: lines + 1 };
 }
+
+/**
+ * The hexapod's system velocity during the fly lines (VLS, µm/s): the C-887/H-811's largest, 10 mm/s
+ * (10 °/s for U V W; PI H-811.I2 datasheet: 10 mm/s, 250 mrad/s), put back afterwards. Short lines are
+ * acceleration-limited anyway; the rotation lines and their moves gain.
+ */
+export const FLY_VELOCITY_UM_S = 10_000;
 
 /** Half spans of the last Y line and W line that Y and roll are solved from together (µm, °). */
 export const SOLVE_SPAN_Y_UM = 3;

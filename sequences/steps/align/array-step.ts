@@ -14,7 +14,7 @@ import type { ArrayAlignParams } from './array-schema.ts';
 import { JOINT_ROUNDS, firstLight, fitParabola, peakLine } from './array-search.ts';
 import { AlignError } from './errors.ts';
 import { MoveTimes } from './array-fly.ts';
-import { alignByFly } from './array-fly-align.ts';
+import { FLY_VELOCITY_UM_S, alignByFly } from './array-fly-align.ts';
 import type { Fly } from './array-fly-search.ts';
 import { holdPose } from './array-track.ts';
 import { estimateArrayAlign_s } from './array-estimate.ts';
@@ -118,7 +118,14 @@ async function runArrayAlign(ctx: StepContext, p: ArrayAlignParams): Promise<Ste
   const fly = flyOf(rig, hex, meter, p);
   let fits: ChannelFit[];
   if (fly) {
-    const r = await alignByFly(fly, p, loopback, start, limits);
+    const v0 = await hex.velocity_um_s('X');
+    await hex.setVelocity_um_s('X', FLY_VELOCITY_UM_S);
+    let r: Awaited<ReturnType<typeof alignByFly>>;
+    try {
+      r = await alignByFly(fly, p, loopback, start, limits);
+    } finally {
+      await hex.setVelocity_um_s('X', v0);
+    }
     fits = r.optima;
     ctx.log(`align: fly lines (hardware-started logs, recorder positions): ${r.lines} lines, roll corrections ${r.rollSteps_deg.map((d) => d.toFixed(3)).join(', ')}°`);
   } else {

@@ -14,7 +14,8 @@ describe('array align estimate', () => {
   it('a move is a triangle when short and cruises when long', () => {
     expect(moveTime_s(0)).toBe(0);
     expect(moveTime_s(50)).toBeCloseTo(2 * Math.sqrt(50 / 200_000), 12);
-    expect(moveTime_s(1000)).toBeCloseTo(1000 / 5000 + 5000 / 200_000, 12);
+    // At the fly velocity (10 mm/s): 500 µm is where a move starts to cruise.
+    expect(moveTime_s(1000)).toBeCloseTo(1000 / 10_000 + 10_000 / 200_000, 12);
   });
 
   it('flies faster than it steps, and both grow with the search area, the tracking and the final averaging', () => {
