@@ -63,8 +63,10 @@ export const runCommand: CliCommand = {
 /** --sim without --world: the simulated wafer for a sequence with a wafer loop, the chip otherwise. */
 async function withWorld(bench: RunArgsBench, file: string, set: Record<string, string>): Promise<RunArgsBench> {
   if (bench.kind !== 'sim' || bench.world !== undefined) return bench;
-  const seq = await loadSequenceFile(file, { set: Object.entries(set).map(([k, v]) => `${k}=${v}`) });
-  return hasWaferLoop(seq.doc.steps) ? { ...bench, world: 'wafer' } : bench;
+  // Only a peek to choose the world: a file that does not load is reported by the run's own validation,
+  // with its exit code, not here.
+  const seq = await loadSequenceFile(file, { set: Object.entries(set).map(([k, v]) => `${k}=${v}`) }).catch(() => null);
+  return seq && hasWaferLoop(seq.doc.steps) ? { ...bench, world: 'wafer' } : bench;
 }
 
 type RunArgsBench = Exclude<ReturnType<typeof parseRunArgs>, 'help'>['bench'];
