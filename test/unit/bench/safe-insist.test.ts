@@ -93,7 +93,7 @@ describe('insistSafe', () => {
     const fake = fakes.bert as Fake;
     const reasons: string[] = [];
     // A renew fails the exchange in flight (the hung try ends) and opens a new connection.
-    Object.assign(fake.session, { async renew(reason: string) { reasons.push(reason); fake.release?.(); this.isOpen = true; } });
+    Object.assign(fake.session, { async renew(reason: string) { reasons.push(reason); fake.release?.(); fake.session.isOpen = true; } });
     const r = await insistSafe(b, { deadline_s: 5, timeout_s: 0.05, backoff_s: 0.01, maxBackoff_s: 0.01 });
     expect(r.ok).toBe(true);
     expect(reasons).toHaveLength(1);

@@ -60,8 +60,8 @@ describe('pi-gcs driver', () => {
   });
 
   it('sets several velocities in one VEL with its error check', async () => {
-    await withStage([['VEL 1 10 3 2.5', null], OK], (s) => s.setVelocities_um_s({ X: 10_000, Z: 2_500 }));
-    await expect(withStage([], (s) => s.setVelocities_um_s({ X: 10_000, Z: -1 }))).rejects.toThrow(/velocity_um_s/);
+    await withStage([['VEL 1 10 3 2.5', null], OK], (s) => s.setVelocities_um_s!({ X: 10_000, Z: 2_500 }));
+    await expect(withStage([], (s) => s.setVelocities_um_s!({ X: 10_000, Z: -1 }))).rejects.toThrow(/velocity_um_s/);
   });
 
   it('checks MVR against the limits from MOV?', async () => {
