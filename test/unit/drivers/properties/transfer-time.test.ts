@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { keysightN774xDescriptor } from '../../../../drivers/instruments/keysight-n774x.ts';
 import { LINK_RATE_BYTES_PER_S, linkRate_Bps, transferTimeout_ms } from '../../../../drivers/properties/transfer-time.ts';
 import type { ScpiSession } from '../../../../drivers/session/scpi-session.ts';
-import { NO_ERROR, floatBlock, replaySession } from '../../../helpers/protocol-replay.ts';
+import { floatBlock, replaySession } from '../../../helpers/protocol-replay.ts';
 
 const session = (resource: string, timeout_ms = 1000): ScpiSession => ({ resource, options: { timeout_ms } }) as unknown as ScpiSession;
 
@@ -25,8 +25,9 @@ describe('transfer timeouts', () => {
     const ref = [1, 2, 3, 4].map((n) => `:SENS${n}:CHAN1:POW:REF:STAT?`).join(';');
     const { session: s, transport } = replaySession([
       ['*IDN?', 'Keysight Technologies,N7744A,MY1,1.0'], [ref, '0;0;0;0'],
-      [':SENS1:CHAN1:POW:REF:STAT?', '0'],
-      [':SENS1:CHAN1:POW:UNIT 1;:TRIG1:INP IGN;:SENS1:CHAN1:FUNC:PAR:LOGG 300000,0.00001S;:SENS1:CHAN1:FUNC:STAT LOGG,STAR', null], NO_ERROR,
+      // The log's start in one message: the reference state read and set absolute, then the error query.
+      [':SENS1:CHAN1:POW:REF:STAT?;:SENS1:CHAN1:POW:REF:STAT 0;:SENS1:CHAN1:POW:UNIT 1;:TRIG1:INP IGN;' +
+        ':SENS1:CHAN1:FUNC:PAR:LOGG 300000,0.00001S;:SENS1:CHAN1:FUNC:STAT LOGG,STAR;:SYST:ERR?', '0;+0,"No error"'],
       [':SENS1:CHAN1:FUNC:RES?', null],
     ], { timeout_ms: 200 });
     try {
