@@ -91,6 +91,14 @@ describe('benchctl run on a wafer', () => {
     expect(r.stderr).toMatch(/die EDGE\b.*outside the stage/);
   }, 120_000);
 
+  it('refuses reprobe (not built yet) at validation instead of ignoring it', async () => {
+    const file = writeSmallWafer();
+    writeFileSync(file, readFileSync(file, 'utf8').replace('sites: [A]', 'sites: [A], reprobe: { bins: [2] }'));
+    const r = await runBenchctl(['validate', file], { timeout_ms: 100_000 });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/reprobe.*a reprobe pass is not built yet: remove reprobe/s);
+  }, 120_000);
+
   it('resumes a SIGKILLed wafer at the next die with no die-site measured twice', async () => {
     const file = writeSmallWafer();
     mkdirSync(join(dir, 'runs'));
