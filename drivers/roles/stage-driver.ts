@@ -109,6 +109,22 @@ export class AxisStage implements Stage {
     return this.protocol.isMoving(this.axisConfig(axis).axis);
   }
 
+  /** As the Stage interface says: the controller's own velocity (not an owed one: a fly move runs at its own). */
+  async motionLeft_s(axes: readonly string[] = this.axes): Promise<number> {
+    let longest_s = 0;
+    for (const axis of axes) {
+      const n = this.axisConfig(axis).axis;
+      if (!(await this.protocol.isMoving(n))) continue;
+      const distance_um = Math.abs((await this.protocol.target_um(n)) - (await this.protocol.position_um(n)));
+      const velocity_um_s = await this.protocol.velocity_um_s(n);
+      const acceleration_um_s2 = await this.protocol.acceleration_um_s2(n);
+      // A trapezoid from rest at worst: the cruise, plus one ramp up and one down (v / a each, half of it lost time).
+      const left_s = distance_um / velocity_um_s + (acceleration_um_s2 > 0 ? velocity_um_s / acceleration_um_s2 : 0);
+      if (Number.isFinite(left_s)) longest_s = Math.max(longest_s, left_s);
+    }
+    return longest_s;
+  }
+
   async position_um(axis: string): Promise<number> {
     return this.protocol.position_um(this.axisConfig(axis).axis);
   }

@@ -75,6 +75,12 @@ export interface Stage extends InstrumentDriver {
   waitForMotion(opts?: MotionWaitOptions): Promise<void>;
   /** One poll of the motion-done query. */
   isMoving(axis: string): Promise<boolean>;
+  /**
+   * Optional: how long the moves under way should still take (s; 0 when every axis is done): for each
+   * moving axis, its distance to target over the velocity it is moving with (a fly move's own), plus the
+   * ramps. What a wait for a move the caller did not time itself (a re-read after a stall) is bounded by.
+   */
+  motionLeft_s?(axes?: readonly string[]): Promise<number>;
   /** Encoder position of one axis (µm). */
   position_um(axis: string): Promise<number>;
   /** Every axis's position, or those of `axes` (in one exchange where the controller can). */

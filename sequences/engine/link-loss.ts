@@ -36,9 +36,11 @@ export interface ReconnectHooks {
   since_ms?: number;
   /**
    * After the identity answered, within the same attempt: re-read what the instrument was doing (a stall
-   * may have let a move finish, or not); a failure fails the attempt. Returns a line for the log.
+   * may have let a move finish, or not); a failure fails the attempt. Returns a line for the log. It is not
+   * held to the attempt's bound (waiting out a long move is legitimate; it bounds that wait itself, by
+   * polling) but to `left_s`, what is left of the deadline.
    */
-  afterIdentify?(): Promise<string | null>;
+  afterIdentify?(left_s: number): Promise<string | null>;
   sleep_ms(ms: number, signal: AbortSignal): Promise<void>;
   signal: AbortSignal;
   onAttemptFailed?(attempt: number, err: unknown): void;
@@ -53,6 +55,19 @@ const RENEW_AT_END_S = 5;
 
 /** Shortest time an attempt is given, however close the deadline. */
 const MIN_ATTEMPT_S = 0.2;
+
+/** An attempt's reconnect and identify are given at least this long (a resync, then `*IDN?`), s. */
+const ATTEMPT_FLOOR_S = 5;
+
+/**
+ * How long one attempt's reconnect + identify may take: min(left, max(2 × reply timeout, 5 s)). Not the
+ * whole deadline: a stall that returns during the attempt (or a sync query swallowed by the hung box) would
+ * hold that attempt to the end, and no later attempt could find the instrument back.
+ */
+export function attemptBound_s(replyTimeout_ms: number | undefined, left_s: number): number {
+  const own_s = Math.max(2 * (replyTimeout_ms ?? 0) / 1000, ATTEMPT_FLOOR_S);
+  return Math.max(Math.min(left_s, own_s), MIN_ATTEMPT_S);
+}
 
 /** Real time, not the injectable sleep: the attempt is real I/O against a real read timeout. */
 async function withinSeconds<T>(limit_s: number, f: () => Promise<T>): Promise<T> {
@@ -80,17 +95,19 @@ export async function reconnect(bench: Bench, role: string, policy: RecoveryPoli
     if (hooks.signal.aborted) return { ok: false, attempts, outage_s: (hooks.now_ms() - start) / 1000, lastError: 'aborted' };
     attempts++;
     try {
-      // An attempt may not outlive the deadline (a hung box answers nothing for a whole read timeout).
-      const left_s = Math.max(policy.deadline_s - (hooks.now_ms() - start) / 1000, MIN_ATTEMPT_S);
+      // An attempt may not outlive the deadline (a hung box answers nothing for a whole read timeout), nor
+      // its own bound: a stall that comes back during it costs that attempt, not every later one.
+      const left_s = () => Math.max(policy.deadline_s - (hooks.now_ms() - start) / 1000, MIN_ATTEMPT_S);
       const renew = attempts > 1 && driver.session.isOpen && typeof driver.session.renew === 'function';
-      const { identity, state } = await withinSeconds(left_s, async () => {
+      const identity = await withinSeconds(attemptBound_s(driver.session.options?.timeout_ms, left_s()), async () => {
         // The last attempt got nowhere on this connection (its sync query swallowed, or an exchange still
         // hanging in front of it): a fresh one, so this attempt waits on nothing the last one left.
         if (renew) await driver.session.renew('no answer on the old connection; reconnecting');
         await driver.session.reopen();
-        const id = await driver.identify();
-        return { identity: id, state: (await hooks.afterIdentify?.()) ?? null };
+        return driver.identify();
       });
+      const after = hooks.afterIdentify;
+      const state = after ? await withinSeconds(left_s(), () => after(left_s())) : null;
       return { ok: true, identity, attempts, outage_s: (hooks.now_ms() - start) / 1000, state };
     } catch (err) {
       lastError = errorMessage(err);

@@ -175,7 +175,7 @@ export class LostInstruments {
       // step's checkpoint noticed it (a loss reported between exchanges).
       now_ms: this.deps.now_ms, sleep_ms: this.deps.sleep_ms, signal: this.deps.signal,
       ...(fault.recurrences > 0 ? { since_ms: fault.since_ms } : {}),
-      ...(stalled ? { afterIdentify: () => rereadState(bench, role) } : {}),
+      ...(stalled ? { afterIdentify: (left_s) => rereadState(bench, role, left_s) } : {}),
       onAttemptFailed: (n, e) => emit({ type: 'warning', stepId, message: `reconnect attempt ${n} to ${role} (${resource}) failed: ${errorMessage(e)}` }),
     });
     if (!result.ok) {

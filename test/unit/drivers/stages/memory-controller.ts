@@ -45,7 +45,9 @@ export class MemoryController implements StageProtocol {
     }
   }
   async target_um(axis: number) { this.calls.push(`target? ${axis}`); return this.target.get(axis) ?? 0; }
-  async position_um(axis: number) { return this.target.get(axis) ?? 0; }
+  /** Where an axis stands while it moves (default: at its target). */
+  readonly position = new Map<number, number>();
+  async position_um(axis: number) { return this.position.get(axis) ?? this.target.get(axis) ?? 0; }
   async isMoving(axis: number) {
     this.calls.push(`moving? ${axis}`);
     const was = this.moving.has(axis);
