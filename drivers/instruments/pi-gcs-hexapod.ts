@@ -11,6 +11,7 @@ import { writeChecked } from '../properties/send.ts';
 import { ResponseFormatError, parseResponseBoolean } from '../scpi/response.ts';
 import { PI_GCS_DIALECT } from '../session/dialect.ts';
 import type { ScpiSession } from '../session/scpi-session.ts';
+import { forgetArmingOnFaults } from '../roles/motion-trigger.ts';
 import { POSE_AXIS_NAMES, PoseLimitError, UnreachablePoseError } from '../roles/hexapod.ts';
 import type { Hexapod, PoseAxisName, PoseLimits, PoseValues, RecordedLine } from '../roles/hexapod.ts';
 import { parseRecorded, queryGcsLines } from './pi-gcs-recorder.ts';
@@ -179,6 +180,13 @@ export class PiGcsHexapod extends AxisStage implements Hexapod {
     this.poseLimits = { X: lin('X'), Y: lin('Y'), Z: lin('Z'), U: rot('U'), V: rot('V'), W: rot('W') };
     this.loopbacks = options.loopbacks ?? [];
     this.triggerOutput = options.trigger_output;
+    forgetArmingOnFaults(protocol.session, () => this.forgetArming());
+  }
+
+  /** After a fault the trigger output and the data recorder are set again before their next use. */
+  forgetArming(): void {
+    this.armedAxis = null;
+    this.recordedAxis = null;
   }
 
   /**
@@ -192,8 +200,11 @@ export class PiGcsHexapod extends AxisStage implements Hexapod {
     const n = POSE_AXIS_NAMES.indexOf(a) + 1;
     if (n === 0) throw new RangeError(`${this.role}: armMotionStartTrigger: unknown pose axis '${axis}'; expected one of ${POSE_AXIS_NAMES.join(', ')}; nothing was sent`);
     if (this.armedAxis === a) return;
+    const enable = this.armedAxis === null;
+    // Unknown until confirmed (a CTO held by a stall may be carried out late): a failed arm re-arms in full.
+    this.armedAxis = null;
     await writeChecked(this.session, `CTO ${out} 2 ${n} ${out} 3 6`);
-    if (this.armedAxis === null) await writeChecked(this.session, `TRO ${out} 1`);
+    if (enable) await writeChecked(this.session, `TRO ${out} 1`);
     this.armedAxis = a;
   }
 
@@ -214,6 +225,7 @@ export class PiGcsHexapod extends AxisStage implements Hexapod {
   /** Points record table 1 at `axis` before the move it is to record (DRC 1 <axis> 2: actual position). */
   async recordAxis(axis: PoseAxisName): Promise<void> {
     if (this.recordedAxis === axis) return;
+    this.recordedAxis = null;
     await writeChecked(this.session, `DRC 1 ${axis} 2`);
     this.recordedAxis = axis;
   }

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { parseDriverOptions } from '../properties/options.ts';
 import { writeChecked } from '../properties/send.ts';
-import type { MotionStartTrigger } from '../roles/motion-trigger.ts';
+import { forgetArmingOnFaults, type MotionStartTrigger } from '../roles/motion-trigger.ts';
 import { AxisStage } from '../roles/stage-driver.ts';
 import type { StageAxisSettings } from '../roles/stage.ts';
 import type { PiGcsProtocol } from './pi-gcs.ts';
@@ -38,14 +38,23 @@ export class PiGcsTriggeredStage extends AxisStage implements MotionStartTrigger
     readonly triggerOutput: number,
   ) {
     super(driverName, role, gcs, axes);
+    forgetArmingOnFaults(gcs.session, () => this.forgetArming());
   }
 
   async armMotionStartTrigger(axis: string): Promise<void> {
     const n = this.axisConfig(axis).axis;
     if (this.armedAxis === n) return;
     const out = this.triggerOutput;
+    const enable = this.armedAxis === null;
+    // Unknown until confirmed: a CTO held by a stall and carried out late leaves the output following the
+    // new axis while a cache of the old one would skip the next arm for it (a fly log with no pulse).
+    this.armedAxis = null;
     await writeChecked(this.gcs.session, `CTO ${out} ${CTO_AXIS} ${n} ${out} ${CTO_MODE} ${MODE_IN_MOTION}`);
-    if (this.armedAxis === null) await writeChecked(this.gcs.session, `TRO ${out} 1`);
+    if (enable) await writeChecked(this.gcs.session, `TRO ${out} 1`);
     this.armedAxis = n;
+  }
+
+  forgetArming(): void {
+    this.armedAxis = null;
   }
 }

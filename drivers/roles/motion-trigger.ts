@@ -9,6 +9,25 @@ export interface MotionStartTrigger {
   readonly triggerOutput: number;
   /** Makes that output pulse (a rising edge) the instant `axis` next starts a move; idempotent and cheap when already armed for it. */
   armMotionStartTrigger(axis: string): Promise<void>;
+  /** The next arm sends the whole configuration again: the controller's may no longer be what was last set. */
+  forgetArming(): void;
+}
+
+/**
+ * Calls `forget` whenever the session reports a fault: a lost link (the controller may have restarted and
+ * lost its trigger configuration) or a resynchronisation after a timeout (a configuration command held by
+ * a stall may have been carried out late, or not at all). Returns the function that stops listening.
+ */
+export function forgetArmingOnFaults(session: unknown, forget: () => void): () => void {
+  const s = session as { on?: (e: string, l: () => void) => unknown; off?: (e: string, l: () => void) => unknown };
+  if (typeof s.on !== 'function') return () => {};
+  const listener = (): void => forget();
+  s.on('lost', listener);
+  s.on('recovered', listener);
+  return () => {
+    s.off?.('lost', listener);
+    s.off?.('recovered', listener);
+  };
 }
 
 export function motionStartTrigger(stage: Stage): MotionStartTrigger | undefined {

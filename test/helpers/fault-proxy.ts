@@ -57,6 +57,8 @@ export class FaultProxy {
   readonly random: () => number;
   /** Every line the clients sent (terminator stripped), in order. */
   readonly asked: string[] = [];
+  /** Called with each line the clients send, before it is forwarded (a stall set here holds that line too). */
+  onLine: ((line: string) => void) | null = null;
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
   private stalledUntil = 0;
@@ -195,7 +197,11 @@ export class FaultProxy {
   private record(d: Buffer): void {
     const lines = (this.upLine + d.toString('latin1')).split(/\r?\n|\r/);
     this.upLine = lines.pop() ?? '';
-    for (const l of lines) if (l !== '') this.asked.push(l);
+    for (const l of lines) {
+      if (l === '') continue;
+      this.asked.push(l);
+      this.onLine?.(l);
+    }
     // Bounded: an overnight soak must not grow without end.
     if (this.asked.length > 200_000) this.asked.splice(0, this.asked.length - 100_000);
   }

@@ -164,6 +164,7 @@ const singleFiberAlign: StepDefinition<AlignParams> = {
       notes: [
         `${rig.segmentsFlown} fly segments (${rig.loggedSamples} logged samples), ${rig.singleReadings} single readings`,
         ...(rig.segmentsFlown > 0 ? [rig.flyTimingMethod()] : []),
+        ...rig.reflown,
         `bench time per phase: ${Object.entries({ ...rig.phaseTimes }).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v.toFixed(3)} s`).join(', ')}`,
         ...(predicted ? [predicted.note] : []),
         ...result.notes,

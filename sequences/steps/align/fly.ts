@@ -8,6 +8,7 @@
 // stage's MotionTimeoutError naming it. A log cannot finish in less time than it logs: if the step's
 // clock says it did, that clock is not the instruments' (a simulator on its own virtual clock driven from
 // a bench file, whose step clock is wall time) and no sample can be placed; FlyTimingError says so.
+import { WaitTimeoutError } from '../../../drivers/properties/wait.ts';
 import { FlyTimingError, FlyTriggerError } from './errors.ts';
 import type { LineSample } from './line-fit.ts';
 import type { Point_um } from './paths.ts';
@@ -112,16 +113,34 @@ async function triggeredSegment(rig: AlignRig, s: PlannedSegment, phase: string)
   const tau = rig.settings.sample_time_s;
   const ch = rig.settings.channel;
   const samples = Math.max(1, Math.ceil((s.duration_s + LOG_MARGIN_S) / tau));
-  await trigger.armMotionStartTrigger(s.moved[0] as string);
-  await rig.meter.startLogging({ channel: ch, samples, averagingTime_s: tau, trigger: 'continuous' });
-  rig.forgetAveraging();
-  await rig.stage.moveAbsolute_um(s.targets);
-  rig.at = { ...s.to };
-  try {
+  const fly = async (): Promise<void> => {
+    await trigger.armMotionStartTrigger(s.moved[0] as string);
+    await rig.meter.startLogging({ channel: ch, samples, averagingTime_s: tau, trigger: 'continuous' });
+    rig.forgetAveraging();
+    await rig.stage.moveAbsolute_um(s.targets);
+    rig.at = { ...s.to };
     await rig.meter.waitLogging(ch, 2 + s.duration_s * 2 + samples * tau * 2);
+  };
+  try {
+    await fly();
   } catch (err) {
+    if (!(err instanceof WaitTimeoutError)) throw err;
     await rig.meter.stopLogging(ch).catch(() => undefined);
-    throw new FlyTriggerError(trigger.triggerOutput, err);
+    // A fault between arming and motion (a configuration command held by a stall and carried out late, a
+    // controller restarted) can lose the pulse: the line is re-armed in full and flown once more from its
+    // start. A second silence is a cabling or configuration fault, and the step fails saying so.
+    trigger.forgetArming();
+    const first = err instanceof Error ? err.message : String(err);
+    rig.noteReflown(`a fly line's log got no trigger pulse (${first}); re-armed the trigger and flew the line again`);
+    await rig.stage.moveAbsolute_um({ [rig.settings.axes[0]]: s.from.x_um, [rig.settings.axes[1]]: s.from.y_um });
+    await rig.stage.waitForMotion({ axes: s.moved, timeout_s: motionTimeout_s(s.duration_s) });
+    try {
+      await fly();
+    } catch (again) {
+      if (!(again instanceof WaitTimeoutError)) throw again;
+      await rig.meter.stopLogging(ch).catch(() => undefined);
+      throw new FlyTriggerError(trigger.triggerOutput, again);
+    }
   }
   const late = await lateAxes(rig, s.targets);
   if (late.length > 0) await rig.stage.waitForMotion({ axes: late, timeout_s: motionTimeout_s(s.duration_s) });

@@ -51,6 +51,8 @@ export class AlignRig {
    * segments cannot be timed, and alignments go by step-and-read from then on.
    */
   flyTimingUsable = true;
+  /** Fly lines flown again after their trigger pulse was lost (fly.ts), for the step's notes. */
+  readonly reflown: string[] = [];
   /** Bench seconds spent per phase, in the order entered. */
   readonly phaseTimes: Record<string, number> = {};
   /** Where the axes were last sent (the start of the next move's trapezoid); null until known. */
@@ -182,6 +184,12 @@ export class AlignRig {
     t = this.ctx.now_s();
     await this.meter.averagingTime_s(this.settings.channel);
     this.exchange_s.meter = this.ctx.now_s() - t;
+  }
+
+  /** A fly line flown again (its log got no trigger pulse): logged now, and in the step's notes. */
+  noteReflown(message: string): void {
+    this.reflown.push(message);
+    this.ctx.warn(`align: ${message}`);
   }
 
   /** How fly segments are timed, for the step's notes. */

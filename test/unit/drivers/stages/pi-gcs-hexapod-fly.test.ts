@@ -27,6 +27,24 @@ describe('pi-gcs-hexapod: trigger output and data recorder', () => {
     });
   });
 
+  it('an arm that failed leaves nothing assumed: the next arm, even for the axis armed before, configures in full', async () => {
+    await withHexapod([['CTO 2 2 1 2 3 6', null], OK, ['TRO 2 1', null], OK, ['CTO 2 2 5 2 3 6', null], ['ERR?', '10'], OK,
+      ['CTO 2 2 1 2 3 6', null], OK, ['TRO 2 1', null], OK], async (h) => {
+      await h.armMotionStartTrigger('X');
+      // Its outcome unknown (a CTO held by a stall may yet be carried out): the output may follow V now.
+      await expect(h.armMotionStartTrigger('V')).rejects.toThrow();
+      await h.armMotionStartTrigger('X');
+    });
+  });
+
+  it('forgetArming: the next arm sends the axis and the enable again (after a fault the controller may have lost them)', async () => {
+    await withHexapod([['CTO 2 2 1 2 3 6', null], OK, ['TRO 2 1', null], OK, ['CTO 2 2 1 2 3 6', null], OK, ['TRO 2 1', null], OK], async (h) => {
+      await h.armMotionStartTrigger('X');
+      (h as Hexapod & { forgetArming(): void }).forgetArming();
+      await h.armMotionStartTrigger('X');
+    });
+  });
+
   it('without a cabled output, arming is refused naming the bench-file option; nothing is sent', async () => {
     const { trigger_output: _t, ...none } = OPTIONS;
     await withHexapod([], async (h) => {
