@@ -125,10 +125,35 @@ function checkContinuity(before: readonly SweptPoint[], attenuation_dB: number, 
   }
 }
 
-async function hasSync(ctx: StepContext, bert: Bert): Promise<boolean> {
+/**
+ * Whether the pattern is locked, after the re-acquisition time; with `patience_s`, polled that much longer
+ * (a transient: a weaker signal already locked, so this point's BER is not what keeps sync away).
+ */
+async function hasSync(ctx: StepContext, bert: Bert, patience_s = 0): Promise<boolean> {
   if (await bert.synced()) return true;
   await ctx.wait_s?.(RESYNC_WAIT_S);
-  return bert.synced();
+  if (await bert.synced()) return true;
+  if (!ctx.wait_s) return false;
+  for (let waited_s = 0; waited_s < patience_s; waited_s += TRANSIENT_POLL_S) {
+    await ctx.wait_s(TRANSIENT_POLL_S);
+    if (await bert.synced()) return true;
+  }
+  return false;
+}
+
+/** How long a transient sync loss is waited out, per retry, before the point is given up, s. */
+const TRANSIENT_SYNC_S = 5;
+const TRANSIENT_POLL_S = 0.25;
+
+/**
+ * The power of the weakest point counted so far with the pattern locked, or undefined. Points run from the
+ * weakest up, so a point without sync at more power than this lost it to a transient (a glitch, a fault on
+ * the link), not to its BER: it is waited for, so that a fault does not cost a waterfall point (and with it,
+ * perhaps, the sensitivity).
+ */
+function weakestLocked_dBm(points: readonly SweptPoint[]): number | undefined {
+  const locked = points.filter((x) => Number.isFinite(x.power_dBm) && x.bits > 0 && x.status !== 'no-sync' && x.status !== 'sync-lost');
+  return locked.length ? Math.min(...locked.map((x) => x.power_dBm)) : undefined;
 }
 
 export async function runBerSweep(ctx: StepContext, p: BerParams): Promise<StepOutcome> {
@@ -147,6 +172,7 @@ export async function runBerSweep(ctx: StepContext, p: BerParams): Promise<StepO
   }
   let extrapolating = p.method === 'extrapolate';
   let retried = 0;
+  let syncGone = false;
   for (let i = recorded; rig && goals && i < atts.length; i++) {
     const attenuation_dB = atts[i] as number;
     await ctx.checkpoint();
@@ -179,9 +205,26 @@ export async function runBerSweep(ctx: StepContext, p: BerParams): Promise<StepO
       bitsPerSecond: rig.bitsPerSecond, minReachProbability: p.min_reach, lastChance: i === atts.length - 1,
       ...(bounded.length ? { boundedAt_dBm: Math.min(...bounded) } : {}),
     });
+    const weakest_dBm = weakestLocked_dBm(state.points);
+    // Sync missing where a weaker signal locked is a transient: waited out (sync_retries times) before giving up.
+    // Once such a wait has failed, the loss is not a transient: later points do not wait.
+    const patience_s = !syncGone && weakest_dBm !== undefined && power_dBm >= weakest_dBm ? TRANSIENT_SYNC_S : 0;
+    const transientSync = async (why: string): Promise<boolean> => {
+      for (let retry = 1; patience_s > 0 && retry <= p.sync_retries; retry++) {
+        await requireLight(ctx, p, `at ${attenuation_dB} dB`);
+        ctx.warn(`${attenuation_dB} dB (${power_dBm.toFixed(2)} dBm): ${why}, although ${(weakest_dBm ?? 0).toFixed(2)} dBm locked: ` +
+          `a transient; waiting up to ${TRANSIENT_SYNC_S} s for sync (retry ${retry} of ${p.sync_retries})`);
+        if (await hasSync(ctx, rig.bert, TRANSIENT_SYNC_S)) {
+          retried++;
+          return true;
+        }
+      }
+      if (patience_s > 0 && p.sync_retries > 0) syncGone = true;
+      return false;
+    };
     if (plan.action === 'skip') {
       ctx.warn(`${attenuation_dB} dB skipped: ${plan.reason}`);
-    } else if (!(await hasSync(ctx, rig.bert))) {
+    } else if (!(await hasSync(ctx, rig.bert)) && !(await transientSync('no pattern sync at the start of the point'))) {
       await requireLight(ctx, p, `at ${attenuation_dB} dB`);
       point.status = 'no-sync';
       ctx.warn(`${attenuation_dB} dB (${power_dBm.toFixed(2)} dBm): no pattern sync — the BER is too high to lock to, or the link is broken; point marked, not counted`);
@@ -197,7 +240,10 @@ export async function runBerSweep(ctx: StepContext, p: BerParams): Promise<StepO
       // waterfall point is not lost to a glitch. The invalid attempt's counts stay in the log, not the row.
       for (let retry = 1; c.status === 'sync-lost' && retry <= p.sync_retries; retry++) {
         await requireLight(ctx, p, `at ${attenuation_dB} dB`);
-        if (!(await hasSync(ctx, rig.bert))) break;
+        if (!(await hasSync(ctx, rig.bert, patience_s))) {
+          if (patience_s > 0) syncGone = true;
+          break;
+        }
         ctx.warn(`${attenuation_dB} dB (${power_dBm.toFixed(2)} dBm): ${c.why}; sync is back: counting the point again ` +
           `(retry ${retry} of ${p.sync_retries})`);
         retried++;

@@ -132,6 +132,49 @@ describe('ber on the simulated bench', () => {
     expect(out.measurements['syncLostPoints']?.value).toBe(0);
   });
 
+  it('no sync at the start of a point where a weaker signal locked (a 1.5 s fault): waited out, the point measured, not lost', async () => {
+    const s = await sim(5, 'scpi-bert');
+    let sets = 0, lostAt = -1, waitedSinceLoss = 0;
+    const bench = hookBench(s.bench, 'voa', 'setAttenuation_dB', () => {
+      if (++sets === 8) {
+        s.sim.faults.loseBertSync(); // as the soak's bert-sync fault does, for 1.5 s
+        lostAt = sets - 1;
+      }
+    });
+    const ctx = recordedContext(s.sim, bench);
+    ctx.wait_s = async (d) => {
+      await s.sim.clock.advance(d);
+      if (lostAt >= 0 && waitedSinceLoss < 1.5) {
+        waitedSinceLoss += d;
+        if (waitedSinceLoss >= 1.5) s.sim.faults.restoreBertSync();
+      }
+    };
+    const out = await berStep.run(ctx, berStep.schema.parse({ attenuation: await grid(s) }));
+    const rows = ctx.rows['ber'] ?? [];
+    expect(lostAt).toBeGreaterThan(0);
+    expect(waitedSinceLoss).toBeGreaterThanOrEqual(1.5);
+    expect(rows).toHaveLength(14); // one row per attenuation: nothing lost, nothing twice
+    expect(statuses(rows)).not.toContain('no-sync');
+    expect(['measured', 'bounded', 'failed']).toContain(rows[lostAt]?.['status']);
+    expect(ctx.warnings.some((w) => /no pattern sync at the start of the point, although -?[\d.]+ dBm locked: a transient; waiting up to 5 s for sync \(retry 1 of 1\)/.test(w))).toBe(true);
+    expect(out.measurements['sensitivity_dBm']).toBeDefined();
+    expect(out.measurements['syncRetriedPoints']?.value).toBe(1);
+  });
+
+  it('with sync_retries 0, that same point is marked no-sync at once (no waiting)', async () => {
+    const s = await sim(5, 'scpi-bert');
+    let sets = 0;
+    const bench = hookBench(s.bench, 'voa', 'setAttenuation_dB', () => {
+      if (++sets === 8) s.sim.faults.loseBertSync();
+      if (sets === 9) s.sim.faults.restoreBertSync();
+    });
+    const ctx = recordedContext(s.sim, bench);
+    await berStep.run(ctx, berStep.schema.parse({ attenuation: await grid(s), sync_retries: 0 }));
+    const rows = ctx.rows['ber'] ?? [];
+    expect(rows[7]?.['status']).toBe('no-sync');
+    expect(ctx.warnings.some((w) => /a transient; waiting/.test(w))).toBe(false);
+  });
+
   it('sync lost again during the retry: the point is marked sync-lost after its retries, and the sweep goes on', async () => {
     const s = await sim(5, 'scpi-bert');
     let gates = 0, armed = 0;
@@ -189,7 +232,9 @@ describe('ber on the simulated bench', () => {
     const after = statuses(ctx.rows['ber']).slice(9);
     expect(after.length).toBeGreaterThan(0);
     expect(after.every((x) => x === 'no-sync' || x === 'skipped')).toBe(true);
-    expect(ctx.warnings.filter((w) => /no pattern sync/.test(w)).length).toBe(after.filter((x) => x === 'no-sync').length);
+    expect(ctx.warnings.filter((w) => /no pattern sync —/.test(w)).length).toBe(after.filter((x) => x === 'no-sync').length);
+    // The first point without sync is waited for once (a weaker signal had locked); after that wait failed, no other is.
+    expect(ctx.warnings.filter((w) => /a transient; waiting up to 5 s/.test(w))).toHaveLength(1);
     expect(out.measurements['sensitivity_dBm']).toBeDefined(); // from the nine points before
   });
 
