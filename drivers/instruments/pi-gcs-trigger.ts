@@ -2,7 +2,8 @@
 // file `options: { trigger_output: N }`): the output is put in "InMotion" mode on the axis about to fly,
 // so its rising edge marks the instant the move starts. Commands (C-884 user manual, "CTO" and "TRO";
 // also pipython's GCSCommands.CTO/TRO): `CTO <out> 2 <axis>` (the axis the output follows),
-// `CTO <out> 3 6` (trigger mode 6 = InMotion), `TRO <out> 1` (output enabled).
+// `CTO <out> 3 6` (trigger mode 6 = InMotion), `TRO <out> 1` (output enabled). A re-arm's ERR? is left to
+// the move that follows it (PiGcsProtocol.writeDeferringCheck).
 import { z } from 'zod';
 import { parseDriverOptions } from '../properties/options.ts';
 import { writeChecked } from '../properties/send.ts';
@@ -44,8 +45,19 @@ export class PiGcsTriggeredStage extends AxisStage implements MotionStartTrigger
     const n = this.axisConfig(axis).axis;
     if (this.armedAxis === n) return;
     const out = this.triggerOutput;
-    await writeChecked(this.gcs.session, `CTO ${out} ${CTO_AXIS} ${n} ${out} ${CTO_MODE} ${MODE_IN_MOTION}`);
-    if (this.armedAxis === null) await writeChecked(this.gcs.session, `TRO ${out} 1`);
+    const cto = `CTO ${out} ${CTO_AXIS} ${n} ${out} ${CTO_MODE} ${MODE_IN_MOTION}`;
+    if (this.armedAxis === null) {
+      // First arming: checked at once, so a controller without trigger outputs says so here.
+      await writeChecked(this.gcs.session, cto);
+      await writeChecked(this.gcs.session, `TRO ${out} 1`);
+    } else {
+      // Re-arming for the other axis (a spiral alternates them): its ERR? is the next move's (GCS keeps
+      // the error until ERR? reads it), which comes before the log it triggers is used. Saves an exchange
+      // per re-arm; an error there is reported naming both commands and the output re-armed next time.
+      await this.gcs.writeDeferringCheck(cto, () => {
+        this.armedAxis = null;
+      });
+    }
     this.armedAxis = n;
   }
 }
