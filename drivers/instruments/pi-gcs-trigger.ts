@@ -6,7 +6,6 @@
 // the move that follows it (PiGcsProtocol.writeDeferringCheck).
 import { z } from 'zod';
 import { parseDriverOptions } from '../properties/options.ts';
-import { writeChecked } from '../properties/send.ts';
 import type { MotionStartTrigger } from '../roles/motion-trigger.ts';
 import { AxisStage } from '../roles/stage-driver.ts';
 import type { StageAxisSettings } from '../roles/stage.ts';
@@ -46,17 +45,19 @@ export class PiGcsTriggeredStage extends AxisStage implements MotionStartTrigger
     if (this.armedAxis === n) return;
     const out = this.triggerOutput;
     const cto = `CTO ${out} ${CTO_AXIS} ${n} ${out} ${CTO_MODE} ${MODE_IN_MOTION}`;
+    const forget = (): void => {
+      this.armedAxis = null;
+    };
     if (this.armedAxis === null) {
-      // First arming: checked at once, so a controller without trigger outputs says so here.
-      await writeChecked(this.gcs.session, cto);
-      await writeChecked(this.gcs.session, `TRO ${out} 1`);
+      // First arming: checked at once (TRO's ERR? answers for the CTO before it too), so a controller
+      // without trigger outputs says so here.
+      await this.gcs.writeDeferringCheck(cto, forget);
+      await this.gcs.writeChecked(`TRO ${out} 1`);
     } else {
       // Re-arming for the other axis (a spiral alternates them): its ERR? is the next move's (GCS keeps
       // the error until ERR? reads it), which comes before the log it triggers is used. Saves an exchange
       // per re-arm; an error there is reported naming both commands and the output re-armed next time.
-      await this.gcs.writeDeferringCheck(cto, () => {
-        this.armedAxis = null;
-      });
+      await this.gcs.writeDeferringCheck(cto, forget);
     }
     this.armedAxis = n;
   }

@@ -93,6 +93,11 @@ export class PiGcsProtocol implements StageProtocol {
     if (this.unchecked.length > 0) await this.checked(null);
   }
 
+  /** A write confirmed by ERR?, which also answers for every command written unchecked before it. */
+  writeChecked(command: string): Promise<void> {
+    return this.checked(command);
+  }
+
   /** A write (or none) confirmed by ERR?, which also answers for every command written unchecked before it. */
   private async checked(command: string | null): Promise<void> {
     const pending = this.unchecked;
