@@ -107,15 +107,23 @@ export async function flyFirstLight(rig: AlignRig, o: FirstLightOptions): Promis
     }
     return hit?.segment;
   };
+  // Legs are not confirmed one by one (an encoder read each): a dark leg's positions matter for nothing
+  // but the floor. Once one sees light, or none did, both axes are confirmed at their last targets — an
+  // axis that stalled on any leg is still off its latest one — before the estimate or the verdict.
+  const confirm = { confirm: false };
   for (const line of lines) {
     const [start, end] = lineEnds(line);
     const at = rig.at;
     // The step to the line's start is flown (and logged) too: where it passes light, it counts.
-    if (!at || Math.hypot(at.x_um - start.x_um, at.y_um - start.y_um) > 1e-6) segments.push(await rig.flyTo(start, 'first-light'));
-    segments.push(await rig.flyTo(end, 'first-light'));
+    if (!at || Math.hypot(at.x_um - start.x_um, at.y_um - start.y_um) > 1e-6) segments.push(await rig.flyTo(start, 'first-light', confirm));
+    segments.push(await rig.flyTo(end, 'first-light', confirm));
     const hit = lit();
-    if (hit) return { ...estimateFromSegment(hit, rig.floor_dBm, o), segments };
+    if (hit) {
+      await rig.confirmArrival();
+      return { ...estimateFromSegment(hit, rig.floor_dBm, o), segments };
+    }
   }
+  await rig.confirmArrival();
   throw noLight(rig, o);
 }
 

@@ -38,6 +38,9 @@ export interface Ramps {
 /** A motion's timeout: its expected duration with room for polling and a slow controller. */
 export const motionTimeout_s = (duration_s: number): number => 2 + 2 * duration_s;
 
+/** An axis this close to its target (encoder counts, servo dither) has arrived, µm. */
+export const ARRIVED_UM = 0.05;
+
 export class AlignRig {
   singleReadings = 0;
   loggedSamples = 0;
@@ -219,10 +222,27 @@ export class AlignRig {
     await this.stage.waitForMotion({ axes, timeout_s: motionTimeout_s(duration) });
   }
 
-  /** Flies both axes to `to` while the meter logs; every sample placed on the trajectory (fly.ts). */
-  async flyTo(to: Point_um, phase: string): Promise<FlySegment> {
+  /**
+   * Flies both axes to `to` while the meter logs; every sample placed on the trajectory (fly.ts).
+   * `confirm: false` leaves the encoders' confirmation of arrival to a later confirmArrival() (first
+   * light's dark legs: their samples' positions matter only once a leg sees light).
+   */
+  async flyTo(to: Point_um, phase: string, opts: { confirm?: boolean } = {}): Promise<FlySegment> {
     await this.checkpoint();
-    return flySegment(this, to, phase);
+    return flySegment(this, to, phase, opts.confirm ?? true);
+  }
+
+  /**
+   * Both axes at the targets they were last sent to (one encoder read); one short of it is waited for,
+   * so a stall surfaces as the stage's MotionTimeoutError naming it.
+   */
+  async confirmArrival(): Promise<void> {
+    const target = this.at;
+    if (!target) return;
+    const [ax, ay] = this.settings.axes;
+    const at = await this.stage.positions_um([ax, ay]);
+    const late = [[ax, target.x_um], [ay, target.y_um]].filter(([axis, t]) => Math.abs((at[axis as string] as number) - (t as number)) > ARRIVED_UM).map(([axis]) => axis as string);
+    if (late.length > 0) await this.stage.waitForMotion({ axes: late, timeout_s: motionTimeout_s(0) });
   }
 
   /** Leaves the averaging time to be set again by the next single reading (a log changed the meter). */
