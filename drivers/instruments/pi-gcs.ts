@@ -144,8 +144,23 @@ export class PiGcsProtocol implements StageProtocol {
   }
 
   /** `POS? 1 2` → one `<axis>=<mm>` line per axis (all but the last ending in a space): one exchange. */
-  async positions_um(axes: readonly number[]): Promise<number[]> {
-    const command = `POS? ${axes.join(' ')}`;
+  positions_um(axes: readonly number[]): Promise<number[]> {
+    return this.axisValues('POS?', axes);
+  }
+
+  /** `VEL? 1 2`, likewise. */
+  velocities_um_s(axes: readonly number[]): Promise<number[]> {
+    return this.axisValues('VEL?', axes);
+  }
+
+  /** `ACC? 1 2`, likewise. */
+  accelerations_um_s2(axes: readonly number[]): Promise<number[]> {
+    return this.axisValues('ACC?', axes);
+  }
+
+  /** A GCS query of several axes in one exchange: one `<axis>=<mm…>` line per axis, in µm… (`axes` order). */
+  private async axisValues(query: string, axes: readonly number[]): Promise<number[]> {
+    const command = `${query} ${axes.join(' ')}`;
     const lines = await queryGcsLines(this.session, command);
     const byAxis = new Map<string, number>();
     for (const line of lines) {

@@ -162,6 +162,14 @@ export class AlignRig {
     return r;
   }
 
+  /** Reads the ramps of the axes not yet known, together where the stage can (two exchanges for both axes on PI GCS). */
+  private async readRamps(axes: readonly string[]): Promise<void> {
+    const unknown = axes.filter((a) => !this.ramps.has(a));
+    if (!this.stage.trajectories || unknown.length < 2) return;
+    const all = await this.stage.trajectories(unknown);
+    for (const axis of unknown) this.ramps.set(axis, all[axis] as Ramps);
+  }
+
   /**
    * Fly ramps on both axes: the fly velocity and (when asked) acceleration, for the scans and the moves
    * between them. The user's values are kept and put back by restoreRamps().
@@ -169,6 +177,7 @@ export class AlignRig {
   async useFlyRamps(): Promise<void> {
     if (this.saved) return;
     await this.measureExchanges();
+    await this.readRamps(this.settings.axes);
     const saved = new Map<string, Ramps>();
     for (const axis of this.settings.axes) saved.set(axis, { ...(await this.rampsOf(axis)) });
     this.saved = saved;
