@@ -108,8 +108,9 @@ export async function flyFirstLight(rig: AlignRig, o: FirstLightOptions): Promis
     return hit?.segment;
   };
   // Legs are not confirmed one by one (an encoder read each): a dark leg's positions matter for nothing
-  // but the floor. Once one sees light, or none did, both axes are confirmed at their last targets — an
-  // axis that stalled on any leg is still off its latest one — before the estimate or the verdict.
+  // but the floor, and an axis that stalled on any leg is still off its latest target later. When none
+  // saw light, both are confirmed before the verdict; when one did, the next segment flown (fine
+  // peaking's first) confirms them with its own axes, before its samples are used.
   const confirm = { confirm: false };
   for (const line of lines) {
     const [start, end] = lineEnds(line);
@@ -118,10 +119,7 @@ export async function flyFirstLight(rig: AlignRig, o: FirstLightOptions): Promis
     if (!at || Math.hypot(at.x_um - start.x_um, at.y_um - start.y_um) > 1e-6) segments.push(await rig.flyTo(start, 'first-light', confirm));
     segments.push(await rig.flyTo(end, 'first-light', confirm));
     const hit = lit();
-    if (hit) {
-      await rig.confirmArrival();
-      return { ...estimateFromSegment(hit, rig.floor_dBm, o), segments };
-    }
+    if (hit) return { ...estimateFromSegment(hit, rig.floor_dBm, o), segments };
   }
   await rig.confirmArrival();
   throw noLight(rig, o);

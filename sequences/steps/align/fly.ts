@@ -70,10 +70,9 @@ export async function flySegment(rig: AlignRig, to: Point_um, phase: string, con
   // The next log opens this much ahead of its move (measured, not assumed).
   rig.logLead_s = Math.max(2e-4, moveStart_s - logStart_s);
   await rig.meter.waitLogging(ch, 2 + samples * tau * 2);
-  if (confirm) {
-    const late = await lateAxes(rig, targets);
-    if (late.length > 0) await rig.stage.waitForMotion({ axes: late, timeout_s: motionTimeout_s(duration_s) });
-  }
+  // Always confirmed here: with no pulse to show the move started, only the encoders say it ran.
+  const late = await lateAxes(rig, targets);
+  if (late.length > 0) await rig.stage.waitForMotion({ axes: late, timeout_s: motionTimeout_s(duration_s) });
   const waited_s = rig.ctx.now_s() - logStart_s;
   const watts = await rig.meter.fetchLog_W(ch);
   // A finished log still holds the function: single readings are refused until it is stopped. Deferred,
@@ -124,10 +123,14 @@ async function triggeredSegment(rig: AlignRig, s: PlannedSegment, phase: string,
     throw new FlyTriggerError(trigger.triggerOutput, err);
   }
   // Unconfirmed (confirm false), the next move starts from the target anyway: a log that completed saw
-  // the motion start, and an axis that did not arrive is still off its latest target at the next check.
+  // the motion start, and an axis that did not arrive is still off its latest target at the next check,
+  // which reads it with the axes that check is for (one exchange for both).
   if (confirm) {
-    const late = await lateAxes(rig, s.targets);
+    const late = await lateAxes(rig, { ...rig.unconfirmedTargets(), ...s.targets });
+    rig.unconfirmed.clear();
     if (late.length > 0) await rig.stage.waitForMotion({ axes: late, timeout_s: motionTimeout_s(s.duration_s) });
+  } else {
+    for (const axis of s.moved) rig.unconfirmed.add(axis);
   }
   const watts = await rig.meter.fetchLog_W(ch);
   await rig.meter.stopLogging(ch, { deferred: true });

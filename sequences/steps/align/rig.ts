@@ -233,8 +233,9 @@ export class AlignRig {
 
   /**
    * Flies both axes to `to` while the meter logs; every sample placed on the trajectory (fly.ts).
-   * `confirm: false` leaves the encoders' confirmation of arrival to a later confirmArrival() (first
-   * light's dark legs: their samples' positions matter only once a leg sees light).
+   * `confirm: false` leaves the encoders' confirmation of arrival to the next confirmed segment or
+   * confirmArrival() (first light's legs: their samples' positions matter only once a leg sees light),
+   * where the trigger's pulse shows the move started; software-timed segments confirm every move.
    */
   async flyTo(to: Point_um, phase: string, opts: { confirm?: boolean } = {}): Promise<FlySegment> {
     await this.checkpoint();
@@ -242,15 +243,32 @@ export class AlignRig {
   }
 
   /**
-   * Both axes at the targets they were last sent to (one encoder read); one short of it is waited for,
-   * so a stall surfaces as the stage's MotionTimeoutError naming it.
+   * The axes flown with `confirm: false` since the last confirmation: the next confirmed segment reads
+   * them with its own (fly.ts), and confirmArrival() on its own.
+   */
+  readonly unconfirmed = new Set<string>();
+
+  /** The unconfirmed axes' last targets. */
+  unconfirmedTargets(): Record<string, number> {
+    const out: Record<string, number> = {};
+    const [ax, ay] = this.settings.axes;
+    if (!this.at) return out;
+    if (this.unconfirmed.has(ax)) out[ax] = this.at.x_um;
+    if (this.unconfirmed.has(ay)) out[ay] = this.at.y_um;
+    return out;
+  }
+
+  /**
+   * The unconfirmed axes at the targets they were last sent to (one encoder read); one short of it is
+   * waited for, so a stall surfaces as the stage's MotionTimeoutError naming it.
    */
   async confirmArrival(): Promise<void> {
-    const target = this.at;
-    if (!target) return;
-    const [ax, ay] = this.settings.axes;
-    const at = await this.stage.positions_um([ax, ay]);
-    const late = [[ax, target.x_um], [ay, target.y_um]].filter(([axis, t]) => Math.abs((at[axis as string] as number) - (t as number)) > ARRIVED_UM).map(([axis]) => axis as string);
+    const targets = this.unconfirmedTargets();
+    this.unconfirmed.clear();
+    const axes = Object.keys(targets);
+    if (axes.length === 0) return;
+    const at = await this.stage.positions_um(axes);
+    const late = axes.filter((axis) => Math.abs((at[axis] as number) - (targets[axis] as number)) > ARRIVED_UM);
     if (late.length > 0) await this.stage.waitForMotion({ axes: late, timeout_s: motionTimeout_s(0) });
   }
 
