@@ -171,6 +171,11 @@ export class AxisStage implements Stage {
     return { velocity_um_s: await this.velocity_um_s(axis), acceleration_um_s2: await this.protocol.acceleration_um_s2(n) };
   }
 
+  async readErrors(): Promise<void> {
+    if (this.protocol.session.options.dialect.errorQuery === null) return;
+    await this.protocol.session.checkErrors();
+  }
+
   async trajectories(axes: readonly string[]): Promise<Record<string, TrajectoryParameters>> {
     const out: Record<string, TrajectoryParameters> = {};
     const { velocities_um_s, accelerations_um_s2 } = this.protocol;

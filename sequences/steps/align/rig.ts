@@ -189,7 +189,11 @@ export class AlignRig {
   async measureExchanges(): Promise<void> {
     if (this.motionTrigger) return; // hardware-started logs need no exchange timing
     let t = this.ctx.now_s();
-    await this.stage.position_um(this.settings.axes[0]);
+    // The stage's own confirmation (its error query) where it can be read: on a slow serial link its
+    // bytes, not a position query's, are what pass between a move taking effect and its confirmation
+    // (the ESP301's `TB?` answers 16 bytes, 8 ms at 19 200 baud).
+    if (this.stage.readErrors) await this.stage.readErrors();
+    else await this.stage.position_um(this.settings.axes[0]);
     this.exchange_s.stage = this.ctx.now_s() - t;
     t = this.ctx.now_s();
     await this.meter.averagingTime_s(this.settings.channel);

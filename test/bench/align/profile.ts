@@ -82,7 +82,11 @@ for (let seed = 1; seed <= SEEDS; seed++) {
   const out = await alignStep.run(ctx, alignStep.schema.parse({
     search_radius: `${C.searchRadius_um}um`, fly_velocity: `${C.flyVelocity_um_s}um/s`, fly_acceleration: `${C.acceleration_um_s2}um/s2`,
     sample_time: `${C.logSample_s}s`, final_averaging: `${C.finalAveraging_s}s`,
-  }));
+  })).catch((err: unknown) => {
+    // A failed run: its trace and logs say how it got there.
+    if (TRACE) process.stdout.write(`${trace.join('\n')}\n${ctx.logs.map((l) => `   log: ${l}`).join('\n')}\n`);
+    throw err;
+  });
   total += now() - t0;
   const note = out.notes?.find((n) => n.startsWith('bench time per phase')) ?? '';
   for (const m of note.matchAll(/(?:: |, )([^,:]+?) ([0-9.]+) s/g)) byPhase.set(m[1] as string, (byPhase.get(m[1] as string) ?? 0) + Number(m[2]));
