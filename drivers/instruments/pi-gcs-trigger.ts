@@ -2,10 +2,10 @@
 // file `options: { trigger_output: N }`): the output is put in "InMotion" mode on the axis about to fly,
 // so its rising edge marks the instant the move starts. Commands (C-884 user manual, "CTO" and "TRO";
 // also pipython's GCSCommands.CTO/TRO): `CTO <out> 2 <axis>` (the axis the output follows),
-// `CTO <out> 3 6` (trigger mode 6 = InMotion), `TRO <out> 1` (output enabled).
+// `CTO <out> 3 6` (trigger mode 6 = InMotion), `TRO <out> 1` (output enabled). A re-arm's ERR? is left to
+// the move that follows it (PiGcsProtocol.writeDeferringCheck).
 import { z } from 'zod';
 import { parseDriverOptions } from '../properties/options.ts';
-import { writeChecked } from '../properties/send.ts';
 import { forgetArmingOnFaults, type MotionStartTrigger } from '../roles/motion-trigger.ts';
 import { AxisStage } from '../roles/stage-driver.ts';
 import type { StageAxisSettings } from '../roles/stage.ts';
@@ -45,12 +45,25 @@ export class PiGcsTriggeredStage extends AxisStage implements MotionStartTrigger
     const n = this.axisConfig(axis).axis;
     if (this.armedAxis === n) return;
     const out = this.triggerOutput;
-    const enable = this.armedAxis === null;
-    // Unknown until confirmed: a CTO held by a stall and carried out late leaves the output following the
-    // new axis while a cache of the old one would skip the next arm for it (a fly log with no pulse).
+    const cto = `CTO ${out} ${CTO_AXIS} ${n} ${out} ${CTO_MODE} ${MODE_IN_MOTION}`;
+    const forget = (): void => {
+      this.armedAxis = null;
+    };
+    const first = this.armedAxis === null;
+    // Unknown until sent: a CTO held by a stall and carried out late leaves the output following the new
+    // axis while a cache of the old one would skip the next arm for it (a fly log with no pulse).
     this.armedAxis = null;
-    await writeChecked(this.gcs.session, `CTO ${out} ${CTO_AXIS} ${n} ${out} ${CTO_MODE} ${MODE_IN_MOTION}`);
-    if (enable) await writeChecked(this.gcs.session, `TRO ${out} 1`);
+    if (first) {
+      // First arming: checked at once (TRO's ERR? answers for the CTO before it too), so a controller
+      // without trigger outputs says so here.
+      await this.gcs.writeDeferringCheck(cto, forget);
+      await this.gcs.writeChecked(`TRO ${out} 1`);
+    } else {
+      // Re-arming for the other axis (a spiral alternates them): its ERR? is the next move's (GCS keeps
+      // the error until ERR? reads it), which comes before the log it triggers is used. Saves an exchange
+      // per re-arm; an error there is reported naming both commands and the output re-armed next time.
+      await this.gcs.writeDeferringCheck(cto, forget);
+    }
     this.armedAxis = n;
   }
 

@@ -52,12 +52,67 @@ const PI_GCS_PROPERTIES = {
   deceleration_um_s2: control({ get: 'DEC? {axis}', set: 'DEC {axis} {value}', codec: gcsAxisValue(UM_VIA_MM), validate: positive('µm/s²') }),
 };
 
+/** A command written without its own ERR? (writeDeferringCheck): what to undo when the register shows an error. */
+interface Unchecked {
+  command: string;
+  onError: () => void;
+}
+
 export class PiGcsProtocol implements StageProtocol {
   readonly props;
   private readonly ramps = new RampSetter(UNKNOWN_COMMAND);
+  /** Commands sent since the last ERR?, whose errors the next checked command's ERR? reads. */
+  private unchecked: Unchecked[] = [];
 
   constructor(readonly session: ScpiSession) {
     this.props = bindProperties(session, PI_GCS_PROPERTIES);
+  }
+
+  /**
+   * Writes `command` and leaves its ERR? to the next checked command of this protocol (a move, a
+   * setting). GCS keeps one error register that a later successful command does not clear — ERR? returns
+   * the last error and only then resets it (C-884 user manual, ERR?) — so the next ERR? still sees this
+   * command's error, one exchange later. That error is then reported naming both commands, and
+   * `onError` runs (the caller forgets the state it assumed the command set). On a session that checks
+   * every write itself, this is a checked write.
+   */
+  async writeDeferringCheck(command: string, onError: () => void): Promise<void> {
+    if (this.session.options.checkErrors || this.session.options.dialect.errorQuery === null) {
+      await writeChecked(this.session, command);
+      return;
+    }
+    await this.session.write(command);
+    this.unchecked.push({ command, onError });
+  }
+
+  /**
+   * Reads ERR? now if commands are still unchecked (before a setting whose own check would otherwise
+   * take their error as its own); nothing is sent when none is.
+   */
+  async confirmUnchecked(): Promise<void> {
+    if (this.unchecked.length > 0) await this.checked(null);
+  }
+
+  /** A write confirmed by ERR?, which also answers for every command written unchecked before it. */
+  writeChecked(command: string): Promise<void> {
+    return this.checked(command);
+  }
+
+  /** A write (or none) confirmed by ERR?, which also answers for every command written unchecked before it. */
+  private async checked(command: string | null): Promise<void> {
+    const pending = this.unchecked;
+    this.unchecked = [];
+    try {
+      if (command === null) await this.session.checkErrors();
+      else await writeChecked(this.session, command);
+    } catch (err) {
+      // The register holds the latest error only: it may be any of these commands' (all are undone). A
+      // check that got no answer (a stall, a lost link) leaves them unknown too: undone as well, so a
+      // command held by a stall and carried out late is sent again rather than assumed.
+      for (const u of pending) u.onError();
+      if (pending.length === 0 || !(err instanceof InstrumentError)) throw err;
+      throw new InstrumentError(this.session.resource, [...pending.map((u) => u.command), ...(command === null ? [] : [command])].join("' then '"), err.errors);
+    }
   }
 
   async identify(): Promise<string> {
@@ -70,16 +125,16 @@ export class PiGcsProtocol implements StageProtocol {
   }
 
   enable(axes: readonly number[]): Promise<void> {
-    return writeChecked(this.session, `SVO ${axes.map((n) => `${n} 1`).join(' ')}`);
+    return this.checked(`SVO ${axes.map((n) => `${n} 1`).join(' ')}`);
   }
 
   moveAbsolute(moves: readonly { axis: number; target_um: number }[]): Promise<void> {
     // One MOV for every axis: the controller checks all targets before any axis starts.
-    return writeChecked(this.session, `MOV ${moves.map((m) => `${m.axis} ${umAsMmText(m.target_um)}`).join(' ')}`);
+    return this.checked(`MOV ${moves.map((m) => `${m.axis} ${umAsMmText(m.target_um)}`).join(' ')}`);
   }
 
   moveRelative(moves: readonly { axis: number; delta_um: number }[]): Promise<void> {
-    return writeChecked(this.session, `MVR ${moves.map((m) => `${m.axis} ${umAsMmText(m.delta_um)}`).join(' ')}`);
+    return this.checked(`MVR ${moves.map((m) => `${m.axis} ${umAsMmText(m.delta_um)}`).join(' ')}`);
   }
 
   target_um(axis: number): Promise<number> {
@@ -91,8 +146,23 @@ export class PiGcsProtocol implements StageProtocol {
   }
 
   /** `POS? 1 2` → one `<axis>=<mm>` line per axis (all but the last ending in a space): one exchange. */
-  async positions_um(axes: readonly number[]): Promise<number[]> {
-    const command = `POS? ${axes.join(' ')}`;
+  positions_um(axes: readonly number[]): Promise<number[]> {
+    return this.axisValues('POS?', axes);
+  }
+
+  /** `VEL? 1 2`, likewise. */
+  velocities_um_s(axes: readonly number[]): Promise<number[]> {
+    return this.axisValues('VEL?', axes);
+  }
+
+  /** `ACC? 1 2`, likewise. */
+  accelerations_um_s2(axes: readonly number[]): Promise<number[]> {
+    return this.axisValues('ACC?', axes);
+  }
+
+  /** A GCS query of several axes in one exchange: one `<axis>=<mm…>` line per axis, in µm… (`axes` order). */
+  private async axisValues(query: string, axes: readonly number[]): Promise<number[]> {
+    const command = `${query} ${axes.join(' ')}`;
     const lines = await queryGcsLines(this.session, command);
     const byAxis = new Map<string, number>();
     for (const line of lines) {
@@ -113,16 +183,17 @@ export class PiGcsProtocol implements StageProtocol {
 
   home(axis: number): Promise<void> {
     // FRF: a reference move to the reference switch; afterwards the axis accepts absolute moves.
-    return writeChecked(this.session, `FRF ${axis}`);
+    return this.checked(`FRF ${axis}`);
   }
 
-  setVelocity_um_s(axis: number, velocity_um_s: number): Promise<void> {
+  async setVelocity_um_s(axis: number, velocity_um_s: number): Promise<void> {
+    await this.confirmUnchecked();
     return this.props.velocity_um_s.set(velocity_um_s, { axis });
   }
 
   /** `VEL 1 v 2 v`: GCS takes axis-value pairs for several axes in one command. */
   setVelocities_um_s(values: readonly { axis: number; velocity_um_s: number }[]): Promise<void> {
-    return writeChecked(this.session, `VEL ${values.map((v) => `${v.axis} ${umAsMmText(v.velocity_um_s)}`).join(' ')}`);
+    return this.checked(`VEL ${values.map((v) => `${v.axis} ${umAsMmText(v.velocity_um_s)}`).join(' ')}`);
   }
 
   velocity_um_s(axis: number): Promise<number> {
@@ -130,7 +201,8 @@ export class PiGcsProtocol implements StageProtocol {
   }
 
   /** `ACC` then `DEC` to the same value, in mm/s². */
-  setAcceleration_um_s2(axis: number, acceleration_um_s2: number): Promise<void> {
+  async setAcceleration_um_s2(axis: number, acceleration_um_s2: number): Promise<void> {
+    await this.confirmUnchecked();
     return this.ramps.set(
       () => this.props.acceleration_um_s2.set(acceleration_um_s2, { axis }),
       () => this.props.deceleration_um_s2.set(acceleration_um_s2, { axis }),
@@ -153,7 +225,7 @@ export class PiGcsProtocol implements StageProtocol {
   private async halt(command: string): Promise<void> {
     // HLT brakes at the axis deceleration (STP would stop every axis abruptly). Both set error 10.
     try {
-      await writeChecked(this.session, command);
+      await this.checked(command);
     } catch (err) {
       if (!(err instanceof InstrumentError && err.errors.every((e) => e.code === STOPPED_BY_COMMAND))) throw err;
     }

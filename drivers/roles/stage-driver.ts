@@ -187,6 +187,26 @@ export class AxisStage implements Stage {
     return { velocity_um_s: await this.velocity_um_s(axis), acceleration_um_s2: await this.protocol.acceleration_um_s2(n) };
   }
 
+  async readErrors(): Promise<void> {
+    if (this.protocol.session.options.dialect.errorQuery === null) return;
+    await this.protocol.session.checkErrors();
+  }
+
+  async trajectories(axes: readonly string[]): Promise<Record<string, TrajectoryParameters>> {
+    const out: Record<string, TrajectoryParameters> = {};
+    const { velocities_um_s, accelerations_um_s2 } = this.protocol;
+    if (!velocities_um_s || !accelerations_um_s2 || axes.length < 2) {
+      for (const axis of axes) out[axis] = await this.trajectory(axis);
+      return out;
+    }
+    const numbers = axes.map((a) => this.axisConfig(a).axis);
+    const v = await velocities_um_s.call(this.protocol, numbers);
+    const a = await accelerations_um_s2.call(this.protocol, numbers);
+    // A velocity owed back after a fly move is the one the next move runs with (as velocity_um_s says).
+    axes.forEach((axis, i) => (out[axis] = { velocity_um_s: this.owedVelocity.get(axis) ?? (v[i] as number), acceleration_um_s2: a[i] as number }));
+    return out;
+  }
+
   async flyMove(axis: string, target_um: number, velocity_um_s: number, opts: FlyMoveOptions = {}): Promise<FlyMove> {
     const n = this.checkTarget(axis, target_um, 'target_um');
     this.checkVelocity(axis, velocity_um_s);

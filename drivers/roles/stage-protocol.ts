@@ -26,6 +26,9 @@ export interface StageProtocol {
   /** Optional: several axes' velocities in one command (PI GCS `VEL 1 v 2 v`). */
   setVelocities_um_s?(values: readonly { axis: number; velocity_um_s: number }[]): Promise<void>;
   velocity_um_s(axis: number): Promise<number>;
+  /** Optional: several axes' velocities, and accelerations, each in one exchange (PI GCS `VEL? 1 2`, `ACC? 1 2`), in `axes` order. */
+  velocities_um_s?(axes: readonly number[]): Promise<number[]>;
+  accelerations_um_s2?(axes: readonly number[]): Promise<number[]>;
   /** Acceleration and, where the controller keeps one apart, deceleration (µm/s²). */
   setAcceleration_um_s2(axis: number, acceleration_um_s2: number): Promise<void>;
   acceleration_um_s2(axis: number): Promise<number>;

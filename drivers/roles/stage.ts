@@ -104,6 +104,14 @@ export interface Stage extends InstrumentDriver {
   acceleration_um_s2(axis: string): Promise<number>;
   /** Velocity and acceleration the controller will use for the next move of `axis`. */
   trajectory(axis: string): Promise<TrajectoryParameters>;
+  /** Optional: the same for several axes, in two exchanges where the controller reads several axes at once (PI GCS). */
+  trajectories?(axes: readonly string[]): Promise<Record<string, TrajectoryParameters>>;
+  /**
+   * Optional: one read of the controller's error queue (register), the exchange that confirms each of
+   * its commands — for timing that confirmation (a fly scan times its moves by it). Throws the
+   * InstrumentError an error there is.
+   */
+  readErrors?(): Promise<void>;
   /**
    * Fly scans: sets the axis velocity, starts an absolute move without waiting, and returns the trajectory
    * the sequencer needs to reconstruct positions over time. Soft limits apply as for any move. The fly

@@ -9,8 +9,9 @@ import { chipModeRadius_um } from '../../../models/coupling.ts';
 import { gaussianTolerances } from '../../../models/fits/gaussian2d.ts';
 import type { Gaussian2DFit } from '../../../models/fits/gaussian2d.ts';
 import { AlignVerificationError, LostLightError } from './errors.ts';
-import { scanRadius } from './fine.ts';
+import { inFrame, scanRadius } from './fine.ts';
 import type { Frame, Refined } from './fine.ts';
+import type { FlySample, FlySegment } from './fly.ts';
 import { pairRefine } from './pairs.ts';
 import type { Point_um } from './paths.ts';
 import type { AlignRig } from './rig.ts';
@@ -38,13 +39,25 @@ export interface AlignResult {
   notes: string[];
 }
 
-/** Where to come from so that the last APPROACH_UM of each axis runs the way its centre was measured. */
-export function approachFrom(at: Point_um, target: Point_um, frame: Frame): Point_um | null {
+/**
+ * A lag of the stage behind its timing estimate that the final move allows for without backing off again,
+ * s: a DC-servo position loop of 160 Hz bandwidth or more lags by at most 1/(2π·160 Hz) ≈ 1 ms (the
+ * timing fit's prior is wider, 3 ms: a larger lag still works, with one more approach).
+ */
+const LAG_ALLOWANCE_S = 1e-3;
+
+/**
+ * Where to come from so that the last APPROACH_UM of each axis runs the way its centre was measured.
+ * An axis that needs it backs off `back_um` before the target (at least APPROACH_UM): more when the
+ * target may still move back towards the stage (the timing check), so the move after that still runs
+ * the measured way by APPROACH_UM without backing off a second time.
+ */
+export function approachFrom(at: Point_um, target: Point_um, frame: Frame, back_um: { x: number; y: number } = { x: APPROACH_UM, y: APPROACH_UM }): Point_um | null {
   const before = (axis: 'x' | 'y'): number | null => {
     const d = frame[axis];
     if (d === undefined) return null;
     const from = axis === 'x' ? at.x_um : at.y_um, to = axis === 'x' ? target.x_um : target.y_um;
-    return d * (to - from) >= APPROACH_UM ? null : to - d * APPROACH_UM;
+    return d * (to - from) >= APPROACH_UM ? null : to - d * Math.max(APPROACH_UM, back_um[axis]);
   };
   const bx = before('x'), by = before('y');
   if (bx === null && by === null) return null;
@@ -57,9 +70,28 @@ function promised_dBm(r: Refined): number {
   return Math.max(fitted, r.linePeak_dBm ?? -Infinity);
 }
 
-/** Flies the approach to `r`'s centre when its frame asks for one (the segment, for the timing check). */
-async function approach(rig: AlignRig, r: Refined) {
-  const via = r.frame && rig.at ? approachFrom(rig.at, r.centre, r.frame) : null;
+/**
+ * How far the timing check may move the centre back towards an approach, per axis, µm: a lag of
+ * LAG_ALLOWANCE_S at the speed the frame's samples crossed the peak with (a lag λ puts the centre
+ * λ·v back against the motion).
+ */
+export function recentreAllowance_um(segments: readonly FlySegment[], frame: Frame): { x: number; y: number } {
+  const samples = segments.flatMap((seg) => seg.samples.filter((s) => inFrame(s, frame) && Number.isFinite(s.power_dBm)));
+  let top = -Infinity;
+  for (const s of samples) top = Math.max(top, s.power_dBm);
+  // The crossing speed: the fastest of the samples within 1 dB of the top (the lines' crossings).
+  const near = samples.filter((s) => s.power_dBm >= top - 1);
+  const speed = (v: (s: FlySample) => number): number => near.reduce((m, s) => Math.max(m, Math.abs(v(s))), 0);
+  return { x: LAG_ALLOWANCE_S * speed((s) => s.vx_um_s), y: LAG_ALLOWANCE_S * speed((s) => s.vy_um_s) };
+}
+
+/**
+ * Flies the approach to `r`'s centre when its frame asks for one (the segment, for the timing check);
+ * `allowance_um` is added to the back-off (recentreAllowance_um).
+ */
+async function approach(rig: AlignRig, r: Refined, allowance_um = { x: 0, y: 0 }) {
+  const back = { x: APPROACH_UM + allowance_um.x, y: APPROACH_UM + allowance_um.y };
+  const via = r.frame && rig.at ? approachFrom(rig.at, r.centre, r.frame, back) : null;
   return via ? rig.flyTo(via, 'approach') : null;
 }
 
@@ -96,7 +128,10 @@ export function undetermined(timing: TimingFit | undefined, hardware: boolean): 
 async function timingChecked(rig: AlignRig, refined: Refined): Promise<{ refined: Refined; approached: boolean }> {
   rig.phase = 'final reading';
   await rig.checkpoint();
-  const flownApproach = await approach(rig, refined);
+  // Hardware-started logs always apply the fitted lag, which moves the centre back towards the approach:
+  // backing off by that much more spares a second approach after the fit.
+  const allowance = rig.motionTrigger && refined.segments && refined.frame ? recentreAllowance_um(refined.segments, refined.frame) : undefined;
+  const flownApproach = await approach(rig, refined, allowance);
   if (!refined.segments || !refined.frame) return { refined, approached: true };
   const flown = flownApproach ? [...refined.segments, flownApproach] : refined.segments;
   // Hardware-started logs leave only the stage's own lag (servo following, trigger latency): real and

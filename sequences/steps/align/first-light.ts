@@ -107,15 +107,21 @@ export async function flyFirstLight(rig: AlignRig, o: FirstLightOptions): Promis
     }
     return hit?.segment;
   };
+  // Legs are not confirmed one by one (an encoder read each): a dark leg's positions matter for nothing
+  // but the floor, and an axis that stalled on any leg is still off its latest target later. When none
+  // saw light, both are confirmed before the verdict; when one did, the next segment flown (fine
+  // peaking's first) confirms them with its own axes, before its samples are used.
+  const confirm = { confirm: false };
   for (const line of lines) {
     const [start, end] = lineEnds(line);
     const at = rig.at;
     // The step to the line's start is flown (and logged) too: where it passes light, it counts.
-    if (!at || Math.hypot(at.x_um - start.x_um, at.y_um - start.y_um) > 1e-6) segments.push(await rig.flyTo(start, 'first-light'));
-    segments.push(await rig.flyTo(end, 'first-light'));
+    if (!at || Math.hypot(at.x_um - start.x_um, at.y_um - start.y_um) > 1e-6) segments.push(await rig.flyTo(start, 'first-light', confirm));
+    segments.push(await rig.flyTo(end, 'first-light', confirm));
     const hit = lit();
     if (hit) return { ...estimateFromSegment(hit, rig.floor_dBm, o), segments };
   }
+  await rig.confirmArrival();
   throw noLight(rig, o);
 }
 

@@ -13,7 +13,7 @@ import { FlyTimingError, FlyTriggerError } from './errors.ts';
 import type { LineSample } from './line-fit.ts';
 import type { Point_um } from './paths.ts';
 import type { AlignRig } from './rig.ts';
-import { motionTimeout_s } from './rig.ts';
+import { ARRIVED_UM, motionTimeout_s } from './rig.ts';
 import { logSamplePositions_um, logSampleVelocities_um_s, planProfile } from './trajectory.ts';
 import type { LogTiming, MoveProfile } from './trajectory.ts';
 
@@ -36,8 +36,6 @@ export interface FlySegment {
   duration_s: number;
 }
 
-/** An axis this close to its target (encoder counts, servo dither) has arrived, µm. */
-const ARRIVED_UM = 0.05;
 /** Extra logging past the planned end of the move, s: a sample or so of slack for the timing estimate. */
 const LOG_MARGIN_S = 5e-4;
 /**
@@ -46,7 +44,7 @@ const LOG_MARGIN_S = 5e-4;
  */
 const CLOCK_SHARE = 0.5;
 
-export async function flySegment(rig: AlignRig, to: Point_um, phase: string): Promise<FlySegment> {
+export async function flySegment(rig: AlignRig, to: Point_um, phase: string, confirm = true): Promise<FlySegment> {
   const from = rig.at ?? (await rig.position());
   const [ax, ay] = rig.settings.axes;
   const [rx, ry] = [await rig.rampsOf(ax), await rig.rampsOf(ay)];
@@ -61,7 +59,7 @@ export async function flySegment(rig: AlignRig, to: Point_um, phase: string): Pr
   if (moved.length === 0) return { from, to, along, samples: [], duration_s: 0 };
   const tau = rig.settings.sample_time_s;
   const ch = rig.settings.channel;
-  if (rig.motionTrigger) return triggeredSegment(rig, { from, to, along, moved, targets, px, py, duration_s }, phase);
+  if (rig.motionTrigger) return triggeredSegment(rig, { from, to, along, moved, targets, px, py, duration_s }, phase, confirm);
   const samples = Math.max(1, Math.ceil((rig.logLead_s + duration_s + LOG_MARGIN_S) / tau));
   await rig.meter.startLogging({ channel: ch, samples, averagingTime_s: tau, trigger: 'ignore' });
   rig.forgetAveraging();
@@ -73,6 +71,7 @@ export async function flySegment(rig: AlignRig, to: Point_um, phase: string): Pr
   // The next log opens this much ahead of its move (measured, not assumed).
   rig.logLead_s = Math.max(2e-4, moveStart_s - logStart_s);
   await rig.meter.waitLogging(ch, 2 + samples * tau * 2);
+  // Always confirmed here: with no pulse to show the move started, only the encoders say it ran.
   const late = await lateAxes(rig, targets);
   if (late.length > 0) await rig.stage.waitForMotion({ axes: late, timeout_s: motionTimeout_s(duration_s) });
   const waited_s = rig.ctx.now_s() - logStart_s;
@@ -108,7 +107,7 @@ interface PlannedSegment {
  * spans [k·τ, (k+1)·τ] after the move started, plus the lag the timing fit may have found (servo
  * following, the meter's trigger latency). No host clock is read.
  */
-async function triggeredSegment(rig: AlignRig, s: PlannedSegment, phase: string): Promise<FlySegment> {
+async function triggeredSegment(rig: AlignRig, s: PlannedSegment, phase: string, confirm: boolean): Promise<FlySegment> {
   const trigger = rig.motionTrigger as NonNullable<AlignRig['motionTrigger']>;
   const tau = rig.settings.sample_time_s;
   const ch = rig.settings.channel;
@@ -142,8 +141,16 @@ async function triggeredSegment(rig: AlignRig, s: PlannedSegment, phase: string)
       throw new FlyTriggerError(trigger.triggerOutput, again);
     }
   }
-  const late = await lateAxes(rig, s.targets);
-  if (late.length > 0) await rig.stage.waitForMotion({ axes: late, timeout_s: motionTimeout_s(s.duration_s) });
+  // Unconfirmed (confirm false), the next move starts from the target anyway: a log that completed saw
+  // the motion start, and an axis that did not arrive is still off its latest target at the next check,
+  // which reads it with the axes that check is for (one exchange for both).
+  if (confirm) {
+    const late = await lateAxes(rig, { ...rig.unconfirmedTargets(), ...s.targets });
+    rig.unconfirmed.clear();
+    if (late.length > 0) await rig.stage.waitForMotion({ axes: late, timeout_s: motionTimeout_s(s.duration_s) });
+  } else {
+    for (const axis of s.moved) rig.unconfirmed.add(axis);
+  }
   const watts = await rig.meter.fetchLog_W(ch);
   await rig.meter.stopLogging(ch, { deferred: true });
   rig.loggedSamples += watts.length;

@@ -38,6 +38,9 @@ export interface Ramps {
 /** A motion's timeout: its expected duration with room for polling and a slow controller. */
 export const motionTimeout_s = (duration_s: number): number => 2 + 2 * duration_s;
 
+/** An axis this close to its target (encoder counts, servo dither) has arrived, µm. */
+export const ARRIVED_UM = 0.05;
+
 export class AlignRig {
   singleReadings = 0;
   loggedSamples = 0;
@@ -161,6 +164,14 @@ export class AlignRig {
     return r;
   }
 
+  /** Reads the ramps of the axes not yet known, together where the stage can (two exchanges for both axes on PI GCS). */
+  private async readRamps(axes: readonly string[]): Promise<void> {
+    const unknown = axes.filter((a) => !this.ramps.has(a));
+    if (!this.stage.trajectories || unknown.length < 2) return;
+    const all = await this.stage.trajectories(unknown);
+    for (const axis of unknown) this.ramps.set(axis, all[axis] as Ramps);
+  }
+
   /**
    * Fly ramps on both axes: the fly velocity and (when asked) acceleration, for the scans and the moves
    * between them. The user's values are kept and put back by restoreRamps().
@@ -168,6 +179,7 @@ export class AlignRig {
   async useFlyRamps(): Promise<void> {
     if (this.saved) return;
     await this.measureExchanges();
+    await this.readRamps(this.settings.axes);
     const saved = new Map<string, Ramps>();
     for (const axis of this.settings.axes) saved.set(axis, { ...(await this.rampsOf(axis)) });
     this.saved = saved;
@@ -179,7 +191,11 @@ export class AlignRig {
   async measureExchanges(): Promise<void> {
     if (this.motionTrigger) return; // hardware-started logs need no exchange timing
     let t = this.ctx.now_s();
-    await this.stage.position_um(this.settings.axes[0]);
+    // The stage's own confirmation (its error query) where it can be read: on a slow serial link its
+    // bytes, not a position query's, are what pass between a move taking effect and its confirmation
+    // (the ESP301's `TB?` answers 16 bytes, 8 ms at 19 200 baud).
+    if (this.stage.readErrors) await this.stage.readErrors();
+    else await this.stage.position_um(this.settings.axes[0]);
     this.exchange_s.stage = this.ctx.now_s() - t;
     t = this.ctx.now_s();
     await this.meter.averagingTime_s(this.settings.channel);
@@ -227,10 +243,45 @@ export class AlignRig {
     await this.stage.waitForMotion({ axes, timeout_s: motionTimeout_s(duration) });
   }
 
-  /** Flies both axes to `to` while the meter logs; every sample placed on the trajectory (fly.ts). */
-  async flyTo(to: Point_um, phase: string): Promise<FlySegment> {
+  /**
+   * Flies both axes to `to` while the meter logs; every sample placed on the trajectory (fly.ts).
+   * `confirm: false` leaves the encoders' confirmation of arrival to the next confirmed segment or
+   * confirmArrival() (first light's legs: their samples' positions matter only once a leg sees light),
+   * where the trigger's pulse shows the move started; software-timed segments confirm every move.
+   */
+  async flyTo(to: Point_um, phase: string, opts: { confirm?: boolean } = {}): Promise<FlySegment> {
     await this.checkpoint();
-    return flySegment(this, to, phase);
+    return flySegment(this, to, phase, opts.confirm ?? true);
+  }
+
+  /**
+   * The axes flown with `confirm: false` since the last confirmation: the next confirmed segment reads
+   * them with its own (fly.ts), and confirmArrival() on its own.
+   */
+  readonly unconfirmed = new Set<string>();
+
+  /** The unconfirmed axes' last targets. */
+  unconfirmedTargets(): Record<string, number> {
+    const out: Record<string, number> = {};
+    const [ax, ay] = this.settings.axes;
+    if (!this.at) return out;
+    if (this.unconfirmed.has(ax)) out[ax] = this.at.x_um;
+    if (this.unconfirmed.has(ay)) out[ay] = this.at.y_um;
+    return out;
+  }
+
+  /**
+   * The unconfirmed axes at the targets they were last sent to (one encoder read); one short of it is
+   * waited for, so a stall surfaces as the stage's MotionTimeoutError naming it.
+   */
+  async confirmArrival(): Promise<void> {
+    const targets = this.unconfirmedTargets();
+    this.unconfirmed.clear();
+    const axes = Object.keys(targets);
+    if (axes.length === 0) return;
+    const at = await this.stage.positions_um(axes);
+    const late = axes.filter((axis) => Math.abs((at[axis] as number) - (targets[axis] as number)) > ARRIVED_UM);
+    if (late.length > 0) await this.stage.waitForMotion({ axes: late, timeout_s: motionTimeout_s(0) });
   }
 
   /** Leaves the averaging time to be set again by the next single reading (a log changed the meter). */

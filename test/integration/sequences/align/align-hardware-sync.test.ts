@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openBench } from '../../../../drivers/bench/open-bench.ts';
 import type { Bench } from '../../../../drivers/bench/bench.ts';
+import { MotionTimeoutError } from '../../../../drivers/roles/stage.ts';
 import { fitGaussian2D } from '../../../../models/fits/gaussian2d.ts';
 import { alignStep } from '../../../../sequences/steps/align/align-step.ts';
 import type { VirtualBench } from '../../../../sim/virtual-bench.ts';
@@ -78,6 +79,14 @@ describe('align with the stage trigger cabled to the meter (lan timing)', () => 
     expect(notes.some((n) => HARDWARE.test(n))).toBe(true);
     expect(notes.some((n) => /step-and-read/.test(n))).toBe(false);
     expect(loss_dB).toBeLessThan(0.05);
+  });
+
+  it('an axis stalled from the start surfaces as the stage\'s MotionTimeoutError naming it (first light\'s legs confirmed later)', async () => {
+    const s = await pi(3, false);
+    s.sim.faults.stallStage('X');
+    const err = await alignStep.run(s.ctx, alignStep.schema.parse({ search_radius: '35um' })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MotionTimeoutError);
+    expect((err as MotionTimeoutError).axes).toEqual(['X']);
   });
 
   it('without the trigger the step says it timed the scans by software', async () => {

@@ -31,6 +31,12 @@ function withStage<T>(exchanges: Exchange[], body: (stage: Stage) => Promise<T>)
 }
 
 describe('newport-esp301 driver', () => {
+  it('readErrors: one TB? (the exchange that confirms every command), an error in it thrown', async () => {
+    await withStage([OK], (s) => s.readErrors!());
+    const err = await withStage([['TB?', '108, 3921, MOTOR NOT ENABLED'], OK], (s) => s.readErrors!()).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'InstrumentError', code: 108 });
+  });
+
   it('reads each axis\'s units with nSN? and speaks them: µm on axis 2, inches on axis 3', async () => {
     // ESP301 manual, SN: 2 millimetre, 3 micrometre, 4 inch. The Stage role stays in µm.
     await expectProtocol([

@@ -59,6 +59,20 @@ describe('pi-gcs driver', () => {
     await expect(withStage([['POS? 1 3', '1=12.5 \nnonsense']], (s) => s.positions_um())).rejects.toThrow(/POS\? 1 3.*'<axis>=<value>' lines/);
   });
 
+  it('reads several axes\' trajectories in one VEL? and one ACC? (mm → µm), the velocity a fly move owes back in place of the fly one', async () => {
+    const t = await withStage([['VEL? 1 3', '1=10.000000 \n3=2.500000'], ['ACC? 1 3', '1=200.000000 \n3=50.000000']], (s) => s.trajectories!(['X', 'Z']));
+    expect(t).toEqual({ X: { velocity_um_s: 10_000, acceleration_um_s2: 200_000 }, Z: { velocity_um_s: 2_500, acceleration_um_s2: 50_000 } });
+    const owed = await withStage([
+      ['VEL? 1', '1=2.000000'], ['VEL 1 0.5', null], OK, ['POS? 1', '1=1.000000'], ['ACC? 1', '1=20.000000'], ['MOV 1 3', null], OK,
+      ['VEL? 1 3', '1=0.500000 \n3=2.500000'], ['ACC? 1 3', '1=20.000000 \n3=50.000000'],
+    ], async (s) => {
+      await s.flyMove('X', 3000, 500);
+      return s.trajectories!(['X', 'Z']);
+    });
+    expect(owed['X']).toEqual({ velocity_um_s: 2_000, acceleration_um_s2: 20_000 });
+    await expect(withStage([['VEL? 1 3', '1=10.000000']], (s) => s.trajectories!(['X', 'Z']))).rejects.toThrow(/VEL\? 1 3.*a line '3=<value>' for axis 3/);
+  });
+
   it('sets several velocities in one VEL with its error check', async () => {
     await withStage([['VEL 1 10 3 2.5', null], OK], (s) => s.setVelocities_um_s!({ X: 10_000, Z: 2_500 }));
     await expect(withStage([], (s) => s.setVelocities_um_s!({ X: 10_000, Z: -1 }))).rejects.toThrow(/velocity_um_s/);

@@ -53,22 +53,59 @@ describe('the final check on a synthetic bench', () => {
     }
   });
 
-  it('with a stage that starts its moves up to 8 ms late at random, never reports success far below the peak', async () => {
-    // A timing error the lag fit cannot take out (a different one for every move): fly estimates land up
-    // to tens of micrometres off. Before the fix: 4 of these 20 seeds lost the light and 13 reported
-    // success more than 0.75 dB below the peak, 8 of them by more than 8 dB (up to 27.7 dB).
-    let rechecked = 0;
-    for (const seed of Array.from({ length: 20 }, (_, i) => i + 1)) {
-      const { bench, run } = await align(seed, { moveJitter_s: 8e-3 });
-      const result = await run;
-      expect(loss_dB(bench), `seed ${seed}`).toBeLessThan(0.75);
-      // What is reported is what the fiber gets where it was left, within the fake meter's 2 % scatter.
-      expect(Math.abs(result.power_dBm - (PEAK_DBM - loss_dB(bench))), `seed ${seed}`).toBeLessThan(0.3);
-      if (result.notes.some((n) => /final check: final power .* dB below .*; re-peaked by step-and-read around the best reading: -?[\d.]+ dBm/.test(n))) rechecked += 1;
-    }
-    expect(rechecked).toBeGreaterThanOrEqual(3);
-  });
+});
 
+/** One run on a stage that starts each move up to 8 ms late at random: the fiber's loss, what was reported, whether the final check re-peaked. */
+interface JitterOutcome {
+  loss_dB: number;
+  power_dBm: number;
+  rechecked: boolean;
+}
+
+const JITTER_SEEDS = Array.from({ length: 20 }, (_, i) => i + 1);
+const jitterRuns = new Map<number, Promise<JitterOutcome>>();
+
+/** The run of `seed`, once per file (each seed's own test and the count over all of them share it). */
+function jitterRun(seed: number): Promise<JitterOutcome> {
+  let run = jitterRuns.get(seed);
+  if (!run) {
+    run = (async () => {
+      const { bench, run: alignment } = await align(seed, { moveJitter_s: 8e-3 });
+      const result = await alignment;
+      return {
+        loss_dB: loss_dB(bench),
+        power_dBm: result.power_dBm,
+        rechecked: result.notes.some((n) => /final check: final power .* dB below .*; re-peaked by step-and-read around the best reading: -?[\d.]+ dBm/.test(n)),
+      };
+    })();
+    jitterRuns.set(seed, run);
+  }
+  return run;
+}
+
+describe('the final check with a stage that starts its moves up to 8 ms late at random', () => {
+  // A timing error the lag fit cannot take out (a different one for every move): fly estimates land up
+  // to tens of micrometres off. Before the fix: 4 of these 20 seeds lost the light and 13 reported
+  // success more than 0.75 dB below the peak, 8 of them by more than 8 dB (up to 27.7 dB). One test per
+  // seed: the runs are deterministic (virtual clock, seeded faults), so only their wall time depends on
+  // the machine's load, and each seed's share of it stays far inside the test timeout.
+  for (const seed of JITTER_SEEDS) {
+    it(`seed ${seed}: never reports success far below the peak`, async () => {
+      const o = await jitterRun(seed);
+      expect(o.loss_dB).toBeLessThan(0.75);
+      // What is reported is what the fiber gets where it was left, within the fake meter's 2 % scatter.
+      expect(Math.abs(o.power_dBm - (PEAK_DBM - o.loss_dB))).toBeLessThan(0.3);
+    });
+  }
+
+  it('the final check is what catches it: it re-peaked by step-and-read in at least 3 of the 20 runs', async () => {
+    // Runs the seeds a filtered test run skipped; with every seed run above, nothing is run again.
+    const outcomes = await Promise.all(JITTER_SEEDS.map(jitterRun));
+    expect(outcomes.filter((o) => o.rechecked).length).toBeGreaterThanOrEqual(3);
+  }, 120_000);
+});
+
+describe('the final check on a synthetic bench, continued', () => {
   it('the light falling 15 dB just before the final reading: AlignVerificationError naming the powers', async () => {
     // The same run twice: the second with the light dimmed from just before the final reading on, so the
     // step-and-read re-peak finds only the dimmed peak (before the fix: success at -35 dBm).

@@ -135,4 +135,14 @@ describe('fly alignment on a synthetic bench with mechanical play', () => {
     expect((err as MotionTimeoutError).axes).toEqual(['Y']);
     expect(bench.axes.Y.velocity_um_s).toBe(2000);
   });
+
+  it('an axis that stalls on a dark first-light leg surfaces as MotionTimeoutError, not as "no light"', async () => {
+    // First light's legs are confirmed at the end, not one by one: a stall on any of them still shows.
+    const bench = new FakeFlyBench({ peak: { x_um: 5000, y_um: 5000 }, start: { x_um: 0, y_um: 0 } });
+    bench.axes.X.stalled = true;
+    const { rig } = rigOn(bench);
+    const err = await runAlignment(rig, alignSchema.parse({ fly_acceleration: '200mm/s2' }), { x_um: 0, y_um: 0 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MotionTimeoutError);
+    expect((err as MotionTimeoutError).axes).toEqual(['X']);
+  });
 });

@@ -3,6 +3,7 @@
 // the final move approaches the peak.
 import { describe, expect, it } from 'vitest';
 import { approachFrom } from '../../../../sequences/steps/align/align-run.ts';
+import { recentreAllowance_um } from '../../../../sequences/steps/align/finish.ts';
 import { inFrame, locatingHalf_um, scanPoints } from '../../../../sequences/steps/align/fine.ts';
 import { acrossRange_um, estimateFromSegment } from '../../../../sequences/steps/align/first-light.ts';
 import { alongLine, placeSamples } from '../../../../sequences/steps/align/fly.ts';
@@ -106,5 +107,24 @@ describe('the final approach', () => {
     expect(approachFrom({ x_um: 9, y_um: 9 }, { x_um: 2, y_um: 3 }, {})).toBeNull();
     // Only half a micrometre short: too little to take up the play, so it backs off first.
     expect(approachFrom({ x_um: 1.5, y_um: 3 }, { x_um: 2, y_um: 3 }, { x: 1 })).toEqual({ x_um: 1, y_um: 3 });
+  });
+
+  it('backs off further where the timing check may still move the target back, never less than a micrometre', () => {
+    expect(approachFrom({ x_um: 10, y_um: 5 }, { x_um: 2, y_um: 0 }, { x: 1, y: 1 }, { x: 3, y: 0.2 })).toEqual({ x_um: -1, y_um: -1 });
+    // The target moved back by 1.8 µm after that: the stage still comes at it the measured way by 1.2 µm, no second back-off.
+    expect(approachFrom({ x_um: -1, y_um: -1 }, { x_um: 0.2, y_um: 0 }, { x: 1, y: 1 })).toBeNull();
+  });
+
+  it('allows for a 1 ms lag at the fastest in-frame crossing near the top, per axis', () => {
+    const s = (x_um: number, vx_um_s: number, vy_um_s: number, power_dBm: number): FlySample => ({ x_um, y_um: 0, vx_um_s, vy_um_s, power_dBm });
+    const seg: FlySegment = {
+      from: { x_um: 0, y_um: 0 }, to: { x_um: 10, y_um: 0 }, along: 'x', duration_s: 0.01,
+      // In frame +x: 2000 µm/s at the top, 3000 µm/s 0.5 dB down, 9000 µm/s far down (not a crossing);
+      // the sample running −x (out of frame) is left out however bright.
+      samples: [s(0, 9000, 0, -30), s(4, 3000, 0, -20.5), s(5, 2000, 0, -20), s(5, -5000, 0, -19)],
+    };
+    const a = recentreAllowance_um([seg], { x: 1 });
+    expect(a.x).toBeCloseTo(3, 9);
+    expect(a.y).toBe(0);
   });
 });

@@ -90,6 +90,7 @@ describe('decideDwell', () => {
     expect(d.done).toBe(false);
     if (!d.done) expect(d.nextGateBits).toBeCloseTo(3e10, -8); // capped by growth ×4 first
     const d2 = decideDwell(goals, test, { bits: 4e10, errors: 16 });
+    expect(d2.done).toBe(false);
     if (!d2.done) expect(d2.nextGateBits).toBeCloseTo(((8 - Math.sqrt(8)) * 4e10) / 16, -3);
   });
 
