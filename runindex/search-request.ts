@@ -7,6 +7,10 @@ export interface RunSearchFilter {
   dut?: string;
   lot?: string;
   wafer?: string;
+  /** A die (a wafer run's die-site, or the run's metadata die), e.g. C07R03. */
+  die?: string;
+  /** A site, e.g. A (with die: that die's). */
+  site?: string;
   sequence?: string;
   /** passed | failed | aborted | error | running */
   status?: string;
@@ -36,7 +40,7 @@ export function parseSince(text: string): string {
 
 export function filterOf(req: RunSearchFilter): RunFilter {
   const f: RunFilter = {};
-  for (const k of ['dut', 'lot', 'wafer', 'sequence'] as const) {
+  for (const k of ['dut', 'lot', 'wafer', 'die', 'site', 'sequence'] as const) {
     const v = req[k]?.trim();
     if (v) f[k] = v;
   }
