@@ -33,6 +33,8 @@ const OFFSET_X = 20;
 let at = { x: 0, y: 0 };
 let aligns: { die: string; skip: boolean }[] = [];
 const flakySeen = new Set<string>();
+/** What C05R00's align throws instead of measuring, when set. */
+let lastDieFails: Error | null = null;
 
 const fakeSet: StepDefinition<SetParams> = {
   ...(registry.find((d) => d.kind === 'set') as StepDefinition<SetParams>),
@@ -53,6 +55,7 @@ const fakeAlign: StepDefinition<{ search_radius?: string; skip_first_light?: boo
     const col = Math.round((at.x - 3000) / 1000);
     const die = ['C00R00', 'DEAD', 'C02R00', 'FLAKY', 'LOSSY', 'C05R00'][col] as string;
     aligns.push({ die, skip: p.skip_first_light === true });
+    if (die === 'C05R00' && lastDieFails) throw lastDieFails;
     if (die === 'DEAD' || (die === 'FLAKY' && !flakySeen.has(die))) {
       flakySeen.add(die);
       throw new NoLightError({ area: `a 200 µm spiral at die ${die}`, threshold_dBm: -50, best_dBm: -70, readings: 40 });
@@ -104,6 +107,7 @@ beforeEach(() => {
   at = { x: 0, y: 0 };
   aligns = [];
   flakySeen.clear();
+  lastDieFails = null;
 });
 
 describe('a wafer run bins its die-sites and reprobes the chosen bins', () => {
@@ -171,6 +175,21 @@ describe('a wafer run bins its die-sites and reprobes the chosen bins', () => {
     const again = await run('{ bins: [2], max: 1 }', records);
     expect(aligns.map((a) => a.die)).toEqual(['DEAD', 'FLAKY']);
     expect(binsOf(again.records.dies)).toEqual(['DEAD:2/p2', 'FLAKY:1/p2']);
+  });
+
+  it('bins another step failure 4 (and reprobes it when asked); a safety fault stops the run instead', async () => {
+    lastDieFails = new Error('align: the fit of the peak did not converge');
+    const { records, result } = await run('[4]');
+    expect(result.status).toBe('passed');
+    expect(binsOf(records.dies)).toEqual(['C00R00:1', 'C02R00:1', 'DEAD:2', 'FLAKY:2', 'LOSSY:3', 'C05R00:4', 'C05R00:4/p2']);
+    expect(records.dies.at(-1)?.error).toMatch(/did not converge/);
+    aligns = [];
+    flakySeen.clear();
+    lastDieFails = new Error('laser interlock open: the laser output went off');
+    const stopped = await run('[2]');
+    expect(stopped.result.status).not.toBe('passed');
+    // Stopped at C05R00: no die-site after it, no reprobe pass.
+    expect(binsOf(stopped.records.dies)).toEqual(['C00R00:1', 'C02R00:1', 'DEAD:2', 'FLAKY:2', 'LOSSY:3']);
   });
 
   it('refuses reprobe bins and shapes it cannot run, naming the field', () => {
