@@ -7,10 +7,6 @@ export interface RunSearchFilter {
   dut?: string;
   lot?: string;
   wafer?: string;
-  /** A die (a wafer run's die-site, or the run's metadata die), e.g. C07R03. */
-  die?: string;
-  /** A site, e.g. A (with die: that die's). */
-  site?: string;
   sequence?: string;
   /** passed | failed | aborted | error | running */
   status?: string;
@@ -18,6 +14,17 @@ export interface RunSearchFilter {
   since?: string;
   /** `power_dBm > -25 and peakLoss_dB < 12` */
   where?: string;
+}
+
+/**
+ * A wafer die-site to search for. Apart from RunSearchFilter: the History view's form holds every field of
+ * that one (and has no die or site field yet).
+ */
+export interface DieSiteFilter {
+  /** A die (a wafer run's die-site, or the run's metadata die), e.g. C07R03. */
+  die?: string;
+  /** A site, e.g. A (with die: that die's). */
+  site?: string;
 }
 
 export class SearchRequestError extends Error {
@@ -38,7 +45,7 @@ export function parseSince(text: string): string {
   return new Date(ms).toISOString();
 }
 
-export function filterOf(req: RunSearchFilter): RunFilter {
+export function filterOf(req: RunSearchFilter & DieSiteFilter): RunFilter {
   const f: RunFilter = {};
   for (const k of ['dut', 'lot', 'wafer', 'die', 'site', 'sequence'] as const) {
     const v = req[k]?.trim();
