@@ -7,7 +7,7 @@ import type { IndexDb } from './open-index.ts';
 import type { RunRows } from './record-rows.ts';
 import type { IndexDatabase } from './schema.ts';
 
-type Table = 'runs' | 'measurements' | 'fits' | 'files';
+type Table = 'runs' | 'measurements' | 'die_sites' | 'fits' | 'files';
 
 // Rows per INSERT: under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters for the widest table.
 const CHUNK = 1000;
@@ -15,6 +15,7 @@ const CHUNK = 1000;
 const KEYS = {
   runs: ['run_id'],
   measurements: ['run_id', 'step_id', 'name'],
+  die_sites: ['run_id', 'loop_id', 'die', 'site', 'pass'],
   fits: ['run_id', 'step_id', 'model', 'parameter'],
   files: ['run_id', 'file'],
 } as const satisfies { [T in Table]: readonly (keyof IndexDatabase[T] & string)[] };
@@ -22,7 +23,8 @@ const KEYS = {
 const COLUMNS = {
   runs: ['folder', 'bench', 'simulated', 'sequence', 'dut', 'lot', 'wafer', 'die', 'site', 'operator', 'status', 'passed',
     'started', 'finished', 'software_version', 'message', 'source_mtime_ms', 'indexed_at'],
-  measurements: ['value', 'unit', 'site', 'min', 'max', 'verdict'],
+  measurements: ['value', 'unit', 'site', 'die', 'min', 'max', 'verdict'],
+  die_sites: ['wafer', 'col', 'row', 'bin', 'bin_name', 'passed', 'error'],
   fits: ['value', 'sigma', 'unit'],
   files: ['step_id', 'table_name', 'rows'],
 } as const satisfies { [T in Table]: readonly (keyof IndexDatabase[T] & string)[] };
@@ -76,12 +78,15 @@ export async function upsertRuns(db: IndexDb, batch: readonly RunRows[], opts: {
     const measurements = batch.flatMap((b) => b.measurements);
     const fits = batch.flatMap((b) => b.fits);
     const files = batch.flatMap((b) => b.files);
+    const dieSites = batch.flatMap((b) => b.dieSites);
     await upsert(tx, 'measurements', measurements);
+    await upsert(tx, 'die_sites', dieSites);
     await upsert(tx, 'fits', fits);
     await upsert(tx, 'files', files);
     // A run seen for the first time (a rebuild into an empty index) has nothing stale to look for.
     if (!opts.fresh) {
       await removeStale(tx, 'measurements', runIds, measurements);
+      await removeStale(tx, 'die_sites', runIds, dieSites);
       await removeStale(tx, 'fits', runIds, fits);
       await removeStale(tx, 'files', runIds, files);
     }

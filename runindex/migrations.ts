@@ -135,8 +135,38 @@ const newestFirst: NamedMigration = {
   },
 };
 
+// A wafer run's die-sites (one row per die, site and pass, with its bin) and each measurement's die, so a
+// search can ask for a die and site. Runs indexed before had neither: their source time is forgotten so the
+// next `index rebuild` (and a bench's start-up catch-up) indexes each again from its run.json.
+const dieSites: NamedMigration = {
+  name: '0005-die-sites',
+  migration: {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.createTable('die_sites')
+        .addColumn('run_id', 'text', (c) => c.notNull().references('runs.run_id').onDelete('cascade'))
+        .addColumn('loop_id', 'text', (c) => c.notNull())
+        .addColumn('wafer', 'text', (c) => c.notNull())
+        .addColumn('die', 'text', (c) => c.notNull())
+        .addColumn('col', 'integer', (c) => c.notNull())
+        .addColumn('row', 'integer', (c) => c.notNull())
+        .addColumn('site', 'text', (c) => c.notNull())
+        .addColumn('pass', 'integer', (c) => c.notNull())
+        .addColumn('bin', 'integer', (c) => c.notNull())
+        .addColumn('bin_name', 'text', (c) => c.notNull())
+        .addColumn('passed', 'integer', (c) => c.notNull())
+        .addColumn('error', 'text')
+        .addPrimaryKeyConstraint('die_sites_pk', ['run_id', 'loop_id', 'die', 'site', 'pass'])
+        .execute();
+      // "runs that measured die C07R03 (site A)": the search's EXISTS, die and site equalities then the run.
+      await db.schema.createIndex('die_sites_die_site_run').on('die_sites').columns(['die', 'site', 'run_id']).execute();
+      await db.schema.alterTable('measurements').addColumn('die', 'text').execute();
+      await sql`UPDATE runs SET source_mtime_ms = -1`.execute(db);
+    },
+  },
+};
+
 /** Every migration, oldest first. */
-export const INDEX_MIGRATIONS: readonly NamedMigration[] = [initial, audit, fleet, newestFirst];
+export const INDEX_MIGRATIONS: readonly NamedMigration[] = [initial, audit, fleet, newestFirst, dieSites];
 
 export function migrationProvider(list: readonly NamedMigration[] = INDEX_MIGRATIONS): MigrationProvider {
   return { getMigrations: async () => Object.fromEntries(list.map((m) => [m.name, m.migration])) };

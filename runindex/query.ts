@@ -1,4 +1,4 @@
-// Searching the index: runs by DUT, lot, wafer, sequence, status, start time and measurement conditions,
+// Searching the index: runs by DUT, lot, wafer, die, site, sequence, status, start time and measurement conditions,
 // newest first, a page at a time; their measurements; a measurement's trend with its limits; the yield per
 // lot. One Kysely query layer for SQLite and PostgreSQL — every value is a bound parameter.
 import { sql, type ExpressionBuilder } from 'kysely';
@@ -10,6 +10,10 @@ export interface RunFilter {
   dut?: string;
   lot?: string;
   wafer?: string;
+  /** Runs that measured this die: a wafer run's die-site, or a run whose metadata names it. */
+  die?: string;
+  /** With die: that die's site; alone: any die's site (or the metadata's). */
+  site?: string;
   sequence?: string;
   status?: string;
   /** ISO time: runs started at or after it. */
@@ -26,6 +30,8 @@ export interface IndexedMeasurement {
   value: number;
   unit: string;
   site: string | null;
+  /** The wafer loop's die, null outside one. */
+  die: string | null;
   min: number | null;
   max: number | null;
   verdict: 'pass' | 'fail' | null;
@@ -49,6 +55,22 @@ export interface IndexedRun {
   software: string;
   message: string | null;
   measurements: IndexedMeasurement[];
+  /** With a die or site filter: the wafer die-sites that matched it, every pass (the last pass's bin is the die-site's). */
+  dieSites?: IndexedDieSite[];
+}
+
+export interface IndexedDieSite {
+  loopId: string;
+  wafer: string;
+  die: string;
+  col: number;
+  row: number;
+  site: string;
+  pass: number;
+  bin: number;
+  binName: string;
+  passed: boolean;
+  error: string | null;
 }
 
 export interface RunPage {
@@ -67,6 +89,16 @@ function filtered(db: IndexDb, f: RunFilter) {
   if (f.sequence !== undefined) q = q.where('runs.sequence', '=', f.sequence);
   if (f.status !== undefined) q = q.where('runs.status', '=', f.status);
   if (f.since !== undefined) q = q.where('runs.started', '>=', f.since);
+  if (f.die !== undefined || f.site !== undefined) {
+    const { die, site } = f;
+    q = q.where((eb: RunsEb) => {
+      let sub = eb.selectFrom('die_sites as d').select(sql.lit(1).as('one')).whereRef('d.run_id', '=', 'runs.run_id');
+      if (die !== undefined) sub = sub.where('d.die', '=', die);
+      if (site !== undefined) sub = sub.where('d.site', '=', site);
+      const own = [...(die !== undefined ? [eb('runs.die', '=', die)] : []), ...(site !== undefined ? [eb('runs.site', '=', site)] : [])];
+      return eb.or([eb.exists(sub), eb.and(own)]);
+    });
+  }
   for (const c of f.where ?? []) {
     q = q.where((eb: RunsEb) => eb.exists(eb.selectFrom('measurements as m').select(sql.lit(1).as('one'))
       .whereRef('m.run_id', '=', 'runs.run_id').where('m.name', '=', c.name).where('m.value', c.op, c.value)));
@@ -76,7 +108,7 @@ function filtered(db: IndexDb, f: RunFilter) {
 
 function measurementOf(r: IndexDatabase['measurements']): IndexedMeasurement {
   return {
-    name: r.name, step: r.step_id, value: r.value, unit: r.unit, site: r.site, min: r.min, max: r.max,
+    name: r.name, step: r.step_id, value: r.value, unit: r.unit, site: r.site, die: r.die ?? null, min: r.min, max: r.max,
     verdict: r.verdict === 'pass' || r.verdict === 'fail' ? r.verdict : null,
   };
 }
@@ -91,12 +123,31 @@ export async function measurementsOf(db: IndexDb, runIds: string[], names?: stri
   return out;
 }
 
+/** These runs' die-sites matching the die and site (either may be absent), by run id, in die, site, pass order. */
+export async function dieSitesOf(db: IndexDb, runIds: string[], f: { die?: string; site?: string } = {}): Promise<Map<string, IndexedDieSite[]>> {
+  const out = new Map<string, IndexedDieSite[]>(runIds.map((id) => [id, []]));
+  if (runIds.length === 0) return out;
+  let q = db.selectFrom('die_sites').selectAll().where('run_id', 'in', runIds);
+  if (f.die !== undefined) q = q.where('die', '=', f.die);
+  if (f.site !== undefined) q = q.where('site', '=', f.site);
+  const rows = await q.orderBy('run_id').orderBy('loop_id').orderBy('die').orderBy('site').orderBy('pass').execute();
+  for (const r of rows) {
+    out.get(r.run_id)?.push({
+      loopId: r.loop_id, wafer: r.wafer, die: r.die, col: Number(r.col), row: Number(r.row), site: r.site, pass: Number(r.pass),
+      bin: Number(r.bin), binName: r.bin_name, passed: Number(r.passed) === 1, error: r.error,
+    });
+  }
+  return out;
+}
+
 export async function searchRuns(db: IndexDb, f: RunFilter = {}, opts: { measurements?: string[]; count?: boolean } = {}): Promise<RunPage> {
   const limit = Math.max(1, Math.min(f.limit ?? 100, 10_000));
   const rows = await filtered(db, f).selectAll('runs')
     .orderBy('runs.started', 'desc').orderBy('runs.run_id', 'desc')
     .limit(limit).offset(Math.max(0, f.offset ?? 0)).execute();
   const ms = await measurementsOf(db, rows.map((r) => r.run_id), opts.measurements);
+  const byDie = f.die !== undefined || f.site !== undefined;
+  const ds = byDie ? await dieSitesOf(db, rows.map((r) => r.run_id), { ...(f.die !== undefined ? { die: f.die } : {}), ...(f.site !== undefined ? { site: f.site } : {}) }) : null;
   let total = rows.length + Math.max(0, f.offset ?? 0);
   if (opts.count !== false && (rows.length === limit || (f.offset ?? 0) > 0)) {
     const c = await filtered(db, f).select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
@@ -109,6 +160,7 @@ export async function searchRuns(db: IndexDb, f: RunFilter = {}, opts: { measure
       runId: r.run_id, folder: r.folder, bench: r.bench, sequence: r.sequence, dut: r.dut, lot: r.lot, wafer: r.wafer, die: r.die,
       site: r.site, operator: r.operator, status: r.status, passed: r.passed === null ? null : r.passed === 1, started: r.started,
       finished: r.finished, software: r.software_version, message: r.message, measurements: ms.get(r.run_id) ?? [],
+      ...(ds ? { dieSites: ds.get(r.run_id) ?? [] } : {}),
     })),
   };
 }

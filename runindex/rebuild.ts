@@ -24,7 +24,7 @@ export interface RebuildReport {
   /** Unchanged since they were indexed. */
   unchanged: number;
   problems: RebuildProblem[];
-  /** Rows written (runs, measurements, fits, files). */
+  /** Rows written (runs, measurements, die-sites, fits, files). */
   rows: number;
   /** The planner's statistics were refreshed (ANALYZE) after a rebuild that changed much of the index. */
   analyzed: boolean;
@@ -39,7 +39,7 @@ export interface RebuildOptions {
 }
 
 function rowCount(r: RunRows): number {
-  return 1 + r.measurements.length + r.fits.length + r.files.length;
+  return 1 + r.measurements.length + r.dieSites.length + r.fits.length + r.files.length;
 }
 
 export async function rebuildIndex(db: IndexDb, runsDir: string, opts: RebuildOptions = {}): Promise<RebuildReport> {

@@ -13,6 +13,12 @@ const step = z.object({
 });
 const limit = z.object({ measurement: z.string(), stepId: z.string(), passed: z.boolean(), min: z.number().optional(), max: z.number().optional() });
 
+const dieResult = z.object({
+  loopId: z.string(), die: z.string(), col: z.number(), row: z.number(), site: z.string(), passed: z.boolean(), bin: z.number().int(),
+  binName: z.string(), pass: z.number().int().min(1).optional(), error: z.string().optional(),
+});
+const wafer = z.object({ map: z.object({ wafer: z.string() }), results: z.array(dieResult) });
+
 const record = z.object({
   runId: z.string().min(1),
   status: z.enum(['running', 'passed', 'failed', 'aborted', 'error']),
@@ -26,6 +32,8 @@ const record = z.object({
   finished: z.string().optional(),
   steps: z.array(step),
   limits: z.array(limit),
+  wafer: wafer.optional(),
+  wafers: z.array(wafer).optional(),
 });
 
 export class RunRecordError extends Error {

@@ -2,11 +2,13 @@
 // with σ, and files. Pure: the same record always gives the same rows, which is what makes re-indexing a
 // run (each step's end, a rebuild, an outbox retry) idempotent.
 import type { RunRecord } from '../sequences/records/run-record.ts';
-import type { FilesTable, FitsTable, MeasurementsTable, RunsTable } from './schema.ts';
+import type { DieSitesTable, FilesTable, FitsTable, MeasurementsTable, RunsTable } from './schema.ts';
 
 export interface RunRows {
   run: RunsTable;
   measurements: MeasurementsTable[];
+  /** A wafer run's die-site results, every pass. */
+  dieSites: DieSitesTable[];
   fits: FitsTable[];
   files: FilesTable[];
 }
@@ -35,6 +37,7 @@ function finite(v: unknown): v is number {
 export function rowsOf(record: RunRecord, src: RowSource): RunRows {
   const md = record.metadata ?? {};
   const runId = record.runId;
+  const wafers = record.wafers ?? (record.wafer ? [record.wafer] : []);
   const run: RunsTable = {
     run_id: runId,
     folder: src.folder,
@@ -43,7 +46,8 @@ export function rowsOf(record: RunRecord, src: RowSource): RunRows {
     sequence: record.sequence.name,
     dut: text(md['dut']) ?? '',
     lot: text(md['lot']),
-    wafer: text(md['wafer']),
+    // A wafer run names its wafer by the map when the metadata does not.
+    wafer: text(md['wafer']) ?? (wafers.length === 1 ? (wafers[0]?.map.wafer ?? null) : null),
     die: text(md['die']),
     site: text(md['site']),
     operator: text(md['operator']),
@@ -63,12 +67,13 @@ export function rowsOf(record: RunRecord, src: RowSource): RunRows {
   for (const f of RUN_FILES) files.set(f, { run_id: runId, file: f, step_id: null, table_name: null, rows: 0 });
   for (const step of record.steps) {
     const site = text(step.loop?.['site']);
+    const die = text(step.loop?.['die']);
     for (const [name, m] of Object.entries(step.measurements)) {
       // JSON has no NaN or Infinity: such a value was written as null and there is nothing to index.
       if (!finite(m.value)) continue;
       const limit = limits.get(`${step.stepId}\u0000${name}`);
       measurements.push({
-        run_id: runId, step_id: step.stepId, name, value: m.value, unit: m.unit, site,
+        run_id: runId, step_id: step.stepId, name, value: m.value, unit: m.unit, site, die,
         min: limit && finite(limit.min) ? limit.min : null,
         max: limit && finite(limit.max) ? limit.max : null,
         verdict: limit ? (limit.passed ? 'pass' : 'fail') : null,
@@ -90,5 +95,16 @@ export function rowsOf(record: RunRecord, src: RowSource): RunRows {
       if (t.file !== '') files.set(t.file, { run_id: runId, file: t.file, step_id: r.rerun?.stepId ?? null, table_name: t.name, rows: t.rows });
     }
   }
-  return { run, measurements, fits, files: [...files.values()] };
+  // Keyed by die, site and pass: a result journalled twice (it cannot be, but a hand-edited record) keeps one row.
+  const dieSites = new Map<string, DieSitesTable>();
+  for (const w of wafers) {
+    for (const r of w.results) {
+      const pass = r.pass ?? 1;
+      dieSites.set(`${r.loopId}\u0000${r.die}\u0000${r.site}\u0000${pass}`, {
+        run_id: runId, loop_id: r.loopId, wafer: w.map.wafer, die: r.die, col: r.col, row: r.row, site: r.site, pass,
+        bin: r.bin, bin_name: r.binName, passed: r.passed ? 1 : 0, error: r.error ?? null,
+      });
+    }
+  }
+  return { run, measurements, dieSites: [...dieSites.values()], fits, files: [...files.values()] };
 }

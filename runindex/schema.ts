@@ -35,10 +35,32 @@ export interface MeasurementsTable {
   unit: string;
   /** The loop's site (`sites[B]/align` → B) when the step ran inside a sites loop. */
   site: string | null;
+  /** The wafer loop's die (`wafer[C07R03.A]/align` → C07R03); null outside a wafer loop. */
+  die: string | null;
   min: number | null;
   max: number | null;
   /** 'pass' | 'fail' when a limit judged it, else null. */
   verdict: string | null;
+}
+
+/** One die-site result of a wafer loop, one row per pass (run.json's `wafer.results`). */
+export interface DieSitesTable {
+  run_id: string;
+  /** The wafer loop's step-id prefix ('wafer'). */
+  loop_id: string;
+  /** The map's name (e.g. 'wafer-a'). */
+  wafer: string;
+  die: string;
+  col: number;
+  row: number;
+  site: string;
+  /** 1 the first pass, 2... reprobes. */
+  pass: number;
+  bin: number;
+  bin_name: string;
+  /** 1 passed, 0 failed. */
+  passed: number;
+  error: string | null;
 }
 
 export interface FitsTable {
@@ -80,6 +102,7 @@ export interface AuditTable {
 export interface IndexDatabase {
   runs: RunsTable;
   measurements: MeasurementsTable;
+  die_sites: DieSitesTable;
   fits: FitsTable;
   files: FilesTable;
   audit: AuditTable;

@@ -16,6 +16,17 @@ export interface RunSearchFilter {
   where?: string;
 }
 
+/**
+ * A wafer die-site to search for. Apart from RunSearchFilter: the History view's form holds every field of
+ * that one (and has no die or site field yet).
+ */
+export interface DieSiteFilter {
+  /** A die (a wafer run's die-site, or the run's metadata die), e.g. C07R03. */
+  die?: string;
+  /** A site, e.g. A (with die: that die's). */
+  site?: string;
+}
+
 export class SearchRequestError extends Error {
   constructor(message: string) {
     super(message);
@@ -34,9 +45,9 @@ export function parseSince(text: string): string {
   return new Date(ms).toISOString();
 }
 
-export function filterOf(req: RunSearchFilter): RunFilter {
+export function filterOf(req: RunSearchFilter & DieSiteFilter): RunFilter {
   const f: RunFilter = {};
-  for (const k of ['dut', 'lot', 'wafer', 'sequence'] as const) {
+  for (const k of ['dut', 'lot', 'wafer', 'die', 'site', 'sequence'] as const) {
     const v = req[k]?.trim();
     if (v) f[k] = v;
   }

@@ -71,6 +71,8 @@ export interface DieFinishedEventBody {
   placement?: WaferPlacement;
   /** True when this die-site was measured again by a reprobe pass. */
   reprobe?: boolean;
+  /** The pass that measured it, on reprobes: 2 for the first reprobe pass (absent: 1, the first pass). */
+  pass?: number;
   /** The failing step's error (bins 2 and 4). */
   error?: string;
 }

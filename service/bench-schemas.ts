@@ -39,7 +39,7 @@ const fileName = z.string().min(1).max(256).regex(/^[^/\\]+\.csv$/i, 'a CSV file
 
 const text = z.string().max(256).optional();
 const searchFilter = {
-  dut: text, lot: text, wafer: text, sequence: text, status: text, since: z.string().max(64).optional(), where: z.string().max(1024).optional(),
+  dut: text, lot: text, wafer: text, die: text, site: text, sequence: text, status: text, since: z.string().max(64).optional(), where: z.string().max(1024).optional(),
 };
 const measurementName = z.string().min(1).max(128);
 

@@ -1,11 +1,11 @@
 // The History search's payloads (plain JSON): a filter as the user types it, a page of indexed runs, a
 // trend, the yield per lot, and what the index holds.
-import type { IndexedMeasurement, IndexedRun, LotYield, TrendPoint } from '../runindex/query.ts';
-import type { RunSearchFilter } from '../runindex/search-request.ts';
+import type { IndexedDieSite, IndexedMeasurement, IndexedRun, LotYield, TrendPoint } from '../runindex/query.ts';
+import type { DieSiteFilter, RunSearchFilter } from '../runindex/search-request.ts';
 
-export type { IndexedMeasurement, IndexedRun, LotYield, RunSearchFilter, TrendPoint };
+export type { DieSiteFilter, IndexedDieSite, IndexedMeasurement, IndexedRun, LotYield, RunSearchFilter, TrendPoint };
 
-export interface RunSearchRequest extends RunSearchFilter {
+export interface RunSearchRequest extends RunSearchFilter, DieSiteFilter {
   /** Page size, 1-1000 (default 100), and the offset of the page's first run. */
   limit?: number;
   offset?: number;
@@ -20,7 +20,7 @@ export interface RunSearchPage {
   offset: number;
 }
 
-export interface RunTrendRequest extends RunSearchFilter {
+export interface RunTrendRequest extends RunSearchFilter, DieSiteFilter {
   measurement: string;
   /** At most this many newest points (default 5,000). */
   limit?: number;

@@ -82,7 +82,8 @@ export function buildPlan(seq: LoadedSequence, opts: PlanOptions = {}): Plan {
       ...(e.wafer ? { wafer: e.wafer } : {}),
       tables: def.tables(params),
       ...(measurements ? { measurements } : {}),
-      estimate_s: Number.isFinite(estimate_s) && estimate_s > 0 ? estimate_s : 0,
+      // A reprobe pass's steps run only for the die-sites binned so, unknown until then: not in the estimate.
+      estimate_s: e.wafer?.pass === undefined && Number.isFinite(estimate_s) && estimate_s > 0 ? estimate_s : 0,
     });
   }
   const limits = planLimits(source, seq.doc.limits, steps, issues);

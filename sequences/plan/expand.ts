@@ -25,7 +25,7 @@ interface Scope {
   loop: Record<string, unknown>;
   idPrefix: string;
   templatePrefix: string;
-  wafer?: { plan: WaferLoopPlan; key: string };
+  wafer?: { plan: WaferLoopPlan; key: string; pass?: number };
 }
 
 export interface ExpandOptions {
@@ -43,7 +43,9 @@ export function expandSteps(source: SourceFile, nodes: readonly SequenceNode[], 
 }
 
 function waferRef(scope: Scope, goto: boolean): { wafer?: WaferStepRef } {
-  return scope.wafer ? { wafer: { loopId: scope.wafer.plan.loopId, key: scope.wafer.key, goto } } : {};
+  if (!scope.wafer) return {};
+  const pass = scope.wafer.pass;
+  return { wafer: { loopId: scope.wafer.plan.loopId, key: scope.wafer.key, goto, ...(pass !== undefined && pass > 1 ? { pass } : {}) } };
 }
 
 function pushStep(out: ExpandedStep[], scope: Scope, step: ExpandedStep): void {
@@ -94,9 +96,9 @@ function walk(source: SourceFile, nodes: readonly SequenceNode[], scope: Scope, 
       const inner: Scope = {
         vars,
         loop: { ...scope.loop, ...it.loop },
-        idPrefix: `${scope.idPrefix}${id}[${it.key}]/`,
+        idPrefix: `${scope.idPrefix}${id}${it.idSegment ?? `[${it.key}]/`}`,
         templatePrefix: `${scope.templatePrefix}${id}/`,
-        ...(wafer?.plan ? { wafer: { plan: wafer.plan, key: it.key } } : scope.wafer ? { wafer: scope.wafer } : {}),
+        ...(wafer?.plan ? { wafer: { plan: wafer.plan, key: it.key, ...(it.pass !== undefined ? { pass: it.pass } : {}) } } : scope.wafer ? { wafer: scope.wafer } : {}),
       };
       if (it.goto) {
         pushStep(out, inner, {
@@ -128,6 +130,9 @@ function waferLoop(source: SourceFile, node: LoopNode, scope: Scope, loopId: str
 
 interface Iteration {
   key: string;
+  idSegment?: string;
+  /** A wafer die-site's pass (2 = first reprobe). */
+  pass?: number;
   vars: Record<string, unknown>;
   loop: Record<string, unknown>;
   goto?: Record<string, string>;

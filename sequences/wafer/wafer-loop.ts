@@ -9,8 +9,9 @@ import { q } from '../schema/q.ts';
 import { zodInto, type SequenceNode, type WaferLoopSpec } from '../schema/sequence-file.ts';
 import type { SourceFile } from '../schema/source.ts';
 import { readWaferMap } from './load-map.ts';
-import { siteStage_um } from './map-types.ts';
+import { siteStage_um, type WaferDie, type WaferSiteDef } from './map-types.ts';
 import { visitOrder, WAFER_ORDERS } from './order.ts';
+import { readReprobe } from './reprobe-spec.ts';
 import type { WaferLoopPlan } from './wafer-plan.ts';
 
 const settingsSchema = z.strictObject({
@@ -18,16 +19,16 @@ const settingsSchema = z.strictObject({
   sites: z.array(z.string(), { error: 'expected a list of site names, e.g. [A, B]' }).min(1, { error: 'expected at least one site' }).optional(),
   order: z.enum(WAFER_ORDERS, { error: `expected ${WAFER_ORDERS.join(', ')}` }).default('serpentine'),
   predict: z.boolean({ error: 'expected true or false' }).default(true),
-  // Refused rather than accepted and ignored: nothing would be measured again, yet the file would read as if it were.
-  reprobe: z.unknown().refine((v) => v === undefined, {
-    error: 'a reprobe pass is not built yet: remove reprobe; the bad dies are in dies.csv and kgd.csv, and a map of just those dies measures them again in a second run',
-  }).optional(),
+  reprobe: z.unknown().optional(),
   stage: z.string({ error: 'expected the stage role name (e.g. stage)' }).default('stage'),
   height: q.length_um().optional(),
 });
 
 export interface WaferIteration {
   key: string;
+  /** The step-id segment after the loop's id when not `[key]/`: a reprobe's `[C07R03.A]/reprobe1/`. */
+  idSegment?: string;
+  pass: number;
   vars: Record<string, unknown>;
   loop: Record<string, unknown>;
   goto: Record<string, string>;
@@ -39,6 +40,8 @@ export function waferIterations(source: SourceFile, spec: WaferLoopSpec, lp: Fie
   const { over: _over, ...raw } = spec;
   const s = zodInto(source, settingsSchema, Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)), lp, issues);
   if (!s) return null;
+  const reprobe = readReprobe(source, s.reprobe, [...lp, 'reprobe'], issues);
+  if (reprobe === null) return null;
   const file = isAbsolute(s.map) ? s.map : resolve(baseDir, s.map);
   const mapIssues: SequenceIssue[] = [];
   const map = readWaferMap(file, mapIssues);
@@ -55,27 +58,36 @@ export function waferIterations(source: SourceFile, spec: WaferLoopSpec, lp: Fie
   }
   const sites = siteNames.map((n) => map.sites.find((x) => x.name === n)!);
   const plan: WaferLoopPlan = {
-    loopId, map, sites: siteNames, order: s.order, predict: s.predict, reprobeBins: [], stage: s.stage,
+    loopId, map, sites: siteNames, order: s.order, predict: s.predict, reprobeBins: reprobe.bins, reprobeMax: reprobe.max, stage: s.stage,
     height_um: s.height ?? null, dieSites: [],
   };
   const iterations: WaferIteration[] = [];
-  for (const die of visitOrder(map.dies, s.order)) {
-    for (const site of sites) {
-      const p = siteStage_um(die, site);
-      const key = `${die.name}.${site.name}`;
-      plan.dieSites.push({ key, die, site, stage_um: p, stepIds: [] });
-      iterations.push({
-        key,
-        vars: { die: die.name, die_x: die.col, die_y: die.row, site: site.name, site_x: `${round(p.x)}um`, site_y: `${round(p.y)}um` },
-        loop: { die: die.name, die_x: die.col, die_y: die.row, site: site.name, position_um: { X: p.x, Y: p.y } },
-        goto: {
-          [`${s.stage}.X`]: `${round(p.x)}um`, [`${s.stage}.Y`]: `${round(p.y)}um`,
-          ...(s.height !== undefined ? { [`${s.stage}.Z`]: `${round(s.height)}um` } : {}),
-        },
-      });
+  const order = visitOrder(map.dies, s.order);
+  // Each reprobe pass plans every die-site again (stable step ids for the journal); the run skips those
+  // whose bin is not one to reprobe.
+  for (let pass = 1; pass <= 1 + reprobe.max; pass++) {
+    for (const die of order) {
+      for (const site of sites) {
+        const p = siteStage_um(die, site);
+        const siteKey = `${die.name}.${site.name}`;
+        const key = pass === 1 ? siteKey : `${siteKey}/reprobe${pass - 1}`;
+        plan.dieSites.push({ key, siteKey, pass, die, site, stage_um: p, stepIds: [] });
+        iterations.push({ ...iteration(die, site, p, s), key, pass, ...(pass > 1 ? { idSegment: `[${siteKey}]/reprobe${pass - 1}/` } : {}) });
+      }
     }
   }
   return { plan, iterations };
+}
+
+function iteration(die: WaferDie, site: WaferSiteDef, p: { x: number; y: number }, s: z.infer<typeof settingsSchema>): Omit<WaferIteration, 'key' | 'pass'> {
+  return {
+    vars: { die: die.name, die_x: die.col, die_y: die.row, site: site.name, site_x: `${round(p.x)}um`, site_y: `${round(p.y)}um` },
+    loop: { die: die.name, die_x: die.col, die_y: die.row, site: site.name, position_um: { X: p.x, Y: p.y } },
+    goto: {
+      [`${s.stage}.X`]: `${round(p.x)}um`, [`${s.stage}.Y`]: `${round(p.y)}um`,
+      ...(s.height !== undefined ? { [`${s.stage}.Z`]: `${round(s.height)}um` } : {}),
+    },
+  };
 }
 
 function round(v: number): number {

@@ -1,8 +1,10 @@
 // A run's wafer loops while the engine runs them: the map announced, each die-site's goto aimed at the
 // predicted optimum and its alignment told to skip first light there, a failing step binning its die-site
 // (the rest of that die-site skipped, the run going on), and at each die-site's end its bin, its result
-// recorded and announced, and the placement fitted again. Resumed, it takes the journalled results back:
-// those die-sites are not measured again.
+// recorded and announced, and the placement fitted again. A reprobe pass (planned after the first) measures
+// again only the die-sites whose latest bin is one to reprobe, from the placement fitted by then, and skips
+// first light only where that die-site had light. Resumed, it takes the journalled results back: those
+// die-sites (of any pass) are not measured again.
 import type { RunEventBody } from '../events.ts';
 import { evaluateLimits } from '../plan/limits.ts';
 import type { Plan, PlannedLimit, PlannedStep } from '../plan/plan-types.ts';
@@ -37,6 +39,10 @@ interface LoopState {
   plan: WaferLoopPlan;
   sites: Map<string, WaferDieSite>;
   settled: Set<string>;
+  /** Reprobe die-sites chosen to run (their previous pass ended in a reprobe bin). */
+  selected: Set<string>;
+  /** The latest result of each die-site (by its first-pass key). */
+  latest: Map<string, DieResult>;
   observations: SiteObservation[];
   fit: PlacementFit | null;
   predictions: Map<string, { x: number; y: number; z?: number }>;
@@ -51,14 +57,16 @@ export class WaferRun {
     this.deps = deps;
     for (const plan of deps.plan.wafers ?? []) {
       this.loops.set(plan.loopId, {
-        plan, sites: new Map(plan.dieSites.map((d) => [d.key, d])), settled: new Set(), observations: [], fit: null, predictions: new Map(), powers: [],
+        plan, sites: new Map(plan.dieSites.map((d) => [d.key, d])), settled: new Set(), selected: new Set(), latest: new Map(), observations: [], fit: null, predictions: new Map(), powers: [],
       });
     }
     for (const r of deps.records.waferResults?.() ?? []) {
       const loop = this.loops.get(r.loopId);
-      if (!loop) continue;
-      loop.settled.add(`${r.die}.${r.site}`);
-      this.learn(loop, `${r.die}.${r.site}`, r);
+      const ds = loop?.sites.get(resultKey(r));
+      if (!loop || !ds) continue;
+      loop.settled.add(ds.key);
+      loop.latest.set(ds.siteKey, r);
+      this.learn(loop, ds, r);
     }
   }
 
@@ -71,9 +79,23 @@ export class WaferRun {
     }
   }
 
-  /** A step of a die-site already finished (before a resume) or binned by an earlier step's failure. */
+  /**
+   * A step of a die-site already finished (before a resume) or binned by an earlier step's failure, or of a
+   * reprobe die-site not to measure again (decided at its first step, when the pass before it has ended).
+   */
   settled(step: PlannedStep): boolean {
-    return step.wafer !== undefined && this.loops.get(step.wafer.loopId)?.settled.has(step.wafer.key) === true;
+    const ctx = this.siteOf(step);
+    if (!ctx) return false;
+    const { loop, ds } = ctx;
+    if (loop.settled.has(ds.key)) return true;
+    if (ds.pass === 1 || loop.selected.has(ds.key)) return false;
+    const prev = loop.latest.get(ds.siteKey);
+    if (prev && (prev.pass ?? 1) === ds.pass - 1 && loop.plan.reprobeBins.includes(prev.bin)) {
+      loop.selected.add(ds.key);
+      return false;
+    }
+    loop.settled.add(ds.key);
+    return true;
   }
 
   /** The step's parameters now: a goto aimed at the prediction, an alignment starting there. */
@@ -91,6 +113,9 @@ export class WaferRun {
     const firstAlign = ds.stepIds.find((id) => this.deps.plan.steps.find((s) => s.stepId === id)?.kind === 'align');
     const params = step.params as { center?: unknown; channels?: unknown; start_light?: number };
     if (step.stepId !== firstAlign || !loop.predictions.has(ds.key) || params.center !== undefined || params.channels !== undefined) return step.params;
+    // A reprobe of a die-site that found no light searches from scratch: the light may be off the prediction.
+    const prev = ds.pass > 1 ? loop.latest.get(ds.siteKey) : undefined;
+    if (prev && foundOf(prev.measurements) === null) return step.params;
     const level = loop.powers.length ? median(loop.powers) - START_LIGHT_MARGIN_DB : undefined;
     return { ...params, skip_first_light: true, ...(params.start_light === undefined && level !== undefined ? { start_light: level } : {}) };
   }
@@ -144,25 +169,34 @@ export class WaferRun {
           firstLightSkipped: measurements['align.first_light_skipped']?.value === 1,
         },
       } : {}),
+      ...(ds.pass > 1 ? { reprobe: true, pass: ds.pass } : {}),
       ...(error ? { error } : {}),
     };
     loop.settled.add(ds.key);
-    this.learn(loop, ds.key, result);
+    loop.latest.set(ds.siteKey, result);
+    this.learn(loop, ds, result);
     if (loop.fit) result.placement = placementOf(loop.fit);
     this.deps.records.dieFinished?.(result, loop.fit);
     this.deps.emit({ type: 'die-finished', ...result });
   }
 
-  /** A finished die-site's found optimum joins the placement fit; its power the start-light level. */
-  private learn(loop: LoopState, key: string, r: DieResult): void {
-    const ds = loop.sites.get(key);
+  /** A finished die-site's found optimum joins the placement fit (a reprobe's replaces the first's); its power the start-light level. */
+  private learn(loop: LoopState, ds: WaferDieSite, r: DieResult): void {
     const found = foundOf(r.measurements);
-    if (!ds || !found || r.bin === BINS.noLight || r.bin === BINS.stepError) return;
+    if (!found || r.bin === BINS.noLight || r.bin === BINS.stepError) return;
+    const key = ds.siteKey;
+    if (ds.pass > 1) loop.observations = loop.observations.filter((o) => o.key !== key);
     loop.observations.push({ key, nominal: ds.stage_um, found, ...(found.z !== undefined ? { z_um: found.z } : {}) });
     loop.fit = fitPlacement(loop.observations, loop.plan.map.centre_um, loop.plan.height_um);
     const power = r.measurements['align.power_dBm']?.value;
     if (r.bin === BINS.good && power !== undefined && Number.isFinite(power)) loop.powers.push(power);
   }
+}
+
+/** The key of the die-site (of its pass) a journalled result belongs to. */
+function resultKey(r: DieResult): string {
+  const base = `${r.die}.${r.site}`;
+  return (r.pass ?? 1) > 1 ? `${base}/reprobe${(r.pass as number) - 1}` : base;
 }
 
 function foundOf(m: Record<string, Measurement>): { x: number; y: number; z?: number } | null {

@@ -3,13 +3,13 @@
 // "a lot's newest runs" reads them in page order from the index rather than sorting (SQLite's own plan).
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { upsertRuns } from '../../../runindex/ingest.ts';
 import { INDEX_MIGRATIONS } from '../../../runindex/migrations.ts';
 import { openIndex } from '../../../runindex/open-index.ts';
 import { searchRuns } from '../../../runindex/query.ts';
 import { rowsOf } from '../../../runindex/record-rows.ts';
 import { syntheticRecord } from '../../helpers/synthetic-runs.ts';
 import { BACKENDS } from './index-backends.ts';
+import { writeOldRows } from './old-index-rows.ts';
 
 describe.each(BACKENDS.map((make) => [make().name, make] as const))('index migrations on %s', (name, make) => {
   const backend = make();
@@ -18,7 +18,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('index migra
   it('upgrades an index of the first version in place, keeping its runs', async () => {
     const target = await backend.fresh();
     const old = await openIndex(target, { migrations: INDEX_MIGRATIONS.slice(0, 1) });
-    await upsertRuns(old.db, Array.from({ length: 5 }, (_, i) => rowsOf(syntheticRecord(i, { lots: 2 }), { folder: `/runs/${i}`, mtime_ms: 1 })));
+    await writeOldRows(old, Array.from({ length: 5 }, (_, i) => rowsOf(syntheticRecord(i, { lots: 2 }), { folder: `/runs/${i}`, mtime_ms: 1 })));
     await old.close();
     const ix = await openIndex(target);
     try {

@@ -1,6 +1,7 @@
 // `benchctl run` of a small wafer on the simulated wafer (--sim picks it for a wafer loop): records (dies.csv,
 // kgd map, run.json wafer), bins (a die placed where no grating is has no light and the run goes on),
-// first light skipped at predicted starts, validation naming a die off the stage, and a SIGKILL mid-wafer
+// first light skipped at predicted starts, a reprobe pass over bin 2 (GHOST measured again, from scratch,
+// and still no light), validation naming a die off the stage and a bad reprobe, and a SIGKILL mid-wafer
 // resumed at the next die with no die-site measured twice.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,7 +29,7 @@ afterEach(() => {
 
 const DIES = ['C08R08', 'C09R08', 'C10R08', 'C11R08', 'C08R10', 'C09R10', 'C10R10', 'C11R10'];
 /** Eight dies of wafer-a, and GHOST half a pitch off any die: no grating under it. */
-function writeSmallWafer(extra = ''): string {
+function writeSmallWafer(extra = '', reprobe = ''): string {
   const rows = DIES.map((d) => `${d},${Number(d.slice(1, 3))},${Number(d.slice(4))},,,${d === 'C08R08' || d === 'C11R10' ? 'reference' : 'test'}`);
   writeFileSync(join(dir, 'maps', 'small.csv'), [
     '# wafer: small', '# pitch: 1000um, 1000um', '# origin: 3000um, 3000um', '# centre: 12500um, 12500um',
@@ -36,7 +37,7 @@ function writeSmallWafer(extra = ''): string {
   ].join('\n'));
   const seq = readFileSync(join(LIBRARY, 'wafer.yaml'), 'utf8').replaceAll('maps/wafer-a.csv', 'maps/small.csv')
     // One site per die keeps the test's wall time down on a busy machine.
-    .replace('sites: [A, B]', 'sites: [A]');
+    .replace('sites: [A, B]', `sites: [A]${reprobe ? `, reprobe: ${reprobe}` : ''}`);
   const file = join(dir, 'small.yaml');
   writeFileSync(file, seq);
   return file;
@@ -53,21 +54,25 @@ function diesCsv(folder: string): Record<string, string>[] {
 }
 
 describe('benchctl run on a wafer', () => {
-  it('runs the wafer on --sim: dies.csv, kgd map, run.json wafer, bins, first light skipped at predictions', async () => {
-    const file = writeSmallWafer();
+  it('runs the wafer on --sim: dies.csv, kgd map, run.json wafer, bins, first light skipped at predictions, a reprobe of bin 2', async () => {
+    const file = writeSmallWafer('', '[2]');
     const r = await runBenchctl(['run', file, '--sim', '--out', join(dir, 'runs'), '--json'], { timeout_ms: 300_000 });
     expect(r.code, r.stderr).toBe(0);
     const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; [k: string]: unknown });
     expect(events.filter((e) => e.type === 'wafer-map')).toHaveLength(1);
     const finished = events.filter((e) => e.type === 'die-finished');
-    expect(finished).toHaveLength(9);
+    expect(finished).toHaveLength(10);
+    expect(finished.filter((e) => e.reprobe === true).map((e) => [e.die, e.bin, e.pass])).toEqual([['GHOST', 2, 2]]);
     const folder = onlyRunFolder();
     const rows = diesCsv(folder);
-    expect(rows).toHaveLength(9);
+    expect(rows).toHaveLength(10);
     expect(rows[0]).toMatchObject({ die: 'C08R08', die_x: '8', die_y: '8', site: 'A' });
     expect(Object.keys(rows[0] as object)).toEqual(expect.arrayContaining(['align.power_dBm', 'sweep.peakLoss_dB', 'passed', 'bin', 'bin_name']));
+    // GHOST twice: the first pass and the reprobe, which searched from scratch (no light there before).
     const ghost = rows.filter((x) => x.die === 'GHOST');
-    expect(ghost.map((x) => [x.bin, x.bin_name, x.passed])).toEqual([['2', 'no light', 'false']]);
+    expect(ghost.map((x) => [x.bin, x.bin_name, x.passed, x.reprobe, x.pass])).toEqual([['2', 'no light', 'false', 'false', '1'], ['2', 'no light', 'false', 'true', '2']]);
+    expect(ghost[1]?.first_light_skipped).toBe('false');
+    expect(rows.at(-1)?.die).toBe('GHOST');
     const good = rows.filter((x) => x.die !== 'GHOST');
     expect(good.every((x) => x.bin === '1')).toBe(true);
     // After the first three die-sites, first light was skipped at every predicted start.
@@ -77,7 +82,8 @@ describe('benchctl run on a wafer', () => {
     expect(kgd).toMatch(/R08 1111/);
     expect(kgd).toMatch(/8 good of 9 measured dies/);
     const run = JSON.parse(readFileSync(join(folder, 'run.json'), 'utf8')) as RunRecord;
-    expect(run.wafer?.results).toHaveLength(9);
+    expect(run.wafer?.results).toHaveLength(10);
+    expect(run.wafer?.results.at(-1)?.stepIds).toEqual(['wafer[GHOST.A]/reprobe1/goto', 'wafer[GHOST.A]/reprobe1/align', 'wafer[GHOST.A]/reprobe1/sweep']);
     expect(run.wafer?.map.dies.find((d) => d.die === 'GHOST')).toBeTruthy();
     expect(Math.abs(run.wafer?.placement?.offset_um.x ?? 0)).toBeGreaterThan(0);
     expect(run.wafer?.placement?.sites).toBe(8);
@@ -91,12 +97,11 @@ describe('benchctl run on a wafer', () => {
     expect(r.stderr).toMatch(/die EDGE\b.*outside the stage/);
   }, 120_000);
 
-  it('refuses reprobe (not built yet) at validation instead of ignoring it', async () => {
-    const file = writeSmallWafer();
-    writeFileSync(file, readFileSync(file, 'utf8').replace('sites: [A]', 'sites: [A], reprobe: { bins: [2] }'));
+  it('refuses a reprobe of an unknown bin at validation, naming the field', async () => {
+    const file = writeSmallWafer('', '{ bins: [2, 9], max: 1 }');
     const r = await runBenchctl(['validate', file], { timeout_ms: 100_000 });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/reprobe.*a reprobe pass is not built yet: remove reprobe/s);
+    expect(r.stderr).toMatch(/reprobe\.bins\[1\].*unknown bin 9; expected one of 2 \(no light\), 3 \(failed limits\), 4 \(step error\)/s);
   }, 120_000);
 
   it('resumes a SIGKILLed wafer at the next die with no die-site measured twice', async () => {
