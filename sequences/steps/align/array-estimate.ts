@@ -46,7 +46,8 @@ export function estimateFlyAlign_s(p: ArrayAlignParams): number {
     ['Y', FIRST_ROLL_SPAN_UM],
     ...FLY_ROUNDS.filter(([axis]) => axis === 'roll' ? p.axes.includes('W') : p.axes.includes(axis)).map(([a, s]) => [a, s] as [PoseAxisName | 'roll', number]),
     ...(p.axes.includes('W') ? [['Y', SOLVE_SPAN_Y_UM], ['W', SOLVE_SPAN_W_DEG]] as [PoseAxisName, number][] : []),
-    ['Y', LAST_SPAN_UM],
+    // Without roll the last Y line is flown on its own; with roll the solve's Y line is the last.
+    ...(p.axes.includes('W') ? [] : [['Y', LAST_SPAN_UM]] as [PoseAxisName, number][]),
   ];
   const lines = rounds.reduce((t, [axis, span]) => t + line_s(axis, span, ports), 0) + REPEATED_LINES * line_s('X', 4, ports);
   const setup = 2 * ports * EXCHANGE_S;

@@ -4,11 +4,13 @@
 // fitted from the same lines. Each channel's own optimum comes from the last X and Y lines' fits.
 import type { PoseAxisName, PoseValues } from '../../../drivers/roles/hexapod.ts';
 import type { Fly, ChannelLineFit } from './array-fly-search.ts';
-import { firstLightFly, peakFly, rollFromOptima, settle } from './array-fly-search.ts';
+import { channelPlaces_um, firstLightFly, peakFly, rollFromOptima, settle } from './array-fly-search.ts';
 import type { ArrayAlignParams } from './array-schema.ts';
 import type { LineObjective } from './array-search.ts';
 import { channelModel, solveYW } from './array-roll-solve.ts';
 import type { ChannelYW } from './array-roll-solve.ts';
+import { tiltFromGapOptima } from './array-tilt-solve.ts';
+import type { TiltEstimate } from './array-tilt-solve.ts';
 
 type Limits = Record<PoseAxisName, { min: number; max: number }>;
 
@@ -24,7 +26,7 @@ export const LAST_SPAN_UM = 3;
 // roll line and the last X line were dropped: with the first roll line as wide as the raster's row pitch
 // every channel's Y optimum lies on it, and the Y–W solve and the last lines hold 100/100 without them.
 export const FLY_ROUNDS: readonly (readonly [PoseAxisName | 'roll', number])[] = [
-  ['X', 4], ['Z', 12], ['U', 0.3], ['V', 0.3],
+  ['X', 4], ['Z', 12], ['U', 0.3],
 ];
 
 export interface FlyOptimum {
@@ -39,6 +41,8 @@ export interface FlyAlignResult {
   optima: FlyOptimum[];
   /** Roll corrections made from the channels' slope, degrees. */
   rollSteps_deg: number[];
+  /** The tilt estimated from the Z line's gap optima (when V is among the axes). */
+  tilt?: TiltEstimate;
   lines: number;
 }
 
@@ -52,6 +56,7 @@ export async function alignByFly(f: Fly, p: ArrayAlignParams, loopback: readonly
   // Z, U, V barely change the coupling: peaked on the mean of the channels (smooth, less noisy than the weakest).
   const mean: LineObjective = { channels: own, objective: 'sum' };
   const rollSteps_deg: number[] = [];
+  let tilt: TiltEstimate | undefined;
   const roll = async (span: number): Promise<void> => {
     if (!p.axes.includes('W')) return;
     rollSteps_deg.push((await rollFromOptima(f, objective, p.fiber_pitch, span, 'roll', limits)).dW_deg);
@@ -72,13 +77,24 @@ export async function alignByFly(f: Fly, p: ArrayAlignParams, loopback: readonly
       lines += 1;
       if (Math.abs(Math.abs(best - centre) - span) > 0.1 * span) break;
     }
+    // Tilt from the channels' own gap optima on the Z line just flown (array-tilt-solve.ts), no V line.
+    if (axis === 'Z' && p.axes.includes('V') && f.lastFits?.Z) {
+      tilt = tiltFromGapOptima(f.lastFits.Z, channelPlaces_um(rig.channels, rig.hexapod.loopbacks, p.fiber_pitch), span);
+      if (tilt.dV_deg !== 0) {
+        const v = f.pending?.V ?? (await rig.here()).V;
+        f.pending = { ...f.pending, V: Math.min(limits.V.max, Math.max(limits.V.min, v + tilt.dV_deg)) };
+      }
+    }
   }
+  let yFits: ChannelLineFit[] | undefined;
   if (p.axes.includes('W')) {
-    rollSteps_deg.push(await solveRoll(f, objective, p.fiber_pitch, limits));
+    const solved = await solveRoll(f, objective, p.fiber_pitch, limits);
+    rollSteps_deg.push(solved.dW_deg);
+    yFits = solved.yFits;
     lines += 2;
   }
-  const optima = await lastLines(f, p, objective, limits);
-  return { optima, rollSteps_deg, lines: lines + 1 };
+  const optima = await lastLines(f, p, objective, limits, yFits);
+  return { optima, rollSteps_deg, tilt, lines: lines + (yFits ? 0 : 1) };
 }
 
 /**
@@ -94,9 +110,9 @@ export const SOLVE_SPAN_W_DEG = 0.12;
 
 /**
  * One Y line, then one W line through where it peaked, every channel fitted on each; Y and W solved
- * together from them (array-roll-solve.ts). Returns the roll correction, degrees.
+ * together from them (array-roll-solve.ts). Returns the roll correction, degrees, and the Y line's fits.
  */
-async function solveRoll(f: Fly, goal: LineObjective, pitch_um: number, limits: Limits): Promise<number> {
+async function solveRoll(f: Fly, goal: LineObjective, pitch_um: number, limits: Limits): Promise<{ dW_deg: number; yFits: ChannelLineFit[] }> {
   const here = { ...(await f.rig.here()), ...f.pending };
   const yc = here.Y;
   const tc = here.W;
@@ -106,14 +122,14 @@ async function solveRoll(f: Fly, goal: LineObjective, pitch_um: number, limits: 
   const fibers = fiberPlaces_um(f.rig.channels, f.rig.hexapod.loopbacks, pitch_um);
   const models = goal.channels.map((i) => channelModel(yLine.fits[i] as ChannelLineFit, wLine.fits[i] as ChannelLineFit, fibers[i] as number[], y1));
   // A channel without a downward parabola on the Y line: the W line's own peak stands.
-  if (models.some((m) => m === null)) return (f.pending?.W ?? tc) - tc;
+  if (models.some((m) => m === null)) return { dW_deg: (f.pending?.W ?? tc) - tc, yFits: yLine.fits };
   const box = {
     y: [Math.max(limits.Y.min, yc - SOLVE_SPAN_Y_UM) - yc, Math.min(limits.Y.max, yc + SOLVE_SPAN_Y_UM) - yc] as [number, number],
     t: [Math.max(limits.W.min, tc - SOLVE_SPAN_W_DEG) - tc, Math.min(limits.W.max, tc + SOLVE_SPAN_W_DEG) - tc] as [number, number],
   };
   const { y, t } = solveYW(models as ChannelYW[], goal.objective, box);
   f.pending = { Y: yc + y, W: tc + t };
-  return t;
+  return { dW_deg: t, yFits: yLine.fits };
 }
 
 /**
@@ -129,14 +145,16 @@ export function fiberPlaces_um(channels: readonly number[], loopbacks: readonly 
 }
 
 /**
- * The last Y line, from where the last X line sent the array: each channel's own optimum is its peak on
- * this line plus what it would still gain along X by its fit on the X line (a Gaussian's dB is the sum of
- * its X and Y parts), both lines logging every channel at once.
+ * Each channel's own optimum: its peak on the last Y line plus what it would still gain along X by its
+ * fit on the X line (a Gaussian's dB is the sum of its X and Y parts), both lines logging every channel at
+ * once. The last Y line is the roll solve's (`yFits`; a roll turns each channel's Y profile about nothing
+ * but where it peaks, so its peak is the channel's own whatever the roll the solve then sets), or, without
+ * W among the axes, one flown here from where the last X line sent the array.
  */
-async function lastLines(f: Fly, p: ArrayAlignParams, objective: LineObjective, limits: Limits): Promise<FlyOptimum[]> {
+async function lastLines(f: Fly, p: ArrayAlignParams, objective: LineObjective, limits: Limits, yFits?: ChannelLineFit[]): Promise<FlyOptimum[]> {
   const xFits = f.lastFits?.X;
   const x = f.pending?.X ?? (await f.rig.here()).X;
-  const { fits } = await peakFly(f, 'Y', LAST_SPAN_UM, objective, 'channel-optimum', limits.Y);
+  const fits = yFits ?? (await peakFly(f, 'Y', LAST_SPAN_UM, objective, 'channel-optimum', limits.Y)).fits;
   await settle(f);
   return p.channels.map((channel, i) => {
     const fy = fits[i] as ChannelLineFit;
