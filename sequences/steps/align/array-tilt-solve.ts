@@ -1,7 +1,7 @@
 // Tilt (V, about Y) of a fiber array from one Z line (pure logic): with the pivot at the facet centre a
-// tilt δ moves the fiber s µm along the array by −s·sin δ in Z, so the channels' own gap optima on a Z
-// line (each channel fitted on its own, array-fly-search.ts) lie on a straight line across the array
-// whose slope m is the tilt error, δ = −atan m. The gap barely changes the coupling (a few hundredths of a
+// turn δ in V lowers the fiber s µm along the array by s·sin δ (pose.ts's convention: R = Rz·Ry·Rx), so
+// the channels' own gap optima on a Z line (each channel fitted on its own, array-fly-search.ts) lie on a
+// straight line across the array, of slope m, and the turn that levels them is δ = −asin m ≈ −atan m. The gap barely changes the coupling (a few hundredths of a
 // dB over the Z line), so a channel's vertex is uncertain by micrometres: the slope is used only when it
 // stands out of its own scatter, else V stays where it is — a V line would cost a quarter second for the
 // same hundredths of a dB.
@@ -18,7 +18,7 @@ export const MAX_TILT_STEP_DEG = 0.5;
 export interface TiltEstimate {
   /** Correction to V, degrees (0 when the slope does not stand out). */
   dV_deg: number;
-  /** The fitted slope's tilt and its standard error, degrees (NaN with fewer than three usable channels). */
+  /** The V turn that would level the channels' gap optima and its standard error, degrees (NaN with fewer than three usable channels). */
   tilt_deg: number;
   sigma_deg: number;
   used: number;
