@@ -1,7 +1,8 @@
 // A fiber-array alignment on fly lines (a bench whose hexapod's trigger output is cabled to the
 // multiport meter's trigger input): first light by fly rows on the loopback pair, the pair peaked
-// laterally, roll from the channels' Y optima, then gap, tip and tilt and lateral lines, each channel
-// fitted from the same lines. Each channel's own optimum comes from the last X and Y lines' fits.
+// laterally, roll from the channels' Y optima, then X, gap and tip lines (tilt from the gap line's
+// per-channel optima), Y and roll solved together from one Y and one W line, each channel fitted from
+// the same lines. Each channel's own optimum comes from the last X line's fit and its (Y, W) model.
 import type { PoseAxisName, PoseValues } from '../../../drivers/roles/hexapod.ts';
 import type { Fly, ChannelLineFit } from './array-fly-search.ts';
 import { channelPlaces_um, firstLightFly, peakFly, rollFromOptima, settle } from './array-fly-search.ts';
@@ -16,15 +17,17 @@ type Limits = Record<PoseAxisName, { min: number; max: number }>;
 
 /**
  * Half span of the first roll line (µm: the pair's row found X already; as wide as the raster's row pitch,
- * so every channel's Y optimum lies on it even a half pitch and a 0.5° roll away) and of the last Y line.
+ * so every channel's Y optimum lies on it even a half pitch and a 0.5° roll away) and of the last Y line
+ * (flown only without W among the axes: with W, the roll solve's Y line is the last).
  */
 export const FIRST_ROLL_SPAN_UM = 14;
 export const LAST_SPAN_UM = 3;
 
 /** Joint lines after roll: axis and half span (µm, or ° for U V W). */
-// After the first roll line, X, then gap, tip and tilt (Z U V on the mean of the channels); the second
-// roll line and the last X line were dropped: with the first roll line as wide as the raster's row pitch
+// After the first roll line, X, then gap and tip (Z U on the mean of the channels); the second roll
+// line and the last X line were dropped: with the first roll line as wide as the raster's row pitch
 // every channel's Y optimum lies on it, and the Y–W solve and the last lines hold 100/100 without them.
+// No V line: the tilt comes from the Z line (array-tilt-solve.ts; the V line cost 0.26 s for ≤ 0.013 dB).
 export const FLY_ROUNDS: readonly (readonly [PoseAxisName | 'roll', number])[] = [
   ['X', 4], ['Z', 12], ['U', 0.3],
 ];
