@@ -27,7 +27,8 @@ export const LAST_SPAN_UM = 3;
 // After the first roll line, X, then gap and tip (Z U on the mean of the channels); the second roll
 // line and the last X line were dropped: with the first roll line as wide as the raster's row pitch
 // every channel's Y optimum lies on it, and the Y–W solve and the last lines hold 100/100 without them.
-// No V line: the tilt comes from the Z line (array-tilt-solve.ts; the V line cost 0.26 s for ≤ 0.013 dB).
+// No V line: the tilt comes from the Z line (array-tilt-solve.ts); the V line cost 0.26 s, and leaving the
+// tilt costs the worst channel up to ~0.04 dB at the ±0.2° corners (docs/steps.md).
 export const FLY_ROUNDS: readonly (readonly [PoseAxisName | 'roll', number])[] = [
   ['X', 4], ['Z', 12], ['U', 0.3],
 ];

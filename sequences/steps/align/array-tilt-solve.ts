@@ -1,10 +1,10 @@
 // Tilt (V, about Y) of a fiber array from one Z line (pure logic): with the pivot at the facet centre a
 // turn δ in V lowers the fiber s µm along the array by s·sin δ (pose.ts's convention: R = Rz·Ry·Rx), so
 // the channels' own gap optima on a Z line (each channel fitted on its own, array-fly-search.ts) lie on a
-// straight line across the array, of slope m, and the turn that levels them is δ = −asin m ≈ −atan m. The gap barely changes the coupling (a few hundredths of a
-// dB over the Z line), so a channel's vertex is uncertain by micrometres: the slope is used only when it
-// stands out of its own scatter, else V stays where it is — a V line would cost a quarter second for the
-// same hundredths of a dB.
+// straight line across the array, of slope m, and the turn that levels them is δ = −asin m ≈ −atan m.
+// The gap barely changes the coupling (a few hundredths of a dB over the Z line), so a channel's vertex
+// is uncertain by micrometres: the slope is used only when it stands out of its own scatter, else V
+// stays where it is — a V line costs a quarter second for a few hundredths of a dB.
 import type { ChannelLineFit } from './array-fly-search.ts';
 
 /** A slope is used when it is this many of its standard errors from zero... */
