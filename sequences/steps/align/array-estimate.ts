@@ -1,8 +1,8 @@
 // How long a fiber-array alignment takes, for the plan (pure): by fly lines when the hexapod's trigger
 // output is cabled to the multiport meter, else by step-and-read. The fly estimate follows the path the
 // step flies (array-fly-align.ts): the first-light raster's rows (on average half of them before the
-// pair lights), the roll, X, Z and U lines and the roll solve's Y and W lines (no V line: the tilt comes
-// from the Z line), each line's move to its start and the line itself at the hexapod's system
+// pair lights), a line per listed axis (the roll line, X, Z, U and V) and the roll solve's Y and W lines
+// (the last Y line when roll is not listed), each line's move to its start and the line itself at the hexapod's system
 // velocity with its path acceleration, plus each line's exchanges (trigger, recorder, log start,
 // one log fetch per port). Planning figures, not measured on the bench at hand.
 import type { PoseAxisName } from '../../../drivers/roles/hexapod.ts';
@@ -20,10 +20,10 @@ const SETTLE_S = 0.01;
 /** A line's fixed exchanges besides one log fetch and one log wait per port. */
 const LINE_EXCHANGES = 8;
 /**
- * Lines flown again because their peak lay at the end of the span, per run: seen, 7 in 20 runs on the
- * simulated bench (6 tip lines, 1 gap line), so counted as tip lines.
+ * Lines flown again because their peak lay at the end of the span, per run: seen, 9 in 20 runs on the
+ * simulated bench (seeds 1–20, with the V line; mostly tip lines before it), counted at a tip line's cost.
  */
-const REPEATED_LINES = 0.35;
+const REPEATED_LINES = 0.45;
 
 /** A trapezoidal (or, when short, triangular) move of `d` µm (or m°), s. */
 export function moveTime_s(d: number): number {

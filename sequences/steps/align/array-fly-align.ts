@@ -1,17 +1,15 @@
 // A fiber-array alignment on fly lines (a bench whose hexapod's trigger output is cabled to the
 // multiport meter's trigger input): first light by fly rows on the loopback pair, the pair peaked
-// laterally, roll from the channels' Y optima, then X, gap and tip lines (tilt from the gap line's
-// per-channel optima), Y and roll solved together from one Y and one W line, each channel fitted from
-// the same lines. Each channel's own optimum comes from the last X line's fit and its (Y, W) model.
+// laterally, roll from the channels' Y optima, then X, gap, tip and tilt lines, Y and roll solved
+// together from one Y and one W line, each channel fitted from the same lines. Each channel's own
+// optimum comes from the last X line's fit and its (Y, W) model.
 import type { PoseAxisName, PoseValues } from '../../../drivers/roles/hexapod.ts';
 import type { Fly, ChannelLineFit } from './array-fly-search.ts';
-import { channelPlaces_um, firstLightFly, peakFly, rollFromOptima, settle } from './array-fly-search.ts';
+import { firstLightFly, peakFly, rollFromOptima, settle } from './array-fly-search.ts';
 import type { ArrayAlignParams } from './array-schema.ts';
 import type { LineObjective } from './array-search.ts';
 import { channelModel, ownBestYW, solveYW } from './array-roll-solve.ts';
 import type { ChannelYW } from './array-roll-solve.ts';
-import { tiltFromGapOptima } from './array-tilt-solve.ts';
-import type { TiltEstimate } from './array-tilt-solve.ts';
 
 type Limits = Record<PoseAxisName, { min: number; max: number }>;
 
@@ -24,13 +22,13 @@ export const FIRST_ROLL_SPAN_UM = 14;
 export const LAST_SPAN_UM = 3;
 
 /** Joint lines after roll: axis and half span (µm, or ° for U V W). */
-// After the first roll line, X, then gap and tip (Z U on the mean of the channels); the second roll
-// line and the last X line were dropped: with the first roll line as wide as the raster's row pitch
+// After the first roll line, X, then gap, tip and tilt (Z U V on the mean of the channels); the second
+// roll line and the last X line were dropped: with the first roll line as wide as the raster's row pitch
 // every channel's Y optimum lies on it, and the Y–W solve and the last lines hold 100/100 without them.
-// No V line: the tilt comes from the Z line (array-tilt-solve.ts); the V line cost 0.26 s, and leaving the
-// tilt costs the worst channel up to ~0.04 dB at the ±0.2° corners (docs/steps.md).
+// Every listed axis has its own line: a tilt estimated instead from the channels' gap optima on the Z
+// line was never resolved (the gap is too flat: hundredths of a dB over the line), so V was left unaligned.
 export const FLY_ROUNDS: readonly (readonly [PoseAxisName | 'roll', number])[] = [
-  ['X', 4], ['Z', 12], ['U', 0.3],
+  ['X', 4], ['Z', 12], ['U', 0.3], ['V', 0.3],
 ];
 
 export interface FlyOptimum {
@@ -45,8 +43,6 @@ export interface FlyAlignResult {
   optima: FlyOptimum[];
   /** Roll corrections made from the channels' slope, degrees. */
   rollSteps_deg: number[];
-  /** The tilt estimated from the Z line's gap optima (when V is among the axes). */
-  tilt?: TiltEstimate;
   lines: number;
 }
 
@@ -60,7 +56,6 @@ export async function alignByFly(f: Fly, p: ArrayAlignParams, loopback: readonly
   // Z, U, V barely change the coupling: peaked on the mean of the channels (smooth, less noisy than the weakest).
   const mean: LineObjective = { channels: own, objective: 'sum' };
   const rollSteps_deg: number[] = [];
-  let tilt: TiltEstimate | undefined;
   const roll = async (span: number): Promise<void> => {
     if (!p.axes.includes('W')) return;
     rollSteps_deg.push((await rollFromOptima(f, objective, p.fiber_pitch, span, 'roll', limits)).dW_deg);
@@ -81,14 +76,6 @@ export async function alignByFly(f: Fly, p: ArrayAlignParams, loopback: readonly
       lines += 1;
       if (Math.abs(Math.abs(best - centre) - span) > 0.1 * span) break;
     }
-    // Tilt from the channels' own gap optima on the Z line just flown (array-tilt-solve.ts), no V line.
-    if (axis === 'Z' && p.axes.includes('V') && f.lastFits?.Z) {
-      tilt = tiltFromGapOptima(f.lastFits.Z, channelPlaces_um(rig.channels, rig.hexapod.loopbacks, p.fiber_pitch), span);
-      if (tilt.dV_deg !== 0) {
-        const v = f.pending?.V ?? (await rig.here()).V;
-        f.pending = { ...f.pending, V: Math.min(limits.V.max, Math.max(limits.V.min, v + tilt.dV_deg)) };
-      }
-    }
   }
   let solved: Awaited<ReturnType<typeof solveRoll>> | undefined;
   if (p.axes.includes('W')) {
@@ -97,7 +84,7 @@ export async function alignByFly(f: Fly, p: ArrayAlignParams, loopback: readonly
     lines += 2;
   }
   const optima = await lastLines(f, p, objective, limits, solved);
-  return { optima, rollSteps_deg, tilt, lines: lines + (solved ? 0 : 1) };
+  return { optima, rollSteps_deg, lines: lines + (solved ? 0 : 1) };
 }
 
 /**

@@ -128,11 +128,6 @@ async function runArrayAlign(ctx: StepContext, p: ArrayAlignParams): Promise<Ste
     }
     fits = r.optima;
     ctx.log(`align: fly lines (hardware-started logs, recorder positions): ${r.lines} lines, roll corrections ${r.rollSteps_deg.map((d) => d.toFixed(3)).join(', ')}°`);
-    if (r.tilt) {
-      const t = r.tilt;
-      ctx.log(`align: tilt from the Z line's gap optima (${t.used} channels): ${Number.isFinite(t.tilt_deg) ? `${t.tilt_deg.toFixed(3)} ± ${t.sigma_deg.toFixed(3)}°` : 'none'}, ` +
-        (t.dV_deg !== 0 ? `V turned by ${t.dV_deg.toFixed(3)}°` : 'not resolved: V left where it was'));
-    }
   } else {
     await stepAndRead(ctx, rig, p, loopback, start, read);
     const at = await rig.here();
