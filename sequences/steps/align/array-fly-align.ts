@@ -1,20 +1,22 @@
 // A fiber-array alignment on fly lines (a bench whose hexapod's trigger output is cabled to the
 // multiport meter's trigger input): first light by fly rows on the loopback pair, the pair peaked
-// laterally, roll from the channels' Y optima, then gap, tip and tilt and lateral lines, each channel
-// fitted from the same lines. Each channel's own optimum comes from the last X and Y lines' fits.
+// laterally, roll from the channels' Y optima, then X, gap, tip and tilt lines, Y and roll solved
+// together from one Y and one W line, each channel fitted from the same lines. Each channel's own
+// optimum comes from the last X line's fit and its (Y, W) model.
 import type { PoseAxisName, PoseValues } from '../../../drivers/roles/hexapod.ts';
 import type { Fly, ChannelLineFit } from './array-fly-search.ts';
 import { firstLightFly, peakFly, rollFromOptima, settle } from './array-fly-search.ts';
 import type { ArrayAlignParams } from './array-schema.ts';
 import type { LineObjective } from './array-search.ts';
-import { channelModel, solveYW } from './array-roll-solve.ts';
+import { channelModel, ownBestYW, solveYW } from './array-roll-solve.ts';
 import type { ChannelYW } from './array-roll-solve.ts';
 
 type Limits = Record<PoseAxisName, { min: number; max: number }>;
 
 /**
  * Half span of the first roll line (µm: the pair's row found X already; as wide as the raster's row pitch,
- * so every channel's Y optimum lies on it even a half pitch and a 0.5° roll away) and of the last Y line.
+ * so every channel's Y optimum lies on it even a half pitch and a 0.5° roll away) and of the last Y line
+ * (flown only without W among the axes: with W, the roll solve's Y line is the last).
  */
 export const FIRST_ROLL_SPAN_UM = 14;
 export const LAST_SPAN_UM = 3;
@@ -23,6 +25,8 @@ export const LAST_SPAN_UM = 3;
 // After the first roll line, X, then gap, tip and tilt (Z U V on the mean of the channels); the second
 // roll line and the last X line were dropped: with the first roll line as wide as the raster's row pitch
 // every channel's Y optimum lies on it, and the Y–W solve and the last lines hold 100/100 without them.
+// Every listed axis has its own line: a tilt estimated instead from the channels' gap optima on the Z
+// line was never resolved (the gap is too flat: hundredths of a dB over the line), so V was left unaligned.
 export const FLY_ROUNDS: readonly (readonly [PoseAxisName | 'roll', number])[] = [
   ['X', 4], ['Z', 12], ['U', 0.3], ['V', 0.3],
 ];
@@ -73,12 +77,14 @@ export async function alignByFly(f: Fly, p: ArrayAlignParams, loopback: readonly
       if (Math.abs(Math.abs(best - centre) - span) > 0.1 * span) break;
     }
   }
+  let solved: Awaited<ReturnType<typeof solveRoll>> | undefined;
   if (p.axes.includes('W')) {
-    rollSteps_deg.push(await solveRoll(f, objective, p.fiber_pitch, limits));
+    solved = await solveRoll(f, objective, p.fiber_pitch, limits);
+    rollSteps_deg.push(solved.dW_deg);
     lines += 2;
   }
-  const optima = await lastLines(f, p, objective, limits);
-  return { optima, rollSteps_deg, lines: lines + 1 };
+  const optima = await lastLines(f, p, objective, limits, solved);
+  return { optima, rollSteps_deg, lines: lines + (solved ? 0 : 1) };
 }
 
 /**
@@ -94,9 +100,12 @@ export const SOLVE_SPAN_W_DEG = 0.12;
 
 /**
  * One Y line, then one W line through where it peaked, every channel fitted on each; Y and W solved
- * together from them (array-roll-solve.ts). Returns the roll correction, degrees.
+ * together from them (array-roll-solve.ts). Y first: the W line, flown at the Y optimum, measures the
+ * roll slopes where they matter (W first saved 0.03 s but doubled the worst channel's shortfall over 20
+ * seeds). Returns the roll correction, degrees, the Y line's fits and every read channel's (Y, W) model
+ * (null where it has none).
  */
-async function solveRoll(f: Fly, goal: LineObjective, pitch_um: number, limits: Limits): Promise<number> {
+async function solveRoll(f: Fly, goal: LineObjective, pitch_um: number, limits: Limits): Promise<{ dW_deg: number; yFits: ChannelLineFit[]; models: (ChannelYW | null)[] }> {
   const here = { ...(await f.rig.here()), ...f.pending };
   const yc = here.Y;
   const tc = here.W;
@@ -104,16 +113,23 @@ async function solveRoll(f: Fly, goal: LineObjective, pitch_um: number, limits: 
   const y1 = yLine.best - yc;
   const wLine = await peakFly(f, 'W', SOLVE_SPAN_W_DEG, goal, 'roll', limits.W);
   const fibers = fiberPlaces_um(f.rig.channels, f.rig.hexapod.loopbacks, pitch_um);
-  const models = goal.channels.map((i) => channelModel(yLine.fits[i] as ChannelLineFit, wLine.fits[i] as ChannelLineFit, fibers[i] as number[], y1));
-  // A channel without a downward parabola on the Y line: the W line's own peak stands.
-  if (models.some((m) => m === null)) return (f.pending?.W ?? tc) - tc;
+  const all = f.rig.channels.map((_, i) => channelModel(yLine.fits[i] as ChannelLineFit, wLine.fits[i] as ChannelLineFit, fibers[i] as number[], y1));
+  const models = goal.channels.map((i) => all[i] ?? null);
+  // A channel without a downward parabola on the Y line: the two lines' own peaks stand.
+  if (models.some((m) => m === null)) return { dW_deg: (f.pending?.W ?? tc) - tc, yFits: yLine.fits, models: all };
   const box = {
     y: [Math.max(limits.Y.min, yc - SOLVE_SPAN_Y_UM) - yc, Math.min(limits.Y.max, yc + SOLVE_SPAN_Y_UM) - yc] as [number, number],
     t: [Math.max(limits.W.min, tc - SOLVE_SPAN_W_DEG) - tc, Math.min(limits.W.max, tc + SOLVE_SPAN_W_DEG) - tc] as [number, number],
   };
   const { y, t } = solveYW(models as ChannelYW[], goal.objective, box);
   f.pending = { Y: yc + y, W: tc + t };
-  return t;
+  return { dW_deg: t, yFits: yLine.fits, models: all };
+}
+
+/** A model's own best, or null without one (or when its quadratic has no top). */
+function ownBest(m: ChannelYW | null | undefined): number | null {
+  const v = m ? ownBestYW(m) : Number.NaN;
+  return Number.isFinite(v) ? v : null;
 }
 
 /**
@@ -129,14 +145,17 @@ export function fiberPlaces_um(channels: readonly number[], loopbacks: readonly 
 }
 
 /**
- * The last Y line, from where the last X line sent the array: each channel's own optimum is its peak on
- * this line plus what it would still gain along X by its fit on the X line (a Gaussian's dB is the sum of
- * its X and Y parts), both lines logging every channel at once.
+ * Each channel's own optimum: its best on the last Y line plus what it would still gain along X by its
+ * fit on the X line (a Gaussian's dB is the sum of its X and Y parts), both lines logging every channel at
+ * once. With roll among the axes the last Y line is the roll solve's, and a channel's best is the top of
+ * its (Y, W) model (a looped-back pair's two fibers roll apart, so its top along Y depends on the roll; a
+ * single fiber's does not); without, a Y line is flown here from where the last X line sent the array.
  */
-async function lastLines(f: Fly, p: ArrayAlignParams, objective: LineObjective, limits: Limits): Promise<FlyOptimum[]> {
+async function lastLines(f: Fly, p: ArrayAlignParams, objective: LineObjective, limits: Limits,
+  solved?: { yFits: ChannelLineFit[]; models: (ChannelYW | null)[] }): Promise<FlyOptimum[]> {
   const xFits = f.lastFits?.X;
   const x = f.pending?.X ?? (await f.rig.here()).X;
-  const { fits } = await peakFly(f, 'Y', LAST_SPAN_UM, objective, 'channel-optimum', limits.Y);
+  const fits = solved?.yFits ?? (await peakFly(f, 'Y', LAST_SPAN_UM, objective, 'channel-optimum', limits.Y)).fits;
   await settle(f);
   return p.channels.map((channel, i) => {
     const fy = fits[i] as ChannelLineFit;
@@ -148,7 +167,7 @@ async function lastLines(f: Fly, p: ArrayAlignParams, objective: LineObjective, 
       channel,
       x0_um: fx?.peak ?? x,
       y0_um: fy.peak,
-      best_dBm: fy.peak_dBm + gainX,
+      best_dBm: (ownBest(solved?.models[i]) ?? fy.peak_dBm) + gainX,
       // Gaussian in linear power is a parabola in dB: c = −(10/ln 10)·2/R².
       radius_um: cMean < 0 ? Math.sqrt((-20 / Math.LN10) / cMean) : Number.NaN,
     };

@@ -148,7 +148,8 @@ export async function rollFromOptima(f: Fly, goal: LineObjective, pitch_um: numb
 /**
  * First light: fly rows along X across start ± radius, rows `rowPitch` apart in Y from the start outwards,
  * logging only the loopback pair; the first row where both of its fibers rise `threshold_dB` over the
- * darkest reading seen ends the raster at its brightest sample.
+ * darkest reading seen ends the raster at its brightest sample (left pending: settle() or the next line
+ * moves there).
  */
 export async function firstLightFly(f: Fly, opts: { loopback: readonly [number, number]; radius: number; rowPitch: number; threshold_dB: number; start: PoseValues;
   limits: Record<PoseAxisName, { min: number; max: number }> }): Promise<ArraySample> {
@@ -173,7 +174,8 @@ export async function firstLightFly(f: Fly, opts: { loopback: readonly [number, 
       if (!best || lit(s) > lit(best)) best = s;
     }
     if (best && lit(best) >= Math.min(floor, -50) + opts.threshold_dB) {
-      await f.rig.goTo({ X: best.pose.X, Y: best.pose.Y });
+      // Pending, not moved to: the next line's move to its start goes there in the same move.
+      f.pending = { X: best.pose.X, Y: best.pose.Y };
       return best;
     }
   }

@@ -47,6 +47,23 @@ export function channelModel(yFit: ChannelLineFit, wFit: ChannelLineFit, places_
   return { index: yFit.index, a: yFit.a, bY: yFit.b, bT, cYY: yFit.c, cTT, cYT };
 }
 
+/**
+ * A channel's own best on its model: the top of the quadratic when it has one (a looped-back pair, whose
+ * two fibers roll apart), else — a ridge, one fiber rolled along Y — the top of its Y profile, the same
+ * whatever the roll. NaN when the quadratic does not open downwards.
+ */
+export function ownBestYW(m: ChannelYW): number {
+  if (!(m.cYY < 0)) return Number.NaN;
+  // ∇ = 0: [2cYY cYT; cYT 2cTT]·(y, t) = −(bY, bT).
+  const det = 4 * m.cYY * m.cTT - m.cYT * m.cYT;
+  if (det > 1e-9 * Math.abs(4 * m.cYY * m.cTT)) {
+    const y = (-m.bY * 2 * m.cTT + m.bT * m.cYT) / det;
+    const t = (-2 * m.cYY * m.bT + m.cYT * m.bY) / det;
+    return valueYW(m, y, t);
+  }
+  return m.a - (m.bY * m.bY) / (4 * m.cYY);
+}
+
 /** The (y, t) within the box that maximises the objective of the models (coarse grid, then a finer one about its best). */
 export function solveYW(models: readonly ChannelYW[], objective: Objective, box: { y: [number, number]; t: [number, number] }): { y: number; t: number; value: number } {
   let best = { y: (box.y[0] + box.y[1]) / 2, t: (box.t[0] + box.t[1]) / 2, value: -Infinity };

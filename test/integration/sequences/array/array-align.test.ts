@@ -1,6 +1,7 @@
 // The fiber-array align step through the engine: the library sequence on the in-process simulator
-// (every channel near its own optimum, the records written), over TCP against a served simulator, and
-// the validation errors for a channel the meter lacks and a loopback the bench does not declare.
+// (every channel near its own optimum, gap, tip and tilt each swept by a line, the records written),
+// over TCP against a served simulator, and the validation errors for a channel the meter lacks and a
+// loopback the bench does not declare.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +51,17 @@ describe('align with a fiber array', () => {
     const scan = readFileSync(join(run.recorder.folder, 'align_array_scan.csv'), 'utf8');
     expect(scan).toMatch(/phase,x_um,y_um,z_um,u_deg,v_deg,w_deg,power_ch1_dBm,.*power_ch8_dBm/);
     expect(scan).toMatch(/first-light/);
+    // Every listed axis is peaked by a line of its own: gap, tip and tilt each swept across their span
+    // among the joint lines (±12 µm, ±0.3°, ±0.3°; the gap line may be cut short by the Z limit), not left
+    // where the start put them.
+    const joint = (parse(scan, { comment: '#', columns: true }) as Record<string, string>[]).filter((r) => r['phase'] === 'joint');
+    const swept = (col: string): number => {
+      const v = joint.map((r) => Number(r[col]));
+      return Math.max(...v) - Math.min(...v);
+    };
+    expect(swept('z_um')).toBeGreaterThan(0.5 * 24);
+    expect(swept('u_deg')).toBeGreaterThan(0.8 * 0.6);
+    expect(swept('v_deg')).toBeGreaterThan(0.8 * 0.6);
   }, 60_000);
 
   it('refuses a channel the meter does not have and a loopback the bench does not declare, before anything moves', async () => {

@@ -28,6 +28,8 @@ describe('array align estimate', () => {
     }
     // Without roll among the axes, fewer lines.
     expect(estimateFlyAlign_s(params({ axes: ['X', 'Y', 'Z', 'U', 'V'] }))).toBeLessThan(estimateFlyAlign_s(p));
+    // Every listed axis has its line: without tilt (V), one line fewer.
+    expect(estimateFlyAlign_s(params({ axes: ['X', 'Y', 'Z', 'U', 'W'] }))).toBeLessThan(estimateFlyAlign_s(p));
   });
 
   it('the step estimates the fly path when the bench file cables the hexapod\'s trigger output, else step-and-read', () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChannelLineFit } from '../../../../sequences/steps/align/array-fly-search.ts';
 import { bestOnLine } from '../../../../sequences/steps/align/array-fly-search.ts';
 import { fiberPlaces_um } from '../../../../sequences/steps/align/array-fly-align.ts';
-import { channelModel, solveYW, valueYW } from '../../../../sequences/steps/align/array-roll-solve.ts';
+import { channelModel, ownBestYW, solveYW, valueYW } from '../../../../sequences/steps/align/array-roll-solve.ts';
 import { MIN_MEAN_WEIGHT, fitParabola, objectiveOf, scoreOf } from '../../../../sequences/steps/align/array-search.ts';
 
 const PITCH = 127;
@@ -82,6 +82,20 @@ describe('Y and roll solved together (array-roll-solve)', () => {
     // The roll is not the true chip roll for min: the channels' losses and coupler offsets move it.
     const onePass = bestOnLine(yFits, { channels: CHANNELS.map((_, i) => i), objective: 'min' }, -3, 3);
     expect(scoreOf(truth(onePass, 0), 'min')).toBeLessThan(bruteForce('min').value - 0.05);
+  });
+
+  it('each channel\'s own best from its model: a pair\'s top where its two fibers line up, a single fiber\'s top along Y', () => {
+    const places = fiberPlaces_um(CHANNELS, LOOPBACKS, PITCH);
+    const models = CHANNELS.map((_, i) => channelModel(lineFits('Y', 0, 3, 0)[i]!, lineFits('W', 0.1, 0.12, 0)[i]!, places[i]!, 0.1)!);
+    CHANNELS.forEach((_, i) => {
+      let top = -Infinity;
+      for (let y = -1.5; y <= 1.5; y += 0.005) for (let t = -0.1; t <= 0.25; t += 0.0005) top = Math.max(top, truth(y, t)[i] as number);
+      expect(ownBestYW(models[i]!)).toBeCloseTo(top, 3);
+    });
+    // The pair's best along Y at the flown roll falls short of its own best: its fibers are rolled apart.
+    const pairAlongY = lineFits('Y', 0, 3, 0)[0]!;
+    expect(pairAlongY.peak_dBm).toBeLessThan(ownBestYW(models[0]!) - 0.01);
+    expect(ownBestYW({ ...models[1]!, cYY: 0.01 })).toBeNaN();
   });
 
   it('stays inside the box it was given (the lines flown)', () => {
