@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { BridgeClient, type SocketLike } from '../../../renderer/bridge/bridge-client.ts';
-import type { BenchApi, RunEvent } from '../../../service/bench-api.ts';
+import type { BenchBridge, RunEvent } from '../../../service/bench-api.ts';
 import { BenchService } from '../../../service/bench-service.ts';
 import { BridgeServer } from '../../../service/web/bridge-server.ts';
 import type { RunState } from '../../../service/run-types.ts';
@@ -20,7 +20,7 @@ let dir: string;
 let service: BenchService;
 let server: BridgeServer;
 let client: BridgeClient;
-let bench: BenchApi;
+let bench: BenchBridge;
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'v15r-wafer-serve-'));
