@@ -43,8 +43,17 @@ export const useWaferStore = defineStore('wafer', () => {
     void version.value;
     return loopId.value !== null ? state.loops.get(loopId.value) ?? null : null;
   });
-  const measurements = computed(() => (loop.value ? measurementKeys(loop.value) : []));
+  // The loop object stays the same as results arrive: what reads its results depends on `version` too.
+  const measurements = computed(() => {
+    void version.value;
+    return loop.value ? measurementKeys(loop.value) : [];
+  });
+  const measuredSites = computed(() => {
+    void version.value;
+    return loop.value?.results.size ?? 0;
+  });
   const summaries = computed<Map<string, DieSummary>>(() => {
+    void version.value;
     const l = loop.value;
     return new Map(l ? l.map.dies.map((d) => [d.die, summariseDie(l, d.die)]) : []);
   });
@@ -64,5 +73,5 @@ export const useWaferStore = defineStore('wafer', () => {
     selectedDie.value = null;
   }
 
-  return { version, loopId, loopIds, loop, measurements, summaries, colouring, selectedDie, selected, ingest, reset, select, colourBy, showLoop };
+  return { version, loopId, loopIds, loop, measurements, measuredSites, summaries, colouring, selectedDie, selected, ingest, reset, select, colourBy, showLoop };
 });
