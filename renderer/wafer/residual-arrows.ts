@@ -51,7 +51,7 @@ export function residualArrow(die: string, site: string, at: { x: number; y: num
     const w = h * 0.5;
     head = [[x2, y2], [bx - uy * w, by + ux * w], [bx + uy * w, by - ux * w]].map(([x, y]) => `${r2(x as number)},${r2(y as number)}`).join(' ');
   }
-  return { die, site, x1: at.x, y1: at.y, x2: r2(x2), y2: r2(y2), head, length_um: Math.hypot(residual_um.x, residual_um.y) };
+  return { die, site, x1: at.x, y1: at.y, x2, y2, head, length_um: Math.hypot(residual_um.x, residual_um.y) };
 }
 
 function r2(v: number): number {
