@@ -98,4 +98,15 @@ describe('a wafer run through the service and its bridge', () => {
     expect((await done).phase).toBe('passed');
     checkWafer(live);
   }, 120_000);
+
+  it('refuses a wafer loop on the simulator\'s chip world, saying how to open the wafer world, before anything moves', async () => {
+    await bench.openBench({ kind: 'sim', seed: 3 });
+    const live: RunEvent[] = [];
+    bench.on('run', ({ event }) => live.push(event));
+    await expect(bench.startRun({ kind: 'file', path: 'wafer-small.yaml' })).rejects.toMatchObject({
+      name: 'SequenceRejectedError', message: expect.stringMatching(/wafer loop \(map wafer-small\.csv\) needs the simulator's wafer world.*World: wafer.*--world wafer/s),
+    });
+    expect(live).toEqual([]);
+    expect((await bench.runState()).runId).toBeNull();
+  });
 });
