@@ -70,7 +70,11 @@ export function waferLayout(map: Pick<WaferMapEventBody, 'dies' | 'pitch_um' | '
     const c = stageCentre(d);
     return [[-1, -1], [-1, 1], [1, -1], [1, 1]].map(([sx, sy]) => ({ x: c.x + (sx as number) * px / 2, y: c.y + (sy as number) * py / 2 }));
   });
-  const radius = Math.max(...corners.map((p) => Math.hypot(p.x - map.centre_um.x, p.y - map.centre_um.y))) * 1.03;
+  // A flat or notch cuts into the circle: it must pass outside the visited dies too.
+  const cut = map.flat_deg ?? map.notch_deg;
+  const depth = map.flat_deg !== null ? FLAT_DEPTH : map.notch_deg !== null ? NOTCH_DEPTH : 0;
+  const along = cut === null ? 0 : Math.max(...corners.map((p) => (p.x - map.centre_um.x) * Math.cos((cut * Math.PI) / 180) + (p.y - map.centre_um.y) * Math.sin((cut * Math.PI) / 180)));
+  const radius = Math.max(along / (1 - depth), ...corners.map((p) => Math.hypot(p.x - map.centre_um.x, p.y - map.centre_um.y))) * 1.03;
   const minX = Math.min(map.centre_um.x - radius, ...map.dies.map((d) => stageCentre(d).x - px / 2));
   const maxX = Math.max(map.centre_um.x + radius, ...map.dies.map((d) => stageCentre(d).x + px / 2));
   const minY = Math.min(map.centre_um.y - radius, ...map.dies.map((d) => stageCentre(d).y - py / 2));

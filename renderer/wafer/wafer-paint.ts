@@ -47,7 +47,7 @@ export interface WaferPaint {
   siteSize: number;
 }
 
-/** The longest arrow is drawn at this share of the smaller pitch. */
+/** The 90th-percentile arrow is drawn at about this share of the smaller pitch. */
 const ARROW_SHARE = 0.45;
 
 export function paintWafer(loop: WaferLoop, layout: WaferLayout, colouring: Colouring): WaferPaint {
@@ -83,10 +83,12 @@ export function paintWafer(loop: WaferLoop, layout: WaferLayout, colouring: Colo
     const res = r.prediction?.residual_um;
     if (res) residuals.push({ die: r.die, site: r.site, at, r: res });
   }
-  const maxResidual_um = Math.max(0, ...residuals.map((x) => Math.hypot(x.r.x, x.r.y)));
-  const magnification = arrowMagnification(maxResidual_um, ARROW_SHARE * pitch);
+  const lengths = residuals.map((x) => Math.hypot(x.r.x, x.r.y));
+  const maxResidual_um = Math.max(0, ...lengths);
+  // Scaled on the 90th percentile: one outlier (a die off the placement) must not shrink every other arrow to a dot.
+  const magnification = arrowMagnification(percentile(lengths, 0.9), ARROW_SHARE * pitch);
   const arrows = residuals.map((x) => residualArrow(x.die, x.site, x.at, x.r, magnification, pitch * 0.08));
-  return { dies, sites, arrows, magnification, maxResidual_um, legend: legendOf(loop, colouring, scale), siteSize: pitch * 0.14 };
+  return { dies, sites, arrows, magnification, maxResidual_um, legend: legendOf(loop, colouring, scale), siteSize: pitch * 0.16 };
 }
 
 function legendOf(loop: WaferLoop, colouring: Colouring, scale: ValueScale | null): Legend {
@@ -101,6 +103,13 @@ function legendOf(loop: WaferLoop, colouring: Colouring, scale: ValueScale | nul
   const visited = loop.map.dies.filter((d) => !d.excluded).length * loop.map.sites.length;
   entries.push({ bin: null, name: 'not measured yet', colour: UNMEASURED_COLOUR, sites: Math.max(0, visited - loop.results.size) });
   return { kind: 'bin', entries };
+}
+
+/** The p-quantile (nearest rank) of the values, 0 when none. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return 0;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))] as number;
 }
 
 /** Relative luminance under ~0.35: white text reads better on it. */

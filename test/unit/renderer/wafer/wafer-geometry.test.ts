@@ -24,6 +24,18 @@ describe('wafer geometry', () => {
     expect(l.width).toBeGreaterThan(2 * l.outline.r);
   });
 
+  it('makes the wafer big enough that its flat passes outside every visited die', () => {
+    // A column of three dies about the centre: the flat at 270° (below) would cut the bottom one, whose
+    // lower edge lies as far down as the farthest corner.
+    const dies = [7, 8, 9].map((row) => ({ die: `C09R0${row}`, col: 9, row, x_um: 12000, y_um: 3000 + row * 1000, excluded: false, reference: false }));
+    const map = mapBody({ dies, centre_um: { x: 12000, y: 11000 } });
+    const l = waferLayout(map);
+    const flatY = l.outline.cy + l.outline.r * (1 - 0.06);
+    for (const c of l.cells.filter((x) => !x.excluded)) expect(c.y + c.h).toBeLessThan(flatY);
+    const plain = waferLayout({ ...map, flat_deg: null });
+    expect(l.outline.r).toBeGreaterThan(plain.outline.r);
+  });
+
   it('places a site at its offset from the die centre, and knows no unknown die or site', () => {
     const l = waferLayout(mapBody());
     const c = l.cells.find((x) => x.die === 'C09R08');

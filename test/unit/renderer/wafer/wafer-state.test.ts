@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { waferLayout } from '../../../../renderer/wafer/wafer-geometry.ts';
-import { paintWafer } from '../../../../renderer/wafer/wafer-paint.ts';
+import { paintWafer, percentile } from '../../../../renderer/wafer/wafer-paint.ts';
 import { binCounts, dieValue, measurementKeys, summariseDie, WaferState } from '../../../../renderer/wafer/wafer-state.ts';
 import { BIN_COLOURS, UNMEASURED_COLOUR, valueScale } from '../../../../renderer/wafer/wafer-colour.ts';
 import { dieFinished, waferMap } from './wafer-events.ts';
@@ -99,5 +99,19 @@ describe('wafer paint', () => {
     expect(p.magnification).toBe(200);
     const at = layout.sitePoint('C09R08', 'A');
     expect(p.arrows[0]).toMatchObject({ die: 'C09R08', site: 'A', x1: at?.x, y1: at?.y, x2: (at?.x ?? 0) + 400, y2: (at?.y ?? 0) + 200 });
+  });
+
+  it('scales the arrows on the 90th-percentile residual: one outlier does not shrink the rest to dots', () => {
+    const residual = (x: number) => ({ prediction: { predicted_um: { x: 0, y: 0 }, found_um: { x, y: 0 }, residual_um: { x, y: 0 }, firstLightSkipped: true } });
+    const dies = ['C08R08', 'C09R08', 'C10R08', 'C08R09', 'C09R09'];
+    const many = dies.flatMap((d) => ['A', 'B'].map((site, i) => dieFinished('r1', d, site, 1, residual(d === 'C09R09' && site === 'B' ? 40 : 1 + i * 0.1))));
+    const loop = loopOf(waferMap('r1'), ...many);
+    const p = paintWafer(loop, waferLayout(loop.map), { kind: 'bin' });
+    expect(p.maxResidual_um).toBe(40);
+    // 450 / 1.1 µm → ×200, not 450 / 40 → ×10.
+    expect(p.magnification).toBe(200);
+    expect(percentile([5, 1, 3, 2, 4], 0.9)).toBe(5);
+    expect(percentile([5, 1, 3, 2, 4], 0.5)).toBe(3);
+    expect(percentile([], 0.9)).toBe(0);
   });
 });
