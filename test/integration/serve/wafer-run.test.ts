@@ -1,7 +1,8 @@
 // A wafer run through the service as the browser sees it: the bridge client (window.bench over the WebSocket)
 // opens the simulated wafer (world: 'wafer'), runs the small fixture wafer by path (its `wafer:` map relative to
 // the sequence file) and as uploaded text (relative to the service's folder), and gets the 'wafer-map' event
-// once, then one 'die-finished' per die-site with the die's name and bin, live and on catch-up.
+// once, then one 'die-finished' per die-site with the die's name and bin, live and on catch-up. A client's abort mid-wafer
+// stops it (the engine yields to the event loop between steps).
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,4 +110,23 @@ describe('a wafer run through the service and its bridge', () => {
     expect(live).toEqual([]);
     expect((await bench.runState()).runId).toBeNull();
   });
+
+  it('lets a client abort mid-wafer: the run yields to the event loop between steps, even on the fast clock', async () => {
+    await bench.openBench({ kind: 'sim', seed: 3, world: 'wafer' });
+    const finished: string[] = [];
+    let aborting: Promise<unknown> | null = null;
+    // The client hears of the first die over the WebSocket and asks to abort: both need turns of the event
+    // loop while the run goes on (a run that never yields would end first, 'passed', all six dies done).
+    bench.on('run', ({ event }) => {
+      if (event.type !== 'die-finished') return;
+      finished.push(event.die);
+      aborting ??= bench.abortRun({ message: 'operator stop' });
+    });
+    const done = ended();
+    await bench.startRun({ kind: 'file', path: 'wafer-small.yaml' });
+    expect((await done).phase).toBe('aborted');
+    await aborting;
+    expect(finished.length).toBeGreaterThanOrEqual(1);
+    expect(finished.length).toBeLessThan(6);
+  }, 120_000);
 });
