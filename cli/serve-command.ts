@@ -17,7 +17,7 @@ import { CliUsageError } from './usage-error.ts';
 
 export const DEFAULT_SERVE_PORT = 8420;
 
-const USAGE = `Usage: benchctl serve [--sim [--seed N] [--realtime] | --bench FILE] [--port N] [--runs DIR] [--ui DIR] [--build | --no-build] [--index URL]
+const USAGE = `Usage: benchctl serve [--sim [--seed N] [--world chip|wafer] [--realtime] | --bench FILE] [--port N] [--runs DIR] [--ui DIR] [--build | --no-build] [--index URL]
                      [--host ADDR (--tls self-signed | --tls-cert FILE --tls-key FILE)] [--name DNS]... [--tokens FILE] [--scripts DIR]... [--lab URL [--lab-name NAME]]
 
 Serves the UI and its bench service to a browser: on 127.0.0.1, or on a lab address with TLS. Open the
@@ -27,6 +27,8 @@ printed URL once: its login code works one time and is exchanged for a session c
 Options:
   --sim            open the in-process simulated bench (fast clock unless --realtime)
   --seed N         seed of the simulated bench (default 1)
+  --world chip|wafer  what lies under the simulator's fiber array: the chip (default) or the 20 × 20 wafer
+                   (for wafer sequences, docs/wafer.md; the UI's Open simulator offers the same choice)
   --realtime       simulated operations take their real time
   --bench FILE     open this bench file
                    (with neither, no bench is open at start: open one from the UI)
@@ -82,7 +84,7 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
     v = parseArgs({
       args, strict: true, allowPositionals: false,
       options: {
-        sim: { type: 'boolean' }, seed: { type: 'string' }, realtime: { type: 'boolean' }, bench: { type: 'string' },
+        sim: { type: 'boolean' }, seed: { type: 'string' }, world: { type: 'string' }, realtime: { type: 'boolean' }, bench: { type: 'string' },
         port: { type: 'string' }, runs: { type: 'string' }, index: { type: 'string' }, ui: { type: 'string' }, build: { type: 'boolean' }, 'no-build': { type: 'boolean' },
         host: { type: 'string' }, tls: { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' },
         name: { type: 'string', multiple: true }, tokens: { type: 'string' }, scripts: { type: 'string', multiple: true },
@@ -95,7 +97,8 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
   }
   if (v.help) return 'help';
   if (v.sim && v.bench !== undefined) throw new CliUsageError('--sim and --bench exclude each other: serve the simulator or a bench file, not both');
-  if (!v.sim && (v.seed !== undefined || v.realtime)) throw new CliUsageError('--seed and --realtime apply to the simulated bench: add --sim');
+  if (!v.sim && (v.seed !== undefined || v.realtime || v.world !== undefined)) throw new CliUsageError('--seed, --world and --realtime apply to the simulated bench: add --sim');
+  if (v.world !== undefined && v.world !== 'chip' && v.world !== 'wafer') throw new CliUsageError(`--world expects chip or wafer, got '${v.world}'`);
   if (v.bench !== undefined && v.bench.trim() === '') throw new CliUsageError('--bench expects a bench file path');
   if (v.build && v['no-build']) throw new CliUsageError('--build and --no-build exclude each other');
   if (v.runs !== undefined && v.runs.trim() === '') throw new CliUsageError('--runs expects a folder');
@@ -112,7 +115,7 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
   if (v.lab !== undefined && !/^postgres(ql)?:\/\//.test(v.lab)) throw new CliUsageError(`--lab expects a PostgreSQL URL (postgresql://user@host:port/db), got '${v.lab}'`);
   if (v['lab-name'] !== undefined && v.lab === undefined) throw new CliUsageError('--lab-name names this bench in the fleet view: add --lab URL');
   let bench: OpenBenchRequest | null = null;
-  if (v.sim) bench = { kind: 'sim', seed: v.seed === undefined ? 1 : integer('seed', v.seed, 0, 2 ** 32 - 1), realtime: v.realtime ?? false };
+  if (v.sim) bench = { kind: 'sim', seed: v.seed === undefined ? 1 : integer('seed', v.seed, 0, 2 ** 32 - 1), realtime: v.realtime ?? false, ...(v.world === 'wafer' ? { world: 'wafer' as const } : {}) };
   else if (v.bench !== undefined) bench = { kind: 'file', path: resolve(v.bench) };
   return {
     bench,
@@ -131,7 +134,7 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
 function describeBench(b: OpenBenchRequest | null): string {
   if (!b) return 'no bench open yet (open one from the UI)';
   if (b.kind === 'file') return `bench file ${b.path}`;
-  return `the simulated bench (seed ${b.seed ?? 1}, ${b.realtime ? 'real-time clock' : 'fast clock'})`;
+  return `the simulated ${b.world === 'wafer' ? 'wafer ' : ''}bench (seed ${b.seed ?? 1}, ${b.realtime ? 'real-time clock' : 'fast clock'})`;
 }
 
 /** Resolves with the first SIGINT/SIGTERM; listening starts at once so a signal during start-up counts. */

@@ -27,6 +27,13 @@ export interface WaferMapEventBody {
   wafer: string;
   pitch_um: { x: number; y: number };
   sites: string[];
+  /** Every site of the map (not only the visited ones): its offset from a die's reference point, µm. */
+  siteOffsets_um: Record<string, { x: number; y: number }>;
+  /** The flat or notch direction from the centre, degrees counter-clockwise from +X (null: the map gives none). */
+  flat_deg: number | null;
+  notch_deg: number | null;
+  /** The point the placement rotates about (the map's `centre`), stage µm; a view centres the outline on it. */
+  centre_um: { x: number; y: number };
   /** The visiting order's die names. */
   order: string[];
   dies: WaferDieSummary[];

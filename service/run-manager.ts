@@ -76,9 +76,25 @@ export class RunManager {
       const on = this.holder.forRun('startRun');
       const prepared = await this.library.prepare(source, benchInfoOf(on));
       if (!prepared.ok) throw new SequenceRejectedError('startRun', prepared.result.issues);
+      this.refuseWaferOnChip(prepared.plan.wafers ?? [], prepared.info.path);
       this.checkSameBench(on, 'startRun');
       return this.launch(on, createRun(on, prepared.plan, this.runsDir, this.setup));
     });
+  }
+
+  /**
+   * A wafer loop on the simulator's chip world finds no die (the chip's four sites lie elsewhere): every die
+   * would spiral for nothing and be binned 'no light'. Refused, saying how to open the wafer world.
+   */
+  private refuseWaferOnChip(wafers: readonly { loopId: string; map: { file: string } }[], file: string): void {
+    const src = this.holder.source;
+    const loop = wafers[0];
+    if (!loop || src?.kind !== 'sim' || src.world === 'wafer') return;
+    throw new SequenceRejectedError('startRun', [{
+      file, line: 0, col: 0, field: loop.loopId,
+      message: `a wafer loop (map ${basename(loop.map.file)}) needs the simulator's wafer world, but the simulator is open with the chip world; `
+        + "close it and open it with World: wafer (or start 'benchctl serve --sim --world wafer')",
+    }]);
   }
 
   /**

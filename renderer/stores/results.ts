@@ -9,9 +9,12 @@ import { ResultSet } from '../results/result-set.ts';
 export const useResultsStore = defineStore('results', () => {
   const live = shallowRef<ResultSet | null>(null);
   const version = ref(0);
+  /** Steps the Results view shows alone (a die-site's, opened from the wafer map); null shows every step. */
+  const focus = ref<{ label: string; stepIds: string[] } | null>(null);
 
   /** Starts an empty result set for a run (a new run, or a reload that replays the run's events). */
   function reset(runId: string): void {
+    focus.value = null;
     live.value = markRaw(new ResultSet(runId));
     version.value++;
   }
@@ -29,5 +32,13 @@ export const useResultsStore = defineStore('results', () => {
     version.value++;
   }
 
-  return { live, version, reset, ingest, clear };
+  function focusOn(label: string, stepIds: string[]): void {
+    focus.value = { label, stepIds: [...stepIds] };
+  }
+
+  function unfocus(): void {
+    focus.value = null;
+  }
+
+  return { live, version, focus, reset, ingest, clear, focusOn, unfocus };
 });

@@ -9,6 +9,7 @@ import { errorText, useBench } from '../api/bench-access.ts';
 import { FrameBatcher } from '../plots/frame-batcher.ts';
 import { useHistoryStore } from './history.ts';
 import { useResultsStore } from './results.ts';
+import { useWaferStore } from './wafer.ts';
 import { describeEvent } from './run-log.ts';
 import type { LogEntry } from './run-log.ts';
 
@@ -38,6 +39,7 @@ export const useRunStore = defineStore('run', () => {
   /** Between 'pausing' and the run holding: readings still landing are counted. */
   let landing = false;
   const results = useResultsStore();
+  const wafer = useWaferStore();
   let runId: string | null = null;
   let next = 0;
   let catchingUp: Promise<void> | null = null;
@@ -73,6 +75,7 @@ export const useRunStore = defineStore('run', () => {
     steps.value = [];
     log.value = [];
     results.reset(id);
+    wafer.reset();
   }
 
   /** A pushed event: held while a catch-up fetch is in flight (it may or may not include it). */
@@ -132,6 +135,7 @@ export const useRunStore = defineStore('run', () => {
     }
     if (lines.length) log.value = [...log.value, ...lines].slice(-LOG_LINES);
     results.ingest(events);
+    wafer.ingest(events);
   }
 
   /** Counts the readings between 'pausing' and the run holding (the measurement under way landing). */

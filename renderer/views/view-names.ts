@@ -1,10 +1,11 @@
-// The four views and their hash routes (#/bench, #/sequence, #/results, #/history).
-export type ViewName = 'bench' | 'sequence' | 'results' | 'history';
+// The views and their hash routes (#/bench, #/sequence, #/results, #/wafer, #/history).
+export type ViewName = 'bench' | 'sequence' | 'results' | 'wafer' | 'history';
 
 export const VIEWS: readonly { name: ViewName; label: string }[] = [
   { name: 'bench', label: 'Bench' },
   { name: 'sequence', label: 'Sequence' },
   { name: 'results', label: 'Results' },
+  { name: 'wafer', label: 'Wafer' },
   { name: 'history', label: 'History' },
 ];
 

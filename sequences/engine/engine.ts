@@ -190,6 +190,10 @@ export class RunEngine {
   }
 
   private async betweenSteps(): Promise<void> {
+    // On the in-process simulator's fast clock a step never waits on I/O, so a run is one long promise chain:
+    // without a turn of the event loop between steps, nothing else runs until it ends (an Abort call, a
+    // SIGTERM to `benchctl serve`, the UI's timers).
+    await new Promise<void>((resolve) => setImmediate(resolve));
     await this.control.checkpoint();
     await this.lost.recoverAll(null);
   }

@@ -222,6 +222,8 @@ export function placementOf(fit: PlacementFit): WaferPlacement {
 export function mapBody(plan: WaferLoopPlan): Omit<WaferMapEventBody, 'type'> {
   return {
     loopId: plan.loopId, wafer: plan.map.name, pitch_um: plan.map.pitch_um, sites: [...plan.sites],
+    siteOffsets_um: Object.fromEntries(plan.map.sites.map((s) => [s.name, { x: s.dx_um, y: s.dy_um }])),
+    flat_deg: plan.map.flat_deg, notch_deg: plan.map.notch_deg, centre_um: { ...plan.map.centre_um },
     order: [...new Set(plan.dieSites.map((d) => d.die.name))],
     dies: plan.map.dies.map((d) => ({ die: d.name, col: d.col, row: d.row, x_um: d.x_um, y_um: d.y_um, excluded: d.excluded, reference: d.reference })),
   };

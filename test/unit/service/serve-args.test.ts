@@ -1,7 +1,7 @@
 // The options of `benchctl serve` and `benchctl start` (cli/ parses argv; these are its parsers).
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SERVE_PORT, parseServeArgs } from '../../../cli/serve-command.ts';
+import { DEFAULT_SERVE_PORT, parseServeArgs, type ServeOptions } from '../../../cli/serve-command.ts';
 import { DEFAULT_UI_DIR } from '../../../service/web/renderer-build.ts';
 import { defaultTokenFile } from '../../../service/access/token-store.ts';
 import { parseStartArgs } from '../../../cli/start-command.ts';
@@ -17,6 +17,8 @@ describe('benchctl serve options', () => {
 
   it('reads the simulator, a bench file, the port and the build policy', () => {
     expect(parseServeArgs(['--sim', '--seed', '7', '--realtime', '--port', '0', '--build'])).toMatchObject({ bench: { kind: 'sim', seed: 7, realtime: true }, port: 0, build: 'always' });
+    expect(parseServeArgs(['--sim', '--world', 'wafer'])).toMatchObject({ bench: { kind: 'sim', seed: 1, world: 'wafer' } });
+    expect((parseServeArgs(['--sim', '--world', 'chip']) as ServeOptions).bench).not.toHaveProperty('world');
     expect(parseServeArgs(['--bench', 'b.yaml', '--no-build', '--runs', 'out'])).toMatchObject({ bench: { kind: 'file', path: resolve('b.yaml') }, build: 'never', runsDir: resolve('out') });
     expect(parseServeArgs(['--ui', 'out/ui', '--build'])).toMatchObject({ uiDir: resolve('out/ui'), build: 'always' });
     expect(parseServeArgs(['-h'])).toBe('help');
@@ -41,6 +43,8 @@ describe('benchctl serve options', () => {
       [['--sim', '--bench', 'b.yaml'], /exclude each other/],
       [['--seed', '1'], /add --sim/],
       [['--sim', '--seed', 'x'], /--seed expects an integer/],
+      [['--world', 'wafer'], /add --sim/],
+      [['--sim', '--world', 'moon'], /--world expects chip or wafer, got 'moon'/],
       [['--port=-1'], /--port expects an integer 0-65535, got '-1'/],
       [['--port', '65536'], /--port expects an integer 0-65535/],
       [['--bench', ''], /--bench expects a bench file path/],
