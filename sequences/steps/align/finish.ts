@@ -19,7 +19,7 @@ import type { AlignParams } from './schema.ts';
 import { fitTiming } from './timing-lag.ts';
 import type { TimingFit } from './timing-lag.ts';
 import { APPROACH_UM, approachFrom } from './approach.ts';
-import { peaksAtRest, restPeak } from './rest-peak.ts';
+import { restPeak, restPeakReason } from './rest-peak.ts';
 import { VERIFY_DB, describeShortfall, meetsEvidence, peakEvidence, stepRepeak } from './verify.ts';
 
 export { approachFrom } from './approach.ts';
@@ -149,28 +149,27 @@ export async function finish(rig: AlignRig, p: AlignParams, refined: Refined): P
   const seen: Refined[] = [refined];
   let r = refined;
   let approached = false;
-  // Software-timed logs: each axis peaked again at rest (rest-peak.ts), which no timing error reaches;
-  // hardware-started ones: the timing check.
-  const rest = peaksAtRest(rig, p.fly);
-  if (rest) [r, approached] = [await restPeak(rig, refined, p.final_averaging), true];
+  // Software-timed logs on links whose timing varies: each axis peaked again at rest (rest-peak.ts),
+  // which no timing error reaches; otherwise the timing check.
+  const rest = restPeakReason(rig, p.fly, refined, p.accuracy);
+  if (rest) [r, approached] = [await restPeak(rig, refined, p.averaging, rest), true];
   else if (p.fly) ({ refined: r, approached } = await timingChecked(rig, refined));
   let power_dBm = await settle(rig, p, r, approached);
-  if (p.fly && power_dBm < promised_dBm(r) - VERIFY_DB) {
+  // Peaked at rest, the centre owes nothing to the fly timing: out-and-back pairs (fly lines, timed the
+  // same way) could not do better, and the final check below still holds it to the scans' evidence.
+  if (p.fly && !rest && power_dBm < promised_dBm(r) - VERIFY_DB) {
     rig.ctx.log(`align: final power ${power_dBm.toFixed(2)} dBm is ${(promised_dBm(r) - power_dBm).toFixed(2)} dB short of the peak the scans saw; ` +
       're-peaking with out-and-back pairs');
-    let there = false;
     try {
       const again = await pairRefine(rig, r.centre, r.radius_um);
       seen.push(again);
       r = { ...again, notes: [...r.notes, ...again.notes] };
-      // The pairs' lines are software-timed too: their centre is peaked at rest as well (and moved to).
-      if (rest) [r, there] = [await restPeak(rig, r, p.final_averaging), true];
     } catch (err) {
       // The pairs missed the light (the estimate was too far off): the final check re-peaks without them.
       if (!(err instanceof LostLightError)) throw err;
       rig.ctx.log(err.message);
     }
-    power_dBm = await settle(rig, p, r, there);
+    power_dBm = await settle(rig, p, r);
   }
   const evidence = peakEvidence(seen, rig.best);
   if (!meetsEvidence(power_dBm, evidence)) {

@@ -12,6 +12,7 @@
 import { APPROACH_UM } from './approach.ts';
 import { LostLightError } from './errors.ts';
 import type { Frame, Refined } from './fine.ts';
+import type { FlySegment } from './fly.ts';
 import type { Point_um } from './paths.ts';
 import type { AlignRig } from './rig.ts';
 
@@ -102,7 +103,7 @@ function restFrame(frame: Frame | undefined): Required<Frame> {
  * Both axes of `r` peaked by step-and-read (x, then y at the new x), left at the new centre approached
  * the frame's way; `r` otherwise kept (its fit and line tops stay the evidence of the peak power).
  */
-export async function restPeak(rig: AlignRig, r: Refined, averaging_s: number): Promise<Refined> {
+export async function restPeak(rig: AlignRig, r: Refined, averaging_s: number, why: string): Promise<Refined> {
   rig.phase = 'final peak (step-and-read)';
   const frame = restFrame(r.frame);
   const h = STEP_RADII * r.radius_um;
@@ -114,11 +115,33 @@ export async function restPeak(rig: AlignRig, r: Refined, averaging_s: number): 
   const moved = `(${(x - r.centre.x_um).toFixed(2)}, ${(y - r.centre.y_um).toFixed(2)}) µm`;
   return {
     ...r, centre: { x_um: x, y_um: y }, frame,
-    notes: [...r.notes, `finished by step-and-read axis peaks (software-timed fly logs: each line's samples placed only as well as its exchanges were timed): moved ${moved} from the fly estimate`],
+    notes: [...r.notes, `finished by step-and-read axis peaks (${why}): moved ${moved} from the fly estimate`],
   };
 }
 
-/** Whether the fly scans end with restPeak (software-timed logs) rather than the timing check. */
-export function peaksAtRest(rig: AlignRig, fly: boolean): boolean {
-  return fly && !rig.motionTrigger;
+/**
+ * The speed the fly samples crossed the peak with, µm/s: the fastest of those within 1 dB of the
+ * brightest (the lines' crossings), either axis.
+ */
+export function crossingSpeed_um_s(segments: readonly FlySegment[]): number {
+  const samples = segments.flatMap((seg) => seg.samples.filter((s) => Number.isFinite(s.power_dBm)));
+  let top = -Infinity;
+  for (const s of samples) top = Math.max(top, s.power_dBm);
+  return samples.filter((s) => s.power_dBm >= top - 1).reduce((m, s) => Math.max(m, Math.abs(s.vx_um_s), Math.abs(s.vy_um_s)), 0);
+}
+
+/**
+ * Why the fly estimate `r` must be peaked at rest (undefined when it need not): software-timed logs whose
+ * exchanges vary enough that one line's samples may sit further off than the accuracy asked for. Each
+ * command took effect one confirmation before its reply, and that confirmation's time varies by its
+ * link's spread (measured by the rig), so a line's log and its move are each that uncertain: at the
+ * crossing speed, hypot(σ_meter, σ_stage)·v along the line. Hardware-started logs have no such error.
+ */
+export function restPeakReason(rig: AlignRig, fly: boolean, r: Refined, accuracy_um: number): string | undefined {
+  if (!fly || rig.motionTrigger || !r.segments) return undefined;
+  const sigma_s = Math.hypot(rig.exchangeSigma_s.meter, rig.exchangeSigma_s.stage);
+  const placement_um = sigma_s * crossingSpeed_um_s(r.segments);
+  if (!(placement_um > accuracy_um)) return undefined;
+  return `software-timed fly logs: the exchanges vary by ${(sigma_s * 1000).toFixed(2)} ms (1σ), which at the lines' ` +
+    `${crossingSpeed_um_s(r.segments).toFixed(0)} µm/s crossing places each line's samples ±${placement_um.toFixed(2)} µm on its own, beyond the ${accuracy_um} µm asked for`;
 }
