@@ -3,6 +3,8 @@
 // peak, so with it the samples hold motion both ways, and a timing lag that reconciles them
 // (timing-lag.ts) means every one-way estimate was off; the peak is refitted with the lag taken out.
 // When the final power falls short of what the fly scans promised, out-and-back pairs re-peak once.
+// Software-timed logs on links whose latency varies more than the accuracy allows at the lines' speed
+// skip both: each axis is peaked at rest instead (rest-peak.ts), which no timing error reaches.
 // Last, whatever the mode, the final check (verify.ts): a final power far below the peak the scans saw
 // re-peaks by step-and-read, and if that does not reach it either, the alignment fails.
 import { chipModeRadius_um } from '../../../models/coupling.ts';

@@ -7,8 +7,9 @@
 // one lag for every line (timing-lag.ts) cannot take out what differs from line to line, and out-and-back
 // pairs (pairs.ts) cancel only what the two lines share. Readings at rest need no timing at all; three per
 // axis fix the top of a Gaussian profile (a parabola in dB), and all of them run in one direction, so the
-// stage's play is taken up as on the final move. Hardware-started logs (a motion-start trigger) have no
-// such error and skip this.
+// stage's play is taken up as on the final move. Used only where the link's measured spread at the
+// crossing speed exceeds the accuracy asked for (restPeakReason): hardware-started logs (a motion-start
+// trigger) and links that repeat their latency keep the faster timing check (finish.ts).
 import { APPROACH_UM } from './approach.ts';
 import { LostLightError } from './errors.ts';
 import type { Frame, Refined } from './fine.ts';
