@@ -3,6 +3,8 @@
 // peak, so with it the samples hold motion both ways, and a timing lag that reconciles them
 // (timing-lag.ts) means every one-way estimate was off; the peak is refitted with the lag taken out.
 // When the final power falls short of what the fly scans promised, out-and-back pairs re-peak once.
+// Software-timed logs on links whose latency varies more than the accuracy allows at the lines' speed
+// skip both: each axis is peaked at rest instead (rest-peak.ts), which no timing error reaches.
 // Last, whatever the mode, the final check (verify.ts): a final power far below the peak the scans saw
 // re-peaks by step-and-read, and if that does not reach it either, the alignment fails.
 import { chipModeRadius_um } from '../../../models/coupling.ts';
@@ -18,13 +20,11 @@ import type { AlignRig } from './rig.ts';
 import type { AlignParams } from './schema.ts';
 import { fitTiming } from './timing-lag.ts';
 import type { TimingFit } from './timing-lag.ts';
+import { APPROACH_UM, approachFrom } from './approach.ts';
+import { restPeak, restPeakReason } from './rest-peak.ts';
 import { VERIFY_DB, describeShortfall, meetsEvidence, peakEvidence, stepRepeak } from './verify.ts';
 
-/**
- * The last stretch of the final move, run in the direction the centre was measured in: longer than any
- * mechanical play of a fiber-alignment stage, so the play is taken up the same way as during the scans.
- */
-const APPROACH_UM = 1;
+export { approachFrom } from './approach.ts';
 
 export interface AlignResult {
   position: Point_um;
@@ -45,24 +45,6 @@ export interface AlignResult {
  * timing fit's prior is wider, 3 ms: a larger lag still works, with one more approach).
  */
 const LAG_ALLOWANCE_S = 1e-3;
-
-/**
- * Where to come from so that the last APPROACH_UM of each axis runs the way its centre was measured.
- * An axis that needs it backs off `back_um` before the target (at least APPROACH_UM): more when the
- * target may still move back towards the stage (the timing check), so the move after that still runs
- * the measured way by APPROACH_UM without backing off a second time.
- */
-export function approachFrom(at: Point_um, target: Point_um, frame: Frame, back_um: { x: number; y: number } = { x: APPROACH_UM, y: APPROACH_UM }): Point_um | null {
-  const before = (axis: 'x' | 'y'): number | null => {
-    const d = frame[axis];
-    if (d === undefined) return null;
-    const from = axis === 'x' ? at.x_um : at.y_um, to = axis === 'x' ? target.x_um : target.y_um;
-    return d * (to - from) >= APPROACH_UM ? null : to - d * Math.max(APPROACH_UM, back_um[axis]);
-  };
-  const bx = before('x'), by = before('y');
-  if (bx === null && by === null) return null;
-  return { x_um: bx ?? at.x_um, y_um: by ?? at.y_um };
-}
 
 /** The peak power the fly refinement promises: its 2-D fit's, or the brightest line top, dBm (−Infinity: none). */
 function promised_dBm(r: Refined): number {
@@ -169,9 +151,15 @@ export async function finish(rig: AlignRig, p: AlignParams, refined: Refined): P
   const seen: Refined[] = [refined];
   let r = refined;
   let approached = false;
-  if (p.fly) ({ refined: r, approached } = await timingChecked(rig, refined));
+  // Software-timed logs on links whose timing varies: each axis peaked again at rest (rest-peak.ts),
+  // which no timing error reaches; otherwise the timing check.
+  const rest = restPeakReason(rig, p.fly, refined, p.accuracy);
+  if (rest) [r, approached] = [await restPeak(rig, refined, p.averaging, rest), true];
+  else if (p.fly) ({ refined: r, approached } = await timingChecked(rig, refined));
   let power_dBm = await settle(rig, p, r, approached);
-  if (p.fly && power_dBm < promised_dBm(r) - VERIFY_DB) {
+  // Peaked at rest, the centre owes nothing to the fly timing: out-and-back pairs (fly lines, timed the
+  // same way) could not do better, and the final check below still holds it to the scans' evidence.
+  if (p.fly && !rest && power_dBm < promised_dBm(r) - VERIFY_DB) {
     rig.ctx.log(`align: final power ${power_dBm.toFixed(2)} dBm is ${(promised_dBm(r) - power_dBm).toFixed(2)} dB short of the peak the scans saw; ` +
       're-peaking with out-and-back pairs');
     try {

@@ -67,6 +67,8 @@ export class AlignRig {
    * an error query, so it took effect about this long before its confirmation came back.
    */
   readonly exchange_s = { stage: 0, meter: 0 };
+  /** The spread (1σ) of those exchanges, s: a software-timed log's start and its move's are each that uncertain. */
+  readonly exchangeSigma_s = { stage: 0, meter: 0 };
   /** How far the stage's motion was found to lag the timing estimate (timing-lag.ts), s: added from then on. */
   lag_s = 0;
   readonly start_s: number;
@@ -187,19 +189,38 @@ export class AlignRig {
     await this.setAllRamps(new Map(this.settings.axes.map((axis) => [axis, { velocity_um_s: v, acceleration_um_s2: a ?? (saved.get(axis) as Ramps).acceleration_um_s2 }])));
   }
 
-  /** Times one query on each link (a fly segment's timing subtracts them from its confirmations). */
+  /**
+   * Times queries on each link (a fly segment's timing subtracts their mean from its confirmations; their
+   * spread says how well a software-timed log can be placed: rest-peak.ts). EXCHANGE_REPEATS of each,
+   * but on a link whose first exchange costs more than CHEAP_EXCHANGE_S only that one: a slow link's
+   * exchange is mostly its byte time at the baud rate, the same every time, and each repeat would cost
+   * that again.
+   */
   async measureExchanges(): Promise<void> {
     if (this.motionTrigger) return; // hardware-started logs need no exchange timing
-    let t = this.ctx.now_s();
     // The stage's own confirmation (its error query) where it can be read: on a slow serial link its
     // bytes, not a position query's, are what pass between a move taking effect and its confirmation
     // (the ESP301's `TB?` answers 16 bytes, 8 ms at 19 200 baud).
-    if (this.stage.readErrors) await this.stage.readErrors();
-    else await this.stage.position_um(this.settings.axes[0]);
-    this.exchange_s.stage = this.ctx.now_s() - t;
-    t = this.ctx.now_s();
-    await this.meter.averagingTime_s(this.settings.channel);
-    this.exchange_s.meter = this.ctx.now_s() - t;
+    const stage = await this.timedRepeats(async () => {
+      if (this.stage.readErrors) await this.stage.readErrors();
+      else await this.stage.position_um(this.settings.axes[0]);
+    });
+    const meter = await this.timedRepeats(() => this.meter.averagingTime_s(this.settings.channel));
+    this.exchange_s.stage = mean(stage);
+    this.exchange_s.meter = mean(meter);
+    this.exchangeSigma_s.stage = sampleSigma(stage);
+    this.exchangeSigma_s.meter = sampleSigma(meter);
+  }
+
+  private async timedRepeats(exchange: () => Promise<unknown>): Promise<number[]> {
+    const out: number[] = [];
+    for (let k = 0; k < EXCHANGE_REPEATS; k++) {
+      const t = this.ctx.now_s();
+      await exchange();
+      out.push(this.ctx.now_s() - t);
+      if ((out[0] as number) > CHEAP_EXCHANGE_S) break;
+    }
+    return out;
   }
 
   /** A fly line flown again (its log got no trigger pulse): logged now, and in the step's notes. */
@@ -354,3 +375,18 @@ export class AlignRig {
 }
 
 const round3 = (v: number): number => Math.round(v * 1000) / 1000;
+
+/** Queries timed per link (measureExchanges): enough for a spread, few enough to cost little on a slow link. */
+const EXCHANGE_REPEATS = 5;
+/** An exchange costing more than this is timed once (measureExchanges), s. */
+const CHEAP_EXCHANGE_S = 3e-3;
+
+function mean(v: readonly number[]): number {
+  return v.reduce((a, b) => a + b, 0) / v.length;
+}
+
+function sampleSigma(v: readonly number[]): number {
+  if (v.length < 2) return 0;
+  const m = mean(v);
+  return Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1));
+}

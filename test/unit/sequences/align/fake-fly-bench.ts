@@ -1,7 +1,7 @@
 // A synthetic stage + meter for the fly-scan alignment, without the simulator: one Gaussian peak over a
 // noise floor, axes that run trapezoids on a virtual clock, mechanical play (the fiber lags its motor by
 // half the play in the direction it last moved), a meter that logs the light at the fiber's true
-// position, and a fixed cost per exchange. Just what the align rig calls; anything else is absent.
+// position, and a cost per exchange (fixed, or with a random share). Just what the align rig calls; anything else is absent.
 // Timing faults: a stage that starts its moves late (fixed or at random), and a host clock that does not
 // follow the instruments (the bench opened from a bench file — wall time — while the simulator it talks
 // to runs on its own virtual clock: every exchange costs the host a random latency, waits cost it nothing).
@@ -25,6 +25,11 @@ export interface FakeFlyOptions {
   start: Point_um;
   /** Cost of one exchange with either instrument, s. */
   exchange_s?: number;
+  /**
+   * …plus a random share, uniform in [0, exchangeJitter_s), drawn for each exchange (a LAN link's varying
+   * latency): a command then takes effect at a time its confirmation does not show exactly, s.
+   */
+  exchangeJitter_s?: number;
   /** The stage starts each move this long after it confirmed it (a clock the aligner does not know about), s. */
   moveLag_s?: number;
   /** …plus a random delay, uniform in [0, moveJitter_s), drawn for each move, s. */
@@ -95,7 +100,7 @@ export class FakeFlyBench {
   private logging: { start_s: number; n: number; tau_s: number } | null = null;
 
   constructor(o: FakeFlyOptions) {
-    this.o = { peak_dBm: -20, radius_um: 5.2, floor_dBm: -68, relativeNoise: 0.02, backlash_um: 0.3, exchange_s: 2e-4, moveLag_s: 0, moveJitter_s: 0, dim_dB: 0, ...o };
+    this.o = { peak_dBm: -20, radius_um: 5.2, floor_dBm: -68, relativeNoise: 0.02, backlash_um: 0.3, exchange_s: 2e-4, exchangeJitter_s: 0, moveLag_s: 0, moveJitter_s: 0, dim_dB: 0, ...o };
     this.axes = { X: new FakeAxis(o.start.x_um, this.o.backlash_um), Y: new FakeAxis(o.start.y_um, this.o.backlash_um) };
     this.gauss = normal.factory(0, 1, { seed: o.seed ?? 5 });
     this.draw = uniform.factory(0, 1, { seed: (o.seed ?? 5) + 1000 });
@@ -121,7 +126,7 @@ export class FakeFlyBench {
   }
 
   private async exchange(what: string): Promise<void> {
-    this.t += this.o.exchange_s;
+    this.t += this.o.exchange_s + (this.o.exchangeJitter_s > 0 ? this.o.exchangeJitter_s * this.draw() : 0);
     const h = this.o.hostClock;
     if (h) {
       this.wall += 2 * h.latency_s * this.draw();
