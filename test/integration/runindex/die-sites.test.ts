@@ -49,7 +49,8 @@ function waferRecord(i: number): RunRecord {
   rec.limits = [];
   delete rec.metadata['wafer'];
   rec.wafer = {
-    map: { loopId: 'wafer', wafer: 'wafer-a', pitch_um: { x: 1000, y: 1000 }, sites: ['A', 'B'], order: DIES.map((d) => d.die), dies: DIES.map((d) => ({ ...d, x_um: 0, y_um: 0, excluded: false, reference: false })) },
+    map: { loopId: 'wafer', wafer: 'wafer-a', pitch_um: { x: 1000, y: 1000 }, sites: ['A', 'B'], order: DIES.map((d) => d.die), dies: DIES.map((d) => ({ ...d, x_um: 0, y_um: 0, excluded: false, reference: false })),
+      siteOffsets_um: { A: { x: -375, y: 0 }, B: { x: -125, y: 0 } }, flat_deg: 270, notch_deg: null, centre_um: { x: 12500, y: 12500 } },
     results, placement: null,
   };
   return rec;

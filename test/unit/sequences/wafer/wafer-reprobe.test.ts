@@ -20,6 +20,9 @@ import { diesCsv, kgdCsv } from '../../../../sequences/wafer/die-records.ts';
 import { fakeBench } from '../fake-bench.ts';
 import { issuesOf, load, SIM_LIKE_BENCH } from '../fixtures.ts';
 
+// The map event's drawing fields, which the record writers do not read.
+const MAP_GEOMETRY = { siteOffsets_um: { A: { x: 0, y: 0 } }, flat_deg: null, notch_deg: null, centre_um: { x: 0, y: 0 } };
+
 const dir = mkdtempSync(join(tmpdir(), 'benchctl-reprobe-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const MAP = join(dir, 'six.csv');
@@ -134,13 +137,13 @@ describe('a wafer run bins its die-sites and reprobes the chosen bins', () => {
     // The plan's estimate leaves the reprobe pass out (who is reprobed is known only at run time).
     expect(plan.steps.filter((s) => s.wafer?.pass === 2).every((s) => s.estimate_s === 0)).toBe(true);
     // dies.csv keeps both results with their pass; kgd.csv has the reprobe's bin.
-    const csv = diesCsv([{ map: { loopId: 'wafer', wafer: 'six', pitch_um: { x: 1000, y: 1000 }, sites: ['A'], order: [], dies: [] }, results: records.dies, placement: null }]);
+    const csv = diesCsv([{ map: { loopId: 'wafer', wafer: 'six', pitch_um: { x: 1000, y: 1000 }, sites: ['A'], order: [], dies: [], ...MAP_GEOMETRY }, results: records.dies, placement: null }]);
     const lines = csv.split('\n').filter((l) => l.startsWith('FLAKY'));
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/,false,2,no light,false,1$/);
     expect(lines[1]).toMatch(/,true,1,good,true,2$/);
     const kgd = kgdCsv([{
-      map: { loopId: 'wafer', wafer: 'six', pitch_um: { x: 1000, y: 1000 }, sites: ['A'], order: [], dies: [{ die: 'FLAKY', col: 3, row: 0, x_um: 6000, y_um: 3000, excluded: false, reference: false }] },
+      map: { loopId: 'wafer', wafer: 'six', pitch_um: { x: 1000, y: 1000 }, sites: ['A'], order: [], dies: [{ die: 'FLAKY', col: 3, row: 0, x_um: 6000, y_um: 3000, excluded: false, reference: false }], ...MAP_GEOMETRY },
       results: records.dies, placement: null,
     }]);
     expect(kgd).toMatch(/FLAKY,3,0,tested,1,good,true/);
