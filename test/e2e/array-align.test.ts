@@ -2,42 +2,28 @@
 // sequences/library/array-align.yaml, run it, and see one power bar per channel fill live, then each
 // channel's shortfall from its own optimum, the roll/tip/tilt/Z readouts and each channel's readings
 // beside its fitted model, as a profile and as an X–Y map. A screenshot goes to test-output/e2e/array-align.png.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './fixtures/chromium.ts';
-import { startServe } from './fixtures/serve.ts';
-import type { ServeFixture } from './fixtures/serve.ts';
+import { openBenchPage, startServedUi, type ServedUi } from './fixtures/served-ui.ts';
 
 const SHOTS = join(import.meta.dirname, '..', '..', 'test-output', 'e2e');
 const LIBRARY = join(import.meta.dirname, '..', '..', 'sequences', 'library', 'array-align.yaml');
 const tid = (id: string) => `[data-testid="${id}"]`;
 
-let dir: string;
-let serve: ServeFixture;
-let browser: Browser;
+let ui: ServedUi;
 let page: Page;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), 'a12-e2e-'));
-  serve = await startServe(['--sim', '--seed', '2', '--port', '0', '--runs', join(dir, 'runs'), '--ui', join(dir, 'ui'), '--build'], dir);
-  browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1400, height: 1400 } })).newPage();
-  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`); });
-  await page.goto(serve.url);
-  await page.waitForSelector(tid('view-bench'));
+  ui = await startServedUi({ prefix: 'a12-e2e-', args: ['--sim', '--seed', '2'] });
+  ({ page } = await openBenchPage(ui, pageErrors, { viewport: { width: 1400, height: 1400 } }));
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  const code = await serve?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  expect(code).toBe(0);
+  expect(await ui?.close()).toBe(0);
 }, 60_000);
 
 describe('the fiber-array view in Chromium', () => {

@@ -3,50 +3,45 @@
 // measurement condition (checked against the records themselves), shows a chosen measurement as a
 // column, a trend with its limits and the yield per lot, overlays two runs, offers Resume for an
 // interrupted run, and shows a bad condition's error. A screenshot goes to test-output/e2e/.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticRecord, writeSyntheticRuns } from '../helpers/synthetic-runs.ts';
-import { launchChromium } from './fixtures/chromium.ts';
-import { startServe, type ServeFixture } from './fixtures/serve.ts';
+import { startServedUi, watchErrors, type ServedUi } from './fixtures/served-ui.ts';
 
 const SHOTS = join(import.meta.dirname, '..', '..', 'test-output', 'e2e');
 const RUNS = 60;
 const tid = (id: string) => `[data-testid="${id}"]`;
 
-let dir: string;
-let serve: ServeFixture;
-let browser: Browser;
+let ui: ServedUi;
 let page: Page;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), 'benchctl-e2e-history-'));
-  const runs = join(dir, 'runs');
-  const ids = writeSyntheticRuns(runs, 0, RUNS, { lots: 3 });
-  // Two runs with a spectrum each, for the overlay; one interrupted run, for Resume.
-  for (const [k, id] of [ids[RUNS - 1], ids[RUNS - 2]].entries()) {
-    const rows = Array.from({ length: 21 }, (_, i) => `${1540 + i},${(-10 - k - Math.abs(i - 10) * 0.3).toFixed(2)}`);
-    writeFileSync(join(runs, id as string, 'spectrum.csv'), `# run: ${id}\nwavelength_nm,loss_dB\n${rows.join('\n')}\n`);
-  }
-  const rec = syntheticRecord(RUNS - 3, { lots: 3 });
-  writeFileSync(join(runs, rec.runId, 'run.json'), JSON.stringify({ ...rec, status: 'aborted', passed: null, message: 'interrupted by SIGTERM' }));
-  serve = await startServe(['--port', '0', '--runs', runs, '--ui', join(dir, 'ui'), '--build'], dir);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
-  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
-  await page.goto(serve.url.replace(/\/\?/, '/?') + '#/history');
+  ui = await startServedUi({
+    prefix: 'benchctl-e2e-history-',
+    prepare: (dir) => {
+      const runs = join(dir, 'runs');
+      const ids = writeSyntheticRuns(runs, 0, RUNS, { lots: 3 });
+      // Two runs with a spectrum each, for the overlay; one interrupted run, for Resume.
+      for (const [k, id] of [ids[RUNS - 1], ids[RUNS - 2]].entries()) {
+        const rows = Array.from({ length: 21 }, (_, i) => `${1540 + i},${(-10 - k - Math.abs(i - 10) * 0.3).toFixed(2)}`);
+        writeFileSync(join(runs, id as string, 'spectrum.csv'), `# run: ${id}\nwavelength_nm,loss_dB\n${rows.join('\n')}\n`);
+      }
+      const rec = syntheticRecord(RUNS - 3, { lots: 3 });
+      writeFileSync(join(runs, rec.runId, 'run.json'), JSON.stringify({ ...rec, status: 'aborted', passed: null, message: 'interrupted by SIGTERM' }));
+    },
+  });
+  page = await ui.browser.newPage({ viewport: { width: 1400, height: 1100 } });
+  watchErrors(page, pageErrors, { console: false });
+  await page.goto(ui.serve.url.replace(/\/\?/, '/?') + '#/history');
   await page.locator('[data-view="history"]').click();
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  const code = await serve?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  expect(code).toBe(0);
+  expect(await ui?.close()).toBe(0);
 }, 60_000);
 
 const pageInfo = () => page.locator(tid('page-info')).textContent();

@@ -3,20 +3,15 @@
 // context; the operator switches the laser on and the viewer sees it live; the viewer's own attempt is
 // refused on screen naming the role it needs; the viewer's make safe works. The printed fingerprint is
 // the certificate the server presents.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenStore } from '../../service/access/token-store.ts';
-import { launchChromium } from './fixtures/chromium.ts';
-import { startServe, type ServeFixture } from './fixtures/serve.ts';
+import { startServedUi, watchErrors, type ServedUi } from './fixtures/served-ui.ts';
 import { DEFAULT_BENCH_ROLES } from '../../sim/link/bench-file.ts';
 
-let dir: string;
-let serve: ServeFixture;
-let browser: Browser;
+let ui: ServedUi;
 const contexts: BrowserContext[] = [];
 let viewer: Page;
 let operator: Page;
@@ -27,11 +22,11 @@ const tid = (id: string) => `[data-testid="${id}"]`;
 
 async function loginPage(token: string): Promise<Page> {
   // The certificate is self-signed: the test checks its fingerprint itself (below), as a user would.
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1400, height: 1000 } });
+  const context = await ui.browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1400, height: 1000 } });
   contexts.push(context);
   const page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
-  await page.goto(new URL('/', serve.url).href);
+  watchErrors(page, pageErrors, { console: false });
+  await page.goto(new URL('/', ui.serve.url).href);
   // Not logged in: sent to the login form.
   await page.waitForSelector(tid('login-token'));
   await page.locator(tid('login-token')).fill(token);
@@ -41,30 +36,29 @@ async function loginPage(token: string): Promise<Page> {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'i14-e2e-roles-'));
-  const store = new TokenStore(join(dir, 'tokens.json'));
-  tokens.viewer = await store.add('vera', 'viewer');
-  tokens.operator = await store.add('otto', 'operator');
-  serve = await startServe(['--sim', '--host', '127.0.0.1', '--tls', 'self-signed', '--tokens', join(dir, 'tokens.json'), '--port', '0',
-    '--runs', join(dir, 'runs'), '--ui', join(dir, 'ui'), '--build'], dir);
-  browser = await launchChromium();
+  ui = await startServedUi({
+    prefix: 'i14-e2e-roles-',
+    prepare: async (dir) => {
+      const store = new TokenStore(join(dir, 'tokens.json'));
+      tokens.viewer = await store.add('vera', 'viewer');
+      tokens.operator = await store.add('otto', 'operator');
+    },
+    args: (dir) => ['--sim', '--host', '127.0.0.1', '--tls', 'self-signed', '--tokens', join(dir, 'tokens.json')],
+  });
   operator = await loginPage(tokens.operator);
   viewer = await loginPage(tokens.viewer);
 }, 300_000);
 
 afterAll(async () => {
   for (const c of contexts) await c.close();
-  await browser?.close();
-  const code = await serve?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  expect(code).toBe(0);
+  expect(await ui?.close()).toBe(0);
 }, 60_000);
 
 describe('viewer and operator in Chromium over TLS', () => {
   it('prints the certificate fingerprint the server presents, and an https login URL', async () => {
-    expect(serve.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/login\?code=/);
-    const printed = /^tls sha256 (\S+)$/m.exec(serve.output())?.[1];
-    const port = Number(new URL(serve.url).port);
+    expect(ui.serve.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/login\?code=/);
+    const printed = /^tls sha256 (\S+)$/m.exec(ui.serve.output())?.[1];
+    const port = Number(new URL(ui.serve.url).port);
     const presented = await new Promise<string>((resolve, reject) => {
       const s = tlsConnect({ host: '127.0.0.1', port, rejectUnauthorized: false }, () => {
         resolve(s.getPeerCertificate().fingerprint256);

@@ -3,14 +3,11 @@
 // see a broken sequence's errors inline, run a short align + spectrum + BER sequence while its plots fill, pause and
 // resume it, reopen it from the history and export a CSV (checked against the run folder) and a PNG.
 // Screenshots of every view go to test-output/e2e/.
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './fixtures/chromium.ts';
-import { startServe } from './fixtures/serve.ts';
-import type { ServeFixture } from './fixtures/serve.ts';
+import { openBenchPage, startServedUi, type ServedUi } from './fixtures/served-ui.ts';
 import { DEFAULT_BENCH_ROLES } from '../../sim/link/bench-file.ts';
 
 const SHOTS = join(import.meta.dirname, '..', '..', 'test-output', 'e2e');
@@ -19,9 +16,7 @@ const FIXTURES = join(import.meta.dirname, 'fixtures');
 const SEED = 1;
 const NEAR_PEAK = { X: 12510, Y: 12500, Z: 5020 };
 
-let dir: string;
-let serve: ServeFixture;
-let browser: Browser;
+let ui: ServedUi;
 let context: BrowserContext;
 let page: Page;
 const pageErrors: string[] = [];
@@ -59,26 +54,15 @@ async function moveTo(axis: string, target_um: number): Promise<void> {
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), 'g2-e2e-'));
-  // No bench at start: the test opens the simulator from the UI. --build into a folder of its own: the UI
-  // under test is this tree's, and another test run building at the same time cannot swap it underneath.
-  serve = await startServe(['--port', '0', '--runs', join(dir, 'runs'), '--ui', join(dir, 'ui'), '--build'], dir);
-  browser = await launchChromium();
-  context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`); });
-  await page.goto(serve.url);
-  await page.waitForSelector(tid('view-bench'));
+  // No bench at start: the test opens the simulator from the UI.
+  ui = await startServedUi({ prefix: 'g2-e2e-' });
+  ({ context, page } = await openBenchPage(ui, pageErrors, { acceptDownloads: true, viewport: { width: 1400, height: 1000 } }));
 }, 300_000);
 
 afterAll(async () => {
   await context?.close();
-  await browser?.close();
-  const code = await serve?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
   // SIGTERM makes the bench safe and exits 0; anything else means it could not.
-  expect(code).toBe(0);
+  expect(await ui?.close()).toBe(0);
 }, 60_000);
 
 describe('the UI in Chromium against benchctl serve', () => {
@@ -238,7 +222,7 @@ describe('the UI in Chromium against benchctl serve', () => {
     // 0 … 6 dB in 0.5 dB steps.
     expect(lines.length - header - 1).toBe(13);
     // Exactly the file of the run folder.
-    const runs = join(dir, 'runs');
+    const runs = join(ui.dir, 'runs');
     const folder = readdirSync(runs).find((f) => f.includes('e2e-align-ber'));
     expect(folder).toBeDefined();
     expect(text).toBe(readFileSync(join(runs, folder as string, 'ber.csv'), 'utf8'));
@@ -258,7 +242,7 @@ describe('the UI in Chromium against benchctl serve', () => {
   it('says so at once when the service goes away (the numbers on screen are then stale)', async () => {
     await page.locator('[data-view="bench"]').click();
     // SIGTERM, as Ctrl-C: the bench is made safe and the server exits 0.
-    expect(await serve.stop()).toBe(0);
+    expect(await ui.serve.stop()).toBe(0);
     await page.waitForSelector(tid('link-lost'), { timeout: 15_000 });
     expect(await page.locator(tid('link-lost')).textContent()).toMatch(/Connection to the bench service lost/);
     // The laser was on; with no connection its state is unknown, and the header says so instead of "on" or "off".

@@ -2,44 +2,36 @@
 // fixture wafer (six dies at site A, one without light) by path, run it, and watch the map fill live until
 // every die shows measured; the dead die shows its bin, a click on a die shows its sites, and its link opens
 // the die-site's plots in Results. A screenshot goes to /tmp/wafer-map.png.
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './fixtures/chromium.ts';
-import { startServe, type ServeFixture } from './fixtures/serve.ts';
+import { openBenchPage, startServedUi, type ServedUi } from './fixtures/served-ui.ts';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 const SHOT = '/tmp/wafer-map.png';
 const tid = (id: string) => `[data-testid="${id}"]`;
 const DIES = ['C08R08', 'C09R08', 'C10R08', 'C08R09', 'C09R09', 'C10R09'];
 
-let dir: string;
-let serve: ServeFixture;
-let browser: Browser;
+let ui: ServedUi;
 let page: Page;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'v15r-wafer-e2e-'));
-  // The sequence and its map in the served folder: a path the UI names is resolved there.
-  cpSync(join(FIXTURES, 'wafer-small.yaml'), join(dir, 'wafer-small.yaml'));
-  cpSync(join(FIXTURES, 'maps'), join(dir, 'maps'), { recursive: true });
-  serve = await startServe(['--sim', '--world', 'wafer', '--seed', '3', '--port', '0', '--runs', join(dir, 'runs'), '--ui', join(dir, 'ui'), '--build'], dir);
-  browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
-  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`); });
-  await page.goto(serve.url);
-  await page.waitForSelector(tid('view-bench'));
+  ui = await startServedUi({
+    prefix: 'v15r-wafer-e2e-',
+    // The sequence and its map in the served folder: a path the UI names is resolved there.
+    prepare: (dir) => {
+      cpSync(join(FIXTURES, 'wafer-small.yaml'), join(dir, 'wafer-small.yaml'));
+      cpSync(join(FIXTURES, 'maps'), join(dir, 'maps'), { recursive: true });
+    },
+    args: ['--sim', '--world', 'wafer', '--seed', '3'],
+  });
+  ({ page } = await openBenchPage(ui, pageErrors, { viewport: { width: 1400, height: 1000 } }));
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  const code = await serve?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  expect(code).toBe(0);
+  expect(await ui?.close()).toBe(0);
 }, 60_000);
 
 describe('the wafer map view in Chromium', () => {

@@ -9,52 +9,14 @@ import { ALIGN_BENCH as C, configureStage } from './bench-config.ts';
 import { moveTo } from './reference.ts';
 import { goToSite, openAlignSim } from './sim-bench.ts';
 import type { StageFrontEnd } from './sim-bench.ts';
+import { profileTable } from '../profile-table.ts';
 
 const SEEDS = Number(process.argv[2] ?? 10);
 const TIMING = (process.env['ALIGN_BENCH_TIMING'] ?? 'lan') as 'lan' | 'serial' | 'ideal';
 const STAGE = (process.env['ALIGN_BENCH_STAGE'] ?? 'pi') as StageFrontEnd;
 const TRACE = process.env['TRACE'] === '1';
-const byPhase = new Map<string, number>();
-const byCall = new Map<string, { n: number; t: number }>();
-const trace: string[] = [];
-
-/** Wraps every method of `obj`'s prototype chain so top-level calls add their bench time under `name.method`. */
-function instrument(obj: object, name: string, now: () => number): void {
-  let depth = 0;
-  for (let p = Object.getPrototypeOf(obj); p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
-    for (const key of Object.getOwnPropertyNames(p)) {
-      const d = Object.getOwnPropertyDescriptor(p, key);
-      if (key === 'constructor' || !d || typeof d.value !== 'function' || Object.prototype.hasOwnProperty.call(obj, key)) continue;
-      const f = d.value as (...a: unknown[]) => unknown;
-      Object.defineProperty(obj, key, {
-        value: function (this: unknown, ...args: unknown[]) {
-          const t0 = now();
-          depth += 1;
-          const done = (): void => {
-            depth -= 1;
-            if (depth === 0) {
-              const e = byCall.get(`${name}.${key}`) ?? { n: 0, t: 0 };
-              byCall.set(`${name}.${key}`, { n: e.n + 1, t: e.t + now() - t0 });
-              if (TRACE) trace.push(`${(t0 * 1000).toFixed(1).padStart(9)} ${((now() - t0) * 1000).toFixed(1).padStart(7)} ms ${name}.${key} ${args.map((a) => JSON.stringify(a)).join(' ').slice(0, 90)}`);
-            }
-          };
-          let r: unknown;
-          try {
-            r = f.apply(this, args);
-          } catch (err) {
-            depth -= 1;
-            throw err;
-          }
-          if (!(r instanceof Promise)) {
-            depth -= 1;
-            return r;
-          }
-          return r.finally(done);
-        },
-      });
-    }
-  }
-}
+const table = profileTable(TRACE);
+const trace = table.trace;
 
 // The benchmark's starts: the same draw, one per seed.
 const draw = uniform.factory(-C.offset_um, C.offset_um, { seed: 20_260_606 });
@@ -69,8 +31,8 @@ for (let seed = 1; seed <= SEEDS; seed++) {
   await configureStage(s.bench);
   await moveTo(s, start);
   const now = (): number => s.sim.benchTime_s();
-  instrument(s.bench.stage, 'stage', now);
-  instrument(s.bench.meter, 'meter', now);
+  table.instrument(s.bench.stage, 'stage', now);
+  table.instrument(s.bench.meter, 'meter', now);
   const ctx = memoryContext(s.sim, s.bench);
   if (TRACE) {
     ctx.points = async (_table, rows) => {
@@ -89,13 +51,8 @@ for (let seed = 1; seed <= SEEDS; seed++) {
   });
   total += now() - t0;
   const note = out.notes?.find((n) => n.startsWith('bench time per phase')) ?? '';
-  for (const m of note.matchAll(/(?:: |, )([^,:]+?) ([0-9.]+) s/g)) byPhase.set(m[1] as string, (byPhase.get(m[1] as string) ?? 0) + Number(m[2]));
+  for (const m of note.matchAll(/(?:: |, )([^,:]+?) ([0-9.]+) s/g)) table.addPhase(m[1] as string, Number(m[2]));
   if (TRACE) trace.push(...(out.notes ?? []).map((n) => `   note: ${n}`));
   await s.close();
 }
-const per = (t: number): string => `${((t / SEEDS) * 1000).toFixed(1).padStart(8)} ms`;
-process.stdout.write(`timing ${TIMING}, stage ${STAGE}: mean bench time per run ${per(total)} over ${SEEDS} seeds\nby phase:\n`);
-for (const [k, v] of byPhase) process.stdout.write(`  ${k.padEnd(40)} ${per(v)}\n`);
-process.stdout.write('by driver call (top level):\n');
-for (const [k, v] of [...byCall].sort((a, b) => b[1].t - a[1].t)) process.stdout.write(`  ${k.padEnd(36)} ${per(v.t)} ${(v.n / SEEDS).toFixed(1).padStart(7)} calls\n`);
-if (TRACE) process.stdout.write(`${trace.join('\n')}\n`);
+table.print({ seeds: SEEDS, total_s: total, header: `timing ${TIMING}, stage ${STAGE}: `, phaseWidth: 40 });

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openResource } from '../../../drivers/open-resource.ts';
 import type { RunEvent } from '../../../sequences/events.ts';
 import { prepareRun, type PreparedRun } from '../../../sequences/runner.ts';
+import type { FaultProxy } from '../../helpers/fault-proxy.ts';
 import { startProxiedSim, type ProxiedSim } from '../../helpers/proxied-sim.ts';
 
 // The bench file's stage is the PI GCS controller with its trigger output cabled to the meter (served as 'stage-pi').
@@ -25,17 +26,24 @@ afterEach(async () => {
   await rig.close();
 });
 
+/** Light on, the stage near the chip and one align step, prepared on the proxied bench with a short recovery; the stage's proxy. */
+async function prepareAlign(name: string): Promise<{ prepared: PreparedRun; stage: FaultProxy }> {
+  const seq = join(rig.dir, 'seq.yaml');
+  writeFileSync(seq, `sequence: ${name}\nmetadata: { dut: CHIP-F }\nsteps:\n` +
+    '  - set: { laser.wavelength: 1550nm, laser.output: on, voa.output: on, meter.wavelength: 1550nm }\n' +
+    '  - set: { stage.Z: 5020um, stage.X: 12500um, stage.Y: 12500um }\n' +
+    '  - align: { search_radius: 35um }\n    id: align\n');
+  const stage = rig.proxies['stage-pi'];
+  if (!stage) throw new Error('no stage proxy');
+  const prepared = await prepareRun({ sequenceFile: seq, outDir: join(rig.dir, 'runs'), bench: { sim: false, file: rig.benchFile() },
+    recovery: { deadline_s: 20, backoff_s: 0.2, maxBackoff_s: 1 } });
+  return { prepared, stage };
+}
+
 describe('a stall while the fly trigger is re-armed', () => {
   it('the late CTO does not leave a stale arming: the alignment re-arms after the recovery and passes', async () => {
-    const seq = join(rig.dir, 'seq.yaml');
-    writeFileSync(seq, 'sequence: fly-stall\nmetadata: { dut: CHIP-F }\nsteps:\n' +
-      '  - set: { laser.wavelength: 1550nm, laser.output: on, voa.output: on, meter.wavelength: 1550nm }\n' +
-      '  - set: { stage.Z: 5020um, stage.X: 12500um, stage.Y: 12500um }\n' +
-      '  - align: { search_radius: 35um }\n    id: align\n');
-    run = await prepareRun({ sequenceFile: seq, outDir: join(rig.dir, 'runs'), bench: { sim: false, file: rig.benchFile() },
-      recovery: { deadline_s: 20, backoff_s: 0.2, maxBackoff_s: 1 } });
-    const stage = rig.proxies['stage-pi'];
-    if (!stage) throw new Error('no stage proxy');
+    const { prepared, stage } = await prepareAlign('fly-stall');
+    run = prepared;
     let firstAxis: string | null = null;
     let stalledAt = -1;
     stage.onLine = (line) => {
@@ -64,15 +72,8 @@ describe('a stall while the fly trigger is re-armed', () => {
   }, 90_000);
 
   it('a trigger output switched off behind the driver: the line gets no pulse, is re-armed in full and flown again, and the step says so', async () => {
-    const seq = join(rig.dir, 'seq.yaml');
-    writeFileSync(seq, 'sequence: fly-rearm\nmetadata: { dut: CHIP-F }\nsteps:\n' +
-      '  - set: { laser.wavelength: 1550nm, laser.output: on, voa.output: on, meter.wavelength: 1550nm }\n' +
-      '  - set: { stage.Z: 5020um, stage.X: 12500um, stage.Y: 12500um }\n' +
-      '  - align: { search_radius: 35um }\n    id: align\n');
-    run = await prepareRun({ sequenceFile: seq, outDir: join(rig.dir, 'runs'), bench: { sim: false, file: rig.benchFile() },
-      recovery: { deadline_s: 20, backoff_s: 0.2, maxBackoff_s: 1 } });
-    const stage = rig.proxies['stage-pi'];
-    if (!stage) throw new Error('no stage proxy');
+    const { prepared, stage } = await prepareAlign('fly-rearm');
+    run = prepared;
     // A second client on the controller itself (not through the proxy), as a power glitch or another
     // program would: the output the driver armed is disabled while the driver's commands are held.
     const direct = await openResource(rig.served.resource('stage-pi'), { timeout_ms: 2000 });

@@ -2,16 +2,14 @@
 // sent through a durable cursor; while the index is down nothing waits and nothing is lost; a rebuild reads
 // the whole file again without doubling a row; a damaged line is named by its number and skipped.
 import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rebuildAudit, searchAudit } from '../../../runindex/audit-index.ts';
 import { AuditWriter } from '../../../runindex/audit-writer.ts';
 import { IndexConnection } from '../../../runindex/index-connection.ts';
 import { openIndex } from '../../../runindex/open-index.ts';
 import { AuditLog, type AuditEntry } from '../../../service/access/audit-log.ts';
-import { BACKENDS } from './index-backends.ts';
+import { BACKENDS, suiteBackend } from './index-backends.ts';
 
 const entry = (i: number, who = i % 2 === 0 ? 'ann' : 'vic'): AuditEntry => ({
   time: new Date(Date.UTC(2026, 0, 1, 8, 0, i)).toISOString(), who, role: who === 'ann' ? 'operator' : 'viewer', via: 'bridge 127.0.0.1',
@@ -29,17 +27,7 @@ async function rowCount(target: Parameters<typeof openIndex>[0]): Promise<number
 }
 
 describe.each(BACKENDS.map((make) => [make().name, make] as const))('the audit log in the index on %s', (_name, make) => {
-  const backend = make();
-  const dirs: string[] = [];
-  afterAll(async () => {
-    await backend.cleanup();
-    for (const d of dirs) await rm(d, { recursive: true, force: true });
-  });
-  const tempDir = async () => {
-    const d = await mkdtemp(join(tmpdir(), 'benchctl-audit-'));
-    dirs.push(d);
-    return d;
-  };
+  const { backend, tempDir } = suiteBackend(make, 'benchctl-audit-');
 
   it('sends each action as it is appended, searchable by who, call, result and time, newest first', async () => {
     const dir = await tempDir();

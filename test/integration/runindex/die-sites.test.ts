@@ -3,10 +3,8 @@
 // record's stale die-sites dropped, a rebuild from run.json filling them, an index of before the die-sites
 // upgraded and re-filled by the next rebuild, and `benchctl history --die` on the CLI.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { upsertRun, upsertRuns } from '../../../runindex/ingest.ts';
 import { INDEX_MIGRATIONS } from '../../../runindex/migrations.ts';
 import { openIndex, type OpenedIndex } from '../../../runindex/open-index.ts';
@@ -17,7 +15,7 @@ import type { RunRecord, StepRecord } from '../../../sequences/records/run-recor
 import type { DieResult } from '../../../sequences/wafer/die-records.ts';
 import { runBenchctl } from '../cli/run-benchctl.ts';
 import { syntheticRecord } from '../../helpers/synthetic-runs.ts';
-import { BACKENDS } from './index-backends.ts';
+import { BACKENDS, suiteBackend } from './index-backends.ts';
 import { writeOldRows } from './old-index-rows.ts';
 
 const DIES = [{ die: 'C08R08', col: 8, row: 8 }, { die: 'C09R08', col: 9, row: 8 }, { die: 'GHOST', col: 13, row: 9 }];
@@ -63,17 +61,7 @@ async function dieSiteCount(ix: OpenedIndex): Promise<number> {
 }
 
 describe.each(BACKENDS.map((make) => [make().name, make] as const))('wafer die-sites in the run index on %s', (name, make) => {
-  const backend = make();
-  const dirs: string[] = [];
-  afterAll(async () => {
-    await backend.cleanup();
-    for (const d of dirs) await rm(d, { recursive: true, force: true });
-  });
-  const tempDir = async () => {
-    const d = await mkdtemp(join(tmpdir(), 'benchctl-dies-'));
-    dirs.push(d);
-    return d;
-  };
+  const { backend, tempDir } = suiteBackend(make, 'benchctl-dies-');
 
   it('indexes every pass of every die-site and finds runs by die and site', async () => {
     const ix = await openIndex(await backend.fresh());

@@ -3,6 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import type { IndexTarget } from '../../../runindex/index-target.ts';
 import { startPgCluster, type PgCluster } from '../../helpers/pg-cluster.ts';
 
@@ -48,3 +49,19 @@ export function postgresBackend(): Backend {
 }
 
 export const BACKENDS = [sqliteBackend, postgresBackend];
+
+/** A suite's backend and its temp folders (named `prefix`…), all cleaned up after the suite. */
+export function suiteBackend(make: () => Backend, prefix: string): { backend: Backend; tempDir(): Promise<string> } {
+  const backend = make();
+  const dirs: string[] = [];
+  afterAll(async () => {
+    await backend.cleanup();
+    for (const d of dirs) await rm(d, { recursive: true, force: true });
+  });
+  const tempDir = async (): Promise<string> => {
+    const d = await mkdtemp(join(tmpdir(), prefix));
+    dirs.push(d);
+    return d;
+  };
+  return { backend, tempDir };
+}

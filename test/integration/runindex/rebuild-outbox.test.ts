@@ -1,30 +1,19 @@
 // Folders stay the truth: a rebuild from them (idempotent, resumable, a damaged run.json named and
 // skipped), and the writer's outbox, which keeps what is owed while the server is down and catches up.
 import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { IndexConnection } from '../../../runindex/index-connection.ts';
 import { IndexWriter } from '../../../runindex/index-writer.ts';
 import { openIndex } from '../../../runindex/open-index.ts';
 import { searchRuns } from '../../../runindex/query.ts';
 import { rebuildIndex } from '../../../runindex/rebuild.ts';
 import { syntheticRecord, writeSyntheticRuns } from '../../helpers/synthetic-runs.ts';
-import { BACKENDS } from './index-backends.ts';
+import { BACKENDS, suiteBackend } from './index-backends.ts';
 
 describe.each(BACKENDS.map((make) => [make().name, make] as const))('rebuild and outbox on %s', (_name, make) => {
-  const backend = make();
-  const dirs: string[] = [];
-  afterAll(async () => {
-    await backend.cleanup();
-    for (const d of dirs) await rm(d, { recursive: true, force: true });
-  });
-  const tempDir = async () => {
-    const d = await mkdtemp(join(tmpdir(), 'benchctl-rebuild-'));
-    dirs.push(d);
-    return d;
-  };
+  const { backend, tempDir } = suiteBackend(make, 'benchctl-rebuild-');
 
   it('rebuilds from the folders, reports a damaged run.json by name and skips it, and resumes without redoing', async () => {
     const runs = join(await tempDir(), 'runs');

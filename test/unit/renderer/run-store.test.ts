@@ -1,13 +1,11 @@
-import { createPinia, setActivePinia } from 'pinia';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunEvent, RunState } from '../../../service/bench-api.ts';
-import { setBench } from '../../../renderer/api/bench-access.ts';
-import { setFrameScheduler } from '../../../renderer/plots/frame-batcher.ts';
 import { useHistoryStore } from '../../../renderer/stores/history.ts';
 import { useResultsStore } from '../../../renderer/stores/results.ts';
 import { useRunStore } from '../../../renderer/stores/run.ts';
-import { FakeBench, settle } from './fake-bench.ts';
+import { settle } from './fake-bench.ts';
 import { ev, point, runStarted } from './run-events.ts';
+import { useStoreBench } from './store-bench.ts';
 
 function runState(phase: RunState['phase'], runId: string | null = 'r1'): RunState {
   return {
@@ -28,27 +26,7 @@ function events(runId: string, n: number): RunEvent[] {
 }
 
 describe('run store', () => {
-  let fake: FakeBench;
-  let frames: (() => void)[];
-  const runFrames = () => { const f = frames; frames = []; f.forEach((cb) => cb()); };
-
-  beforeEach(() => {
-    setActivePinia(createPinia());
-    fake = new FakeBench();
-    frames = [];
-    setFrameScheduler((cb) => frames.push(cb));
-    fake.handlers = {
-      runState: async () => runState('idle', null),
-      runEvents: async () => ({ runId: null, events: [], next: 0 }),
-      listRuns: async () => [],
-    };
-    setBench(fake.bridge);
-  });
-
-  afterEach(() => {
-    setBench(null);
-    setFrameScheduler(null);
-  });
+  const bench = useStoreBench(() => runState('idle', null));
 
   it('hands a burst of pushed events to the results in one frame: one version change for all points', async () => {
     const run = useRunStore();
@@ -56,10 +34,10 @@ describe('run store', () => {
     await run.init();
     const all = events('r1', 500);
     const v0 = results.version;
-    all.forEach((e, index) => fake.emit('run', { index, event: e }));
+    all.forEach((e, index) => bench.fake.emit('run', { index, event: e }));
     expect(results.live?.steps.get('sweep')?.tables.get('spectrum')?.length ?? 0).toBe(0);
-    expect(frames.length).toBe(1);
-    runFrames();
+    expect(bench.pendingFrames).toBe(1);
+    bench.runFrames();
     expect(results.live?.steps.get('sweep')?.tables.get('spectrum')?.length).toBe(500);
     expect(results.version - v0).toBeLessThanOrEqual(2);
     expect(run.steps.map((s) => [s.stepId, s.status])).toEqual([['sweep', 'done']]);
@@ -73,26 +51,26 @@ describe('run store', () => {
     const results = useResultsStore();
     await run.init();
     const all = events('r1', 6);
-    fake.handlers.runEvents = async ({ since }) => ({ runId: 'r1', events: all.slice(since, 5), next: 5 });
-    fake.emit('run', { index: 0, event: all[0] as RunEvent });
-    fake.emit('run', { index: 0, event: all[0] as RunEvent });
-    fake.emit('run', { index: 5, event: all[5] as RunEvent });
-    fake.emit('run', { index: 6, event: all[6] as RunEvent });
+    bench.fake.handlers.runEvents = async ({ since }) => ({ runId: 'r1', events: all.slice(since, 5), next: 5 });
+    bench.fake.emit('run', { index: 0, event: all[0] as RunEvent });
+    bench.fake.emit('run', { index: 0, event: all[0] as RunEvent });
+    bench.fake.emit('run', { index: 5, event: all[5] as RunEvent });
+    bench.fake.emit('run', { index: 6, event: all[6] as RunEvent });
     await settle();
-    runFrames();
-    expect(fake.callsOf('runEvents')).toEqual([{ since: 1 }]);
+    bench.runFrames();
+    expect(bench.fake.callsOf('runEvents')).toEqual([{ since: 1 }]);
     const wl = results.live?.steps.get('sweep')?.tables.get('spectrum')?.col('wavelength_nm');
     expect(Array.from(wl ?? [])).toEqual([1500, 1501, 1502, 1503, 1504]);
   });
 
   it('rebuilds the current run from its first event after a reload', async () => {
     const all = events('r7', 3);
-    fake.handlers.runState = async () => runState('running', 'r7');
-    fake.handlers.runEvents = async ({ since }) => ({ runId: 'r7', events: all.slice(since), next: all.length });
+    bench.fake.handlers.runState = async () => runState('running', 'r7');
+    bench.fake.handlers.runEvents = async ({ since }) => ({ runId: 'r7', events: all.slice(since), next: all.length });
     const run = useRunStore();
     await run.init();
-    runFrames();
-    expect(fake.callsOf('runEvents')).toEqual([{ since: 0 }]);
+    bench.runFrames();
+    expect(bench.fake.callsOf('runEvents')).toEqual([{ since: 0 }]);
     expect(useResultsStore().live?.runId).toBe('r7');
     expect(useResultsStore().live?.steps.get('sweep')?.tables.get('spectrum')?.length).toBe(3);
     expect(run.active).toBe(true);
@@ -101,10 +79,10 @@ describe('run store', () => {
   it('starts a fresh view when events of a new run arrive', async () => {
     const run = useRunStore();
     await run.init();
-    events('r1', 2).forEach((e, index) => fake.emit('run', { index, event: e }));
-    runFrames();
-    events('r2', 1).slice(0, 2).forEach((e, index) => fake.emit('run', { index, event: e }));
-    runFrames();
+    events('r1', 2).forEach((e, index) => bench.fake.emit('run', { index, event: e }));
+    bench.runFrames();
+    events('r2', 1).slice(0, 2).forEach((e, index) => bench.fake.emit('run', { index, event: e }));
+    bench.runFrames();
     expect(useResultsStore().live?.runId).toBe('r2');
     expect(run.log.length).toBe(2);
   });
@@ -112,8 +90,8 @@ describe('run store', () => {
   it('pause, resume and abort go to the service; a refusal is shown, not thrown', async () => {
     const run = useRunStore();
     await run.init();
-    fake.handlers.pauseRun = async () => runState('paused');
-    fake.handlers.resumeRun = async () => { throw new Error('resumeRun: no paused run (the run is passed)'); };
+    bench.fake.handlers.pauseRun = async () => runState('paused');
+    bench.fake.handlers.resumeRun = async () => { throw new Error('resumeRun: no paused run (the run is passed)'); };
     expect(await run.pause()).toBe(true);
     expect(run.paused).toBe(true);
     expect(await run.resume()).toBe(false);
@@ -124,10 +102,10 @@ describe('run store', () => {
   it('refreshes the history when a run ends', async () => {
     const run = useRunStore();
     await run.init();
-    fake.emit('runState', runState('running'));
-    expect(fake.callsOf('listRuns').length).toBe(0);
-    fake.handlers.listRuns = async () => [{ runId: 'r1', folder: '/runs/r1', sequence: 's', dut: 'd', status: 'passed', passed: true, started: null, finished: null, files: [] }];
-    fake.emit('runState', runState('passed'));
+    bench.fake.emit('runState', runState('running'));
+    expect(bench.fake.callsOf('listRuns').length).toBe(0);
+    bench.fake.handlers.listRuns = async () => [{ runId: 'r1', folder: '/runs/r1', sequence: 's', dut: 'd', status: 'passed', passed: true, started: null, finished: null, files: [] }];
+    bench.fake.emit('runState', runState('passed'));
     await settle();
     expect(useHistoryStore().runs.map((r) => r.runId)).toEqual(['r1']);
   });
@@ -136,35 +114,35 @@ describe('run store', () => {
     const run = useRunStore();
     await run.init();
     const all = events('r1', 6);
-    [0, 1, 2].forEach((index) => fake.emit('run', { index, event: all[index] as RunEvent }));
-    fake.emit('runState', runState('running'));
-    runFrames();
+    [0, 1, 2].forEach((index) => bench.fake.emit('run', { index, event: all[index] as RunEvent }));
+    bench.fake.emit('runState', runState('running'));
+    bench.runFrames();
     expect(run.phaseLabel).toBe('running');
-    fake.handlers.pauseRun = async () => runState('pausing');
+    bench.fake.handlers.pauseRun = async () => runState('pausing');
     expect(await run.pause()).toBe(true);
     // The request is answered at once with 'pausing': no guessing, no timer.
     expect(run.phaseLabel).toBe('pausing…');
     expect(run.pausing).toBe(true);
     expect(run.active).toBe(true);
-    fake.emit('run', { index: 3, event: ev('r1', 3, { type: 'pausing', reason: 'user', stepId: 'sweep' }) });
+    bench.fake.emit('run', { index: 3, event: ev('r1', 3, { type: 'pausing', reason: 'user', stepId: 'sweep' }) });
     // The fly line in hand lands its samples: still pausing, and counted.
-    [4, 5].forEach((index) => fake.emit('run', { index, event: { ...(all[index - 1] as RunEvent) } }));
-    runFrames();
+    [4, 5].forEach((index) => bench.fake.emit('run', { index, event: { ...(all[index - 1] as RunEvent) } }));
+    bench.runFrames();
     expect(run.phaseLabel).toBe('pausing…');
     expect(run.readingsSincePause).toBe(2);
     // However long it takes, only the service's word ends it.
-    fake.emit('runState', runState('paused'));
-    fake.emit('run', { index: 6, event: ev('r1', 6, { type: 'paused', reason: 'user', stepId: 'sweep' }) });
-    runFrames();
+    bench.fake.emit('runState', runState('paused'));
+    bench.fake.emit('run', { index: 6, event: ev('r1', 6, { type: 'paused', reason: 'user', stepId: 'sweep' }) });
+    bench.runFrames();
     expect(run.phaseLabel).toBe('paused');
     expect(run.paused).toBe(true);
     expect(run.readingsSincePause).toBe(2);
     expect(run.log.map((l) => l.text).slice(-2)).toEqual(['pausing: the measurement under way finishes first', 'paused']);
     // Resumed: the count starts again at the next pause.
-    fake.emit('runState', runState('running'));
-    fake.emit('run', { index: 7, event: ev('r1', 7, { type: 'resumed', stepId: 'sweep' }) });
-    fake.emit('run', { index: 8, event: ev('r1', 8, { type: 'pausing', reason: 'user', stepId: 'sweep' }) });
-    runFrames();
+    bench.fake.emit('runState', runState('running'));
+    bench.fake.emit('run', { index: 7, event: ev('r1', 7, { type: 'resumed', stepId: 'sweep' }) });
+    bench.fake.emit('run', { index: 8, event: ev('r1', 8, { type: 'pausing', reason: 'user', stepId: 'sweep' }) });
+    bench.runFrames();
     expect(run.readingsSincePause).toBe(0);
   });
 
@@ -172,7 +150,7 @@ describe('run store', () => {
     const run = useRunStore();
     await run.init();
     const all = events('r1', 3);
-    [0, 1].forEach((index) => fake.emit('run', { index, event: all[index] as RunEvent }));
+    [0, 1].forEach((index) => bench.fake.emit('run', { index, event: all[index] as RunEvent }));
     const pt = (index: number) => point('r1', 'sweep', 'spectrum', index, { wavelength_nm: 1500 + index, loss_dB: 5 });
     const seq: RunEvent[] = [
       ev('r1', 2, { type: 'pausing', reason: 'user', stepId: 'sweep' }), pt(0),
@@ -181,11 +159,11 @@ describe('run store', () => {
       ev('r1', 4, { type: 'instrument-restored', role: 'meter', identity: 'X', attempts: 1, outage_s: 1 }),
       ev('r1', 4, { type: 'pausing', reason: 'user', stepId: 'sweep' }), pt(1),
     ];
-    seq.forEach((event, i) => fake.emit('run', { index: 2 + i, event }));
-    fake.emit('runState', runState('pausing'));
-    runFrames();
+    seq.forEach((event, i) => bench.fake.emit('run', { index: 2 + i, event }));
+    bench.fake.emit('runState', runState('pausing'));
+    bench.runFrames();
     expect(run.readingsSincePause).toBe(2);
-    fake.handlers.resumeRun = async () => runState('running');
+    bench.fake.handlers.resumeRun = async () => runState('running');
     expect(await run.resume()).toBe(true);
     expect(run.phaseLabel).toBe('running');
   });

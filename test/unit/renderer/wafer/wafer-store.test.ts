@@ -1,12 +1,9 @@
-import { createPinia, setActivePinia } from 'pinia';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunState } from '../../../../service/bench-api.ts';
-import { setBench } from '../../../../renderer/api/bench-access.ts';
-import { setFrameScheduler } from '../../../../renderer/plots/frame-batcher.ts';
 import { useRunStore } from '../../../../renderer/stores/run.ts';
 import { useWaferStore } from '../../../../renderer/stores/wafer.ts';
-import { FakeBench } from '../fake-bench.ts';
 import { runStarted } from '../run-events.ts';
+import { useStoreBench } from '../store-bench.ts';
 import { dieFinished, waferMap } from './wafer-events.ts';
 
 const idle: RunState = {
@@ -15,42 +12,26 @@ const idle: RunState = {
 } as unknown as RunState;
 
 describe('wafer store', () => {
-  let fake: FakeBench;
-  let frames: (() => void)[];
-  const runFrames = () => { const f = frames; frames = []; f.forEach((cb) => cb()); };
-
-  beforeEach(() => {
-    setActivePinia(createPinia());
-    fake = new FakeBench();
-    frames = [];
-    setFrameScheduler((cb) => frames.push(cb));
-    fake.handlers = { runState: async () => idle, runEvents: async () => ({ runId: null, events: [], next: 0 }), listRuns: async () => [] };
-    setBench(fake.bridge);
-  });
-
-  afterEach(() => {
-    setBench(null);
-    setFrameScheduler(null);
-  });
+  const bench = useStoreBench(() => idle);
 
   it('fills live from the run\'s pushed events, once per frame: the map first, then each die-site', async () => {
     const run = useRunStore();
     const wafer = useWaferStore();
     await run.init();
     const events = [runStarted('r1', []), waferMap('r1'), dieFinished('r1', 'C08R08', 'A', 1), dieFinished('r1', 'C08R08', 'B', 1)];
-    events.slice(0, 2).forEach((event, index) => fake.emit('run', { index, event }));
+    events.slice(0, 2).forEach((event, index) => bench.fake.emit('run', { index, event }));
     expect(wafer.loop).toBeNull();
-    runFrames();
+    bench.runFrames();
     expect(wafer.loopId).toBe('wafer');
     expect(wafer.summaries.get('C08R08')?.state).toBe('pending');
     expect(wafer.measuredSites).toBe(0);
-    fake.emit('run', { index: 2, event: events[2]! });
-    runFrames();
+    bench.fake.emit('run', { index: 2, event: events[2]! });
+    bench.runFrames();
     expect(wafer.summaries.get('C08R08')?.state).toBe('partial');
     expect(wafer.measurements).toEqual(['align.power_dBm', 'sweep.peakLoss_dB']);
     wafer.select('C08R08');
-    fake.emit('run', { index: 3, event: events[3]! });
-    runFrames();
+    bench.fake.emit('run', { index: 3, event: events[3]! });
+    bench.runFrames();
     // The selected die's details follow its new results.
     expect(wafer.selected).toMatchObject({ die: 'C08R08', state: 'measured' });
     expect(wafer.measuredSites).toBe(2);
