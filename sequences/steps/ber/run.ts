@@ -291,7 +291,8 @@ export async function runBerSweep(ctx: StepContext, p: BerParams): Promise<StepO
       }
       ctx.log(`${again.point.attenuation_dB} dB: no sync before, locked when checked again — re-measured (${again.point.status})`);
       held.replace(back, again);
-      edgeRetried++;
+      // A point that locked at its start but lost sync while counting is past the edge too, but not a measurement.
+      if (LOCKED.has(again.point.status)) edgeRetried++;
     }
     // Every held point locked: either they were the sweep's first points, or older no-sync rows lie beyond the bound.
     if (end !== 'edge' && (held.at(held.length - 1) as Held).i > 0) end = 'bound';
