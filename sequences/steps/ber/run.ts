@@ -15,6 +15,8 @@ import { runQScan } from './q-scan.ts';
 import { attenuations_dB } from './schema.ts';
 import type { BerParams } from './schema.ts';
 import { countingTarget, fecRow, postFecCheck, preFecFit, preFecSensitivity, readFec } from './pre-fec.ts';
+import { HeldRows, edgeNote } from './sync-edge.ts';
+import type { EdgeWalk } from './sync-edge.ts';
 import { waterfallReport } from './waterfall-report.ts';
 import type { SweptPoint } from './waterfall-report.ts';
 
@@ -156,6 +158,17 @@ function weakestLocked_dBm(points: readonly SweptPoint[]): number | undefined {
   return locked.length ? Math.min(...locked.map((x) => x.power_dBm)) : undefined;
 }
 
+/** A point measured and not yet written (a no-sync point held back until the sync edge is confirmed). */
+interface Held {
+  /** Its index in the sweep's attenuations. */
+  i: number;
+  point: SweptPoint;
+  fec: Row | null;
+}
+
+/** Statuses of a point counted with the pattern locked. */
+const LOCKED: ReadonlySet<PointStatus> = new Set(['measured', 'bounded', 'limited', 'failed']);
+
 export async function runBerSweep(ctx: StepContext, p: BerParams): Promise<StepOutcome> {
   const atts = attenuations_dB(p);
   const recorded = ctx.resume?.pointsByTable['ber'] ?? 0;
@@ -173,42 +186,29 @@ export async function runBerSweep(ctx: StepContext, p: BerParams): Promise<StepO
   let extrapolating = p.method === 'extrapolate';
   let retried = 0;
   let syncGone = false;
-  for (let i = recorded; rig && goals && i < atts.length; i++) {
+  /**
+   * Measures the point at atts[i]: sets the VOA, reads the power, checks sync, counts. `edgeCheck`: a
+   * no-sync point checked again once the sweep locked (sync_edge.ts): one sync check, no transient wait.
+   */
+  const measure = async (rig: Rig, goals: DwellGoals, i: number, edgeCheck: boolean): Promise<Held> => {
     const attenuation_dB = atts[i] as number;
-    await ctx.checkpoint();
-    if (extrapolating) {
-      const next = modelDecision(state.points, p, i, atts.length);
-      if (next.action === 'extrapolate') {
-        ctx.log(next.message);
-        for (const a of atts.slice(i)) {
-          const rest: SweptPoint = { attenuation_dB: a, power_dBm: NaN, bits: 0, errors: 0, status: 'skipped', dwell_s: 0 };
-          await ctx.point('ber', berRow(rest, p.confidence));
-          state.points.push(rest);
-        }
-        break;
-      }
-      if (next.action === 'count-down') {
-        ctx.warn(next.message);
-        extrapolating = false;
-      }
-    }
     await voa.setAttenuation_dB(attenuation_dB);
     // The filter moves for tens of ms: a power reading or a gate during the move would see the wrong power.
     await voa.waitSettled();
     const power_dBm = (await meter.readPower_dBm(p.channel)) + p.power_offset;
-    if (i === recorded && recorded > 0) checkContinuity(state.points, attenuation_dB, power_dBm);
+    if (!edgeCheck && i === recorded && recorded > 0) checkContinuity(state.points, attenuation_dB, power_dBm);
     const point: SweptPoint = { attenuation_dB, power_dBm, bits: 0, errors: 0, status: 'skipped', dwell_s: 0 };
     let fec: Row | null = null;
     const bounded = state.points.filter((x) => x.status === 'bounded').map((x) => x.power_dBm);
     const plan = planPoint(goals, {
       power_dBm, trend: berTrend(state.points, countingTarget(p), power_dBm), skipAboveBounded: p.skip_above_bounded,
-      bitsPerSecond: rig.bitsPerSecond, minReachProbability: p.min_reach, lastChance: i === atts.length - 1,
+      bitsPerSecond: rig.bitsPerSecond, minReachProbability: p.min_reach, lastChance: !edgeCheck && i === atts.length - 1,
       ...(bounded.length ? { boundedAt_dBm: Math.min(...bounded) } : {}),
     });
     const weakest_dBm = weakestLocked_dBm(state.points);
     // Sync missing where a weaker signal locked is a transient: waited out (sync_retries times) before giving up.
     // Once such a wait has failed, the loss is not a transient: later points do not wait.
-    const patience_s = !syncGone && weakest_dBm !== undefined && power_dBm >= weakest_dBm ? TRANSIENT_SYNC_S : 0;
+    const patience_s = !edgeCheck && !syncGone && weakest_dBm !== undefined && power_dBm >= weakest_dBm ? TRANSIENT_SYNC_S : 0;
     const transientSync = async (why: string): Promise<boolean> => {
       for (let retry = 1; patience_s > 0 && retry <= p.sync_retries; retry++) {
         await requireLight(ctx, p, `at ${attenuation_dB} dB`);
@@ -227,7 +227,8 @@ export async function runBerSweep(ctx: StepContext, p: BerParams): Promise<StepO
     } else if (!(await hasSync(ctx, rig.bert)) && !(await transientSync('no pattern sync at the start of the point'))) {
       await requireLight(ctx, p, `at ${attenuation_dB} dB`);
       point.status = 'no-sync';
-      ctx.warn(`${attenuation_dB} dB (${power_dBm.toFixed(2)} dBm): no pattern sync — the BER is too high to lock to, or the link is broken; point marked, not counted`);
+      if (edgeCheck) ctx.log(`${attenuation_dB} dB (${power_dBm.toFixed(2)} dBm): still no pattern sync when checked again: the sync edge`);
+      else ctx.warn(`${attenuation_dB} dB (${power_dBm.toFixed(2)} dBm): no pattern sync — the BER is too high to lock to, or the link is broken; point marked, not counted`);
     } else {
       const count = () => countPoint(ctx, rig.bert, {
         // Pre-FEC: one gate per point, so that the FEC analysis read after it covers every counted bit.
@@ -260,11 +261,78 @@ export async function runBerSweep(ctx: StepContext, p: BerParams): Promise<StepO
         ctx.log(`${attenuation_dB} dB (${power_dBm.toFixed(2)} dBm): ${c.why}`);
       }
     }
-    await ctx.point('ber', berRow(point, p.confidence));
-    // After its ber row, which is the sweep's record of progress: a resume never counts a point twice in 'fec'.
-    if (fec) await ctx.point('fec', fec);
-    state.points.push(point);
+    return { i, point, fec };
+  };
+  /** Writes a finished point: its ber row (the sweep's record of progress), then its fec row. */
+  const write = async (h: Held): Promise<void> => {
+    await ctx.point('ber', berRow(h.point, p.confidence));
+    // After its ber row: a resume never counts a point twice in 'fec'.
+    if (h.fec) await ctx.point('fec', h.fec);
+    state.points.push(h.point);
+  };
+  // No-sync points before the first lock are held back (sync-edge.ts) until the edge is confirmed.
+  const held = new HeldRows<Held>(p.confirm_edge);
+  const release = async (rows: Held[]): Promise<void> => {
+    for (const h of rows) await write(h);
+  };
+  let edgeRetried = 0;
+  const notes: string[] = [];
+  /** The sweep locked at `lock` after held no-sync points: check them again, walking weaker while they lock. */
+  const confirmEdge = async (rig: Rig, goals: DwellGoals, lock: Held): Promise<void> => {
+    let back = 0;
+    let end: EdgeWalk['end'] = 'start';
+    for (; back < held.length; back++) {
+      const h = held.at(back) as Held;
+      await ctx.checkpoint();
+      const again = await measure(rig, goals, h.i, true);
+      if (again.point.status === 'no-sync') {
+        end = 'edge';
+        break;
+      }
+      ctx.log(`${again.point.attenuation_dB} dB: no sync before, locked when checked again — re-measured (${again.point.status})`);
+      held.replace(back, again);
+      // A point that locked at its start but lost sync while counting is past the edge too, but not a measurement.
+      if (LOCKED.has(again.point.status)) edgeRetried++;
+    }
+    // Every held point locked: either they were the sweep's first points, or older no-sync rows lie beyond the bound.
+    if (end !== 'edge' && (held.at(held.length - 1) as Held).i > 0) end = 'bound';
+    const weakest = held.at(back - 1);
+    const note = edgeNote({ relocked: back, end, bound: p.confirm_edge, lock_dB: lock.point.attenuation_dB,
+      weakest_dB: (weakest ?? lock).point.attenuation_dB });
+    if (note) {
+      ctx.warn(note);
+      notes.push(note);
+    }
+  };
+  for (let i = recorded; rig && goals && i < atts.length; i++) {
+    await ctx.checkpoint();
+    if (extrapolating) {
+      const next = modelDecision(state.points, p, i, atts.length);
+      if (next.action === 'extrapolate') {
+        ctx.log(next.message);
+        await release(held.release());
+        for (const a of atts.slice(i)) {
+          const rest: SweptPoint = { attenuation_dB: a, power_dBm: NaN, bits: 0, errors: 0, status: 'skipped', dwell_s: 0 };
+          await ctx.point('ber', berRow(rest, p.confidence));
+          state.points.push(rest);
+        }
+        break;
+      }
+      if (next.action === 'count-down') {
+        ctx.warn(next.message);
+        extrapolating = false;
+      }
+    }
+    const h = await measure(rig, goals, i, false);
+    if (h.point.status === 'no-sync' && p.confirm_edge > 0 && weakestLocked_dBm(state.points) === undefined) {
+      await release(held.push(h));
+      continue;
+    }
+    if (held.length > 0 && LOCKED.has(h.point.status)) await confirmEdge(rig, goals, h);
+    await release(held.release());
+    await write(h);
   }
+  await release(held.release());
   const report = waterfallReport(state.points, {
     targetBer: countingTarget(p), method: p.method === 'extrapolate' ? 'q' : p.method, confidence: p.confidence,
     useModel: p.method === 'extrapolate',
@@ -272,6 +340,7 @@ export async function runBerSweep(ctx: StepContext, p: BerParams): Promise<StepO
   });
   for (const w of report.warnings) ctx.warn(w);
   report.measurements['syncRetriedPoints'] = { value: retried, unit: '' };
+  report.measurements['edgeRetriedPoints'] = { value: edgeRetried, unit: '' };
   for (const [model, fit] of Object.entries(report.fits)) ctx.fit(model, fit);
   if (p.mode === 'pre-fec') {
     const fit = await preFecVerdict(ctx, p, state.points, report.measurements, report.fits, rig);
@@ -283,7 +352,7 @@ export async function runBerSweep(ctx: StepContext, p: BerParams): Promise<StepO
       voa, readPower_dBm: async () => (await meter.readPower_dBm(p.channel)) + p.power_offset,
     }));
   }
-  return { measurements: report.measurements, fits: report.fits };
+  return { measurements: report.measurements, fits: report.fits, ...(notes.length ? { notes } : {}) };
 }
 
 /**

@@ -14,6 +14,7 @@ import { q } from '../../schema/q.ts';
 import type { BenchInfo, TableSpec, ValidationIssue } from '../../step.ts';
 import { errorsForPrecision } from './dwell.ts';
 import { PRE_FEC_MEASUREMENTS, countingTarget, fecTable, preFecThreshold } from './pre-fec.ts';
+import { DEFAULT_EDGE_POINTS, confirmEdgeSchema } from './sync-edge.ts';
 import { QSCAN_MEASUREMENTS, qScanSchema, qScanTable, validateQScan } from './q-scan.ts';
 
 /** A waterfall fit needs at least five points with errors (PHYSICS.md). */
@@ -63,9 +64,13 @@ export const berSchema = z.strictObject({
   min_reach: q.fraction({ positive: true, max: 1 }).default(0.8),
   /** Skip points above a power where BER ≤ target was already shown. */
   skip_above_bounded: q.onOff().default(true),
-  /** How often a point whose gate lost pattern sync is counted again once sync is back (0: mark it sync-lost). */
   /** How often a point whose gate lost pattern sync is counted again once sync is back (0: mark it sync-lost at once). */
   sync_retries: q.count({ min: 0, max: 5 }).default(1),
+  /**
+   * When the sweep first locks after no-sync points, check the no-sync points just weaker again, walking weaker
+   * while they lock (a sync loss on the link, not the waterfall's edge): on (8 points at most), off, or a count.
+   */
+  confirm_edge: confirmEdgeSchema.default(DEFAULT_EDGE_POINTS),
   rate: q.rate_Gbps({ positive: true }).optional(),
   pattern: z.enum(BERT_PATTERNS, { error: `expected one of ${BERT_PATTERNS.join(', ')}` }).optional(),
   wavelength: q.wavelength_nm({ positive: true }).optional(),
@@ -130,7 +135,7 @@ export function berMeasurements(p: BerParams): Record<string, string> {
     sensitivityQ_dBm: 'dBm', slopeQ_dB_per_dB: 'dB/dB',
     ...(p.receiver ? { predictedSensitivity_dBm: 'dBm', margin_dB: 'dB' } : {}),
     boundedPower_dBm: 'dBm',
-    points: '', measuredPoints: '', skippedPoints: '', syncLostPoints: '', syncRetriedPoints: '', dwell_s: 's',
+    points: '', measuredPoints: '', skippedPoints: '', syncLostPoints: '', syncRetriedPoints: '', edgeRetriedPoints: '', dwell_s: 's',
     ...(p.q_scan ? QSCAN_MEASUREMENTS : {}),
     ...(p.mode === 'pre-fec' ? PRE_FEC_MEASUREMENTS : {}),
   };
