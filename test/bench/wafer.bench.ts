@@ -10,7 +10,7 @@
 // loss (the simulator's site truth at the optimum, over the sweep's band, sim/world/wafer-site-loss.ts) exceeds
 // wafer.yaml's own peakLoss_dB limit. The sequence's spec decides, not the simulator's "high-loss" label: a
 // high-loss die (+6 dB) on a low-loss wafer can stay within a 14 dB spec, and is then a good die. Sites within
-// ±0.3 dB of the limit are listed as marginal.
+// ±0.5 dB of the limit are listed as marginal.
 //
 // Several wafers (seeds), because the from-scratch cost depends on the hidden offset (how far the spiral must
 // go): WAFER_BENCH_SEEDS=1,2,3 (the default) or WAFER_BENCH_SEED=2 for one. The goals are judged on all the

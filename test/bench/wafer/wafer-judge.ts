@@ -7,8 +7,8 @@
 import type { Plan } from '../../../sequences/plan/plan-types.ts';
 import type { WavelengthBand } from '../../../sim/world/wafer-site-loss.ts';
 
-/** ± the facet ripple (≤ 0.15 dB) and the fit's error: a site this close to the limit may measure either side. */
-export const MARGIN_DB = 0.3;
+/** How far a measurement may stray from the truth: the facet ripple (≤ ±0.15 dB), the fit, an alignment a little short of the peak (seen on seeds 1–3: −0.09…+0.32 dB). */
+export const MARGIN_DB = 0.5;
 
 export interface WaferLimits {
   /** The sweep's `peakLoss_dB` max, dB. */
