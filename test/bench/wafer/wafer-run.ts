@@ -34,6 +34,8 @@ export interface SiteOutcome {
   dead: boolean;
   /** Truth: the site's lowest loss over the sweep's band at its optimum (sim/world/wafer-site-loss.ts). */
   bestLoss_dB: number;
+  /** How far the align ended from the site's true optimum, µm (tens of µm and more: it peaked on another site's light). */
+  offTarget_um: number | undefined;
 }
 
 export interface WaferRun {
@@ -65,7 +67,7 @@ export async function runWafer(seed: number, predict: boolean): Promise<WaferRun
   };
   const out = mkdtempSync(join(tmpdir(), 'wafer-bench-'));
   const truth = sim.waferTruth();
-  const steps = new Map<string, { end_s: number; failed: boolean; skipped: boolean; power_dBm?: number; peakLoss_dB?: number }>();
+  const steps = new Map<string, { end_s: number; failed: boolean; skipped: boolean; power_dBm?: number; peakLoss_dB?: number; offTarget_um?: number }>();
   const order: string[] = [];
   const bins = new Map<string, number>();
   let error: string | undefined;
@@ -95,6 +97,12 @@ export async function runWafer(seed: number, predict: boolean): Promise<WaferRun
       if (m[2] === 'align') {
         s.skipped = f.measurements['first_light_skipped']?.value === 1;
         s.power_dBm = f.measurements['power_dBm']?.value;
+        const [x, y] = [f.measurements['x_um']?.value, f.measurements['y_um']?.value];
+        if (x !== undefined && y !== undefined) {
+          const [die, site] = key.split('.') as [string, string];
+          const o = sim.waferSiteOptimum(die, site);
+          s.offTarget_um = Math.hypot(x - o.x_um, y - o.y_um);
+        }
       }
       if (m[2] === 'sweep') s.peakLoss_dB = f.measurements['peakLoss_dB']?.value;
     });
@@ -118,7 +126,7 @@ export async function runWafer(seed: number, predict: boolean): Promise<WaferRun
     seen.add(key);
     sites.push({
       key, die, site, time_s, firstLightSkipped: s.skipped, bin: bins.get(key) ?? own, power_dBm: s.power_dBm, peakLoss_dB: s.peakLoss_dB,
-      dead: truth.deadDies.includes(die), bestLoss_dB: siteBestLoss_dB(sim.waferSite(die, site), limits.band),
+      dead: truth.deadDies.includes(die), bestLoss_dB: siteBestLoss_dB(sim.waferSite(die, site), limits.band), offTarget_um: s.offTarget_um,
     });
   }
   return {

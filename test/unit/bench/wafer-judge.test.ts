@@ -75,7 +75,7 @@ describe('waferLimitsOf', () => {
   });
 
   it('refuses a sequence without a peakLoss_dB max, saying what it needs', () => {
-    const text = library.replace(/  - \{ measurement: peakLoss_dB.*\n/, '');
+    const text = library.replace(/ {2}- \{ measurement: peakLoss_dB.*\n/, '');
     expect(text).not.toBe(library);
     expect(() => waferLimitsOf(plan(text))).toThrow(/no `peakLoss_dB` max limit/);
   });
