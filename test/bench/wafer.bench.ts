@@ -87,7 +87,7 @@ function table(a: Judged, b: Judged, indent = ''): void {
   for (const [name, j] of [['ours', a], ['from scratch', b]] as const) {
     if (j.missed.length) out(`${indent}${name}: truly bad, binned good: ${j.missed.map(describeSite).join('; ')}`);
     if (j.goodBinnedBad.length) out(`${indent}${name}: truly good, binned bad: ${j.goodBinnedBad.map(describeSite).join('; ')}`);
-    if (j.elsewhere.length) out(`${indent}${name}: peaked on another site's light: ${j.elsewhere.join(' ')}`);
+    if (j.elsewhere.length) out(`${indent}${name}: peaked on another site's light: ${j.elsewhere.slice(0, 6).join(' ')}${j.elsewhere.length > 6 ? ` and ${j.elsewhere.length - 6} more` : ''}`);
   }
   if (a.marginal.length) out(`${indent}marginal (true loss within ±${MARGIN_DB} dB of the limit; ours): ${a.marginal.map(describeSite).join('; ')}`);
 }
