@@ -1,6 +1,6 @@
 // One run of sequences/library/wafer.yaml on the simulated wafer (lan timing, fast clock) through the real
 // engine, and what the benchmark needs of it per die-site: bench time, whether first light was skipped,
-// and the bin. Bins come from the run's die-finished events when the loop emits them; otherwise from the
+// the bin, and the site's truth (dead die, true best loss) to judge the bin by. Bins come from the run's die-finished events when the loop emits them; otherwise from the
 // die-site's own steps (an align or sweep error, or a limit of wafer.yaml failed, is a bad bin).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,9 @@ import { benchInfoOf, createRun, type OpenedBench } from '../../../sequences/run
 import { loadSequenceText } from '../../../sequences/schema/load.ts';
 import { openSimBench } from '../../../sequences/sim-bench.ts';
 import { VirtualBench } from '../../../sim/virtual-bench.ts';
+import { siteBestLoss_dB } from '../../../sim/world/wafer-site-loss.ts';
+import type { WaferPlacementTruth } from '../../../sim/world/wafer-truth.ts';
+import { waferLimitsOf, type WaferLimits } from './wafer-judge.ts';
 
 export const LIBRARY = join(dirname(fileURLToPath(import.meta.url)), '../../../sequences/library');
 export const MAP = 'maps/wafer-a-corner.yaml';
@@ -25,13 +28,26 @@ export interface SiteOutcome {
   /** 1 = good. */
   bin: number;
   power_dBm: number | undefined;
+  /** The sweep's fitted peak loss, when it got that far. */
+  peakLoss_dB: number | undefined;
+  /** Truth: the die gives no light. */
+  dead: boolean;
+  /** Truth: the site's lowest loss over the sweep's band at its optimum (sim/world/wafer-site-loss.ts). */
+  bestLoss_dB: number;
+  /** How far the align ended from the site's true optimum, µm (tens of µm and more: it peaked on another site's light). */
+  offTarget_um: number | undefined;
 }
 
 export interface WaferRun {
+  seed: number;
+  /** Truth: where the wafer really lies (its offset decides how far a from-scratch spiral must go). */
+  placement: WaferPlacementTruth;
   sites: SiteOutcome[];
   total_s: number;
   deadDies: string[];
   highLossDies: string[];
+  /** The limits of wafer.yaml, read from its plan: the truth of a bad die-site is judged against them. */
+  limits: WaferLimits;
   binsFrom: 'die-finished events' | 'steps and limits';
   error?: string;
 }
@@ -51,13 +67,15 @@ export async function runWafer(seed: number, predict: boolean): Promise<WaferRun
   };
   const out = mkdtempSync(join(tmpdir(), 'wafer-bench-'));
   const truth = sim.waferTruth();
-  const steps = new Map<string, { end_s: number; failed: boolean; skipped: boolean; power_dBm?: number; peakLoss_dB?: number }>();
+  const steps = new Map<string, { end_s: number; failed: boolean; skipped: boolean; power_dBm?: number; peakLoss_dB?: number; offTarget_um?: number }>();
   const order: string[] = [];
   const bins = new Map<string, number>();
   let error: string | undefined;
+  const seq = loadSequenceText(join(LIBRARY, 'wafer.yaml'), sequenceText(predict), { baseDir: LIBRARY, set: [`map=${MAP}`] });
+  const plan = buildPlan(seq, { bench: benchInfoOf(on) });
+  const limits = waferLimitsOf(plan);
   try {
-    const seq = loadSequenceText(join(LIBRARY, 'wafer.yaml'), sequenceText(predict), { baseDir: LIBRARY, set: [`map=${MAP}`] });
-    const ready = createRun(on, buildPlan(seq, { bench: benchInfoOf(on) }), out);
+    const ready = createRun(on, plan, out);
     ready.engine.on((e: RunEvent) => {
       const ev = e as RunEvent & { type: string; stepId?: string; die?: string; site?: string; bin?: number };
       if (ev.type === 'die-finished' && ev.die && ev.site) {
@@ -79,6 +97,12 @@ export async function runWafer(seed: number, predict: boolean): Promise<WaferRun
       if (m[2] === 'align') {
         s.skipped = f.measurements['first_light_skipped']?.value === 1;
         s.power_dBm = f.measurements['power_dBm']?.value;
+        const [x, y] = [f.measurements['x_um']?.value, f.measurements['y_um']?.value];
+        if (x !== undefined && y !== undefined) {
+          const [die, site] = key.split('.') as [string, string];
+          const o = sim.waferSiteOptimum(die, site);
+          s.offTarget_um = Math.hypot(x - o.x_um, y - o.y_um);
+        }
       }
       if (m[2] === 'sweep') s.peakLoss_dB = f.measurements['peakLoss_dB']?.value;
     });
@@ -95,16 +119,18 @@ export async function runWafer(seed: number, predict: boolean): Promise<WaferRun
   for (const key of order) {
     const s = steps.get(key)!;
     const [die, site] = key.split('.') as [string, string];
-    // The limits of wafer.yaml: align power ≥ −25 dBm, sweep peak loss ≤ 14 dB.
-    const own = s.failed || s.power_dBm === undefined || s.power_dBm < -25 || (s.peakLoss_dB !== undefined && s.peakLoss_dB > 14) ? 2 : 1;
+    const own = s.failed || s.power_dBm === undefined || s.power_dBm < limits.powerMin_dBm || (s.peakLoss_dB !== undefined && s.peakLoss_dB > limits.peakLossMax_dB) ? 2 : 1;
     const time_s = s.end_s - prev;
     prev = s.end_s;
     if (seen.has(key)) continue; // a reprobe pass: the first visit counts for time per site
     seen.add(key);
-    sites.push({ key, die, site, time_s, firstLightSkipped: s.skipped, bin: bins.get(key) ?? own, power_dBm: s.power_dBm });
+    sites.push({
+      key, die, site, time_s, firstLightSkipped: s.skipped, bin: bins.get(key) ?? own, power_dBm: s.power_dBm, peakLoss_dB: s.peakLoss_dB,
+      dead: truth.deadDies.includes(die), bestLoss_dB: siteBestLoss_dB(sim.waferSite(die, site), limits.band), offTarget_um: s.offTarget_um,
+    });
   }
   return {
-    sites, total_s: prev, deadDies: truth.deadDies, highLossDies: truth.highLossDies,
+    seed, placement: truth.placement, sites, total_s: prev, deadDies: truth.deadDies, highLossDies: truth.highLossDies, limits,
     binsFrom: bins.size > 0 ? 'die-finished events' : 'steps and limits', ...(error ? { error } : {}),
   };
 }
