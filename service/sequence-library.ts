@@ -23,7 +23,8 @@ export interface SequenceLibraryOptions {
   /** Relative paths resolve against this. */
   cwd: string;
   /**
-   * Folders a named path (a sequence file, a bench file) may be read from, besides the library.
+   * Folders a named path (a sequence file, a bench file, a wafer map) may be read from, besides the library
+   * (of which maps come only from its maps/ folder).
    * Default: `cwd`; 'any' for the CLI. A path outside them is refused naming it and them, before anything is read.
    */
   roots?: readonly string[] | 'any';
