@@ -14,6 +14,7 @@ import type { Plan } from '../sequences/plan/plan-types.ts';
 import { SequenceError } from '../sequences/schema/errors.ts';
 import { loadSequenceFile, loadSequenceText } from '../sequences/schema/load.ts';
 import type { BenchInfo } from '../sequences/step.ts';
+import type { MapPolicy } from '../sequences/wafer/map-path.ts';
 import type { SequenceEntry, SequenceInfo, SequenceLoadResult, SequenceSource } from './run-types.ts';
 
 export interface SequenceLibraryOptions {
@@ -22,7 +23,8 @@ export interface SequenceLibraryOptions {
   /** Relative paths resolve against this. */
   cwd: string;
   /**
-   * Folders a named path (a sequence file, a bench file) may be read from, besides the library.
+   * Folders a named path (a sequence file, a bench file, a wafer map) may be read from, besides the library
+   * (of which maps come only from its maps/ folder).
    * Default: `cwd`; 'any' for the CLI. A path outside them is refused naming it and them, before anything is read.
    */
   roots?: readonly string[] | 'any';
@@ -59,6 +61,14 @@ export class SequenceLibrary {
     if (this.roots !== null) this.roots = unique([...this.roots, resolve(this.cwd, dir)]);
   }
 
+  /**
+   * Where a sequence's wafer maps may be read from: the library's maps folder and the other folders named
+   * paths may be read from (a map is data to read, like a sequence file). Null: anywhere (the CLI).
+   */
+  private mapRoots(): string[] | null {
+    return this.roots === null ? null : unique([join(this.libraryDir, 'maps'), ...this.roots.filter((r) => r !== this.libraryDir)]);
+  }
+
   /** A named path resolved against cwd, refused (PathOutsideRootsError) unless inside a configured root. */
   resolveNamed(what: string, path: string): string {
     const abs = resolve(this.cwd, path);
@@ -89,9 +99,10 @@ export class SequenceLibrary {
       const scripts: ScriptPolicy = source.kind === 'text'
         ? { kind: 'refused', reason: `an uploaded sequence (${source.name}, sent as text)`, roots: this.scriptRoots }
         : this.scripts;
+      const maps = this.mapPolicy(source);
       const plan = await loadAndPlan(() => (source.kind === 'text'
         ? loadSequenceText(source.name, source.text, { set, baseDir: this.cwd })
-        : loadSequenceFile(file, { set })), { ...(bench ? { bench } : {}), scripts });
+        : loadSequenceFile(file, { set })), { ...(bench ? { bench } : {}), scripts, maps });
       return { ok: true, plan, info: sequenceInfo(path, plan, bench) };
     } catch (err) {
       if (!(err instanceof SequenceError)) throw err;
@@ -110,6 +121,18 @@ export class SequenceLibrary {
   /** What a bench file declares (soft limits, declared ranges), without opening its instruments; throws BenchFileError. */
   async benchFileInfo(file: string): Promise<BenchInfo> {
     return benchInfoFromConfig(await loadBenchFile(this.resolveNamed('bench file', file)));
+  }
+
+  /**
+   * An uploaded sequence's relative map is looked up in the service's folder, then the library's (so a
+   * library sequence's text, uploaded and edited, finds its maps/...); a file's, relative to the file.
+   */
+  private mapPolicy(source: SequenceSource): MapPolicy {
+    const roots = this.mapRoots();
+    if (roots === null) return { kind: 'any' };
+    return source.kind === 'text'
+      ? { kind: 'roots', roots, lookIn: [this.cwd, this.libraryDir], reason: `an uploaded sequence (${source.name}, sent as text)` }
+      : { kind: 'roots', roots, reason: `a sequence loaded by the service (${source.kind === 'file' ? source.path : source.name})` };
   }
 
   private pathOf(source: SequenceSource): string {

@@ -9,6 +9,7 @@ import { zodMessage } from '../schema/sequence-file.ts';
 import { registry as defaultRegistry } from '../steps/index.ts';
 import type { AnyStepDefinition, BenchInfo } from '../step.ts';
 import { checkWafersOnBench } from '../wafer/wafer-bench-check.ts';
+import type { MapPolicy } from '../wafer/map-path.ts';
 import type { WaferLoopPlan } from '../wafer/wafer-plan.ts';
 import { expandSteps } from './expand.ts';
 import { planLimits } from './limits.ts';
@@ -24,6 +25,8 @@ export interface PlanOptions {
   registry?: readonly AnyStepDefinition[];
   /** Where `script` steps may load modules from; default anywhere (the shell user named the sequence file). */
   scripts?: ScriptPolicy;
+  /** Where wafer loops' maps may be read from; default anywhere (as for scripts). */
+  maps?: MapPolicy;
 }
 
 /**
@@ -40,7 +43,7 @@ export function buildPlan(seq: LoadedSequence, opts: PlanOptions = {}): Plan {
   const source = seq.source;
   const issues: SequenceIssue[] = [];
   const wafers: WaferLoopPlan[] = [];
-  const expanded = expandSteps(source, seq.doc.steps, parameterScope(seq.parameters), issues, { baseDir: seq.baseDir, wafers });
+  const expanded = expandSteps(source, seq.doc.steps, parameterScope(seq.parameters), issues, { baseDir: seq.baseDir, wafers, ...(opts.maps ? { maps: opts.maps } : {}) });
   const steps: PlannedStep[] = [];
   const bench = opts.bench ?? UNKNOWN_BENCH;
   if (opts.bench) checkWafersOnBench(source, seq.doc.steps, wafers, opts.bench, issues);

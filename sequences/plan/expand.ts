@@ -7,6 +7,7 @@ import { parseQuantity, QuantityError } from '../schema/quantity.ts';
 import type { LoopNode, SequenceNode } from '../schema/sequence-file.ts';
 import type { SourceFile } from '../schema/source.ts';
 import { waferIterations } from '../wafer/wafer-loop.ts';
+import type { MapPolicy } from '../wafer/map-path.ts';
 import type { WaferLoopPlan, WaferStepRef } from '../wafer/wafer-plan.ts';
 
 export interface ExpandedStep {
@@ -31,6 +32,8 @@ interface Scope {
 export interface ExpandOptions {
   /** Where a wafer loop's map path is relative to (the sequence file's folder). */
   baseDir?: string;
+  /** Where wafer maps may be read from; default anywhere. */
+  maps?: MapPolicy;
   /** Wafer loops found, with their die-sites' step ids. */
   wafers?: WaferLoopPlan[];
 }
@@ -122,7 +125,7 @@ function waferLoop(source: SourceFile, node: LoopNode, scope: Scope, loopId: str
     issues.push(source.issue(lp, 'a wafer loop inside another wafer loop; expected one wafer loop level'));
     return { iterations: [] };
   }
-  const r = waferIterations(source, spec, lp, loopId, opts.baseDir ?? '.', issues);
+  const r = waferIterations(source, spec, lp, loopId, opts.baseDir ?? '.', issues, opts.maps);
   if (!r) return { iterations: [] };
   opts.wafers?.push(r.plan);
   return r;

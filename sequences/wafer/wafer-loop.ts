@@ -2,13 +2,13 @@
 // per visited die and chosen site, dies in visiting order (reference dies first), a die's sites together.
 // Each iteration puts $die, $die_x, $die_y (grid column and row), $site, $site_x and $site_y (the site's
 // nominal stage position) in scope, and a goto to the site.
-import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import type { FieldPath, SequenceIssue } from '../schema/errors.ts';
 import { q } from '../schema/q.ts';
 import { zodInto, type SequenceNode, type WaferLoopSpec } from '../schema/sequence-file.ts';
 import type { SourceFile } from '../schema/source.ts';
 import { readWaferMap } from './load-map.ts';
+import { resolveMapPath, type MapPolicy } from './map-path.ts';
 import { siteStage_um, type WaferDie, type WaferSiteDef } from './map-types.ts';
 import { visitOrder, WAFER_ORDERS } from './order.ts';
 import { readReprobe } from './reprobe-spec.ts';
@@ -36,13 +36,19 @@ export interface WaferIteration {
 
 /** The loop's plan (its die-sites' step ids filled in by the expansion) and its iterations; null on problems. */
 export function waferIterations(source: SourceFile, spec: WaferLoopSpec, lp: FieldPath, loopId: string, baseDir: string,
-  issues: SequenceIssue[]): { plan: WaferLoopPlan; iterations: WaferIteration[] } | null {
+  issues: SequenceIssue[], maps: MapPolicy = { kind: 'any' }): { plan: WaferLoopPlan; iterations: WaferIteration[] } | null {
   const { over: _over, ...raw } = spec;
   const s = zodInto(source, settingsSchema, Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)), lp, issues);
   if (!s) return null;
   const reprobe = readReprobe(source, s.reprobe, [...lp, 'reprobe'], issues);
   if (reprobe === null) return null;
-  const file = isAbsolute(s.map) ? s.map : resolve(baseDir, s.map);
+  const where = resolveMapPath(s.map, baseDir, maps);
+  if (!where.ok) {
+    // Refused before the file is opened: its contents (or whether it exists) never reach the sender.
+    issues.push(source.issue([...lp, 'wafer'], where.message));
+    return null;
+  }
+  const file = where.file;
   const mapIssues: SequenceIssue[] = [];
   const map = readWaferMap(file, mapIssues);
   if (!map) {
