@@ -131,7 +131,7 @@ describe('benchctl serve', () => {
     expect(both.stderr()).toMatch(/--sim and --bench exclude each other/);
     expect(both.stderr()).toMatch(/Usage: benchctl serve/);
     expect(port.stderr()).toMatch(/--port expects an integer 0-65535, got '70000'/);
-    expect(seed.stderr()).toMatch(/--seed and --realtime apply to the simulated bench/);
+    expect(seed.stderr()).toMatch(/--seed, --world and --realtime apply to the simulated bench: add --sim/);
   }, 60_000);
 
   it('exits 2 naming the file when the bench file cannot be opened', async () => {
