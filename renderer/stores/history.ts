@@ -1,10 +1,14 @@
 // The history store: the run folders (newest first), one reopened with its plots (the same ResultSet the
-// live view uses, built from run.json and the CSV tables), and CSV export of a run's files.
+// live view uses, built from run.json and the CSV tables) and its wafer map (run.json's wafer records fed to
+// the wafer store as the live run's events were), and CSV export of a run's files.
 import { defineStore } from 'pinia';
 import { markRaw, ref, shallowRef } from 'vue';
 import type { ExportedFile, RunDetails, RunSummary } from '../../service/bench-api.ts';
 import { errorText, useBench } from '../api/bench-access.ts';
 import { ResultSet } from '../results/result-set.ts';
+import { waferEventsOf } from '../wafer/wafer-record.ts';
+import { useRunStore } from './run.ts';
+import { useWaferStore } from './wafer.ts';
 
 export const useHistoryStore = defineStore('history', () => {
   const runs = ref<RunSummary[]>([]);
@@ -33,6 +37,10 @@ export const useHistoryStore = defineStore('history', () => {
       const d = await useBench().openRun({ runId });
       details.value = markRaw(d);
       results.value = markRaw(ResultSet.fromRunDetails(d));
+      // The Wafer tab shows the opened run's map, unless a run is going on: its map stays (its events come
+      // only once, and the next would start the store afresh without them).
+      const wafer = waferEventsOf(d.runId, d.record);
+      if (wafer.length > 0 && !useRunStore().active) useWaferStore().ingest(wafer);
       return true;
     } catch (err) {
       error.value = errorText(err);
