@@ -14,6 +14,8 @@ export const useHistoryStore = defineStore('history', () => {
   const runs = ref<RunSummary[]>([]);
   const details = shallowRef<RunDetails | null>(null);
   const results = shallowRef<ResultSet | null>(null);
+  /** Steps the reopened run's board shows alone (a die-site's, opened from its wafer map); null shows every step. */
+  const focus = ref<{ label: string; stepIds: string[] } | null>(null);
   const loading = ref(false);
   const error = ref<string | null>(null);
 
@@ -36,6 +38,7 @@ export const useHistoryStore = defineStore('history', () => {
     try {
       const d = await useBench().openRun({ runId });
       details.value = markRaw(d);
+      focus.value = null;
       results.value = markRaw(ResultSet.fromRunDetails(d));
       // The Wafer tab shows the opened run's map, unless a run is going on: its map stays (its events come
       // only once, and the next would start the store afresh without them).
@@ -53,6 +56,15 @@ export const useHistoryStore = defineStore('history', () => {
   function closeRun(): void {
     details.value = null;
     results.value = null;
+    focus.value = null;
+  }
+
+  function focusOn(label: string, stepIds: string[]): void {
+    focus.value = { label, stepIds: [...stepIds] };
+  }
+
+  function unfocus(): void {
+    focus.value = null;
   }
 
   async function exportCsv(runId: string, file: string): Promise<ExportedFile | null> {
@@ -65,5 +77,5 @@ export const useHistoryStore = defineStore('history', () => {
     }
   }
 
-  return { runs, details, results, loading, error, refresh, open, closeRun, exportCsv };
+  return { runs, details, results, focus, loading, error, refresh, open, closeRun, focusOn, unfocus, exportCsv };
 });
