@@ -13,7 +13,7 @@ import type {
   ContinueRunRequest, ExportedFile, RunDetails, RunState, RunSummary, SequenceEntry, SequenceLoadRequest, SequenceLoadResult,
   SequenceSource,
 } from './run-types.ts';
-import type { IndexInfo, LotYield, RunSearchFilter, RunSearchPage, RunSearchRequest, RunTrendRequest, TrendPoint } from './index-types.ts';
+import type { DieSiteFilter, IndexInfo, LotYield, RunSearchFilter, RunSearchPage, RunSearchRequest, RunTrendRequest, TrendPoint } from './index-types.ts';
 
 export type * from './bench-types.ts';
 export type * from './index-types.ts';
@@ -102,12 +102,12 @@ export interface BenchApi {
   openRun(req: { runId: string }): Promise<RunDetails>;
   /** One CSV file of a run, as written (for a download); `file` is its name in the run folder. */
   exportRunCsv(req: { runId: string; file: string }): Promise<ExportedFile>;
-  /** The run index, searched: filters (DUT, lot, wafer, sequence, status, since, `where`), newest first, a page at a time. */
+  /** The run index, searched: filters (DUT, lot, wafer, die, site, sequence, status, since, `where`), newest first, a page at a time. */
   searchRuns(req?: RunSearchRequest): Promise<RunSearchPage>;
   /** One measurement over the matching runs, oldest first, with its limits. */
   runTrend(req: RunTrendRequest): Promise<TrendPoint[]>;
-  /** Passed, failed and unjudged runs per lot. */
-  lotYield(req?: RunSearchFilter): Promise<LotYield[]>;
+  /** Passed, failed and unjudged runs per lot (the same filters as searchRuns, die and site among them). */
+  lotYield(req?: RunSearchFilter & DieSiteFilter): Promise<LotYield[]>;
   /** Where the index lives, what it is owed, and the measurement names it holds. */
   indexInfo(): Promise<IndexInfo>;
 }

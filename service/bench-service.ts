@@ -25,7 +25,7 @@ import { ManualControl } from './manual-control.ts';
 import { MeterMonitor, type MonitorOptions } from './meter-monitor.ts';
 import { RunNotFoundError } from './errors.ts';
 import { RunHistory } from './run-history.ts';
-import type { IndexInfo, LotYield, RunSearchFilter, RunSearchPage, RunSearchRequest, RunTrendRequest, TrendPoint } from './index-types.ts';
+import type { DieSiteFilter, IndexInfo, LotYield, RunSearchFilter, RunSearchPage, RunSearchRequest, RunTrendRequest, TrendPoint } from './index-types.ts';
 import { RunIndex, type RunIndexOptions } from './run-index.ts';
 import { RunManager } from './run-manager.ts';
 import { scpiLine } from './scpi-console.ts';
@@ -314,7 +314,7 @@ export class BenchService implements BenchApi, BenchEventSource {
     return this.index('runTrend').trend(req);
   }
 
-  async lotYield(req?: RunSearchFilter): Promise<LotYield[]> {
+  async lotYield(req?: RunSearchFilter & DieSiteFilter): Promise<LotYield[]> {
     return this.index('lotYield').yieldByLot(req ?? {});
   }
 

@@ -9,7 +9,7 @@ import { defaultIndexFile, type IndexTarget } from '../runindex/index-target.ts'
 import { IndexWriter } from '../runindex/index-writer.ts';
 import { measurementNames, searchRuns, trendOf, yieldByLot, type LotYield, type TrendPoint } from '../runindex/query.ts';
 import { rebuildIndex } from '../runindex/rebuild.ts';
-import { filterOf, type RunSearchFilter } from '../runindex/search-request.ts';
+import { filterOf, type DieSiteFilter, type RunSearchFilter } from '../runindex/search-request.ts';
 import { AUDIT_FILE_NAME, type AuditSink } from './access/audit-log.ts';
 import type { BenchEventHub } from './event-hub.ts';
 import type { IndexInfo, RunSearchPage, RunSearchRequest, RunTrendRequest } from './index-types.ts';
@@ -89,7 +89,7 @@ export class RunIndex {
     return trendOf(await this.conn.db(), req.measurement, filterOf(req), req.limit ?? 5000);
   }
 
-  async yieldByLot(req: RunSearchFilter): Promise<LotYield[]> {
+  async yieldByLot(req: RunSearchFilter & DieSiteFilter): Promise<LotYield[]> {
     return yieldByLot(await this.conn.db(), filterOf(req));
   }
 

@@ -1,20 +1,37 @@
-// The History search: filters as the user types them, one page of indexed runs at a time, the chosen
+// The History search: filters as the user types them (a wafer die and site among them), one page of indexed runs at a time, the chosen
 // measurements as columns, a trend of one measurement with its limits, the yield per lot, two runs picked
 // for an overlay, and Resume for an interrupted run. Everything comes from the run index (searchRuns,
 // runTrend, lotYield, indexInfo); nothing reads run folders here.
 import { defineStore } from 'pinia';
 import { reactive, ref, shallowRef } from 'vue';
-import type { IndexInfo, LotYield, RunSearchFilter, RunSearchPage, RunState, TrendPoint } from '../../service/bench-api.ts';
+import type { DieSiteFilter, IndexedDieSite, IndexedRun, IndexInfo, LotYield, RunSearchFilter, RunSearchPage, RunState, TrendPoint } from '../../service/bench-api.ts';
 import { errorText, useBench } from '../api/bench-access.ts';
 
 export const PAGE_SIZE = 25;
 
-function cleaned(f: RunSearchFilter): RunSearchFilter {
-  return Object.fromEntries(Object.entries(f).filter(([, v]) => typeof v === 'string' && v.trim() !== '')) as RunSearchFilter;
+export type SearchFields = Required<RunSearchFilter & DieSiteFilter>;
+
+function cleaned(f: SearchFields): RunSearchFilter & DieSiteFilter {
+  return Object.fromEntries(Object.entries(f).filter(([, v]) => typeof v === 'string' && v.trim() !== '')) as RunSearchFilter & DieSiteFilter;
+}
+
+/**
+ * The die-sites of a run that matched a die or site search, each once with its latest pass (the one its bin
+ * is; a reprobed one says which pass), in the index's die, site order; null when the search named neither.
+ */
+export function matchedDieSites(run: IndexedRun): IndexedDieSite[] | null {
+  if (!run.dieSites) return null;
+  const latest = new Map<string, IndexedDieSite>();
+  for (const d of run.dieSites) {
+    const key = `${d.loopId}\u0000${d.die}\u0000${d.site}`;
+    const had = latest.get(key);
+    if (!had || d.pass >= had.pass) latest.set(key, d);
+  }
+  return [...latest.values()];
 }
 
 export const useHistorySearchStore = defineStore('historySearch', () => {
-  const filter = reactive<Required<RunSearchFilter>>({ dut: '', lot: '', wafer: '', sequence: '', status: '', since: '', where: '' });
+  const filter = reactive<SearchFields>({ dut: '', lot: '', wafer: '', die: '', site: '', sequence: '', status: '', since: '', where: '' });
   const page = shallowRef<RunSearchPage | null>(null);
   const offset = ref(0);
   const columns = ref<string[]>([]);

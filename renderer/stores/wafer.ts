@@ -1,6 +1,7 @@
 // The wafer map view's store: the run's wafer loops (WaferState, fed by the run store with each frame's
-// events, so the map fills live), which loop is shown, what colours it (a bin or a measurement), and the die
-// clicked for its details. The state lives outside Vue's reactivity; `version` is what the view watches.
+// events, so the map fills live, or by the history store with a reopened run's records turned into the same
+// events), which loop is shown, what colours it (a bin or a measurement), and the die clicked for its details.
+// The state lives outside Vue's reactivity; `version` is what the view watches.
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref } from 'vue';
 import type { RunEvent } from '../../service/bench-api.ts';
@@ -35,6 +36,11 @@ export const useWaferStore = defineStore('wafer', () => {
     version.value++;
   }
 
+  /** The run whose wafers are shown: the live run, or one reopened from History. */
+  const runId = computed(() => {
+    void version.value;
+    return state.runId;
+  });
   const loopIds = computed(() => {
     void version.value;
     return [...state.loops.keys()];
@@ -73,5 +79,5 @@ export const useWaferStore = defineStore('wafer', () => {
     selectedDie.value = null;
   }
 
-  return { version, loopId, loopIds, loop, measurements, measuredSites, summaries, colouring, selectedDie, selected, ingest, reset, select, colourBy, showLoop };
+  return { version, runId, loopId, loopIds, loop, measurements, measuredSites, summaries, colouring, selectedDie, selected, ingest, reset, select, colourBy, showLoop };
 });
