@@ -17,8 +17,8 @@ export interface RunSearchFilter {
 }
 
 /**
- * A wafer die-site to search for. Apart from RunSearchFilter: the History view's form holds every field of
- * that one (and has no die or site field yet).
+ * A wafer die-site to search for. Apart from RunSearchFilter, whose every field the History form's store
+ * holds as required; the form's die and site fields are optional and dropped when blank.
  */
 export interface DieSiteFilter {
   /** A die (a wafer run's die-site, or the run's metadata die), e.g. C07R03. */
