@@ -12,6 +12,7 @@ import { resolveMapPath, type MapPolicy } from './map-path.ts';
 import { siteStage_um, type WaferDie, type WaferSiteDef } from './map-types.ts';
 import { visitOrder, WAFER_ORDERS } from './order.ts';
 import { readReprobe } from './reprobe-spec.ts';
+import { dieSiteKey, dieSiteSegment } from './step-id.ts';
 import type { WaferLoopPlan } from './wafer-plan.ts';
 
 const settingsSchema = z.strictObject({
@@ -76,9 +77,9 @@ export function waferIterations(source: SourceFile, spec: WaferLoopSpec, lp: Fie
       for (const site of sites) {
         const p = siteStage_um(die, site);
         const siteKey = `${die.name}.${site.name}`;
-        const key = pass === 1 ? siteKey : `${siteKey}/reprobe${pass - 1}`;
+        const key = dieSiteKey(siteKey, pass);
         plan.dieSites.push({ key, siteKey, pass, die, site, stage_um: p, stepIds: [] });
-        iterations.push({ ...iteration(die, site, p, s), key, pass, ...(pass > 1 ? { idSegment: `[${siteKey}]/reprobe${pass - 1}/` } : {}) });
+        iterations.push({ ...iteration(die, site, p, s), key, pass, ...(pass > 1 ? { idSegment: dieSiteSegment(siteKey, pass) } : {}) });
       }
     }
   }
