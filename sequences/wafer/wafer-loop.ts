@@ -79,17 +79,18 @@ export function waferIterations(source: SourceFile, spec: WaferLoopSpec, lp: Fie
         const siteKey = `${die.name}.${site.name}`;
         const key = dieSiteKey(siteKey, pass);
         plan.dieSites.push({ key, siteKey, pass, die, site, stage_um: p, stepIds: [] });
-        iterations.push({ ...iteration(die, site, p, s), key, pass, ...(pass > 1 ? { idSegment: dieSiteSegment(siteKey, pass) } : {}) });
+        iterations.push({ ...iteration(die, site, p, s, pass), key, pass, ...(pass > 1 ? { idSegment: dieSiteSegment(siteKey, pass) } : {}) });
       }
     }
   }
   return { plan, iterations };
 }
 
-function iteration(die: WaferDie, site: WaferSiteDef, p: { x: number; y: number }, s: z.infer<typeof settingsSchema>): Omit<WaferIteration, 'key' | 'pass'> {
+function iteration(die: WaferDie, site: WaferSiteDef, p: { x: number; y: number }, s: z.infer<typeof settingsSchema>, pass: number): Omit<WaferIteration, 'key' | 'pass'> {
   return {
     vars: { die: die.name, die_x: die.col, die_y: die.row, site: site.name, site_x: `${round(p.x)}um`, site_y: `${round(p.y)}um` },
-    loop: { die: die.name, die_x: die.col, die_y: die.row, site: site.name, position_um: { X: p.x, Y: p.y } },
+    // A reprobe's steps say their pass (as its die result does): the same die-site's steps, measured again.
+    loop: { die: die.name, die_x: die.col, die_y: die.row, site: site.name, position_um: { X: p.x, Y: p.y }, ...(pass > 1 ? { pass } : {}) },
     goto: {
       [`${s.stage}.X`]: `${round(p.x)}um`, [`${s.stage}.Y`]: `${round(p.y)}um`,
       ...(s.height !== undefined ? { [`${s.stage}.Z`]: `${round(s.height)}um` } : {}),
