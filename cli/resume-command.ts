@@ -1,6 +1,8 @@
 // `benchctl resume <run-folder>`: continue an interrupted run into the same records, through BenchService
 // in this process (resumeRun with the folder's run id), as the UI can from its run history.
 import { basename, dirname, resolve } from 'node:path';
+import { SequenceError } from '../sequences/schema/errors.ts';
+import { SequenceRejectedError } from '../service/errors.ts';
 import type { CliCommand } from './command.ts';
 import { indexTargetOf } from './index-option.ts';
 import { parseResumeArgs } from './run-args.ts';
@@ -42,7 +44,10 @@ export const resumeCommand: CliCommand = {
     return executeRun(service, {
       // With no bench given, resumeRun opens the one the run was started on.
       ...(bench ? { prepare: async (svc) => void (await svc.openBench(bench)) } : {}),
-      begin: (svc) => svc.resumeRun({ runId: basename(folder) }),
+      begin: (svc) => svc.resumeRun({ runId: basename(folder) }).catch((err: unknown) => {
+        // Printed as file:line:col: field: expected …, as `benchctl run` prints a sequence that does not validate.
+        throw err instanceof SequenceRejectedError ? new SequenceError(err.issues) : err;
+      }),
     }, a.json);
   },
 };

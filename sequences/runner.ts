@@ -13,7 +13,7 @@ import type { Bench } from './bench-port.ts';
 import { benchInfoFromBench } from './bench-info.ts';
 import { RunEngine } from './engine/engine.ts';
 import type { RecoveryPolicy } from './engine/link-loss.ts';
-import { buildPlan } from './plan/build-plan.ts';
+import { buildPlan, type PlanOptions } from './plan/build-plan.ts';
 import type { Plan } from './plan/plan-types.ts';
 import type { RunConfig } from './records/journal.ts';
 import { RunRecorder } from './records/recorder.ts';
@@ -101,13 +101,14 @@ export function runConfigOf(folder: string): RunConfig {
  * sequence and its overrides (checked against this bench), its records reopened. The engine first puts the
  * bench back as the finished steps left it, then continues the interrupted step after its last point.
  */
-export function continueRun(on: OpenedBench, folder: string, opts: RunSetupOptions = {}): ReadyRun {
+export function continueRun(on: OpenedBench, folder: string, opts: RunSetupOptions = {}, rules: Pick<PlanOptions, 'scripts' | 'maps'> = {}): ReadyRun {
   const config = runConfigOf(folder);
   const file = join(folder, 'sequence.yaml');
   const seq = loadSequenceText(file, readFileSync(file, 'utf8'), {
     set: Object.entries(config.overrides).map(([k, v]) => `${k}=${v}`), baseDir: config.baseDir, fallbackName: config.sequenceName,
   });
-  const plan = buildPlan(seq, { bench: benchInfoOf(on) });
+  // Checked again under the rules the run was started under (a service's folders): a file may have changed since.
+  const plan = buildPlan(seq, { bench: benchInfoOf(on), ...rules });
   const recorder = RunRecorder.reopen(folder, plan, benchRecord(on));
   return { plan, engine: engineFor(on, plan, recorder, opts), recorder };
 }

@@ -6,6 +6,7 @@ import { basename, join } from 'node:path';
 import type { RunEvent } from '../sequences/events.ts';
 import { benchInfoOf, continueRun, createRun, runConfigOf, type BenchChoice, type OpenedBench, type ReadyRun, type RunSetupOptions } from '../sequences/runner.ts';
 import type { RunEngine } from '../sequences/engine/engine.ts';
+import { SequenceError } from '../sequences/schema/errors.ts';
 import type { BenchHolder } from './bench-holder.ts';
 import type { OpenBenchRequest } from './bench-types.ts';
 import type { RunPhase, RunState, SequenceSource } from './run-types.ts';
@@ -108,7 +109,15 @@ export class RunManager {
       const config = runConfigOf(folder);
       if (!this.holder.isOpen) await this.holder.open(openRequestOf(config.bench));
       const on = this.holder.forRun('resumeRun');
-      return this.launch(on, continueRun(on, folder, this.setup));
+      let ready: ReadyRun;
+      try {
+        // The rules the service starts runs under, again: a map or module may have been swapped since.
+        ready = continueRun(on, folder, this.setup, this.library.resumePolicies(config));
+      } catch (err) {
+        if (err instanceof SequenceError) throw new SequenceRejectedError('resumeRun', err.issues);
+        throw err;
+      }
+      return this.launch(on, ready);
     });
   }
 

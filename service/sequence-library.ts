@@ -3,14 +3,15 @@
 // open bench's ranges and soft limits when a bench is open, or against what a bench file declares.
 // Problems come back as located issues, naming a file as the caller named it.
 import { readdir, readFile } from 'node:fs/promises';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, extname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { loadBenchFile } from '../drivers/bench/index.ts';
 import { benchInfoFromConfig } from '../sequences/bench-info.ts';
 import { loadAndPlan } from '../sequences/plan/all-issues.ts';
-import type { ScriptPolicy } from '../sequences/plan/build-plan.ts';
+import type { PlanOptions, ScriptPolicy } from '../sequences/plan/build-plan.ts';
 import { checkInsideRoots, PathOutsideRootsError } from '../sequences/plan/path-roots.ts';
 import type { Plan } from '../sequences/plan/plan-types.ts';
+import type { RunConfig } from '../sequences/records/journal.ts';
 import { SequenceError } from '../sequences/schema/errors.ts';
 import { loadSequenceFile, loadSequenceText } from '../sequences/schema/load.ts';
 import type { BenchInfo } from '../sequences/step.ts';
@@ -96,10 +97,7 @@ export class SequenceLibrary {
     try {
       path = this.pathOf(source);
       const file = path;
-      const scripts: ScriptPolicy = source.kind === 'text'
-        ? { kind: 'refused', reason: `an uploaded sequence (${source.name}, sent as text)`, roots: this.scriptRoots }
-        : this.scripts;
-      const maps = this.mapPolicy(source);
+      const { scripts, maps } = this.policies(source);
       const plan = await loadAndPlan(() => (source.kind === 'text'
         ? loadSequenceText(source.name, source.text, { set, baseDir: this.cwd })
         : loadSequenceFile(file, { set })), { ...(bench ? { bench } : {}), scripts, maps });
@@ -121,6 +119,29 @@ export class SequenceLibrary {
   /** What a bench file declares (soft limits, declared ranges), without opening its instruments; throws BenchFileError. */
   async benchFileInfo(file: string): Promise<BenchInfo> {
     return benchInfoFromConfig(await loadBenchFile(this.resolveNamed('bench file', file)));
+  }
+
+  /**
+   * The rules an interrupted run's plan is rebuilt under when the service continues it: the ones it was
+   * started under, so a map (or module) swapped for a link out of the allowed folders since is refused.
+   * A run of uploaded text journals the name it was sent under (a file's path is absolute).
+   */
+  resumePolicies(config: Pick<RunConfig, 'sequenceFile' | 'runId'>): Pick<PlanOptions, 'scripts' | 'maps'> {
+    const name = config.sequenceFile;
+    const source: SequenceSource = isAbsolute(name) ? { kind: 'file', path: name } : { kind: 'text', name, text: '' };
+    const p = this.policies(source);
+    const reason = `a run the service resumes (${config.runId}, ${source.kind === 'text' ? `sent as text as ${name}` : name})`;
+    return {
+      scripts: p.scripts.kind === 'refused' ? { ...p.scripts, reason } : p.scripts,
+      maps: p.maps.kind === 'roots' ? { ...p.maps, reason } : p.maps,
+    };
+  }
+
+  private policies(source: SequenceSource): { scripts: ScriptPolicy; maps: MapPolicy } {
+    const scripts: ScriptPolicy = source.kind === 'text'
+      ? { kind: 'refused', reason: `an uploaded sequence (${source.name}, sent as text)`, roots: this.scriptRoots }
+      : this.scripts;
+    return { scripts, maps: this.mapPolicy(source) };
   }
 
   /**

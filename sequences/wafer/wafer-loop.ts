@@ -12,6 +12,7 @@ import { resolveMapPath, type MapPolicy } from './map-path.ts';
 import { siteStage_um, type WaferDie, type WaferSiteDef } from './map-types.ts';
 import { visitOrder, WAFER_ORDERS } from './order.ts';
 import { readReprobe } from './reprobe-spec.ts';
+import { dieSiteKey, dieSiteSegment } from './step-id.ts';
 import type { WaferLoopPlan } from './wafer-plan.ts';
 
 const settingsSchema = z.strictObject({
@@ -76,19 +77,20 @@ export function waferIterations(source: SourceFile, spec: WaferLoopSpec, lp: Fie
       for (const site of sites) {
         const p = siteStage_um(die, site);
         const siteKey = `${die.name}.${site.name}`;
-        const key = pass === 1 ? siteKey : `${siteKey}/reprobe${pass - 1}`;
+        const key = dieSiteKey(siteKey, pass);
         plan.dieSites.push({ key, siteKey, pass, die, site, stage_um: p, stepIds: [] });
-        iterations.push({ ...iteration(die, site, p, s), key, pass, ...(pass > 1 ? { idSegment: `[${siteKey}]/reprobe${pass - 1}/` } : {}) });
+        iterations.push({ ...iteration(die, site, p, s, pass), key, pass, ...(pass > 1 ? { idSegment: dieSiteSegment(siteKey, pass) } : {}) });
       }
     }
   }
   return { plan, iterations };
 }
 
-function iteration(die: WaferDie, site: WaferSiteDef, p: { x: number; y: number }, s: z.infer<typeof settingsSchema>): Omit<WaferIteration, 'key' | 'pass'> {
+function iteration(die: WaferDie, site: WaferSiteDef, p: { x: number; y: number }, s: z.infer<typeof settingsSchema>, pass: number): Omit<WaferIteration, 'key' | 'pass'> {
   return {
     vars: { die: die.name, die_x: die.col, die_y: die.row, site: site.name, site_x: `${round(p.x)}um`, site_y: `${round(p.y)}um` },
-    loop: { die: die.name, die_x: die.col, die_y: die.row, site: site.name, position_um: { X: p.x, Y: p.y } },
+    // A reprobe's steps say their pass (as its die result does): the same die-site's steps, measured again.
+    loop: { die: die.name, die_x: die.col, die_y: die.row, site: site.name, position_um: { X: p.x, Y: p.y }, ...(pass > 1 ? { pass } : {}) },
     goto: {
       [`${s.stage}.X`]: `${round(p.x)}um`, [`${s.stage}.Y`]: `${round(p.y)}um`,
       ...(s.height !== undefined ? { [`${s.stage}.Z`]: `${round(s.height)}um` } : {}),

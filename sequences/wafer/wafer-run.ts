@@ -14,6 +14,7 @@ import type { WaferMapEventBody, WaferPlacement } from '../wafer-events.ts';
 import type { DieResult } from './die-records.ts';
 import { binOfError } from './faults.ts';
 import { fitPlacement, predictSite, type PlacementFit, type SiteObservation } from './placement.ts';
+import { dieSiteKey } from './step-id.ts';
 import { BIN_NAMES, BINS, type WaferDieSite, type WaferLoopPlan } from './wafer-plan.ts';
 
 /** What the records keep of a wafer (RunRecorder implements it; runs without a folder keep nothing). */
@@ -195,8 +196,7 @@ export class WaferRun {
 
 /** The key of the die-site (of its pass) a journalled result belongs to. */
 function resultKey(r: DieResult): string {
-  const base = `${r.die}.${r.site}`;
-  return (r.pass ?? 1) > 1 ? `${base}/reprobe${(r.pass as number) - 1}` : base;
+  return dieSiteKey(`${r.die}.${r.site}`, r.pass ?? 1);
 }
 
 function foundOf(m: Record<string, Measurement>): { x: number; y: number; z?: number } | null {

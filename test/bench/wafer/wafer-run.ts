@@ -11,6 +11,7 @@ import { buildPlan } from '../../../sequences/plan/build-plan.ts';
 import { benchInfoOf, createRun, type OpenedBench } from '../../../sequences/runner.ts';
 import { loadSequenceText } from '../../../sequences/schema/load.ts';
 import { openSimBench } from '../../../sequences/sim-bench.ts';
+import { dieSiteKey, parseWaferStepId } from '../../../sequences/wafer/step-id.ts';
 import { VirtualBench } from '../../../sim/virtual-bench.ts';
 import { siteBestLoss_dB } from '../../../sim/world/wafer-site-loss.ts';
 import type { WaferPlacementTruth } from '../../../sim/world/wafer-truth.ts';
@@ -52,6 +53,19 @@ export interface WaferRun {
   error?: string;
 }
 
+/** One pass over a die-site: when its last step ended, and what its align and sweep measured. */
+interface PassSteps {
+  die: string;
+  site: string;
+  pass: number;
+  end_s: number;
+  failed: boolean;
+  skipped: boolean;
+  power_dBm?: number;
+  peakLoss_dB?: number;
+  offTarget_um?: number;
+}
+
 /** The library's wafer.yaml on the benchmark map, with prediction on or off (off: every site from scratch). */
 function sequenceText(predict: boolean): string {
   const text = readFileSync(join(LIBRARY, 'wafer.yaml'), 'utf8');
@@ -67,13 +81,16 @@ export async function runWafer(seed: number, predict: boolean): Promise<WaferRun
   };
   const out = mkdtempSync(join(tmpdir(), 'wafer-bench-'));
   const truth = sim.waferTruth();
-  const steps = new Map<string, { end_s: number; failed: boolean; skipped: boolean; power_dBm?: number; peakLoss_dB?: number; offTarget_um?: number }>();
+  // By die-site and pass ('C07R03.A', 'C07R03.A/reprobe1'), in the order they ran.
+  const steps = new Map<string, PassSteps>();
   const order: string[] = [];
   const bins = new Map<string, number>();
   let error: string | undefined;
   const seq = loadSequenceText(join(LIBRARY, 'wafer.yaml'), sequenceText(predict), { baseDir: LIBRARY, set: [`map=${MAP}`] });
   const plan = buildPlan(seq, { bench: benchInfoOf(on) });
   const limits = waferLimitsOf(plan);
+  const loopId = plan.wafers?.[0]?.loopId;
+  if (loopId === undefined) throw new Error('wafer.yaml: expected a wafer loop in its plan');
   try {
     const ready = createRun(on, plan, out);
     ready.engine.on((e: RunEvent) => {
@@ -83,28 +100,27 @@ export async function runWafer(seed: number, predict: boolean): Promise<WaferRun
         if (bins.size % 50 === 0) process.stdout.write(`  ${predict ? 'ours' : 'from scratch'}: ${bins.size} die-sites, bench ${sim.clock.now_s().toFixed(0)} s\n`);
       }
       if (ev.type !== 'step-finished' || !ev.stepId) return;
-      const m = /\[([A-Z0-9]+\.[A-Z])\]\/(\w+)/.exec(ev.stepId);
-      if (!m) return;
-      const key = m[1]!;
+      const id = parseWaferStepId(ev.stepId, loopId);
+      if (!id) return;
+      const key = dieSiteKey(id.siteKey, id.pass);
       if (!steps.has(key)) {
-        steps.set(key, { end_s: 0, failed: false, skipped: false });
+        steps.set(key, { die: id.die, site: id.site, pass: id.pass, end_s: 0, failed: false, skipped: false });
         order.push(key);
       }
       const s = steps.get(key)!;
       const f = e as Extract<RunEvent, { type: 'step-finished' }>;
       s.end_s = sim.clock.now_s();
       if (f.status !== 'done') s.failed = true;
-      if (m[2] === 'align') {
+      if (id.step === 'align') {
         s.skipped = f.measurements['first_light_skipped']?.value === 1;
         s.power_dBm = f.measurements['power_dBm']?.value;
         const [x, y] = [f.measurements['x_um']?.value, f.measurements['y_um']?.value];
         if (x !== undefined && y !== undefined) {
-          const [die, site] = key.split('.') as [string, string];
-          const o = sim.waferSiteOptimum(die, site);
+          const o = sim.waferSiteOptimum(id.die, id.site);
           s.offTarget_um = Math.hypot(x - o.x_um, y - o.y_um);
         }
       }
-      if (m[2] === 'sweep') s.peakLoss_dB = f.measurements['peakLoss_dB']?.value;
+      if (id.step === 'sweep') s.peakLoss_dB = f.measurements['peakLoss_dB']?.value;
     });
     await ready.engine.run();
   } catch (err) {
@@ -115,17 +131,16 @@ export async function runWafer(seed: number, predict: boolean): Promise<WaferRun
   }
   const sites: SiteOutcome[] = [];
   let prev = 0;
-  const seen = new Set<string>();
   for (const key of order) {
     const s = steps.get(key)!;
-    const [die, site] = key.split('.') as [string, string];
+    const { die, site } = s;
+    const siteKey = `${die}.${site}`;
     const own = s.failed || s.power_dBm === undefined || s.power_dBm < limits.powerMin_dBm || (s.peakLoss_dB !== undefined && s.peakLoss_dB > limits.peakLossMax_dB) ? 2 : 1;
     const time_s = s.end_s - prev;
     prev = s.end_s;
-    if (seen.has(key)) continue; // a reprobe pass: the first visit counts for time per site
-    seen.add(key);
+    if (s.pass > 1) continue; // a reprobe pass: the first visit counts for time per site (its bin is the die-site's last)
     sites.push({
-      key, die, site, time_s, firstLightSkipped: s.skipped, bin: bins.get(key) ?? own, power_dBm: s.power_dBm, peakLoss_dB: s.peakLoss_dB,
+      key: siteKey, die, site, time_s, firstLightSkipped: s.skipped, bin: bins.get(siteKey) ?? own, power_dBm: s.power_dBm, peakLoss_dB: s.peakLoss_dB,
       dead: truth.deadDies.includes(die), bestLoss_dB: siteBestLoss_dB(sim.waferSite(die, site), limits.band), offTarget_um: s.offTarget_um,
     });
   }

@@ -130,3 +130,60 @@ describe('wafer maps of sequences the service loads', () => {
     if (!out.ok) expect(out.issues.map((i) => i.message).join('\n')).toMatch(/wafer map \.\.\/\.\.\/outside\/maps\/wafer-small\.csv \(.*\) is outside the folders maps may be read from in a sequence loaded by the service \(lot7\/by-param\.yaml\)/);
   }, 120_000);
 });
+
+describe('wafer maps of runs the service resumes', () => {
+  /** Starts a run and aborts it (as a crash would stop it) once its first die is finished. */
+  async function interrupted(source: Parameters<BenchBridge['startRun']>[0]): Promise<string> {
+    const off = bench.on('run', ({ event }) => {
+      if (event.type === 'die-finished') void bench.abortRun({ message: 'simulated crash' });
+    });
+    const { state } = await runToEnd(() => bench.startRun(source));
+    off();
+    expect(state).toMatchObject({ phase: 'aborted', message: 'simulated crash' });
+    return state.runId ?? '';
+  }
+
+  /** Replaces a map by a link to the outside copy (a valid map of the same wafer). */
+  function swapForLink(map: string): void {
+    rmSync(map);
+    symlinkSync(join(outside, 'maps', 'wafer-small.csv'), map);
+  }
+
+  it('refuses to resume a run whose map was swapped for a link out of the allowed folders, naming it, with nothing touched; resumes once it is back', async () => {
+    const cases = [
+      { source: { kind: 'file', path: 'lot7/wafer-small.yaml' } as const, map: join(work, 'lot7', 'maps', 'wafer-small.csv'), named: 'lot7/wafer-small.yaml' },
+      { source: { kind: 'text', name: 'up.yaml', text: SEQUENCE } as const, map: join(library, 'maps', 'wafer-small.csv'), named: 'sent as text as up.yaml' },
+    ];
+    for (const c of cases) {
+      const runId = await interrupted(c.source);
+      const journal = readFileSync(join(work, 'runs', runId, 'journal.jsonl'), 'utf8');
+      const original = readFileSync(c.map);
+      swapForLink(c.map);
+      const laser = await bench.laserState();
+      const stage = await bench.stageState();
+      const live: RunEvent[] = [];
+      const off = bench.on('run', ({ event }) => live.push(event));
+      const err = await bench.resumeRun({ runId }).then(() => null, (e: unknown) => e as Error);
+      off();
+      expect(err, c.named).toMatchObject({ name: 'SequenceRejectedError' });
+      expect(err?.message).toMatch(/^resumeRun: the sequence does not validate/);
+      expect(err?.message).toContain('wafer map maps/wafer-small.csv (');
+      expect(err?.message).toContain(`is outside the folders maps may be read from in a run the service resumes (${runId}, `);
+      expect(err?.message).toContain(c.named);
+      expect(err?.message).toContain(`expected a map inside ${join(library, 'maps')}, ${work}`);
+      expect(live).toEqual([]);
+      expect(await bench.laserState()).toEqual(laser);
+      expect(laser.output).toBe(false);
+      expect(await bench.stageState()).toEqual(stage);
+      expect(readFileSync(join(work, 'runs', runId, 'journal.jsonl'), 'utf8')).toBe(journal);
+      expect((await bench.runState()).phase).toBe('aborted');
+      // The map back: the same run resumes and finishes its dies (the refusal was the check, not the run).
+      rmSync(c.map);
+      writeFileSync(c.map, original);
+      const { state, events } = await runToEnd(() => bench.resumeRun({ runId }));
+      expect(state, c.named).toMatchObject({ phase: 'passed', runId });
+      expect(events.filter((e) => e.type === 'die-finished').length).toBeGreaterThan(0);
+      expect((await bench.openRun({ runId })).record).toMatchObject({ status: 'passed', resumed: [expect.any(String)] });
+    }
+  }, 240_000);
+});

@@ -149,6 +149,26 @@ describe('a wafer run bins its die-sites and reprobes the chosen bins', () => {
     expect(kgd).toMatch(/FLAKY,3,0,tested,1,good,true/);
   });
 
+  it("a reprobe's steps carry their pass in their loop record (the plan's, run.json's, step-started's), beside die and site", async () => {
+    const { events, plan } = await run('{ bins: [2], max: 2 }');
+    const loopOf = (id: string) => plan.steps.find((s) => s.stepId === id)?.loop;
+    const first = { die: 'DEAD', die_x: 1, die_y: 0, site: 'A', position_um: { X: 4000, Y: 3000 } };
+    expect(loopOf('wafer[DEAD.A]/goto')).toEqual(first);
+    expect(loopOf('wafer[DEAD.A]/align')).toEqual(first);
+    expect(loopOf('wafer[DEAD.A]/reprobe1/goto')).toEqual({ ...first, pass: 2 });
+    expect(loopOf('wafer[DEAD.A]/reprobe1/align')).toEqual({ ...first, pass: 2 });
+    expect(loopOf('wafer[DEAD.A]/reprobe2/align')).toEqual({ ...first, pass: 3 });
+    // Every step of the loop: its pass from its die-site, none on the first.
+    for (const s of plan.steps.filter((x) => x.wafer)) {
+      const ds = plan.wafers?.[0]?.dieSites.find((d) => d.stepIds.includes(s.stepId));
+      expect(s.loop['pass'], s.stepId).toBe(ds!.pass > 1 ? ds!.pass : undefined);
+    }
+    const started = events.filter((e): e is Extract<RunEvent, { type: 'step-started' }> => e.type === 'step-started');
+    expect(started.find((e) => e.stepId === 'wafer[DEAD.A]/reprobe2/align')?.loop).toEqual({ ...first, pass: 3 });
+    expect(started.find((e) => e.stepId === 'wafer[FLAKY.A]/reprobe1/align')?.loop).toMatchObject({ die: 'FLAKY', site: 'A', pass: 2 });
+    expect(started.find((e) => e.stepId === 'wafer[FLAKY.A]/align')?.loop).not.toHaveProperty('pass');
+  });
+
   it('a plain list of bins is one pass; a die-site good on its reprobe leaves the next pass', async () => {
     const one = await run('[2, 3]');
     expect(binsOf(one.records.dies).slice(6)).toEqual(['DEAD:2/p2', 'FLAKY:1/p2', 'LOSSY:3/p2']);
