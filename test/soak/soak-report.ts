@@ -72,6 +72,14 @@ export function printReport(r: SoakReport, write: (s: string) => void = (s) => p
   const stalls = r.faults.filter((f) => f.stall_s !== undefined && f.stall_s < r.deadline_s);
   const stallsNotRecovered = stalls.filter((f) => ends.get(f.id) === 'aborted safely' || ends.get(f.id) === 'unsafe');
   write(`\nstalls shorter than the ${r.deadline_s} s deadline: ${stalls.length}, not recovered: ${stallsNotRecovered.length}\n`);
+  // Which run each unrecovered stall ended, what the run said, and the other faults in it: what to fix.
+  for (const f of stallsNotRecovered) {
+    const run = r.outcomes.find((o) => f.start_ms >= o.started_ms && f.start_ms <= o.ended_ms);
+    const others = r.faults.filter((g) => g.id !== f.id && run && g.start_ms >= run.started_ms && g.start_ms <= run.ended_ms);
+    write(`  #${f.id} ${f.kind} ${f.role} ${f.stall_s} s at +${run ? ((f.start_ms - run.started_ms) / 1000).toFixed(1) : '?'} s into ` +
+      `${run?.sequence ?? '?'} (${run?.status ?? '?'}, ${run ? ((run.ended_ms - run.started_ms) / 1000).toFixed(1) : '?'} s): ${(run?.message ?? '').slice(0, 240)}\n` +
+      `    other faults in that run: ${others.map((g) => `${g.kind} ${g.role}${g.stall_s ? ` ${g.stall_s} s` : ''} at +${((g.start_ms - (run?.started_ms ?? 0)) / 1000).toFixed(1)} s`).join(', ') || 'none'}\n`);
+  }
   const byStatus = new Map<string, number>();
   for (const o of r.outcomes) byStatus.set(statusLabel(o.status), (byStatus.get(statusLabel(o.status)) ?? 0) + 1);
   write(`runs: ${[...byStatus].map(([s, n]) => `${s} ${n}`).join(', ')}\n`);
