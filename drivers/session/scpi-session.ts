@@ -40,6 +40,7 @@ export class ScpiSession extends EventEmitter {
   private state: 'open' | 'lost' | 'closed' = 'open';
   private lostError: LinkLostError | null = null;
   private lastCommand: string | undefined;
+  private watched: { command: string; answered: boolean } | null = null;
   private recovered: InstrumentErrorEntry[] = [];
 
   /** Wraps an already opened transport; `openResource()` is the usual way in. */
@@ -229,10 +230,29 @@ export class ScpiSession extends EventEmitter {
     return super.off(event, listener as (...args: unknown[]) => void);
   }
 
+  /**
+   * From now on, whether `command` gets through (its exchange completes): after a stall, the engine tells a
+   * command the box never answers (it times out again, not once answered) from a new stall that hits the
+   * same command later (answered in between). One command is watched at a time; the last call wins.
+   */
+  watchAnswer(command: string): () => boolean {
+    const watch = { command, answered: false };
+    this.watched = watch;
+    return () => watch.answered;
+  }
+
   private exchange<T>(label: string, run: () => Promise<T>): Promise<T> {
     const unusable = this.unusable(label);
     if (unusable) return Promise.reject(unusable);
-    return this.queue.run(label, () => (this.link.stale ? this.resync(label).then(run) : run()));
+    const done = this.queue.run(label, () => (this.link.stale ? this.resync(label).then(run) : run()));
+    const watch = this.watched;
+    // Only while a command is watched, and only until it is answered: the common path stays one promise.
+    if (watch === null || watch.command !== label) return done;
+    return done.then((v) => {
+      watch.answered = true;
+      if (this.watched === watch) this.watched = null;
+      return v;
+    });
   }
 
   private resync(before: string): Promise<void> {

@@ -4,9 +4,11 @@
 // re-identify with backoff (link-loss.ts), after a stall the instrument's state re-read (stall-state.ts),
 // and past the deadline an abort.
 //
-// A timeout that comes back on the same command right after a successful recovery, before the step has
-// recorded anything, is the same fault going on (a command that box never answers, or a stall that keeps
-// returning): it keeps its first start, so the deadline bounds it, instead of a fresh deadline each time.
+// A timeout that comes back on the same command right after a successful recovery, before that command
+// got through once and before the step recorded anything, is the same fault going on (a command that box
+// never answers, or a stall that keeps returning): it keeps its first start, so the deadline bounds it,
+// instead of a fresh deadline each time. Once the command was answered, a timeout on it is a new stall
+// (a BER sweep can go tens of seconds without recording a point, and meet several).
 import type { Bench } from '../bench-port.ts';
 import type { RunEventBody } from '../events.ts';
 import { instrumentFaultOf, type FaultReason } from '../../drivers/session/fault-kind.ts';
@@ -42,6 +44,8 @@ interface Fault {
   since_ms: number;
   /** How many times it came back after a recovery (0: the first time). */
   recurrences: number;
+  /** After its recovery: whether its command has got through since (then a timeout on it is a new stall). */
+  answeredSince?: () => boolean;
 }
 
 export class LostInstruments {
@@ -140,7 +144,7 @@ export class LostInstruments {
   private note(role: string, reason: FaultReason, command: string | undefined): void {
     if (this.faults.has(role)) return;
     const before = this.recovered.get(role);
-    if (reason !== 'link lost' && before && before.command === command) {
+    if (reason !== 'link lost' && before && before.command === command && !before.answeredSince?.()) {
       this.faults.set(role, { ...before, recurrences: before.recurrences + 1 });
       return;
     }
@@ -185,11 +189,21 @@ export class LostInstruments {
     }
     this.roles.delete(role);
     this.faults.delete(role);
-    if (stalled) this.recovered.set(role, fault);
+    if (stalled) this.recovered.set(role, { ...fault, ...watchAnswer(bench.instrument(role).driver.session, fault.command) });
     else this.recovered.delete(role);
     emit({ type: 'instrument-restored', role, identity: result.identity, attempts: result.attempts, outage_s: result.outage_s, reason: fault.reason, fault: fault.id });
     if (result.state !== null) emit({ type: 'log', stepId, message: `after the ${fault.reason === 'garbled reply' ? 'garbled reply' : 'stall'}, re-read before going on: ${result.state}` });
     this.deps.leavePause(stepId);
     return fault.recurrences === 0 ? 1 : 0;
   }
+}
+
+/**
+ * Asks the session to watch the stalled command (ScpiSession.watchAnswer): answered before it times out
+ * again, the next timeout is another stall, not this one recurring. A session without it (a test's fake)
+ * leaves recurrence to the step's progress alone.
+ */
+function watchAnswer(session: unknown, command: string | undefined): Pick<Fault, 'answeredSince'> {
+  const s = session as { watchAnswer?: (command: string) => () => boolean } | undefined;
+  return command !== undefined && typeof s?.watchAnswer === 'function' ? { answeredSince: s.watchAnswer(command) } : {};
 }

@@ -126,6 +126,25 @@ describe('a stalled instrument during a run', () => {
     expect(lost.map((e) => [e.fault, e.recurrence])).toEqual([[1, undefined], [2, undefined]]);
   });
 
+  it('a stall on the same command after that command got through again is a new fault, although the step recorded nothing', async () => {
+    const { engine, events, sessions } = setup(3);
+    let tries = 0;
+    hooks.onPoint = (i) => {
+      if (i !== 1) return;
+      tries++;
+      if (tries === 1) throw timeout('SIM::meter', ':READ1:POW?');
+      if (tries === 2) {
+        expect(sessions.meter?.watched).toBe(':READ1:POW?');
+        sessions.meter!.answered = true; // read once after the resync, then another stall on the next read
+        throw timeout('SIM::meter', ':READ1:POW?');
+      }
+    };
+    expect((await engine.run()).status).toBe('passed');
+    const lost = events.filter((e) => e.type === 'instrument-lost');
+    expect(lost.map((e) => [e.fault, e.recurrence])).toEqual([[1, undefined], [2, undefined]]);
+    expect(events.some((e) => e.type === 'warning' && /timed out again after a successful resync/.test(e.message))).toBe(false);
+  });
+
   it('a timeout from an instrument not on the bench is a step failure, not a stall', async () => {
     const { engine, events } = setup(3);
     hooks.onPoint = (i) => {

@@ -21,6 +21,16 @@ export class FakeSession extends EventEmitter {
     return err;
   }
 
+  /** What watchAnswer's checker says (ScpiSession.watchAnswer): the test says when the command got through. */
+  answered = false;
+  watched: string | undefined;
+
+  watchAnswer(command: string): () => boolean {
+    this.watched = command;
+    this.answered = false;
+    return () => this.answered;
+  }
+
   async reopen(): Promise<void> {
     this.reopens++;
     this.state = 'open';

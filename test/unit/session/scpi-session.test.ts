@@ -156,6 +156,19 @@ describe('ScpiSession: timeout recovery', () => {
     expect(s.recoveredErrors).toEqual([]);
   });
 
+  it('watchAnswer: says whether the watched command got through since, not another command, nor a timeout of it', async () => {
+    const { s, t } = await make();
+    const replies: Record<string, string> = { 'OTHER?': 'o\n' };
+    t.responder = scpiResponder(replies);
+    const answered = s.watchAnswer('POW?');
+    await s.query('POW?', { timeout_ms: 30 }).catch(() => undefined);
+    await s.query('OTHER?');
+    expect(answered()).toBe(false);
+    replies['POW?'] = '-3.2\n';
+    await expect(s.query('POW?')).resolves.toBe('-3.2');
+    expect(answered()).toBe(true);
+  });
+
   it('keeps the error that explains a timeout: read before *CLS, reported by the next checkErrors()', async () => {
     const { s, t } = await make();
     const queue: string[] = [];
