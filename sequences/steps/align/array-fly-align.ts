@@ -9,26 +9,32 @@ import { firstLightFly, peakFly, rollFromOptima, settle } from './array-fly-sear
 import type { ArrayAlignParams } from './array-schema.ts';
 import type { LineObjective } from './array-search.ts';
 import { channelModel, ownBestYW, solveYW } from './array-roll-solve.ts';
+import { extendFly, peakBeyond } from './array-fly-extend.ts';
 import type { ChannelYW } from './array-roll-solve.ts';
 
 type Limits = Record<PoseAxisName, { min: number; max: number }>;
 
 /**
- * Half span of the first roll line (µm: the pair's row found X already; as wide as the raster's row pitch,
- * so every channel's Y optimum lies on it even a half pitch and a 0.5° roll away) and of the last Y line
- * (flown only without W among the axes: with W, the roll solve's Y line is the last).
+ * Half span of the first roll line (µm: the pair's row found X already. The row that lights the pair can
+ * be as far from its Y optimum as the pair is seen, about 11 µm (see `row_pitch`), and a 0.5° roll puts
+ * the outer fibers' optima 4 µm either side of it: so every channel's Y optimum lies on the line) and of
+ * the last Y line (flown only without W among the axes: with W, the roll solve's Y line is the last).
  */
-export const FIRST_ROLL_SPAN_UM = 14;
+export const FIRST_ROLL_SPAN_UM = 16;
 export const LAST_SPAN_UM = 3;
 
 /** Joint lines after roll: axis and half span (µm, or ° for U V W). */
-// After the first roll line, X, then gap, tip and tilt (Z U V on the mean of the channels); the second
+// Gap, tip and tilt first (Z U V, on the mean of the channels: a channel's profile along them does not
+// depend on its lateral offset, so they need neither X nor the roll corrected), X last, once the roll
+// has been corrected (the weakest channel decides X, and which one is weakest depends on the roll). Tip
+// and tilt at ±0.2° (the issue's starting errors): a peak beyond is reached by carrying the line on
+// (array-fly-extend.ts), cheaper than ±0.3° lines for every run. After the first roll line, the second
 // roll line and the last X line were dropped: with the first roll line as wide as the raster's row pitch
 // every channel's Y optimum lies on it, and the Y–W solve and the last lines hold 100/100 without them.
 // Every listed axis has its own line: a tilt estimated instead from the channels' gap optima on the Z
 // line was never resolved (the gap is too flat: hundredths of a dB over the line), so V was left unaligned.
 export const FLY_ROUNDS: readonly (readonly [PoseAxisName | 'roll', number])[] = [
-  ['X', 4], ['Z', 12], ['U', 0.3], ['V', 0.3],
+  ['Z', 12], ['U', 0.2], ['V', 0.2], ['X', 4],
 ];
 
 export interface FlyOptimum {
@@ -63,20 +69,34 @@ export async function alignByFly(f: Fly, p: ArrayAlignParams, loopback: readonly
   };
   // The first line across the channels: each channel's Y optimum (the pair's row found X already).
   await roll(FIRST_ROLL_SPAN_UM);
+  // The roll correction rides with the first rotation's move instead of the X line's: a move in W alone
+  // is as slow as a rotation line's (about 80 ms for 0.35°, an X line's move ten times), and X and the
+  // gap do not need it (each channel's profile along X or Z is the same whatever its offset in Y).
+  let heldW = f.pending?.W;
+  if (f.pending) delete f.pending.W;
+  const release = (): void => {
+    if (heldW !== undefined) f.pending = { ...f.pending, W: heldW };
+    heldW = undefined;
+  };
   for (const [axis, span] of FLY_ROUNDS) {
     if (axis === 'roll') {
+      release();
       await roll(span);
       continue;
     }
     if (!p.axes.includes(axis)) continue;
-    // A peak at the end of the span lies beyond it: the line is flown again around it (twice at most).
-    for (let k = 0; k < 3; k++) {
-      const centre = f.pending?.[axis] ?? (await rig.here())[axis];
-      const { best } = await peakFly(f, axis, span, 'ZUV'.includes(axis) ? mean : objective, 'joint', limits[axis]);
+    if ('UVW'.includes(axis)) release();
+    // A peak at the end of the span lies beyond it: the line is carried on past that end (twice at most).
+    const goal = 'ZUV'.includes(axis) ? mean : objective;
+    let r = await peakFly(f, axis, span, goal, 'joint', limits[axis]);
+    lines += 1;
+    for (let k = 0, ref = r.centre; k < 2 && peakBeyond(r, span, goal, limits[axis], ref); k++) {
+      ref = r.best;
+      r = await extendFly(f, r, span, goal, 'joint', limits[axis]);
       lines += 1;
-      if (Math.abs(Math.abs(best - centre) - span) > 0.1 * span) break;
     }
   }
+  release();
   let solved: Awaited<ReturnType<typeof solveRoll>> | undefined;
   if (p.axes.includes('W')) {
     solved = await solveRoll(f, objective, p.fiber_pitch, limits);
@@ -156,7 +176,8 @@ async function lastLines(f: Fly, p: ArrayAlignParams, objective: LineObjective, 
   const xFits = f.lastFits?.X;
   const x = f.pending?.X ?? (await f.rig.here()).X;
   const fits = solved?.yFits ?? (await peakFly(f, 'Y', LAST_SPAN_UM, objective, 'channel-optimum', limits.Y)).fits;
-  await settle(f);
+  // Left running: the caller readies the meter for the final reading meanwhile, then waits for the platform.
+  await settle(f, { wait: false });
   return p.channels.map((channel, i) => {
     const fy = fits[i] as ChannelLineFit;
     const fx = xFits?.[i];

@@ -40,11 +40,11 @@ export interface Fly {
   lastFits?: Partial<Record<PoseAxisName, ChannelLineFit[]>>;
 }
 
-/** Moves to where the last line decided (before a reading or the end of the search). */
-export async function settle(f: Fly): Promise<void> {
+/** Moves to where the last line decided (before a reading or the end of the search); `wait: false` leaves the move running. */
+export async function settle(f: Fly, opts: { wait?: boolean } = {}): Promise<void> {
   const p = f.pending;
   f.pending = undefined;
-  if (p && Object.keys(p).length > 0) await f.rig.goTo(p);
+  if (p && Object.keys(p).length > 0) await f.rig.goTo(p, opts);
 }
 
 /** Each listed channel fitted from one line's samples. */
@@ -89,9 +89,25 @@ export function bestOnLine(fits: readonly ChannelLineFit[], goal: LineObjective,
   return best;
 }
 
+/** The objective of the fitted channels (their parabolas) at `x` along the line. */
+export function objectiveOnLine(fits: readonly ChannelLineFit[], goal: LineObjective, x: number): number {
+  const chosen = fits.filter((f) => goal.channels.includes(f.index));
+  return scoreOf(chosen.map((f) => f.a + f.b * (x - f.centre) + f.c * (x - f.centre) ** 2), goal.objective);
+}
+
+/** A line flown and fitted: where it sent the array, the range it covered, its centre. */
+export interface PeakedLine {
+  best: number;
+  fits: ChannelLineFit[];
+  line: FlyLine;
+  centre: number;
+  lo: number;
+  hi: number;
+}
+
 /** One line across centre ± span on `axis`: every channel fitted, the array sent to the objective's peak. */
 export async function peakFly(f: Fly, axis: PoseAxisName, span: number, goal: LineObjective, phase: string,
-  limits: { min: number; max: number }): Promise<{ best: number; fits: ChannelLineFit[]; line: FlyLine }> {
+  limits: { min: number; max: number }): Promise<PeakedLine> {
   const centre = f.pending?.[axis] ?? (await f.rig.here())[axis];
   const lo = Math.max(limits.min, centre - span);
   const hi = Math.min(limits.max, centre + span);
@@ -105,7 +121,7 @@ export async function peakFly(f: Fly, axis: PoseAxisName, span: number, goal: Li
   const best = bestOnLine(fits, goal, lo, hi);
   f.pending = { [axis]: best };
   f.lastFits = { ...f.lastFits, [axis]: fits };
-  return { best, fits, line };
+  return { best, fits, line, centre, lo, hi };
 }
 
 /** Each read channel's place along the array (µm from the channels' middle), a loopback channel at its pair's midpoint. */

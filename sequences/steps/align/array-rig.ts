@@ -86,15 +86,19 @@ export class ArrayRig {
     this.averaging_s = null;
   }
 
+  /** Stops the ports a fly line left logging (a finished log refuses single readings until stopped). */
+  async stopLogs(): Promise<void> {
+    if (this.logging.length === 0) return;
+    const ports = this.logging;
+    this.logging = [];
+    const m = this.meter as Partial<MultiPortLogger>;
+    if (m.stopLoggingAll) await m.stopLoggingAll(ports);
+    else for (const ch of ports) await this.meter.stopLogging(ch);
+  }
+
   async read(): Promise<number[]> {
     await this.checkBudget(this.phase);
-    if (this.logging.length > 0) {
-      const ports = this.logging;
-      this.logging = [];
-      const m = this.meter as Partial<MultiPortLogger>;
-      if (m.stopLoggingAll) await m.stopLoggingAll(ports);
-      else for (const ch of ports) await this.meter.stopLogging(ch);
-    }
+    await this.stopLogs();
     const all = await this.meter.readAll_dBm();
     this.readings += 1;
     return this.channels.map((ch) => all[this.meter.channels.indexOf(ch)] as number);
