@@ -1,14 +1,16 @@
 // A fiber-array alignment on fly lines (a bench whose hexapod's trigger output is cabled to the
 // multiport meter's trigger input): first light by fly rows on the loopback pair, the pair peaked
 // laterally, roll from the channels' Y optima, then X, gap, tip and tilt lines, Y and roll solved
-// together from one Y and one W line, each channel fitted from the same lines. Each channel's own
-// optimum comes from the last X line's fit and its (Y, W) model.
+// together from one Y and one W line, each channel fitted from the same lines; where X and the tilt go
+// is decided last, from each channel's level at the solved pose, in the one last move. Each channel's own
+// optimum comes from the X line's fit and its (Y, W) model.
 import type { PoseAxisName, PoseValues } from '../../../drivers/roles/hexapod.ts';
 import type { Fly, ChannelLineFit } from './array-fly-search.ts';
 import { firstLightFly, peakFly, rollFromOptima, settle } from './array-fly-search.ts';
 import type { ArrayAlignParams } from './array-schema.ts';
 import type { LineObjective } from './array-search.ts';
-import { channelModel, ownBestYW, solveYW } from './array-roll-solve.ts';
+import { channelModel, ownBestYW, solveYW, valueYW } from './array-roll-solve.ts';
+import { finalX } from './array-final-x.ts';
 import { extendFly, peakBeyond } from './array-fly-extend.ts';
 import type { ChannelYW } from './array-roll-solve.ts';
 
@@ -34,7 +36,7 @@ export const LAST_SPAN_UM = 3;
 // Every listed axis has its own line: a tilt estimated instead from the channels' gap optima on the Z
 // line was never resolved (the gap is too flat: hundredths of a dB over the line), so V was left unaligned.
 export const FLY_ROUNDS: readonly (readonly [PoseAxisName | 'roll', number])[] = [
-  ['Z', 12], ['U', 0.2], ['V', 0.2], ['X', 4],
+  ['X', 4], ['Z', 12], ['U', 0.2], ['V', 0.2],
 ];
 
 export interface FlyOptimum {
@@ -97,13 +99,22 @@ export async function alignByFly(f: Fly, p: ArrayAlignParams, loopback: readonly
     }
   }
   release();
+  // The last rotation line's move back to its peak joins the last move instead of the Y line's (0.2° of
+  // tilt is 60 ms alone; with the roll's last correction, little more): the Y and W lines are flown
+  // with it at its line's end, and each channel's level there is carried back along its own fit.
+  const deferred: Partial<PoseValues> = {};
+  const lastRotation = f.pending ? (['U', 'V'] as const).find((a) => f.pending?.[a] !== undefined && Object.keys(f.pending ?? {}).length === 1) : undefined;
+  if (lastRotation && p.axes.includes('W') && f.pending) {
+    deferred[lastRotation] = f.pending[lastRotation];
+    f.pending = undefined;
+  }
   let solved: Awaited<ReturnType<typeof solveRoll>> | undefined;
   if (p.axes.includes('W')) {
     solved = await solveRoll(f, objective, p.fiber_pitch, limits);
     rollSteps_deg.push(solved.dW_deg);
     lines += 2;
   }
-  const optima = await lastLines(f, p, objective, limits, solved);
+  const optima = await lastLines(f, p, objective, limits, solved, deferred);
   return { optima, rollSteps_deg, lines: lines + (solved ? 0 : 1) };
 }
 
@@ -125,7 +136,15 @@ export const SOLVE_SPAN_W_DEG = 0.12;
  * seeds). Returns the roll correction, degrees, the Y line's fits and every read channel's (Y, W) model
  * (null where it has none).
  */
-async function solveRoll(f: Fly, goal: LineObjective, pitch_um: number, limits: Limits): Promise<{ dW_deg: number; yFits: ChannelLineFit[]; models: (ChannelYW | null)[] }> {
+interface Solved {
+  dW_deg: number;
+  yFits: ChannelLineFit[];
+  models: (ChannelYW | null)[];
+  /** Each read channel's dB where the solve sent the array (its model there, or its Y fit at the chosen Y). */
+  levels: number[];
+}
+
+async function solveRoll(f: Fly, goal: LineObjective, pitch_um: number, limits: Limits): Promise<Solved> {
   const here = { ...(await f.rig.here()), ...f.pending };
   const yc = here.Y;
   const tc = here.W;
@@ -136,14 +155,25 @@ async function solveRoll(f: Fly, goal: LineObjective, pitch_um: number, limits: 
   const all = f.rig.channels.map((_, i) => channelModel(yLine.fits[i] as ChannelLineFit, wLine.fits[i] as ChannelLineFit, fibers[i] as number[], y1));
   const models = goal.channels.map((i) => all[i] ?? null);
   // A channel without a downward parabola on the Y line: the two lines' own peaks stand.
-  if (models.some((m) => m === null)) return { dW_deg: (f.pending?.W ?? tc) - tc, yFits: yLine.fits, models: all };
+  if (models.some((m) => m === null)) return { dW_deg: (f.pending?.W ?? tc) - tc, yFits: yLine.fits, models: all, levels: levelsOnLine(yLine.fits, yLine.best) };
   const box = {
     y: [Math.max(limits.Y.min, yc - SOLVE_SPAN_Y_UM) - yc, Math.min(limits.Y.max, yc + SOLVE_SPAN_Y_UM) - yc] as [number, number],
     t: [Math.max(limits.W.min, tc - SOLVE_SPAN_W_DEG) - tc, Math.min(limits.W.max, tc + SOLVE_SPAN_W_DEG) - tc] as [number, number],
   };
   const { y, t } = solveYW(models as ChannelYW[], goal.objective, box);
   f.pending = { Y: yc + y, W: tc + t };
-  return { dW_deg: t, yFits: yLine.fits, models: all };
+  const levels = all.map((m, i) => (m ? valueYW(m, y, t) : (levelsOnLine(yLine.fits, yc + y)[i] as number)));
+  return { dW_deg: t, yFits: yLine.fits, models: all, levels };
+}
+
+/** A channel's dB on its line fit at `x` (0 without a fit that opens downwards: taken as flat). */
+function alongFit(g: ChannelLineFit | undefined, x: number): number {
+  return g && g.c < 0 ? g.a + g.b * (x - g.centre) + g.c * (x - g.centre) ** 2 : 0;
+}
+
+/** Each channel's dB on its line's fit at `x`. */
+function levelsOnLine(fits: readonly ChannelLineFit[], x: number): number[] {
+  return fits.map((g) => g.a + g.b * (x - g.centre) + g.c * (x - g.centre) ** 2);
 }
 
 /** A model's own best, or null without one (or when its quadratic has no top). */
@@ -171,15 +201,32 @@ export function fiberPlaces_um(channels: readonly number[], loopbacks: readonly 
  * its (Y, W) model (a looped-back pair's two fibers roll apart, so its top along Y depends on the roll; a
  * single fiber's does not); without, a Y line is flown here from where the last X line sent the array.
  */
-async function lastLines(f: Fly, p: ArrayAlignParams, objective: LineObjective, limits: Limits,
-  solved?: { yFits: ChannelLineFit[]; models: (ChannelYW | null)[] }): Promise<FlyOptimum[]> {
+async function lastLines(f: Fly, p: ArrayAlignParams, objective: LineObjective, limits: Limits, solved: Solved | undefined,
+  deferred: Partial<PoseValues>): Promise<FlyOptimum[]> {
   const xFits = f.lastFits?.X;
-  const x = f.pending?.X ?? (await f.rig.here()).X;
-  const fits = solved?.yFits ?? (await peakFly(f, 'Y', LAST_SPAN_UM, objective, 'channel-optimum', limits.Y)).fits;
+  const here = await f.rig.here();
+  const x = f.pending?.X ?? here.X;
+  let fits = solved?.yFits;
+  let levels = solved?.levels;
+  if (!fits) {
+    const last = await peakFly(f, 'Y', LAST_SPAN_UM, objective, 'channel-optimum', limits.Y);
+    fits = last.fits;
+    levels = levelsOnLine(last.fits, last.best);
+  }
+  // A deferred axis's move back to its peak: each channel's level carried there along its own fit.
+  for (const [axis, to] of Object.entries(deferred) as [PoseAxisName, number][]) {
+    const g = f.lastFits?.[axis];
+    if (levels && g) levels = levels.map((v, i) => v + alongFit(g[i], to) - alongFit(g[i], here[axis]));
+  }
+  // X was flown first, before the roll was corrected: where it goes is decided here, from every channel's
+  // level at the solved pose (array-final-x.ts), and joins the last move.
+  const xRange = f.lastRanges?.X;
+  f.pending = { ...f.pending, ...deferred };
+  if (xFits && xRange && levels) f.pending = { ...f.pending, X: finalX(levels, xFits, x, objective, xRange[0], xRange[1]) };
   // Left running: the caller readies the meter for the final reading meanwhile, then waits for the platform.
   await settle(f, { wait: false });
   return p.channels.map((channel, i) => {
-    const fy = fits[i] as ChannelLineFit;
+    const fy = (fits as ChannelLineFit[])[i] as ChannelLineFit;
     const fx = xFits?.[i];
     const along = (g: ChannelLineFit, at: number): number => g.a + g.b * (at - g.centre) + g.c * (at - g.centre) ** 2;
     const gainX = fx && fx.c < 0 ? Math.max(0, fx.peak_dBm - along(fx, x)) : 0;

@@ -49,5 +49,6 @@ export async function extendFly(f: Fly, r: PeakedLine, span: number, goal: LineO
   const best = bestOnLine(fits, goal, lo, hi);
   f.pending = { [axis]: best };
   f.lastFits = { ...f.lastFits, [axis]: fits };
+  f.lastRanges = { ...f.lastRanges, [axis]: [lo, hi] };
   return { best, fits, line: both, centre: r.centre, lo, hi };
 }

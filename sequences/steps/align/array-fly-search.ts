@@ -36,8 +36,9 @@ export interface Fly {
    * (one coordinated move instead of two); settle() moves there.
    */
   pending?: Partial<PoseValues>;
-  /** Each axis's last line's channel fits. */
+  /** Each axis's last line's channel fits, and the range it covered. */
   lastFits?: Partial<Record<PoseAxisName, ChannelLineFit[]>>;
+  lastRanges?: Partial<Record<PoseAxisName, [number, number]>>;
 }
 
 /** Moves to where the last line decided (before a reading or the end of the search); `wait: false` leaves the move running. */
@@ -121,6 +122,7 @@ export async function peakFly(f: Fly, axis: PoseAxisName, span: number, goal: Li
   const best = bestOnLine(fits, goal, lo, hi);
   f.pending = { [axis]: best };
   f.lastFits = { ...f.lastFits, [axis]: fits };
+  f.lastRanges = { ...f.lastRanges, [axis]: [lo, hi] };
   return { best, fits, line, centre, lo, hi };
 }
 
