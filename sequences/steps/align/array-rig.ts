@@ -23,6 +23,8 @@ export interface ArraySample {
 
 export class ArrayRig {
   readings = 0;
+  /** What was flown again and why (a line whose log got no trigger pulse), for the step's notes. */
+  readonly reflown: string[] = [];
   private pose: PoseValues | null = null;
   private averaging_s: number | null = null;
   private readonly started_s: number;
@@ -78,6 +80,12 @@ export class ArrayRig {
     this.phase = phase;
     if (this.elapsed_s() > this.maxTime_s) throw new AlignTimeoutError(this.maxTime_s, this.phase, this.elapsed_s());
     await this.ctx.checkpoint();
+  }
+
+  /** A line flown again: warned now, and kept for the step's notes. */
+  noteReflown(message: string): void {
+    this.reflown.push(message);
+    this.ctx.warn(`align: ${message}`);
   }
 
   /** A fly line started logging these ports: the next single reading stops them first. */

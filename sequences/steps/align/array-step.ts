@@ -163,7 +163,7 @@ async function runArrayAlign(ctx: StepContext, p: ArrayAlignParams): Promise<Ste
     },
     fits: Object.fromEntries(fits.map((f, i) => [`channel${f.channel}`, channelFit(f, final[i] as number)])),
     notes: [fly ? `fly lines: the hexapod's trigger output ${hex.triggerOutput} starts every port's log at motion start; positions from its data recorder` : 'step-and-read: no trigger output cabled to a multiport meter',
-      `first light on loopback [${loopback.join(', ')}]`, ...(p.track ? [`tracking: ${repeaks} re-peaks in ${p.track.for} s`] : [])],
+      `first light on loopback [${loopback.join(', ')}]`, ...rig.reflown, ...(p.track ? [`tracking: ${repeaks} re-peaks in ${p.track.for} s`] : [])],
   };
 }
 
