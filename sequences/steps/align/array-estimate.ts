@@ -43,8 +43,10 @@ function line_s(axis: PoseAxisName | 'roll', span: number, ports: number): numbe
 
 export function estimateFlyAlign_s(p: ArrayAlignParams): number {
   const ports = p.channels.length + 1;
-  const rows = 2 * Math.floor(p.search_radius / p.row_pitch) + 1;
-  const row = moveTime_s(2 * p.search_radius) + moveTime_s(p.row_pitch) + 2 * SETTLE_S + (LINE_EXCHANGES + 4) * EXCHANGE_S;
+  // As the raster flies it (firstLightFly): rows and their ends within a half row pitch of the square's edge.
+  const reach = Math.max(0, p.search_radius - p.row_pitch / 2);
+  const rows = 2 * Math.ceil(reach / p.row_pitch - 1e-9) + 1;
+  const row = moveTime_s(2 * reach) + moveTime_s(p.row_pitch) + 2 * SETTLE_S + (LINE_EXCHANGES + 4) * EXCHANGE_S;
   const firstLight = Math.ceil(rows / 2) * row;
   const rounds: [PoseAxisName | 'roll', number][] = [
     ['Y', FIRST_ROLL_SPAN_UM],

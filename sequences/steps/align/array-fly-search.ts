@@ -164,21 +164,24 @@ export async function rollFromOptima(f: Fly, goal: LineObjective, pitch_um: numb
 }
 
 /**
- * First light: fly rows along X across start ± radius, rows `rowPitch` apart in Y from the start outwards,
- * logging only the loopback pair; the first row where both of its fibers rise `threshold_dB` over the
- * darkest reading seen ends the raster at its brightest sample (left pending: settle() or the next line
- * moves there).
+ * First light: fly rows along X across start ± (radius − rowPitch/2), rows `rowPitch` apart in Y from
+ * the start outwards, logging only the loopback pair; the first row where both of its fibers rise
+ * `threshold_dB` over the darkest reading seen ends the raster at its brightest sample (left pending:
+ * settle() or the next line moves there).
  */
 export async function firstLightFly(f: Fly, opts: { loopback: readonly [number, number]; radius: number; rowPitch: number; threshold_dB: number; start: PoseValues;
   limits: Record<PoseAxisName, { min: number; max: number }> }): Promise<ArraySample> {
   const idx = opts.loopback.map((ch) => f.rig.channels.indexOf(ch));
   const lit = (s: ArraySample): number => Math.min(...idx.map((i) => s.powers_dBm[i] as number));
   const clampTo = (a: PoseAxisName, v: number): number => Math.min(opts.limits[a].max, Math.max(opts.limits[a].min, v));
-  const n = Math.floor(opts.radius / opts.rowPitch);
+  // A row sees the pair a half row pitch either side of it (row_pitch is chosen so), along the row as
+  // across it: rows, and their ends, within that of the square's edge cover it.
+  const reach = Math.max(0, opts.radius - opts.rowPitch / 2);
+  const n = Math.ceil(reach / opts.rowPitch - 1e-9);
   const rows = [0];
   for (let k = 1; k <= n; k++) rows.push(k, -k);
-  const xLo = clampTo('X', opts.start.X - opts.radius);
-  const xHi = clampTo('X', opts.start.X + opts.radius);
+  const xLo = clampTo('X', opts.start.X - reach);
+  const xHi = clampTo('X', opts.start.X + reach);
   let floor = Infinity;
   let best = null as ArraySample | null;
   let toHi = true;
