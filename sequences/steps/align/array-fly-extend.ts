@@ -37,10 +37,9 @@ export async function extendFly(f: Fly, r: PeakedLine, span: number, goal: LineO
   const axis: PoseAxisName = r.line.axis;
   const up = r.hi - r.best <= r.best - r.lo;
   const to = up ? Math.min(limits.max, r.hi + span) : Math.max(limits.min, r.lo - span);
-  // Continuing from where the last line stopped: no move to a start. The output rises only when a new
-  // move starts, so the last one must have ended (settled) first.
+  // Continuing from where the last line stopped: no move to a start (flyLine waits for the last one to
+  // have settled before arming the meter: the output rises only when a new move starts).
   f.pending = undefined;
-  await f.rig.hexapod.waitForMotion();
   const line = await flyLine(f.rig, f.link, f.times, axis, to, phase);
   const lo = Math.min(r.lo, to);
   const hi = Math.max(r.hi, to);

@@ -115,7 +115,8 @@ export async function peakFly(f: Fly, axis: PoseAxisName, span: number, goal: Li
   // From whichever end is nearer (the pending move's target included).
   const here = { ...(await f.rig.here()), ...f.pending };
   const [a, b] = Math.abs(here[axis] - lo) <= Math.abs(here[axis] - hi) ? [lo, hi] : [hi, lo];
-  await f.rig.goTo({ ...f.pending, [axis]: a });
+  // Not waited for: flyLine sets the output and the recorder meanwhile, then waits.
+  await f.rig.goTo({ ...f.pending, [axis]: a }, { wait: false });
   f.pending = undefined;
   const line = await flyLine(f.rig, f.link, f.times, axis, b, phase);
   const fits = fitChannels(line, f.rig.channels.map((_, i) => i), centre);
@@ -185,9 +186,10 @@ export async function firstLightFly(f: Fly, opts: { loopback: readonly [number, 
   let floor = Infinity;
   let best = null as ArraySample | null;
   let toHi = true;
-  await f.rig.goTo({ X: xLo, Y: opts.start.Y });
+  await f.rig.goTo({ X: xLo, Y: opts.start.Y }, { wait: false });
   for (const row of rows) {
-    await f.rig.goTo({ Y: clampTo('Y', opts.start.Y + row * opts.rowPitch) });
+    // Not waited for: flyLine sets the output and the recorder meanwhile, then waits.
+    await f.rig.goTo({ Y: clampTo('Y', opts.start.Y + row * opts.rowPitch) }, { wait: false });
     const line = await flyLine(f.rig, f.link, f.times, 'X', toHi ? xHi : xLo, 'first-light', idx);
     toHi = !toHi;
     for (const s of line.samples) {

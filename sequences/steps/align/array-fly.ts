@@ -87,7 +87,10 @@ export class MoveTimes {
 /** The first line's log: long enough for any line a search flies (it is stopped once the platform is on target). */
 const UNKNOWN_LOG_S = 2;
 
-/** Flies `axis` from where the rig stands to `to`, logging `channels` (indices into rig.channels). */
+/**
+ * Flies `axis` from where the rig stands (or is still moving to: the move to the line's start need not
+ * have been waited for) to `to`, logging `channels` (indices into rig.channels).
+ */
 export async function flyLine(rig: ArrayRig, link: FlyLink, times: MoveTimes, axis: PoseAxisName, to: number, phase: string, channels?: readonly number[]): Promise<FlyLine> {
   const here = await rig.here();
   const from = here[axis];
@@ -102,8 +105,13 @@ export async function flyLine(rig: ArrayRig, link: FlyLink, times: MoveTimes, ax
   const picked = channels ?? rig.channels.map((_, i) => i);
   const ports = picked.map((i) => rig.channels[i] as number);
   const fly = async (): Promise<number[][] | null> => {
+    // The output and the recorder are set while the move to the line's start may still run (the
+    // controller takes commands while it moves; the caller need not wait for it). The meter is armed
+    // only once the platform is still: an output set to follow a moving axis may rise at once, and a
+    // log armed before that edge would start on it instead of on the line's own.
     await link.hexapod.armMotionStartTrigger(axis);
     await link.hexapod.recordAxis(axis);
+    await link.hexapod.waitForMotion({ timeout_s: 30 });
     await link.meter.startLoggingAll({ channels: ports, samples, averagingTime_s: tau, trigger: 'continuous' });
     rig.loggingStarted(ports);
     await rig.goTo({ [axis]: to }, { wait: false });
@@ -133,7 +141,7 @@ export async function flyLine(rig: ArrayRig, link: FlyLink, times: MoveTimes, ax
     link.hexapod.forgetArming();
     rig.noteReflown(`a fly line of ${axis} (${phase}) got no trigger pulse; re-armed the trigger and flew the line again`);
     await link.hexapod.waitForMotion({ timeout_s: 2 + 4 * duration });
-    await rig.goTo({ [axis]: from });
+    await rig.goTo({ [axis]: from }, { wait: false });
     logs = await fly();
     if (logs === null) {
       await link.meter.stopLoggingAll(ports).catch(() => undefined);
