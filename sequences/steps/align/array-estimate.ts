@@ -36,9 +36,9 @@ export function moveTime_s(d: number): number {
 const scale = (axis: PoseAxisName | 'roll'): number => ('UVW'.includes(axis) ? 1000 : 1);
 
 /** One fly line of half span `span` on `axis` logging `ports` ports: the move to its start, the line, the exchanges. */
-function line_s(axis: PoseAxisName | 'roll', span: number, ports: number): number {
+function line_s(axis: PoseAxisName | 'roll', span: number, ports: number, moveToStart = true): number {
   const d = 2 * span * scale(axis);
-  return moveTime_s(d / 2) + SETTLE_S + moveTime_s(d) + SETTLE_S + (LINE_EXCHANGES + 2 * ports) * EXCHANGE_S;
+  return (moveToStart ? moveTime_s(d / 2) + SETTLE_S : 0) + moveTime_s(d) + SETTLE_S + (LINE_EXCHANGES + 2 * ports) * EXCHANGE_S;
 }
 
 export function estimateFlyAlign_s(p: ArrayAlignParams): number {
@@ -56,7 +56,9 @@ export function estimateFlyAlign_s(p: ArrayAlignParams): number {
     ...(p.axes.includes('W') ? [] : [['Y', LAST_SPAN_UM]] as [PoseAxisName, number][]),
   ];
   const tipSpan = FLY_ROUNDS.find(([axis]) => axis === 'U')?.[1] ?? 0.2;
-  const lines = rounds.reduce((t, [axis, span]) => t + line_s(axis, span, ports), 0) + REPEATED_LINES * line_s('U', tipSpan, ports);
+  // With tip, tilt and roll listed, the tilt line starts where the tip line ends (array-fly-align.ts): no move to its start.
+  const lShape = p.axes.includes('U') && p.axes.includes('V') && p.axes.includes('W');
+  const lines = rounds.reduce((t, [axis, span]) => t + line_s(axis, span, ports, !(lShape && axis === 'V')), 0) + REPEATED_LINES * line_s('U', tipSpan, ports);
   const setup = 2 * ports * EXCHANGE_S;
   return setup + firstLight + lines + p.final_averaging + (p.track?.for ?? 0);
 }

@@ -1,7 +1,7 @@
 // A fiber-array alignment on fly lines (a bench whose hexapod's trigger output is cabled to the
 // multiport meter's trigger input): first light by fly rows on the loopback pair, the pair peaked
 // laterally, roll from the channels' Y optima, then X, gap, tip and tilt lines, Y and roll solved
-// together from one Y and one W line, each channel fitted from the same lines; where X and the tilt go
+// together from one Y and one W line, each channel fitted from the same lines; where X, tip and tilt go
 // is decided last, from each channel's level at the solved pose, in the one last move. Each channel's own
 // optimum comes from the X line's fit and its (Y, W) model.
 import type { PoseAxisName, PoseValues } from '../../../drivers/roles/hexapod.ts';
@@ -80,6 +80,15 @@ export async function alignByFly(f: Fly, p: ArrayAlignParams, loopback: readonly
     if (heldW !== undefined) f.pending = { ...f.pending, W: heldW };
     heldW = undefined;
   };
+  // Tip and tilt lines in an L: the tilt line starts where the tip line ends, V set to its line's start
+  // in the tip line's move (hardly longer: the path is the larger rotation), so no move comes between
+  // them; and their moves back to their peaks join the last move (0.2° alone is 60 ms). With the Y–W solve
+  // to follow, the Y and W lines are flown with tip and tilt where their lines ended, and each channel's
+  // level at the solved pose is carried back along its own tip and tilt fits (array-final-x.ts's levels).
+  const solveFollows = p.axes.includes('W');
+  const deferred: Partial<PoseValues> = {};
+  let vCentre: number | undefined;
+  const vSpan = FLY_ROUNDS.find(([a]) => a === 'V')?.[1] ?? 0;
   for (const [axis, span] of FLY_ROUNDS) {
     if (axis === 'roll') {
       release();
@@ -88,26 +97,25 @@ export async function alignByFly(f: Fly, p: ArrayAlignParams, loopback: readonly
     }
     if (!p.axes.includes(axis)) continue;
     if ('UVW'.includes(axis)) release();
+    if (axis === 'U' && solveFollows && p.axes.includes('V')) {
+      vCentre = f.pending?.V ?? (await rig.here()).V;
+      f.pending = { ...f.pending, V: Math.max(limits.V.min, vCentre - vSpan) };
+    }
     // A peak at the end of the span lies beyond it: the line is carried on past that end (twice at most).
     const goal = 'ZUV'.includes(axis) ? mean : objective;
-    let r = await peakFly(f, axis, span, goal, 'joint', limits[axis]);
+    let r = await peakFly(f, axis, span, goal, 'joint', limits[axis], axis === 'V' ? vCentre : undefined);
     lines += 1;
     for (let k = 0, ref = r.centre; k < 2 && peakBeyond(r, span, goal, limits[axis], ref); k++) {
       ref = r.best;
       r = await extendFly(f, r, span, goal, 'joint', limits[axis]);
       lines += 1;
     }
+    if (solveFollows && (axis === 'U' || axis === 'V') && f.pending?.[axis] !== undefined) {
+      deferred[axis] = f.pending[axis];
+      delete f.pending[axis];
+    }
   }
   release();
-  // The last rotation line's move back to its peak joins the last move instead of the Y line's (0.2° of
-  // tilt is 60 ms alone; with the roll's last correction, little more): the Y and W lines are flown
-  // with it at its line's end, and each channel's level there is carried back along its own fit.
-  const deferred: Partial<PoseValues> = {};
-  const lastRotation = f.pending ? (['U', 'V'] as const).find((a) => f.pending?.[a] !== undefined && Object.keys(f.pending ?? {}).length === 1) : undefined;
-  if (lastRotation && p.axes.includes('W') && f.pending) {
-    deferred[lastRotation] = f.pending[lastRotation];
-    f.pending = undefined;
-  }
   let solved: Awaited<ReturnType<typeof solveRoll>> | undefined;
   if (p.axes.includes('W')) {
     solved = await solveRoll(f, objective, p.fiber_pitch, limits);

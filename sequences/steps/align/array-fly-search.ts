@@ -106,10 +106,13 @@ export interface PeakedLine {
   hi: number;
 }
 
-/** One line across centre ± span on `axis`: every channel fitted, the array sent to the objective's peak. */
+/**
+ * One line across centre ± span on `axis` (centre: `centreAt`, or where the axis is going or stands):
+ * every channel fitted, the array sent (pending) to the objective's peak.
+ */
 export async function peakFly(f: Fly, axis: PoseAxisName, span: number, goal: LineObjective, phase: string,
-  limits: { min: number; max: number }): Promise<PeakedLine> {
-  const centre = f.pending?.[axis] ?? (await f.rig.here())[axis];
+  limits: { min: number; max: number }, centreAt?: number): Promise<PeakedLine> {
+  const centre = centreAt ?? f.pending?.[axis] ?? (await f.rig.here())[axis];
   const lo = Math.max(limits.min, centre - span);
   const hi = Math.min(limits.max, centre + span);
   // From whichever end is nearer (the pending move's target included).
