@@ -26,10 +26,10 @@ export const FIRST_ROLL_SPAN_UM = 16;
 export const LAST_SPAN_UM = 3;
 
 /** Joint lines after roll: axis and half span (µm, or ° for U V W). */
-// Gap, tip and tilt first (Z U V, on the mean of the channels: a channel's profile along them does not
-// depend on its lateral offset, so they need neither X nor the roll corrected), X last, once the roll
-// has been corrected (the weakest channel decides X, and which one is weakest depends on the roll). Tip
-// and tilt at ±0.2° (the starting errors): a peak beyond is reached by carrying the line on
+// X, then gap, tip and tilt (Z U V on the mean of the channels), all before the roll is corrected: a
+// channel's profile along them does not depend on its offset in Y. Where X goes is decided last, once
+// the roll is (the weakest channel decides X, and which one is weakest depends on the roll). Tip and
+// tilt at ±0.2° (the starting errors): a peak beyond is reached by carrying the line on
 // (array-fly-extend.ts), cheaper than ±0.3° lines for every run. After the first roll line, the second
 // roll line and the last X line were dropped: with the first roll line as wide as the raster's row pitch
 // every channel's Y optimum lies on it, and the Y–W solve and the last lines hold 100/100 without them.
@@ -221,11 +221,11 @@ async function lastLines(f: Fly, p: ArrayAlignParams, objective: LineObjective, 
     fits = last.fits;
     levels = levelsOnLine(last.fits, last.best);
   }
-  // A deferred axis's move back to its peak: each channel's level carried there along its own fit.
-  for (const [axis, to] of Object.entries(deferred) as [PoseAxisName, number][]) {
-    const g = f.lastFits?.[axis];
-    if (levels && g) levels = levels.map((v, i) => v + alongFit(g[i], to) - alongFit(g[i], here[axis]));
-  }
+  // A deferred axis's move back to its peak: each channel's level carried there along its own fit (its
+  // own optimum below too: it was measured with the axis where its line ended).
+  const shift = f.rig.channels.map((_, i) => (Object.entries(deferred) as [PoseAxisName, number][])
+    .reduce((sum, [axis, to]) => sum + alongFit(f.lastFits?.[axis]?.[i], to) - alongFit(f.lastFits?.[axis]?.[i], here[axis]), 0));
+  if (levels) levels = levels.map((v, i) => v + (shift[i] as number));
   // X was flown first, before the roll was corrected: where it goes is decided here, from every channel's
   // level at the solved pose (array-final-x.ts), and joins the last move.
   const xRange = f.lastRanges?.X;
@@ -243,7 +243,7 @@ async function lastLines(f: Fly, p: ArrayAlignParams, objective: LineObjective, 
       channel,
       x0_um: fx?.peak ?? x,
       y0_um: fy.peak,
-      best_dBm: (ownBest(solved?.models[i]) ?? fy.peak_dBm) + gainX,
+      best_dBm: (ownBest(solved?.models[i]) ?? fy.peak_dBm) + gainX + (shift[i] as number),
       // Gaussian in linear power is a parabola in dB: c = −(10/ln 10)·2/R².
       radius_um: cMean < 0 ? Math.sqrt((-20 / Math.LN10) / cMean) : Number.NaN,
     };
