@@ -180,7 +180,12 @@ export class PiGcsHexapod extends AxisStage implements Hexapod {
     this.poseLimits = { X: lin('X'), Y: lin('Y'), Z: lin('Z'), U: rot('U'), V: rot('V'), W: rot('W') };
     this.loopbacks = options.loopbacks ?? [];
     this.triggerOutput = options.trigger_output;
-    forgetArmingOnFaults(protocol.session, () => this.forgetArming());
+    // After a lost link or a resync the controller may have rebooted or carried out a held MOV: the
+    // cached target is no longer known, so the next pose move reads MOV? again.
+    forgetArmingOnFaults(protocol.session, () => {
+      this.forgetArming();
+      this.knownTarget = null;
+    });
   }
 
   /** After a fault the trigger output and the data recorder are set again before their next use. */

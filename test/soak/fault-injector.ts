@@ -67,6 +67,12 @@ export class FaultInjector {
     return this.stopped;
   }
 
+  /** An interlock trip under way (its key not yet turned back): a laser refuses to switch on meanwhile. */
+  get interlockOpen(): boolean {
+    const last = this.faults.at(-1);
+    return last?.kind === 'interlock' && last.end_ms === 0;
+  }
+
   private pick<T>(items: readonly T[]): T {
     return items[Math.floor(this.deps.random() * items.length)] as T;
   }

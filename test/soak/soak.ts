@@ -142,6 +142,9 @@ async function main(): Promise<void> {
   for (let n = 0; (injector.faults.length < FAULTS && !injector.isStopped) || outcomes.length === 0; n++) {
     const seq = SEQUENCES[n % SEQUENCES.length] ?? SEQUENCES[0];
     if (!seq) break;
+    // As an operator would: a run is not started while the interlock is open (it would be refused at once,
+    // the laser refusing to switch on, and say nothing about recovery).
+    while (injector.interlockOpen) await new Promise((resolve) => setTimeout(resolve, 200));
     const started_ms = Date.now();
     let outcome: RunOutcome;
     try {

@@ -57,6 +57,22 @@ describe('pi-gcs-hexapod driver', () => {
     ], (h) => h.movePose({ X: 12.5, W: 0.3 }));
   });
 
+  it("keeps the last move's target for the next pose move, but reads MOV? again after the link was lost or resynchronised", async () => {
+    await withHexapod([
+      ...TARGET_ZERO,
+      ['VMO? X 0.0125 Y 0 Z 0 U 0 V 0 W 0', '1'], ['MOV X 0.0125', null], OK,
+      ['VMO? X 0.0125 Y 0.002 Z 0 U 0 V 0 W 0', '1'], ['MOV Y 0.002', null], OK,
+      // A stall held the last MOV; after the resync the controller's target is what it says, not the cache.
+      ['MOV? X', 'X=0.013000'], ['MOV? Y', 'Y=0.002000'], ['MOV? Z', 'Z=0.000000'], ['MOV? U', 'U=0.000000'], ['MOV? V', 'V=0.000000'], ['MOV? W', 'W=0.000000'],
+      ['VMO? X 0.013 Y 0.002 Z 0.001 U 0 V 0 W 0', '1'], ['MOV Z 0.001', null], OK,
+    ], async (h) => {
+      await h.movePose({ X: 12.5 });
+      await h.movePose({ Y: 2 });
+      (h as unknown as { session: { emit(e: string): void } }).session.emit('recovered');
+      await h.movePose({ Z: 1 });
+    });
+  });
+
   it('refuses a pose beyond a soft limit before anything is sent, naming the axis and the limit', async () => {
     const err = await withHexapod([], (h) => h.movePose({ X: 10, W: 2 })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PoseLimitError);
