@@ -63,7 +63,7 @@ describe('pi-gcs-hexapod driver', () => {
       ['VMO? X 0.0125 Y 0 Z 0 U 0 V 0 W 0', '1'], ['MOV X 0.0125', null], OK,
       ['VMO? X 0.0125 Y 0.002 Z 0 U 0 V 0 W 0', '1'], ['MOV Y 0.002', null], OK,
       // A stall held the last MOV; after the resync the controller's target is what it says, not the cache.
-      ['MOV? X', 'X=0.013000'], ['MOV? Y', 'Y=0.002000'], ['MOV? Z', 'Z=0.000000'], ['MOV? U', 'U=0.000000'], ['MOV? V', 'V=0.000000'], ['MOV? W', 'W=0.000000'],
+      ['MOV? X Y Z U V W', lines('X=0.013000', 'Y=0.002000', 'Z=0.000000', 'U=0.000000', 'V=0.000000', 'W=0.000000')],
       ['VMO? X 0.013 Y 0.002 Z 0.001 U 0 V 0 W 0', '1'], ['MOV Z 0.001', null], OK,
     ], async (h) => {
       await h.movePose({ X: 12.5 });
