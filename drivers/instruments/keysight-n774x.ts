@@ -277,9 +277,26 @@ export class KeysightN774xMeter implements MultiPortLogger {
   }
 
   async waitLoggingAll(channels: readonly number[], timeout_s: number): Promise<void> {
-    // The ports were started together with one sample time: the last one done is the last one listed
-    // only by accident, so each is waited for (a finished port answers at once).
-    for (const ch of channels) await this.waitLogging(ch, timeout_s);
+    // The ports were started together with one sample time: the first is polled until done, then the
+    // others are asked in one compound query (they finish with it: one exchange, not one each); the
+    // last one done is the last one listed only by accident, so any not yet done is waited for.
+    const [first, ...rest] = channels;
+    if (first === undefined) return;
+    await this.waitLogging(first, timeout_s);
+    if (rest.length === 0) return;
+    const states = await this.loggingStates(rest);
+    for (const [i, ch] of rest.entries()) if (states[i] !== 'complete') await this.waitLogging(ch, timeout_s);
+  }
+
+  /** The logging state of each of `channels`, asked in one program message (IEEE 488.2 compound query). */
+  private async loggingStates(channels: readonly number[]): Promise<LoggingState[]> {
+    await this.payOwedStops(channels);
+    const units = channels.map((ch) => {
+      const a = this.address(ch);
+      return `:SENS${a.slot}:CHAN${a.chan}:FUNC:STAT?`;
+    });
+    const replies = await queryChained(this.session, units);
+    return replies.map((r, i) => parseLoggingState(this.session.resource, units[i] as string, r));
   }
 
   async fetchLogs_W(channels: readonly number[]): Promise<number[][]> {
@@ -296,16 +313,7 @@ export class KeysightN774xMeter implements MultiPortLogger {
     const a = this.address(channel);
     await this.payOwedStops([channel]);
     const command = `:SENS${a.slot}:CHAN${a.chan}:FUNC:STAT?`;
-    const reply = await this.session.query(command);
-    // `<function>,<progress>`: NONE,COMPLETE (idle), LOGGING_STABILITY,PROGRESS, LOGGING_STABILITY,COMPLETE.
-    const m = /^\s*"?([A-Z_]+)\s*,\s*([A-Z_]+)"?\s*$/i.exec(reply);
-    if (!m) throw new ReplyFormatError(this.session.resource, command, reply, "'<function>,<COMPLETE|PROGRESS>', e.g. LOGGING_STABILITY,PROGRESS");
-    const fn = (m[1] as string).toUpperCase();
-    const progress = (m[2] as string).toUpperCase();
-    if (fn === 'NONE') return 'idle';
-    if (progress === 'COMPLETE') return 'complete';
-    if (progress === 'PROGRESS') return 'running';
-    throw new ReplyFormatError(this.session.resource, command, reply, 'progress COMPLETE or PROGRESS');
+    return parseLoggingState(this.session.resource, command, await this.session.query(command));
   }
 
   async waitLogging(channel: number, timeout_s: number): Promise<void> {
@@ -444,3 +452,15 @@ export const keysightN774xDescriptor: DriverDescriptor<KeysightN774xMeter> = {
   },
   create: (ctx) => KeysightN774xMeter.create(ctx),
 };
+
+/** A `:FUNC:STAT?` reply, `<function>,<progress>`: NONE,COMPLETE (idle), LOGGING_STABILITY,PROGRESS, LOGGING_STABILITY,COMPLETE. */
+function parseLoggingState(resource: string, command: string, reply: string): LoggingState {
+  const m = /^\s*"?([A-Z_]+)\s*,\s*([A-Z_]+)"?\s*$/i.exec(reply);
+  if (!m) throw new ReplyFormatError(resource, command, reply, "'<function>,<COMPLETE|PROGRESS>', e.g. LOGGING_STABILITY,PROGRESS");
+  const fn = (m[1] as string).toUpperCase();
+  const progress = (m[2] as string).toUpperCase();
+  if (fn === 'NONE') return 'idle';
+  if (progress === 'COMPLETE') return 'complete';
+  if (progress === 'PROGRESS') return 'running';
+  throw new ReplyFormatError(resource, command, reply, 'progress COMPLETE or PROGRESS');
+}

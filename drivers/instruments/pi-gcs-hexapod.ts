@@ -307,12 +307,18 @@ export class PiGcsHexapod extends AxisStage implements Hexapod {
     await writeChecked(this.session, `SPI R ${umAsMmText(pivot[0])} S ${umAsMmText(pivot[1])} T ${umAsMmText(pivot[2])}`);
   }
 
+  /** All six axes in one exchange (`POS? X Y Z U V W`: one `<axis>=<value>` line each, all but the last ending in a space). */
   private async readPose(command: string): Promise<PoseValues> {
-    const out = {} as PoseValues;
-    for (const a of POSE_AXIS_NAMES) {
-      const v = await this.gcs.query(command, a);
-      out[a] = 'XYZ'.includes(a) ? v * 1000 : v;
+    const query = `${command} ${POSE_AXIS_NAMES.join(' ')}`;
+    const lines = await queryGcsLines(this.session, query);
+    if (lines.length !== POSE_AXIS_NAMES.length) {
+      throw new ResponseFormatError(lines.join(' | '), `${POSE_AXIS_NAMES.length} lines '<axis>=<value>', one for each of ${POSE_AXIS_NAMES.join(' ')}, to ${query}`);
     }
+    const out = {} as PoseValues;
+    POSE_AXIS_NAMES.forEach((a, i) => {
+      const v = axisValue(lines[i] as string, a);
+      out[a] = 'XYZ'.includes(a) ? v * 1000 : v;
+    });
     return out;
   }
 

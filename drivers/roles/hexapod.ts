@@ -48,6 +48,8 @@ export interface Hexapod extends Stage {
   readonly triggerOutput: number | undefined;
   /** Arms that output to rise when the platform next starts a move (see MotionStartTrigger). */
   armMotionStartTrigger(axis: string): Promise<void>;
+  /** The next arm (and recorder set-up) sends its whole configuration again: the controller's may no longer be what was last set. */
+  forgetArming(): void;
   /** Makes the data recorder record `axis` from the next move on. */
   recordAxis(axis: PoseAxisName): Promise<void>;
   /** What the data recorder took of `axis` since the last move started (at most `points`). */

@@ -20,10 +20,10 @@ const SETTLE_S = 0.01;
 /** A line's fixed exchanges besides one log fetch and one log wait per port. */
 const LINE_EXCHANGES = 8;
 /**
- * Lines flown again because their peak lay at the end of the span, per run: seen, 9 in 20 runs on the
- * simulated bench (seeds 1–20, with the V line; mostly tip lines before it), counted at a tip line's cost.
+ * Lines carried on because their peak lay beyond the span's end, per run: seen, 51 in 100 runs on the
+ * simulated bench (seeds 1–100, mostly tip lines), counted at a tip line's cost.
  */
-const REPEATED_LINES = 0.45;
+const REPEATED_LINES = 0.5;
 
 /** A trapezoidal (or, when short, triangular) move of `d` µm (or m°), s. */
 export function moveTime_s(d: number): number {
@@ -36,15 +36,17 @@ export function moveTime_s(d: number): number {
 const scale = (axis: PoseAxisName | 'roll'): number => ('UVW'.includes(axis) ? 1000 : 1);
 
 /** One fly line of half span `span` on `axis` logging `ports` ports: the move to its start, the line, the exchanges. */
-function line_s(axis: PoseAxisName | 'roll', span: number, ports: number): number {
+function line_s(axis: PoseAxisName | 'roll', span: number, ports: number, moveToStart = true): number {
   const d = 2 * span * scale(axis);
-  return moveTime_s(d / 2) + SETTLE_S + moveTime_s(d) + SETTLE_S + (LINE_EXCHANGES + 2 * ports) * EXCHANGE_S;
+  return (moveToStart ? moveTime_s(d / 2) + SETTLE_S : 0) + moveTime_s(d) + SETTLE_S + (LINE_EXCHANGES + 2 * ports) * EXCHANGE_S;
 }
 
 export function estimateFlyAlign_s(p: ArrayAlignParams): number {
   const ports = p.channels.length + 1;
-  const rows = 2 * Math.floor(p.search_radius / p.row_pitch) + 1;
-  const row = moveTime_s(2 * p.search_radius) + moveTime_s(p.row_pitch) + 2 * SETTLE_S + (LINE_EXCHANGES + 4) * EXCHANGE_S;
+  // As the raster flies it (firstLightFly): rows and their ends within a half row pitch of the square's edge.
+  const reach = Math.max(0, p.search_radius - p.row_pitch / 2);
+  const rows = 2 * Math.ceil(reach / p.row_pitch - 1e-9) + 1;
+  const row = moveTime_s(2 * reach) + moveTime_s(p.row_pitch) + 2 * SETTLE_S + (LINE_EXCHANGES + 4) * EXCHANGE_S;
   const firstLight = Math.ceil(rows / 2) * row;
   const rounds: [PoseAxisName | 'roll', number][] = [
     ['Y', FIRST_ROLL_SPAN_UM],
@@ -53,7 +55,10 @@ export function estimateFlyAlign_s(p: ArrayAlignParams): number {
     // Without roll the last Y line is flown on its own; with roll the solve's Y line is the last.
     ...(p.axes.includes('W') ? [] : [['Y', LAST_SPAN_UM]] as [PoseAxisName, number][]),
   ];
-  const lines = rounds.reduce((t, [axis, span]) => t + line_s(axis, span, ports), 0) + REPEATED_LINES * line_s('U', 0.3, ports);
+  const tipSpan = FLY_ROUNDS.find(([axis]) => axis === 'U')?.[1] ?? 0.2;
+  // With tip, tilt and roll listed, the tilt line starts where the tip line ends (array-fly-align.ts): no move to its start.
+  const lShape = p.axes.includes('U') && p.axes.includes('V') && p.axes.includes('W');
+  const lines = rounds.reduce((t, [axis, span]) => t + line_s(axis, span, ports, !(lShape && axis === 'V')), 0) + REPEATED_LINES * line_s('U', tipSpan, ports);
   const setup = 2 * ports * EXCHANGE_S;
   return setup + firstLight + lines + p.final_averaging + (p.track?.for ?? 0);
 }

@@ -1,34 +1,42 @@
 // A fiber-array alignment on fly lines (a bench whose hexapod's trigger output is cabled to the
 // multiport meter's trigger input): first light by fly rows on the loopback pair, the pair peaked
 // laterally, roll from the channels' Y optima, then X, gap, tip and tilt lines, Y and roll solved
-// together from one Y and one W line, each channel fitted from the same lines. Each channel's own
-// optimum comes from the last X line's fit and its (Y, W) model.
+// together from one Y and one W line, each channel fitted from the same lines; where X, tip and tilt go
+// is decided last, from each channel's level at the solved pose, in the one last move. Each channel's own
+// optimum comes from the X line's fit and its (Y, W) model.
 import type { PoseAxisName, PoseValues } from '../../../drivers/roles/hexapod.ts';
 import type { Fly, ChannelLineFit } from './array-fly-search.ts';
 import { firstLightFly, peakFly, rollFromOptima, settle } from './array-fly-search.ts';
 import type { ArrayAlignParams } from './array-schema.ts';
 import type { LineObjective } from './array-search.ts';
-import { channelModel, ownBestYW, solveYW } from './array-roll-solve.ts';
+import { channelModel, ownBestYW, solveYW, valueYW } from './array-roll-solve.ts';
+import { finalX } from './array-final-x.ts';
+import { extendFly, peakBeyond } from './array-fly-extend.ts';
 import type { ChannelYW } from './array-roll-solve.ts';
 
 type Limits = Record<PoseAxisName, { min: number; max: number }>;
 
 /**
- * Half span of the first roll line (µm: the pair's row found X already; as wide as the raster's row pitch,
- * so every channel's Y optimum lies on it even a half pitch and a 0.5° roll away) and of the last Y line
- * (flown only without W among the axes: with W, the roll solve's Y line is the last).
+ * Half span of the first roll line (µm: the pair's row found X already. The row that lights the pair can
+ * be as far from its Y optimum as the pair is seen, about 11 µm (see `row_pitch`), and a 0.5° roll puts
+ * the outer fibers' optima 4 µm either side of it: so every channel's Y optimum lies on the line) and of
+ * the last Y line (flown only without W among the axes: with W, the roll solve's Y line is the last).
  */
-export const FIRST_ROLL_SPAN_UM = 14;
+export const FIRST_ROLL_SPAN_UM = 16;
 export const LAST_SPAN_UM = 3;
 
 /** Joint lines after roll: axis and half span (µm, or ° for U V W). */
-// After the first roll line, X, then gap, tip and tilt (Z U V on the mean of the channels); the second
+// X, then gap, tip and tilt (Z U V on the mean of the channels), all before the roll is corrected: a
+// channel's profile along them does not depend on its offset in Y. Where X goes is decided last, once
+// the roll is (the weakest channel decides X, and which one is weakest depends on the roll). Tip and
+// tilt at ±0.2° (the issue's starting errors): a peak beyond is reached by carrying the line on
+// (array-fly-extend.ts), cheaper than ±0.3° lines for every run. After the first roll line, the second
 // roll line and the last X line were dropped: with the first roll line as wide as the raster's row pitch
 // every channel's Y optimum lies on it, and the Y–W solve and the last lines hold 100/100 without them.
 // Every listed axis has its own line: a tilt estimated instead from the channels' gap optima on the Z
 // line was never resolved (the gap is too flat: hundredths of a dB over the line), so V was left unaligned.
 export const FLY_ROUNDS: readonly (readonly [PoseAxisName | 'roll', number])[] = [
-  ['X', 4], ['Z', 12], ['U', 0.3], ['V', 0.3],
+  ['X', 4], ['Z', 12], ['U', 0.2], ['V', 0.2],
 ];
 
 export interface FlyOptimum {
@@ -63,27 +71,58 @@ export async function alignByFly(f: Fly, p: ArrayAlignParams, loopback: readonly
   };
   // The first line across the channels: each channel's Y optimum (the pair's row found X already).
   await roll(FIRST_ROLL_SPAN_UM);
+  // The roll correction rides with the first rotation's move instead of the X line's: a move in W alone
+  // is as slow as a rotation line's (about 80 ms for 0.35°, an X line's move ten times), and X and the
+  // gap do not need it (each channel's profile along X or Z is the same whatever its offset in Y).
+  let heldW = f.pending?.W;
+  if (f.pending) delete f.pending.W;
+  const release = (): void => {
+    if (heldW !== undefined) f.pending = { ...f.pending, W: heldW };
+    heldW = undefined;
+  };
+  // Tip and tilt lines in an L: the tilt line starts where the tip line ends, V set to its line's start
+  // in the tip line's move (hardly longer: the path is the larger rotation), so no move comes between
+  // them; and their moves back to their peaks join the last move (0.2° alone is 60 ms). With the Y–W solve
+  // to follow, the Y and W lines are flown with tip and tilt where their lines ended, and each channel's
+  // level at the solved pose is carried back along its own tip and tilt fits (array-final-x.ts's levels).
+  const solveFollows = p.axes.includes('W');
+  const deferred: Partial<PoseValues> = {};
+  let vCentre: number | undefined;
+  const vSpan = FLY_ROUNDS.find(([a]) => a === 'V')?.[1] ?? 0;
   for (const [axis, span] of FLY_ROUNDS) {
     if (axis === 'roll') {
+      release();
       await roll(span);
       continue;
     }
     if (!p.axes.includes(axis)) continue;
-    // A peak at the end of the span lies beyond it: the line is flown again around it (twice at most).
-    for (let k = 0; k < 3; k++) {
-      const centre = f.pending?.[axis] ?? (await rig.here())[axis];
-      const { best } = await peakFly(f, axis, span, 'ZUV'.includes(axis) ? mean : objective, 'joint', limits[axis]);
+    if ('UVW'.includes(axis)) release();
+    if (axis === 'U' && solveFollows && p.axes.includes('V')) {
+      vCentre = f.pending?.V ?? (await rig.here()).V;
+      f.pending = { ...f.pending, V: Math.max(limits.V.min, vCentre - vSpan) };
+    }
+    // A peak at the end of the span lies beyond it: the line is carried on past that end (twice at most).
+    const goal = 'ZUV'.includes(axis) ? mean : objective;
+    let r = await peakFly(f, axis, span, goal, 'joint', limits[axis], axis === 'V' ? vCentre : undefined);
+    lines += 1;
+    for (let k = 0, ref = r.centre; k < 2 && peakBeyond(r, span, goal, limits[axis], ref); k++) {
+      ref = r.best;
+      r = await extendFly(f, r, span, goal, 'joint', limits[axis]);
       lines += 1;
-      if (Math.abs(Math.abs(best - centre) - span) > 0.1 * span) break;
+    }
+    if (solveFollows && (axis === 'U' || axis === 'V') && f.pending?.[axis] !== undefined) {
+      deferred[axis] = f.pending[axis];
+      delete f.pending[axis];
     }
   }
+  release();
   let solved: Awaited<ReturnType<typeof solveRoll>> | undefined;
   if (p.axes.includes('W')) {
     solved = await solveRoll(f, objective, p.fiber_pitch, limits);
     rollSteps_deg.push(solved.dW_deg);
     lines += 2;
   }
-  const optima = await lastLines(f, p, objective, limits, solved);
+  const optima = await lastLines(f, p, objective, limits, solved, deferred);
   return { optima, rollSteps_deg, lines: lines + (solved ? 0 : 1) };
 }
 
@@ -105,7 +144,15 @@ export const SOLVE_SPAN_W_DEG = 0.12;
  * seeds). Returns the roll correction, degrees, the Y line's fits and every read channel's (Y, W) model
  * (null where it has none).
  */
-async function solveRoll(f: Fly, goal: LineObjective, pitch_um: number, limits: Limits): Promise<{ dW_deg: number; yFits: ChannelLineFit[]; models: (ChannelYW | null)[] }> {
+interface Solved {
+  dW_deg: number;
+  yFits: ChannelLineFit[];
+  models: (ChannelYW | null)[];
+  /** Each read channel's dB where the solve sent the array (its model there, or its Y fit at the chosen Y). */
+  levels: number[];
+}
+
+async function solveRoll(f: Fly, goal: LineObjective, pitch_um: number, limits: Limits): Promise<Solved> {
   const here = { ...(await f.rig.here()), ...f.pending };
   const yc = here.Y;
   const tc = here.W;
@@ -116,14 +163,25 @@ async function solveRoll(f: Fly, goal: LineObjective, pitch_um: number, limits: 
   const all = f.rig.channels.map((_, i) => channelModel(yLine.fits[i] as ChannelLineFit, wLine.fits[i] as ChannelLineFit, fibers[i] as number[], y1));
   const models = goal.channels.map((i) => all[i] ?? null);
   // A channel without a downward parabola on the Y line: the two lines' own peaks stand.
-  if (models.some((m) => m === null)) return { dW_deg: (f.pending?.W ?? tc) - tc, yFits: yLine.fits, models: all };
+  if (models.some((m) => m === null)) return { dW_deg: (f.pending?.W ?? tc) - tc, yFits: yLine.fits, models: all, levels: levelsOnLine(yLine.fits, yLine.best) };
   const box = {
     y: [Math.max(limits.Y.min, yc - SOLVE_SPAN_Y_UM) - yc, Math.min(limits.Y.max, yc + SOLVE_SPAN_Y_UM) - yc] as [number, number],
     t: [Math.max(limits.W.min, tc - SOLVE_SPAN_W_DEG) - tc, Math.min(limits.W.max, tc + SOLVE_SPAN_W_DEG) - tc] as [number, number],
   };
   const { y, t } = solveYW(models as ChannelYW[], goal.objective, box);
   f.pending = { Y: yc + y, W: tc + t };
-  return { dW_deg: t, yFits: yLine.fits, models: all };
+  const levels = all.map((m, i) => (m ? valueYW(m, y, t) : (levelsOnLine(yLine.fits, yc + y)[i] as number)));
+  return { dW_deg: t, yFits: yLine.fits, models: all, levels };
+}
+
+/** A channel's dB on its line fit at `x` (0 without a fit that opens downwards: taken as flat). */
+function alongFit(g: ChannelLineFit | undefined, x: number): number {
+  return g && g.c < 0 ? g.a + g.b * (x - g.centre) + g.c * (x - g.centre) ** 2 : 0;
+}
+
+/** Each channel's dB on its line's fit at `x`. */
+function levelsOnLine(fits: readonly ChannelLineFit[], x: number): number[] {
+  return fits.map((g) => g.a + g.b * (x - g.centre) + g.c * (x - g.centre) ** 2);
 }
 
 /** A model's own best, or null without one (or when its quadratic has no top). */
@@ -151,14 +209,32 @@ export function fiberPlaces_um(channels: readonly number[], loopbacks: readonly 
  * its (Y, W) model (a looped-back pair's two fibers roll apart, so its top along Y depends on the roll; a
  * single fiber's does not); without, a Y line is flown here from where the last X line sent the array.
  */
-async function lastLines(f: Fly, p: ArrayAlignParams, objective: LineObjective, limits: Limits,
-  solved?: { yFits: ChannelLineFit[]; models: (ChannelYW | null)[] }): Promise<FlyOptimum[]> {
+async function lastLines(f: Fly, p: ArrayAlignParams, objective: LineObjective, limits: Limits, solved: Solved | undefined,
+  deferred: Partial<PoseValues>): Promise<FlyOptimum[]> {
   const xFits = f.lastFits?.X;
-  const x = f.pending?.X ?? (await f.rig.here()).X;
-  const fits = solved?.yFits ?? (await peakFly(f, 'Y', LAST_SPAN_UM, objective, 'channel-optimum', limits.Y)).fits;
-  await settle(f);
+  const here = await f.rig.here();
+  const x = f.pending?.X ?? here.X;
+  let fits = solved?.yFits;
+  let levels = solved?.levels;
+  if (!fits) {
+    const last = await peakFly(f, 'Y', LAST_SPAN_UM, objective, 'channel-optimum', limits.Y);
+    fits = last.fits;
+    levels = levelsOnLine(last.fits, last.best);
+  }
+  // A deferred axis's move back to its peak: each channel's level carried there along its own fit (its
+  // own optimum below too: it was measured with the axis where its line ended).
+  const shift = f.rig.channels.map((_, i) => (Object.entries(deferred) as [PoseAxisName, number][])
+    .reduce((sum, [axis, to]) => sum + alongFit(f.lastFits?.[axis]?.[i], to) - alongFit(f.lastFits?.[axis]?.[i], here[axis]), 0));
+  if (levels) levels = levels.map((v, i) => v + (shift[i] as number));
+  // X was flown first, before the roll was corrected: where it goes is decided here, from every channel's
+  // level at the solved pose (array-final-x.ts), and joins the last move.
+  const xRange = f.lastRanges?.X;
+  f.pending = { ...f.pending, ...deferred };
+  if (xFits && xRange && levels) f.pending = { ...f.pending, X: finalX(levels, xFits, x, objective, xRange[0], xRange[1]) };
+  // Left running: the caller readies the meter for the final reading meanwhile, then waits for the platform.
+  await settle(f, { wait: false });
   return p.channels.map((channel, i) => {
-    const fy = fits[i] as ChannelLineFit;
+    const fy = (fits as ChannelLineFit[])[i] as ChannelLineFit;
     const fx = xFits?.[i];
     const along = (g: ChannelLineFit, at: number): number => g.a + g.b * (at - g.centre) + g.c * (at - g.centre) ** 2;
     const gainX = fx && fx.c < 0 ? Math.max(0, fx.peak_dBm - along(fx, x)) : 0;
@@ -167,7 +243,7 @@ async function lastLines(f: Fly, p: ArrayAlignParams, objective: LineObjective, 
       channel,
       x0_um: fx?.peak ?? x,
       y0_um: fy.peak,
-      best_dBm: (ownBest(solved?.models[i]) ?? fy.peak_dBm) + gainX,
+      best_dBm: (ownBest(solved?.models[i]) ?? fy.peak_dBm) + gainX + (shift[i] as number),
       // Gaussian in linear power is a parabola in dB: c = −(10/ln 10)·2/R².
       radius_um: cMean < 0 ? Math.sqrt((-20 / Math.LN10) / cMean) : Number.NaN,
     };

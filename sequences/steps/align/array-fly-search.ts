@@ -36,15 +36,16 @@ export interface Fly {
    * (one coordinated move instead of two); settle() moves there.
    */
   pending?: Partial<PoseValues>;
-  /** Each axis's last line's channel fits. */
+  /** Each axis's last line's channel fits, and the range it covered. */
   lastFits?: Partial<Record<PoseAxisName, ChannelLineFit[]>>;
+  lastRanges?: Partial<Record<PoseAxisName, [number, number]>>;
 }
 
-/** Moves to where the last line decided (before a reading or the end of the search). */
-export async function settle(f: Fly): Promise<void> {
+/** Moves to where the last line decided (before a reading or the end of the search); `wait: false` leaves the move running. */
+export async function settle(f: Fly, opts: { wait?: boolean } = {}): Promise<void> {
   const p = f.pending;
   f.pending = undefined;
-  if (p && Object.keys(p).length > 0) await f.rig.goTo(p);
+  if (p && Object.keys(p).length > 0) await f.rig.goTo(p, opts);
 }
 
 /** Each listed channel fitted from one line's samples. */
@@ -89,23 +90,44 @@ export function bestOnLine(fits: readonly ChannelLineFit[], goal: LineObjective,
   return best;
 }
 
-/** One line across centre ± span on `axis`: every channel fitted, the array sent to the objective's peak. */
+/** The objective of the fitted channels (their parabolas) at `x` along the line. */
+export function objectiveOnLine(fits: readonly ChannelLineFit[], goal: LineObjective, x: number): number {
+  const chosen = fits.filter((f) => goal.channels.includes(f.index));
+  return scoreOf(chosen.map((f) => f.a + f.b * (x - f.centre) + f.c * (x - f.centre) ** 2), goal.objective);
+}
+
+/** A line flown and fitted: where it sent the array, the range it covered, its centre. */
+export interface PeakedLine {
+  best: number;
+  fits: ChannelLineFit[];
+  line: FlyLine;
+  centre: number;
+  lo: number;
+  hi: number;
+}
+
+/**
+ * One line across centre ± span on `axis` (centre: `centreAt`, or where the axis is going or stands):
+ * every channel fitted, the array sent (pending) to the objective's peak.
+ */
 export async function peakFly(f: Fly, axis: PoseAxisName, span: number, goal: LineObjective, phase: string,
-  limits: { min: number; max: number }): Promise<{ best: number; fits: ChannelLineFit[]; line: FlyLine }> {
-  const centre = f.pending?.[axis] ?? (await f.rig.here())[axis];
+  limits: { min: number; max: number }, centreAt?: number): Promise<PeakedLine> {
+  const centre = centreAt ?? f.pending?.[axis] ?? (await f.rig.here())[axis];
   const lo = Math.max(limits.min, centre - span);
   const hi = Math.min(limits.max, centre + span);
   // From whichever end is nearer (the pending move's target included).
   const here = { ...(await f.rig.here()), ...f.pending };
   const [a, b] = Math.abs(here[axis] - lo) <= Math.abs(here[axis] - hi) ? [lo, hi] : [hi, lo];
-  await f.rig.goTo({ ...f.pending, [axis]: a });
+  // Not waited for: flyLine sets the output and the recorder meanwhile, then waits.
+  await f.rig.goTo({ ...f.pending, [axis]: a }, { wait: false });
   f.pending = undefined;
   const line = await flyLine(f.rig, f.link, f.times, axis, b, phase);
   const fits = fitChannels(line, f.rig.channels.map((_, i) => i), centre);
   const best = bestOnLine(fits, goal, lo, hi);
   f.pending = { [axis]: best };
   f.lastFits = { ...f.lastFits, [axis]: fits };
-  return { best, fits, line };
+  f.lastRanges = { ...f.lastRanges, [axis]: [lo, hi] };
+  return { best, fits, line, centre, lo, hi };
 }
 
 /** Each read channel's place along the array (µm from the channels' middle), a loopback channel at its pair's midpoint. */
@@ -146,27 +168,31 @@ export async function rollFromOptima(f: Fly, goal: LineObjective, pitch_um: numb
 }
 
 /**
- * First light: fly rows along X across start ± radius, rows `rowPitch` apart in Y from the start outwards,
- * logging only the loopback pair; the first row where both of its fibers rise `threshold_dB` over the
- * darkest reading seen ends the raster at its brightest sample (left pending: settle() or the next line
- * moves there).
+ * First light: fly rows along X across start ± (radius − rowPitch/2), rows `rowPitch` apart in Y from
+ * the start outwards, logging only the loopback pair; the first row where both of its fibers rise
+ * `threshold_dB` over the darkest reading seen ends the raster at its brightest sample (left pending:
+ * settle() or the next line moves there).
  */
 export async function firstLightFly(f: Fly, opts: { loopback: readonly [number, number]; radius: number; rowPitch: number; threshold_dB: number; start: PoseValues;
   limits: Record<PoseAxisName, { min: number; max: number }> }): Promise<ArraySample> {
   const idx = opts.loopback.map((ch) => f.rig.channels.indexOf(ch));
   const lit = (s: ArraySample): number => Math.min(...idx.map((i) => s.powers_dBm[i] as number));
   const clampTo = (a: PoseAxisName, v: number): number => Math.min(opts.limits[a].max, Math.max(opts.limits[a].min, v));
-  const n = Math.floor(opts.radius / opts.rowPitch);
+  // A row sees the pair a half row pitch either side of it (row_pitch is chosen so), along the row as
+  // across it: rows, and their ends, within that of the square's edge cover it.
+  const reach = Math.max(0, opts.radius - opts.rowPitch / 2);
+  const n = Math.ceil(reach / opts.rowPitch - 1e-9);
   const rows = [0];
   for (let k = 1; k <= n; k++) rows.push(k, -k);
-  const xLo = clampTo('X', opts.start.X - opts.radius);
-  const xHi = clampTo('X', opts.start.X + opts.radius);
+  const xLo = clampTo('X', opts.start.X - reach);
+  const xHi = clampTo('X', opts.start.X + reach);
   let floor = Infinity;
   let best = null as ArraySample | null;
   let toHi = true;
-  await f.rig.goTo({ X: xLo, Y: opts.start.Y });
+  await f.rig.goTo({ X: xLo, Y: opts.start.Y }, { wait: false });
   for (const row of rows) {
-    await f.rig.goTo({ Y: clampTo('Y', opts.start.Y + row * opts.rowPitch) });
+    // Not waited for: flyLine sets the output and the recorder meanwhile, then waits.
+    await f.rig.goTo({ Y: clampTo('Y', opts.start.Y + row * opts.rowPitch) }, { wait: false });
     const line = await flyLine(f.rig, f.link, f.times, 'X', toHi ? xHi : xLo, 'first-light', idx);
     toHi = !toHi;
     for (const s of line.samples) {

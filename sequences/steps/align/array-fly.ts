@@ -7,6 +7,7 @@
 import type { Hexapod, PoseAxisName, RecordedLine } from '../../../drivers/roles/hexapod.ts';
 import type { MultiPortLogger } from '../../../drivers/roles/multiport-logging.ts';
 import type { ArrayRig, ArraySample } from './array-rig.ts';
+import { WaitTimeoutError } from '../../../drivers/properties/wait.ts';
 import { FlyTriggerError } from './errors.ts';
 
 /** An axis this close to its target has arrived (µm, or ° for U V W). */
@@ -86,7 +87,10 @@ export class MoveTimes {
 /** The first line's log: long enough for any line a search flies (it is stopped once the platform is on target). */
 const UNKNOWN_LOG_S = 2;
 
-/** Flies `axis` from where the rig stands to `to`, logging `channels` (indices into rig.channels). */
+/**
+ * Flies `axis` from where the rig stands (or is still moving to: the move to the line's start need not
+ * have been waited for) to `to`, logging `channels` (indices into rig.channels).
+ */
 export async function flyLine(rig: ArrayRig, link: FlyLink, times: MoveTimes, axis: PoseAxisName, to: number, phase: string, channels?: readonly number[]): Promise<FlyLine> {
   const here = await rig.here();
   const from = here[axis];
@@ -100,27 +104,55 @@ export async function flyLine(rig: ArrayRig, link: FlyLink, times: MoveTimes, ax
   const samples = Math.max(2, Math.ceil(duration / tau));
   const picked = channels ?? rig.channels.map((_, i) => i);
   const ports = picked.map((i) => rig.channels[i] as number);
-  await link.hexapod.armMotionStartTrigger(axis);
-  await link.hexapod.recordAxis(axis);
-  await link.meter.startLoggingAll({ channels: ports, samples, averagingTime_s: tau, trigger: 'continuous' });
-  rig.loggingStarted(ports);
-  await rig.goTo({ [axis]: to }, { wait: false });
-  if (predicted === null) {
-    // Duration unknown: wait for the platform, then stop the logs (samples taken so far are kept).
+  const fly = async (): Promise<number[][] | null> => {
+    // The output and the recorder are set while the move to the line's start may still run (the
+    // controller takes commands while it moves; the caller need not wait for it). The meter is armed
+    // only once the platform is still: an output set to follow a moving axis may rise at once, and a
+    // log armed before that edge would start on it instead of on the line's own.
+    await link.hexapod.armMotionStartTrigger(axis);
+    await link.hexapod.recordAxis(axis);
     await link.hexapod.waitForMotion({ timeout_s: 30 });
-    await link.meter.stopLoggingAll(ports);
-  } else {
+    await link.meter.startLoggingAll({ channels: ports, samples, averagingTime_s: tau, trigger: 'continuous' });
+    rig.loggingStarted(ports);
+    await rig.goTo({ [axis]: to }, { wait: false });
+    if (predicted === null) {
+      // Duration unknown: wait for the platform, then stop the logs (samples taken so far are kept; none
+      // at all after a move that ran: the log never started, no pulse).
+      await link.hexapod.waitForMotion({ timeout_s: 30 });
+      await link.meter.stopLoggingAll(ports);
+      const logs = await link.meter.fetchLogs_W(ports);
+      return logs.some((l) => l.length === 0) ? null : logs;
+    }
     try {
       await link.meter.waitLoggingAll(ports, 2 + 4 * duration + samples * tau * 2);
     } catch (err) {
-      throw new FlyTriggerError(link.hexapod.triggerOutput ?? 0, err);
+      if (err instanceof WaitTimeoutError) return null;
+      throw err;
+    }
+    return [];
+  };
+  let logs = await fly();
+  if (logs === null) {
+    // A fault between arming and motion (a configuration command held by a stall and carried out late, a
+    // controller restarted, the output switched off behind the driver) loses the pulse: the line is
+    // re-armed in full and flown once more from its start. A second silence is a cabling or configuration
+    // fault, and the step fails saying so.
+    await link.meter.stopLoggingAll(ports).catch(() => undefined);
+    link.hexapod.forgetArming();
+    rig.noteReflown(`a fly line of ${axis} (${phase}) got no trigger pulse; re-armed the trigger and flew the line again`);
+    await link.hexapod.waitForMotion({ timeout_s: 2 + 4 * duration });
+    await rig.goTo({ [axis]: from }, { wait: false });
+    logs = await fly();
+    if (logs === null) {
+      await link.meter.stopLoggingAll(ports).catch(() => undefined);
+      throw new FlyTriggerError(link.hexapod.triggerOutput ?? 0, new Error(`the ${axis} line's log got no pulse twice (the second after re-arming in full)`));
     }
   }
   const rec = await link.hexapod.recordedLine(axis, Math.ceil((samples * tau) / 1e-4) + 2);
   const arrived = arrivalTime_s(rec, to);
   if (arrived === null) await link.hexapod.waitForMotion({ timeout_s: 2 + 4 * duration });
   else times.learn(distance, arrived);
-  const logs = await link.meter.fetchLogs_W(ports);
+  if (logs.length === 0) logs = await link.meter.fetchLogs_W(ports);
   const out: ArraySample[] = [];
   const n = Math.min(...logs.map((l) => l.length));
   for (let k = 0; k < n; k++) {

@@ -23,6 +23,8 @@ export interface ArraySample {
 
 export class ArrayRig {
   readings = 0;
+  /** What was flown again and why (a line whose log got no trigger pulse), for the step's notes. */
+  readonly reflown: string[] = [];
   private pose: PoseValues | null = null;
   private averaging_s: number | null = null;
   private readonly started_s: number;
@@ -80,21 +82,31 @@ export class ArrayRig {
     await this.ctx.checkpoint();
   }
 
+  /** A line flown again: warned now, and kept for the step's notes. */
+  noteReflown(message: string): void {
+    this.reflown.push(message);
+    this.ctx.warn(`align: ${message}`);
+  }
+
   /** A fly line started logging these ports: the next single reading stops them first. */
   loggingStarted(ports: readonly number[]): void {
     this.logging = ports;
     this.averaging_s = null;
   }
 
+  /** Stops the ports a fly line left logging (a finished log refuses single readings until stopped). */
+  async stopLogs(): Promise<void> {
+    if (this.logging.length === 0) return;
+    const ports = this.logging;
+    this.logging = [];
+    const m = this.meter as Partial<MultiPortLogger>;
+    if (m.stopLoggingAll) await m.stopLoggingAll(ports);
+    else for (const ch of ports) await this.meter.stopLogging(ch);
+  }
+
   async read(): Promise<number[]> {
     await this.checkBudget(this.phase);
-    if (this.logging.length > 0) {
-      const ports = this.logging;
-      this.logging = [];
-      const m = this.meter as Partial<MultiPortLogger>;
-      if (m.stopLoggingAll) await m.stopLoggingAll(ports);
-      else for (const ch of ports) await this.meter.stopLogging(ch);
-    }
+    await this.stopLogs();
     const all = await this.meter.readAll_dBm();
     this.readings += 1;
     return this.channels.map((ch) => all[this.meter.channels.indexOf(ch)] as number);

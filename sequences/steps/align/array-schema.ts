@@ -43,8 +43,14 @@ export const arrayAlignSchema = z.strictObject({
   search_radius: q.length_um({ positive: true, max: 500 }).default(60),
   /** Spacing of the first-light spiral: the loopback's two fibers must both couple, so about one mode radius. */
   pitch: q.length_um({ positive: true, max: 50 }).default(5),
-  /** Row spacing of the fly raster first light flies (a bench with the hexapod's trigger cabled to the meter). */
-  row_pitch: q.length_um({ positive: true, max: 50 }).default(14),
+  /**
+   * Row spacing of the fly raster first light flies (a bench with the hexapod's trigger cabled to the meter).
+   * Why 20 µm: a row lights the pair where both of its fibers are within about 11 µm of their couplers in Y
+   * (each SMF-28 pass loses 0.16 dB/µm²; with the simulated bench's budget, a −12 dBm peak, the pair is
+   * seen 46 dB below it, 10 dB over the dark floor of a 0.5 ms sample; a 0.5° roll, 4 µm at the outer
+   * fibers, costs 0.6 µm of it), so rows 20 µm apart leave no gap between them. A weaker budget wants less.
+   */
+  row_pitch: q.length_um({ positive: true, max: 50 }).default(20),
   /** Fiber spacing in the array: the channels' Y optima over it give the roll. */
   fiber_pitch: q.length_um({ positive: true, max: 1000 }).default(127),
   /** Averaging time of each logged sample of a fly line. */

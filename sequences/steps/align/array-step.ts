@@ -114,7 +114,6 @@ async function runArrayAlign(ctx: StepContext, p: ArrayAlignParams): Promise<Ste
   const limits = hex.poseLimits;
   const t0 = ctx.now_s();
   const start = await rig.here();
-  await rig.averaging(p.averaging);
   const fly = flyOf(rig, hex, meter, p);
   let fits: ChannelFit[];
   if (fly) {
@@ -123,12 +122,19 @@ async function runArrayAlign(ctx: StepContext, p: ArrayAlignParams): Promise<Ste
     let r: Awaited<ReturnType<typeof alignByFly>>;
     try {
       r = await alignByFly(fly, p, loopback, start, limits);
+      // The last move (to the solved pose) is still running: the meter is readied for the final reading
+      // meanwhile (another instrument), then the platform is waited for.
+      await rig.averaging(p.final_averaging);
+      await rig.stopLogs();
+      await hex.waitForMotion();
     } finally {
       await hex.setVelocity_um_s('X', v0);
     }
     fits = r.optima;
     ctx.log(`align: fly lines (hardware-started logs, recorder positions): ${r.lines} lines, roll corrections ${r.rollSteps_deg.map((d) => d.toFixed(3)).join(', ')}°`);
   } else {
+    // Fly lines set each log's averaging themselves; step-and-read readings use `averaging`.
+    await rig.averaging(p.averaging);
     await stepAndRead(ctx, rig, p, loopback, start, read);
     const at = await rig.here();
     await rig.averaging(p.averaging * 5);
@@ -157,7 +163,7 @@ async function runArrayAlign(ctx: StepContext, p: ArrayAlignParams): Promise<Ste
     },
     fits: Object.fromEntries(fits.map((f, i) => [`channel${f.channel}`, channelFit(f, final[i] as number)])),
     notes: [fly ? `fly lines: the hexapod's trigger output ${hex.triggerOutput} starts every port's log at motion start; positions from its data recorder` : 'step-and-read: no trigger output cabled to a multiport meter',
-      `first light on loopback [${loopback.join(', ')}]`, ...(p.track ? [`tracking: ${repeaks} re-peaks in ${p.track.for} s`] : [])],
+      `first light on loopback [${loopback.join(', ')}]`, ...rig.reflown, ...(p.track ? [`tracking: ${repeaks} re-peaks in ${p.track.for} s`] : [])],
   };
 }
 

@@ -12,6 +12,7 @@ import { prepareRun, type PreparedRun } from '../../../../sequences/runner.ts';
 import { simBenchFileYaml } from '../../../../sim/link/bench-file.ts';
 import { VirtualBench } from '../../../../sim/virtual-bench.ts';
 import { runBenchctl } from '../../cli/run-benchctl.ts';
+import { FLY_ROUNDS } from '../../../../sequences/steps/align/array-fly-align.ts';
 
 const LIBRARY = join(import.meta.dirname, '../../../../sequences/library');
 let dir: string;
@@ -52,16 +53,17 @@ describe('align with a fiber array', () => {
     expect(scan).toMatch(/phase,x_um,y_um,z_um,u_deg,v_deg,w_deg,power_ch1_dBm,.*power_ch8_dBm/);
     expect(scan).toMatch(/first-light/);
     // Every listed axis is peaked by a line of its own: gap, tip and tilt each swept across their span
-    // among the joint lines (±12 µm, ±0.3°, ±0.3°; the gap line may be cut short by the Z limit), not left
-    // where the start put them.
+    // among the joint lines (FLY_ROUNDS: ±12 µm, ±0.2°, ±0.2°; the gap line may be cut short by the Z
+    // limit), not left where the start put them.
     const joint = (parse(scan, { comment: '#', columns: true }) as Record<string, string>[]).filter((r) => r['phase'] === 'joint');
     const swept = (col: string): number => {
       const v = joint.map((r) => Number(r[col]));
       return Math.max(...v) - Math.min(...v);
     };
-    expect(swept('z_um')).toBeGreaterThan(0.5 * 24);
-    expect(swept('u_deg')).toBeGreaterThan(0.8 * 0.6);
-    expect(swept('v_deg')).toBeGreaterThan(0.8 * 0.6);
+    const span = (axis: string): number => 2 * (FLY_ROUNDS.find(([a]) => a === axis)?.[1] ?? Number.NaN);
+    expect(swept('z_um')).toBeGreaterThan(0.5 * span('Z'));
+    expect(swept('u_deg')).toBeGreaterThan(0.8 * span('U'));
+    expect(swept('v_deg')).toBeGreaterThan(0.8 * span('V'));
   }, 60_000);
 
   it('refuses a channel the meter does not have and a loopback the bench does not declare, before anything moves', async () => {

@@ -1,6 +1,6 @@
-// The PI hexapod driver's wire protocol (replayed): one axis per query, X Y Z in mm, U V W in degrees,
-// the pivot set at open, soft limits in pose space and VMO? asked before every pose move, refusals
-// naming the axis and the limit with nothing sent.
+// The PI hexapod driver's wire protocol (replayed): the pose in one query of all six axes, X Y Z in mm,
+// U V W in degrees, the pivot set at open, soft limits in pose space and VMO? asked before every pose
+// move, refusals naming the axis and the limit with nothing sent.
 import { describe, expect, it } from 'vitest';
 import { DriverOptionError } from '../../../../drivers/properties/errors.ts';
 import { piGcsHexapod } from '../../../../drivers/instruments/pi-gcs-hexapod.ts';
@@ -14,7 +14,9 @@ const OK: Exchange = ['ERR?', '0'];
 const AXES = { X: { axis: 1, min_um: -300, max_um: 300 }, Y: { axis: 2, min_um: -300, max_um: 300 }, Z: { axis: 3, min_um: -5, max_um: 300 } };
 const OPTIONS = { pivot_um: [0, 0, -45000], rotation_limits_deg: { U: [-1, 1], V: [-1, 1], W: [-1.5, 1.5] } };
 const OPEN: Exchange[] = [['ERR?', '0'], ['SPI R 0 S 0 T -45', null], OK];
-const TARGET_ZERO: Exchange[] = ['X', 'Y', 'Z', 'U', 'V', 'W'].map((a) => [`MOV? ${a}`, `${a}=0.000000`] as const);
+/** A GCS reply of several lines: every line but the last ends with a space (more follows). */
+const lines = (...l: string[]): string => l.join(' \n');
+const TARGET_ZERO: Exchange[] = [['MOV? X Y Z U V W', lines(...['X', 'Y', 'Z', 'U', 'V', 'W'].map((a) => `${a}=0.000000`))]];
 
 function withHexapod<T>(exchanges: Exchange[], body: (h: Hexapod) => Promise<T>, options: Record<string, unknown> = OPTIONS): Promise<T> {
   return expectProtocol([...OPEN, ...exchanges],
@@ -27,12 +29,24 @@ describe('pi-gcs-hexapod driver', () => {
     expect(piGcsHexapod.matchesIdentity('(c)2015 Physik Instrumente (PI) GmbH & Co. KG, C-884.4DC, SIM0000001, 2.0.1.3')).toBe(false);
   });
 
-  it('sets the pivot at open, then reads the pose one axis per query in mm and degrees', async () => {
+  it('sets the pivot at open, then reads the pose in one exchange, all six axes, in mm and degrees', async () => {
     const pose = await withHexapod([
-      ['POS? X', 'X=0.012500'], ['POS? Y', 'Y=-0.003000'], ['POS? Z', 'Z=0.001000'],
-      ['POS? U', 'U=0.100000'], ['POS? V', 'V=0.000000'], ['POS? W', 'W=-0.250000'],
+      ['POS? X Y Z U V W', lines('X=0.012500', 'Y=-0.003000', 'Z=0.001000', 'U=0.100000', 'V=0.000000', 'W=-0.250000')],
     ], (h) => h.pose());
     expect(pose).toEqual({ X: 12.5, Y: -3, Z: 1, U: 0.1, V: 0, W: -0.25 });
+  });
+
+  it('a pose reply short of an axis, or naming another, is refused naming what was expected', async () => {
+    await withHexapod([
+      ['POS? X Y Z U V W', lines('X=0.012500', 'Y=-0.003000', 'Z=0.001000', 'U=0.100000', 'V=0.000000')],
+    ], async (h) => {
+      await expect(h.pose()).rejects.toThrow(/6 lines '<axis>=<value>'.*POS\? X Y Z U V W/);
+    });
+    await withHexapod([
+      ['POS? X Y Z U V W', lines('X=0.012500', 'Y=-0.003000', 'Z=0.001000', 'U=0.100000', 'W=0.000000', 'V=-0.250000')],
+    ], async (h) => {
+      await expect(h.pose()).rejects.toThrow(/'V=<decimal>'/);
+    });
   });
 
   it('asks VMO? with the whole pose before the MOV, which names only the axes that change', async () => {
@@ -49,7 +63,7 @@ describe('pi-gcs-hexapod driver', () => {
       ['VMO? X 0.0125 Y 0 Z 0 U 0 V 0 W 0', '1'], ['MOV X 0.0125', null], OK,
       ['VMO? X 0.0125 Y 0.002 Z 0 U 0 V 0 W 0', '1'], ['MOV Y 0.002', null], OK,
       // A stall held the last MOV; after the resync the controller's target is what it says, not the cache.
-      ['MOV? X', 'X=0.013000'], ['MOV? Y', 'Y=0.002000'], ['MOV? Z', 'Z=0.000000'], ['MOV? U', 'U=0.000000'], ['MOV? V', 'V=0.000000'], ['MOV? W', 'W=0.000000'],
+      ['MOV? X Y Z U V W', lines('X=0.013000', 'Y=0.002000', 'Z=0.000000', 'U=0.000000', 'V=0.000000', 'W=0.000000')],
       ['VMO? X 0.013 Y 0.002 Z 0.001 U 0 V 0 W 0', '1'], ['MOV Z 0.001', null], OK,
     ], async (h) => {
       await h.movePose({ X: 12.5 });
