@@ -109,7 +109,7 @@ export class WaferRun {
       if (!loop.fit) return step.params;
       const p = predictSite(loop.fit, ds.stage_um, loop.plan.map.centre_um);
       loop.predictions.set(ds.key, p);
-      return aimGoto(step.params as SetParams, loop.plan.stage, p);
+      return aimGoto(step.params as SetParams, loop.plan.stage, p, loop.plan.heightLimits_um);
     }
     const firstAlign = ds.stepIds.find((id) => this.deps.plan.steps.find((s) => s.stepId === id)?.kind === 'align');
     const params = step.params as { center?: unknown; channels?: unknown; start_light?: number };
@@ -166,7 +166,9 @@ export class WaferRun {
       ...(predicted ? {
         prediction: {
           predicted_um: round(predicted), found_um: found ? round(found) : null,
-          residual_um: found ? round({ x: found.x - predicted.x, y: found.y - predicted.y }) : null,
+          residual_um: found ? round({
+            x: found.x - predicted.x, y: found.y - predicted.y, ...(found.z !== undefined && predicted.z !== undefined ? { z: found.z - predicted.z } : {}),
+          }) : null,
           firstLightSkipped: measurements['align.first_light_skipped']?.value === 1,
         },
       } : {}),
@@ -187,7 +189,11 @@ export class WaferRun {
     if (!found || r.bin === BINS.noLight || r.bin === BINS.stepError) return;
     const key = ds.siteKey;
     if (ds.pass > 1) loop.observations = loop.observations.filter((o) => o.key !== key);
-    loop.observations.push({ key, nominal: ds.stage_um, found, ...(found.z !== undefined ? { z_um: found.z } : {}) });
+    const zSigma = Object.entries(r.measurements).find(([k]) => k.endsWith('.z_sigma_um'))?.[1].value;
+    loop.observations.push({
+      key, nominal: ds.stage_um, found, ...(found.z !== undefined ? { z_um: found.z } : {}),
+      ...(found.z !== undefined && zSigma !== undefined && Number.isFinite(zSigma) ? { z_sigma_um: zSigma } : {}),
+    });
     loop.fit = fitPlacement(loop.observations, loop.plan.map.centre_um, loop.plan.height_um);
     const power = r.measurements['align.power_dBm']?.value;
     if (r.bin === BINS.good && power !== undefined && Number.isFinite(power)) loop.powers.push(power);
@@ -207,16 +213,24 @@ function foundOf(m: Record<string, Measurement>): { x: number; y: number; z?: nu
   return { x, y, ...(z !== undefined && Number.isFinite(z) ? { z } : {}) };
 }
 
-function aimGoto(params: SetParams, stage: string, p: { x: number; y: number; z?: number }): SetParams {
+/**
+ * The goto aimed at the prediction: X and Y, and Z (the height plane there) when the goto moves Z, kept
+ * inside the stage's Z soft limits (a plane fitted from heights near the lower limit can dip under it).
+ */
+function aimGoto(params: SetParams, stage: string, p: { x: number; y: number; z?: number }, zLimits?: { min_um: number; max_um: number }): SetParams {
+  const z = p.z === undefined ? undefined : zLimits ? Math.min(zLimits.max_um, Math.max(zLimits.min_um, p.z)) : p.z;
   return {
     actions: params.actions.map((a) => (a.type === 'move' && a.role === stage
-      ? { ...a, targets_um: { ...a.targets_um, X: r3(p.x), Y: r3(p.y), ...(p.z !== undefined && 'Z' in a.targets_um ? { Z: r3(p.z) } : {}) } }
+      ? { ...a, targets_um: { ...a.targets_um, X: r3(p.x), Y: r3(p.y), ...(z !== undefined && 'Z' in a.targets_um ? { Z: r3(z) } : {}) } }
       : a)),
   };
 }
 
 export function placementOf(fit: PlacementFit): WaferPlacement {
-  return { offset_um: fit.offset_um, rotation_deg: fit.rotation_deg, plane: fit.plane, sites: fit.sites, rms_residual_um: fit.rms_residual_um };
+  return {
+    offset_um: fit.offset_um, rotation_deg: fit.rotation_deg, plane: fit.plane, sites: fit.sites, rms_residual_um: fit.rms_residual_um,
+    ...(fit.plane_sites !== undefined ? { plane_sites: fit.plane_sites, plane_rms_um: fit.plane_rms_um ?? 0 } : {}),
+  };
 }
 
 export function mapBody(plan: WaferLoopPlan): Omit<WaferMapEventBody, 'type'> {
