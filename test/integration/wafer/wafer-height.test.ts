@@ -1,9 +1,9 @@
-// The height plane on a tilted simulated wafer (seed 3: z0 +4.2 µm, slopes ∓1.5e-4: best heights 5023–5028 µm over
-// these dies): the library's
-// wafer.yaml (its align's height scan reports each site's best height) over eight dies spread across the
-// wafer, in-process through the real engine. Once heights are known, each goto approaches its site at the
-// plane's predicted height (not the loop's fixed `height`), the predictions lie closer to the simulator's
-// true best heights than that fixed height does, and run.json's placement carries the plane and its residuals.
+// The height plane on a tilted simulated wafer (seed 3: z0 +4.2 µm, slopes ∓1.5e-4; best heights 5023–5028 µm
+// over these dies): the library's wafer.yaml (its align's height scan reports each site's best height) over
+// eight dies spread across the wafer, in-process through the real engine. Once heights are known, each goto
+// approaches its site at the plane's predicted height (not the loop's fixed `height`), those predictions lie
+// closer to the simulator's true best heights than that fixed height does, and run.json's placement carries
+// the plane and its residuals.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,26 +31,31 @@ interface Approach {
   trueZ_um: number;
 }
 
-let dir: string;
-const approaches: Approach[] = [];
-const finished: DieFinishedEventBody[] = [];
-let record: RunRecord;
-let zMin_um: number;
+interface WaferRun {
+  approaches: Approach[];
+  finished: DieFinishedEventBody[];
+  record: RunRecord;
+  zMin_um: number;
+}
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'wafer-height-'));
-  const map = join(dir, 'spread.csv');
-  writeFileSync(map, ['# wafer: spread', '# pitch: 1000um, 1000um', '# origin: 3000um, 3000um', '# centre: 12500um, 12500um', '# site A: -375um, 0um',
-    'die,col,row,x_um,y_um,status', ...DIES.map(([d, s]) => `${d},${Number(d.slice(1, 3))},${Number(d.slice(4))},,,${s}`), ''].join('\n'));
+let dir: string;
+let run: WaferRun;
+
+/** The library's wafer.yaml (site A only) over `dies` on the simulated wafer of SEED, with `set` overrides. */
+async function runWafer(name: string, dies: readonly (readonly [string, string])[], set: string[] = []): Promise<WaferRun> {
+  const approaches: Approach[] = [];
+  const finished: DieFinishedEventBody[] = [];
+  const map = join(dir, `${name}.csv`);
+  writeFileSync(map, [`# wafer: ${name}`, '# pitch: 1000um, 1000um', '# origin: 3000um, 3000um', '# centre: 12500um, 12500um', '# site A: -375um, 0um',
+    'die,col,row,x_um,y_um,status', ...dies.map(([d, s]) => `${d},${Number(d.slice(1, 3))},${Number(d.slice(4))},,,${s}`), ''].join('\n'));
   const text = readFileSync(join(LIBRARY, 'wafer.yaml'), 'utf8').replace('sites: [A, B]', 'sites: [A]');
   const sim = new VirtualBench({ seed: SEED, world: 'wafer', timing: 'lan' });
   const bench = await openSimBench(sim, { closeSimulator: true });
   const on: OpenedBench = { bench, sim, choice: { sim: true, seed: SEED, realtime: false, world: 'wafer' }, now_s: () => sim.clock.now_s(), benchWait: (d) => sim.clock.advance(d) };
-  const seq = loadSequenceText(join(LIBRARY, 'wafer.yaml'), text, { baseDir: LIBRARY, set: [`map=${map}`] });
+  const seq = loadSequenceText(join(LIBRARY, 'wafer.yaml'), text, { baseDir: LIBRARY, set: [`map=${map}`, ...set] });
   const plan = buildPlan(seq, { bench: benchInfoOf(on) });
-  zMin_um = bench.get('stage', 'stage').softLimits('Z').min_um;
-  const out = join(dir, 'runs');
-  const ready = createRun(on, plan, out);
+  const zMin_um = bench.get('stage', 'stage').softLimits('Z').min_um;
+  const ready = createRun(on, plan, join(dir, `runs-${name}`));
   ready.engine.on((e: RunEvent) => {
     const ev = e as RunEvent & { stepId?: string; message?: string };
     // The goto's log names where it moved the stage: `stage at X=… µm, Y=… µm, Z=… µm`.
@@ -66,13 +71,21 @@ beforeAll(async () => {
   } finally {
     await bench.close();
   }
-  record = JSON.parse(readFileSync(join(ready.recorder.folder, 'run.json'), 'utf8')) as RunRecord;
+  const record = JSON.parse(readFileSync(join(ready.recorder.folder, 'run.json'), 'utf8')) as RunRecord;
+  return { approaches, finished, record, zMin_um };
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'wafer-height-'));
+  run = await runWafer('spread', DIES);
 }, 240_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the height plane on a tilted wafer', () => {
   it('approaches each site at the height the plane predicted for it, kept inside the Z soft limit', () => {
+    const { approaches, finished, zMin_um } = run;
+    expect(approaches.length).toBe(DIES.length);
     const predicted = finished.filter((f) => f.prediction?.predicted_um.z !== undefined);
     // The first site has nothing to predict from; every later one has a plane (its height scan found a height).
     expect(predicted.length).toBeGreaterThanOrEqual(DIES.length - 1);
@@ -88,7 +101,7 @@ describe('the height plane on a tilted wafer', () => {
 
   it('predicts the true best heights better than the loop\'s fixed height does', () => {
     // After the three reference dies, the plane stands on their heights.
-    const later = approaches.slice(3);
+    const later = run.approaches.slice(3);
     const err = (v: number[]): number => v.reduce((s, x) => s + Math.abs(x), 0) / v.length;
     const plane = err(later.map((a) => a.z_um - a.trueZ_um));
     const fixed = err(later.map((a) => FIXED_HEIGHT_UM - a.trueZ_um));
@@ -97,7 +110,7 @@ describe('the height plane on a tilted wafer', () => {
   });
 
   it('records the fitted plane and its per-site height residuals in run.json', () => {
-    const w = record.wafer!;
+    const w = run.record.wafer!;
     expect(w.placement?.plane_sites).toBeGreaterThanOrEqual(5);
     expect(w.placement?.plane_rms_um).toBeGreaterThan(0);
     expect(w.placement?.plane.ax).not.toBe(0);
@@ -107,4 +120,17 @@ describe('the height plane on a tilted wafer', () => {
     for (const r of w.results) expect(r.measurements['align.z_um']?.unit).toBe('um');
     expect(w.results.filter((r) => r.prediction?.residual_um?.z !== undefined).length).toBeGreaterThanOrEqual(DIES.length - 1);
   });
+});
+
+describe('a height far off the start', () => {
+  it('searches again over search_range, says so, and still finds the best height', async () => {
+    // The loop's height 20 µm above this die's best (≈ 5025 µm): the first scan (±8 µm) sees only the profile's flank.
+    const r = await runWafer('high', [['C09R09', 'reference']], ['height=5045um']);
+    const align = r.record.steps.find((s) => s.stepId.endsWith('/align'))!;
+    expect(align.status).toBe('done');
+    expect(align.notes?.some((n) => /^height missed: .* scanned again over/.test(n)), JSON.stringify(align.notes)).toBe(true);
+    const z = align.measurements?.['z_um']?.value as number;
+    const truth = r.approaches[0]!.trueZ_um;
+    expect(Math.abs(z - truth), `found ${z} µm, true ${truth} µm`).toBeLessThan(6);
+  }, 120_000);
 });
