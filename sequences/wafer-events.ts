@@ -77,6 +77,8 @@ export interface DieFinishedEventBody {
     residual_um: { x: number; y: number; z?: number } | null;
     /** True when fine peaking started at the prediction and no first-light search ran. */
     firstLightSkipped: boolean;
+    /** True when the align's height scan was left out: the height plane already knew the height (docs/wafer.md). */
+    heightScanSkipped?: boolean;
   };
   /** The placement after this site (absent until enough sites were aligned to fit it). */
   placement?: WaferPlacement;

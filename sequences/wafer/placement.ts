@@ -5,7 +5,7 @@
 // The plane is fitted about the map's centre (well conditioned), weighted by each height's σ, and robustly:
 // heights far off the plane (a bad height fit, a die standing proud) are left out of a refit, as the XY
 // outliers are. z0 is then the plane at stage (0, 0), as the events and run.json give it.
-import { Matrix, solve } from 'ml-matrix';
+import { inverse, Matrix, solve } from 'ml-matrix';
 import type { WaferPlacement } from '../wafer-events.ts';
 
 export interface SiteObservation {
@@ -23,6 +23,8 @@ export interface PlacementFit extends WaferPlacement {
   residuals: { key: string; dx_um: number; dy_um: number; dz_um?: number }[];
   /** Sites whose height the plane stands on (0: the plane is the nominal height, flat). */
   planeSites: number;
+  /** The plane's standard uncertainty at a nominal position (µm; Infinity while too few heights say). */
+  planeSigmaAt(n: { x: number; y: number }): number;
 }
 
 /** Sites further apart than this (µm) constrain the rotation; closer ones give the offset only. */
@@ -58,7 +60,7 @@ export function fitPlacement(sites: readonly SiteObservation[], centre: { x: num
   });
   return {
     offset_um: { x: round3(fit.ox), y: round3(fit.oy) }, rotation_deg: (fit.theta * 180) / Math.PI,
-    plane: plane.plane, sites: used.length, rms_residual_um: round3(fit.rms), residuals, planeSites: plane.n,
+    plane: plane.plane, sites: used.length, rms_residual_um: round3(fit.rms), residuals, planeSites: plane.n, planeSigmaAt: plane.sigmaAt,
     ...(plane.n > 0 ? { plane_sites: plane.n, plane_rms_um: round3(plane.rms) } : {}),
   };
 }
@@ -119,49 +121,71 @@ export function planeAt(p: Plane, n: { x: number; y: number }): number {
 }
 
 /** The plane over the heights, outliers (max(2 µm, 5 × the median |residual|)) left out of up to two refits. */
-function fitPlaneRobust(sites: readonly HeightSite[], c: { x: number; y: number }, nominal: number | null): { plane: Plane; n: number; rms: number } {
-  if (sites.length === 0) return { plane: { z0_um: nominal ?? 0, ax: 0, ay: 0 }, n: 0, rms: 0 };
+function fitPlaneRobust(sites: readonly HeightSite[], c: { x: number; y: number }, nominal: number | null): PlaneFit & { n: number; rms: number } {
+  if (sites.length === 0) return { plane: { z0_um: nominal ?? 0, ax: 0, ay: 0 }, sigmaAt: () => Infinity, n: 0, rms: 0 };
   let used = [...sites];
-  let plane = fitPlane(used, c);
+  let fit = fitPlane(used, c);
   for (let round = 0; round < 2 && used.length > 3; round++) {
-    const cut = Math.max(PLANE_OUTLIER_FLOOR_UM, PLANE_OUTLIER_MEDIANS * median(used.map((s) => Math.abs(s.z_um - planeAt(plane, s.nominal)))));
-    const kept = used.filter((s) => Math.abs(s.z_um - planeAt(plane, s.nominal)) <= cut);
+    const cut = Math.max(PLANE_OUTLIER_FLOOR_UM, PLANE_OUTLIER_MEDIANS * median(used.map((s) => Math.abs(s.z_um - planeAt(fit.plane, s.nominal)))));
+    const kept = used.filter((s) => Math.abs(s.z_um - planeAt(fit.plane, s.nominal)) <= cut);
     if (kept.length === used.length || kept.length < 1) break;
     used = kept;
-    plane = fitPlane(used, c);
+    fit = fitPlane(used, c);
   }
-  const rms = Math.sqrt(mean(used.map((s) => (s.z_um - planeAt(plane, s.nominal)) ** 2)));
-  return { plane, n: used.length, rms };
+  const rms = Math.sqrt(mean(used.map((s) => (s.z_um - planeAt(fit.plane, s.nominal)) ** 2)));
+  return { ...fit, n: used.length, rms };
+}
+
+interface PlaneFit {
+  plane: Plane;
+  sigmaAt(n: { x: number; y: number }): number;
 }
 
 /**
  * Weighted least squares of z = zc + ax·(x − cx) + ay·(y − cy); the slopes only where the sites span the
- * wafer in both directions (3 or more, MIN_SPREAD_UM apart), else the weighted mean height, flat.
+ * wafer in both directions (3 or more, MIN_SPREAD_UM apart), else the weighted mean height, flat. The
+ * uncertainty at a point: the parameters' covariance (AᵀWA)⁻¹ scaled by the heights' own scatter about the
+ * plane (reduced χ²), so σs that are too hopeful do not make the plane look surer than its heights are.
  */
-function fitPlane(sites: readonly HeightSite[], c: { x: number; y: number }): Plane {
+function fitPlane(sites: readonly HeightSite[], c: { x: number; y: number }): PlaneFit {
   const w = sites.map((s) => 1 / Math.max(MIN_Z_SIGMA_UM, s.z_sigma_um ?? MIN_Z_SIGMA_UM) ** 2);
   const xs = sites.map((s) => s.nominal.x);
   const ys = sites.map((s) => s.nominal.y);
   const spread = Math.min(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys));
+  const wsum = w.reduce((a, b) => a + b, 0);
   if (sites.length < 3 || spread < MIN_SPREAD_UM) {
-    const wsum = w.reduce((a, b) => a + b, 0);
-    return { z0_um: sites.reduce((a, s, i) => a + (w[i] as number) * s.z_um, 0) / wsum, ax: 0, ay: 0 };
+    const z = sites.reduce((a, s, i) => a + (w[i] as number) * s.z_um, 0) / wsum;
+    const chi2 = sites.reduce((a, s, i) => a + (w[i] as number) * (s.z_um - z) ** 2, 0);
+    const sigma = sites.length > 1 ? Math.sqrt(chi2 / (sites.length - 1) / wsum) : Infinity;
+    return { plane: { z0_um: z, ax: 0, ay: 0 }, sigmaAt: () => sigma };
   }
   const sq = w.map(Math.sqrt);
   const A = new Matrix(sites.map((s, i) => [1, s.nominal.x - c.x, s.nominal.y - c.y].map((v) => v * (sq[i] as number))));
   const b = Matrix.columnVector(sites.map((s, i) => s.z_um * (sq[i] as number)));
   const At = A.transpose();
-  const x = solve(At.mmul(A), At.mmul(b));
+  const normal = At.mmul(A);
+  const x = solve(normal, At.mmul(b));
   const [zc, ax, ay] = [x.get(0, 0), x.get(1, 0), x.get(2, 0)];
-  return { z0_um: zc - ax * c.x - ay * c.y, ax, ay };
+  const plane = { z0_um: zc - ax * c.x - ay * c.y, ax, ay };
+  const chi2 = sites.reduce((a, s, i) => a + (w[i] as number) * (s.z_um - planeAt(plane, s.nominal)) ** 2, 0);
+  const dof = sites.length - 3;
+  const cov = dof > 0 ? inverse(normal).mul(chi2 / dof) : null;
+  const sigmaAt = (n: { x: number; y: number }): number => {
+    if (!cov) return Infinity;
+    const v = [1, n.x - c.x, n.y - c.y];
+    let s2 = 0;
+    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) s2 += (v[i] as number) * cov.get(i, j) * (v[j] as number);
+    return Math.sqrt(Math.max(0, s2));
+  };
+  return { plane, sigmaAt };
 }
 
 /** The predicted optimum of a site from its nominal position (z: the plane there, when it stands on heights). */
-export function predictSite(fit: PlacementFit, nominal: { x: number; y: number }, centre: { x: number; y: number }): { x: number; y: number; z?: number } {
+export function predictSite(fit: PlacementFit, nominal: { x: number; y: number }, centre: { x: number; y: number }): { x: number; y: number; z?: number; z_sigma?: number } {
   const theta = (fit.rotation_deg * Math.PI) / 180;
   const p = predictXY({ ox: fit.offset_um.x, oy: fit.offset_um.y, theta }, nominal, centre);
   if (fit.planeSites === 0) return p;
-  return { ...p, z: planeAt(fit.plane, nominal) };
+  return { ...p, z: planeAt(fit.plane, nominal), z_sigma: fit.planeSigmaAt(nominal) };
 }
 
 function mean(v: readonly number[]): number {

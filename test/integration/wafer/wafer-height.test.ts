@@ -134,3 +134,26 @@ describe('a height far off the start', () => {
     expect(Math.abs(z - truth), `found ${z} µm, true ${truth} µm`).toBeLessThan(6);
   }, 120_000);
 });
+
+describe('heights the plane already knows', () => {
+  it('are not scanned again, but for a check every eighth die-site; the goto still approaches at the prediction', async () => {
+    // 30 dies over the wafer: after a dozen or so heights the plane knows every site's height to 1 µm.
+    const grid: [string, string][] = [];
+    for (let row = 4; row <= 16; row += 3) for (let col = 3; col <= 17; col += 3) grid.push([`C${String(col).padStart(2, '0')}R${String(row).padStart(2, '0')}`, grid.length < 3 ? 'reference' : 'test']);
+    const r = await runWafer('grid', grid);
+    const results = r.record.wafer!.results;
+    const skipped = results.filter((x) => x.prediction?.heightScanSkipped === true);
+    expect(skipped.length, 'die-sites whose height scan was left out').toBeGreaterThan(5);
+    for (const x of skipped) expect(x.measurements['align.z_um'], `${x.die}: skipped, yet measured a height`).toBeUndefined();
+    // Never more than seven skipped in a row: the eighth is scanned as a check.
+    let run = 0;
+    for (const x of results) {
+      run = x.prediction?.heightScanSkipped ? run + 1 : 0;
+      expect(run).toBeLessThanOrEqual(7);
+    }
+    for (const x of skipped) {
+      const a = r.approaches.find((y) => y.key === `${x.die}.${x.site}`)!;
+      expect(a.z_um).toBeCloseTo(Math.max(r.zMin_um, x.prediction!.predicted_um.z as number), 2);
+    }
+  }, 240_000);
+});

@@ -104,4 +104,24 @@ describe('placement learning', () => {
     expect(f.plane.ay).toBe(0);
     expect(f.plane.z0_um).toBeCloseTo(row.reduce((s, r) => s + (r.z_um as number), 0) / 3, 6);
   });
+
+  it('says how well the plane knows a height: unknown from three heights, shrinking as √n with more, larger far out', () => {
+    const g = normal.factory(0, 1, { seed: 23 });
+    const noisy = (k: number, x: number, y: number): SiteObservation => {
+      const s = site(`s${k}`, x, y);
+      return { ...s, z_um: (s.z_um as number) + 2 * g(), z_sigma_um: 2 };
+    };
+    const three = fitPlacement([noisy(0, 7000, 7000), noisy(1, 18_000, 7000), noisy(2, 12_000, 18_000)], C, 5020)!;
+    expect(three.planeSigmaAt(C)).toBe(Infinity);
+    const grid = (n: number): SiteObservation[] => Array.from({ length: n * n }, (_, k) => noisy(k, 7000 + (11_000 * (k % n)) / (n - 1), 7000 + (11_000 * Math.floor(k / n)) / (n - 1)));
+    const s16 = fitPlacement(grid(4), C, 5020)!.planeSigmaAt(C);
+    const s64 = fitPlacement(grid(8), C, 5020)!.planeSigmaAt(C);
+    // σ 2 µm per height: about 2/√16 = 0.5 and 2/√64 = 0.25 µm at the centre.
+    expect(s16).toBeGreaterThan(0.3);
+    expect(s16).toBeLessThan(0.8);
+    expect(s64 / s16).toBeGreaterThan(0.35);
+    expect(s64 / s16).toBeLessThan(0.7);
+    const f = fitPlacement(grid(8), C, 5020)!;
+    expect(f.planeSigmaAt({ x: 2000, y: 2000 })).toBeGreaterThan(f.planeSigmaAt(C));
+  });
 });
