@@ -7,7 +7,7 @@ import { withArrayAlign } from './align-modes.ts';
 import { runAlignment } from './align-run.ts';
 import type { AlignResult } from './align-run.ts';
 import { coveringOffsets_um, squareSpiralLegs } from './paths.ts';
-import { HEIGHT_COLUMNS, HEIGHT_TABLE, scanHeight } from './height-scan.ts';
+import { estimateHeightScan_s, HEIGHT_COLUMNS, HEIGHT_TABLE, scanHeight } from './height-scan.ts';
 import { alignFromPredictedStart } from './predicted-start.ts';
 import { ALIGN_TABLE, AlignRig } from './rig.ts';
 import { alignSchema, defaultPitch_um } from './schema.ts';
@@ -55,7 +55,8 @@ export function estimateAlign_s(p: AlignParams): number {
   if (p.fine === 'fit') fine = p.fly ? 2 * line(40) + 2 * line(15) : 34 * step;
   else fine = (p.fine === 'simplex' ? 45 : 15) * step + (p.fly ? 4 * line(15) : 9 * step);
   const final = line(10) + move(1) + NOMINAL_SETTLE_S + p.final_averaging;
-  return search + fine + final + (p.track ? p.track.for : 0);
+  const height = p.height_scan ? estimateHeightScan_s(p.height_scan, p.final_averaging) : 0;
+  return search + fine + final + height + (p.track ? p.track.for : 0);
 }
 
 function validateAlign(p: AlignParams, bench: BenchInfo): ValidationIssue[] {

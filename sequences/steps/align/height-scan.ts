@@ -28,6 +28,15 @@ export interface HeightScanResult {
   notes: string[];
 }
 
+/** The plan's estimate of a height scan: to the span's foot, up, down, to the best height, the final reading, s. */
+export function estimateHeightScan_s(hs: HeightScanParams, final_averaging_s: number): number {
+  const line = (2 * hs.range) / hs.speed;
+  return 0.5 * line + 2 * line + 0.5 * line + final_averaging_s + HEIGHT_OVERHEAD_S;
+}
+
+/** Exchanges of a height scan besides its moves: ramps set and put back, the meter's wavelength, logs fetched, s. */
+const HEIGHT_OVERHEAD_S = 0.05;
+
 /** Kept above the soft lower limit so a fitted target never lands on it, µm. */
 const LIMIT_CLEARANCE_UM = 0.05;
 
