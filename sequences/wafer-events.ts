@@ -48,6 +48,10 @@ export interface WaferPlacement {
   /** Sites the fit used. */
   sites: number;
   rms_residual_um: number;
+  /** Sites whose heights the plane stands on (absent: no site reported a height, the plane is the loop's height). */
+  plane_sites?: number;
+  /** RMS of those heights about the plane, µm. */
+  plane_rms_um?: number;
 }
 
 export interface DieFinishedEventBody {
@@ -69,10 +73,12 @@ export interface DieFinishedEventBody {
   prediction?: {
     predicted_um: { x: number; y: number; z?: number };
     found_um: { x: number; y: number; z?: number } | null;
-    /** found − predicted, in the plane (µm); null when no light was found. */
-    residual_um: { x: number; y: number } | null;
+    /** found − predicted (µm): in the plane, and z when both heights are known; null when no light was found. */
+    residual_um: { x: number; y: number; z?: number } | null;
     /** True when fine peaking started at the prediction and no first-light search ran. */
     firstLightSkipped: boolean;
+    /** True when the align's height scan was left out: the height plane already knew the height (docs/wafer.md). */
+    heightScanSkipped?: boolean;
   };
   /** The placement after this site (absent until enough sites were aligned to fit it). */
   placement?: WaferPlacement;

@@ -16,7 +16,7 @@ export interface WaferRecord {
   results: DieResult[];
   placement: WaferPlacement | null;
   /** found − fitted per aligned site, from the last placement fit (µm). */
-  residuals?: { key: string; dx_um: number; dy_um: number }[];
+  residuals?: { key: string; dx_um: number; dy_um: number; dz_um?: number }[];
 }
 
 /** A measurement's column: the name carries its unit (power_dBm) or gets it (`readings`, unitless, stays). */
@@ -47,14 +47,14 @@ export function diesCsv(wafers: readonly WaferRecord[]): string {
   }
   const several = wafers.length > 1;
   const header = [...(several ? ['loop'] : []), 'die', 'die_x', 'die_y', 'site', ...columns,
-    'predicted_x_um', 'predicted_y_um', 'residual_x_um', 'residual_y_um', 'first_light_skipped', 'passed', 'bin', 'bin_name', 'reprobe', 'pass'];
+    'predicted_x_um', 'predicted_y_um', 'residual_x_um', 'residual_y_um', 'predicted_z_um', 'residual_z_um', 'first_light_skipped', 'height_scan_skipped', 'passed', 'bin', 'bin_name', 'reprobe', 'pass'];
   const rows = results.map((r) => {
     const byColumn = new Map(Object.entries(r.measurements).map(([n, m]) => [columnOf(n, m.unit), m.value]));
     const p = r.prediction;
     return [
       ...(several ? [r.loopId] : []), r.die, r.col, r.row, r.site, ...columns.map((c) => byColumn.get(c) ?? ''),
-      p?.predicted_um.x ?? '', p?.predicted_um.y ?? '', p?.residual_um?.x ?? '', p?.residual_um?.y ?? '',
-      p ? p.firstLightSkipped : '', r.passed, r.bin, r.binName, r.reprobe === true, r.pass ?? 1,
+      p?.predicted_um.x ?? '', p?.predicted_um.y ?? '', p?.residual_um?.x ?? '', p?.residual_um?.y ?? '', p?.predicted_um.z ?? '', p?.residual_um?.z ?? '',
+      p ? p.firstLightSkipped : '', p ? p.heightScanSkipped === true : '', r.passed, r.bin, r.binName, r.reprobe === true, r.pass ?? 1,
     ];
   });
   const meta = wafers.map((w) => metadataLine(`wafer ${w.map.loopId}`, `${w.map.wafer}, sites ${w.map.sites.join(' ')}`)).join('');

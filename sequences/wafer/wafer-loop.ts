@@ -1,5 +1,7 @@
 // A wafer loop's settings checked and its map read (relative to the sequence file), then one iteration
-// per visited die and chosen site, dies in visiting order (reference dies first), a die's sites together.
+// per visited die and chosen site, dies in visiting order (reference dies first), a die's sites together,
+// nearest first from the site before (stage travel between sites is bench time that measures nothing: on a
+// serpentine's reverse rows the listed order A, B would cross each die twice).
 // Each iteration puts $die, $die_x, $die_y (grid column and row), $site, $site_x and $site_y (the site's
 // nominal stage position) in scope, and a goto to the site.
 import { z } from 'zod';
@@ -73,9 +75,10 @@ export function waferIterations(source: SourceFile, spec: WaferLoopSpec, lp: Fie
   // Each reprobe pass plans every die-site again (stable step ids for the journal); the run skips those
   // whose bin is not one to reprobe.
   for (let pass = 1; pass <= 1 + reprobe.max; pass++) {
+    let last: { x: number; y: number } | null = null;
     for (const die of order) {
-      for (const site of sites) {
-        const p = siteStage_um(die, site);
+      for (const { site, p } of nearestFirst(sites.map((site) => ({ site, p: siteStage_um(die, site) })), last)) {
+        last = p;
         const siteKey = `${die.name}.${site.name}`;
         const key = dieSiteKey(siteKey, pass);
         plan.dieSites.push({ key, siteKey, pass, die, site, stage_um: p, stepIds: [] });
@@ -100,6 +103,26 @@ function iteration(die: WaferDie, site: WaferSiteDef, p: { x: number; y: number 
 
 function round(v: number): number {
   return Math.round(v * 1e6) / 1e6;
+}
+
+/** A die's sites in the order the stage reaches them soonest from `from` (each next the nearest); as listed with no `from`. */
+function nearestFirst<T extends { p: { x: number; y: number } }>(items: readonly T[], from: { x: number; y: number } | null): T[] {
+  if (!from) return [...items];
+  const left = [...items];
+  const out: T[] = [];
+  let at = from;
+  while (left.length > 0) {
+    let best = 0;
+    for (let i = 1; i < left.length; i++) if (dist(left[i]!.p, at) < dist(left[best]!.p, at)) best = i;
+    const [next] = left.splice(best, 1) as [T];
+    out.push(next);
+    at = next.p;
+  }
+  return out;
+}
+
+function dist(a: { x: number; y: number }, b: { x: number; y: number }): number {
+  return Math.hypot(a.x - b.x, a.y - b.y);
 }
 
 /** Whether a sequence's steps hold a wafer loop (cli/ picks the simulated wafer for --sim then). */

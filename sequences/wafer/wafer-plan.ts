@@ -37,6 +37,8 @@ export interface WaferLoopPlan {
   stage: string;
   /** Goto fiber height (stage Z), µm; null when the goto moves only X and Y. */
   height_um: number | null;
+  /** The stage's Z soft limits (from the bench, when planned against one): a predicted height stays inside them. */
+  heightLimits_um?: { min_um: number; max_um: number };
   /** In visiting order: the first pass, then each reprobe pass's candidates (all die-sites, run only when binned so). */
   dieSites: WaferDieSite[];
 }

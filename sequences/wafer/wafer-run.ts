@@ -35,6 +35,13 @@ export interface WaferRunDeps {
 
 /** Below the median aligned power by this much still counts as light at a predicted start, dB. */
 const START_LIGHT_MARGIN_DB = 15;
+/**
+ * A site's height is not scanned where the plane already knows it this well (1σ, µm): 1 µm off the best gap
+ * costs under 0.001 dB, and a scan's own σ is a few µm, so scanning every site would only spend bench time.
+ */
+const HEIGHT_KNOWN_UM = 1;
+/** Even so, every this many die-sites one is scanned: a check that the plane still holds (its misses widen it again). */
+const HEIGHT_CHECK_EVERY = 8;
 
 interface LoopState {
   plan: WaferLoopPlan;
@@ -47,18 +54,24 @@ interface LoopState {
   observations: SiteObservation[];
   fit: PlacementFit | null;
   predictions: Map<string, { x: number; y: number; z?: number }>;
+  /** Die-sites whose height scan was left out (the plane knew the height). */
+  heightSkipped: Set<string>;
+  /** Predicted die-sites since the last one whose height was scanned. */
+  sinceHeightScan: number;
   powers: number[];
 }
 
 export class WaferRun {
   private readonly loops = new Map<string, LoopState>();
+  /** The height plane's σ at each predicted die-site (µm), from its goto's prediction. */
+  private readonly heightSigma = new Map<string, number>();
   private readonly deps: WaferRunDeps;
 
   constructor(deps: WaferRunDeps) {
     this.deps = deps;
     for (const plan of deps.plan.wafers ?? []) {
       this.loops.set(plan.loopId, {
-        plan, sites: new Map(plan.dieSites.map((d) => [d.key, d])), settled: new Set(), selected: new Set(), latest: new Map(), observations: [], fit: null, predictions: new Map(), powers: [],
+        plan, sites: new Map(plan.dieSites.map((d) => [d.key, d])), settled: new Set(), selected: new Set(), latest: new Map(), observations: [], fit: null, predictions: new Map(), heightSkipped: new Set(), sinceHeightScan: 0, powers: [],
       });
     }
     for (const r of deps.records.waferResults?.() ?? []) {
@@ -107,18 +120,34 @@ export class WaferRun {
     if (!ref || !loop || !ds || !loop.plan.predict) return step.params;
     if (ref.goto) {
       if (!loop.fit) return step.params;
-      const p = predictSite(loop.fit, ds.stage_um, loop.plan.map.centre_um);
+      const { z_sigma: zSigma, ...p } = predictSite(loop.fit, ds.stage_um, loop.plan.map.centre_um);
       loop.predictions.set(ds.key, p);
-      return aimGoto(step.params as SetParams, loop.plan.stage, p);
+      if (zSigma !== undefined) this.heightSigma.set(ds.key, zSigma);
+      return aimGoto(step.params as SetParams, loop.plan.stage, p, loop.plan.heightLimits_um);
     }
     const firstAlign = ds.stepIds.find((id) => this.deps.plan.steps.find((s) => s.stepId === id)?.kind === 'align');
-    const params = step.params as { center?: unknown; channels?: unknown; start_light?: number };
+    const params = step.params as { center?: unknown; channels?: unknown; start_light?: number; height_scan?: unknown };
     if (step.stepId !== firstAlign || !loop.predictions.has(ds.key) || params.center !== undefined || params.channels !== undefined) return step.params;
     // A reprobe of a die-site that found no light searches from scratch: the light may be off the prediction.
     const prev = ds.pass > 1 ? loop.latest.get(ds.siteKey) : undefined;
     if (prev && foundOf(prev.measurements) === null) return step.params;
     const level = loop.powers.length ? median(loop.powers) - START_LIGHT_MARGIN_DB : undefined;
-    return { ...params, skip_first_light: true, ...(params.start_light === undefined && level !== undefined ? { start_light: level } : {}) };
+    const aimed = { ...params, skip_first_light: true, ...(params.start_light === undefined && level !== undefined ? { start_light: level } : {}) };
+    return this.withHeightScan(loop, ds, aimed);
+  }
+
+  /** The align's height scan left out where the plane knows the height, but for a check every HEIGHT_CHECK_EVERY. */
+  private withHeightScan<T extends { height_scan?: unknown }>(loop: LoopState, ds: WaferDieSite, params: T): T | Omit<T, 'height_scan'> {
+    if (params.height_scan === undefined) return params;
+    const sigma = this.heightSigma.get(ds.key);
+    if (sigma !== undefined && sigma <= HEIGHT_KNOWN_UM && loop.sinceHeightScan < HEIGHT_CHECK_EVERY - 1) {
+      loop.sinceHeightScan += 1;
+      loop.heightSkipped.add(ds.key);
+      const { height_scan: _scan, ...rest } = params;
+      return rest;
+    }
+    loop.sinceHeightScan = 0;
+    return params;
   }
 
   /** After a step ended well: the die-site's last step ends the die-site. */
@@ -166,8 +195,11 @@ export class WaferRun {
       ...(predicted ? {
         prediction: {
           predicted_um: round(predicted), found_um: found ? round(found) : null,
-          residual_um: found ? round({ x: found.x - predicted.x, y: found.y - predicted.y }) : null,
+          residual_um: found ? round({
+            x: found.x - predicted.x, y: found.y - predicted.y, ...(found.z !== undefined && predicted.z !== undefined ? { z: found.z - predicted.z } : {}),
+          }) : null,
           firstLightSkipped: measurements['align.first_light_skipped']?.value === 1,
+          ...(loop.heightSkipped.has(ds.key) ? { heightScanSkipped: true } : {}),
         },
       } : {}),
       ...(ds.pass > 1 ? { reprobe: true, pass: ds.pass } : {}),
@@ -187,7 +219,11 @@ export class WaferRun {
     if (!found || r.bin === BINS.noLight || r.bin === BINS.stepError) return;
     const key = ds.siteKey;
     if (ds.pass > 1) loop.observations = loop.observations.filter((o) => o.key !== key);
-    loop.observations.push({ key, nominal: ds.stage_um, found, ...(found.z !== undefined ? { z_um: found.z } : {}) });
+    const zSigma = Object.entries(r.measurements).find(([k]) => k.endsWith('.z_sigma_um'))?.[1].value;
+    loop.observations.push({
+      key, nominal: ds.stage_um, found, ...(found.z !== undefined ? { z_um: found.z } : {}),
+      ...(found.z !== undefined && zSigma !== undefined && Number.isFinite(zSigma) ? { z_sigma_um: zSigma } : {}),
+    });
     loop.fit = fitPlacement(loop.observations, loop.plan.map.centre_um, loop.plan.height_um);
     const power = r.measurements['align.power_dBm']?.value;
     if (r.bin === BINS.good && power !== undefined && Number.isFinite(power)) loop.powers.push(power);
@@ -207,16 +243,24 @@ function foundOf(m: Record<string, Measurement>): { x: number; y: number; z?: nu
   return { x, y, ...(z !== undefined && Number.isFinite(z) ? { z } : {}) };
 }
 
-function aimGoto(params: SetParams, stage: string, p: { x: number; y: number; z?: number }): SetParams {
+/**
+ * The goto aimed at the prediction: X and Y, and Z (the height plane there) when the goto moves Z, kept
+ * inside the stage's Z soft limits (a plane fitted from heights near the lower limit can dip under it).
+ */
+function aimGoto(params: SetParams, stage: string, p: { x: number; y: number; z?: number }, zLimits?: { min_um: number; max_um: number }): SetParams {
+  const z = p.z === undefined ? undefined : zLimits ? Math.min(zLimits.max_um, Math.max(zLimits.min_um, p.z)) : p.z;
   return {
     actions: params.actions.map((a) => (a.type === 'move' && a.role === stage
-      ? { ...a, targets_um: { ...a.targets_um, X: r3(p.x), Y: r3(p.y), ...(p.z !== undefined && 'Z' in a.targets_um ? { Z: r3(p.z) } : {}) } }
+      ? { ...a, targets_um: { ...a.targets_um, X: r3(p.x), Y: r3(p.y), ...(z !== undefined && 'Z' in a.targets_um ? { Z: r3(z) } : {}) } }
       : a)),
   };
 }
 
 export function placementOf(fit: PlacementFit): WaferPlacement {
-  return { offset_um: fit.offset_um, rotation_deg: fit.rotation_deg, plane: fit.plane, sites: fit.sites, rms_residual_um: fit.rms_residual_um };
+  return {
+    offset_um: fit.offset_um, rotation_deg: fit.rotation_deg, plane: fit.plane, sites: fit.sites, rms_residual_um: fit.rms_residual_um,
+    ...(fit.plane_sites !== undefined ? { plane_sites: fit.plane_sites, plane_rms_um: fit.plane_rms_um ?? 0 } : {}),
+  };
 }
 
 export function mapBody(plan: WaferLoopPlan): Omit<WaferMapEventBody, 'type'> {

@@ -7,6 +7,7 @@ import { withArrayAlign } from './align-modes.ts';
 import { runAlignment } from './align-run.ts';
 import type { AlignResult } from './align-run.ts';
 import { coveringOffsets_um, squareSpiralLegs } from './paths.ts';
+import { estimateHeightScan_s, HEIGHT_COLUMNS, HEIGHT_TABLE, scanHeight } from './height-scan.ts';
 import { alignFromPredictedStart } from './predicted-start.ts';
 import { ALIGN_TABLE, AlignRig } from './rig.ts';
 import { alignSchema, defaultPitch_um } from './schema.ts';
@@ -54,7 +55,8 @@ export function estimateAlign_s(p: AlignParams): number {
   if (p.fine === 'fit') fine = p.fly ? 2 * line(40) + 2 * line(15) : 34 * step;
   else fine = (p.fine === 'simplex' ? 45 : 15) * step + (p.fly ? 4 * line(15) : 9 * step);
   const final = line(10) + move(1) + NOMINAL_SETTLE_S + p.final_averaging;
-  return search + fine + final + (p.track ? p.track.for : 0);
+  const height = p.height_scan ? estimateHeightScan_s(p.height_scan, p.final_averaging) : 0;
+  return search + fine + final + height + (p.track ? p.track.for : 0);
 }
 
 function validateAlign(p: AlignParams, bench: BenchInfo): ValidationIssue[] {
@@ -69,6 +71,10 @@ function validateAlign(p: AlignParams, bench: BenchInfo): ValidationIssue[] {
   p.axes.forEach((axis, i) => {
     if (stage.axes && !stage.axes[axis]) issues.push({ field: `axes.${i}`, message: `stage '${p.stage}' has no axis '${axis}' (its axes are ${Object.keys(stage.axes).join(', ')})` });
   });
+  const h = p.height_scan?.axis;
+  if (h !== undefined && stage.axes && !stage.axes[h]) {
+    issues.push({ field: 'height_scan.axis', message: `stage '${p.stage}' has no axis '${h}' for the height scan (its axes are ${Object.keys(stage.axes).join(', ')})` });
+  }
   if (issues.length === 0 && p.center) {
     // The search area must lie within the soft limits (known here only with an explicit centre).
     for (const axis of p.axes) {
@@ -119,11 +125,12 @@ const singleFiberAlign: StepDefinition<AlignParams> = {
   schema: alignSchema,
   tables: (p) => [
     { name: ALIGN_TABLE, columns: ['x_um', 'y_um', 'power_dBm', 'phase'], description: 'every reading of the alignment, where it was taken' },
+    ...(p.height_scan ? [{ name: HEIGHT_TABLE, columns: [...HEIGHT_COLUMNS], description: 'power over the height scan, where it was taken' }] : []),
     ...(p.track && p.track.for > 0
       ? [{ name: TRACK_TABLE, columns: [...TRACK_COLUMNS], description: 'power while tracking, and re-alignments' }]
       : []),
   ],
-  measurements: () => ({ ...MEASUREMENTS }),
+  measurements: (p) => ({ ...MEASUREMENTS, ...(p.height_scan ? { z_um: 'um', z_sigma_um: 'um' } : {}) }),
   validate: validateAlign,
   estimate_s: (p) => estimateAlign_s(p),
   async run(ctx, p) {
@@ -151,7 +158,10 @@ const singleFiberAlign: StepDefinition<AlignParams> = {
     // A predicted start (skip_first_light) peaks from there when light is there (predicted-start.ts).
     const predicted = p.skip_first_light && !saved ? await alignFromPredictedStart(rig, p, centre) : undefined;
     if (predicted) ctx.log(`align: ${predicted.note}`);
-    const aligned = predicted?.result ?? await runAlignment(rig, p, centre);
+    const lateral = predicted?.result ?? await runAlignment(rig, p, centre);
+    // The best height at the aligned XY; the power is then the one read there.
+    const height = p.height_scan ? await scanHeight(ctx, stage, meter, p, p.height_scan, lateral.modeRadius_um) : undefined;
+    const aligned = height ? { ...lateral, power_dBm: height.power_dBm, notes: [...lateral.notes, ...height.notes] } : lateral;
     const result = await track(ctx, rig, p, aligned, before);
     const fit = fitRecord(result);
     if (fit) ctx.fit('gaussian2d', fit);
@@ -159,7 +169,10 @@ const singleFiberAlign: StepDefinition<AlignParams> = {
     ctx.log(`align: ${result.power_dBm.toFixed(2)} dBm at (${result.position.x_um.toFixed(2)}, ${result.position.y_um.toFixed(2)}) µm, ` +
       `${result.readings} readings, ${result.time_s.toFixed(2)} s`);
     return {
-      measurements: { ...measurementsOf(result), first_light_skipped: { value: predicted?.firstLightSkipped ? 1 : 0, unit: '' } },
+      measurements: {
+        ...measurementsOf(result), first_light_skipped: { value: predicted?.firstLightSkipped ? 1 : 0, unit: '' },
+        ...(height?.z_um != null ? { z_um: { value: height.z_um, unit: 'um' }, z_sigma_um: { value: height.sigma_um ?? NaN, unit: 'um' } } : {}),
+      },
       ...(fit ? { fits: { gaussian2d: fit } } : {}),
       notes: [
         `${rig.segmentsFlown} fly segments (${rig.loggedSamples} logged samples), ${rig.singleReadings} single readings`,

@@ -27,6 +27,19 @@ const track = z.strictObject({
   for: q.duration_s({ min: 0 }).default(0),
 }, { error: 'expected { every: 60s, drop: 0.5dB, for: 8h }' });
 
+const heightScan = z.strictObject({
+  axis: axisName.default('Z'),
+  range: q.length_um({ positive: true, max: 100 }).default(8),
+  search_range: q.length_um({ positive: true, max: 300 }).optional(),
+  speed: q.velocity_um_s({ positive: true }).default(500),
+  /**
+   * Averaging of each logged sample: the parabola drops only hundredths of a dB over the scan, so samples
+   * average longer than the lateral ones (a meter's noise falls as √time); at 500 µm/s a 2 ms sample spans
+   * 1 µm, more than the ripple's λ/2 period, which averages most of it out.
+   */
+  sample_time: q.duration_s({ min: 1e-6, max: 0.1 }).default(2e-3),
+}, { error: 'expected { range: 8um, search_range: 24um, speed: 500um/s, sample_time: 2ms, axis: Z }' });
+
 export const alignSchema = z.strictObject({
   /** Meter role and channel that sees the coupled light. */
   meter: z.string().default('meter'),
@@ -79,6 +92,15 @@ export const alignSchema = z.strictObject({
   skip_first_light: q.onOff().default(false),
   /** The least power at the start that counts as light (default: the threshold when absolute, else -50 dBm). */
   start_light: q.power_dBm().optional(),
+  /**
+   * After the lateral alignment, the best fiber height by a Z fly scan (height-scan.ts), the fiber left there
+   * and `z_um` measured: `{ range: 8um }` scans ±8 µm around where the fiber stands (a wafer run's predicted
+   * height); a best height beyond that is searched again over ±`search_range` (default 3 × range).
+   */
+  height_scan: heightScan.optional(),
+}).refine((p) => !p.height_scan || !p.axes.includes(p.height_scan.axis), {
+  error: 'height_scan.axis: expected the height axis, not one of the lateral axes',
+  path: ['height_scan', 'axis'],
 }).refine((p) => !p.center || Object.keys(p.center).every((k) => p.axes.includes(k)), {
   error: 'center: expected positions for the step\'s axes only (e.g. { X: 12500um, Y: 12500um })',
   path: ['center'],
