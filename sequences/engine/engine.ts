@@ -19,6 +19,7 @@ import { restoreForResume } from './resume-restore.ts';
 import { RunControl } from './run-control.ts';
 import { makeStepContext, type ContextDeps } from './step-context.ts';
 import { isSafetyFault } from '../wafer/faults.ts';
+import { expectedOutputs, laserFoundOff } from './output-state.ts';
 import { WaferRun } from '../wafer/wafer-run.ts';
 import type { EngineOptions, EngineState, RunResult, RunStatus } from './engine-types.ts';
 
@@ -220,6 +221,7 @@ export class RunEngine {
         return step.definition.run(ctx, params);
       }, (err) => new StepFailedError(step.stepId, err), () => this.records.incrementReconnects(step.stepId));
     } catch (err) {
+      if (err instanceof StepFailedError && !isSafetyFault(err.cause)) await this.blameLaserOff(step, err);
       // In a wafer loop a step's own failure bins its die-site and the run goes on; safety faults stop it.
       if (!this.wafer || !step.wafer || !(err instanceof StepFailedError) || isSafetyFault(err.cause)) throw err;
       await this.dieStepFailed(step, started_s, err);
@@ -235,6 +237,20 @@ export class RunEngine {
     this.emit({ type: 'step-finished', stepId: step.stepId, kind: step.kind, status: 'done', duration_s: end.duration_s, measurements });
     this.current = null;
     this.wafer?.stepDone(step);
+  }
+
+  /**
+   * A step that failed while a laser the sequence left on reads off failed for that (an interlock trip):
+   * the run stops, resumable, naming the laser, instead of the step's error — and a wafer loop does not
+   * go on to bin every die after it for want of light.
+   */
+  private async blameLaserOff(step: PlannedStep, err: StepFailedError): Promise<void> {
+    const finished = this.plan.steps.filter((s) => this.measured.has(s.stepId));
+    const role = await laserFoundOff(this.bench, expectedOutputs(finished, step));
+    if (role === null) return;
+    throw new RunAbortedError('instrument-lost', `${role} output found off, where the sequence left it on (an interlock trip, a key switch ` +
+      `or a power cycle?), when step ${step.stepId} failed (${errorMessage(err.cause)}): not switched on again unasked — check the laser, ` +
+      'then resume the run', { cause: err });
   }
 
   /** A die-site's step failed: recorded as an error, its die-site binned; the run goes on. */

@@ -74,3 +74,23 @@ export async function reestablishOutputs(bench: Bench, expected: ReadonlyMap<str
   }
   return lines;
 }
+
+/**
+ * After a step failed: the first laser the sequence left on that reads off, twice (one reply may be
+ * garbled). An interlock trip takes the light away without a word on any link, so the step fails for
+ * want of light (an align finds none, a sweep reads the floor); this names the cause. Null when every
+ * laser reads as left or cannot be read: the step's own error then stands.
+ */
+export async function laserFoundOff(bench: Bench, expected: ReadonlyMap<string, boolean>): Promise<string | null> {
+  for (const [role, want] of expected) {
+    if (!want || bench.instrument(role).kind !== 'laser') continue;
+    const inst = switchable(bench, role);
+    if (typeof inst?.output !== 'function') continue;
+    try {
+      if (!(await inst.output()) && !(await inst.output())) return role;
+    } catch {
+      // Not readable now (a stall, a dropped link): nothing to say about its output.
+    }
+  }
+  return null;
+}

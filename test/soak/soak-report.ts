@@ -46,13 +46,29 @@ export function endings(faults: readonly InjectedFault[], outcomes: readonly Run
       continue;
     }
     const early = run.status !== 'passed' && run.status !== 'failed';
-    const lastInRun = [...faults].reverse().find((g) => g.start_ms >= run.started_ms && g.start_ms <= run.ended_ms);
+    const lastInRun = culprit(faults, run);
     const unsafe = !run.safe || run.laserOff !== true;
     if (unsafe && lastInRun?.id === f.id) result.set(f.id, 'unsafe');
     else if (early && lastInRun?.id === f.id) result.set(f.id, 'aborted safely');
     else result.set(f.id, 'recovered');
   }
   return result;
+}
+
+/**
+ * The fault a run's ending is put down to: for a laser found off or an interlock, the last interlock trip in
+ * the run; otherwise the last fault on a role the run's message names; otherwise the run's last fault. (A
+ * stall that recovered before an interlock trip ended the run is not the stall that ended it.)
+ */
+export function culprit(faults: readonly InjectedFault[], run: RunOutcome): InjectedFault | undefined {
+  const inRun = faults.filter((g) => g.start_ms >= run.started_ms && g.start_ms <= run.ended_ms).reverse();
+  const message = run.message ?? '';
+  if (/interlock|laser output found off|output .*went off/i.test(message)) {
+    const trip = inRun.find((g) => g.kind === 'interlock');
+    if (trip) return trip;
+  }
+  const named = inRun.find((g) => new RegExp(`(^|[^\\w-])${g.role}([^\\w-]|$)`).test(message));
+  return named ?? inRun[0];
 }
 
 const pad = (s: string | number, n: number): string => String(s).padEnd(n);

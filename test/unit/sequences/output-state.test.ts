@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { PlannedStep } from '../../../sequences/plan/plan-types.ts';
 import type { Bench } from '../../../sequences/bench-port.ts';
 import { RunAbortedError } from '../../../sequences/engine/errors.ts';
-import { expectedOutputs, reestablishOutputs } from '../../../sequences/engine/output-state.ts';
+import { expectedOutputs, laserFoundOff, reestablishOutputs } from '../../../sequences/engine/output-state.ts';
 
 /** A bench whose roles answer output() from a script of readings, and record what was switched. */
 function scriptedBench(readings: Record<string, boolean[]>): { bench: Bench; switched: string[] } {
@@ -76,3 +76,16 @@ describe('reestablishOutputs', () => {
   });
 });
 
+describe('laserFoundOff (after a step failed)', () => {
+  it('names a laser left on that reads off twice; switches nothing', async () => {
+    const { bench, switched } = scriptedBench({ voa: [true], laser: [false, false] });
+    expect(await laserFoundOff(bench, new Map([['voa', true], ['laser', true]]))).toBe('laser');
+    expect(switched).toEqual([]);
+  });
+
+  it('one off reading, a laser left off, or a VOA closed is not it', async () => {
+    expect(await laserFoundOff(scriptedBench({ laser: [false, true] }).bench, new Map([['laser', true]]))).toBeNull();
+    expect(await laserFoundOff(scriptedBench({ laser: [false] }).bench, new Map([['laser', false]]))).toBeNull();
+    expect(await laserFoundOff(scriptedBench({ voa: [false] }).bench, new Map([['voa', true]]))).toBeNull();
+  });
+});

@@ -34,4 +34,13 @@ describe('soak report', () => {
     expect(statusLabel('failed')).toBe('limit failed');
     expect(statusLabel('error')).toBe('error');
   });
+
+  it('an ending is put down to the interlock trip for a laser found off, or to the role the message names, not merely the last fault', () => {
+    const stall = (id: number, role: string, start_ms: number): InjectedFault => ({ ...fault(id, start_ms), role });
+    const trip: InjectedFault = { id: 2, kind: 'interlock', role: 'laser', start_ms: 20, end_ms: 30 };
+    const laserOff = run('aborted', 0, { message: 'laser output found off after the fault, where the sequence left it on' });
+    expect([...endings([stall(1, 'meter', 10), trip, stall(3, 'voa', 50)], [laserOff]).values()]).toEqual(['recovered', 'aborted safely', 'recovered']);
+    const voa = run('aborted', 0, { message: 'voa (TCPIP0::127.0.0.1::1::SOCKET) did not come back within 30 s' });
+    expect([...endings([stall(1, 'voa', 10), stall(2, 'laser', 50)], [voa]).values()]).toEqual(['aborted safely', 'recovered']);
+  });
 });
