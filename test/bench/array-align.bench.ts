@@ -9,13 +9,10 @@
 // anywhere along its own ridge, and a channel-by-channel comparison with it would mean nothing). Then
 // tracking through a 60 s simulated cure on the first seeds: the worst channel's shortfall from its
 // optimum at every check.
-import { isHexapod } from '../../drivers/roles/hexapod.ts';
-import type { Hexapod } from '../../drivers/roles/hexapod.ts';
-import type { Bench } from '../../drivers/bench/bench.ts';
-import { openSimBench } from '../../sequences/sim-bench.ts';
 import { alignStep } from '../../sequences/steps/align/align-step.ts';
-import { VirtualBench } from '../../sim/index.ts';
+import type { VirtualBench } from '../../sim/index.ts';
 import { sequentialBaseline } from './array/baseline.ts';
+import { openArray } from './array/open-array.ts';
 import { memoryContext } from './align/bench-context.ts';
 import { channelPowers_dB, jointOptimum, reference } from './array/model.ts';
 
@@ -33,16 +30,6 @@ interface Outcome {
   error?: string;
 }
 
-async function openArray(seed: number): Promise<{ vb: VirtualBench; bench: Bench; hex: Hexapod }> {
-  const vb = new VirtualBench({ seed, timing: 'lan', drift_um_per_h: 0 });
-  const bench = await openSimBench(vb);
-  await bench.laser.setPower_dBm(6);
-  await bench.laser.setOutput(true);
-  await bench.voa.setOutput(true);
-  const hex = bench.get('stage-hexapod', 'stage');
-  if (!isHexapod(hex)) throw new Error('stage-hexapod is not a hexapod');
-  return { vb, bench, hex };
-}
 
 /** Worst channel shortfall from the joint optimum where the array stands now (noise-free truth). */
 function shortfall(vb: VirtualBench): number {

@@ -1,25 +1,17 @@
 // Where the array align step's bench time goes (`node bin/run-ts.js test/bench/array/profile.ts [seeds]`):
 // per phase of the scan table (the time up to each phase's rows) and per top-level driver call of the
 // hexapod and the meter (nested calls counted in their caller). Lan timing, the benchmark's starts.
-import { isHexapod } from '../../../drivers/roles/hexapod.ts';
-import { openSimBench } from '../../../sequences/sim-bench.ts';
 import { alignStep } from '../../../sequences/steps/align/align-step.ts';
-import { VirtualBench } from '../../../sim/index.ts';
 import { memoryContext } from '../align/bench-context.ts';
 import { profileTable } from '../profile-table.ts';
+import { openArray } from './open-array.ts';
 
 const SEEDS = Number(process.argv[2] ?? 10);
 const table = profileTable(process.env['TRACE'] === '1');
 
 let total = 0;
 for (let seed = 1; seed <= SEEDS; seed++) {
-  const vb = new VirtualBench({ seed, timing: 'lan', drift_um_per_h: 0 });
-  const bench = await openSimBench(vb);
-  await bench.laser.setPower_dBm(6);
-  await bench.laser.setOutput(true);
-  await bench.voa.setOutput(true);
-  const hex = bench.get('stage-hexapod', 'stage');
-  if (!isHexapod(hex)) throw new Error('no hexapod');
+  const { vb, bench, hex } = await openArray(seed);
   const now = (): number => vb.benchTime_s();
   table.instrument(hex, 'hex', now);
   table.instrument(bench.get('meter-array', 'meter'), 'meter', now);

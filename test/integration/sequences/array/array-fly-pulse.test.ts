@@ -5,26 +5,19 @@
 // naming the output and the cable, after the one retry.
 import { describe, expect, it } from 'vitest';
 import type { Bench } from '../../../../drivers/bench/bench.ts';
-import { isHexapod } from '../../../../drivers/roles/hexapod.ts';
 import type { Hexapod } from '../../../../drivers/roles/hexapod.ts';
-import { openSimBench } from '../../../../sequences/sim-bench.ts';
 import { alignStep } from '../../../../sequences/steps/align/align-step.ts';
 import { FlyTriggerError } from '../../../../sequences/steps/align/errors.ts';
-import { VirtualBench } from '../../../../sim/index.ts';
+import type { VirtualBench } from '../../../../sim/index.ts';
 import { memoryContext } from '../../../bench/align/bench-context.ts';
+import { openArray } from '../../../bench/array/open-array.ts';
 
 const CHANNELS = [1, 2, 3, 4, 5, 6, 7, 8];
 type Wire = { session: { write(s: string): Promise<void> } };
 
 /** The bench with light on and its hexapod, whose recorder set-up (one per new line axis) can be hooked. */
 async function open(seed: number): Promise<{ vb: VirtualBench; bench: Bench; hex: Hexapod; sent: string[] }> {
-  const vb = new VirtualBench({ seed, timing: 'lan', drift_um_per_h: 0 });
-  const bench = await openSimBench(vb);
-  await bench.laser.setPower_dBm(6);
-  await bench.laser.setOutput(true);
-  await bench.voa.setOutput(true);
-  const hex = bench.get('stage-hexapod', 'stage');
-  if (!isHexapod(hex)) throw new Error('stage-hexapod is not a hexapod');
+  const { vb, bench, hex } = await openArray(seed);
   const sent: string[] = [];
   const wire = (hex as unknown as Wire).session;
   const write = wire.write.bind(wire);
