@@ -23,19 +23,10 @@ import { SENSOR_MODULE, isMainframe, requireModules } from './keysight-816x-main
 import { absoluteCommand, emitNotice, referenceStateQuery, relativeChannels, relativeNotice } from './keysight-n774x-reference.ts';
 import { inDbm, inW, isOverRange } from './keysight-n774x-readings.ts';
 import type { Reading } from './keysight-n774x-readings.ts';
+import { MAX_LOG_SAMPLES, TRIGGER_INPUT, logAssembly_s, parseLoggingState } from './keysight-n774x-logging.ts';
 import { AVERAGING_TIME_RANGE_S, POWER_UNIT, meterTable, meterWavelengthRange_nm } from './keysight-n774x-table.ts';
 
 export const KEYSIGHT_N774X = 'keysight-n774x';
-
-/** The N774x logs up to 1 M samples (816x modules fewer; they refuse more with an instrument error). */
-export const MAX_LOG_SAMPLES = 1_000_000;
-
-/** The meter's time to assemble a log block: a margin of 0.5 s and 1 µs per sample (not a specification). */
-function logAssembly_s(samples: number): number {
-  return 0.5 + samples * 1e-6;
-}
-
-const TRIGGER_INPUT: Readonly<Record<LoggingTrigger, string>> = { ignore: 'IGN', single: 'SME', continuous: 'CME' };
 
 export class KeysightN774xMeter implements MultiPortLogger {
   readonly kind = 'meter' as const;
@@ -452,15 +443,3 @@ export const keysightN774xDescriptor: DriverDescriptor<KeysightN774xMeter> = {
   },
   create: (ctx) => KeysightN774xMeter.create(ctx),
 };
-
-/** A `:FUNC:STAT?` reply, `<function>,<progress>`: NONE,COMPLETE (idle), LOGGING_STABILITY,PROGRESS, LOGGING_STABILITY,COMPLETE. */
-function parseLoggingState(resource: string, command: string, reply: string): LoggingState {
-  const m = /^\s*"?([A-Z_]+)\s*,\s*([A-Z_]+)"?\s*$/i.exec(reply);
-  if (!m) throw new ReplyFormatError(resource, command, reply, "'<function>,<COMPLETE|PROGRESS>', e.g. LOGGING_STABILITY,PROGRESS");
-  const fn = (m[1] as string).toUpperCase();
-  const progress = (m[2] as string).toUpperCase();
-  if (fn === 'NONE') return 'idle';
-  if (progress === 'COMPLETE') return 'complete';
-  if (progress === 'PROGRESS') return 'running';
-  throw new ReplyFormatError(resource, command, reply, 'progress COMPLETE or PROGRESS');
-}
