@@ -68,7 +68,7 @@ export class RunEngine {
     this.lost = new LostInstruments({
       bench: this.bench, recovery: this.recovery, signal: this.control.signal, now_ms: this.wallNow_ms, sleep_ms: this.sleep_ms,
       emit: (body) => this.emit(body),
-      finishedSteps: () => this.plan.steps.filter((s) => this.measured.has(s.stepId)),
+      finishedSteps: () => this.finishedSteps(),
       currentStep: () => this.plan.steps.find((s) => s.stepId === this.current),
       enterPause: () => {
         this.reconnecting = true;
@@ -245,12 +245,16 @@ export class RunEngine {
    * go on to bin every die after it for want of light.
    */
   private async blameLaserOff(step: PlannedStep, err: StepFailedError): Promise<void> {
-    const finished = this.plan.steps.filter((s) => this.measured.has(s.stepId));
-    const role = await laserFoundOff(this.bench, expectedOutputs(finished, step));
+    const role = await laserFoundOff(this.bench, expectedOutputs(this.finishedSteps(), step));
     if (role === null) return;
     throw new RunAbortedError('instrument-lost', `${role} output found off, where the sequence left it on (an interlock trip, a key switch ` +
       `or a power cycle?), when step ${step.stepId} failed (${errorMessage(err.cause)}): not switched on again unasked — check the laser, ` +
       'then resume the run', { cause: err });
+  }
+
+  /** The steps finished so far, in plan order: the outputs they left are what the bench should show. */
+  private finishedSteps(): PlannedStep[] {
+    return this.plan.steps.filter((s) => this.measured.has(s.stepId));
   }
 
   /** A die-site's step failed: recorded as an error, its die-site binned; the run goes on. */
