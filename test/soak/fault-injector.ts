@@ -26,6 +26,10 @@ export interface InjectorDeps {
   /** Stops the simulator's servers and serves them again on the same ports after `down_ms`. */
   restartServers(down_ms: number): Promise<void>;
   random: () => number;
+  /** Only these roles get proxy and box faults (default every proxied role): a soak focused on one box. */
+  roles?: readonly string[];
+  /** Only these kinds (default all of WEIGHTS). */
+  kinds?: readonly FaultKind[];
 }
 
 /**
@@ -40,6 +44,8 @@ const WEIGHTS: readonly [FaultKind, number][] = [
   ['proxy-stall', 26], ['box-stall', 12], ['drop', 16], ['garbage', 8], ['corrupt', 8], ['bert-sync', 6], ['interlock', 0.4], ['sim-restart', 2],
   ...(process.env.SOAK_TIMING_FAULTS === '1' ? [['split', 12], ['jitter', 12]] as [FaultKind, number][] : []),
 ];
+
+export const FAULT_KINDS: readonly FaultKind[] = ['proxy-stall', 'box-stall', 'drop', 'garbage', 'split', 'corrupt', 'jitter', 'interlock', 'bert-sync', 'sim-restart'];
 
 export class FaultInjector {
   readonly faults: InjectedFault[] = [];
@@ -79,10 +85,11 @@ export class FaultInjector {
 
   private async injectOne(): Promise<void> {
     const { sim, proxies, random } = this.deps;
-    const total = WEIGHTS.reduce((s, [, w]) => s + w, 0);
+    const weights = this.deps.kinds ? WEIGHTS.filter(([k]) => this.deps.kinds?.includes(k)) : WEIGHTS;
+    const total = weights.reduce((s, [, w]) => s + w, 0);
     let r = random() * total;
-    const kind = (WEIGHTS.find(([, w]) => (r -= w) < 0) ?? WEIGHTS[0] ?? ['drop', 1])[0];
-    const roles = Object.keys(proxies);
+    const kind = (weights.find(([, w]) => (r -= w) < 0) ?? weights[0] ?? ['drop', 1])[0];
+    const roles = this.deps.roles ?? Object.keys(proxies);
     let role = this.pick(roles);
     const fault: InjectedFault = { id: this.faults.length + 1, kind, role, start_ms: Date.now(), end_ms: 0 };
     this.faults.push(fault);

@@ -7,7 +7,9 @@
 //
 // SOAK_FAULTS (default 1000) faults; SOAK_SEED (default 1); SOAK_GAP_S (default 2: mean seconds between
 // faults); SOAK_MINUTES (default none: stop injecting after that long, finish the run under way, report);
-// SOAK_OUT (default a temp folder, removed unless SOAK_KEEP=1).
+// SOAK_OUT (default a temp folder, removed unless SOAK_KEEP=1). To chase one failure faster: SOAK_SEQUENCES
+// (comma-separated file names, default all three), SOAK_ROLES (the roles faults land on, default all),
+// SOAK_KINDS (fault kinds, default all of fault-injector.ts's weights).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +23,7 @@ import { SIM_BENCH_STAGE_ROLE, simBenchFileYaml } from '../../sim/link/bench-fil
 import type { ServedBench } from '../../sim/link/link-hub.ts';
 import { VirtualBench } from '../../sim/virtual-bench.ts';
 import { FaultProxy } from '../helpers/fault-proxy.ts';
-import { FaultInjector } from './fault-injector.ts';
+import { FAULT_KINDS, FaultInjector } from './fault-injector.ts';
 import { printReport, statusLabel, type RunOutcome } from './soak-report.ts';
 import { auditRun, range, type Expectation, type RowAudit } from './row-check.ts';
 
@@ -59,6 +61,16 @@ const SEQUENCES: { file: string; set: string[]; expect: Record<string, Expectati
   },
   { file: 'gc-spectrum.yaml', set: ['start=1530nm', 'stop=1570nm', 'step=50pm'], expect: { spectrum: () => range(1530, 1570, 0.05, 2) } },
 ];
+
+/** A comma-separated filter from the environment, each item checked against what it may be. */
+function listEnv<T extends string>(name: string, allowed: readonly T[]): T[] | undefined {
+  const v = process.env[name];
+  if (v === undefined || v.trim() === '') return undefined;
+  const items = v.split(',').map((x) => x.trim());
+  const bad = items.filter((x) => !allowed.includes(x as T));
+  if (bad.length > 0) throw new Error(`${name}: expected some of ${allowed.join(', ')}, got '${bad.join("', '")}'`);
+  return items as T[];
+}
 
 function seeded(seed: number): () => number {
   let s = Math.floor(seed * 2654435761) % 2147483647 || 1;
@@ -118,8 +130,12 @@ async function main(): Promise<void> {
   for (const role of ROLES) proxies[role] = await FaultProxy.start(served.resource(role), { random });
   const benchFile = join(out, 'bench.yaml');
   writeFileSync(benchFile, simBenchFileYaml({ seed: SEED, mode: 'realtime', tcp: Object.fromEntries(ROLES.map((r) => [r, proxies[r]?.resource ?? ''])) }));
+  const roles = listEnv('SOAK_ROLES', ROLES);
+  const chosen = listEnv('SOAK_SEQUENCES', SEQUENCES.map((q) => q.file));
+  const sequences = chosen ? SEQUENCES.filter((q) => chosen.includes(q.file)) : SEQUENCES;
+  const kinds = listEnv('SOAK_KINDS', FAULT_KINDS);
   const injector = new FaultInjector({
-    sim, proxies, random,
+    sim, proxies, random, ...(roles ? { roles } : {}), ...(kinds ? { kinds } : {}),
     restartServers: async (down_ms) => {
       await served.close();
       await new Promise((resolve) => setTimeout(resolve, down_ms));
@@ -140,7 +156,7 @@ async function main(): Promise<void> {
   process.stderr.write(`soak: ${FAULTS} faults, seed ${SEED}, records in ${out}\n`);
   const timeUp = setTimeout(() => injector.stop(), Math.min(MINUTES * 60_000, 2 ** 31 - 1));
   for (let n = 0; (injector.faults.length < FAULTS && !injector.isStopped) || outcomes.length === 0; n++) {
-    const seq = SEQUENCES[n % SEQUENCES.length] ?? SEQUENCES[0];
+    const seq = sequences[n % sequences.length] ?? sequences[0];
     if (!seq) break;
     // As an operator would: a run is not started while the interlock is open (it would be refused at once,
     // the laser refusing to switch on, and say nothing about recovery).
