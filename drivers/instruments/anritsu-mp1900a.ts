@@ -21,6 +21,7 @@ import { BERT_PATTERNS } from '../roles/bert.ts';
 import type { Bert, BertGate, BertPattern, BertResults } from '../roles/bert.ts';
 import type { ScpiSession } from '../session/scpi-session.ts';
 import { clockCountText, eyeValue, gatePeriodText, parseClockCount, parseGatePeriod, parseOnOff } from './anritsu-mp1900a-codecs.ts';
+import { SCPI_GATED_DIALECT } from '../session/dialect.ts';
 
 export const ANRITSU_MP1900A = 'anritsu-mp1900a';
 
@@ -234,7 +235,7 @@ export const anritsuMp1900aDescriptor: DriverDescriptor<AnritsuMp1900a> = {
   name: ANRITSU_MP1900A,
   kind: 'bert',
   description: 'Anritsu MP1900A BERT (PPG + ED modules, :UENT:ID/:MOD:ID selection)',
-  sessionDefaults: { readTermination: '\n', writeTermination: '\n', timeout_ms: 5000 },
+  sessionDefaults: { readTermination: '\n', writeTermination: '\n', timeout_ms: 5000, dialect: SCPI_GATED_DIALECT },
   matchesIdentity(identity) {
     const { manufacturer, model } = parseIdentity(identity);
     return /^anritsu/i.test(manufacturer) && /^MP1900A$/i.test(model);

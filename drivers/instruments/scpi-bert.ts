@@ -24,6 +24,7 @@ import { BERT_LINE_CODINGS } from '../roles/bert.ts';
 import type { Bert, BertFecResults, BertGate, BertLineCoding, BertPattern, BertResults } from '../roles/bert.ts';
 import type { ScpiSession } from '../session/scpi-session.ts';
 import { BIT_COUNT, FEC_HISTOGRAM, GATE_MODE, SYNC_LOSS_SECONDS, bertTable } from './scpi-bert-table.ts';
+import { SCPI_GATED_DIALECT } from '../session/dialect.ts';
 
 export const SCPI_BERT = 'scpi-bert';
 
@@ -225,7 +226,7 @@ export const scpiBertDescriptor: DriverDescriptor<ScpiBert> = {
   name: SCPI_BERT,
   kind: 'bert',
   description: "this project's own BERT dialect (the simulator's scpi-bert tree; no vendor speaks it)",
-  sessionDefaults: { readTermination: '\n', writeTermination: '\n', timeout_ms: 5000 },
+  sessionDefaults: { readTermination: '\n', writeTermination: '\n', timeout_ms: 5000, dialect: SCPI_GATED_DIALECT },
   matchesIdentity(identity) {
     const { manufacturer, model } = parseIdentity(identity);
     return MODELS.some(([m, re]) => m.test(manufacturer) && re.test(model));

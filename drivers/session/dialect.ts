@@ -15,8 +15,15 @@ export interface SessionDialect {
   parseError(reply: string): InstrumentErrorReport | null;
   /** Clears the error queue and status; sent while resynchronising. */
   clearCommand: string | null;
-  /** A query with a known reply, sent to find where the reply stream is after a timeout. */
+  /** The operation-complete query and its reply (`*OPC?` → `1`): waits for pending operations. */
   syncQuery: { command: string; reply: string } | null;
+  /**
+   * What a resynchronisation sends to find where the reply stream is, when not the sync query: one the box
+   * answers at once even while an operation is pending. `*OPC?` waits for a BER gate that is still
+   * counting (as it waits for an INITiated measurement), and a box that holds it holds every command behind
+   * it, the safe state's stop included, for the rest of the gate.
+   */
+  resyncQuery?: { command: string; matches(reply: string): boolean };
   /**
    * Joins queries into one message whose replies come back in one line joined the same way (';' in SCPI).
    * With it, a resynchronisation reads the error queue (chained with the sync query) before clearing it.
@@ -34,6 +41,24 @@ export const SCPI_DIALECT: SessionDialect = {
   clearCommand: '*CLS',
   syncQuery: { command: '*OPC?', reply: '1' },
   chainSeparator: ';',
+};
+
+/**
+ * An `*IDN?` reply as IEEE 488.2 §4.1.3.6 gives it: four comma-separated fields, the first (the maker)
+ * with a letter in it — which a stale reply of numbers (`0,0,0,20`) is not.
+ */
+export function isIdentityReply(reply: string): boolean {
+  return /^[^,;]*[A-Za-z][^,;]*,[^,;]+,[^,;]*,[^,;]*$/.test(reply.trim());
+}
+
+/**
+ * SCPI for a box whose measurements run in the background for minutes (a BERT's gate): resynchronised
+ * on `*IDN?`, which 488.2 answers at once, instead of `*OPC?`, which waits for the gate to end.
+ */
+export const SCPI_GATED_DIALECT: SessionDialect = {
+  ...SCPI_DIALECT,
+  name: 'SCPI (gated measurements)',
+  resyncQuery: { command: '*IDN?', matches: isIdentityReply },
 };
 
 /** A reply that a dialect's error parser could not read; the session adds the resource and command. */

@@ -53,13 +53,14 @@ export async function resynchronise(link: SessionLink, s: ResyncSettings, before
     link.markSynchronised();
     return { afterTimeout, errors: [] };
   }
+  const query = resyncQueryOf(dialect, sync);
   const deadline = performance.now() + s.resyncTimeout_ms;
   const pending = link.unanswered;
-  const chained = opts.readErrors === false ? null : errorProbe(dialect, sync);
+  const chained = opts.readErrors === false ? null : errorProbe(dialect, query);
   if (!chained) {
-    link.sendForRead(clear + sync.command + term);
-    await readUntilOurs(link, s, deadline, `${sync.command} (resynchronising before '${before}')`, pending,
-      (text) => (text === sync.reply ? null : undefined));
+    link.sendForRead(clear + query.command + term);
+    await readUntilOurs(link, s, deadline, `${query.command} (resynchronising before '${before}')`, pending,
+      (text) => (query.matches(text) ? null : undefined));
     link.markSynchronised();
     return { afterTimeout, errors: [] };
   }
@@ -76,21 +77,33 @@ export async function resynchronise(link: SessionLink, s: ResyncSettings, before
   return { afterTimeout, errors };
 }
 
-/** `SYST:ERR?;*OPC?`, and how to read its one-line reply `<error entry>;1`; null when the dialect cannot chain. */
-function errorProbe(dialect: SessionDialect, sync: { command: string; reply: string }): { command: string; probe: Probe } | null {
+type ResyncQuery = NonNullable<SessionDialect['resyncQuery']>;
+
+/** The dialect's own resync query, else its sync query (`*OPC?` → exactly `1`). */
+function resyncQueryOf(dialect: SessionDialect, sync: { command: string; reply: string }): ResyncQuery {
+  return dialect.resyncQuery ?? { command: sync.command, matches: (text) => text === sync.reply };
+}
+
+/**
+ * `SYST:ERR?;*OPC?`, and how to read its one-line reply `<error entry>;1`; null when the dialect cannot
+ * chain. The split is tried at every separator, since an error's quoted text may hold one too.
+ */
+function errorProbe(dialect: SessionDialect, sync: ResyncQuery): { command: string; probe: Probe } | null {
   const sep = dialect.chainSeparator;
   const query = dialect.errorQuery;
   if (!sep || query === null) return null;
-  const tail = sep + sync.reply;
   return {
     command: query + sep + sync.command,
     probe: (text) => {
-      if (!text.endsWith(tail)) return undefined;
-      try {
-        return dialect.parseError(text.slice(0, -tail.length));
-      } catch {
-        return undefined; // a stale reply that merely ends like ours
+      for (let i = text.lastIndexOf(sep); i > 0; i = text.lastIndexOf(sep, i - 1)) {
+        if (!sync.matches(text.slice(i + sep.length))) continue;
+        try {
+          return dialect.parseError(text.slice(0, i));
+        } catch {
+          // not an error entry before this separator: a stale reply that merely ends like ours
+        }
       }
+      return undefined;
     },
   };
 }

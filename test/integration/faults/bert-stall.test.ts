@@ -92,4 +92,32 @@ describe('a BERT stall mid-measurement', () => {
     expect(points).toEqual([...new Set(points)]);
     expect(points).toHaveLength(7);
   }, 180_000);
+
+  it("the BERT's link drops while its gate counts: back at once, no *OPC? held behind the gate", async () => {
+    const bench = rig.benchFile();
+    run = await prepareRun({
+      sequenceFile: join(process.cwd(), 'sequences/library/ber-waterfall.yaml'), outDir: join(rig.dir, 'runs'), bench: { sim: false, file: bench },
+      set: ['target=1e-9', 'attenuation_start=1dB', 'attenuation_stop=4dB', 'attenuation_step=0.5dB', 'laser_power=10dBm'],
+      recovery: { deadline_s: 30, backoff_s: 0.5, maxBackoff_s: 4, safeDeadline_s: 60 },
+    });
+    const proxy = rig.proxies.bert;
+    if (!proxy) throw new Error('no bert proxy');
+    let starts = 0;
+    let dropped = -1;
+    proxy.onLine = (line) => {
+      // The third point's gate, dropped while it counts (the box keeps counting: a gate is not the link's).
+      if (line.includes(':SENS:MEAS:STAR') && ++starts === 3) setTimeout(() => { dropped = proxy.asked.length; proxy.drop(); }, 50);
+    };
+    const events: RunEvent[] = [];
+    run.engine.on((e) => events.push(e));
+    const result = await run.engine.run();
+    expect(result.message ?? '').toBe('');
+    expect(result.status).toBe('passed');
+    const restored = events.find((e) => e.type === 'instrument-restored' && e.role === 'bert');
+    expect(restored).toBeDefined();
+    // *OPC? would have waited for the rest of the gate (minutes at 1e-9), and every command behind it.
+    expect(dropped).toBeGreaterThan(0);
+    expect(proxy.asked.slice(dropped).filter((l) => l.includes('*OPC?'))).toEqual([]);
+    expect(restored?.type === 'instrument-restored' && restored.outage_s).toBeLessThan(10);
+  }, 120_000);
 });

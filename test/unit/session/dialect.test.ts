@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { ResponseFormatError } from '../../../drivers/scpi/response.ts';
-import { DialectReplyError, ESP301_DIALECT, PI_GCS_DIALECT, SCPI_DIALECT } from '../../../drivers/session/dialect.ts';
+import { DialectReplyError, ESP301_DIALECT, PI_GCS_DIALECT, SCPI_DIALECT, isIdentityReply } from '../../../drivers/session/dialect.ts';
+
+describe('an *IDN? reply (the gated dialect resynchronises on it)', () => {
+  it('is four comma-separated fields with a maker in letters', () => {
+    expect(isIdentityReply('ANRITSU,MP1900A,6201900123,2.05.00')).toBe(true);
+    expect(isIdentityReply('Keysight Technologies,N7744A,MY54100321,1.210\n')).toBe(true);
+  });
+  it('is not a stale reply of numbers, a chained reply or a lone word', () => {
+    for (const r of ['0,0,0,20', '1', '0,"No error";1', 'TIME', 'a,b,c', 'a,b,c,d,e']) expect(isIdentityReply(r)).toBe(false);
+  });
+});
 
 describe('SCPI dialect', () => {
   it('reads "no error" in its spellings as the end of the queue', () => {

@@ -3,7 +3,7 @@ import { encodeDefiniteBlock, encodeFloats } from '../../../drivers/scpi/block.t
 import {
   BlockFormatError, InstrumentError, LinkLostError, ReplyFormatError, SessionClosedError, TimeoutError, TruncatedBlockError,
 } from '../../../drivers/errors.ts';
-import { ESP301_DIALECT } from '../../../drivers/session/dialect.ts';
+import { ESP301_DIALECT, SCPI_GATED_DIALECT } from '../../../drivers/session/dialect.ts';
 import { ScpiSession } from '../../../drivers/session/scpi-session.ts';
 import { resolveSessionOptions } from '../../../drivers/session/session-options.ts';
 import type { SessionOptions } from '../../../drivers/session/session-options.ts';
@@ -154,6 +154,20 @@ describe('ScpiSession: timeout recovery', () => {
     // The error queue is read (chained with the sync query) before *CLS clears it.
     expect(t.writes).toEqual(['SLOW?', 'SYST:ERR?;*OPC?', '*CLS', 'NEXT?']);
     expect(s.recoveredErrors).toEqual([]);
+  });
+
+  it('a gated box (a BERT) resynchronises on *IDN?, never *OPC?, which would wait for its gate to end', async () => {
+    const { s, t } = await make({ dialect: SCPI_GATED_DIALECT });
+    const idn = 'ANRITSU,MP1900A,6201900123,2.05.00';
+    // *OPC? is held while the gate counts, as a box that treats its measurement as a pending operation does.
+    const queue = ['-113,"Undefined header;X"'];
+    t.responder = (m) => (m === 'SYST:ERR?;*IDN?' ? `${queue.shift() ?? '0,"No error"'};${idn}\n` : m === 'NEXT?' ? 'next\n' : undefined);
+    await s.query('SLOW?', { timeout_ms: 30 }).catch(() => undefined);
+    // A stale reply of four numbers (a gate period, `0,0,0,20`) is not taken for the identity.
+    t.feed('0,0,0,20\n');
+    await expect(s.query('NEXT?')).resolves.toBe('next');
+    expect(t.writes).toEqual(['SLOW?', 'SYST:ERR?;*IDN?', 'SYST:ERR?;*IDN?', '*CLS', 'NEXT?']);
+    expect(s.recoveredErrors.map((e) => e.code)).toEqual([-113]);
   });
 
   it('watchAnswer: says whether the watched command got through since, not another command, nor a timeout of it', async () => {
