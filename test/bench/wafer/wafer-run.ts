@@ -73,12 +73,19 @@ function sequenceText(predict: boolean): string {
   return predict ? text : text.replace('predict: true', 'predict: false');
 }
 
-export async function runWafer(seed: number, predict: boolean): Promise<WaferRun> {
+/** What a profile (test/bench/wafer/profile.ts) looks at: the opened bench before the run, and every event. */
+export interface WaferRunHooks {
+  opened?(on: OpenedBench): void;
+  event?(e: RunEvent): void;
+}
+
+export async function runWafer(seed: number, predict: boolean, hooks: WaferRunHooks = {}): Promise<WaferRun> {
   const sim = new VirtualBench({ seed, world: 'wafer', timing: 'lan' });
   const bench = await openSimBench(sim, { closeSimulator: true });
   const on: OpenedBench = {
     bench, sim, choice: { sim: true, seed, realtime: false, world: 'wafer' }, now_s: () => sim.clock.now_s(), benchWait: (d) => sim.clock.advance(d),
   };
+  hooks.opened?.(on);
   const out = mkdtempSync(join(tmpdir(), 'wafer-bench-'));
   const truth = sim.waferTruth();
   // By die-site and pass ('C07R03.A', 'C07R03.A/reprobe1'), in the order they ran.
@@ -94,6 +101,7 @@ export async function runWafer(seed: number, predict: boolean): Promise<WaferRun
   try {
     const ready = createRun(on, plan, out);
     ready.engine.on((e: RunEvent) => {
+      hooks.event?.(e);
       const ev = e as RunEvent & { type: string; stepId?: string; die?: string; site?: string; bin?: number };
       if (ev.type === 'die-finished' && ev.die && ev.site) {
         bins.set(`${ev.die}.${ev.site}`, ev.bin ?? 0);
