@@ -20,6 +20,21 @@ import { waferLimitsOf, type WaferLimits } from './wafer-judge.ts';
 export const LIBRARY = join(dirname(fileURLToPath(import.meta.url)), '../../../sequences/library');
 export const MAP = 'maps/wafer-a-corner.yaml';
 
+/**
+ * The stage both methods run on, set before the run as a bench's controller is set up (test/bench/align/
+ * bench-config.ts does the same for the align benchmark): a wafer stage's X and Y at the simulated stage's
+ * maximum ramps and velocity (200 000 µm/s², 10 mm/s; real wafer-prober and fiber-alignment stages run faster),
+ * not its power-up defaults (20 000 µm/s², 2 mm/s). Every move of the run uses them: the goto between sites and
+ * dies, first light's spiral and the fine lines (the align step's fly ramps keep the controller's acceleration).
+ * Z keeps its defaults: its moves are the few-µm height changes of the plane.
+ */
+export const WAFER_STAGE = { axes: ['X', 'Y'], acceleration_um_s2: 200_000, velocity_um_s: 10_000 } as const;
+
+export function describeStage(): string {
+  return `stage X/Y: ramps ${WAFER_STAGE.acceleration_um_s2.toLocaleString('en')} µm/s² and ${WAFER_STAGE.velocity_um_s / 1000} mm/s ` +
+    '(the simulated stage\'s maximum) for every move of both methods; Z at its defaults; servo settling the simulated stage\'s own';
+}
+
 export interface SiteOutcome {
   key: string;
   die: string;
@@ -85,6 +100,11 @@ export async function runWafer(seed: number, predict: boolean, hooks: WaferRunHo
   const on: OpenedBench = {
     bench, sim, choice: { sim: true, seed, realtime: false, world: 'wafer' }, now_s: () => sim.clock.now_s(), benchWait: (d) => sim.clock.advance(d),
   };
+  const stage = bench.get('stage', 'stage');
+  for (const axis of WAFER_STAGE.axes) {
+    await stage.setAcceleration_um_s2(axis, WAFER_STAGE.acceleration_um_s2);
+    await stage.setVelocity_um_s(axis, WAFER_STAGE.velocity_um_s);
+  }
   hooks.opened?.(on);
   const out = mkdtempSync(join(tmpdir(), 'wafer-bench-'));
   const truth = sim.waferTruth();
