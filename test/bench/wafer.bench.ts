@@ -17,7 +17,7 @@
 // Several wafers (seeds), because the from-scratch cost depends on the hidden offset (how far the spiral must
 // go): WAFER_BENCH_SEEDS=1,2,3 (the default) or WAFER_BENCH_SEED=2 for one. The goals are judged on all the
 // seeds' die-sites pooled (median per site over every site of every wafer); each seed's figures are printed too.
-import { runWafer, MAP, type WaferRun } from './wafer/wafer-run.ts';
+import { describeStage, runWafer, MAP, type WaferRun } from './wafer/wafer-run.ts';
 import { describeSite, judgeBinning, MARGIN_DB, type BinningJudgement } from './wafer/wafer-judge.ts';
 
 const quantile = (v: number[], q: number): number => {
@@ -115,6 +115,7 @@ export async function run(): Promise<void> {
   const [a, b] = [judge(ours), judge(scratch)];
   out(`timing: lan — simulated wafer (world: 'wafer', seeds ${ours.map((r) => r.seed).join(', ')}), sequences/library/wafer.yaml on ${MAP}: ` +
     `${a.times.length} die-sites ours, ${b.times.length} from scratch, all seeds pooled; fast clock (bench time)`);
+  out(describeStage());
   table(a, b);
   const [ma, mb] = [quantile(a.times, 0.5), quantile(b.times, 0.5)];
   const ratio = mb / ma;

@@ -20,6 +20,21 @@ import { waferLimitsOf, type WaferLimits } from './wafer-judge.ts';
 export const LIBRARY = join(dirname(fileURLToPath(import.meta.url)), '../../../sequences/library');
 export const MAP = 'maps/wafer-a-corner.yaml';
 
+/**
+ * The stage both methods run on, set before the run as a bench's controller is set up (test/bench/align/
+ * bench-config.ts does the same for the align benchmark): every axis at the simulated stage's maximum ramps
+ * and velocity (200 000 µm/s², 10 mm/s; stages of the Newport XMS / Aerotech ANT class ramp well above
+ * 100 000 µm/s²), not its power-up defaults (20 000 µm/s², 2 mm/s). Every move of the run uses them: the goto between sites and dies,
+ * first light's spiral and the fine lines (the align step's fly ramps keep the controller's acceleration), and
+ * the height scan's ramps (its speed is the step's own, 500 µm/s).
+ */
+export const WAFER_STAGE = { axes: ['X', 'Y', 'Z'], acceleration_um_s2: 200_000, velocity_um_s: 10_000 } as const;
+
+export function describeStage(): string {
+  return `stage ${WAFER_STAGE.axes.join('/')}: ramps ${WAFER_STAGE.acceleration_um_s2.toLocaleString('en')} µm/s² and ${WAFER_STAGE.velocity_um_s / 1000} mm/s ` +
+    '(the simulated stage\'s maximum) for every move of both methods; servo settling the simulated stage\'s own';
+}
+
 export interface SiteOutcome {
   key: string;
   die: string;
@@ -73,12 +88,24 @@ function sequenceText(predict: boolean): string {
   return predict ? text : text.replace('predict: true', 'predict: false');
 }
 
-export async function runWafer(seed: number, predict: boolean): Promise<WaferRun> {
+/** What a profile (test/bench/wafer/profile.ts) looks at: the opened bench before the run, and every event. */
+export interface WaferRunHooks {
+  opened?(on: OpenedBench): void;
+  event?(e: RunEvent): void;
+}
+
+export async function runWafer(seed: number, predict: boolean, hooks: WaferRunHooks = {}): Promise<WaferRun> {
   const sim = new VirtualBench({ seed, world: 'wafer', timing: 'lan' });
   const bench = await openSimBench(sim, { closeSimulator: true });
   const on: OpenedBench = {
     bench, sim, choice: { sim: true, seed, realtime: false, world: 'wafer' }, now_s: () => sim.clock.now_s(), benchWait: (d) => sim.clock.advance(d),
   };
+  const stage = bench.get('stage', 'stage');
+  for (const axis of WAFER_STAGE.axes) {
+    await stage.setAcceleration_um_s2(axis, WAFER_STAGE.acceleration_um_s2);
+    await stage.setVelocity_um_s(axis, WAFER_STAGE.velocity_um_s);
+  }
+  hooks.opened?.(on);
   const out = mkdtempSync(join(tmpdir(), 'wafer-bench-'));
   const truth = sim.waferTruth();
   // By die-site and pass ('C07R03.A', 'C07R03.A/reprobe1'), in the order they ran.
@@ -94,6 +121,7 @@ export async function runWafer(seed: number, predict: boolean): Promise<WaferRun
   try {
     const ready = createRun(on, plan, out);
     ready.engine.on((e: RunEvent) => {
+      hooks.event?.(e);
       const ev = e as RunEvent & { type: string; stepId?: string; die?: string; site?: string; bin?: number };
       if (ev.type === 'die-finished' && ev.die && ev.site) {
         bins.set(`${ev.die}.${ev.site}`, ev.bin ?? 0);
