@@ -1,7 +1,7 @@
 // How long a fiber-array alignment takes, for the plan (pure): by fly lines when the hexapod's trigger
 // output is cabled to the multiport meter, else by step-and-read. The fly estimate follows the path the
 // step flies (array-fly-align.ts): the first-light raster's rows (on average half of them before the
-// pair lights), a line per listed axis (the roll line, X, Z, U and V) and the roll solve's Y and W lines
+// pair lights), a line per listed axis (the roll line, X, Z, U and V) and the roll solve's W and Y lines
 // (the last Y line when roll is not listed), each line's move to its start and the line itself at the hexapod's system
 // velocity with its path acceleration, plus each line's exchanges (trigger, recorder, log start,
 // one log fetch per port). Planning figures, not measured on the bench at hand.
@@ -51,14 +51,17 @@ export function estimateFlyAlign_s(p: ArrayAlignParams): number {
   const rounds: [PoseAxisName | 'roll', number][] = [
     ['Y', FIRST_ROLL_SPAN_UM],
     ...FLY_ROUNDS.filter(([axis]) => axis === 'roll' ? p.axes.includes('W') : p.axes.includes(axis)).map(([a, s]) => [a, s] as [PoseAxisName | 'roll', number]),
-    ...(p.axes.includes('W') ? [['Y', SOLVE_SPAN_Y_UM], ['W', SOLVE_SPAN_W_DEG]] as [PoseAxisName, number][] : []),
+    ...(p.axes.includes('W') ? [['W', SOLVE_SPAN_W_DEG], ['Y', SOLVE_SPAN_Y_UM]] as [PoseAxisName, number][] : []),
     // Without roll the last Y line is flown on its own; with roll the solve's Y line is the last.
     ...(p.axes.includes('W') ? [] : [['Y', LAST_SPAN_UM]] as [PoseAxisName, number][]),
   ];
   const tipSpan = FLY_ROUNDS.find(([axis]) => axis === 'U')?.[1] ?? 0.2;
-  // With tip, tilt and roll listed, the tilt line starts where the tip line ends (array-fly-align.ts): no move to its start.
+  // With tip, tilt and roll listed, the tilt line starts where the tip line ends, and the roll solve's W
+  // line where the last of them ends (array-fly-align.ts): no move to their starts.
   const lShape = p.axes.includes('U') && p.axes.includes('V') && p.axes.includes('W');
-  const lines = rounds.reduce((t, [axis, span]) => t + line_s(axis, span, ports, !(lShape && axis === 'V')), 0) + REPEATED_LINES * line_s('U', tipSpan, ports);
+  const wChained = p.axes.includes('W') && (p.axes.includes('U') || p.axes.includes('V'));
+  const noMove = (axis: PoseAxisName | 'roll'): boolean => (lShape && axis === 'V') || (wChained && axis === 'W');
+  const lines = rounds.reduce((t, [axis, span]) => t + line_s(axis, span, ports, !noMove(axis)), 0) + REPEATED_LINES * line_s('U', tipSpan, ports);
   const setup = 2 * ports * EXCHANGE_S;
   return setup + firstLight + lines + p.final_averaging + (p.track?.for ?? 0);
 }

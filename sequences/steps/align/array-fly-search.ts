@@ -6,7 +6,7 @@
 import type { PoseAxisName, PoseValues } from '../../../drivers/roles/hexapod.ts';
 import type { ArrayRig, ArraySample } from './array-rig.ts';
 import type { FlyLink, FlyLine, MoveTimes } from './array-fly.ts';
-import { flyLine } from './array-fly.ts';
+import { flyLine, timedMove } from './array-fly.ts';
 import type { LineObjective } from './array-search.ts';
 import { fitParabola, scoreOf } from './array-search.ts';
 import { NoLightError } from './errors.ts';
@@ -189,7 +189,7 @@ export async function firstLightFly(f: Fly, opts: { loopback: readonly [number, 
   let floor = Infinity;
   let best = null as ArraySample | null;
   let toHi = true;
-  await f.rig.goTo({ X: xLo, Y: opts.start.Y }, { wait: false });
+  await timedMove(f.rig, f.link, f.times, 'X', { X: xLo, Y: opts.start.Y });
   for (const row of rows) {
     // Not waited for: flyLine sets the output and the recorder meanwhile, then waits.
     await f.rig.goTo({ Y: clampTo('Y', opts.start.Y + row * opts.rowPitch) }, { wait: false });

@@ -4,7 +4,7 @@
 // controller's data recorder takes the axis's actual position on its own clock from the same motion
 // start (DRC/DRR?). No host clock places a sample, and no acceleration has to be known: the recorder's
 // trace is the motion. Logs are sized from the line's duration, learnt from the recorder's traces.
-import type { Hexapod, PoseAxisName, RecordedLine } from '../../../drivers/roles/hexapod.ts';
+import type { Hexapod, PoseAxisName, PoseValues, RecordedLine } from '../../../drivers/roles/hexapod.ts';
 import type { MultiPortLogger } from '../../../drivers/roles/multiport-logging.ts';
 import type { ArrayRig, ArraySample } from './array-rig.ts';
 import { WaitTimeoutError } from '../../../drivers/properties/wait.ts';
@@ -82,6 +82,30 @@ export class MoveTimes {
     const t = v !== null && distance > (v * v) / a ? distance / v + v / a : 2 * Math.sqrt(distance / a);
     return t * 1.1 + 1e-3;
   }
+}
+
+/**
+ * A move whose duration teaches `times` before any line has (the first line's log is then sized, not
+ * left running and stopped: a stop costs more exchanges than the recorder's read). The recorder follows
+ * `axis` through the move (it restarts with each move), the trigger output is set for it meanwhile.
+ */
+export async function timedMove(rig: ArrayRig, link: FlyLink, times: MoveTimes, axis: PoseAxisName, target: Partial<PoseValues>): Promise<void> {
+  const here = await rig.here();
+  const to = target[axis];
+  await link.hexapod.recordAxis(axis);
+  const t0 = rig.ctx.now_s();
+  await rig.goTo(target, { wait: false });
+  await link.hexapod.armMotionStartTrigger(axis);
+  await link.hexapod.waitForMotion({ timeout_s: 30 });
+  if (to === undefined || Math.abs(to - here[axis]) < 1e-9) return;
+  // The move lasted no longer than the wait for it: only that much of the trace is read.
+  const points = Math.ceil((rig.ctx.now_s() - t0) / 1e-4) + 2;
+  // The path's length: the coordinated move's larger of its translation and its rotation (m° as µm).
+  const d = (axes: string): number => Math.hypot(...[...axes].map((a) => ((target[a as PoseAxisName] ?? here[a as PoseAxisName]) - here[a as PoseAxisName]) * ('XYZ'.includes(a) ? 1 : 1000)));
+  const distance = Math.max(d('XYZ'), d('UVW'));
+  const rec = await link.hexapod.recordedLine(axis, points);
+  const arrived = arrivalTime_s(rec, to);
+  if (arrived !== null) times.learn(distance, arrived);
 }
 
 /** The first line's log: long enough for any line a search flies (it is stopped once the platform is on target). */

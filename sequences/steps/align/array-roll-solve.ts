@@ -36,7 +36,7 @@ export function valueYW(m: ChannelYW, y: number, t: number): number {
  * its W-line fit (flown at y1 µm from that centre, centred at θc), with `places_um` the places along the
  * array of the fibers on its path. Null when the Y line's parabola does not open downwards.
  */
-export function channelModel(yFit: ChannelLineFit, wFit: ChannelLineFit, places_um: readonly number[], y1_um: number): ChannelYW | null {
+export function channelModel(yFit: ChannelLineFit, wFit: ChannelLineFit, places_um: readonly number[], y1_um: number, t1_deg = 0): ChannelYW | null {
   if (!(yFit.c < 0) || places_um.length === 0) return null;
   const g = places_um.map((s) => (s * Math.PI) / 180);
   const mean = (v: number[]): number => v.reduce((s, x) => s + x, 0) / v.length;
@@ -44,7 +44,11 @@ export function channelModel(yFit: ChannelLineFit, wFit: ChannelLineFit, places_
   const cTT = yFit.c * mean(g.map((x) => x * x));
   // The W line's slope at its centre, less what the cross term adds for flying it y1 off the Y line's centre.
   const bT = wFit.b - cYT * y1_um;
-  return { index: yFit.index, a: yFit.a, bY: yFit.b, bT, cYY: yFit.c, cTT, cYT };
+  // A Y line flown t1 off the W line's centre (the W line flown first): its slope and level carry the
+  // cross and roll terms there, taken back to θc.
+  const bY = yFit.b - cYT * t1_deg;
+  const a = yFit.a - bT * t1_deg - cTT * t1_deg * t1_deg;
+  return { index: yFit.index, a, bY, bT, cYY: yFit.c, cTT, cYT };
 }
 
 /**

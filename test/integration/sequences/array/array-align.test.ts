@@ -53,7 +53,7 @@ describe('align with a fiber array', () => {
     expect(scan).toMatch(/phase,x_um,y_um,z_um,u_deg,v_deg,w_deg,power_ch1_dBm,.*power_ch8_dBm/);
     expect(scan).toMatch(/first-light/);
     // Every listed axis is peaked by a line of its own: gap, tip and tilt each swept across their span
-    // among the joint lines (FLY_ROUNDS: ±12 µm, ±0.2°, ±0.2°; the gap line may be cut short by the Z
+    // among the joint lines (FLY_ROUNDS: ±12 µm, ±0.2°, ±0.15°; the gap line may be cut short by the Z
     // limit), not left where the start put them.
     const joint = (parse(scan, { comment: '#', columns: true }) as Record<string, string>[]).filter((r) => r['phase'] === 'joint');
     const swept = (col: string): number => {

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChannelLineFit } from '../../../../sequences/steps/align/array-fly-search.ts';
 import { bestOnLine } from '../../../../sequences/steps/align/array-fly-search.ts';
-import { fiberPlaces_um } from '../../../../sequences/steps/align/array-fly-align.ts';
+import { SOLVE_SPAN_W_DEG, fiberPlaces_um, wStart } from '../../../../sequences/steps/align/array-fly-align.ts';
 import { channelModel, ownBestYW, solveYW, valueYW } from '../../../../sequences/steps/align/array-roll-solve.ts';
 import { MIN_MEAN_WEIGHT, fitParabola, objectiveOf, scoreOf } from '../../../../sequences/steps/align/array-search.ts';
 
@@ -65,6 +65,28 @@ describe('Y and roll solved together (array-roll-solve)', () => {
       const want = truth(y, t);
       models.forEach((m, i) => expect(valueYW(m!, y, t)).toBeCloseTo(want[i] as number, 6));
     }
+  });
+
+  it('rebuilds the same quadratic when the W line is flown first and the Y line where it ended (t1 off its centre)', () => {
+    const places = fiberPlaces_um(CHANNELS, LOOPBACKS, PITCH);
+    const t1 = 0.12;
+    const wFits = lineFits('W', 0, 0.12, 0);
+    const yFits = lineFits('Y', t1, 3, 0);
+    const models = CHANNELS.map((_, i) => channelModel(yFits[i]!, wFits[i]!, places[i]!, 0, t1)!);
+    for (const [y, t] of [[0.5, 0.1], [-1, -0.05], [1.2, 0.12], [0, 0.07]] as const) {
+      const want = truth(y, t);
+      models.forEach((m, i) => expect(valueYW(m, y, t)).toBeCloseTo(want[i] as number, 6));
+    }
+    // Taken as flown at the W line's centre instead, an outer single fiber's level is off.
+    const naive = channelModel(yFits[1]!, wFits[1]!, places[1]!, 0)!;
+    expect(Math.abs(valueYW(naive, 0, 0) - (truth(0, 0)[1] as number))).toBeGreaterThan(0.1);
+  });
+
+  it('starts the W line at the end of its span nearer where W stands, within the limits', () => {
+    const lim = { min: -1, max: 1 };
+    expect(wStart(0.35, 0, lim)).toBeCloseTo(0.35 - SOLVE_SPAN_W_DEG, 12);
+    expect(wStart(-0.35, 0, lim)).toBeCloseTo(-0.35 + SOLVE_SPAN_W_DEG, 12);
+    expect(wStart(0.95, 2, lim)).toBe(1);
   });
 
   it('finds the joint optimum of min (plus the mean) and of sum; a Y line alone at the flown roll falls short', () => {
