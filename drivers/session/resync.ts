@@ -85,18 +85,18 @@ function resyncQueryOf(dialect: SessionDialect, sync: { command: string; reply: 
 }
 
 /**
- * `SYST:ERR?;*OPC?`, and how to read its one-line reply `<error entry>;1`; null when the dialect cannot
- * chain. The split is tried at every separator, since an error's quoted text may hold one too.
+ * `SYST:ERR?;*OPC?` (or the dialect's resync query), and how to read its one-line reply `<error entry>;1`;
+ * null when the dialect cannot chain. The split is tried at every separator, since an error's quoted text may hold one too.
  */
-function errorProbe(dialect: SessionDialect, sync: ResyncQuery): { command: string; probe: Probe } | null {
+function errorProbe(dialect: SessionDialect, resync: ResyncQuery): { command: string; probe: Probe } | null {
   const sep = dialect.chainSeparator;
   const query = dialect.errorQuery;
   if (!sep || query === null) return null;
   return {
-    command: query + sep + sync.command,
+    command: query + sep + resync.command,
     probe: (text) => {
       for (let i = text.lastIndexOf(sep); i > 0; i = text.lastIndexOf(sep, i - 1)) {
-        if (!sync.matches(text.slice(i + sep.length))) continue;
+        if (!resync.matches(text.slice(i + sep.length))) continue;
         try {
           return dialect.parseError(text.slice(0, i));
         } catch {

@@ -119,6 +119,11 @@ async function openWithRetry<T>(open: () => Promise<T>): Promise<T> {
 }
 
 async function main(): Promise<void> {
+  // Checked before anything is served: a mistyped filter fails at once, leaving nothing running.
+  const roles = listEnv('SOAK_ROLES', ROLES);
+  const chosen = listEnv('SOAK_SEQUENCES', SEQUENCES.map((q) => q.file));
+  const sequences = chosen ? SEQUENCES.filter((q) => chosen.includes(q.file)) : SEQUENCES;
+  const kinds = listEnv('SOAK_KINDS', FAULT_KINDS);
   const random = seeded(SEED);
   const out = process.env.SOAK_OUT ?? mkdtempSync(join(tmpdir(), 'benchctl-soak-'));
   mkdirSync(out, { recursive: true });
@@ -130,10 +135,6 @@ async function main(): Promise<void> {
   for (const role of ROLES) proxies[role] = await FaultProxy.start(served.resource(role), { random });
   const benchFile = join(out, 'bench.yaml');
   writeFileSync(benchFile, simBenchFileYaml({ seed: SEED, mode: 'realtime', tcp: Object.fromEntries(ROLES.map((r) => [r, proxies[r]?.resource ?? ''])) }));
-  const roles = listEnv('SOAK_ROLES', ROLES);
-  const chosen = listEnv('SOAK_SEQUENCES', SEQUENCES.map((q) => q.file));
-  const sequences = chosen ? SEQUENCES.filter((q) => chosen.includes(q.file)) : SEQUENCES;
-  const kinds = listEnv('SOAK_KINDS', FAULT_KINDS);
   const injector = new FaultInjector({
     sim, proxies, random, ...(roles ? { roles } : {}), ...(kinds ? { kinds } : {}),
     restartServers: async (down_ms) => {

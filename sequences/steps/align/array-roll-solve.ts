@@ -32,9 +32,10 @@ export function valueYW(m: ChannelYW, y: number, t: number): number {
 }
 
 /**
- * Each channel's (y, t) model from its Y-line fit (centred at the Y line's centre, flown at roll θc) and
- * its W-line fit (flown at y1 µm from that centre, centred at θc), with `places_um` the places along the
- * array of the fibers on its path. Null when the Y line's parabola does not open downwards.
+ * Each channel's (y, t) model from its Y-line fit (centred at the Y line's centre, flown at roll θc + t1°)
+ * and its W-line fit (flown at y1 µm from that centre, centred at θc), with `places_um` the places along the
+ * array of the fibers on its path. Null when the Y line's parabola does not open downwards. The step flies
+ * W first and Y where it ended (y1 = 0, t1 its offset); both offsets are kept, the model being the same.
  */
 export function channelModel(yFit: ChannelLineFit, wFit: ChannelLineFit, places_um: readonly number[], y1_um: number, t1_deg = 0): ChannelYW | null {
   if (!(yFit.c < 0) || places_um.length === 0) return null;
