@@ -9,6 +9,7 @@ import type {
 } from '../../service/bench-api.ts';
 import { errorText, useBench } from '../api/bench-access.ts';
 import { ReadingTrend } from './reading-trend.ts';
+import { StateRereads } from './state-rereads.ts';
 
 export type ControlArea = 'open' | 'safe' | 'laser' | 'meter' | 'monitor' | 'stage' | 'voa' | 'bert' | 'console';
 
@@ -22,6 +23,9 @@ export interface ConsoleLine {
 }
 
 const CONSOLE_LINES = 200;
+/** The kinds whose state a panel shows from one read (meters stream theirs from the monitor). */
+const STATE_KINDS = ['laser', 'stage', 'voa', 'bert'] as const;
+type StateKind = (typeof STATE_KINDS)[number];
 
 export const useBenchStore = defineStore('bench', () => {
   const status = ref<BenchStatus | null>(null);
@@ -39,6 +43,7 @@ export const useBenchStore = defineStore('bench', () => {
   const consoles = ref<Record<string, ConsoleLine[]>>({});
   let consoleId = 0;
   let unsubscribe: (() => void)[] = [];
+  const rereads = new StateRereads();
   /** The link to the service is down (browser mode): every state shown is from before the loss. */
   const linkDown = ref(false);
 
@@ -118,11 +123,13 @@ export const useBenchStore = defineStore('bench', () => {
   }
 
   function dispose(): void {
+    rereads.clear();
     unsubscribe.forEach((u) => u());
     unsubscribe = [];
   }
 
   function clearStates(): void {
+    rereads.clear();
     lasers.value = {};
     stages.value = {};
     voas.value = {};
@@ -135,15 +142,31 @@ export const useBenchStore = defineStore('bench', () => {
   // Each state is awaited before the spread: a spread taken before the await would drop a sibling role's
   // state read meanwhile (two stages, two meters).
   async function refreshAll(): Promise<void> {
-    const api = useBench();
     if (runOwned.value) return;
     await Promise.all([
-      ...rolesOf('laser').map((role) => act('laser', async () => { const st = await api.laserState({ role }); lasers.value = { ...lasers.value, [role]: st }; })),
-      ...rolesOf('stage').map((role) => act('stage', async () => { const st = await api.stageState({ role }); stages.value = { ...stages.value, [role]: st }; })),
-      ...rolesOf('voa').map((role) => act('voa', async () => { const st = await api.voaState({ role }); voas.value = { ...voas.value, [role]: st }; })),
-      ...rolesOf('bert').map((role) => act('bert', async () => { const st = await api.bertState({ role }); berts.value = { ...berts.value, [role]: st }; })),
-      act('monitor', async () => { monitor.value = await api.monitorState(); }),
+      ...STATE_KINDS.flatMap((kind) => rolesOf(kind).map((role) => readState(kind, role))),
+      act('monitor', async () => { monitor.value = await useBench().monitorState(); }),
     ]);
+  }
+
+  const stateReaders: Record<StateKind, (role: string) => Promise<void>> = {
+    laser: async (role) => { const st = await useBench().laserState({ role }); lasers.value = { ...lasers.value, [role]: st }; },
+    stage: async (role) => { const st = await useBench().stageState({ role }); stages.value = { ...stages.value, [role]: st }; },
+    voa: async (role) => { const st = await useBench().voaState({ role }); voas.value = { ...voas.value, [role]: st }; },
+    bert: async (role) => { const st = await useBench().bertState({ role }); berts.value = { ...berts.value, [role]: st }; },
+  };
+  const hasState = (kind: StateKind, role: string): boolean =>
+    ({ laser: lasers, stage: stages, voa: voas, bert: berts })[kind].value[role] !== undefined;
+
+  /** Reads one role's state; a failed read is tried again (state-rereads.ts) while its state is still missing. */
+  async function readState(kind: StateKind, role: string, attempt = 0): Promise<void> {
+    const key = `${kind}:${role}`;
+    rereads.cancel(key);
+    const ok = await act(kind, async () => { await stateReaders[kind](role); return true; });
+    if (ok || !isOpen.value || runOwned.value) return;
+    rereads.schedule(key, attempt, () => {
+      if (isOpen.value && !runOwned.value && !hasState(kind, role)) void readState(kind, role, attempt + 1);
+    });
   }
 
   async function open(req: OpenBenchRequest): Promise<boolean> {
@@ -229,7 +252,7 @@ export const useBenchStore = defineStore('bench', () => {
   return {
     status, linkDown, lasers, stages, voas, berts, readings, trend, trendVersion, monitor, busy, errors, consoles,
     isOpen, runOwned, instruments, emission, rolesOf,
-    init, dispose, refreshAll, open, close, makeSafe, setLaser, readMeter, setMonitor, jog, moveTo, stopStage,
+    init, dispose, refreshAll, readState, open, close, makeSafe, setLaser, readMeter, setMonitor, jog, moveTo, stopStage,
     setVoa, setBert, startGate, stopGate, readBert, scpi,
   };
 });

@@ -92,6 +92,9 @@ describe('the UI in Chromium against benchctl serve', () => {
 
   it('disables a jog at a soft limit, moves to the chip, jogs the stage and sees the live reading change', async () => {
     // Z starts at its upper soft limit: a further + jog is refused in the UI before it reaches the service.
+    // The pad's text on a timeout says why its axes never showed (still reading, or the read's error).
+    await expect.poll(async () => (await page.locator(PAD).count()) > 0 && (await page.locator(`${PAD} table.axes`).count()) > 0
+      ? 'axes shown' : `pad: ${(await page.locator(PAD).textContent().catch(() => null)) ?? 'absent'}`, { timeout: 30_000 }).toBe('axes shown');
     expect(await page.locator(`${PAD} ${tid('jog-Z-plus')}`).isDisabled()).toBe(true);
     expect(await page.locator(`${PAD} ${tid('jog-Z-minus')}`).isDisabled()).toBe(false);
     await page.locator('.voa-panel').getByRole('button', { name: 'Open shutter' }).click();
