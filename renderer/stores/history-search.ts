@@ -52,7 +52,12 @@ export const useHistorySearchStore = defineStore('historySearch', () => {
     }
   }
 
+  /** The newest search asked for: an older one answering after it (the view's search on opening, still
+   * running when the filters were filled and searched) must not replace its page with runs it did not ask for. */
+  let searchSeq = 0;
   async function search(at = 0): Promise<void> {
+    const seq = ++searchSeq;
+    const newest = () => seq === searchSeq;
     loading.value = true;
     error.value = null;
     try {
@@ -61,14 +66,18 @@ export const useHistorySearchStore = defineStore('historySearch', () => {
         useBench().searchRuns({ ...f, limit: PAGE_SIZE, offset: at, ...(columns.value.length ? { measurements: columns.value } : {}) }),
         useBench().lotYield(f),
       ]);
+      if (!newest()) return;
       page.value = p;
       offset.value = at;
       yields.value = y;
-      if (trendName.value) trend.value = await useBench().runTrend({ ...f, measurement: trendName.value });
+      if (trendName.value) {
+        const t = await useBench().runTrend({ ...f, measurement: trendName.value });
+        if (newest()) trend.value = t;
+      }
     } catch (err) {
-      error.value = errorText(err);
+      if (newest()) error.value = errorText(err);
     } finally {
-      loading.value = false;
+      if (newest()) loading.value = false;
     }
   }
 

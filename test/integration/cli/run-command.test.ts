@@ -99,7 +99,8 @@ describe('benchctl run', () => {
     expect(both.stderr).toMatch(/give either --bench FILE or --sim, not both/);
     const none = await runBenchctl(['run', file]);
     expect(none.stderr).toMatch(/expected --bench FILE .* or --sim/);
-  });
+    // Three benchctl processes, each a Node start-up: on a loaded 2-core machine that is past the default.
+  }, 60_000);
 
   it('exit 2 when a step fails; the run folder says why', async () => {
     // Outside a "type": "module" package, an ES module script needs the .mts extension.
@@ -267,7 +268,7 @@ describe('benchctl resume', () => {
     const third = await runBenchctl(['resume', folder]);
     expect(third.code).toBe(2);
     expect(third.stderr).toMatch(/already finished \(passed\); there is nothing to resume/);
-  });
+  }, 60_000);
 
   it('refuses a folder that is not a run', async () => {
     const r = await runBenchctl(['resume', dir]);

@@ -51,7 +51,7 @@ describe('benchctl scpi', () => {
     const refused = await runBenchctl(['scpi', served.resource('stage-esp'), '--driver', 'newport-esp301', '1PA99']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toBe('benchctl scpi: error 106: POSITIVE SOFTWARE LIMIT DETECTED\n');
-  });
+   }, 40_000);
 
   it('talks to a fresh in-process simulator with --sim, in the role’s own dialect', async () => {
     const r = await runBenchctl(['scpi', '--sim', 'SIM::stage-pi', 'POS? 3']);
@@ -68,7 +68,7 @@ describe('benchctl scpi', () => {
     const missing = await runBenchctl(['scpi', '--bench', file, '--role', 'chiller', '*IDN?']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/has no role 'chiller'; its roles are laser, meter, voa, bert, stage/);
-  });
+   }, 40_000);
 
   it('names file and line when the bench file is wrong', async () => {
     const file = join(dir, 'broken.yaml');

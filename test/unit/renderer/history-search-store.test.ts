@@ -61,4 +61,21 @@ describe('history search store: die and site', () => {
     expect(matchedDieSites(indexedRun('b', []))).toEqual([]);
     expect(matchedDieSites(indexedRun('c'))).toBeNull();
   });
+
+  it('an older search answering after a newer one does not replace its page (the view’s opening search, still running when the filters were searched)', async () => {
+    const s = useHistorySearchStore();
+    let answerFirst: (() => void) | undefined;
+    fake.handlers.searchRuns = (req) => req?.die === undefined
+      ? new Promise((resolve) => { answerFirst = () => resolve({ runs: [indexedRun('unfiltered')], total: 1, offset: 0 }); })
+      : Promise.resolve({ runs: [indexedRun('a', [dieSite('C07R03', 'A', 1, 2)])], total: 1, offset: 0 });
+    const opening = s.search(0);
+    s.filter.die = 'C07R03';
+    await s.search(0);
+    expect(s.page?.runs.map((r) => r.runId)).toEqual(['a']);
+    expect(s.loading).toBe(false);
+    answerFirst?.();
+    await opening;
+    expect(s.page?.runs.map((r) => r.runId)).toEqual(['a']);
+    expect(s.page?.runs[0]?.dieSites?.[0]?.die).toBe('C07R03');
+  });
 });
