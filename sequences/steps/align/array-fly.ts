@@ -113,7 +113,8 @@ const UNKNOWN_LOG_S = 2;
 
 /**
  * Flies `axis` from where the rig stands (or is still moving to: the move to the line's start need not
- * have been waited for) to `to`, logging `channels` (indices into rig.channels).
+ * have been waited for, but must have been commanded: see the meter's arming below) to `to`, logging
+ * `channels` (indices into rig.channels).
  */
 export async function flyLine(rig: ArrayRig, link: FlyLink, times: MoveTimes, axis: PoseAxisName, to: number, phase: string, channels?: readonly number[]): Promise<FlyLine> {
   const here = await rig.here();
@@ -129,15 +130,18 @@ export async function flyLine(rig: ArrayRig, link: FlyLink, times: MoveTimes, ax
   const picked = channels ?? rig.channels.map((_, i) => i);
   const ports = picked.map((i) => rig.channels[i] as number);
   const fly = async (): Promise<number[][] | null> => {
-    // The output and the recorder are set while the move to the line's start may still run (the
-    // controller takes commands while it moves; the caller need not wait for it). The meter is armed
-    // only once the platform is still: an output set to follow a moving axis may rise at once, and a
-    // log armed before that edge would start on it instead of on the line's own.
+    // The output, the recorder and the meter are all set while the move to the line's start may still
+    // run (the controller takes commands while it moves; the caller need not wait for it), so none of
+    // their exchanges stands between the platform's arrival and the line. The meter is armed only after
+    // the output is set for this line (an output set to follow a moving axis may rise at once: that edge
+    // has gone out by the time the controller has answered) and after the move to the start was
+    // commanded (its edge went out then): an InMotion output stays high through that move and its
+    // settling, so the first rising edge the meter can see is the line's own, commanded once on target.
     await link.hexapod.armMotionStartTrigger(axis);
     await link.hexapod.recordAxis(axis);
-    await link.hexapod.waitForMotion({ timeout_s: 30 });
     await link.meter.startLoggingAll({ channels: ports, samples, averagingTime_s: tau, trigger: 'continuous' });
     rig.loggingStarted(ports);
+    await link.hexapod.waitForMotion({ timeout_s: 30 });
     await rig.goTo({ [axis]: to }, { wait: false });
     if (predicted === null) {
       // Duration unknown: wait for the platform, then stop the logs (samples taken so far are kept; none
