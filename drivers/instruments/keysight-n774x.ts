@@ -268,15 +268,23 @@ export class KeysightN774xMeter implements MultiPortLogger {
   }
 
   async waitLoggingAll(channels: readonly number[], timeout_s: number): Promise<void> {
-    // The ports were started together with one sample time: the first is polled until done, then the
-    // others are asked in one compound query (they finish with it: one exchange, not one each); the
-    // last one done is the last one listed only by accident, so any not yet done is waited for.
-    const [first, ...rest] = channels;
-    if (first === undefined) return;
-    await this.waitLogging(first, timeout_s);
-    if (rest.length === 0) return;
-    const states = await this.loggingStates(rest);
-    for (const [i, ch] of rest.entries()) if (states[i] !== 'complete') await this.waitLogging(ch, timeout_s);
+    // Every port asked in one compound query each poll (IEEE 488.2): one exchange a poll, whichever port
+    // finishes last, instead of polling one and then asking the others.
+    if (channels.length === 0) return;
+    await pollUntilOrStop({
+      resource: this.session.resource,
+      what: `the logs on channels ${channels.join(', ')}`,
+      timeout_s,
+      done: async () => {
+        const states = await this.loggingStates(channels);
+        const idle = channels.filter((_, i) => states[i] === 'idle');
+        if (idle.length > 0) {
+          throw new InstrumentStateError(this.session.resource, `wait for the log on channel ${idle.join(', ')}`, 'no logging function is running (call startLogging first)');
+        }
+        return states.every((st) => st === 'complete');
+      },
+      stop: () => this.stopLoggingAll(channels),
+    });
   }
 
   /** The logging state of each of `channels`, asked in one program message (IEEE 488.2 compound query). */
