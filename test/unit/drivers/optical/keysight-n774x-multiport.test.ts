@@ -15,7 +15,7 @@ const OPEN = [IDN, ABS8] as const;
 const meter = (session: ScpiSession): Promise<KeysightN774xMeter> => keysightN774xDescriptor.create({ session, role: 'meter-array', options: {} });
 
 describe('keysight-n774x: logging all ports at once', () => {
-  it('arms three ports in one message, then reads one binary block per port', async () => {
+  it('arms three ports in one message, then reads every port\'s binary block in one compound query', async () => {
     await expectProtocol([...OPEN,
       [':SENS1:CHAN1:POW:REF:STAT?;:SENS5:CHAN1:POW:REF:STAT?;:SENS8:CHAN1:POW:REF:STAT?', '0;0;0'],
       // Every logged port in W (each logs in its own unit), not only the first.
@@ -24,9 +24,11 @@ describe('keysight-n774x: logging all ports at once', () => {
       NO_ERROR,
       // Every port asked in one compound query per poll (started together, done together).
       [':SENS1:CHAN1:FUNC:STAT?;:SENS5:CHAN1:FUNC:STAT?;:SENS8:CHAN1:FUNC:STAT?', 'LOGGING_STABILITY,COMPLETE;LOGGING_STABILITY,COMPLETE;LOGGING_STABILITY,COMPLETE'],
-      [':SENS1:CHAN1:FUNC:RES?', floatBlock([1e-6, 2e-6, 3e-6], 'float32')],
-      [':SENS5:CHAN1:FUNC:RES?', floatBlock([4e-6, 5e-6, 6e-6], 'float32')],
-      [':SENS8:CHAN1:FUNC:RES?', floatBlock([7e-6, 8e-6, 9e-6], 'float32')],
+      // Every port's block in one compound query, the blocks joined by ';' (IEEE 488.2 §8.4).
+      [':SENS1:CHAN1:FUNC:RES?;:SENS5:CHAN1:FUNC:RES?;:SENS8:CHAN1:FUNC:RES?', Buffer.concat([
+        floatBlock([1e-6, 2e-6, 3e-6], 'float32').subarray(0, -1), Buffer.from(';'),
+        floatBlock([4e-6, 5e-6, 6e-6], 'float32').subarray(0, -1), Buffer.from(';'),
+        floatBlock([7e-6, 8e-6, Number.NaN], 'float32')])],
     ], async (s) => {
       const m = await meter(s);
       expect(isMultiPortLogger(m)).toBe(true);
@@ -34,7 +36,10 @@ describe('keysight-n774x: logging all ports at once', () => {
       await m.waitLoggingAll([1, 5, 8], 1);
       const logs = await m.fetchLogs_W([1, 5, 8]);
       expect(logs.map((l) => l.length)).toEqual([3, 3, 3]);
-      expect(logs[2]?.[2]).toBeCloseTo(9e-6, 12);
+      expect(logs[1]?.[0]).toBeCloseTo(4e-6, 12);
+      expect(logs[2]?.[1]).toBeCloseTo(8e-6, 12);
+      // An over-range sample (NaN) comes back as +Infinity W.
+      expect(logs[2]?.[2]).toBe(Infinity);
     });
   });
 
