@@ -54,6 +54,15 @@ export function arrivalTime_s(rec: RecordedLine, to: number): number | null {
 }
 
 /**
+ * Least margin a line's log is sized with over its predicted duration. Why 2 %, not more: every duration
+ * learnt is the recorder's own trace of the platform (to its sample time), and whatever a line overran
+ * that margin by is added to every later prediction (`excess`); a log that still ended before the platform
+ * arrived puts the margin back to 10 % for the rest of the run (`missed`).
+ */
+export const MIN_LOG_MARGIN = 0.02;
+const MISSED_LOG_MARGIN = 0.1;
+
+/**
  * Duration of a move of `distance` from what earlier lines showed: a hexapod move is a triangle when short
  * (t = 2·√(d/a)) and cruises when long (t = d/v + v/a). Every (distance, duration) seen bounds the path
  * acceleration from below (4d/t², exact for a triangle); a move longer than the triangle predicts shows
@@ -63,9 +72,14 @@ export class MoveTimes {
   private accel: number | null = null;
   private velocity: number | null = null;
   private readonly seen: { d: number; t: number }[] = [];
+  private margin = MIN_LOG_MARGIN;
+  /** The most a move outlasted its margined prediction, s. */
+  private excess_s = 0;
 
   learn(distance: number, duration_s: number): void {
     if (!(distance > 0 && duration_s > 0)) return;
+    const before = this.model_s(distance);
+    if (before !== null) this.excess_s = Math.max(this.excess_s, duration_s - before * (1 + this.margin));
     this.seen.push({ d: distance, t: duration_s });
     this.accel = Math.max(...this.seen.map((o) => (4 * o.d) / (o.t * o.t)));
     const a = this.accel;
@@ -75,12 +89,21 @@ export class MoveTimes {
     this.velocity = vs.length > 0 ? Math.min(...vs) : null;
   }
 
+  /** A log sized from a prediction ended before the platform arrived. */
+  missed(): void {
+    this.margin = Math.max(this.margin, MISSED_LOG_MARGIN);
+  }
+
   predict_s(distance: number): number | null {
+    const t = this.model_s(distance);
+    return t === null ? null : t * (1 + this.margin) + this.excess_s + 1e-3;
+  }
+
+  private model_s(distance: number): number | null {
     const a = this.accel;
     if (a === null) return null;
     const v = this.velocity;
-    const t = v !== null && distance > (v * v) / a ? distance / v + v / a : 2 * Math.sqrt(distance / a);
-    return t * 1.1 + 1e-3;
+    return v !== null && distance > (v * v) / a ? distance / v + v / a : 2 * Math.sqrt(distance / a);
   }
 }
 
@@ -178,8 +201,11 @@ export async function flyLine(rig: ArrayRig, link: FlyLink, times: MoveTimes, ax
   }
   const rec = await link.hexapod.recordedLine(axis, Math.ceil((samples * tau) / 1e-4) + 2);
   const arrived = arrivalTime_s(rec, to);
-  if (arrived === null) await link.hexapod.waitForMotion({ timeout_s: 2 + 4 * duration });
-  else times.learn(distance, arrived);
+  if (arrived === null) {
+    // The log (sized from the prediction) ended before the platform arrived: later logs get more margin.
+    if (predicted !== null) times.missed();
+    await link.hexapod.waitForMotion({ timeout_s: 2 + 4 * duration });
+  } else times.learn(distance, arrived);
   if (logs.length === 0) logs = await link.meter.fetchLogs_W(ports);
   const out: ArraySample[] = [];
   const n = Math.min(...logs.map((l) => l.length));
