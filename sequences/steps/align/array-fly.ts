@@ -164,6 +164,8 @@ export async function flyLine(rig: ArrayRig, link: FlyLink, times: MoveTimes, ax
     await link.hexapod.recordAxis(axis);
     await link.meter.startLoggingAll({ channels: ports, samples, averagingTime_s: tau, trigger: 'continuous' });
     rig.loggingStarted(ports);
+    // The line's end asked ahead: its move then goes out with no reachability query of its own.
+    await link.hexapod.isReachable({ [axis]: to });
     await link.hexapod.waitForMotion({ timeout_s: 30 });
     await rig.goTo({ [axis]: to }, { wait: false });
     if (predicted === null) {

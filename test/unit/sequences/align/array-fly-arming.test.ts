@@ -1,6 +1,7 @@
 // When a fly line arms the meter (array-fly.ts flyLine): after the move to the line's start was commanded
 // and after the output is set for the line, but before the platform is waited for, so the meter's exchange
-// is spent while that move runs; the line's own move only once the platform is on target.
+// is spent while that move runs (and the line's end asked to be reachable); the line's own move only once the
+// platform is on target.
 import { describe, expect, it } from 'vitest';
 import type { PoseValues, RecordedLine } from '../../../../drivers/roles/hexapod.ts';
 import type { ArrayRig } from '../../../../sequences/steps/align/array-rig.ts';
@@ -31,6 +32,10 @@ function fakes(): { rig: ArrayRig; link: FlyLink; calls: string[] } {
     recordAxis: async (a: string) => void calls.push(`record ${a}`),
     armMotionStartTrigger: async (a: string) => void calls.push(`arm ${a}`),
     waitForMotion: async () => void calls.push('wait'),
+    isReachable: async (t: Partial<PoseValues>) => {
+      calls.push(`reachable ${JSON.stringify(t)}`);
+      return true;
+    },
     recordedLine: async (axis: 'X'): Promise<RecordedLine> => {
       const dt = 1e-4;
       const d = Math.abs(last.to - last.from);
@@ -59,7 +64,8 @@ describe('flyLine arming', () => {
     // The caller's move to the line's start, not waited for.
     await rig.goTo({ X: -4 }, { wait: false });
     const line = await flyLine(rig, link, times, 'X', 4, 'joint');
-    expect(calls.slice(0, 6)).toEqual(['move {"X":-4}', 'arm X', 'record X', 'meter armed', 'wait', 'move {"X":4}']);
+    // The line's end asked ahead too, while that move runs.
+    expect(calls.slice(0, 7)).toEqual(['move {"X":-4}', 'arm X', 'record X', 'meter armed', 'reachable {"X":4}', 'wait', 'move {"X":4}']);
     expect(line.samples).toHaveLength(3);
   });
 });
