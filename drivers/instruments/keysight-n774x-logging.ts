@@ -1,7 +1,12 @@
 // The N774x logging function's wire facts: its sample limit, the trigger-input words for each mode, the
 // time it takes to assemble a log block, and its `:FUNC:STAT?` reply (Keysight N774x programming guide).
-import { ReplyFormatError } from '../errors.ts';
+import { BlockFormatError, ReplyFormatError } from '../errors.ts';
+import { transferTimeout_ms } from '../properties/transfer-time.ts';
 import type { LoggingState, LoggingTrigger } from '../roles/power-meter.ts';
+import { decodeFloats } from '../scpi/block.ts';
+import type { ScpiSession } from '../session/scpi-session.ts';
+import type { ChannelAddress } from './keysight-n774x-model.ts';
+import { isOverRange } from './keysight-n774x-readings.ts';
 
 /** The N774x logs up to 1 M samples (816x modules fewer; they refuse more with an instrument error). */
 export const MAX_LOG_SAMPLES = 1_000_000;
@@ -23,4 +28,21 @@ export function parseLoggingState(resource: string, command: string, reply: stri
   if (progress === 'COMPLETE') return 'complete';
   if (progress === 'PROGRESS') return 'running';
   throw new ReplyFormatError(resource, command, reply, 'progress COMPLETE or PROGRESS');
+}
+
+/**
+ * Several ports' logs (`samples` in all) in one compound `:FUNC:RES?` query, one float32 little-endian
+ * block a port joined by ';' (IEEE 488.2 §8.4: one round trip, not one a port), W, in `addrs` order;
+ * over-range samples (NaN, or above 1e20 W, as the meter marks them) come back as +Infinity W.
+ */
+export async function fetchLogBlocks(session: ScpiSession, addrs: readonly ChannelAddress[], samples: number): Promise<number[][]> {
+  const command = addrs.map((a) => `:SENS${a.slot}:CHAN${a.chan}:FUNC:RES?`).join(';');
+  const blocks = await session.queryBlocks(command, addrs.length, { timeout_ms: transferTimeout_ms(session, 4 * samples, logAssembly_s(samples)) });
+  return blocks.map((b) => {
+    try {
+      return decodeFloats(b, 'float32', 'little').map((v) => (isOverRange(v) ? Infinity : v));
+    } catch (err) {
+      throw new BlockFormatError(session.resource, command, (err as Error).message, { cause: err });
+    }
+  });
 }

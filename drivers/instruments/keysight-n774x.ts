@@ -23,7 +23,7 @@ import { SENSOR_MODULE, isMainframe, requireModules } from './keysight-816x-main
 import { absoluteCommand, emitNotice, referenceStateQuery, relativeChannels, relativeNotice } from './keysight-n774x-reference.ts';
 import { inDbm, inW, isOverRange } from './keysight-n774x-readings.ts';
 import type { Reading } from './keysight-n774x-readings.ts';
-import { MAX_LOG_SAMPLES, TRIGGER_INPUT, logAssembly_s, parseLoggingState } from './keysight-n774x-logging.ts';
+import { MAX_LOG_SAMPLES, TRIGGER_INPUT, fetchLogBlocks, logAssembly_s, parseLoggingState } from './keysight-n774x-logging.ts';
 import { AVERAGING_TIME_RANGE_S, POWER_UNIT, meterTable, meterWavelengthRange_nm } from './keysight-n774x-table.ts';
 
 export const KEYSIGHT_N774X = 'keysight-n774x';
@@ -268,15 +268,15 @@ export class KeysightN774xMeter implements MultiPortLogger {
   }
 
   async waitLoggingAll(channels: readonly number[], timeout_s: number): Promise<void> {
-    // The ports were started together with one sample time: the first is polled until done, then the
-    // others are asked in one compound query (they finish with it: one exchange, not one each); the
-    // last one done is the last one listed only by accident, so any not yet done is waited for.
-    const [first, ...rest] = channels;
-    if (first === undefined) return;
-    await this.waitLogging(first, timeout_s);
-    if (rest.length === 0) return;
-    const states = await this.loggingStates(rest);
-    for (const [i, ch] of rest.entries()) if (states[i] !== 'complete') await this.waitLogging(ch, timeout_s);
+    // Every port asked in one compound query a poll: one exchange, whichever port finishes last.
+    if (channels.length === 0) return;
+    const done = async (): Promise<boolean> => {
+      const states = await this.loggingStates(channels);
+      const idle = channels.filter((_, i) => states[i] === 'idle');
+      if (idle.length > 0) throw new InstrumentStateError(this.session.resource, `wait for the log on channel ${idle.join(', ')}`, 'no logging function is running (call startLogging first)');
+      return states.every((st) => st === 'complete');
+    };
+    await pollUntilOrStop({ resource: this.session.resource, what: `the logs on channels ${channels.join(', ')}`, timeout_s, done, stop: () => this.stopLoggingAll(channels) });
   }
 
   /** The logging state of each of `channels`, asked in one program message (IEEE 488.2 compound query). */
@@ -290,10 +290,11 @@ export class KeysightN774xMeter implements MultiPortLogger {
     return replies.map((r, i) => parseLoggingState(this.session.resource, units[i] as string, r));
   }
 
+  /** Every port's block in one compound query (keysight-n774x-logging.ts). */
   async fetchLogs_W(channels: readonly number[]): Promise<number[][]> {
-    const out: number[][] = [];
-    for (const ch of channels) out.push(await this.fetchLog_W(ch));
-    return out;
+    if (channels.length <= 1) return Promise.all(channels.map((ch) => this.fetchLog_W(ch)));
+    const samples = channels.reduce((n, ch) => n + (this.logSamples.get(ch) ?? MAX_LOG_SAMPLES), 0);
+    return fetchLogBlocks(this.session, channels.map((ch) => this.address(ch)), samples);
   }
 
   async stopLoggingAll(channels: readonly number[]): Promise<void> {

@@ -65,6 +65,11 @@ function axisValue(reply: string, id: string): number {
   return Number(m[2]);
 }
 
+/** The whole-pose reachability query (VMO?: nothing moves). */
+function vmoCommand(pose: PoseValues): string {
+  return `VMO? ${POSE_AXIS_NAMES.map((a) => `${a} ${wire(a, pose[a])}`).join(' ')}`;
+}
+
 function wire(axis: PoseAxisName, v: number): string {
   return 'XYZ'.includes(axis) ? umAsMmText(v) : String(Math.round(v * 1e6) / 1e6);
 }
@@ -159,6 +164,8 @@ export class PiGcsHexapod extends AxisStage implements Hexapod {
   private readonly gcs: PiGcsHexapodProtocol;
   /** The target of the last pose move, while nothing else moved the platform (saves six MOV? per move). */
   private knownTarget: PoseValues | null = null;
+  /** The last VMO? that answered 1 (isReachable): a pose move to exactly that pose need not ask again. */
+  private verifiedVmo: string | null = null;
   /** The output cabled to the meter's trigger input (bench file), or undefined. */
   readonly triggerOutput: number | undefined;
   private armedAxis: PoseAxisName | null = null;
@@ -185,6 +192,7 @@ export class PiGcsHexapod extends AxisStage implements Hexapod {
     forgetArmingOnFaults(protocol.session, () => {
       this.forgetArming();
       this.knownTarget = null;
+      this.verifiedVmo = null;
     });
   }
 
@@ -268,16 +276,21 @@ export class PiGcsHexapod extends AxisStage implements Hexapod {
     return this.readPose('MOV?');
   }
 
+  /** Asked ahead (while a move runs, say), it spares the pose move to exactly this pose its own VMO?. */
   async isReachable(target: Partial<PoseValues>): Promise<boolean> {
-    const full = { ...(await this.targetPose()), ...this.checkPose(target) };
-    return this.vmo(full);
+    const full = { ...(this.knownTarget ?? (await this.targetPose())), ...this.checkPose(target) };
+    const ok = await this.vmo(full);
+    this.verifiedVmo = ok ? vmoCommand(full) : null;
+    return ok;
   }
 
   async movePose(target: Partial<PoseValues>): Promise<void> {
     const checked = this.checkPose(target);
     const from = this.knownTarget ?? (await this.targetPose());
     const full: PoseValues = { ...from, ...checked };
-    if (!(await this.vmo(full))) {
+    const verified = this.verifiedVmo === vmoCommand(full);
+    this.verifiedVmo = null;
+    if (!verified && !(await this.vmo(full))) {
       let culprit: PoseAxisName | null = null;
       for (const a of POSE_AXIS_NAMES) {
         if (full[a] !== from[a] && !(await this.vmo({ ...from, [a]: full[a] }))) {
@@ -301,6 +314,7 @@ export class PiGcsHexapod extends AxisStage implements Hexapod {
 
   async setPivot_um(pivot: readonly [number, number, number]): Promise<void> {
     this.knownTarget = null;
+    this.verifiedVmo = null;
     if (pivot.length !== 3 || !pivot.every((v) => typeof v === 'number' && Number.isFinite(v))) {
       throw new RangeError(`${this.role}: setPivot_um expected [R, S, T] as three finite numbers in µm, got ${JSON.stringify(pivot)}; nothing was sent`);
     }
@@ -323,9 +337,7 @@ export class PiGcsHexapod extends AxisStage implements Hexapod {
   }
 
   private vmo(pose: PoseValues): Promise<boolean> {
-    return this.session
-      .query(`VMO? ${POSE_AXIS_NAMES.map((a) => `${a} ${wire(a, pose[a])}`).join(' ')}`)
-      .then((reply) => parseResponseBoolean(reply.trim()));
+    return this.session.query(vmoCommand(pose)).then((reply) => parseResponseBoolean(reply.trim()));
   }
 
   /** Every named axis known, finite and inside its soft limits, before anything is sent. */

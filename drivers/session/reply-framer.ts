@@ -18,6 +18,7 @@ export interface PartialBlock {
 }
 
 const HASH = 0x23;
+const SEMICOLON = 0x3b;
 const MIN_CAPACITY = 4096;
 
 /** Reply text is decoded byte-for-byte (Latin-1), so nothing an instrument sends is lost or altered. */
@@ -144,9 +145,18 @@ export class ReplyFramer {
     return { kind: 'block', payload, raw, indefinite: scan.indefinite };
   }
 
-  /** Returns false while the bytes so far could still be the start of the terminator. */
+  /**
+   * Returns false while the bytes so far could still be the start of the terminator. A ';' after a
+   * definite block is the next response message unit of a compound reply (IEEE 488.2 §8.4, e.g. one
+   * block per port): it is dropped and that unit is the next reply.
+   */
   private dropTerminator(): boolean {
     const avail = this.end - this.start;
+    if (avail > 0 && this.buf[this.start] === SEMICOLON && this.termByte !== SEMICOLON) {
+      this.skipTerminator = false;
+      this.consume(this.start + 1);
+      return true;
+    }
     const n = Math.min(avail, this.term.length);
     for (let i = 0; i < n; i++) {
       if (this.buf[this.start + i] !== this.term[i]) {

@@ -110,6 +110,28 @@ export class ScpiSession extends EventEmitter {
     });
   }
 
+  /**
+   * A compound query whose reply is `count` IEEE 488.2 definite blocks joined by ';' (IEEE 488.2 §8.4: one
+   * message, one round trip): their payloads in order; never partial data.
+   */
+  queryBlocks(command: string, count: number, opts?: PerCallOptions): Promise<Uint8Array[]> {
+    return this.exchange(command, async () => {
+      const timeout_ms = this.timeout(opts);
+      this.lastCommand = command;
+      if (this.link.hasUnread()) await this.resync(command);
+      const payloads: Uint8Array[] = [];
+      for (let i = 0; i < count; i++) {
+        const frame = i === 0 ? await this.ask(command, timeout_ms) : await this.link.read(command, timeout_ms);
+        if (frame.kind !== 'block') {
+          throw new BlockFormatError(this.resource, command, `expected block ${i + 1} of ${count} starting with '#<digit>', got ${quoteReply(frame.text)}`);
+        }
+        payloads.push(frame.payload);
+      }
+      if (this.options.checkErrors) await this.drainErrors(command, timeout_ms);
+      return payloads;
+    });
+  }
+
   async queryFloats(command: string, opts: FloatBlockOptions): Promise<number[]> {
     const { type, byteOrder = 'little' } = opts;
     if (type !== 'float32' && type !== 'float64') {

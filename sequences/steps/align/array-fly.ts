@@ -54,6 +54,15 @@ export function arrivalTime_s(rec: RecordedLine, to: number): number | null {
 }
 
 /**
+ * Least margin a line's log is sized with over its predicted duration. Why 2 %, not more: every duration
+ * learnt is the recorder's own trace of the platform (to its sample time), and whatever a line overran
+ * that margin by is added to every later prediction (`excess`); a log that still ended before the platform
+ * arrived puts the margin back to 10 % for the rest of the run (`missed`).
+ */
+export const MIN_LOG_MARGIN = 0.02;
+const MISSED_LOG_MARGIN = 0.1;
+
+/**
  * Duration of a move of `distance` from what earlier lines showed: a hexapod move is a triangle when short
  * (t = 2·√(d/a)) and cruises when long (t = d/v + v/a). Every (distance, duration) seen bounds the path
  * acceleration from below (4d/t², exact for a triangle); a move longer than the triangle predicts shows
@@ -63,9 +72,14 @@ export class MoveTimes {
   private accel: number | null = null;
   private velocity: number | null = null;
   private readonly seen: { d: number; t: number }[] = [];
+  private margin = MIN_LOG_MARGIN;
+  /** The most a move outlasted its margined prediction, s. */
+  private excess_s = 0;
 
   learn(distance: number, duration_s: number): void {
     if (!(distance > 0 && duration_s > 0)) return;
+    const before = this.model_s(distance);
+    if (before !== null) this.excess_s = Math.max(this.excess_s, duration_s - before * (1 + this.margin));
     this.seen.push({ d: distance, t: duration_s });
     this.accel = Math.max(...this.seen.map((o) => (4 * o.d) / (o.t * o.t)));
     const a = this.accel;
@@ -75,12 +89,21 @@ export class MoveTimes {
     this.velocity = vs.length > 0 ? Math.min(...vs) : null;
   }
 
+  /** A log sized from a prediction ended before the platform arrived. */
+  missed(): void {
+    this.margin = Math.max(this.margin, MISSED_LOG_MARGIN);
+  }
+
   predict_s(distance: number): number | null {
+    const t = this.model_s(distance);
+    return t === null ? null : t * (1 + this.margin) + this.excess_s + 1e-3;
+  }
+
+  private model_s(distance: number): number | null {
     const a = this.accel;
     if (a === null) return null;
     const v = this.velocity;
-    const t = v !== null && distance > (v * v) / a ? distance / v + v / a : 2 * Math.sqrt(distance / a);
-    return t * 1.1 + 1e-3;
+    return v !== null && distance > (v * v) / a ? distance / v + v / a : 2 * Math.sqrt(distance / a);
   }
 }
 
@@ -113,7 +136,8 @@ const UNKNOWN_LOG_S = 2;
 
 /**
  * Flies `axis` from where the rig stands (or is still moving to: the move to the line's start need not
- * have been waited for) to `to`, logging `channels` (indices into rig.channels).
+ * have been waited for, but must have been commanded: see the meter's arming below) to `to`, logging
+ * `channels` (indices into rig.channels).
  */
 export async function flyLine(rig: ArrayRig, link: FlyLink, times: MoveTimes, axis: PoseAxisName, to: number, phase: string, channels?: readonly number[]): Promise<FlyLine> {
   const here = await rig.here();
@@ -129,15 +153,20 @@ export async function flyLine(rig: ArrayRig, link: FlyLink, times: MoveTimes, ax
   const picked = channels ?? rig.channels.map((_, i) => i);
   const ports = picked.map((i) => rig.channels[i] as number);
   const fly = async (): Promise<number[][] | null> => {
-    // The output and the recorder are set while the move to the line's start may still run (the
-    // controller takes commands while it moves; the caller need not wait for it). The meter is armed
-    // only once the platform is still: an output set to follow a moving axis may rise at once, and a
-    // log armed before that edge would start on it instead of on the line's own.
+    // The output, the recorder and the meter are all set while the move to the line's start may still
+    // run (the controller takes commands while it moves; the caller need not wait for it), so none of
+    // their exchanges stands between the platform's arrival and the line. The meter is armed only after
+    // the output is set for this line (an output set to follow a moving axis may rise at once: that edge
+    // has gone out by the time the controller has answered) and after the move to the start was
+    // commanded (its edge went out then): an InMotion output stays high through that move and its
+    // settling, so the first rising edge the meter can see is the line's own, commanded once on target.
     await link.hexapod.armMotionStartTrigger(axis);
     await link.hexapod.recordAxis(axis);
-    await link.hexapod.waitForMotion({ timeout_s: 30 });
     await link.meter.startLoggingAll({ channels: ports, samples, averagingTime_s: tau, trigger: 'continuous' });
     rig.loggingStarted(ports);
+    // The line's end asked ahead: its move then goes out with no reachability query of its own.
+    await link.hexapod.isReachable({ [axis]: to });
+    await link.hexapod.waitForMotion({ timeout_s: 30 });
     await rig.goTo({ [axis]: to }, { wait: false });
     if (predicted === null) {
       // Duration unknown: wait for the platform, then stop the logs (samples taken so far are kept; none
@@ -174,8 +203,11 @@ export async function flyLine(rig: ArrayRig, link: FlyLink, times: MoveTimes, ax
   }
   const rec = await link.hexapod.recordedLine(axis, Math.ceil((samples * tau) / 1e-4) + 2);
   const arrived = arrivalTime_s(rec, to);
-  if (arrived === null) await link.hexapod.waitForMotion({ timeout_s: 2 + 4 * duration });
-  else times.learn(distance, arrived);
+  if (arrived === null) {
+    // The log (sized from the prediction) ended before the platform arrived: later logs get more margin.
+    if (predicted !== null) times.missed();
+    await link.hexapod.waitForMotion({ timeout_s: 2 + 4 * duration });
+  } else times.learn(distance, arrived);
   if (logs.length === 0) logs = await link.meter.fetchLogs_W(ports);
   const out: ArraySample[] = [];
   const n = Math.min(...logs.map((l) => l.length));

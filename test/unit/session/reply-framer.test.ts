@@ -101,6 +101,19 @@ describe('ReplyFramer: blocks', () => {
     expect(texts(drain(f))).toEqual(['1']);
   });
 
+  it('reads a compound reply, blocks joined by semicolons, as one reply per response unit', () => {
+    const f = new ReplyFramer('\n');
+    f.push(b('#13a\nc;#12de;+1\n'));
+    expect(texts(drain(f))).toEqual(['<block a\nc>', '<block de>', '+1']);
+    expect(f.buffered).toBe(0);
+    // The separator arriving in a later chunk than its block.
+    f.push(b('#13xyz'));
+    expect(texts(drain(f))).toEqual(['<block xyz>']);
+    f.push(b(';#11q\n'));
+    expect(texts(drain(f))).toEqual(['<block q>']);
+    expect(f.hasUnread()).toBe(false);
+  });
+
   it('waits for the whole block across chunks, reporting progress meanwhile', () => {
     const f = new ReplyFramer('\n');
     const whole = Buffer.from(encodeDefiniteBlock(new Uint8Array(1000).fill(0x0a)));

@@ -113,6 +113,21 @@ describe('ScpiSession: exchanges', () => {
     // The terminator after each block was owed, not stale: no resynchronisation was needed.
     expect(t.writes).not.toContain('*OPC?');
   });
+
+  it('reads a compound reply of several blocks joined by semicolons in one exchange', async () => {
+    const { s, t } = await make();
+    const block = (v: number[]): Buffer => Buffer.from(encodeDefiniteBlock(encodeFloats(v, 'float32', 'little')));
+    t.responder = (m) => {
+      if (m === 'A?;B?;C?') return Buffer.concat([block([1, 2]), Buffer.from(';'), block([3]), Buffer.from(';'), block([4, 5, 6]), Buffer.from('\n')]);
+      if (m === 'A?;T?') return Buffer.concat([block([1]), Buffer.from(';text\n')]);
+      return undefined;
+    };
+    const payloads = await s.queryBlocks('A?;B?;C?', 3);
+    expect(payloads.map((p) => p.length)).toEqual([8, 4, 12]);
+    expect(new Float32Array(Uint8Array.from(payloads[2] as Uint8Array).buffer)[2]).toBe(6);
+    await expect(s.queryBlocks('A?;T?', 2)).rejects.toThrow(/'A\?;T\?'.*expected block 2 of 2 starting with '#<digit>', got "text"/);
+    expect(t.writes.filter((w) => w.startsWith('A?;B?;C?'))).toHaveLength(1);
+  });
 });
 
 describe('ScpiSession: read timeouts', () => {

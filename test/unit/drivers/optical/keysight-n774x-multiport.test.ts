@@ -15,19 +15,20 @@ const OPEN = [IDN, ABS8] as const;
 const meter = (session: ScpiSession): Promise<KeysightN774xMeter> => keysightN774xDescriptor.create({ session, role: 'meter-array', options: {} });
 
 describe('keysight-n774x: logging all ports at once', () => {
-  it('arms three ports in one message, then reads one binary block per port', async () => {
+  it('arms three ports in one message, then reads every port\'s binary block in one compound query', async () => {
     await expectProtocol([...OPEN,
       [':SENS1:CHAN1:POW:REF:STAT?;:SENS5:CHAN1:POW:REF:STAT?;:SENS8:CHAN1:POW:REF:STAT?', '0;0;0'],
       // Every logged port in W (each logs in its own unit), not only the first.
       [':SENS1:CHAN1:POW:UNIT 1;:TRIG1:INP SME;:SENS1:CHAN1:FUNC:PAR:LOGG 3,0.0001S;:SENS5:CHAN1:POW:UNIT 1;:TRIG5:INP SME;:SENS5:CHAN1:FUNC:PAR:LOGG 3,0.0001S;' +
         ':SENS8:CHAN1:POW:UNIT 1;:TRIG8:INP SME;:SENS8:CHAN1:FUNC:PAR:LOGG 3,0.0001S;:SENS1:CHAN1:FUNC:STAT LOGG,STAR;:SENS5:CHAN1:FUNC:STAT LOGG,STAR;:SENS8:CHAN1:FUNC:STAT LOGG,STAR', null],
       NO_ERROR,
-      [':SENS1:CHAN1:FUNC:STAT?', 'LOGGING_STABILITY,COMPLETE'],
-      // The first port done, the others asked in one compound query (started together, done together).
-      [':SENS5:CHAN1:FUNC:STAT?;:SENS8:CHAN1:FUNC:STAT?', 'LOGGING_STABILITY,COMPLETE;LOGGING_STABILITY,COMPLETE'],
-      [':SENS1:CHAN1:FUNC:RES?', floatBlock([1e-6, 2e-6, 3e-6], 'float32')],
-      [':SENS5:CHAN1:FUNC:RES?', floatBlock([4e-6, 5e-6, 6e-6], 'float32')],
-      [':SENS8:CHAN1:FUNC:RES?', floatBlock([7e-6, 8e-6, 9e-6], 'float32')],
+      // Every port asked in one compound query per poll (started together, done together).
+      [':SENS1:CHAN1:FUNC:STAT?;:SENS5:CHAN1:FUNC:STAT?;:SENS8:CHAN1:FUNC:STAT?', 'LOGGING_STABILITY,COMPLETE;LOGGING_STABILITY,COMPLETE;LOGGING_STABILITY,COMPLETE'],
+      // Every port's block in one compound query, the blocks joined by ';' (IEEE 488.2 §8.4).
+      [':SENS1:CHAN1:FUNC:RES?;:SENS5:CHAN1:FUNC:RES?;:SENS8:CHAN1:FUNC:RES?', Buffer.concat([
+        floatBlock([1e-6, 2e-6, 3e-6], 'float32').subarray(0, -1), Buffer.from(';'),
+        floatBlock([4e-6, 5e-6, 6e-6], 'float32').subarray(0, -1), Buffer.from(';'),
+        floatBlock([7e-6, 8e-6, Number.NaN], 'float32')])],
     ], async (s) => {
       const m = await meter(s);
       expect(isMultiPortLogger(m)).toBe(true);
@@ -35,16 +36,19 @@ describe('keysight-n774x: logging all ports at once', () => {
       await m.waitLoggingAll([1, 5, 8], 1);
       const logs = await m.fetchLogs_W([1, 5, 8]);
       expect(logs.map((l) => l.length)).toEqual([3, 3, 3]);
-      expect(logs[2]?.[2]).toBeCloseTo(9e-6, 12);
+      expect(logs[1]?.[0]).toBeCloseTo(4e-6, 12);
+      expect(logs[2]?.[1]).toBeCloseTo(8e-6, 12);
+      // An over-range sample (NaN) comes back as +Infinity W.
+      expect(logs[2]?.[2]).toBe(Infinity);
     });
   });
 
-  it('a port not yet done when the first is goes on being waited for on its own', async () => {
+  it('a port not yet done when the others are goes on being waited for, every port asked in each poll', async () => {
+    const ALL = ':SENS2:CHAN1:FUNC:STAT?;:SENS3:CHAN1:FUNC:STAT?;:SENS4:CHAN1:FUNC:STAT?';
     await expectProtocol([...OPEN,
-      [':SENS2:CHAN1:FUNC:STAT?', 'LOGGING_STABILITY,COMPLETE'],
-      [':SENS3:CHAN1:FUNC:STAT?;:SENS4:CHAN1:FUNC:STAT?', 'LOGGING_STABILITY,PROGRESS;LOGGING_STABILITY,COMPLETE'],
-      [':SENS3:CHAN1:FUNC:STAT?', 'LOGGING_STABILITY,PROGRESS'],
-      [':SENS3:CHAN1:FUNC:STAT?', 'LOGGING_STABILITY,COMPLETE'],
+      [ALL, 'LOGGING_STABILITY,COMPLETE;LOGGING_STABILITY,PROGRESS;LOGGING_STABILITY,COMPLETE'],
+      [ALL, 'LOGGING_STABILITY,COMPLETE;LOGGING_STABILITY,PROGRESS;LOGGING_STABILITY,COMPLETE'],
+      [ALL, 'LOGGING_STABILITY,COMPLETE;LOGGING_STABILITY,COMPLETE;LOGGING_STABILITY,COMPLETE'],
     ], async (s) => {
       const m = await meter(s);
       await m.waitLoggingAll([2, 3, 4], 5);
@@ -53,9 +57,7 @@ describe('keysight-n774x: logging all ports at once', () => {
 
   it('a port with no log running among them is an error naming it, not a wait', async () => {
     await expectProtocol([...OPEN,
-      [':SENS2:CHAN1:FUNC:STAT?', 'LOGGING_STABILITY,COMPLETE'],
-      [':SENS3:CHAN1:FUNC:STAT?', 'NONE,COMPLETE'],
-      [':SENS3:CHAN1:FUNC:STAT?', 'NONE,COMPLETE'],
+      [':SENS2:CHAN1:FUNC:STAT?;:SENS3:CHAN1:FUNC:STAT?', 'LOGGING_STABILITY,COMPLETE;NONE,COMPLETE'],
     ], async (s) => {
       const m = await meter(s);
       await expect(m.waitLoggingAll([2, 3], 5)).rejects.toThrow(/log on channel 3.*no logging function is running/);

@@ -57,6 +57,32 @@ describe('pi-gcs-hexapod driver', () => {
     ], (h) => h.movePose({ X: 12.5, W: 0.3 }));
   });
 
+  it('a pose asked ahead with isReachable is moved to without a second VMO?; any other pose, or after a pivot change, asks again', async () => {
+    await withHexapod([
+      ...TARGET_ZERO,
+      ['VMO? X 0.0125 Y 0 Z 0 U 0 V 0 W 0', '1'], ['MOV X 0.0125', null], OK,
+      // Asked while that move runs (from the cached target: no MOV?), then moved to with no VMO? of its own.
+      ['VMO? X 0.0125 Y 0.002 Z 0 U 0 V 0 W 0', '1'],
+      ['MOV Y 0.002', null], OK,
+      // The check is spent by that move: the same pose again is asked again; another pose is asked for itself.
+      ['VMO? X 0.0125 Y 0.002 Z 0 U 0 V 0 W 0', '1'],
+      ['VMO? X 0.0125 Y 0.003 Z 0 U 0 V 0 W 0', '1'], ['MOV Y 0.003', null], OK,
+      ['VMO? X 0.0125 Y 0.004 Z 0 U 0 V 0 W 0', '1'],
+      ['SPI R 0 S 0 T -40', null], OK,
+      ['MOV? X Y Z U V W', lines('X=0.012500', 'Y=0.003000', 'Z=0.000000', 'U=0.000000', 'V=0.000000', 'W=0.000000')],
+      ['VMO? X 0.0125 Y 0.004 Z 0 U 0 V 0 W 0', '1'], ['MOV Y 0.004', null], OK,
+    ], async (h) => {
+      await h.movePose({ X: 12.5 });
+      expect(await h.isReachable({ Y: 2 })).toBe(true);
+      await h.movePose({ Y: 2 });
+      expect(await h.isReachable({ Y: 2 })).toBe(true);
+      await h.movePose({ Y: 3 });
+      expect(await h.isReachable({ Y: 4 })).toBe(true);
+      await h.setPivot_um([0, 0, -40000]);
+      await h.movePose({ Y: 4 });
+    });
+  });
+
   it("keeps the last move's target for the next pose move, but reads MOV? again after the link was lost or resynchronised", async () => {
     await withHexapod([
       ...TARGET_ZERO,

@@ -65,3 +65,18 @@ describe('timedMove (the first fly line sized from the move before it)', () => {
     expect(times.predict_s(100)).toBeNull();
   });
 });
+
+describe('MoveTimes margin (a log sized from the learnt duration)', () => {
+  const tri = (d: number): number => 2 * Math.sqrt(d / ACCEL);
+
+  it('sizes a log 2 % over the learnt duration, plus the most a move overran that, and 10 % after a log that ended short', () => {
+    const times = new MoveTimes();
+    times.learn(100, tri(100));
+    expect(times.predict_s(400)).toBeCloseTo(tri(400) * 1.02 + 1e-3, 9);
+    // A move 3 ms longer than its margined prediction: every later prediction carries those 3 ms.
+    times.learn(400, tri(400) * 1.02 + 3e-3);
+    expect(times.predict_s(100)).toBeCloseTo(tri(100) * 1.02 + 3e-3 + 1e-3, 9);
+    times.missed();
+    expect(times.predict_s(100)).toBeCloseTo(tri(100) * 1.1 + 3e-3 + 1e-3, 9);
+  });
+});
