@@ -32,18 +32,29 @@ interface Segment {
   to: Pose;
   start_s: number;
   duration_s: number;
+  /** The system velocity the move ran at, mm/s (a later VLS does not change a past move's profile). */
+  velocity_mm_s: number;
 }
+
+/**
+ * How long past moves are kept, s of bench time. A meter's log is averaged from the world when it is
+ * read, which may be after the platform was sent on: the pose at a sample's own time must still be the
+ * move that was running then, as the real light was (no log or recorder here outlasts this).
+ */
+const HISTORY_S = 120;
 
 export type Reachability = { ok: true } | { ok: false; axis: string; reason: string };
 
 export class HexapodMotion {
   private seg: Segment;
+  /** Earlier moves, oldest first; `seg` is the newest. */
+  private readonly past: Segment[] = [];
   private pivotPoint: Vec3 = [0, 0, 0];
   private velocity_mm_s = HEXAPOD_DEFAULT_VELOCITY_MM_S;
   private readonly joints: { base: Vec3; platform: Vec3; rest_um: number }[];
 
   constructor(readonly clock: BenchClock) {
-    this.seg = { from: ZERO_POSE, to: ZERO_POSE, start_s: 0, duration_s: 0 };
+    this.seg = { from: ZERO_POSE, to: ZERO_POSE, start_s: 0, duration_s: 0, velocity_mm_s: this.velocity_mm_s };
     // Joints in pairs 120° apart, each pair ±15° (platform) or ±45° (base) about its direction.
     this.joints = [];
     for (let k = 0; k < 3; k++) {
@@ -74,12 +85,14 @@ export class HexapodMotion {
     this.velocity_mm_s = v_mm_s;
   }
 
-  /** The pose at t (about the current pivot). */
+  /** The pose at t (about the current pivot): on the move that was running at t, if it was an earlier one. */
   pose(t_s: number = this.clock.now_s()): Pose {
-    const { from, to, start_s, duration_s } = this.seg;
+    let seg = this.seg;
+    for (let i = this.past.length - 1; i >= 0 && t_s < seg.start_s; i--) seg = this.past[i] as Segment;
+    const { from, to, start_s, duration_s } = seg;
     if (t_s >= start_s + duration_s) return to;
     if (t_s <= start_s) return from;
-    return interpolatePose(from, to, this.progress((t_s - start_s) / duration_s, duration_s));
+    return interpolatePose(from, to, progress((t_s - start_s) / duration_s, duration_s, seg.velocity_mm_s));
   }
 
   target(): Pose {
@@ -126,14 +139,21 @@ export class HexapodMotion {
     const from = this.pose(now);
     const lin = Math.hypot(target.x_um - from.x_um, target.y_um - from.y_um, target.z_um - from.z_um);
     const rot = 1000 * Math.hypot(target.u_deg - from.u_deg, target.v_deg - from.v_deg, target.w_deg - from.w_deg);
-    this.seg = { from, to: target, start_s: now, duration_s: this.duration(Math.max(lin, rot)) };
+    this.begin({ from, to: target, start_s: now, duration_s: this.duration(Math.max(lin, rot)), velocity_mm_s: this.velocity_mm_s });
   }
 
   /** Stops where the platform is now (STP, HLT, #24). */
   stop(): void {
     const now = this.clock.now_s();
     const here = this.pose(now);
-    this.seg = { from: here, to: here, start_s: now, duration_s: 0 };
+    this.begin({ from: here, to: here, start_s: now, duration_s: 0, velocity_mm_s: this.velocity_mm_s });
+  }
+
+  private begin(seg: Segment): void {
+    this.past.push(this.seg);
+    this.seg = seg;
+    // The oldest move is dropped once the one after it began before the kept history.
+    while (this.past.length > 1 && (this.past[1] as Segment).start_s < seg.start_s - HISTORY_S) this.past.shift();
   }
 
   /** Fast mode: a poll of a busy hexapod waits for the end of the move and its settling. */
@@ -153,24 +173,24 @@ export class HexapodMotion {
     const a = PATH_ACCELERATION_UM_S2;
     return path_um < (v * v) / a ? 2 * Math.sqrt(path_um / a) : path_um / v + v / a;
   }
+}
 
-  /** Fraction of the path done at fraction `f` of the move's time (trapezoid or triangle profile). */
-  private progress(f: number, duration_s: number): number {
-    const v = this.velocity_mm_s * 1000;
-    const a = PATH_ACCELERATION_UM_S2;
-    const ta = Math.min(v / a, duration_s / 2);
-    const t = f * duration_s;
-    const vmax = a * ta;
-    const total = vmax * (duration_s - ta);
-    let done: number;
-    if (t < ta) done = 0.5 * a * t * t;
-    else if (t < duration_s - ta) done = 0.5 * a * ta * ta + vmax * (t - ta);
-    else {
-      const r = duration_s - t;
-      done = total - 0.5 * a * r * r;
-    }
-    return total > 0 ? Math.min(1, Math.max(0, done / total)) : 1;
+/** Fraction of the path done at fraction `f` of the move's time (trapezoid or triangle profile). */
+function progress(f: number, duration_s: number, velocity_mm_s: number): number {
+  const v = velocity_mm_s * 1000;
+  const a = PATH_ACCELERATION_UM_S2;
+  const ta = Math.min(v / a, duration_s / 2);
+  const t = f * duration_s;
+  const vmax = a * ta;
+  const total = vmax * (duration_s - ta);
+  let done: number;
+  if (t < ta) done = 0.5 * a * t * t;
+  else if (t < duration_s - ta) done = 0.5 * a * ta * ta + vmax * (t - ta);
+  else {
+    const r = duration_s - t;
+    done = total - 0.5 * a * r * r;
   }
+  return total > 0 ? Math.min(1, Math.max(0, done / total)) : 1;
 }
 
 function distance(a: Vec3, b: Vec3): number {
