@@ -63,6 +63,9 @@ const schema: z.ZodType<SetParams> = z.record(z.string(), z.unknown(), {
   return { actions };
 });
 
+/** A stage move's estimate when the plan does not know its speed or start (set-estimate.ts refines it), s. */
+export const MOVE_ESTIMATE_S = 2;
+
 /** Time for a stage to settle at its target beyond its trapezoid profile, s. */
 const SETTLE_MARGIN_S = 2;
 
@@ -112,7 +115,7 @@ export const setStep: StepDefinition<SetParams> = {
     });
   },
   estimate_s(params) {
-    return params.actions.reduce((s, a) => s + (a.type === 'move' ? 2 : specOf(a)?.estimate_s ?? 0.1), 0);
+    return params.actions.reduce((s, a) => s + (a.type === 'move' ? MOVE_ESTIMATE_S : specOf(a)?.estimate_s ?? 0.1), 0);
   },
   async run(ctx, params) {
     for (const a of params.actions) {

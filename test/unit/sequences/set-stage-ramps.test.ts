@@ -113,3 +113,24 @@ describe('stage ramps on resume', () => {
     expect(lastActions(p.steps).map((a) => a.key)).toEqual(['stage.velocity', 'stage.acceleration', 'laser.output', 'stage.X']);
   });
 });
+
+describe('stage ramps in the plan\'s ETA', () => {
+  it('a move between known targets at a speed the sequence set is estimated by its trapezoid, any other at 2 s', () => {
+    const p = plan(withSteps([
+      '  - set: { stage.X: 0um, stage.Y: 0um }',
+      '  - set: { stage.X: 10mm }',
+      '  - set: { stage.velocity: 10mm/s, stage.acceleration: 200mm/s2 }',
+      '  - set: { stage.X: 0um, stage.Y: 250um }',
+      '  - set: { stage.Z: 6000um }',
+      '',
+    ].join('\n')));
+    expect(p.steps.map((s) => s.estimate_s)).toEqual([
+      2, // where the stage starts is unknown
+      2, // its speed is the controller's
+      0.2,
+      // 10 mm at 10 mm/s with 200 mm/s² ramps: 1 s + 0.05 s, Y's 250 µm is shorter; plus 0.05 s of exchanges.
+      expect.closeTo(1.1, 9),
+      2, // Z was never sent anywhere before
+    ]);
+  });
+});
