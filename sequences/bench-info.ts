@@ -1,5 +1,5 @@
 // BenchInfo — what validation and estimates may know of a bench — from an open Bench (driver limits,
-// meter channels, stage soft limits) or from a bench file alone (`benchctl validate --bench`: only what the
+// meter channels, stage soft limits and ramp maxima) or from a bench file alone (`benchctl validate --bench`: only what the
 // file declares: stage soft limits and any `<setting>Range_<unit>: [min, max]` driver options).
 import type { RoleKind } from '../drivers/driver.ts';
 import type { BenchConfig } from '../drivers/bench/bench-file.ts';
@@ -8,8 +8,17 @@ import { roleKindOf } from '../drivers/bench/bench-schema.ts';
 import type { Bench } from './bench-port.ts';
 import type { BenchInfo, Range, RoleInfo } from './step.ts';
 
-function axesOf(axes: Record<string, { min_um: number; max_um: number }> | undefined): RoleInfo['axes'] {
-  return axes ? Object.fromEntries(Object.entries(axes).map(([k, a]) => [k, { min_um: a.min_um, max_um: a.max_um }])) : undefined;
+type RampLimitsByAxis = Readonly<Record<string, { maxVelocity_um_s?: number; maxAcceleration_um_s2?: number }>>;
+
+function axesOf(axes: Record<string, { min_um: number; max_um: number }> | undefined, ramps?: RampLimitsByAxis): RoleInfo['axes'] {
+  return axes ? Object.fromEntries(Object.entries(axes).map(([k, a]) => {
+    const r = ramps?.[k];
+    return [k, {
+      min_um: a.min_um, max_um: a.max_um,
+      ...(r?.maxVelocity_um_s !== undefined ? { maxVelocity_um_s: r.maxVelocity_um_s } : {}),
+      ...(r?.maxAcceleration_um_s2 !== undefined ? { maxAcceleration_um_s2: r.maxAcceleration_um_s2 } : {}),
+    }];
+  })) : undefined;
 }
 
 function isRange(v: unknown): v is Range {
@@ -27,7 +36,8 @@ export function benchInfoFromBench(bench: Bench, simulated: boolean): BenchInfo 
   const roles: Record<string, RoleInfo> = {};
   for (const i of bench.instruments()) {
     const channels = (i.driver as { channels?: readonly number[] }).channels;
-    const axes = axesOf(i.axes);
+    // A stage driver reads its controller's ramp maxima at open (Stage.rampLimits).
+    const axes = axesOf(i.axes, (i.driver as { rampLimits?: RampLimitsByAxis }).rampLimits);
     const loopbacks = loopbacksOf((i.driver as { loopbacks?: unknown }).loopbacks);
     const codings = (i.driver as { lineCodings?: readonly string[] }).lineCodings;
     const trigger = (i.driver as { triggerOutput?: unknown }).triggerOutput;

@@ -18,7 +18,7 @@ export async function restoreSettings(completed: readonly PlannedStep[], bench: 
   log(`resuming: applying again the settings of finished set steps: ${actions.map(describeAction).join(', ')} (stage positions left as they are)`);
   for (const a of actions) {
     const kind = kindOfRoleName(a.role);
-    if (!kind || kind === 'stage') continue;
+    if (!kind) continue;
     await SETTINGS[kind][a.setting]?.apply(bench, a.role, a.value);
   }
 }

@@ -29,8 +29,11 @@ export interface RoleInfo {
   resource?: string;
   /** Declared ranges by setting name with unit: wavelength_nm, power_dBm, sweepSpeed_nm_s, attenuation_dB, lineRate_Gbps. */
   ranges: Record<string, Range>;
-  /** Stages: soft limits per logical axis (µm). */
-  axes?: Record<string, { min_um: number; max_um: number }>;
+  /**
+   * Stages: soft limits per logical axis (µm), and the most velocity and acceleration the controller
+   * accepts where its driver read them at open (absent from a bench file alone).
+   */
+  axes?: Record<string, { min_um: number; max_um: number; maxVelocity_um_s?: number; maxAcceleration_um_s2?: number }>;
   /** Meters: channel numbers. */
   channels?: number[];
   /** Hexapods carrying a fiber array: the chip's loopback pairs the bench file declares (fiber numbers). */

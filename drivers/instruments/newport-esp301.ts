@@ -39,6 +39,8 @@ function esp301Properties(unit: LengthUnit) {
     velocity_um_s: control({ get: '{axis}VA?', set: '{axis}VA{value}', codec, validate: positive('µm/s') }),
     acceleration_um_s2: control({ get: '{axis}AC?', set: '{axis}AC{value}', codec, validate: positive('µm/s²') }),
     deceleration_um_s2: control({ get: '{axis}AG?', set: '{axis}AG{value}', codec, validate: positive('µm/s²') }),
+    /** The axis's maximum velocity (VU), which bounds every VA. */
+    maxVelocity_um_s: measurement({ get: '{axis}VU?', codec }),
   };
 }
 
@@ -123,6 +125,10 @@ export class Esp301Protocol implements StageProtocol {
 
   velocity_um_s(axis: number): Promise<number> {
     return this.p(axis).velocity_um_s.get({ axis });
+  }
+
+  maxVelocity_um_s(axis: number): Promise<number> {
+    return this.p(axis).maxVelocity_um_s.get({ axis });
   }
 
   /** `nAC` then `nAG` (deceleration) to the same value, in mm/s². */

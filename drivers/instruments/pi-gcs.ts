@@ -41,6 +41,20 @@ export function gcsAxisValue<T>(inner: Codec<T>): Codec<T> {
 
 const POSITION = gcsAxisValue(UM_VIA_MM);
 
+/** A GCS parameter reply `1 0xA=10.000000` (axis, parameter id, value): the value after `=` through `inner`. */
+function gcsParameterValue<T>(inner: Codec<T>): Codec<T> {
+  const expected = `'<axis> <parameter>=<value>' with ${inner.expected}`;
+  return {
+    expected,
+    format: inner.format,
+    parse: (reply) => {
+      const m = /^\s*[A-Za-z0-9_]+\s+0x[0-9A-Fa-f]+\s*=\s*(.*?)\s*$/.exec(reply);
+      if (!m) throw new ResponseFormatError(reply, expected);
+      return inner.parse(m[1] ?? '');
+    },
+  };
+}
+
 const ON_TARGET: Codec<boolean> = { expected: '1 (on target) or 0', format: (v) => (v ? '1' : '0'), parse: parseResponseBoolean };
 
 const PI_GCS_PROPERTIES = {
@@ -50,6 +64,9 @@ const PI_GCS_PROPERTIES = {
   velocity_um_s: control({ get: 'VEL? {axis}', set: 'VEL {axis} {value}', codec: gcsAxisValue(UM_VIA_MM), validate: positive('µm/s') }),
   acceleration_um_s2: control({ get: 'ACC? {axis}', set: 'ACC {axis} {value}', codec: gcsAxisValue(UM_VIA_MM), validate: positive('µm/s²') }),
   deceleration_um_s2: control({ get: 'DEC? {axis}', set: 'DEC {axis} {value}', codec: gcsAxisValue(UM_VIA_MM), validate: positive('µm/s²') }),
+  // Parameters 0xA "maximum closed-loop velocity" and 0x4A "maximum closed-loop acceleration": what VEL and ACC accept.
+  maxVelocity_um_s: measurement({ get: 'SPA? {axis} 0xA', codec: gcsParameterValue(UM_VIA_MM) }),
+  maxAcceleration_um_s2: measurement({ get: 'SPA? {axis} 0x4A', codec: gcsParameterValue(UM_VIA_MM) }),
 };
 
 /** A command written without its own ERR? (writeDeferringCheck): what to undo when the register shows an error. */
@@ -211,6 +228,14 @@ export class PiGcsProtocol implements StageProtocol {
 
   acceleration_um_s2(axis: number): Promise<number> {
     return this.props.acceleration_um_s2.get({ axis });
+  }
+
+  maxVelocity_um_s(axis: number): Promise<number> {
+    return this.props.maxVelocity_um_s.get({ axis });
+  }
+
+  maxAcceleration_um_s2(axis: number): Promise<number> {
+    return this.props.maxAcceleration_um_s2.get({ axis });
   }
 
   stop(axes: readonly number[]): Promise<void> {

@@ -37,6 +37,9 @@ const SCPI_STAGE_PROPERTIES = {
   moving: measurement({ get: ':AXIS{axis}:MOT?', codec: BOOLEAN }),
   velocity_um_s: control({ get: ':AXIS{axis}:VEL?', set: ':AXIS{axis}:VEL {value}', codec: UM, validate: positive('µm/s') }),
   acceleration_um_s2: control({ get: ':AXIS{axis}:ACC?', set: ':AXIS{axis}:ACC {value}', codec: UM, validate: positive('µm/s²') }),
+  // SCPI's `? MAX` form of a setting's query: the most the controller accepts.
+  maxVelocity_um_s: measurement({ get: ':AXIS{axis}:VEL? MAX', codec: UM }),
+  maxAcceleration_um_s2: measurement({ get: ':AXIS{axis}:ACC? MAX', codec: UM }),
 };
 
 export class ScpiStageProtocol implements StageProtocol {
@@ -97,6 +100,14 @@ export class ScpiStageProtocol implements StageProtocol {
 
   acceleration_um_s2(axis: number): Promise<number> {
     return this.props.acceleration_um_s2.get({ axis });
+  }
+
+  maxVelocity_um_s(axis: number): Promise<number> {
+    return this.props.maxVelocity_um_s.get({ axis });
+  }
+
+  maxAcceleration_um_s2(axis: number): Promise<number> {
+    return this.props.maxAcceleration_um_s2.get({ axis });
   }
 
   stop(axes: readonly number[]): Promise<void> {

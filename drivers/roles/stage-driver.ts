@@ -8,7 +8,7 @@ import type { ScpiSession } from '../session/scpi-session.ts';
 import { checkAxes, homingAllowed } from './stage-axes.ts';
 import type { StageProtocol } from './stage-protocol.ts';
 import { HomingRefusedError, MotionArgumentError, MotionTimeoutError, SoftLimitError, UnknownAxisError } from './stage.ts';
-import type { AxisValues_um, FlyMove, FlyMoveOptions, MotionWaitOptions, Stage, StageAxisSettings, TrajectoryParameters } from './stage.ts';
+import type { AxisValues_um, FlyMove, FlyMoveOptions, MotionWaitOptions, RampLimits, Stage, StageAxisSettings, TrajectoryParameters } from './stage.ts';
 
 export { StageConfigError } from './stage-axes.ts';
 
@@ -29,6 +29,8 @@ export class AxisStage implements Stage {
    * its next move.
    */
   private readonly owedVelocity = new Map<string, number>();
+  /** As the Stage interface says; read by prepare() where the protocol has the queries. */
+  rampLimits: Readonly<Record<string, RampLimits>> | undefined;
 
   constructor(driverName: string, role: string, protocol: StageProtocol, axes: Readonly<Record<string, StageAxisSettings>> | undefined) {
     this.driverName = driverName;
@@ -50,6 +52,21 @@ export class AxisStage implements Stage {
   async prepare(opts: { enable: boolean }): Promise<void> {
     await this.protocol.clearErrors();
     if (opts.enable) await this.protocol.enable(this.axes.map((a) => this.axisConfig(a).axis));
+    await this.readRampLimits();
+  }
+
+  private async readRampLimits(): Promise<void> {
+    const { maxVelocity_um_s, maxAcceleration_um_s2 } = this.protocol;
+    if (!maxVelocity_um_s && !maxAcceleration_um_s2) return;
+    const limits: Record<string, RampLimits> = {};
+    for (const axis of this.axes) {
+      const n = this.axisConfig(axis).axis;
+      limits[axis] = {
+        ...(maxVelocity_um_s ? { maxVelocity_um_s: await maxVelocity_um_s.call(this.protocol, n) } : {}),
+        ...(maxAcceleration_um_s2 ? { maxAcceleration_um_s2: await maxAcceleration_um_s2.call(this.protocol, n) } : {}),
+      };
+    }
+    this.rampLimits = limits;
   }
 
   async moveAbsolute_um(axisOrTargets: string | AxisValues_um, target_um?: number): Promise<void> {

@@ -32,6 +32,9 @@ export interface StageProtocol {
   /** Acceleration and, where the controller keeps one apart, deceleration (µm/s²). */
   setAcceleration_um_s2(axis: number, acceleration_um_s2: number): Promise<void>;
   acceleration_um_s2(axis: number): Promise<number>;
+  /** Optional: the highest velocity / acceleration the controller accepts on `axis`, from its own query. */
+  maxVelocity_um_s?(axis: number): Promise<number>;
+  maxAcceleration_um_s2?(axis: number): Promise<number>;
   /** Stops the given axes (decelerating where the dialect can). */
   stop(axes: readonly number[]): Promise<void>;
   /** The controller's one command that stops every axis it has, bench-file axes or not. */

@@ -35,6 +35,12 @@ export interface TrajectoryParameters {
   acceleration_um_s2: number;
 }
 
+/** The highest velocity and ramp an axis's controller accepts, as its own query reports them (µm/s, µm/s²). */
+export interface RampLimits {
+  maxVelocity_um_s?: number;
+  maxAcceleration_um_s2?: number;
+}
+
 /** Options of a fly move. */
 export interface FlyMoveOptions {
   /**
@@ -102,6 +108,12 @@ export interface Stage extends InstrumentDriver {
    */
   setAcceleration_um_s2(axis: string, acceleration_um_s2: number): Promise<void>;
   acceleration_um_s2(axis: string): Promise<number>;
+  /**
+   * Optional: per axis, the maxima the controller reported when the driver opened it, so a sequence can
+   * be refused a velocity beyond them before the run; absent (or an axis without a field) where the
+   * dialect has no such query.
+   */
+  readonly rampLimits?: Readonly<Record<string, RampLimits>>;
   /** Velocity and acceleration the controller will use for the next move of `axis`. */
   trajectory(axis: string): Promise<TrajectoryParameters>;
   /** Optional: the same for several axes, in two exchanges where the controller reads several axes at once (PI GCS). */

@@ -7,6 +7,7 @@ import { SequenceError, type FieldPath, type SequenceIssue } from '../schema/err
 import { parameterScope, type LoadedSequence } from '../schema/load.ts';
 import { zodMessage } from '../schema/sequence-file.ts';
 import { registry as defaultRegistry } from '../steps/index.ts';
+import { estimateMovesAtSetSpeed } from '../steps/set-estimate.ts';
 import type { AnyStepDefinition, BenchInfo } from '../step.ts';
 import { checkWafersOnBench } from '../wafer/wafer-bench-check.ts';
 import type { MapPolicy } from '../wafer/map-path.ts';
@@ -89,6 +90,8 @@ export function buildPlan(seq: LoadedSequence, opts: PlanOptions = {}): Plan {
       estimate_s: e.wafer?.pass === undefined && Number.isFinite(estimate_s) && estimate_s > 0 ? estimate_s : 0,
     });
   }
+  // A stage move's ETA needs the speed and position earlier steps left: known only in run order.
+  estimateMovesAtSetSpeed(steps);
   const limits = planLimits(source, seq.doc.limits, steps, issues);
   if (issues.length) throw new SequenceError(dedupe(issues));
   return { sequence: seq, steps, limits, estimate_s: steps.reduce((s, p) => s + p.estimate_s, 0), ...(wafers.length ? { wafers } : {}) };

@@ -1,17 +1,22 @@
 // The settings a `set` step may change, per kind of role: `laser.wavelength: 1550nm`, `voa.attenuation: 3dB`,
-// `stage.X: 12500um`. Each names its quantity schema, the BenchInfo range it is checked against, and how
-// it is applied through the role interface.
+// `stage.velocity: 10mm/s`. Each names its quantity schema, the BenchInfo range it is checked against, and how
+// it is applied through the role interface. A stage's other keys are axis positions (`stage.X: 12500um`,
+// set.ts); `velocity` and `acceleration` are its settings, for every axis of the stage.
 import type { z } from 'zod';
 import type { RoleKind } from '../../drivers/driver.ts';
 import { BERT_PATTERNS, type BertPattern } from '../../drivers/roles/bert.ts';
 import type { Bench } from '../bench-port.ts';
+import { requireRole } from '../capabilities.ts';
 import { q } from '../schema/q.ts';
+import type { BenchInfo, ValidationIssue } from '../step.ts';
 import { z as zod } from 'zod';
 
 export interface SettingSpec {
   schema: z.ZodType<unknown>;
   /** BenchInfo range key checked at validation, e.g. 'wavelength_nm'. */
   range?: string;
+  /** A check of its own at validation, instead of `range` (a stage's per-axis maxima). */
+  validate?(bench: BenchInfo, role: string, value: number, field: string): ValidationIssue[];
   /** Typical bench seconds to apply (for the ETA). */
   estimate_s: number;
   apply(bench: Bench, role: string, value: unknown): Promise<void>;
@@ -24,7 +29,51 @@ async function eachChannel(bench: Bench, role: string, f: (ch: number) => Promis
   for (const ch of bench.get(role, 'meter').channels) await f(ch);
 }
 
-export const SETTINGS: Record<Exclude<RoleKind, 'stage'>, Record<string, SettingSpec>> = {
+type Ramp = 'velocity' | 'acceleration';
+const RAMP_UNIT: Record<Ramp, string> = { velocity: 'µm/s', acceleration: 'µm/s²' };
+
+function fmt(v: number): string {
+  return String(Number(v.toPrecision(10)));
+}
+
+/**
+ * A stage ramp against each axis's maximum as the driver read it from the controller at open; an axis
+ * whose maximum is unknown (a bench file alone, a dialect without the query) is left to the controller.
+ */
+function checkRamp(which: Ramp) {
+  return (bench: BenchInfo, role: string, value: number, field: string): ValidationIssue[] => {
+    const info = requireRole(bench, role, field, 'stage');
+    if ('message' in info) return [info];
+    const unit = RAMP_UNIT[which];
+    const over = Object.entries(info.axes ?? {}).flatMap(([axis, a]) => {
+      const max = which === 'velocity' ? a.maxVelocity_um_s : a.maxAcceleration_um_s2;
+      return max !== undefined && value > max ? [`axis ${axis} (${fmt(max)} ${unit})`] : [];
+    });
+    if (over.length === 0) return [];
+    return [{ field, message: `${which} ${fmt(value)} ${unit} for ${role} is beyond the maximum of its ${over.join(', ')} (${info.driver}); it applies to every axis of ${role}` }];
+  };
+}
+
+/** A stage ramp on every axis of the stage: velocities in one command where the controller takes several. */
+async function eachAxis(bench: Bench, role: string, which: Ramp, value: number): Promise<void> {
+  const stage = bench.get(role, 'stage');
+  if (which === 'velocity' && stage.setVelocities_um_s) {
+    await stage.setVelocities_um_s(Object.fromEntries(stage.axes.map((a) => [a, value])));
+    return;
+  }
+  for (const axis of stage.axes) {
+    if (which === 'velocity') await stage.setVelocity_um_s(axis, value);
+    else await stage.setAcceleration_um_s2(axis, value);
+  }
+}
+
+export const SETTINGS: Record<RoleKind, Record<string, SettingSpec>> = {
+  stage: {
+    velocity: { schema: q.velocity_um_s({ positive: true }), validate: checkRamp('velocity'), estimate_s: 0.1,
+      apply: (b, r, v) => eachAxis(b, r, 'velocity', v as number) },
+    acceleration: { schema: q.acceleration_um_s2({ positive: true }), validate: checkRamp('acceleration'), estimate_s: 0.1,
+      apply: (b, r, v) => eachAxis(b, r, 'acceleration', v as number) },
+  },
   laser: {
     wavelength: { schema: q.wavelength_nm({ positive: true }), range: 'wavelength_nm', estimate_s: 0.5,
       apply: async (b, r, v) => {

@@ -1,5 +1,6 @@
 // `set`: instrument settings by role, applied in the order written. Stage axes of one stage are moved
-// together (`stage.X: 12500um`, `stage.Y: 12500um` → one move, then wait for motion).
+// together (`stage.X: 12500um`, `stage.Y: 12500um` → one move, then wait for motion); `stage.velocity` and
+// `stage.acceleration` set the ramps of every axis of the stage (set-settings.ts), for the moves after them.
 import { z } from 'zod';
 import { checkRange, checkStageTarget, requireRole } from '../capabilities.ts';
 import { parseQuantity, QuantityError } from '../schema/quantity.ts';
@@ -30,7 +31,7 @@ const schema: z.ZodType<SetParams> = z.record(z.string(), z.unknown(), {
       continue;
     }
     const [, role, setting] = m as unknown as [string, string, string];
-    if (kind === 'stage') {
+    if (kind === 'stage' && !SETTINGS.stage[setting]) {
       try {
         const v = parseQuantity(raw, 'length_um');
         let move = moves.get(role);
@@ -42,7 +43,7 @@ const schema: z.ZodType<SetParams> = z.record(z.string(), z.unknown(), {
         move.targets_um[setting] = v;
       } catch (err) {
         if (!(err instanceof QuantityError)) throw err;
-        ctx.addIssue({ code: 'custom', path: [key], message: `expected a stage position: ${err.message}` });
+        ctx.addIssue({ code: 'custom', path: [key], message: `expected a stage position (${role}.<axis>) or one of ${Object.keys(SETTINGS.stage).join(', ')}: ${err.message}` });
       }
       continue;
     }
@@ -61,6 +62,9 @@ const schema: z.ZodType<SetParams> = z.record(z.string(), z.unknown(), {
   if (Object.keys(body).length === 0) ctx.addIssue({ code: 'custom', message: 'expected at least one setting' });
   return { actions };
 });
+
+/** A stage move's estimate when the plan does not know its speed or start (set-estimate.ts refines it), s. */
+export const MOVE_ESTIMATE_S = 2;
 
 /** Time for a stage to settle at its target beyond its trapezoid profile, s. */
 const SETTLE_MARGIN_S = 2;
@@ -90,12 +94,12 @@ async function moveTimeout_s(stage: Stage, targets_um: Record<string, number>): 
 
 function specOf(a: Extract<SetAction, { type: 'setting' }>) {
   const kind = kindOfRoleName(a.role);
-  return kind && kind !== 'stage' ? SETTINGS[kind][a.setting] : undefined;
+  return kind ? SETTINGS[kind][a.setting] : undefined;
 }
 
 export const setStep: StepDefinition<SetParams> = {
   kind: 'set',
-  description: 'instrument settings by role (laser.wavelength: 1550nm, voa.attenuation: 3dB, stage.X: 12500um)',
+  description: 'instrument settings by role (laser.wavelength: 1550nm, voa.attenuation: 3dB, stage.velocity: 10mm/s, stage.X: 12500um)',
   schema,
   tables: () => [],
   measurements: () => ({}),
@@ -104,13 +108,14 @@ export const setStep: StepDefinition<SetParams> = {
       if (a.type === 'move') return Object.entries(a.targets_um).flatMap(([axis, v]) => checkStageTarget(bench, a.role, axis, v, `${a.role}.${axis}`));
       const spec = specOf(a);
       const kind = kindOfRoleName(a.role);
+      if (spec?.validate) return spec.validate(bench, a.role, a.value as number, a.key);
       if (spec?.range) return checkRange(bench, a.role, spec.range, a.value as number, a.key, kind);
       const role = requireRole(bench, a.role, a.key, kind);
       return 'message' in role ? [role] : [];
     });
   },
   estimate_s(params) {
-    return params.actions.reduce((s, a) => s + (a.type === 'move' ? 2 : specOf(a)?.estimate_s ?? 0.1), 0);
+    return params.actions.reduce((s, a) => s + (a.type === 'move' ? MOVE_ESTIMATE_S : specOf(a)?.estimate_s ?? 0.1), 0);
   },
   async run(ctx, params) {
     for (const a of params.actions) {

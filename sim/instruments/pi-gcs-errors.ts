@@ -12,6 +12,7 @@ export const PiGcsError = {
   ControllerStopped: 10,
   InvalidAxisIdentifier: 15,
   ParameterOutOfRange: 17,
+  UnknownParameter: 54,
 } as const;
 
 const MESSAGES: Readonly<Record<number, string>> = {
@@ -26,6 +27,7 @@ const MESSAGES: Readonly<Record<number, string>> = {
   10: 'Controller was stopped by command',
   15: 'Invalid axis identifier',
   17: 'Parameter out of range',
+  54: 'Unknown parameter',
 };
 
 export function piGcsErrorMessage(code: number): string {

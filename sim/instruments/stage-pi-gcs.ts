@@ -4,7 +4,8 @@
 // single GCS error register, which `ERR?` reads and clears. A failed query answers nothing.
 //
 // Implemented: *IDN?, ERR?, SVO / SVO?, MOV / MOV?, MVR, POS?, ONT?, VEL / VEL?, ACC / ACC?, DEC / DEC?,
-// FRF / FRF?, TMN? / TMX?, STP, HLT, SAI?, and the control characters #5 (motion status) and #24 (stop).
+// FRF / FRF?, TMN? / TMX?, SPA? of parameters 0xA and 0x4A (maximum closed-loop velocity and acceleration;
+// any other parameter is error 54), STP, HLT, SAI?, and the control characters #5 (motion status) and #24 (stop).
 // The servos power up off: `SVO 1 1` first, as on the real controller; moves with the servo off, or on
 // an unreferenced axis, are refused with error 5.
 //
@@ -85,6 +86,7 @@ export class PiGcsStage implements SimInstrument {
       'FRF?': (c) => this.perAxis(c, (a) => (this.motion.isReferenced(a.axis) ? '1' : '0')),
       'TMN?': (c) => this.perAxis(c, (a) => mm(this.motion.limits(a.axis).min_um)),
       'TMX?': (c) => this.perAxis(c, (a) => mm(this.motion.limits(a.axis).max_um)),
+      'SPA?': (c) => this.parameters(c, mm),
       STP: (c) => this.halt(c, 'abrupt', true),
       '#24': (c) => this.halt(c, 'abrupt', true),
       HLT: (c) => this.halt(c, 'decelerate', false),
@@ -144,6 +146,21 @@ export class PiGcsStage implements SimInstrument {
 
   private perAxis(cmd: PiGcsCommand, value: (a: AxisRef) => string): string {
     return formatGcsLines(this.axesOf(cmd).map((a) => `${a.id}=${value(a)}`));
+  }
+
+  /** `SPA? 1 0xA 2 0x4A`: axis–parameter pairs, answered `1 0xA=<mm/s>` a line each, the ids as written. */
+  private parameters(cmd: PiGcsCommand, mm: (um: number) => string): string {
+    if (cmd.args.length === 0 || cmd.args.length % 2 !== 0) throw new PiGcsCommandError(PiGcsError.ParameterSyntax, cmd.text);
+    const lines: string[] = [];
+    for (let i = 0; i < cmd.args.length; i += 2) {
+      const [id, param] = [cmd.args[i] as string, cmd.args[i + 1] as string];
+      const c = this.motion.config(this.axisRef(id, cmd).axis);
+      const n = /^0x[0-9a-f]+$/i.test(param) ? Number(param) : NaN;
+      const value = n === 0xa ? c.maxVelocity_um_s : n === 0x4a ? c.maxAcceleration_um_s2 : undefined;
+      if (value === undefined) throw new PiGcsCommandError(PiGcsError.UnknownParameter, cmd.text);
+      lines.push(`${id} ${param}=${mm(value)}`);
+    }
+    return formatGcsLines(lines);
   }
 
   // ---- commands ----

@@ -5,7 +5,7 @@
 //   :AXISn:POSition <µm> | ?        absolute move / encoder position (NR3, µm)
 //   :AXISn:POSition:TARGet?         where the axis is going
 //   :AXISn:MOVE:RELative <µm>       relative move from the target
-//   :AXISn:VELocity <µm/s> | ?      :AXISn:ACCeleration <µm/s²> | ?
+//   :AXISn:VELocity <µm/s> | ?      :AXISn:ACCeleration <µm/s²> | ?  (`? MAX` / `? MIN`: the bounds)
 //   :AXISn:MOTion?                  1 while moving (a poll: in fast mode it waits the move out)
 //   :AXISn:HOME                     :AXISn:HOME:STATe? (1 once referenced)
 //   :AXISn:LIMit:LOW? | :HIGH?      hardware travel (µm)
@@ -78,6 +78,17 @@ function setRate(ctx: Ctx, args: HandlerArgs, which: 'velocity' | 'acceleration'
   return undefined;
 }
 
+/** `:AXISn:VEL?` reads the setting; `:AXISn:VEL? MAX` (MIN), SCPI's query of a setting's bounds, what it accepts. */
+function rateQuery(ctx: Ctx, args: HandlerArgs, which: 'velocity' | 'acceleration'): string {
+  const axis = axisOf(args);
+  if (args.params.length === 0) return formatNR3(which === 'velocity' ? ctx.motion.velocity_um_s(axis) : ctx.motion.acceleration_um_s2(axis));
+  const word = param(args).trim().toUpperCase();
+  const c = ctx.motion.config(axis);
+  if (word === 'MAX' || word === 'MAXIMUM') return formatNR3(which === 'velocity' ? c.maxVelocity_um_s : c.maxAcceleration_um_s2);
+  if (word === 'MIN' || word === 'MINIMUM') return formatNR3(1);
+  throw new ScpiError(ScpiErrorCode.IllegalParameterValue, `${args.cmd.header}? ${param(args)}: expected MIN or MAX`);
+}
+
 const COMMANDS = new CommandTable<Ctx>()
   .add(':AXIS#:POSition[?]', (ctx, args) => {
     const axis = axisOf(args);
@@ -95,14 +106,10 @@ const COMMANDS = new CommandTable<Ctx>()
     return moveTo(ctx, args, axis, ctx.motion.target_um(axis) + delta, param(args));
   })
   .add(':AXIS#:VELocity[?]', (ctx, args) => {
-    if (!args.cmd.query) return setRate(ctx, args, 'velocity');
-    noParams(args);
-    return formatNR3(ctx.motion.velocity_um_s(axisOf(args)));
+    return args.cmd.query ? rateQuery(ctx, args, 'velocity') : setRate(ctx, args, 'velocity');
   })
   .add(':AXIS#:ACCeleration[?]', (ctx, args) => {
-    if (!args.cmd.query) return setRate(ctx, args, 'acceleration');
-    noParams(args);
-    return formatNR3(ctx.motion.acceleration_um_s2(axisOf(args)));
+    return args.cmd.query ? rateQuery(ctx, args, 'acceleration') : setRate(ctx, args, 'acceleration');
   })
   .add(':AXIS#:MOTion?', async (ctx, args) => {
     const axis = axisOf(args);

@@ -8,9 +8,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunEvent } from '../../../sequences/events.ts';
 import { buildPlan } from '../../../sequences/plan/build-plan.ts';
+import type { Plan } from '../../../sequences/plan/plan-types.ts';
 import { benchInfoOf, createRun, type OpenedBench } from '../../../sequences/runner.ts';
 import { loadSequenceText } from '../../../sequences/schema/load.ts';
 import { openSimBench } from '../../../sequences/sim-bench.ts';
+import type { SetParams } from '../../../sequences/steps/set.ts';
 import { dieSiteKey, parseWaferStepId } from '../../../sequences/wafer/step-id.ts';
 import { VirtualBench } from '../../../sim/virtual-bench.ts';
 import { siteBestLoss_dB } from '../../../sim/world/wafer-site-loss.ts';
@@ -21,18 +23,35 @@ export const LIBRARY = join(dirname(fileURLToPath(import.meta.url)), '../../../s
 export const MAP = 'maps/wafer-a-corner.yaml';
 
 /**
- * The stage both methods run on, set before the run as a bench's controller is set up (test/bench/align/
- * bench-config.ts does the same for the align benchmark): every axis at the simulated stage's maximum ramps
- * and velocity (200 000 µm/s², 10 mm/s; stages of the Newport XMS / Aerotech ANT class ramp well above
- * 100 000 µm/s²), not its power-up defaults (20 000 µm/s², 2 mm/s). Every move of the run uses them: the goto between sites and dies,
- * first light's spiral and the fine lines (the align step's fly ramps keep the controller's acceleration), and
- * the height scan's ramps (its speed is the step's own, 500 µm/s).
+ * The stage both methods run on, which wafer.yaml sets in its first step (`stage.velocity`,
+ * `stage.acceleration`, every axis of the stage) as a wafer prober's recipe does, so both methods get it
+ * from the one file: every axis at the simulated stage's maximum ramps and velocity (200 000 µm/s², 10 mm/s;
+ * stages of the Newport XMS / Aerotech ANT class ramp well above 100 000 µm/s²), not its power-up defaults
+ * (20 000 µm/s², 2 mm/s). Every move of the run uses them: the goto between sites and dies, first light's
+ * spiral and the fine lines (the align step's fly ramps keep the controller's acceleration), and the height
+ * scan's ramps (its speed is the step's own, 500 µm/s). stageSetUpOf checks the file still says so.
  */
-export const WAFER_STAGE = { axes: ['X', 'Y', 'Z'], acceleration_um_s2: 200_000, velocity_um_s: 10_000 } as const;
+export const WAFER_STAGE = { acceleration_um_s2: 200_000, velocity_um_s: 10_000 } as const;
 
 export function describeStage(): string {
-  return `stage ${WAFER_STAGE.axes.join('/')}: ramps ${WAFER_STAGE.acceleration_um_s2.toLocaleString('en')} µm/s² and ${WAFER_STAGE.velocity_um_s / 1000} mm/s ` +
-    '(the simulated stage\'s maximum) for every move of both methods; servo settling the simulated stage\'s own';
+  return `stage (every axis): ramps ${WAFER_STAGE.acceleration_um_s2.toLocaleString('en')} µm/s² and ${WAFER_STAGE.velocity_um_s / 1000} mm/s ` +
+    '(the simulated stage\'s maximum), set by wafer.yaml\'s first step for every move of both methods; servo settling the simulated stage\'s own';
+}
+
+/** Throws unless the plan's first step sets the stage to WAFER_STAGE before anything moves it. */
+function checkStageSetUp(plan: Plan): void {
+  const first = plan.steps[0];
+  const actions = first?.kind === 'set' ? (first.params as SetParams).actions : [];
+  const value = (setting: string) => actions.find((a) => a.type === 'setting' && a.role === 'stage' && a.setting === setting);
+  const v = value('velocity');
+  const a = value('acceleration');
+  const moves = actions.findIndex((x) => x.type === 'move');
+  const ok = v?.type === 'setting' && v.value === WAFER_STAGE.velocity_um_s && a?.type === 'setting' && a.value === WAFER_STAGE.acceleration_um_s2 &&
+    (moves < 0 || moves > Math.max(actions.indexOf(v), actions.indexOf(a)));
+  if (!ok) {
+    throw new Error(`wafer.yaml: expected its first step to set stage.velocity: ${WAFER_STAGE.velocity_um_s}um/s and ` +
+      `stage.acceleration: ${WAFER_STAGE.acceleration_um_s2}um/s^2 before any move (the benchmark's stage set-up for both methods)`);
+  }
 }
 
 export interface SiteOutcome {
@@ -100,11 +119,6 @@ export async function runWafer(seed: number, predict: boolean, hooks: WaferRunHo
   const on: OpenedBench = {
     bench, sim, choice: { sim: true, seed, realtime: false, world: 'wafer' }, now_s: () => sim.clock.now_s(), benchWait: (d) => sim.clock.advance(d),
   };
-  const stage = bench.get('stage', 'stage');
-  for (const axis of WAFER_STAGE.axes) {
-    await stage.setAcceleration_um_s2(axis, WAFER_STAGE.acceleration_um_s2);
-    await stage.setVelocity_um_s(axis, WAFER_STAGE.velocity_um_s);
-  }
   hooks.opened?.(on);
   const out = mkdtempSync(join(tmpdir(), 'wafer-bench-'));
   const truth = sim.waferTruth();
@@ -115,6 +129,7 @@ export async function runWafer(seed: number, predict: boolean, hooks: WaferRunHo
   let error: string | undefined;
   const seq = loadSequenceText(join(LIBRARY, 'wafer.yaml'), sequenceText(predict), { baseDir: LIBRARY, set: [`map=${MAP}`] });
   const plan = buildPlan(seq, { bench: benchInfoOf(on) });
+  checkStageSetUp(plan);
   const limits = waferLimitsOf(plan);
   const loopId = plan.wafers?.[0]?.loopId;
   if (loopId === undefined) throw new Error('wafer.yaml: expected a wafer loop in its plan');

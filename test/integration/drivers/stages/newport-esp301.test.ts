@@ -2,4 +2,4 @@
 // over a real serial pty.
 import { ESP301_DECELERATION, stageSuite } from './stage-suite.ts';
 
-stageSuite({ driver: 'newport-esp301', simRole: 'stage-esp', links: ['in-process', 'tcp', 'pty'], deceleration: ESP301_DECELERATION });
+stageSuite({ driver: 'newport-esp301', simRole: 'stage-esp', links: ['in-process', 'tcp', 'pty'], deceleration: ESP301_DECELERATION, maxima: { velocity: true, acceleration: false } });

@@ -28,6 +28,8 @@ export interface StageSuite {
   links: readonly Link[];
   /** The dialect's deceleration query for controller axis 1 (µm/s²), where the controller keeps one apart. */
   deceleration?: { query: string; parse: (reply: string) => number };
+  /** Which ramp maxima the dialect has a query for (the driver reads them at open into Stage.rampLimits). */
+  maxima: { velocity: boolean; acceleration: boolean };
 }
 
 /** ESP301 `1AG?` → `200.000000` (mm/s²). */
@@ -41,7 +43,7 @@ async function resourceFor(sim: VirtualBench, role: string, link: Link): Promise
   return { resource: (await sim.servePty(role)).resource, session: { baudRate: 921600 } };
 }
 
-export function stageSuite({ driver, simRole, links, deceleration }: StageSuite): void {
+export function stageSuite({ driver, simRole, links, deceleration, maxima }: StageSuite): void {
   describe.each(links)(`${driver} against the simulated stage (%s)`, (link) => {
     let sim: VirtualBench;
     let bench: Bench;
@@ -109,6 +111,16 @@ export function stageSuite({ driver, simRole, links, deceleration }: StageSuite)
       // 10 mm at 5 mm/s with 20 mm/s² ramps: d/v + v/a = 2.25 s (+ settle), not the 5 s of the default speed.
       expect(sim.benchTime_s() - t0).toBeGreaterThan(2.2);
       expect(sim.benchTime_s() - t0).toBeLessThan(2.6);
+    });
+
+    it('reads the simulated stage\'s maxima (10 mm/s, 200 mm/s²) at open, where the dialect has the query', () => {
+      for (const axis of ['X', 'Y', 'Z']) {
+        const r = stage.rampLimits?.[axis];
+        if (maxima.velocity) expect(r?.maxVelocity_um_s).toBeCloseTo(10_000, 6);
+        else expect(r?.maxVelocity_um_s).toBeUndefined();
+        if (maxima.acceleration) expect(r?.maxAcceleration_um_s2).toBeCloseTo(200_000, 6);
+        else expect(r?.maxAcceleration_um_s2).toBeUndefined();
+      }
     });
 
     it('sets the ramps: a move then takes the time its trapezoid says, and a value past the maximum is refused', async () => {

@@ -19,7 +19,9 @@ const AXES = {
 };
 /** Each axis's displacement unit (2 = mm), as the ESP301 answers nSN?. */
 const UNITS_MM: Exchange[] = [['1SN?', '2'], ['2SN?', '2'], ['3SN?', '2']];
-const OPEN: Exchange[] = [...UNITS_MM, OK, ['1MO;2MO;3MO', null], OK];
+/** Read at open, last: each axis's maximum velocity (VU), kept as Stage.rampLimits. */
+const MAXIMA: Exchange[] = [['1VU?', '10.000000'], ['2VU?', '10.000000'], ['3VU?', '10.000000']];
+const OPEN: Exchange[] = [...UNITS_MM, OK, ['1MO;2MO;3MO', null], OK, ...MAXIMA];
 
 function create(session: ScpiSession, options: Record<string, unknown> = {}): Promise<Stage> {
   return newportEsp301.create({ session, role: 'stage', options, axes: AXES });
@@ -41,6 +43,7 @@ describe('newport-esp301 driver', () => {
     // ESP301 manual, SN: 2 millimetre, 3 micrometre, 4 inch. The Stage role stays in µm.
     await expectProtocol([
       ['1SN?', '2'], ['2SN?', '3'], ['3SN?', '4'], OK, ['1MO;2MO;3MO', null], OK,
+      ['1VU?', '10.000000'], ['2VU?', '10000.000000'], ['3VU?', '0.393701'],
       ['1PA12.5;2PA850;3PA0.3', null], OK,
       ['2TP?', '849.990000'],
       ['3VA?', '0.010000'],
@@ -50,6 +53,8 @@ describe('newport-esp301 driver', () => {
       await stage.moveAbsolute_um({ X: 12_500, Y: 850, Z: 7_620 });
       expect(await stage.position_um('Y')).toBeCloseTo(849.99, 9);
       expect(await stage.velocity_um_s('Z')).toBeCloseTo(254, 9);
+      // The maxima read at open, each in its axis's unit: 10 mm/s whatever the unit.
+      for (const axis of ['X', 'Y', 'Z']) expect(stage.rampLimits?.[axis]?.maxVelocity_um_s).toBeCloseTo(10_000, 1);
       await stage.setVelocity_um_s('Y', 200);
     }, newportEsp301.sessionDefaults);
   });
@@ -82,11 +87,12 @@ describe('newport-esp301 driver', () => {
       OK,
       ['1MO;2MO;3MO', null],
       OK,
+      ...MAXIMA,
     ], (session) => create(session), newportEsp301.sessionDefaults);
   });
 
   it('leaves the motors alone with options.enable false', async () => {
-    await expectProtocol([...UNITS_MM, OK], (session) => create(session, { enable: false }), newportEsp301.sessionDefaults);
+    await expectProtocol([...UNITS_MM, OK, ...MAXIMA], (session) => create(session, { enable: false }), newportEsp301.sessionDefaults);
   });
 
   it('refuses unknown driver options before sending anything', async () => {

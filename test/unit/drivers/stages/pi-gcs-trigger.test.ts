@@ -12,7 +12,9 @@ import type { Exchange } from '../../../helpers/protocol-replay.ts';
 
 const OK: Exchange = ['ERR?', '0'];
 const AXES = { X: { axis: 1, min_um: 0, max_um: 25_000 }, Y: { axis: 2, min_um: 0, max_um: 25_000 } };
-const OPEN: Exchange[] = [['ERR?', '0'], ['SVO 1 1 2 1', null], OK];
+/** Read at open, after the servos: each axis's maxima (parameters 0xA and 0x4A), kept as Stage.rampLimits. */
+const MAXIMA: Exchange[] = [1, 2].flatMap((n): Exchange[] => [[`SPA? ${n} 0xA`, `${n} 0xA=10.000000`], [`SPA? ${n} 0x4A`, `${n} 0x4A=200.000000`]]);
+const OPEN: Exchange[] = [['ERR?', '0'], ['SVO 1 1 2 1', null], OK, ...MAXIMA];
 // TRO's ERR? answers for the CTO before it.
 const ARM_X: Exchange[] = [['CTO 1 2 1 1 3 6', null], ['TRO 1 1', null], OK];
 

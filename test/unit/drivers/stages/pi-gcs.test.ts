@@ -13,7 +13,9 @@ import type { Exchange } from '../../../helpers/protocol-replay.ts';
 
 const OK: Exchange = ['ERR?', '0'];
 const AXES = { X: { axis: 1, min_um: 0, max_um: 25_000, home_um: 0 }, Z: { axis: 3, min_um: 5_008, max_um: 10_000, home_um: 10_000 } };
-const OPEN: Exchange[] = [['ERR?', '0'], ['SVO 1 1 3 1', null], OK];
+/** Read at open, after the servos: each axis's maxima (parameters 0xA and 0x4A), kept as Stage.rampLimits. */
+const MAXIMA: Exchange[] = [1, 3].flatMap((n): Exchange[] => [[`SPA? ${n} 0xA`, `${n} 0xA=10.000000`], [`SPA? ${n} 0x4A`, `${n} 0x4A=200.000000`]]);
+const OPEN: Exchange[] = [['ERR?', '0'], ['SVO 1 1 3 1', null], OK, ...MAXIMA];
 
 function withStage<T>(exchanges: Exchange[], body: (stage: Stage) => Promise<T>): Promise<T> {
   return expectProtocol([...OPEN, ...exchanges],
@@ -21,6 +23,14 @@ function withStage<T>(exchanges: Exchange[], body: (stage: Stage) => Promise<T>)
 }
 
 describe('pi-gcs driver', () => {
+  it('reads each axis\'s maxima at open (SPA? parameters 0xA and 0x4A, mm) into rampLimits, and names a reply it cannot read', async () => {
+    const limits = await withStage([], async (s) => s.rampLimits);
+    expect(limits).toEqual({ X: { maxVelocity_um_s: 10_000, maxAcceleration_um_s2: 200_000 }, Z: { maxVelocity_um_s: 10_000, maxAcceleration_um_s2: 200_000 } });
+    const err = await expectProtocol([...OPEN.slice(0, 3), ['SPA? 1 0xA', '1=10.000000']],
+      (session) => piGcs.create({ session, role: 'stage', options: {}, axes: AXES }), piGcs.sessionDefaults).catch((e: unknown) => e);
+    expect(String(err)).toMatch(/SPA\? 1 0xA/);
+  });
+
   it('recognises a PI controller by its *IDN? reply', () => {
     expect(piGcs.matchesIdentity('(c)2015 Physik Instrumente (PI) GmbH & Co. KG, C-884.4DC, SIM0000001, 2.0.1.3')).toBe(true);
     expect(piGcs.matchesIdentity('ESP301 Version 3.0.2 03/26/12')).toBe(false);

@@ -13,8 +13,11 @@ const AXES = {
   Z: { axis: 3, min_um: 5_008, max_um: 10_000, home_um: 10_000 },
 };
 
+/** At open, after *CLS: each axis's maxima (`? MAX`), which the driver keeps as Stage.rampLimits. */
+const MAXIMA: Exchange[] = [1, 2, 3].flatMap((n): Exchange[] => [[`:AXIS${n}:VEL? MAX`, '+1.00000000E+04'], [`:AXIS${n}:ACC? MAX`, '+2.00000000E+05']]);
+
 function withStage<T>(exchanges: Exchange[], body: (stage: Stage) => Promise<T>): Promise<T> {
-  return expectProtocol([['*CLS', null], ...exchanges],
+  return expectProtocol([['*CLS', null], ...MAXIMA, ...exchanges],
     async (session) => body(await scpiStage.create({ session, role: 'stage', options: {}, axes: AXES })));
 }
 
@@ -39,6 +42,11 @@ describe('scpi-stage driver', () => {
       'XYZ-25 Motion Controller',
       '',
     ]) expect(scpiStage.matchesIdentity(identity), identity).toBe(false);
+  });
+
+  it('reads each axis\'s maxima at open (`:AXISn:VEL? MAX`, `:ACC? MAX`) into rampLimits', async () => {
+    const limits = await withStage([], async (s) => s.rampLimits);
+    expect(limits).toEqual(Object.fromEntries(['X', 'Y', 'Z'].map((a) => [a, { maxVelocity_um_s: 10_000, maxAcceleration_um_s2: 200_000 }])));
   });
 
   it('writes positions in µm, several axes in one program message', async () => {

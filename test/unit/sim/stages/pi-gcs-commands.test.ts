@@ -97,6 +97,12 @@ describe('PI GCS dialect: commands and replies', () => {
     expect(await send(pi, 'TMX? 1 3')).toBe('1=25.000000 \n3=10.000000\n');
   });
 
+  it('SPA? answers the maximum closed-loop velocity (0xA, mm/s) and acceleration (0x4A, mm/s²), the ids as written', async () => {
+    const { pi } = await setup();
+    expect(await send(pi, 'SPA? 1 0xA 3 0x4a')).toBe('1 0xA=10.000000 \n3 0x4a=200.000000\n');
+    expect(await send(pi, 'ERR?')).toBe('0\n');
+  });
+
   it('STP stops every axis on the spot and sets error 10', async () => {
     const { pi, clock, motion } = await setup();
     await send(pi, 'MOV 1 20 2 20');

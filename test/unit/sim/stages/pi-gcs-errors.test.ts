@@ -37,6 +37,10 @@ describe('PI GCS dialect: errors', () => {
     ['STP 1', 1],
     ['MOV 1 25.5', 7],
     ['MOV 3 -0.001', 7],
+    ['SPA? 1 0x49', 54],
+    ['SPA? 1 velocity', 54],
+    ['SPA? 1', 1],
+    ['SPA? 4 0xA', 15],
   ])('%s → error %i, and no reply', async (command, code) => {
     const { pi } = await setup();
     expect(await send(pi, command)).toBeUndefined();

@@ -64,6 +64,13 @@ describe('SCPI stage: commands and replies', () => {
     expect(motion.velocity_um_s('Y')).toBeCloseTo(1000, 9);
   });
 
+  it(':AXISn:VEL? MAX / :ACC? MAX report the most the axis accepts (MIN the least); other words are -224', async () => {
+    const { stage } = setup();
+    expect(await send(stage, ':AXIS1:VEL? MAX;:AXIS3:ACC? MAXIMUM;:AXIS2:VEL? MIN')).toBe('+1.00000000E+04;+2.00000000E+05;+1.00000000E+00\n');
+    expect(await send(stage, ':AXIS1:VEL? FAST')).toBeUndefined();
+    expect(await send(stage, 'SYST:ERR?')).toMatch(/^-224,/);
+  });
+
   it(':AXISn:HOME homes the axis and takes bench time; :HOME:STAT? says when it is referenced', async () => {
     const { stage, clock } = setup();
     await send(stage, ':AXIS1:POS 3000;*WAI');
