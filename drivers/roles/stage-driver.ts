@@ -2,6 +2,7 @@
 // limit checked before a byte is sent, homing only where the bench file shows it is safe, waiting for
 // motion with a timeout that stops what is still moving, fly velocities put back once the fly move is over.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { InstrumentError, TimeoutError } from '../errors.ts';
 import { runSafeSteps } from '../properties/safe-state.ts';
 import type { SafeStep } from '../properties/safe-state.ts';
 import type { ScpiSession } from '../session/scpi-session.ts';
@@ -55,17 +56,35 @@ export class AxisStage implements Stage {
     await this.readRampLimits();
   }
 
+  /**
+   * Each axis's maxima, for validating a sequence's `stage.velocity`/`acceleration`. A controller that
+   * refuses or does not answer the query (a model or firmware without that parameter) still opens: that
+   * maximum is unknown and the controller itself judges a value at run time. A garbled reply still fails.
+   */
   private async readRampLimits(): Promise<void> {
     const { maxVelocity_um_s, maxAcceleration_um_s2 } = this.protocol;
     if (!maxVelocity_um_s && !maxAcceleration_um_s2) return;
     const limits: Record<string, RampLimits> = {};
+    let refused = false;
+    const read = async (q: ((axis: number) => Promise<number>) | undefined, n: number): Promise<number | undefined> => {
+      if (!q) return undefined;
+      try {
+        return await q.call(this.protocol, n);
+      } catch (err) {
+        if (!(err instanceof InstrumentError || err instanceof TimeoutError)) throw err;
+        refused = true;
+        return undefined;
+      }
+    };
     for (const axis of this.axes) {
       const n = this.axisConfig(axis).axis;
-      limits[axis] = {
-        ...(maxVelocity_um_s ? { maxVelocity_um_s: await maxVelocity_um_s.call(this.protocol, n) } : {}),
-        ...(maxAcceleration_um_s2 ? { maxAcceleration_um_s2: await maxAcceleration_um_s2.call(this.protocol, n) } : {}),
-      };
+      const v = await read(maxVelocity_um_s, n);
+      const a = await read(maxAcceleration_um_s2, n);
+      limits[axis] = { ...(v !== undefined ? { maxVelocity_um_s: v } : {}), ...(a !== undefined ? { maxAcceleration_um_s2: a } : {}) };
     }
+    // The refusal stays in an error register that keeps it (GCS) until read: the next checked command
+    // would take it for its own.
+    if (refused) await this.protocol.clearErrors();
     this.rampLimits = limits;
   }
 

@@ -31,6 +31,18 @@ describe('pi-gcs driver', () => {
     expect(String(err)).toMatch(/SPA\? 1 0xA/);
   });
 
+  it('opens a controller without the acceleration parameter (no answer, error 54): that maximum is unknown, the velocity kept', async () => {
+    // The error is read once at the end: GCS keeps it until ERR?, and the next checked command would take it for its own.
+    const open: Exchange[] = [...OPEN.slice(0, 3), ['SPA? 1 0xA', '1 0xA=10.000000'], ['SPA? 1 0x4A', null],
+      ['SPA? 3 0xA', '3 0xA=10.000000'], ['SPA? 3 0x4A', null], ['ERR?', '54'], ['MOV 1 12.5', null], OK];
+    const limits = await expectProtocol(open, async (session) => {
+      const stage = await piGcs.create({ session, role: 'stage', options: {}, axes: AXES });
+      await stage.moveAbsolute_um('X', 12_500);
+      return stage.rampLimits;
+    }, { ...piGcs.sessionDefaults, timeout_ms: 50 });
+    expect(limits).toEqual({ X: { maxVelocity_um_s: 10_000 }, Z: { maxVelocity_um_s: 10_000 } });
+  });
+
   it('recognises a PI controller by its *IDN? reply', () => {
     expect(piGcs.matchesIdentity('(c)2015 Physik Instrumente (PI) GmbH & Co. KG, C-884.4DC, SIM0000001, 2.0.1.3')).toBe(true);
     expect(piGcs.matchesIdentity('ESP301 Version 3.0.2 03/26/12')).toBe(false);
