@@ -59,5 +59,9 @@ export interface DriverDescriptor<T extends InstrumentDriver = InstrumentDriver>
    * again (and what needs the instrument, e.g. a range against the model's).
    */
   checkOptions?(options: Record<string, unknown>): void;
+  /** Stages: the ramps a sequence may set on every axis (default both); a hexapod has one system velocity and no acceleration to set. */
+  stageRamps?: readonly StageRamp[];
   create(ctx: DriverContext): Promise<T>;
 }
+
+export type StageRamp = 'velocity' | 'acceleration';

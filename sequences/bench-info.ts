@@ -1,7 +1,7 @@
 // BenchInfo — what validation and estimates may know of a bench — from an open Bench (driver limits,
 // meter channels, stage soft limits and ramp maxima) or from a bench file alone (`benchctl validate --bench`: only what the
 // file declares: stage soft limits and any `<setting>Range_<unit>: [min, max]` driver options).
-import type { RoleKind } from '../drivers/driver.ts';
+import type { RoleKind, StageRamp } from '../drivers/driver.ts';
 import type { BenchConfig } from '../drivers/bench/bench-file.ts';
 import { findDriver } from '../drivers/bench/registry.ts';
 import { roleKindOf } from '../drivers/bench/bench-schema.ts';
@@ -42,12 +42,18 @@ export function benchInfoFromBench(bench: Bench, simulated: boolean): BenchInfo 
     const codings = (i.driver as { lineCodings?: readonly string[] }).lineCodings;
     const trigger = (i.driver as { triggerOutput?: unknown }).triggerOutput;
     roles[i.role] = {
-      kind: i.kind, driver: i.driverName, resource: i.resource, ranges: driverRanges(i.driver),
+      kind: i.kind, driver: i.driverName, resource: i.resource, ranges: driverRanges(i.driver), ...rampsOf(i.driverName),
       ...(axes ? { axes } : {}), ...(i.kind === 'meter' && channels ? { channels: [...channels] } : {}),
       ...(loopbacks ? { loopbacks } : {}), ...(typeof trigger === 'number' ? { triggerOutput: trigger } : {}), ...(i.kind === 'bert' ? { lineCodings: codings ? [...codings] : ['NRZ'] } : {}),
     };
   }
   return { name: bench.name, roles, simulated };
+}
+
+/** The ramps a stage driver sets, where it says it sets only some (the descriptor's stageRamps). */
+function rampsOf(driver: string): { ramps?: StageRamp[] } {
+  const r = findDriver(driver)?.stageRamps;
+  return r ? { ramps: [...r] } : {};
 }
 
 /** A fiber array's loopback pairs ([[1, 8]]) from a driver or a bench file's options, if declared. */
@@ -73,7 +79,7 @@ export function benchInfoFromConfig(config: BenchConfig): BenchInfo {
     const loopbacks = loopbacksOf(c.options['loopbacks']);
     const trigger = c.options['trigger_output'];
     roles[c.role] = {
-      kind, driver: c.driver, resource: c.resource, ranges, ...(axes ? { axes } : {}), ...(loopbacks ? { loopbacks } : {}),
+      kind, driver: c.driver, resource: c.resource, ranges, ...rampsOf(c.driver), ...(axes ? { axes } : {}), ...(loopbacks ? { loopbacks } : {}),
       ...(typeof trigger === 'number' ? { triggerOutput: trigger } : {}),
     };
   }

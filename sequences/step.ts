@@ -4,7 +4,7 @@
 // records points durably, honours pause/abort and lets the step resume after a crash.
 import type { ZodType } from 'zod';
 import type { Bench } from './bench-port.ts';
-import type { RoleKind } from '../drivers/driver.ts';
+import type { RoleKind, StageRamp } from '../drivers/driver.ts';
 
 export type { Bench } from './bench-port.ts';
 
@@ -34,6 +34,8 @@ export interface RoleInfo {
    * accepts where its driver read them at open (absent from a bench file alone).
    */
   axes?: Record<string, { min_um: number; max_um: number; maxVelocity_um_s?: number; maxAcceleration_um_s2?: number }>;
+  /** Stages whose driver sets only some ramps (a hexapod: velocity); absent: both. */
+  ramps?: StageRamp[];
   /** Meters: channel numbers. */
   channels?: number[];
   /** Hexapods carrying a fiber array: the chip's loopback pairs the bench file declares (fiber numbers). */

@@ -369,6 +369,8 @@ export const piGcsHexapod: DriverDescriptor<PiGcsHexapod> = {
   sessionDefaults: { dialect: PI_GCS_DIALECT },
   matchesIdentity: (identity) => /Physik\s+Instrumente/i.test(identity) && /C-887/i.test(identity),
   checkOptions: (options) => void parseHexapodOptions(options),
+  // VLS is the platform's one path velocity; the C-887 has no ACC to set.
+  stageRamps: ['velocity'],
   async create(ctx) {
     const options = parseHexapodOptions(ctx.options);
     for (const [a, b] of options.loopbacks ?? []) {

@@ -44,6 +44,9 @@ function checkRamp(which: Ramp) {
   return (bench: BenchInfo, role: string, value: number, field: string): ValidationIssue[] => {
     const info = requireRole(bench, role, field, 'stage');
     if ('message' in info) return [info];
+    if (info.ramps && !info.ramps.includes(which)) {
+      return [{ field, message: `${role} (${info.driver}) has no ${which} to set; it sets ${info.ramps.join(' and ')} only` }];
+    }
     const unit = RAMP_UNIT[which];
     const over = Object.entries(info.axes ?? {}).flatMap(([axis, a]) => {
       const max = which === 'velocity' ? a.maxVelocity_um_s : a.maxAcceleration_um_s2;

@@ -57,6 +57,12 @@ describe('stage ramps set by a sequence, on the simulated stage', () => {
     ]);
   });
 
+  it('refuses an acceleration for the hexapod before the run: the C-887 has one system velocity and no ACC', async () => {
+    const err = await prepareRun({ sequenceFile: sequence('{ stage-hexapod.acceleration: 100mm/s2 }'), outDir: join(dir, 'runs'), bench: SIM }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SequenceError);
+    expect((err as SequenceError).issues.map((i) => i.message)).toEqual(['stage-hexapod (pi-gcs-hexapod) has no acceleration to set; it sets velocity only (set)']);
+  });
+
   it('a set of velocity and acceleration reaches every axis of the controller, read back over its dialect', async () => {
     const run = await prepared(sequence('{ stage.velocity: 8mm/s, stage.acceleration: 150000um/s^2, stage.X: 12000um }'));
     expect(await rampsOnTheWire(run)).toEqual({ velocity: [2000, 2000, 2000], acceleration: [20_000, 20_000, 20_000] }); // power-up

@@ -93,6 +93,16 @@ describe('stage ramps in a set step: validation against the controller\'s maxima
     expect(actionsOf('{ stage.velocity: 50mm/s }', SIM_LIKE_BENCH)).toHaveLength(1);
   });
 
+  it('refuses an acceleration for a hexapod, which has one system velocity and no acceleration to set', () => {
+    const bench: BenchInfo = {
+      ...SIM_LIKE_BENCH,
+      roles: { ...SIM_LIKE_BENCH.roles, 'stage-hexapod': { kind: 'stage', driver: 'pi-gcs-hexapod', ranges: {}, ramps: ['velocity'], axes: { X: { min_um: -1000, max_um: 1000 } } } },
+    };
+    const [refused] = issues('{ stage-hexapod.acceleration: 100mm/s2 }', bench);
+    expect(refused?.message).toMatch(/^stage-hexapod \(pi-gcs-hexapod\) has no acceleration to set; it sets velocity only/);
+    expect(actionsOf('{ stage-hexapod.velocity: 5mm/s }', bench)).toHaveLength(1);
+  });
+
   it('refuses a ramp for a stage role the bench does not have', () => {
     const [missing] = issues('{ stage2.velocity: 1mm/s }', WITH_MAXIMA);
     expect(missing?.message).toMatch(/bench 'test bench' has no role 'stage2'/);
