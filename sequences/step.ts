@@ -154,7 +154,19 @@ export interface StepDefinition<P> {
   validate?(params: P, bench: BenchInfo): ValidationIssue[];
   /** Bench seconds this step should take, for the plan's ETA. */
   estimate_s(params: P, bench: BenchInfo): number;
+  /**
+   * The estimate again with what the plan knows in run order (the stage ramps the sequence set, a wafer
+   * loop's prediction); absent: estimate_s stands.
+   */
+  estimateInPlan?(params: P, bench: BenchInfo, context: PlanEstimateContext): number;
   run(ctx: StepContext, params: P): Promise<StepOutcome>;
+}
+
+export interface PlanEstimateContext {
+  /** Acceleration the sequence set on each stage role so far (`stage.acceleration`), µm/s². */
+  stageAcceleration_um_s2: Readonly<Record<string, number>>;
+  /** The step starts at a predicted optimum: a predicting wafer loop's die-site after its first three. */
+  predicted: boolean;
 }
 
 /** A registry entry: a definition whose parameter type is known only to itself. */

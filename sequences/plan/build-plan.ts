@@ -14,6 +14,7 @@ import type { MapPolicy } from '../wafer/map-path.ts';
 import type { WaferLoopPlan } from '../wafer/wafer-plan.ts';
 import { expandSteps } from './expand.ts';
 import { planLimits } from './limits.ts';
+import { estimateStepsInContext } from './plan-estimates.ts';
 import { describeRoots, isInsideRoots } from './path-roots.ts';
 import type { Plan, PlannedStep } from './plan-types.ts';
 
@@ -92,6 +93,7 @@ export function buildPlan(seq: LoadedSequence, opts: PlanOptions = {}): Plan {
   }
   // A stage move's ETA needs the speed and position earlier steps left: known only in run order.
   estimateMovesAtSetSpeed(steps);
+  estimateStepsInContext(steps, bench, wafers);
   const limits = planLimits(source, seq.doc.limits, steps, issues);
   if (issues.length) throw new SequenceError(dedupe(issues));
   return { sequence: seq, steps, limits, estimate_s: steps.reduce((s, p) => s + p.estimate_s, 0), ...(wafers.length ? { wafers } : {}) };

@@ -23,6 +23,8 @@ export function withArrayAlign<P extends object>(single: StepDefinition<P>): Ste
     measurements: (p) => pick(p, (a) => arrayAlignStep.measurements?.(a) ?? {}, (s) => single.measurements?.(s) ?? {}),
     validate: (p, bench) => pick(p, (a) => arrayAlignStep.validate?.(a, bench) ?? [], (s) => single.validate?.(s, bench) ?? []),
     estimate_s: (p, bench) => pick(p, (a) => arrayAlignStep.estimate_s(a, bench), (s) => single.estimate_s(s, bench)),
+    estimateInPlan: (p, bench, c) => pick(p, (a) => arrayAlignStep.estimate_s(a, bench),
+      (s) => (single.estimateInPlan ? single.estimateInPlan(s, bench, c) : single.estimate_s(s, bench))),
     run: (ctx, p) => pick(p, (a) => arrayAlignStep.run(ctx, a), (s) => single.run(ctx, s)),
   };
 }

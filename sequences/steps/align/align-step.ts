@@ -33,14 +33,21 @@ const SEGMENT_OVERHEAD_S = 0.003;
 /** Servo settling a step-and-read move waits for, s. */
 const NOMINAL_SETTLE_S = 0.01;
 
-export function estimateAlign_s(p: AlignParams): number {
-  const a = p.fly ? (p.fly_acceleration ?? NOMINAL_ACCELERATION_UM_S2) : NOMINAL_ACCELERATION_UM_S2;
+/**
+ * Bench seconds of an alignment. `acceleration_um_s2`: the stage's, where the sequence set it (else a slow
+ * stage's); `predicted`: started at a wafer loop's predicted optimum, so no first-light search.
+ */
+export function estimateAlign_s(p: AlignParams, opts: { acceleration_um_s2?: number; predicted?: boolean } = {}): number {
+  const stageA = opts.acceleration_um_s2 ?? NOMINAL_ACCELERATION_UM_S2;
+  const a = p.fly ? (p.fly_acceleration ?? stageA) : stageA;
   const move = (length_um: number): number => 2 * Math.sqrt(Math.abs(length_um) / a);
   const pitch = defaultPitch_um(p);
   const origin = { x_um: 0, y_um: 0 };
   const step = p.averaging + move(1) + NOMINAL_SETTLE_S;
   let search: number;
-  if (p.fly && p.first_light === 'spiral') {
+  if (opts.predicted) {
+    search = 0;
+  } else if (p.fly && p.first_light === 'spiral') {
     // On average light shows half-way through the legs.
     search = squareSpiralLegs(origin, p.search_radius, pitch).reduce((t, l) => t + move(l.to_um - l.from_um) + SEGMENT_OVERHEAD_S, 0) / 2;
   } else if (p.fly) {
@@ -133,6 +140,9 @@ const singleFiberAlign: StepDefinition<AlignParams> = {
   measurements: (p) => ({ ...MEASUREMENTS, ...(p.height_scan ? { z_um: 'um', z_sigma_um: 'um' } : {}) }),
   validate: validateAlign,
   estimate_s: (p) => estimateAlign_s(p),
+  estimateInPlan: (p, _bench, c) => estimateAlign_s(p, {
+    ...(c.stageAcceleration_um_s2[p.stage] !== undefined ? { acceleration_um_s2: c.stageAcceleration_um_s2[p.stage] } : {}), predicted: c.predicted,
+  }),
   async run(ctx, p) {
     const stage = ctx.bench.get(p.stage, 'stage');
     const meter = ctx.bench.get(p.meter, 'meter');
