@@ -175,12 +175,16 @@ export function wStart(tc: number, from: number, limits: { min: number; max: num
 
 async function solveRoll(f: Fly, goal: LineObjective, pitch_um: number, limits: Limits, centre?: number): Promise<Solved> {
   const tc = centre ?? f.pending?.W ?? (await f.rig.here()).W;
-  const wLine = await peakFly(f, 'W', SOLVE_SPAN_W_DEG, goal, 'roll', limits.W, tc);
-  // W stays where its line ended: the Y line is flown there (no rotation before it).
+  // The Y the W line is flown at (its move takes any pending Y).
+  const yc = { ...(await f.rig.here()), ...f.pending }.Y;
+  // W stays where its line ended: the Y line is flown there (no rotation before it), from its lower end
+  // (peakFly's nearer end, Y standing at the centre). That move depends on nothing the W line measures, so
+  // it goes out before the W line's logs are fetched and the fetch runs while the platform moves.
+  const yStart = Math.max(limits.Y.min, yc - SOLVE_SPAN_Y_UM);
+  const wLine = await peakFly(f, 'W', SOLVE_SPAN_W_DEG, goal, 'roll', limits.W, tc, { Y: yStart });
   const here = await f.rig.here();
   f.pending = undefined;
   const t1 = here.W - tc;
-  const yc = here.Y;
   const yLine = await peakFly(f, 'Y', SOLVE_SPAN_Y_UM, goal, 'roll', limits.Y, yc);
   const fibers = fiberPlaces_um(f.rig.channels, f.rig.hexapod.loopbacks, pitch_um);
   const all = f.rig.channels.map((_, i) => channelModel(yLine.fits[i] as ChannelLineFit, wLine.fits[i] as ChannelLineFit, fibers[i] as number[], 0, t1));

@@ -108,10 +108,11 @@ export interface PeakedLine {
 
 /**
  * One line across centre ± span on `axis` (centre: `centreAt`, or where the axis is going or stands):
- * every channel fitted, the array sent (pending) to the objective's peak.
+ * every channel fitted, the array sent (pending) to the objective's peak. `next`: a move that does not
+ * depend on this line's fit, commanded before its logs are fetched (flyLine's `next`).
  */
 export async function peakFly(f: Fly, axis: PoseAxisName, span: number, goal: LineObjective, phase: string,
-  limits: { min: number; max: number }, centreAt?: number): Promise<PeakedLine> {
+  limits: { min: number; max: number }, centreAt?: number, next?: Partial<PoseValues>): Promise<PeakedLine> {
   const centre = centreAt ?? f.pending?.[axis] ?? (await f.rig.here())[axis];
   const lo = Math.max(limits.min, centre - span);
   const hi = Math.min(limits.max, centre + span);
@@ -121,7 +122,7 @@ export async function peakFly(f: Fly, axis: PoseAxisName, span: number, goal: Li
   // Not waited for: flyLine sets the output and the recorder meanwhile, then waits.
   await f.rig.goTo({ ...f.pending, [axis]: a }, { wait: false });
   f.pending = undefined;
-  const line = await flyLine(f.rig, f.link, f.times, axis, b, phase);
+  const line = await flyLine(f.rig, f.link, f.times, axis, b, phase, undefined, next && (() => f.rig.goTo(next, { wait: false })));
   const fits = fitChannels(line, f.rig.channels.map((_, i) => i), centre);
   const best = bestOnLine(fits, goal, lo, hi);
   f.pending = { [axis]: best };
