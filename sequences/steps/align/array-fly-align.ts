@@ -6,7 +6,7 @@
 // optimum comes from the X line's fit and its (Y, W) model.
 import type { PoseAxisName, PoseValues } from '../../../drivers/roles/hexapod.ts';
 import type { Fly, ChannelLineFit } from './array-fly-search.ts';
-import { firstLightFly, peakFly, rollFromOptima, settle } from './array-fly-search.ts';
+import { firstLightFly, lineEnds, peakFly, rollFromOptima, settle } from './array-fly-search.ts';
 import type { ArrayAlignParams } from './array-schema.ts';
 import type { LineObjective } from './array-search.ts';
 import { channelModel, ownBestYW, solveYW, valueYW } from './array-roll-solve.ts';
@@ -177,10 +177,10 @@ async function solveRoll(f: Fly, goal: LineObjective, pitch_um: number, limits: 
   const tc = centre ?? f.pending?.W ?? (await f.rig.here()).W;
   // The Y the W line is flown at (its move takes any pending Y).
   const yc = { ...(await f.rig.here()), ...f.pending }.Y;
-  // W stays where its line ended: the Y line is flown there (no rotation before it), from its lower end
-  // (peakFly's nearer end, Y standing at the centre). That move depends on nothing the W line measures, so
+  // W stays where its line ended: the Y line is flown there (no rotation before it), from the end peakFly
+  // would pick (Y standing at its centre: the lower). That move depends on nothing the W line measures, so
   // it goes out before the W line's logs are fetched and the fetch runs while the platform moves.
-  const yStart = Math.max(limits.Y.min, yc - SOLVE_SPAN_Y_UM);
+  const [yStart] = lineEnds(yc, SOLVE_SPAN_Y_UM, limits.Y, yc);
   const wLine = await peakFly(f, 'W', SOLVE_SPAN_W_DEG, goal, 'roll', limits.W, tc, { Y: yStart });
   const here = await f.rig.here();
   f.pending = undefined;
