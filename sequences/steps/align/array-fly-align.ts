@@ -6,7 +6,7 @@
 // optimum comes from the X line's fit and its (Y, W) model.
 import type { PoseAxisName, PoseValues } from '../../../drivers/roles/hexapod.ts';
 import type { Fly, ChannelLineFit } from './array-fly-search.ts';
-import { firstLightFly, peakFly, rollFromOptima, settle } from './array-fly-search.ts';
+import { firstLightFly, lineEnds, peakFly, rollFromOptima, settle } from './array-fly-search.ts';
 import type { ArrayAlignParams } from './array-schema.ts';
 import type { LineObjective } from './array-search.ts';
 import { channelModel, ownBestYW, solveYW, valueYW } from './array-roll-solve.ts';
@@ -175,12 +175,16 @@ export function wStart(tc: number, from: number, limits: { min: number; max: num
 
 async function solveRoll(f: Fly, goal: LineObjective, pitch_um: number, limits: Limits, centre?: number): Promise<Solved> {
   const tc = centre ?? f.pending?.W ?? (await f.rig.here()).W;
-  const wLine = await peakFly(f, 'W', SOLVE_SPAN_W_DEG, goal, 'roll', limits.W, tc);
-  // W stays where its line ended: the Y line is flown there (no rotation before it).
+  // The Y the W line is flown at (its move takes any pending Y).
+  const yc = { ...(await f.rig.here()), ...f.pending }.Y;
+  // W stays where its line ended: the Y line is flown there (no rotation before it), from the end peakFly
+  // would pick (Y standing at its centre: the lower). That move depends on nothing the W line measures, so
+  // it goes out before the W line's logs are fetched and the fetch runs while the platform moves.
+  const [yStart] = lineEnds(yc, SOLVE_SPAN_Y_UM, limits.Y, yc);
+  const wLine = await peakFly(f, 'W', SOLVE_SPAN_W_DEG, goal, 'roll', limits.W, tc, { Y: yStart });
   const here = await f.rig.here();
   f.pending = undefined;
   const t1 = here.W - tc;
-  const yc = here.Y;
   const yLine = await peakFly(f, 'Y', SOLVE_SPAN_Y_UM, goal, 'roll', limits.Y, yc);
   const fibers = fiberPlaces_um(f.rig.channels, f.rig.hexapod.loopbacks, pitch_um);
   const all = f.rig.channels.map((_, i) => channelModel(yLine.fits[i] as ChannelLineFit, wLine.fits[i] as ChannelLineFit, fibers[i] as number[], 0, t1));

@@ -106,22 +106,30 @@ export interface PeakedLine {
   hi: number;
 }
 
+/** A line's start and end across centre ± span within the limits: from the end nearer `from`. */
+export function lineEnds(centre: number, span: number, limits: { min: number; max: number }, from: number): [number, number] {
+  const lo = Math.max(limits.min, centre - span);
+  const hi = Math.min(limits.max, centre + span);
+  return Math.abs(from - lo) <= Math.abs(from - hi) ? [lo, hi] : [hi, lo];
+}
+
 /**
  * One line across centre ± span on `axis` (centre: `centreAt`, or where the axis is going or stands):
- * every channel fitted, the array sent (pending) to the objective's peak.
+ * every channel fitted, the array sent (pending) to the objective's peak. `next`: a move that does not
+ * depend on this line's fit, commanded before its logs are fetched (flyLine's `next`).
  */
 export async function peakFly(f: Fly, axis: PoseAxisName, span: number, goal: LineObjective, phase: string,
-  limits: { min: number; max: number }, centreAt?: number): Promise<PeakedLine> {
+  limits: { min: number; max: number }, centreAt?: number, next?: Partial<PoseValues>): Promise<PeakedLine> {
   const centre = centreAt ?? f.pending?.[axis] ?? (await f.rig.here())[axis];
   const lo = Math.max(limits.min, centre - span);
   const hi = Math.min(limits.max, centre + span);
   // From whichever end is nearer (the pending move's target included).
   const here = { ...(await f.rig.here()), ...f.pending };
-  const [a, b] = Math.abs(here[axis] - lo) <= Math.abs(here[axis] - hi) ? [lo, hi] : [hi, lo];
+  const [a, b] = lineEnds(centre, span, limits, here[axis]);
   // Not waited for: flyLine sets the output and the recorder meanwhile, then waits.
   await f.rig.goTo({ ...f.pending, [axis]: a }, { wait: false });
   f.pending = undefined;
-  const line = await flyLine(f.rig, f.link, f.times, axis, b, phase);
+  const line = await flyLine(f.rig, f.link, f.times, axis, b, phase, undefined, next && (() => f.rig.goTo(next, { wait: false })));
   const fits = fitChannels(line, f.rig.channels.map((_, i) => i), centre);
   const best = bestOnLine(fits, goal, lo, hi);
   f.pending = { [axis]: best };

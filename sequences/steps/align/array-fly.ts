@@ -137,9 +137,13 @@ const UNKNOWN_LOG_S = 2;
 /**
  * Flies `axis` from where the rig stands (or is still moving to: the move to the line's start need not
  * have been waited for, but must have been commanded: see the meter's arming below) to `to`, logging
- * `channels` (indices into rig.channels).
+ * `channels` (indices into rig.channels). `next`, when given, commands the move after this line once its
+ * recorder trace is read (the recorder restarts with each move) and before its logs are fetched, so the
+ * fetch's exchange runs while the platform moves: the meter stored its samples at their own time. That
+ * move must not depend on what this line measured.
  */
-export async function flyLine(rig: ArrayRig, link: FlyLink, times: MoveTimes, axis: PoseAxisName, to: number, phase: string, channels?: readonly number[]): Promise<FlyLine> {
+export async function flyLine(rig: ArrayRig, link: FlyLink, times: MoveTimes, axis: PoseAxisName, to: number, phase: string, channels?: readonly number[],
+  next?: () => Promise<void>): Promise<FlyLine> {
   const here = await rig.here();
   const from = here[axis];
   if (Math.abs(to - from) < 1e-9) return { axis, from, to, samples: [] };
@@ -208,6 +212,7 @@ export async function flyLine(rig: ArrayRig, link: FlyLink, times: MoveTimes, ax
     if (predicted !== null) times.missed();
     await link.hexapod.waitForMotion({ timeout_s: 2 + 4 * duration });
   } else times.learn(distance, arrived);
+  if (next) await next();
   if (logs.length === 0) logs = await link.meter.fetchLogs_W(ports);
   const out: ArraySample[] = [];
   const n = Math.min(...logs.map((l) => l.length));
