@@ -3,7 +3,7 @@
 // aligned enough die-sites to start the next at its predicted optimum. Steps that offer estimateInPlan are
 // estimated again with that context (the align step: the set ramps, no first-light search when predicted).
 import type { BenchInfo } from '../step.ts';
-import { kindOfRoleName } from '../steps/set-settings.ts';
+import { stageRampOf } from '../steps/set-estimate.ts';
 import type { SetParams } from '../steps/set.ts';
 import type { WaferLoopPlan } from '../wafer/wafer-plan.ts';
 import type { PlannedStep } from './plan-types.ts';
@@ -21,7 +21,8 @@ export function estimateStepsInContext(steps: PlannedStep[], bench: BenchInfo, w
   for (const step of steps) {
     if (step.kind === 'set') {
       for (const a of (step.params as SetParams).actions) {
-        if (a.type === 'setting' && a.setting === 'acceleration' && kindOfRoleName(a.role) === 'stage') acceleration[a.role] = a.value as number;
+        const ramp = stageRampOf(a);
+        if (ramp?.which === 'acceleration') acceleration[ramp.role] = ramp.value;
       }
       continue;
     }

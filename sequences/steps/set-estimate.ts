@@ -4,7 +4,7 @@
 // estimated by its trapezoid; any other move keeps the flat MOVE_ESTIMATE_S (the speed, or the start, is
 // the controller's, unknown before the run).
 import type { PlannedStep } from '../plan/plan-types.ts';
-import type { SetParams } from './set.ts';
+import type { SetAction, SetParams } from './set.ts';
 import { MOVE_ESTIMATE_S, moveDuration_s } from './set.ts';
 import { kindOfRoleName } from './set-settings.ts';
 /** The exchanges of a move (command, error check, motion-done polls) and settling, beyond its profile, s. */
@@ -14,6 +14,12 @@ interface StageState {
   velocity_um_s?: number;
   acceleration_um_s2?: number;
   at_um: Record<string, number>;
+}
+
+/** A set action that chooses a stage's ramp (`stage.velocity`, `stage.acceleration`), else null. */
+export function stageRampOf(a: SetAction): { role: string; which: 'velocity' | 'acceleration'; value: number } | null {
+  if (a.type !== 'setting' || kindOfRoleName(a.role) !== 'stage') return null;
+  return a.setting === 'velocity' || a.setting === 'acceleration' ? { role: a.role, which: a.setting, value: a.value as number } : null;
 }
 
 /**
@@ -33,9 +39,9 @@ export function estimateMovesAtSetSpeed(steps: PlannedStep[]): void {
     let delta_s = 0;
     for (const a of (step.params as SetParams).actions) {
       if (a.type === 'setting') {
-        if (kindOfRoleName(a.role) !== 'stage') continue;
-        if (a.setting === 'velocity') stateOf(a.role).velocity_um_s = a.value as number;
-        if (a.setting === 'acceleration') stateOf(a.role).acceleration_um_s2 = a.value as number;
+        const ramp = stageRampOf(a);
+        if (ramp?.which === 'velocity') stateOf(ramp.role).velocity_um_s = ramp.value;
+        if (ramp?.which === 'acceleration') stateOf(ramp.role).acceleration_um_s2 = ramp.value;
         continue;
       }
       const s = stateOf(a.role);

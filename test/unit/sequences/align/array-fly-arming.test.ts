@@ -7,6 +7,7 @@ import type { PoseValues, RecordedLine } from '../../../../drivers/roles/hexapod
 import type { ArrayRig } from '../../../../sequences/steps/align/array-rig.ts';
 import type { FlyLink } from '../../../../sequences/steps/align/array-fly.ts';
 import { MoveTimes, flyLine } from '../../../../sequences/steps/align/array-fly.ts';
+import { triangleTrace } from './recorded-trace.ts';
 
 const ACCEL = 200_000;
 
@@ -36,17 +37,7 @@ function fakes(): { rig: ArrayRig; link: FlyLink; calls: string[] } {
       calls.push(`reachable ${JSON.stringify(t)}`);
       return true;
     },
-    recordedLine: async (axis: 'X'): Promise<RecordedLine> => {
-      const dt = 1e-4;
-      const d = Math.abs(last.to - last.from);
-      const T = 2 * Math.sqrt(d / ACCEL);
-      const values = Array.from({ length: Math.round(T / dt) + 20 }, (_, k) => {
-        const t = Math.min(k * dt, T);
-        const s = t < T / 2 ? 0.5 * ACCEL * t * t : d - 0.5 * ACCEL * (T - t) ** 2;
-        return last.from + Math.sign(last.to - last.from) * s;
-      });
-      return { axis, sampleTime_s: dt, values };
-    },
+    recordedLine: async (axis: 'X'): Promise<RecordedLine> => triangleTrace(axis, last.from, last.to, ACCEL),
   };
   const meter = {
     startLoggingAll: async () => void calls.push('meter armed'),

@@ -8,6 +8,7 @@ import type { FlyLink } from '../../../../sequences/steps/align/array-fly.ts';
 import { MoveTimes, flyLine } from '../../../../sequences/steps/align/array-fly.ts';
 import type { Fly } from '../../../../sequences/steps/align/array-fly-search.ts';
 import { peakFly } from '../../../../sequences/steps/align/array-fly-search.ts';
+import { triangleTrace } from './recorded-trace.ts';
 
 const ACCEL = 200_000;
 
@@ -40,16 +41,7 @@ function fakes(): { rig: ArrayRig; link: FlyLink; calls: string[] } {
     isReachable: async () => true,
     recordedLine: async (axis: keyof PoseValues): Promise<RecordedLine> => {
       calls.push(`recorder ${axis}`);
-      const dt = 1e-4;
-      const scale = 'XYZ'.includes(axis) ? 1 : 1000;
-      const d = Math.abs(last.to - last.from) * scale;
-      const T = 2 * Math.sqrt(d / ACCEL);
-      const values = Array.from({ length: Math.round(T / dt) + 20 }, (_, k) => {
-        const t = Math.min(k * dt, T);
-        const s = t < T / 2 ? 0.5 * ACCEL * t * t : d - 0.5 * ACCEL * (T - t) ** 2;
-        return last.from + (Math.sign(last.to - last.from) * s) / scale;
-      });
-      return { axis, sampleTime_s: dt, values };
+      return triangleTrace(axis, last.from, last.to, ACCEL);
     },
   };
   const meter = {
